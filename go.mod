@@ -1,0 +1,5 @@
+module github.com/corskit/corskit
+
+go 1.26
+
+require golang.org/x/net v0.53.0 // indirect

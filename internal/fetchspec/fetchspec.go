@@ -1,0 +1,89 @@
+// Package fetchspec holds the Fetch Standard's tables that both halves of
+// corskit need: which methods and headers are safelisted, normalised or
+// forbidden. Each rule lives here once; the middleware validates its
+// configuration with them and the browser model classifies requests with
+// them, so the two can never disagree.
+//
+// Reference: https://fetch.spec.whatwg.org/ (sections "Methods" and
+// "Terminology: headers").
+package fetchspec
+
+import "github.com/corskit/corskit/internal/httplist"
+
+// IsSafelistedMethod reports whether m is a CORS-safelisted method (GET,
+// HEAD or POST, byte for byte): such a method never causes a preflight by
+// itself.
+func IsSafelistedMethod(m string) bool {
+	return m == "GET" || m == "HEAD" || m == "POST"
+}
+
+// NormalizeMethod uppercases m if it is one of DELETE, GET, HEAD, OPTIONS,
+// POST and PUT in any case, as browsers do before sending; any other method
+// is returned as written, because method names are case-sensitive.
+func NormalizeMethod(m string) string {
+	for _, n := range normalizedMethods {
+		if httplist.EqualFold(m, n) {
+			return n
+		}
+	}
+	return m
+}
+
+var normalizedMethods = [...]string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}
+
+// IsForbiddenMethod reports whether m is CONNECT, TRACE or TRACK in any
+// case: fetch() throws before sending such a request.
+func IsForbiddenMethod(m string) bool {
+	return httplist.EqualFold(m, "CONNECT") || httplist.EqualFold(m, "TRACE") || httplist.EqualFold(m, "TRACK")
+}
+
+// IsForbiddenRequestHeader reports whether a script can never set the
+// header named name: browsers drop it silently. The method-override
+// headers (X-HTTP-Method, X-HTTP-Method-Override, X-Method-Override) are
+// forbidden only for some values and are therefore not reported here.
+func IsForbiddenRequestHeader(name string) bool {
+	if hasPrefixFold(name, "proxy-") || hasPrefixFold(name, "sec-") {
+		return true
+	}
+	for _, f := range forbiddenRequestHeaders {
+		if httplist.EqualFold(name, f) {
+			return true
+		}
+	}
+	return false
+}
+
+var forbiddenRequestHeaders = [...]string{
+	"Accept-Charset", "Accept-Encoding", "Access-Control-Request-Headers",
+	"Access-Control-Request-Method", "Connection", "Content-Length", "Cookie",
+	"Cookie2", "Date", "DNT", "Expect", "Host", "Keep-Alive", "Origin",
+	"Referer", "Set-Cookie", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+	"Via",
+}
+
+// IsForbiddenResponseHeader reports whether scripts can never read the
+// response header named name, whatever Access-Control-Expose-Headers says.
+func IsForbiddenResponseHeader(name string) bool {
+	return httplist.EqualFold(name, "Set-Cookie") || httplist.EqualFold(name, "Set-Cookie2")
+}
+
+// SafelistedResponseHeaders are readable by scripts without being exposed.
+var SafelistedResponseHeaders = [...]string{
+	"Cache-Control", "Content-Language", "Content-Length", "Content-Type",
+	"Expires", "Last-Modified", "Pragma",
+}
+
+// IsSafelistedResponseHeader reports whether name is one of
+// SafelistedResponseHeaders, ignoring case.
+func IsSafelistedResponseHeader(name string) bool {
+	for _, s := range SafelistedResponseHeaders {
+		if httplist.EqualFold(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && httplist.EqualFold(s[:len(prefix)], prefix)
+}

@@ -1,0 +1,60 @@
+package fetchspec_test
+
+import (
+	"testing"
+
+	"github.com/corskit/corskit/internal/fetchspec"
+)
+
+func TestNormalizeMethod(t *testing.T) {
+	for in, want := range map[string]string{
+		"get": "GET", "Put": "PUT", "delete": "DELETE", "options": "OPTIONS", "head": "HEAD", "post": "POST",
+		"patch": "patch", "PATCH": "PATCH", "Patch": "Patch", "purge": "purge", "GETX": "GETX",
+	} {
+		if got := fetchspec.NormalizeMethod(in); got != want {
+			t.Errorf("NormalizeMethod(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSafelistedMethod(t *testing.T) {
+	for m, want := range map[string]bool{"GET": true, "HEAD": true, "POST": true, "get": false, "PUT": false, "OPTIONS": false} {
+		if got := fetchspec.IsSafelistedMethod(m); got != want {
+			t.Errorf("IsSafelistedMethod(%q) = %v, want %v", m, got, want)
+		}
+	}
+}
+
+func TestForbiddenMethod(t *testing.T) {
+	for m, want := range map[string]bool{"CONNECT": true, "trace": true, "Track": true, "GET": false, "CONNECTX": false} {
+		if got := fetchspec.IsForbiddenMethod(m); got != want {
+			t.Errorf("IsForbiddenMethod(%q) = %v, want %v", m, got, want)
+		}
+	}
+}
+
+func TestForbiddenRequestHeader(t *testing.T) {
+	for h, want := range map[string]bool{
+		"Cookie": true, "cookie": true, "Host": true, "Origin": true, "sec-fetch-mode": true, "Proxy-Authorization": true,
+		"Access-Control-Request-Headers": true, "Content-Length": true, "DNT": true,
+		"Authorization": false, "Content-Type": false, "X-Api-Key": false, "Secret": false, "Proxy": false,
+		"X-HTTP-Method-Override": false,
+	} {
+		if got := fetchspec.IsForbiddenRequestHeader(h); got != want {
+			t.Errorf("IsForbiddenRequestHeader(%q) = %v, want %v", h, got, want)
+		}
+	}
+}
+
+func TestResponseHeaders(t *testing.T) {
+	for h, want := range map[string]bool{"content-type": true, "Cache-Control": true, "X-Request-Id": false, "Set-Cookie": false} {
+		if got := fetchspec.IsSafelistedResponseHeader(h); got != want {
+			t.Errorf("IsSafelistedResponseHeader(%q) = %v, want %v", h, got, want)
+		}
+	}
+	for h, want := range map[string]bool{"set-cookie": true, "Set-Cookie2": true, "X-Foo": false} {
+		if got := fetchspec.IsForbiddenResponseHeader(h); got != want {
+			t.Errorf("IsForbiddenResponseHeader(%q) = %v, want %v", h, got, want)
+		}
+	}
+}
