@@ -41,10 +41,8 @@ var (
 // keep it on the stack.
 type Scanner struct {
 	lines []string
-	lim   Limits
 	cur   string // rest of the current line
-	elems int
-	bytes int
+	left  int    // elements still allowed; negative means no bound
 	err   error
 }
 
@@ -52,15 +50,17 @@ type Scanner struct {
 // The byte bound is checked up front, before any element is returned, so a
 // caller that acts on elements never acts on part of an oversized list.
 func NewScanner(lines []string, lim Limits) Scanner {
-	s := Scanner{lines: lines, lim: lim}
+	s := Scanner{lines: lines, left: -1}
+	if lim.Elements > 0 {
+		s.left = lim.Elements
+	}
 	if lim.Bytes > 0 {
-		n := 0
+		n := len(lines) - 1 // the commas that join the lines
 		for _, l := range lines {
-			n += len(l) + 1
-			if n > lim.Bytes+1 {
-				s.err = ErrTooLong
-				return s
-			}
+			n += len(l)
+		}
+		if n > lim.Bytes {
+			s.err = ErrTooLong
 		}
 	}
 	return s
@@ -79,15 +79,14 @@ func (s *Scanner) Next() (string, bool) {
 			s.cur, s.lines = s.lines[0], s.lines[1:]
 			if s.cur == "" {
 				// An empty line is an empty element.
-				if s.countElem() {
-					continue
+				if !s.countElem() {
+					return "", false
 				}
-				return "", false
+				continue
 			}
 		}
-		i := indexComma(s.cur)
 		var elem string
-		if i < 0 {
+		if i := indexComma(s.cur); i < 0 {
 			elem, s.cur = s.cur, ""
 		} else {
 			elem, s.cur = s.cur[:i], s.cur[i+1:]
@@ -95,8 +94,7 @@ func (s *Scanner) Next() (string, bool) {
 		if !s.countElem() {
 			return "", false
 		}
-		elem = trimOWS(elem)
-		if elem != "" {
+		if elem = trimOWS(elem); elem != "" {
 			return elem, true
 		}
 	}
@@ -119,11 +117,11 @@ func (s *Scanner) NextToken() (string, bool) {
 func (s *Scanner) Err() error { return s.err }
 
 func (s *Scanner) countElem() bool {
-	s.elems++
-	if s.lim.Elements > 0 && s.elems > s.lim.Elements {
+	if s.left == 0 {
 		s.err = ErrTooLong
 		return false
 	}
+	s.left--
 	return true
 }
 

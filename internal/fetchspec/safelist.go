@@ -1,0 +1,114 @@
+package fetchspec
+
+import (
+	"mime"
+	"strings"
+
+	"github.com/corskit/corskit/internal/httplist"
+)
+
+// Limits of the CORS-safelisted request-header rules.
+const (
+	MaxSafelistedValue = 128  // bytes in one safelisted header value
+	MaxSafelistedTotal = 1024 // bytes in all safelisted values of a request
+)
+
+// IsCORSUnsafeRequestHeaderByte reports whether c may not appear in the
+// value of a safelisted Accept or Content-Type header: control bytes other
+// than tab, DEL, and "():<>?@[\]{}.
+func IsCORSUnsafeRequestHeaderByte(c byte) bool {
+	if c < 0x20 && c != '\t' || c == 0x7f {
+		return true
+	}
+	return strings.IndexByte(`"():<>?@[\]{}`, c) >= 0
+}
+
+// IsCORSSafelistedRequestHeader reports whether the header name: value,
+// set by a script, leaves a request simple (no preflight) per the Fetch
+// Standard. It does not apply the 1024-byte total; see
+// MaxSafelistedTotal. Chromium safelists a few more names: see
+// IsChromiumClientHint.
+func IsCORSSafelistedRequestHeader(name, value string) bool {
+	if len(value) > MaxSafelistedValue {
+		return false
+	}
+	switch {
+	case httplist.EqualFold(name, "Accept"):
+		return !containsUnsafeByte(value)
+	case httplist.EqualFold(name, "Accept-Language"), httplist.EqualFold(name, "Content-Language"):
+		for i := 0; i < len(value); i++ {
+			if !isLanguageByte(value[i]) {
+				return false
+			}
+		}
+		return true
+	case httplist.EqualFold(name, "Content-Type"):
+		if containsUnsafeByte(value) {
+			return false
+		}
+		return isSafelistedMIME(value)
+	case httplist.EqualFold(name, "Range"):
+		return isSingleByteRange(value)
+	}
+	return false
+}
+
+func containsUnsafeByte(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if IsCORSUnsafeRequestHeaderByte(v[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isLanguageByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' ||
+		strings.IndexByte(" *,-.;=", c) >= 0
+}
+
+// isSafelistedMIME reports whether v parses as a MIME type whose essence is
+// one of the three a plain HTML form can send.
+func isSafelistedMIME(v string) bool {
+	mt, _, err := mime.ParseMediaType(v)
+	if err != nil && err != mime.ErrInvalidMediaParameter {
+		return false
+	}
+	switch mt {
+	case "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
+		return true
+	}
+	return false
+}
+
+// isSingleByteRange reports whether v is "bytes=START-[END]" with decimal
+// START and END, START <= END, as the Fetch Standard's "parse a single range
+// header value" accepts with a non-null start.
+func isSingleByteRange(v string) bool {
+	rest, ok := strings.CutPrefix(v, "bytes=")
+	if !ok {
+		return false
+	}
+	start, end, ok := strings.Cut(rest, "-")
+	if !ok || start == "" || !allDigits(start) || end != "" && !allDigits(end) {
+		return false
+	}
+	if end == "" {
+		return true
+	}
+	// Compare as decimal numbers of arbitrary length, without overflow.
+	start, end = strings.TrimLeft(start, "0"), strings.TrimLeft(end, "0")
+	if len(start) != len(end) {
+		return len(start) < len(end)
+	}
+	return start <= end
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
