@@ -1,0 +1,357 @@
+package cors
+
+import (
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/corskit/corskit/internal/fetchspec"
+	"github.com/corskit/corskit/internal/httplist"
+)
+
+// Header names, canonical as net/http stores them, so that map accesses
+// need no canonicalisation.
+const (
+	hdrOrigin = "Origin"
+	hdrVary   = "Vary"
+	hdrACRM   = "Access-Control-Request-Method"
+	hdrACRH   = "Access-Control-Request-Headers"
+	hdrACAO   = "Access-Control-Allow-Origin"
+	hdrACAC   = "Access-Control-Allow-Credentials"
+	hdrACAM   = "Access-Control-Allow-Methods"
+	hdrACAH   = "Access-Control-Allow-Headers"
+	hdrACEH   = "Access-Control-Expose-Headers"
+	hdrACMA   = "Access-Control-Max-Age"
+
+	varyPreflight = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+)
+
+// Middleware applies a CORS policy to the handlers it wraps. Create one with
+// [New]; it is safe for concurrent use, and [Middleware.Reconfigure] may
+// swap its policy while it serves.
+type Middleware struct {
+	policy atomic.Pointer[policy]
+}
+
+// New validates cfg and returns a Middleware that enforces it. If cfg has
+// problems, New returns a nil Middleware and an error joining one
+// [*ConfigError] per problem.
+func New(cfg Config) (*Middleware, error) {
+	p, err := compile(cfg)
+	if err != nil {
+		return nil, err
+	}
+	m := new(Middleware)
+	m.policy.Store(p)
+	return m, nil
+}
+
+// Reconfigure validates cfg and, if it is valid, makes it the policy for
+// every request that starts afterwards; requests in flight finish under the
+// policy they started with. If cfg is invalid, the current policy stays in
+// force and the error lists every problem.
+func (m *Middleware) Reconfigure(cfg Config) error {
+	p, err := compile(cfg)
+	if err != nil {
+		return err
+	}
+	m.policy.Store(p)
+	return nil
+}
+
+// Config returns the configuration in force, normalised: origins in
+// canonical form, methods normalised, header names lowercased and sorted,
+// duplicates removed, PreflightStatus filled in.
+func (m *Middleware) Config() Config {
+	c := m.policy.Load().cfg
+	c.AllowedOrigins = append([]string(nil), c.AllowedOrigins...)
+	c.AllowedMethods = append([]string(nil), c.AllowedMethods...)
+	c.AllowedHeaders = append([]string(nil), c.AllowedHeaders...)
+	c.ExposedHeaders = append([]string(nil), c.ExposedHeaders...)
+	return c
+}
+
+// Wrap returns a handler that applies the policy, then calls next (except
+// for preflights, which it answers itself unless PreflightPassthrough is
+// set). Its type is func(http.Handler) http.Handler, the shape routers such
+// as chi and alice expect of a middleware.
+func (m *Middleware) Wrap(next http.Handler) http.Handler {
+	return &handler{m: m, next: next}
+}
+
+type handler struct {
+	m    *Middleware
+	next http.Handler
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := h.m.policy.Load() // one load: the whole request sees one policy
+	origin, isCORS := r.Header[hdrOrigin]
+	if isCORS && r.Method == http.MethodOptions {
+		if acrm, ok := r.Header[hdrACRM]; ok {
+			p.preflight(w, r, origin, acrm)
+			if p.passthrough {
+				h.next.ServeHTTP(w, r)
+			}
+			return
+		}
+	}
+	p.actual(w.Header(), r, origin, isCORS)
+	h.next.ServeHTTP(w, r)
+}
+
+// actual sets the headers of a response to a request that is not a
+// preflight.
+func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCORS bool) {
+	if p.anyOrigin && !p.credentials {
+		// The answer is the same for every origin, and for no origin, so
+		// caches need no Vary.
+		n := 1
+		if p.exposeHeader != "" {
+			n++
+		}
+		v := take(n)
+		v[0] = "*"
+		hdr[hdrACAO] = v[0:1:1]
+		if p.exposeHeader != "" {
+			v[1] = p.exposeHeader
+			hdr[hdrACEH] = v[1:2:2]
+		}
+		return
+	}
+	if !isCORS || !p.originAllowed(origin) {
+		addVary(hdr, "Origin", take(1))
+		if isCORS && p.logger.l != nil {
+			p.logger.reject(r, "origin not allowed", "origin", origin[0])
+		}
+		return
+	}
+	n := 1
+	if p.credentials {
+		n++
+	}
+	if p.exposeHeader != "" {
+		n++
+	}
+	v := take(n)
+	addVary(hdr, "Origin", v[0:1:1])
+	// The request's own slice: it belongs to this request alone.
+	hdr[hdrACAO] = origin
+	i := 1
+	if p.credentials {
+		v[i] = "true"
+		hdr[hdrACAC] = v[i : i+1 : i+1]
+		i++
+	}
+	if p.exposeHeader != "" {
+		v[i] = p.exposeHeader
+		hdr[hdrACEH] = v[i : i+1 : i+1]
+	}
+}
+
+// preflight answers a CORS-preflight request, or, with passthrough, sets
+// its headers for the handler to finish.
+func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm []string) {
+	hdr := w.Header()
+	if !p.originAllowed(origin) {
+		p.rejectPreflight(w, r, "origin not allowed", "origin", origin[0])
+		return
+	}
+	if len(acrm) != 1 || !httplist.IsToken(acrm[0]) {
+		p.rejectPreflight(w, r, "malformed Access-Control-Request-Method", "method", acrm)
+		return
+	}
+	methodOK := p.allowsMethod(acrm[0])
+	acrh := r.Header[hdrACRH]
+	headersOK, denied, wellFormed := p.allowsHeaders(acrh)
+	if !wellFormed {
+		p.rejectPreflight(w, r, "malformed or oversized Access-Control-Request-Headers", "origin", origin[0])
+		return
+	}
+
+	// The origin is allowed: answer with the ok status even if the method
+	// or a header is not, so that the browser's console names the exact
+	// culprit instead of reporting a missing Allow-Origin.
+	ok := methodOK && headersOK
+	v := take(preflightSlots)
+	addVary(hdr, varyPreflight, v[0:1:1])
+	if p.anyOrigin && !p.credentials {
+		v[1] = "*"
+		hdr[hdrACAO] = v[1:2:2]
+	} else {
+		hdr[hdrACAO] = origin // the request's own slice
+	}
+	if p.credentials {
+		v[2] = "true"
+		hdr[hdrACAC] = v[2:3:3]
+	}
+	switch {
+	case p.anyMethod:
+		hdr[hdrACAM] = acrm
+	case p.allowMethods != "":
+		v[3] = p.allowMethods
+		hdr[hdrACAM] = v[3:4:4]
+	}
+	switch {
+	case ok:
+		if len(acrh) > 1 || len(acrh) == 1 && acrh[0] != "" {
+			hdr[hdrACAH] = acrh
+		}
+		if p.maxAge != "" {
+			v[4] = p.maxAge
+			hdr[hdrACMA] = v[4:5:5]
+		}
+	case p.allowHeaders != "":
+		v[4] = p.allowHeaders
+		hdr[hdrACAH] = v[4:5:5]
+	}
+	if !ok && p.logger.l != nil {
+		if !methodOK {
+			p.logger.reject(r, "preflight method not allowed", "method", acrm[0])
+		} else {
+			p.logger.reject(r, "preflight header not allowed", "header", denied)
+		}
+	}
+	if !p.passthrough {
+		w.WriteHeader(p.preflightStatus)
+	}
+}
+
+// preflightSlots is the most values a preflight response takes from the
+// slab: Vary, Allow-Origin, Allow-Credentials, Allow-Methods, and Max-Age or
+// Allow-Headers.
+const preflightSlots = 5
+
+func (p *policy) rejectPreflight(w http.ResponseWriter, r *http.Request, reason, key string, value any) {
+	addVary(w.Header(), varyPreflight, take(1))
+	if p.logger.l != nil {
+		p.logger.reject(r, "preflight "+reason, key, value)
+	}
+	if !p.passthrough {
+		w.WriteHeader(http.StatusForbidden)
+	}
+}
+
+// originAllowed reports whether the Origin header lines name one allowed
+// origin. Several lines are never allowed: browsers send one.
+func (p *policy) originAllowed(origin []string) bool {
+	if len(origin) != 1 {
+		return false
+	}
+	if p.anyOrigin {
+		return p.credentials == false || isReflectable(origin[0])
+	}
+	return p.origins.MatchString(origin[0])
+}
+
+func (p *policy) allowsMethod(m string) bool {
+	if p.anyMethod || fetchspec.IsSafelistedMethod(m) {
+		return true
+	}
+	for _, a := range p.methods {
+		if a == m {
+			return true
+		}
+	}
+	return false
+}
+
+// allowsHeaders checks the Access-Control-Request-Headers lines. ok: every
+// name is allowed; denied: the first name that is not; wellFormed: the list
+// is made of tokens and within bounds. Work stops at the first denied name,
+// so a hostile list costs at most its bound.
+func (p *policy) allowsHeaders(acrh []string) (ok bool, denied string, wellFormed bool) {
+	if len(acrh) == 0 {
+		return true, "", true
+	}
+	sc := httplist.NewScanner(acrh, httplist.DefaultLimits)
+	for {
+		name, more := sc.NextToken()
+		if !more {
+			break
+		}
+		if !p.anyHeader && !p.allowsHeader(name) {
+			return false, name, true
+		}
+	}
+	if sc.Err() != nil {
+		return false, "", false
+	}
+	return true, "", true
+}
+
+// allowsHeader looks name up case-insensitively without allocating:
+// browsers send lowercase names, so the common case is one map lookup.
+func (p *policy) allowsHeader(name string) bool {
+	if len(name) > p.longestName {
+		return false
+	}
+	if p.headerList != nil {
+		// A handful of names: comparing them beats hashing.
+		for _, h := range p.headerList {
+			if h == name {
+				return true
+			}
+		}
+		for _, h := range p.headerList {
+			if httplist.EqualFold(h, name) {
+				return true
+			}
+		}
+		return false
+	}
+	if _, ok := p.headers[name]; ok {
+		return true
+	}
+	var buf [128]byte
+	if len(name) > len(buf) {
+		return false // longer than any name that fits; cannot be in the set
+	}
+	lower := httplist.AppendLower(buf[:0], name)
+	_, ok := p.headers[string(lower)]
+	return ok
+}
+
+// isReflectable reports whether an arbitrary Origin value may be echoed
+// when any origin is allowed with credentials: it must at least look like
+// an origin, so that nothing else is reflected into a response header.
+func isReflectable(o string) bool {
+	if len(o) == 0 || len(o) > 1024 {
+		return false
+	}
+	for i := 0; i < len(o); i++ {
+		if c := o[i]; c <= ' ' || c >= 0x7f || c == ',' {
+			return false
+		}
+	}
+	return true
+}
+
+// addVary adds value to the response's Vary header without touching the
+// backing array of a Vary slice set by someone else; slot is private
+// storage for the common case where there is none yet.
+func addVary(hdr http.Header, value string, slot []string) {
+	slot[0] = value
+	// An empty map has no Vary: skip the lookup, the common case when the
+	// middleware is outermost.
+	if len(hdr) > 0 {
+		if old, ok := hdr[hdrVary]; ok {
+			hdr[hdrVary] = append(old[:len(old):len(old)], value)
+			return
+		}
+	}
+	hdr[hdrVary] = slot[0:1:1]
+}
+
+// loggerRef keeps the optional logger; the nil check at each call site
+// makes logging free when it is off.
+type loggerRef struct{ l *slog.Logger }
+
+func (lr loggerRef) reject(r *http.Request, reason, key string, value any) {
+	lr.l.LogAttrs(r.Context(), slog.LevelInfo, "cors: rejected",
+		slog.String("reason", reason),
+		slog.Any(key, value),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+	)
+}

@@ -1,0 +1,232 @@
+package origin
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// parts is an origin split into its serialized components; the strings
+// point into the input, so splitting allocates nothing.
+type parts struct {
+	scheme string
+	host   string
+	port   uint16
+	hasPort, anyPort bool // ":port" present; ":*" (patterns only)
+}
+
+// split cuts s into scheme, host and port and checks everything but the
+// host's characters. It returns a non-empty reason on failure. It is the
+// one parser behind Parse, ParsePattern and Set.MatchString.
+func split(s string) (p parts, reason string) {
+	if s == "" {
+		return p, "empty"
+	}
+	if len(s) > maxLen {
+		return p, "longer than any origin (" + strconv.Itoa(maxLen) + " bytes)"
+	}
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return p, `missing "://" after the scheme`
+	}
+	p.scheme = s[:i]
+	if reason := checkScheme(p.scheme); reason != "" {
+		return p, reason
+	}
+	rest := s[i+3:]
+	for j := 0; j < len(rest); j++ {
+		switch c := rest[j]; {
+		case c == '/':
+			if j == len(rest)-1 {
+				return p, "has a path: remove the trailing slash"
+			}
+			return p, "has a path: an origin is only scheme://host[:port]"
+		case c == '?':
+			return p, "has a query"
+		case c == '#':
+			return p, "has a fragment"
+		case c == '@':
+			return p, "has userinfo (user@)"
+		case c <= ' ' || c >= 0x7f:
+			return p, "contains whitespace, a control byte or a non-ASCII byte"
+		}
+	}
+	host, port := rest, ""
+	hasPort := false
+	if strings.HasPrefix(rest, "[") {
+		j := strings.IndexByte(rest, ']')
+		if j < 0 {
+			return p, `IPv6 address without its closing "]"`
+		}
+		host, port = rest[:j+1], rest[j+1:]
+		if port != "" {
+			if port[0] != ':' {
+				return p, `unexpected text after "]"`
+			}
+			port, hasPort = port[1:], true
+		}
+	} else if j := strings.LastIndexByte(rest, ':'); j >= 0 {
+		host, port, hasPort = rest[:j], rest[j+1:], true
+	}
+	if host == "" {
+		return p, "empty host"
+	}
+	p.host, p.hasPort = host, hasPort
+	if !hasPort {
+		return p, ""
+	}
+	switch {
+	case port == "":
+		return p, `empty port after ":"`
+	case port == "*":
+		p.anyPort = true
+		return p, ""
+	case len(port) > 5 || !allDigits(port):
+		return p, "port is not a number from 1 to 65535"
+	case port[0] == '0':
+		return p, "port has a leading zero (or is 0)"
+	}
+	n, _ := strconv.Atoi(port)
+	if n > 65535 {
+		return p, "port is not a number from 1 to 65535"
+	}
+	if d := defaultPort(p.scheme); d != 0 && n == d {
+		return p, "default port :" + port + " must be omitted: browsers never send it"
+	}
+	p.port = uint16(n)
+	return p, ""
+}
+
+func checkScheme(s string) string {
+	if s == "" {
+		return "empty scheme"
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+		case 'A' <= c && c <= 'Z':
+			return "scheme must be lowercase"
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return "scheme is not letters, digits, \"+\", \"-\" or \".\" after a first letter"
+		}
+	}
+	return ""
+}
+
+func defaultPort(scheme string) int {
+	switch scheme {
+	case "http", "ws":
+		return 80
+	case "https", "wss":
+		return 443
+	case "ftp":
+		return 21
+	}
+	return 0
+}
+
+// checkHost checks a host as a browser serializes it: lowercase ASCII
+// domain labels, a canonical dotted-decimal IPv4 address, or a canonical
+// bracketed IPv6 address.
+func checkHost(h string, wildcardDomain bool) string {
+	if h[0] == '[' {
+		if wildcardDomain {
+			return "a subdomain wildcard needs a domain, not an IP address"
+		}
+		a, err := netip.ParseAddr(h[1 : len(h)-1])
+		if err != nil || !a.Is6() || a.Zone() != "" {
+			return "not a valid IPv6 address"
+		}
+		if c := "[" + ipv6String(a) + "]"; c != h {
+			return "IPv6 address not in canonical form (browsers send " + c + ")"
+		}
+		return ""
+	}
+	if len(h) > 254 || len(h) == 254 && h[253] != '.' {
+		return "host longer than 253 bytes"
+	}
+	d := strings.TrimSuffix(h, ".")
+	last := ""
+	for label := range strings.SplitSeq(d, ".") {
+		if label == "" {
+			return "host has an empty label"
+		}
+		if len(label) > 63 {
+			return "host label longer than 63 bytes"
+		}
+		for i := 0; i < len(label); i++ {
+			switch c := label[i]; {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
+			case 'A' <= c && c <= 'Z':
+				return "host must be lowercase"
+			default:
+				return "host contains " + strconv.QuoteRune(rune(c)) + ", not allowed in a domain"
+			}
+		}
+		last = label
+	}
+	if allDigits(last) {
+		// URL Standard: a host whose last label is a number is an IPv4
+		// address, and browsers serialize it in dotted decimal.
+		if wildcardDomain {
+			return "a subdomain wildcard needs a domain, not an IP address"
+		}
+		if a, err := netip.ParseAddr(h); err != nil || !a.Is4() || a.String() != h {
+			return "ends in a number but is not a canonical IPv4 address"
+		}
+	}
+	return ""
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ipv6String serializes a as the URL Standard does: lowercase hex pieces
+// without leading zeros, the first longest run of two or more zero pieces
+// compressed to "::", and never a dotted IPv4 tail (unlike RFC 5952).
+func ipv6String(a netip.Addr) string {
+	b := a.As16()
+	var pieces [8]uint16
+	for i := range pieces {
+		pieces[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+	}
+	bestStart, bestLen := -1, 1
+	for i := 0; i < 8; {
+		if pieces[i] != 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < 8 && pieces[j] == 0 {
+			j++
+		}
+		if j-i > bestLen {
+			bestStart, bestLen = i, j-i
+		}
+		i = j
+	}
+	var sb strings.Builder
+	for i := 0; i < 8; i++ {
+		if i == bestStart {
+			sb.WriteString("::")
+			i += bestLen - 1
+			continue
+		}
+		if sb.Len() > 0 && !strings.HasSuffix(sb.String(), ":") {
+			sb.WriteByte(':')
+		}
+		sb.WriteString(strconv.FormatUint(uint64(pieces[i]), 16))
+	}
+	return sb.String()
+}
