@@ -7,7 +7,7 @@ package origin
 // request's host (at most a few dozen: hosts are at most 253 bytes).
 type Set struct {
 	n      int
-	exact  map[string]struct{} // canonical serializations, "null" included
+	exact  map[string]struct{}  // canonical serializations, "null" included
 	anyPrt map[hostKey]struct{} // exact host, any port
 	subdom map[domainKey]struct{}
 }

@@ -9,9 +9,9 @@ import (
 // parts is an origin split into its serialized components; the strings
 // point into the input, so splitting allocates nothing.
 type parts struct {
-	scheme string
-	host   string
-	port   uint16
+	scheme           string
+	host             string
+	port             uint16
 	hasPort, anyPort bool // ":port" present; ":*" (patterns only)
 }
 
