@@ -4,50 +4,57 @@ package origin
 // a CORS middleware: MatchString allocates nothing, and its cost does not
 // grow with the number of patterns. Exact origins are one map lookup on the
 // raw header value; wildcard patterns cost one lookup per label of the
-// request's host (at most a few dozen: hosts are at most 253 bytes).
+// request's host (a few, at most 256 for the longest valid input).
 type Set struct {
-	n      int
-	exact  map[string]struct{}  // canonical serializations, "null" included
-	anyPrt map[hostKey]struct{} // exact host, any port
-	subdom map[domainKey]struct{}
+	n       int
+	exact   map[string]struct{} // canonical serializations, "null" included
+	hosts   map[string][]rule   // host -> any-port patterns on it
+	domains map[string][]rule   // domain -> subdomain patterns under it
 }
 
-type hostKey struct{ scheme, host string }
+// rule is what a wildcard pattern adds to its host or domain: which scheme,
+// and which port (any, or one; 0 is the default port).
+type rule struct {
+	scheme  string
+	port    uint16
+	anyPort bool
+}
 
-// domainKey is a subdomain wildcard: port is the exact port, or -1 for any.
-type domainKey struct {
-	scheme, domain string
-	port           int32
+func (r rule) match(p parts) bool {
+	return r.scheme == p.scheme && (r.anyPort || r.port == p.port)
 }
 
 // NewSet compiles patterns into a Set. Duplicates are harmless.
 func NewSet(patterns ...Pattern) *Set {
 	s := &Set{exact: make(map[string]struct{})}
+	add := func(m *map[string][]rule, key string, r rule) {
+		if *m == nil {
+			*m = make(map[string][]rule)
+		}
+		for _, old := range (*m)[key] {
+			if old == r {
+				return
+			}
+		}
+		(*m)[key] = append((*m)[key], r)
+		s.n++
+	}
 	for _, p := range patterns {
+		r := rule{scheme: p.scheme, port: p.port, anyPort: p.anyPort}
 		switch {
 		case p.opaque:
 			s.exact["null"] = struct{}{}
 		case p.scheme == "":
-			continue // the zero Pattern matches nothing
+			// The zero Pattern matches nothing.
 		case p.subdomains:
-			if s.subdom == nil {
-				s.subdom = make(map[domainKey]struct{})
-			}
-			port := int32(p.port)
-			if p.anyPort {
-				port = -1
-			}
-			s.subdom[domainKey{p.scheme, p.host, port}] = struct{}{}
+			add(&s.domains, p.host, r)
 		case p.anyPort:
-			if s.anyPrt == nil {
-				s.anyPrt = make(map[hostKey]struct{})
-			}
-			s.anyPrt[hostKey{p.scheme, p.host}] = struct{}{}
+			add(&s.hosts, p.host, r)
 		default:
 			s.exact[p.String()] = struct{}{}
 		}
 	}
-	s.n = len(s.exact) + len(s.anyPrt) + len(s.subdom)
+	s.n += len(s.exact)
 	return s
 }
 
@@ -66,52 +73,39 @@ func (s *Set) MatchString(raw string) bool {
 	if _, ok := s.exact[raw]; ok {
 		return true
 	}
-	if s.anyPrt == nil && s.subdom == nil {
+	if s.hosts == nil && s.domains == nil {
 		return false
 	}
 	p, reason := split(raw)
-	if reason != "" || p.anyPort || !isHostChars(p.host) {
+	if reason != "" || p.anyPort {
 		return false
 	}
-	if s.anyPrt != nil {
-		if _, ok := s.anyPrt[hostKey{p.scheme, p.host}]; ok {
-			return checkHost(p.host, false) == ""
-		}
+	if rules, ok := s.hosts[p.host]; ok && matchAny(rules, p) {
+		return checkHost(p.host, false) == ""
 	}
-	if s.subdom == nil || p.host[0] == '[' {
+	if s.domains == nil || p.host[0] == '[' {
 		return false
 	}
 	// Try each proper parent domain of the host: for "a.b.example.com",
-	// "b.example.com", then "example.com", then "com".
+	// "b.example.com", then "example.com", then "com". The domain is a
+	// substring of raw, so each lookup hashes a string and allocates nothing.
 	h := p.host
-	for i := 0; i < len(h); i++ {
+	for i := 1; i < len(h)-1; i++ {
 		if h[i] != '.' {
 			continue
 		}
-		d := h[i+1:]
-		if i == 0 || d == "" {
-			return false // empty label: not a valid host
-		}
-		if _, ok := s.subdom[domainKey{p.scheme, d, int32(p.port)}]; ok {
-			return checkHost(p.host, false) == ""
-		}
-		if _, ok := s.subdom[domainKey{p.scheme, d, -1}]; ok {
-			return checkHost(p.host, false) == ""
+		if rules, ok := s.domains[h[i+1:]]; ok && matchAny(rules, p) {
+			return checkHost(h, false) == ""
 		}
 	}
 	return false
 }
 
-// isHostChars is a cheap pre-check before map lookups: only the bytes a
-// serialized host can hold.
-func isHostChars(h string) bool {
-	for i := 0; i < len(h); i++ {
-		switch c := h[i]; {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '.', c == '_',
-			c == '[', c == ']', c == ':':
-		default:
-			return false
+func matchAny(rules []rule, p parts) bool {
+	for _, r := range rules {
+		if r.match(p) {
+			return true
 		}
 	}
-	return true
+	return false
 }

@@ -147,27 +147,36 @@ func checkHost(h string, wildcardDomain bool) string {
 	if len(h) > 254 || len(h) == 254 && h[253] != '.' {
 		return "host longer than 253 bytes"
 	}
-	d := strings.TrimSuffix(h, ".")
-	last := ""
-	for label := range strings.SplitSeq(d, ".") {
-		if label == "" {
-			return "host has an empty label"
-		}
-		if len(label) > 63 {
-			return "host label longer than 63 bytes"
-		}
-		for i := 0; i < len(label); i++ {
-			switch c := label[i]; {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
-			case 'A' <= c && c <= 'Z':
-				return "host must be lowercase"
-			default:
-				return "host contains " + strconv.QuoteRune(rune(c)) + ", not allowed in a domain"
-			}
-		}
-		last = label
+	d := h
+	if d[len(d)-1] == '.' {
+		d = d[:len(d)-1] // a fully qualified name keeps its dot
 	}
-	if allDigits(last) {
+	// One pass over the labels; no allocation, as Set.MatchString calls it.
+	start, digits := 0, true
+	for i := 0; i <= len(d); i++ {
+		if i == len(d) || d[i] == '.' {
+			switch n := i - start; {
+			case n == 0:
+				return "host has an empty label"
+			case n > 63:
+				return "host label longer than 63 bytes"
+			}
+			if i < len(d) {
+				start, digits = i+1, true
+			}
+			continue
+		}
+		switch c := d[i]; {
+		case '0' <= c && c <= '9':
+		case 'a' <= c && c <= 'z', c == '-', c == '_':
+			digits = false
+		case 'A' <= c && c <= 'Z':
+			return "host must be lowercase"
+		default:
+			return "host contains " + strconv.QuoteRune(rune(c)) + ", not allowed in a domain"
+		}
+	}
+	if digits {
 		// URL Standard: a host whose last label is a number is an IPv4
 		// address, and browsers serialize it in dotted decimal.
 		if wildcardDomain {
