@@ -80,7 +80,11 @@ func compile(cfg Config) (*policy, error) {
 		}
 		pat, err := origin.ParsePattern(s)
 		if err != nil {
-			fail("AllowedOrigins", s, "not a valid origin or origin pattern", err)
+			reason := err.Error()
+			if pe, ok := errors.AsType[*origin.ParseError](err); ok {
+				reason = pe.Reason
+			}
+			fail("AllowedOrigins", s, reason, err)
 			continue
 		}
 		switch {

@@ -1,7 +1,6 @@
 package cors
 
 import (
-	"errors"
 	"fmt"
 )
 
@@ -56,4 +55,3 @@ func errAt(field, value, reason string, err error) *ConfigError {
 	return &ConfigError{Field: field, Value: value, Reason: reason, Err: err}
 }
 
-var _ = errors.Join
