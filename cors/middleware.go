@@ -157,7 +157,7 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 		p.rejectPreflight(w, r, "origin not allowed", "origin", origin[0])
 		return
 	}
-	if len(acrm) != 1 || !httplist.IsToken(acrm[0]) {
+	if len(acrm) != 1 || len(acrm[0]) > maxMethodLen || !httplist.IsToken(acrm[0]) {
 		p.rejectPreflight(w, r, "malformed Access-Control-Request-Method", "method", acrm)
 		return
 	}
@@ -216,6 +216,10 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 		w.WriteHeader(p.preflightStatus)
 	}
 }
+
+// maxMethodLen bounds the method names a preflight may ask for; real ones
+// are a few bytes long.
+const maxMethodLen = 64
 
 // preflightSlots is the most values a preflight response takes from the
 // slab: Vary, Allow-Origin, Allow-Credentials, Allow-Methods, and Max-Age or
@@ -316,7 +320,7 @@ func (p *policy) allowsHeader(name string) bool {
 // when any origin is allowed with credentials: it must at least look like
 // an origin, so that nothing else is reflected into a response header.
 func isReflectable(o string) bool {
-	if len(o) == 0 || len(o) > 1024 {
+	if len(o) == 0 || len(o) > 512 {
 		return false
 	}
 	for i := 0; i < len(o); i++ {

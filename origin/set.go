@@ -70,6 +70,9 @@ func (s *Set) Contains(o Origin) bool { return !o.IsZero() && s.MatchString(o.St
 // match nothing, exactly as browsers compare Access-Control-Allow-Origin
 // byte for byte.
 func (s *Set) MatchString(raw string) bool {
+	if len(raw) > maxLen {
+		return false // not even hashed: hostile input costs nothing
+	}
 	if _, ok := s.exact[raw]; ok {
 		return true
 	}

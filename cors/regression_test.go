@@ -1,0 +1,190 @@
+package cors_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/corskit/corskit/cors"
+)
+
+// Bugs that peer libraries shipped, kept as regressions.
+
+// rs/cors issue 197: "https://*example.com" reflected https://attackerexample.com.
+func TestRegressionRsCors197(t *testing.T) {
+	if _, err := cors.New(cors.Config{AllowedOrigins: []string{"https://*example.com"}}); err == nil {
+		t.Fatal(`"https://*example.com" must be rejected`)
+	}
+	mw := mustNew(t, cors.Config{AllowedOrigins: []string{"https://*.example.com"}})
+	for _, o := range []string{"https://attackerexample.com", "https://example.com.attacker.com", "https://example.com"} {
+		if got := serve(t, mw, get(o)); got.corsHeaders.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s was allowed", o)
+		}
+	}
+}
+
+// rs/cors issue 198: shared header slices let one handler's in-place edit
+// leak into every later response.
+func TestRegressionRsCors198(t *testing.T) {
+	mw := mustNew(t, cors.Config{
+		AllowedOrigins: []string{"https://a.com"}, AllowCredentials: true,
+		AllowedMethods: []string{"PUT"}, ExposedHeaders: []string{"X-Id"}, MaxAge: 60e9,
+	})
+	evil := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		for k, v := range w.Header() {
+			for i := range v {
+				v[i] = "oops" // edit in place
+			}
+			w.Header()[k] = append(v, "appended") // and append
+		}
+	}))
+	var preflightOut http.Header
+	evilPreflight := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		mw.Wrap(http.NotFoundHandler()).ServeHTTP(rec, r)
+		preflightOut = rec.Header()
+		for _, v := range preflightOut {
+			for i := range v {
+				v[i] = "oops"
+			}
+		}
+	})
+	for range 3 {
+		evil.ServeHTTP(httptest.NewRecorder(), newReq(get("https://a.com")))
+		evil.ServeHTTP(httptest.NewRecorder(), newReq(get("https://b.com")))
+		evil.ServeHTTP(httptest.NewRecorder(), newReq(get("")))
+		evilPreflight.ServeHTTP(httptest.NewRecorder(), newReq(preflight("https://a.com", "PUT")))
+	}
+	got := serve(t, mw, get("https://a.com"))
+	want := hdr("Vary", "Origin", "Access-Control-Allow-Origin", "https://a.com",
+		"Access-Control-Allow-Credentials", "true", "Access-Control-Expose-Headers", "X-Id")
+	if !equalHeaders(got.corsHeaders, want) {
+		t.Fatalf("a handler's edits leaked:\n got  %v\n want %v", got.corsHeaders, want)
+	}
+	got = serve(t, mw, preflight("https://a.com", "PUT"))
+	want = hdr("Vary", varyPreflight, "Access-Control-Allow-Origin", "https://a.com",
+		"Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", "PUT", "Access-Control-Max-Age", "60")
+	if !equalHeaders(got.corsHeaders, want) {
+		t.Fatalf("a preflight's edits leaked:\n got  %v\n want %v", got.corsHeaders, want)
+	}
+}
+
+// The same, concurrently: under -race, any sharing is a reported race.
+func TestNoSharedHeaderSlicesConcurrently(t *testing.T) {
+	mw := mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowCredentials: true, ExposedHeaders: []string{"X-Id"}})
+	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		for _, v := range w.Header() {
+			v[0] = "x"
+		}
+	}))
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 200 {
+				h.ServeHTTP(httptest.NewRecorder(), newReq(get("https://a.com")))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// rs/cors issue 184: gateways split Access-Control-Request-Headers over
+// several lines; all lines together are the list.
+func TestRegressionRsCors184(t *testing.T) {
+	mw := mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedMethods: []string{"PUT"},
+		AllowedHeaders: []string{"X-A", "X-B", "X-C"}})
+	got := serve(t, mw, preflight("https://a.com", "PUT", "x-a", "x-b, x-c"))
+	if got.status != 204 || strings.Join(got.corsHeaders["Access-Control-Allow-Headers"], "|") != "x-a|x-b, x-c" ||
+		got.corsHeaders.Get("Access-Control-Allow-Methods") != "PUT" {
+		t.Fatalf("split ACRH: %+v", got)
+	}
+	got = serve(t, mw, preflight("https://a.com", "PUT", "x-a", "x-d"))
+	if got.corsHeaders.Get("Access-Control-Allow-Headers") != "x-a, x-b, x-c" {
+		t.Fatalf("a disallowed name on the second line was let through: %+v", got)
+	}
+}
+
+// jub0bs/cors issue 15: with seven allowed headers, a preflight for any one
+// of them must be allowed (a binary search bug rejected some).
+func TestRegressionJub0bsCors15(t *testing.T) {
+	names := []string{"a", "b", "c", "d", "e", "f", "g"}
+	mw := mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedHeaders: names})
+	for _, n := range names {
+		got := serve(t, mw, preflight("https://a.com", "GET", n))
+		if got.corsHeaders.Get("Access-Control-Allow-Headers") != n {
+			t.Errorf("preflight for %q: %v", n, got.corsHeaders)
+		}
+	}
+	// And with more names than the linear-scan threshold.
+	var many []string
+	for i := range 40 {
+		many = append(many, fmt.Sprintf("x-h%02d", i))
+	}
+	mw = mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedHeaders: many})
+	for _, n := range many {
+		if got := serve(t, mw, preflight("https://a.com", "GET", strings.ToUpper(n))); got.corsHeaders.Get("Access-Control-Allow-Headers") != strings.ToUpper(n) {
+			t.Errorf("preflight for %q: %v", n, got.corsHeaders)
+		}
+	}
+}
+
+// GHSA-vhxv-fg4m-p2w8 class: patterns sharing a host suffix must not
+// combine into matches that neither makes alone.
+func TestRegressionSharedSuffixPatterns(t *testing.T) {
+	mw := mustNew(t, cors.Config{AllowedOrigins: []string{"https://*.a.com", "https://b.com"}})
+	for _, o := range []string{"https://xb.com", "https://b.a.comm", "https://a.com", "https://b.com.a.co", "https://ab.com"} {
+		if got := serve(t, mw, get(o)); got.corsHeaders.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s was allowed", o)
+		}
+	}
+	for _, o := range []string{"https://x.a.com", "https://b.com"} {
+		if got := serve(t, mw, get(o)); got.corsHeaders.Get("Access-Control-Allow-Origin") != o {
+			t.Errorf("%s was not allowed", o)
+		}
+	}
+}
+
+func TestLogger(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	mw := mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedMethods: []string{"PUT"},
+		AllowedHeaders: []string{"X-A"}, Logger: log})
+	for _, tc := range []struct {
+		r    req
+		want string
+	}{
+		{get("https://evil.com"), `reason="origin not allowed" origin=https://evil.com`},
+		{preflight("https://evil.com", "PUT"), `reason="preflight origin not allowed"`},
+		{preflight("https://a.com", "PURGE"), `reason="preflight method not allowed" method=PURGE`},
+		{preflight("https://a.com", "PUT", "x-a,x-b"), `reason="preflight header not allowed" header=x-b`},
+		{preflight("https://a.com", "PUT", "x a"), `reason="preflight malformed or oversized Access-Control-Request-Headers"`},
+	} {
+		buf.Reset()
+		serve(t, mw, tc.r)
+		if !strings.Contains(buf.String(), tc.want) {
+			t.Errorf("%v: log %q does not contain %q", tc.r, buf.String(), tc.want)
+		}
+	}
+	buf.Reset()
+	serve(t, mw, get("https://a.com"))
+	serve(t, mw, get(""))
+	if buf.Len() != 0 {
+		t.Errorf("allowed and non-CORS requests logged: %q", buf.String())
+	}
+}
+
+func newReq(r req) *http.Request {
+	hr := httptest.NewRequest(r.method, "http://api.example/resource", nil)
+	if r.origin != "" {
+		hr.Header.Set("Origin", r.origin)
+	}
+	for k, v := range r.header {
+		hr.Header[k] = v
+	}
+	return hr
+}
