@@ -54,4 +54,3 @@ func ConfigErrors(err error) []*ConfigError {
 func errAt(field, value, reason string, err error) *ConfigError {
 	return &ConfigError{Field: field, Value: value, Reason: reason, Err: err}
 }
-
