@@ -130,7 +130,8 @@ type Config struct {
 
 	// UnsafeAllowAnyOriginWithCredentials allows AllowedOrigins "*"
 	// together with AllowCredentials. Browsers refuse a literal "*" with
-	// credentials, so the middleware then reflects every request's Origin:
+	// credentials, so the middleware then reflects every request's Origin
+	// (any value of at most 512 bytes of visible ASCII without a comma):
 	// any web page can read your users' authenticated responses
 	// (CVE-2018-20744 class). Only for deliberately public, credentialed
 	// endpoints.

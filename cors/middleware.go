@@ -262,8 +262,9 @@ func (p *policy) allowsMethod(m string) bool {
 
 // allowsHeaders checks the Access-Control-Request-Headers lines. ok: every
 // name is allowed; denied: the first name that is not; wellFormed: the list
-// is made of tokens and within bounds. Work stops at the first denied name,
-// so a hostile list costs at most its bound.
+// is made of tokens and within bounds. The bounds are checked before any
+// name, so a hostile list costs at most its bound, and a malformed list is
+// malformed wherever the fault is.
 func (p *policy) allowsHeaders(acrh []string) (ok bool, denied string, wellFormed bool) {
 	if len(acrh) == 0 {
 		return true, "", true
@@ -274,14 +275,14 @@ func (p *policy) allowsHeaders(acrh []string) (ok bool, denied string, wellForme
 		if !more {
 			break
 		}
-		if !p.anyHeader && !p.allowsHeader(name) {
-			return false, name, true
+		if denied == "" && !p.anyHeader && !p.allowsHeader(name) {
+			denied = name
 		}
 	}
 	if sc.Err() != nil {
 		return false, "", false
 	}
-	return true, "", true
+	return denied == "", denied, true
 }
 
 // allowsHeader looks name up case-insensitively without allocating:

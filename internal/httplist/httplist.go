@@ -15,7 +15,10 @@
 // Access-Control-Request-Headers; see rs/cors issue 184).
 package httplist
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Limits bound the work a Scanner does. A zero field means no bound on that
 // quantity; use [DefaultLimits] for request headers from the network.
@@ -47,8 +50,9 @@ type Scanner struct {
 }
 
 // NewScanner returns a Scanner over the list made of lines, bounded by lim.
-// The byte bound is checked up front, before any element is returned, so a
-// caller that acts on elements never acts on part of an oversized list.
+// Both bounds are checked up front, before any element is returned, so a
+// caller never acts on part of an oversized list; counting commas is a
+// vectorised scan, so even that check is cheap.
 func NewScanner(lines []string, lim Limits) Scanner {
 	s := Scanner{lines: lines, left: -1}
 	if lim.Elements > 0 {
@@ -61,6 +65,16 @@ func NewScanner(lines []string, lim Limits) Scanner {
 		}
 		if n > lim.Bytes {
 			s.err = ErrTooLong
+			return s
+		}
+	}
+	if lim.Elements > 0 {
+		n := 0
+		for _, l := range lines {
+			if n += strings.Count(l, ",") + 1; n > lim.Elements {
+				s.err = ErrTooLong
+				return s
+			}
 		}
 	}
 	return s
