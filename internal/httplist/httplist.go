@@ -68,16 +68,31 @@ func NewScanner(lines []string, lim Limits) Scanner {
 			return s
 		}
 	}
-	if lim.Elements > 0 {
-		n := 0
-		for _, l := range lines {
-			if n += strings.Count(l, ",") + 1; n > lim.Elements {
-				s.err = ErrTooLong
-				return s
-			}
-		}
+	if lim.Elements > 0 && tooManyElements(lines, lim.Elements) {
+		s.err = ErrTooLong
 	}
 	return s
+}
+
+// tooManyElements counts commas a block at a time, so that a list far over
+// the limit is refused after its first block rather than its last byte.
+func tooManyElements(lines []string, limit int) bool {
+	const block = 1024
+	n := 0
+	for _, l := range lines {
+		n++ // a line is one element more than it has commas
+		for len(l) > 0 {
+			b := l[:min(block, len(l))]
+			l = l[len(b):]
+			if n += strings.Count(b, ","); n > limit {
+				return true
+			}
+		}
+		if n > limit {
+			return true
+		}
+	}
+	return false
 }
 
 // Next returns the next non-empty element with surrounding whitespace

@@ -182,3 +182,25 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+// The element bound is counted a block at a time; it must be exact across
+// block and line boundaries.
+func TestElementBoundAcrossBlocks(t *testing.T) {
+	pad := strings.Repeat("x", 1500)
+	for _, tc := range []struct {
+		lines []string
+		ok    bool
+	}{
+		{[]string{strings.Repeat("a,", 127) + pad}, true},                                // 128 elements, 1 line
+		{[]string{strings.Repeat("a,", 128) + pad}, false},                               // 129
+		{[]string{pad + strings.Repeat(",a", 127)}, true},                                // commas after the first block
+		{[]string{pad + strings.Repeat(",a", 128)}, false},                               //
+		{[]string{strings.Repeat("a,", 63) + "a", strings.Repeat("b,", 63) + "b"}, true}, // 64 + 64
+		{[]string{strings.Repeat("a,", 63) + "a", strings.Repeat("b,", 64) + "b"}, false},
+	} {
+		_, err := scanAll(tc.lines, httplist.Limits{Elements: 128})
+		if (err == nil) != tc.ok {
+			t.Errorf("%d lines of %d bytes: err %v, want ok=%v", len(tc.lines), len(tc.lines[0]), err, tc.ok)
+		}
+	}
+}
