@@ -243,7 +243,7 @@ func (p *policy) originAllowed(origin []string) bool {
 		return false
 	}
 	if p.anyOrigin {
-		return p.credentials == false || isReflectable(origin[0])
+		return !p.credentials || isReflectable(origin[0])
 	}
 	return p.origins.MatchString(origin[0])
 }

@@ -1,0 +1,159 @@
+// Command corskit shows CORS from both sides of the wire.
+//
+//	corskit demo      a walkthrough served on loopback, for a real browser
+//	corskit version   print the version
+//
+// Exit status: 0 on success, 1 when the command ran and failed, 2 for a usage
+// error (one line on stderr says what was wrong).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/corskit/corskit/internal/demo"
+)
+
+// A command is one subcommand: the CLI is a table of them, so new ones slot
+// in without touching the dispatch.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"demo", "serve a CORS walkthrough on loopback, to open in a browser", runDemo},
+		{"version", "print the version", runVersion},
+		{"help", "show this help", runHelp},
+	}
+}
+
+// usageError is a misuse of the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printUsage(stderr)
+		fmt.Fprintln(stderr, "corskit: missing command")
+		return 2
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "-help" {
+		name = "help"
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, args[1:], stdout, stderr)
+		var ue usageError
+		switch {
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "corskit %s: %s\n", name, ue.msg)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "corskit %s: %v\n", name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "corskit: unknown command %q (try 'corskit help')\n", name)
+	return 2
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: corskit <command> [flags]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'corskit <command> -h' for a command's flags.")
+}
+
+func runHelp(_ context.Context, _ []string, stdout, _ io.Writer) error {
+	printUsage(stdout)
+	return nil
+}
+
+func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
+	if len(args) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", args[0])}
+	}
+	v := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		v = bi.Main.Version
+	}
+	fmt.Fprintln(stdout, "corskit", v)
+	return nil
+}
+
+// flags is a FlagSet that reports a bad flag as one usageError line
+// instead of printing its whole usage, and prints the usage only for -h.
+type flags struct {
+	*flag.FlagSet
+	synopsis string
+	stderr   io.Writer
+}
+
+func newFlags(name, synopsis string, stderr io.Writer) flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return flags{fs, synopsis, stderr}
+}
+
+// parse parses args; -h prints the usage and returns flag.ErrHelp.
+func parse(fs flags, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(fs.stderr, "Usage: corskit %s\n\n", fs.synopsis)
+		fs.SetOutput(fs.stderr)
+		fs.PrintDefaults()
+		return err
+	case err != nil:
+		return usageError{err.Error()}
+	case fs.NArg() > 0:
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", "demo [--api-port N] [--web-port N]", stderr)
+	apiPort := fs.Int("api-port", 8081, "port of the API (http://localhost:PORT); 0 picks a free one")
+	webPort := fs.Int("web-port", 8080, "port of the page (http://127.0.0.1:PORT); 0 picks a free one")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		flag string
+		v    int
+	}{{"--api-port", *apiPort}, {"--web-port", *webPort}} {
+		if p.v < 0 || p.v > 65535 {
+			return usageError{fmt.Sprintf("%s %d: not a port (0-65535)", p.flag, p.v)}
+		}
+	}
+	return demo.Run(ctx, demo.Options{APIPort: *apiPort, WebPort: *webPort}, stdout)
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string // the one line on stderr must contain this
+	}{
+		{nil, 2, "missing command"},
+		{[]string{"bogus"}, 2, `unknown command "bogus"`},
+		{[]string{"demo", "--api-port", "x"}, 2, `invalid value "x" for flag -api-port`},
+		{[]string{"demo", "--nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"demo", "--web-port", "70000"}, 2, "--web-port 70000: not a port"},
+		{[]string{"demo", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"version", "extra"}, 2, `unexpected argument "extra"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &stdout, &stderr)
+		if code != tc.code {
+			t.Errorf("%q: exit %d, want %d", tc.args, code, tc.code)
+		}
+		last := strings.TrimSpace(stderr.String())
+		if i := strings.LastIndex(last, "\n"); i >= 0 && len(tc.args) > 0 {
+			t.Errorf("%q: stderr has more than one line: %q", tc.args, stderr.String())
+		}
+		if !strings.Contains(last, tc.msg) {
+			t.Errorf("%q: stderr %q does not contain %q", tc.args, last, tc.msg)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"version"}, {"demo", "-h"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+			t.Errorf("%q: exit %d (%s)", args, code, stderr.String())
+		}
+		if stdout.Len()+stderr.Len() == 0 {
+			t.Errorf("%q printed nothing", args)
+		}
+	}
+}
+
+// The demo serves until its context ends, then stops cleanly with status 0.
+func TestDemoStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr bytes.Buffer
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"demo", "--api-port", "0", "--web-port", "0"}, &stdout, &stderr) }()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("demo did not stop")
+	}
+	if !strings.Contains(stdout.String(), "page: http://127.0.0.1:") {
+		t.Fatalf("no page URL printed: %q", stdout.String())
+	}
+}

@@ -1,0 +1,204 @@
+// Package demo serves corskit's walkthrough: a page on one origin calling an
+// API on another, through correct and misconfigured CORS policies, so that a
+// newcomer watches a real browser allow and block each call.
+//
+// Two servers run on loopback. The page is served from 127.0.0.1 and the API
+// from localhost: different hosts, so the calls are cross-origin, and
+// different sites too (an IP address and a name never share a registrable
+// domain), so credentials behave as they do between real sites.
+package demo
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/corskit/corskit/cors"
+)
+
+//go:embed static
+var static embed.FS
+
+// Options configure Run. Zero ports mean "pick free ones".
+type Options struct {
+	APIPort int // the API, served as http://localhost:APIPort
+	WebPort int // the page, served as http://127.0.0.1:WebPort
+}
+
+// Demo is the pair of servers. Create it with Listen, then Serve.
+type Demo struct {
+	APIURL  string // e.g. http://localhost:41234
+	PageURL string // e.g. http://127.0.0.1:41235
+
+	api, web       *http.Server
+	apiLn, webLn   net.Listener
+	preflightCount atomic.Int64
+}
+
+// Listen opens both listeners and builds the handlers; nothing is served yet.
+func Listen(opts Options) (*Demo, error) {
+	webLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.WebPort)))
+	if err != nil {
+		return nil, fmt.Errorf("demo: page server: %w", err)
+	}
+	apiLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.APIPort)))
+	if err != nil {
+		webLn.Close()
+		return nil, fmt.Errorf("demo: API server: %w", err)
+	}
+	d := &Demo{
+		APIURL:  "http://localhost:" + strconv.Itoa(apiLn.Addr().(*net.TCPAddr).Port),
+		PageURL: "http://127.0.0.1:" + strconv.Itoa(webLn.Addr().(*net.TCPAddr).Port),
+		apiLn:   apiLn,
+		webLn:   webLn,
+	}
+	apiHandler, err := d.apiHandler()
+	if err != nil {
+		apiLn.Close()
+		webLn.Close()
+		return nil, err
+	}
+	d.api = &http.Server{Handler: apiHandler, ReadHeaderTimeout: 10 * time.Second}
+	d.web = &http.Server{Handler: d.pageHandler(), ReadHeaderTimeout: 10 * time.Second}
+	return d, nil
+}
+
+// Serve serves until ctx is done, then shuts both servers down gracefully.
+func (d *Demo) Serve(ctx context.Context) error {
+	errc := make(chan error, 2)
+	go func() { errc <- d.api.Serve(d.apiLn) }()
+	go func() { errc <- d.web.Serve(d.webLn) }()
+	select {
+	case err := <-errc:
+		d.api.Close()
+		d.web.Close()
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return errors.Join(d.api.Shutdown(shutdown), d.web.Shutdown(shutdown))
+}
+
+// Run listens, prints where to go, and serves until ctx is done.
+func Run(ctx context.Context, opts Options, out io.Writer) error {
+	d, err := Listen(opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "corskit demo\n  page: %s   (open this in a browser)\n  api:  %s\n", d.PageURL, d.APIURL)
+	fmt.Fprintln(out, "Each scenario calls the API from the page; press Ctrl-C to stop.")
+	return d.Serve(ctx)
+}
+
+// policies returns the API's policies: the correct one, and one mistake per
+// misconfigured endpoint, each a classic.
+func (d *Demo) policies() (good, wrongOrigin, missingHeader, noCredentials cors.Config) {
+	good = cors.Config{
+		AllowedOrigins:        []string{d.PageURL},
+		AllowCredentials:      true,
+		AllowedMethods:        []string{http.MethodPut},
+		AllowedHeaders:        []string{"Content-Type", "X-Demo-Token"},
+		ExposedHeaders:        []string{"X-Request-Id"},
+		MaxAge:                0,    // no caching, so every run shows its preflight
+		DisablePreflightCache: true, // every run shows its preflight
+	}
+	// The origin of a dev server, not of the deployed page.
+	wrongOrigin = cors.Config{AllowedOrigins: []string{"http://localhost:3000"}}
+	// Content-Type is listed; the custom header was forgotten.
+	missingHeader = cors.Config{
+		AllowedOrigins: []string{d.PageURL},
+		AllowedMethods: []string{http.MethodPut},
+		AllowedHeaders: []string{"Content-Type"},
+	}
+	// The origin is right, but credentials were never allowed.
+	noCredentials = cors.Config{AllowedOrigins: []string{d.PageURL}}
+	return
+}
+
+func (d *Demo) apiHandler() (http.Handler, error) {
+	good, wrongOrigin, missingHeader, noCredentials := d.policies()
+	mux := http.NewServeMux()
+	for _, route := range []struct {
+		prefix string
+		cfg    cors.Config
+	}{
+		{"/api/good/", good},
+		{"/api/bad/hello", wrongOrigin},
+		{"/api/bad/items/", missingHeader},
+		{"/api/bad/me", noCredentials},
+	} {
+		mw, err := cors.New(route.cfg)
+		if err != nil {
+			return nil, fmt.Errorf("demo: policy for %s: %w", route.prefix, err)
+		}
+		mux.Handle(route.prefix, mw.Wrap(http.HandlerFunc(d.serveAPI)))
+	}
+	// Count preflights before the middleware answers them, so the page can
+	// show that one happened: JavaScript never sees a preflight.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			d.preflightCount.Add(1)
+		}
+		mux.ServeHTTP(w, r)
+	}), nil
+}
+
+var requestID atomic.Int64
+
+// serveAPI is the API itself; it knows nothing about CORS.
+func (d *Demo) serveAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Request-Id", strconv.FormatInt(requestID.Add(1), 10))
+	reply := map[string]any{"method": r.Method, "path": r.URL.Path}
+	switch {
+	case r.Method == http.MethodPut:
+		var body any
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&body); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "body is not JSON: " + err.Error()})
+			return
+		}
+		reply["received"] = body
+		reply["token"] = r.Header.Get("X-Demo-Token")
+		reply["preflights_seen"] = d.preflightCount.Load()
+	case r.Method == http.MethodGet:
+		reply["message"] = "hello from the API"
+		if c, err := r.Cookie("demo"); err == nil {
+			reply["cookie"] = c.Value
+		}
+	default:
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "GET or PUT"})
+		return
+	}
+	writeJSON(w, http.StatusOK, reply)
+}
+
+func (d *Demo) pageHandler() http.Handler {
+	sub, _ := fs.Sub(static, "static")
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /config.json", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"api": d.APIURL, "page": d.PageURL})
+	})
+	mux.HandleFunc("GET /same/hello", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"message": "hello from the page's own origin"})
+	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent) // keeps a 404 out of the console
+	})
+	mux.Handle("GET /", http.FileServerFS(sub))
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
