@@ -1,0 +1,220 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/corskit/corskit/e2e/browser"
+)
+
+// TestDemoInChromium builds and runs `corskit demo` exactly as a user would,
+// drives its page in headless Chromium, and checks every scenario's outcome
+// and the console line Chromium prints for each blocked call. The demo can
+// therefore never claim something a browser would not do.
+func TestDemoInChromium(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	bin := filepath.Join(t.TempDir(), "corskit")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/corskit")
+	build.Dir = ".." // the root module, as a user builds it
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/corskit: %v\n%s", err, out)
+	}
+
+	cmd := exec.CommandContext(ctx, bin, "demo", "--api-port", "0", "--web-port", "0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start demo: %v", err)
+	}
+	exited := make(chan error, 1)
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	page, api := readURLs(t, stdout)
+	go func() { exited <- cmd.Wait() }()
+
+	b, err := browser.Start(ctx)
+	if err != nil {
+		t.Fatalf("headless Chromium must start for this test (it is never skipped): %v", err)
+	}
+	defer b.Close()
+	tab, err := b.NewTab()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+
+	err = chromedp.Do(tab.Ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+		chromedp.Click(chromedp.CSS(`#run-all`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-done="true"]`)),
+	)
+	var outcomes, bodies map[string]string
+	if err == nil {
+		outcomes, err = chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]string](scenarioField("outcome")))
+	}
+	if err == nil {
+		bodies, err = chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]string](scenarioField("body")))
+	}
+	var shot []byte
+	if err == nil {
+		shot, err = chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))
+	}
+	if err != nil {
+		t.Fatalf("driving the demo page: %v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
+	}
+
+	want := map[string]string{
+		"same-origin":     "allowed",
+		"simple-get":      "allowed",
+		"preflight-put":   "allowed",
+		"credentials":     "allowed",
+		"bad-origin":      "blocked",
+		"bad-header":      "blocked",
+		"bad-credentials": "blocked",
+	}
+	for id, w := range want {
+		if got := outcomes[id]; got != w {
+			t.Errorf("scenario %s: page shows %q, want %q", id, got, w)
+		}
+	}
+	if len(outcomes) != len(want) {
+		t.Errorf("page has scenarios %v, want exactly %d", keys(outcomes), len(want))
+	}
+
+	// The preflighted PUT reached the handler after a preflight the page
+	// cannot see; the API counts them.
+	var put struct {
+		Method         string `json:"method"`
+		Token          string `json:"token"`
+		PreflightsSeen int    `json:"preflights_seen"`
+	}
+	if err := json.Unmarshal([]byte(bodies["preflight-put"]), &put); err != nil {
+		t.Errorf("preflight-put body %q: %v", bodies["preflight-put"], err)
+	} else if put.Method != "PUT" || put.Token != "s3cret" || put.PreflightsSeen < 1 {
+		t.Errorf("preflight-put: got %+v, want a PUT with token s3cret after at least one preflight", put)
+	}
+
+	// Chromium's exact console lines for the three blocked calls.
+	blocked := func(path, reason string) string {
+		return fmt.Sprintf("Access to fetch at '%s%s' from origin '%s' has been blocked by CORS policy: %s", api, path, page, reason)
+	}
+	wantConsole := []string{
+		blocked("/api/bad/hello", "No 'Access-Control-Allow-Origin' header is present on the requested resource."),
+		blocked("/api/bad/items/1", "Request header field x-demo-token is not allowed by Access-Control-Allow-Headers in preflight response."),
+		blocked("/api/bad/me", "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's credentials mode is 'include'."),
+	}
+	console := waitConsole(tab, len(wantConsole), 5*time.Second)
+	for _, w := range wantConsole {
+		if !slices.Contains(console, w) {
+			t.Errorf("console lacks the line\n  %s\nconsole was:\n  %s", w, strings.Join(console, "\n  "))
+		}
+	}
+	for _, line := range console {
+		if strings.Contains(line, "blocked by CORS policy") && !strings.Contains(line, "/api/bad/") {
+			t.Errorf("a call to a correct endpoint was blocked: %s", line)
+		}
+	}
+
+	if err := os.WriteFile(filepath.Join("testdata", "demo.png"), shot, 0o644); err != nil {
+		t.Errorf("saving screenshot: %v", err)
+	}
+
+	// Ctrl-C stops the demo cleanly.
+	stopped = true
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("demo exited with %v after SIGINT, want status 0; stderr: %s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Error("demo did not stop within 10s of SIGINT")
+	}
+}
+
+// scenarioField is a script returning {scenario id: outcome.dataset[field]}.
+func scenarioField(field string) string {
+	return `Object.fromEntries([...document.querySelectorAll("section[data-scenario]")].map(
+		s => [s.dataset.scenario, s.querySelector(".outcome").dataset.` + field + ` || ""]))`
+}
+
+var urlLine = regexp.MustCompile(`^\s*(page|api):\s+(http://\S+)`)
+
+// readURLs reads the demo's banner until it has printed both URLs.
+func readURLs(t *testing.T, r interface{ Read([]byte) (int, error) }) (page, api string) {
+	t.Helper()
+	sc := bufio.NewScanner(r)
+	for sc.Scan() && (page == "" || api == "") {
+		if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
+			if m[1] == "page" {
+				page = m[2]
+			} else {
+				api = m[2]
+			}
+		}
+	}
+	if page == "" || api == "" {
+		t.Fatalf("demo did not print its URLs (page=%q api=%q, scan error %v)", page, api, sc.Err())
+	}
+	// Keep draining stdout so the demo never blocks on a full pipe.
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	return page, api
+}
+
+// waitConsole waits until at least n lines mention a CORS block, or the
+// timeout passes: log entries can trail the fetch rejections by a moment.
+func waitConsole(tab *browser.Tab, n int, timeout time.Duration) []string {
+	deadline := time.Now().Add(timeout)
+	for {
+		lines := tab.Console()
+		count := 0
+		for _, l := range lines {
+			if strings.Contains(l, "blocked by CORS policy") {
+				count++
+			}
+		}
+		if count >= n || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
