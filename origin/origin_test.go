@@ -1,6 +1,7 @@
 package origin_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -152,6 +153,30 @@ func TestSameOriginSameSite(t *testing.T) {
 		}
 		if a.SameSite(b) != b.SameSite(a) {
 			t.Errorf("SameSite not symmetric for %s, %s", tc.a, tc.b)
+		}
+	}
+}
+
+func TestFromURL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://Example.COM/path?q#f", "https://example.com"},
+		{"https://a.com:443/", "https://a.com"},
+		{"http://a.com:80", "http://a.com"},
+		{"http://a.com:8080/x", "http://a.com:8080"},
+		{"http://[::1]:3000/", "http://[::1]:3000"},
+		{"http://127.0.0.1:5/", "http://127.0.0.1:5"},
+		{"ws://a.com:80/", "ws://a.com"},
+		{"data:text/plain,hi", "null"},
+		{"file:///etc/passwd", "null"},
+		{"https://user:pw@a.com/", "https://a.com"},
+		{"http:///nohost", "null"},
+	} {
+		u, err := url.Parse(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := origin.FromURL(u).String(); got != tc.want {
+			t.Errorf("FromURL(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
