@@ -2,6 +2,7 @@ package fetchspec
 
 import (
 	"mime"
+	"strconv"
 	"strings"
 
 	"github.com/corskit/corskit/internal/httplist"
@@ -111,4 +112,31 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// IsChromiumSafelistedClientHint reports whether Chromium treats the
+// header name: value as CORS-safelisted although the Fetch Standard does
+// not: the client-hint headers with well-formed values.
+func IsChromiumSafelistedClientHint(name, value string) bool {
+	if len(value) > MaxSafelistedValue || containsUnsafeByte(value) {
+		return false
+	}
+	switch {
+	case httplist.EqualFold(name, "DPR"), httplist.EqualFold(name, "Device-Memory"), httplist.EqualFold(name, "Downlink"):
+		_, err := strconv.ParseFloat(value, 64)
+		return err == nil
+	case httplist.EqualFold(name, "Width"), httplist.EqualFold(name, "Viewport-Width"), httplist.EqualFold(name, "RTT"):
+		return value != "" && allDigits(value)
+	case httplist.EqualFold(name, "ECT"):
+		switch value {
+		case "slow-2g", "2g", "3g", "4g":
+			return true
+		}
+		return false
+	case httplist.EqualFold(name, "Save-Data"):
+		return value == "on"
+	case httplist.EqualFold(name, "Intervention"):
+		return true
+	}
+	return false
 }

@@ -1,0 +1,414 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/corskit/corskit/internal/fetchspec"
+	"github.com/corskit/corskit/origin"
+)
+
+// maxRedirects is the Fetch Standard's limit: the 21st redirect fails.
+const maxRedirects = 20
+
+// maxBody bounds how much of a response body the model keeps.
+const maxBody = 1 << 20
+
+// Browser models one browser profile making fetch() calls: it holds the
+// preflight cache, so successive calls see each other's cached preflights,
+// as successive calls from one page do. The zero Browser uses the Chromium
+// profile, http.DefaultTransport and the wall clock. A Browser is safe for
+// concurrent use.
+type Browser struct {
+	Profile   Profile           // zero: Chromium
+	Transport http.RoundTripper // zero: http.DefaultTransport; redirects are not followed by it
+	Now       func() time.Time  // zero: time.Now; set it to test cache expiry
+
+	cache preflightCache
+}
+
+func (b *Browser) profile() Profile {
+	if b.Profile.Name == "" {
+		return Chromium
+	}
+	return b.Profile
+}
+
+func (b *Browser) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}
+
+func (b *Browser) transport() http.RoundTripper {
+	if b.Transport != nil {
+		return b.Transport
+	}
+	return http.DefaultTransport
+}
+
+// ResponseType is what Response.type says in the page.
+type ResponseType string
+
+// The response types.
+const (
+	ResponseBasic          ResponseType = "basic"          // same-origin
+	ResponseCORS           ResponseType = "cors"           // cross-origin, passed the CORS check
+	ResponseOpaque         ResponseType = "opaque"         // no-cors, cross-origin
+	ResponseOpaqueRedirect ResponseType = "opaqueredirect" // redirect mode manual
+)
+
+// Response is what the page's script gets: its type, the status it can
+// see (0 for opaque types), the headers it can read, and the final URL.
+type Response struct {
+	Type       ResponseType
+	Status     int
+	Header     http.Header // only the readable headers
+	URL        string
+	Redirected bool
+	Body       []byte // the body as read (at most 1 MiB; empty for opaque types)
+}
+
+// ReadableHeaderNames returns the names script can read, lowercased and
+// sorted, as [...response.headers.keys()] lists them.
+func (r *Response) ReadableHeaderNames() []string {
+	names := make([]string, 0, len(r.Header))
+	for n := range r.Header {
+		names = append(names, strings.ToLower(n))
+	}
+	slices.Sort(names)
+	return names
+}
+
+// ExchangeKind says what an exchange in a trace is.
+type ExchangeKind string
+
+// The kinds of exchange.
+const (
+	ExchangePreflight ExchangeKind = "preflight"           // an OPTIONS preflight on the wire
+	ExchangeCacheHit  ExchangeKind = "preflight-cache-hit" // a preflight the cache made unnecessary
+	ExchangeRequest   ExchangeKind = "request"             // the request itself, or one hop of it
+)
+
+// Exchange is one step of a fetch: a request on the wire and its response,
+// or a preflight-cache hit (no Status, no headers).
+type Exchange struct {
+	Kind           ExchangeKind
+	Method         string
+	URL            string
+	RequestHeader  http.Header // what went on the wire (no Host)
+	Credentials    bool        // cookies and HTTP auth were sent
+	Status         int
+	ResponseHeader http.Header
+	Start          time.Time
+	Duration       time.Duration
+	Err            error // transport error, if any
+}
+
+// Result is the outcome of one fetch() call.
+type Result struct {
+	Request        Request // with defaults filled in
+	Classification Classification
+	Response       *Response // nil when the fetch failed
+	Err            *Error    // nil when it succeeded
+	Trace          []Exchange
+}
+
+// Allowed reports whether the page got a response (possibly opaque).
+func (r *Result) Allowed() bool { return r.Err == nil && r.Response != nil }
+
+// PreflightSent reports whether a preflight went on the wire.
+func (r *Result) PreflightSent() bool {
+	for _, e := range r.Trace {
+		if e.Kind == ExchangePreflight {
+			return true
+		}
+	}
+	return false
+}
+
+// Fetch performs req as the browser would and returns the outcome with a
+// trace of every exchange. The error is non-nil only when req itself is
+// unusable (no origin, a relative or non-HTTP URL, an unknown mode...) or
+// ctx ends; a blocked request is a Result whose Err says why.
+func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
+	req = req.normalized()
+	u, err := req.validate()
+	if err != nil {
+		return nil, err
+	}
+	p := b.profile()
+	res := &Result{Request: req}
+	cls, err := classify(req, u, p)
+	res.Classification = cls
+	if err != nil {
+		res.Err = err.(*Error)
+		return res, nil
+	}
+	f := &fetcher{b: b, p: p, req: req, res: res, initial: u.String()}
+	if err := f.run(ctx, u, cls); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// fetcher is the state of one fetch across redirects.
+type fetcher struct {
+	b       *Browser
+	p       Profile
+	req     Request
+	res     *Result
+	initial string
+
+	tainting ResponseType // basic, cors or opaque; only moves away from basic
+	tainted  bool         // the Origin header has become "null"
+}
+
+func (f *fetcher) originHeader() string {
+	if f.tainted {
+		return "null"
+	}
+	return f.req.Origin.String()
+}
+
+func (f *fetcher) include() bool { return f.req.Credentials == CredentialsInclude }
+
+// fail records a failure at URL cur.
+func (f *fetcher) fail(e *Error, cur string) {
+	e.URL = cur
+	if cur != f.initial {
+		e.InitialURL = f.initial
+	}
+	e.Origin = f.req.Origin.String()
+	f.res.Err = e
+}
+
+func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error {
+	method, headers, body := f.req.Method, cls.Headers, f.req.Body
+	f.tainting = ResponseBasic
+	for hops := 0; ; hops++ {
+		cur := u.String()
+		curOrigin := origin.FromURL(u)
+		if f.tainting == ResponseBasic && !f.req.Origin.SameOrigin(curOrigin) {
+			if f.req.Mode == ModeNoCORS {
+				f.tainting = ResponseOpaque
+			} else {
+				f.tainting = ResponseCORS
+			}
+		}
+		unsafeNames := unsafeHeaderNames(headers, f.p)
+		needsPreflight := f.tainting == ResponseCORS && f.req.Mode == ModeCORS &&
+			(!fetchspec.IsSafelistedMethod(method) || len(unsafeNames) > 0)
+		if needsPreflight {
+			ok, err := f.preflight(ctx, cur, method, unsafeNames)
+			if err != nil || !ok {
+				return err
+			}
+		}
+
+		credentials := f.req.Credentials == CredentialsInclude ||
+			f.req.Credentials == CredentialsSameOrigin && f.tainting == ResponseBasic
+		hdr := make(http.Header)
+		for _, h := range headers {
+			hdr.Add(h.Name, h.Value)
+		}
+		// Origin goes with every CORS request, and with any request whose
+		// method is not GET or HEAD (no-cors and same-origin included).
+		if f.tainting == ResponseCORS || (method != http.MethodGet && method != http.MethodHead) {
+			hdr.Set("Origin", f.originHeader())
+		}
+		resp, ex, err := f.roundTrip(ctx, ExchangeRequest, method, cur, hdr, body, credentials)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			f.fail(&Error{Reason: ReasonNetwork, Err: err}, cur)
+			return nil
+		}
+		if f.tainting == ResponseCORS {
+			if r, h, v := corsCheck(resp.Header, f.originHeader(), f.include()); r != ReasonNone {
+				if !f.p.KeepCacheOnFailure {
+					f.b.cache.clear(f.originHeader(), cur)
+				}
+				f.fail(&Error{Reason: r, Header: h, Value: v}, cur)
+				return nil
+			}
+		}
+		if !isRedirect(resp) {
+			f.respond(resp, ex, cur, hops > 0)
+			return nil
+		}
+		switch f.req.Redirect {
+		case RedirectError:
+			f.fail(&Error{Reason: ReasonRedirectModeError}, cur)
+			return nil
+		case RedirectManual:
+			f.res.Response = &Response{Type: ResponseOpaqueRedirect, Header: http.Header{}, URL: cur}
+			return nil
+		}
+		if hops+1 > maxRedirects {
+			f.fail(&Error{Reason: ReasonTooManyRedirects}, cur)
+			return nil
+		}
+		loc, err := u.Parse(resp.Header.Get("Location"))
+		if err != nil || (loc.Scheme != "http" && loc.Scheme != "https") {
+			f.fail(&Error{Reason: ReasonNetwork, Err: fmt.Errorf("net::ERR_INVALID_REDIRECT")}, cur)
+			return nil
+		}
+		locOrigin := origin.FromURL(loc)
+		if f.req.Mode == ModeCORS && loc.User != nil && !f.req.Origin.SameOrigin(locOrigin) {
+			// Chromium prints the location as '' in this message.
+			f.fail(&Error{Reason: ReasonRedirectContainsCredentials, Header: "Location", Value: ""}, cur)
+			return nil
+		}
+		if !locOrigin.SameOrigin(curOrigin) && !f.req.Origin.SameOrigin(curOrigin) {
+			f.tainted = true
+		}
+		// 301 and 302 turn POST into GET; 303 turns everything but HEAD into
+		// GET. The body and its headers go with the old method.
+		if (resp.StatusCode == 301 || resp.StatusCode == 302) && method == http.MethodPost ||
+			resp.StatusCode == 303 && method != http.MethodHead && method != http.MethodGet {
+			method, body = http.MethodGet, ""
+			headers = slices.DeleteFunc(slices.Clone(headers), func(h Header) bool {
+				switch h.Name {
+				case "content-encoding", "content-language", "content-location", "content-type":
+					return true
+				}
+				return false
+			})
+		}
+		if !locOrigin.SameOrigin(curOrigin) {
+			headers = slices.DeleteFunc(slices.Clone(headers), func(h Header) bool { return h.Name == "authorization" })
+		}
+		u = loc
+	}
+}
+
+// preflight makes sure the request may go out: from the preflight cache,
+// or with an OPTIONS preflight. ok is false when the fetch failed.
+func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames []string) (ok bool, err error) {
+	now := f.b.now()
+	include := f.include()
+	unsafeMethod := ""
+	if !fetchspec.IsSafelistedMethod(method) {
+		unsafeMethod = method
+	}
+	bypass := f.p.CacheModeBypassesPreflightCache &&
+		(f.req.Cache == CacheNoStore || f.req.Cache == CacheReload || f.req.Cache == CacheNoCache)
+	if !bypass && f.b.cache.covers(f.originHeader(), cur, include, unsafeMethod, unsafeNames, now) {
+		f.res.Trace = append(f.res.Trace, Exchange{Kind: ExchangeCacheHit, Method: http.MethodOptions, URL: cur, Start: now})
+		return true, nil
+	}
+	hdr := http.Header{}
+	hdr.Set("Accept", "*/*")
+	hdr.Set("Access-Control-Request-Method", method)
+	if len(unsafeNames) > 0 {
+		hdr.Set("Access-Control-Request-Headers", joinNames(unsafeNames))
+	}
+	hdr.Set("Origin", f.originHeader())
+	resp, _, err := f.roundTrip(ctx, ExchangePreflight, http.MethodOptions, cur, hdr, "", false)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		f.fail(&Error{Reason: ReasonNetwork, Err: err, Preflight: true}, cur)
+		return false, nil
+	}
+	failed := func(r Reason, h, v string) (bool, error) {
+		f.fail(&Error{Reason: r, Header: h, Value: v, Preflight: true}, cur)
+		return false, nil
+	}
+	if isRedirect(resp) {
+		return failed(ReasonPreflightRedirect, "Location", resp.Header.Get("Location"))
+	}
+	statusOK := isOKStatus(resp.StatusCode)
+	if !statusOK && !f.p.AllowOriginCheckedBeforeStatus {
+		return failed(ReasonPreflightInvalidStatus, "", fmt.Sprint(resp.StatusCode))
+	}
+	if r, h, v := corsCheck(resp.Header, f.originHeader(), include); r != ReasonNone {
+		return failed(r, h, v)
+	}
+	if !statusOK {
+		return failed(ReasonPreflightInvalidStatus, "", fmt.Sprint(resp.StatusCode))
+	}
+	methods, ok := parseAllowList(resp.Header, "Access-Control-Allow-Methods", false)
+	if !ok {
+		return failed(ReasonInvalidAllowMethods, "Access-Control-Allow-Methods", strings.Join(resp.Header.Values("Access-Control-Allow-Methods"), ", "))
+	}
+	headers, ok := parseAllowList(resp.Header, "Access-Control-Allow-Headers", true)
+	if !ok {
+		return failed(ReasonInvalidAllowHeaders, "Access-Control-Allow-Headers", strings.Join(resp.Header.Values("Access-Control-Allow-Headers"), ", "))
+	}
+	if !methodAllowed(methods, method, include) {
+		return failed(ReasonMethodNotAllowed, "Access-Control-Allow-Methods", method)
+	}
+	for _, name := range unsafeNames {
+		if !headerAllowed(headers, name, include, f.p) {
+			return failed(ReasonHeaderNotAllowed, "Access-Control-Allow-Headers", name)
+		}
+	}
+	if age, cacheable := maxAge(resp.Header, f.p); cacheable {
+		if !(f.p.CacheModeBypassesPreflightCache && f.req.Cache == CacheNoStore) {
+			f.b.cache.expire(now)
+			f.b.cache.store(f.originHeader(), cur, include, methods, headers, unsafeMethod, now.Add(age))
+		}
+	}
+	return true, nil
+}
+
+// roundTrip sends one request on the wire and records it in the trace.
+func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur string, hdr http.Header, body string, credentials bool) (*http.Response, *Exchange, error) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, method, cur, rd)
+	if err != nil {
+		return nil, nil, err
+	}
+	hreq.Header = hdr
+	start := f.b.now()
+	resp, err := f.b.transport().RoundTrip(hreq)
+	f.res.Trace = append(f.res.Trace, Exchange{
+		Kind: kind, Method: method, URL: cur, RequestHeader: hdr.Clone(),
+		Credentials: credentials, Start: start, Err: err,
+	})
+	ex := &f.res.Trace[len(f.res.Trace)-1]
+	if err != nil {
+		ex.Duration = f.b.now().Sub(start)
+		return nil, ex, err
+	}
+	ex.Status = resp.StatusCode
+	ex.ResponseHeader = resp.Header.Clone()
+	// Read the body now so that the connection can be reused; keep it for
+	// the page only on the final response.
+	data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	resp.Body.Close()
+	ex.Duration = f.b.now().Sub(start)
+	if rerr != nil && !errors.Is(rerr, io.EOF) {
+		return nil, ex, rerr
+	}
+	resp.Body = io.NopCloser(strings.NewReader(string(data)))
+	return resp, ex, nil
+}
+
+// respond builds what script sees of the final response.
+func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirected bool) {
+	r := &Response{Type: f.tainting, URL: cur, Redirected: redirected, Header: http.Header{}}
+	if f.tainting != ResponseOpaque {
+		r.Status = resp.StatusCode
+		for _, name := range readableHeaders(resp.Header, f.tainting, f.include()) {
+			r.Header[http.CanonicalHeaderKey(name)] = resp.Header.Values(name)
+		}
+		r.Body, _ = io.ReadAll(resp.Body)
+	}
+	f.res.Response = r
+}

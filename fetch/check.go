@@ -1,0 +1,204 @@
+package fetch
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/corskit/corskit/internal/fetchspec"
+	"github.com/corskit/corskit/internal/httplist"
+)
+
+// headerValue is a response header as the browser's network stack reads
+// it: the lines of that name joined by ", ", each trimmed of surrounding
+// spaces and tabs; ok is false when there is no such line.
+func headerValue(h http.Header, name string) (v string, ok bool) {
+	lines := h.Values(name)
+	if len(lines) == 0 {
+		return "", false
+	}
+	if len(lines) == 1 {
+		return strings.Trim(lines[0], " \t"), true
+	}
+	trimmed := make([]string, len(lines))
+	for i, l := range lines {
+		trimmed[i] = strings.Trim(l, " \t")
+	}
+	return strings.Join(trimmed, ", "), true
+}
+
+// corsCheck is the CORS check of a response, in Chromium's order: the
+// Allow-Origin header against the request's serialized origin, then, for
+// credentials mode include, Allow-Credentials. It returns the failure's
+// reason, header and value, or ReasonNone.
+func corsCheck(h http.Header, requestOrigin string, include bool) (Reason, string, string) {
+	const acao, acac = "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"
+	v, ok := headerValue(h, acao)
+	switch {
+	case !ok:
+		return ReasonMissingAllowOrigin, acao, ""
+	case v == "*":
+		if include {
+			return ReasonWildcardOriginNotAllowed, acao, v
+		}
+		return ReasonNone, "", ""
+	case v != requestOrigin:
+		switch {
+		case strings.ContainsAny(v, " ,"):
+			return ReasonMultipleAllowOrigin, acao, v
+		case v != "null" && !isValidURL(v):
+			return ReasonInvalidAllowOrigin, acao, v
+		}
+		return ReasonAllowOriginMismatch, acao, v
+	}
+	if include {
+		if c, _ := headerValue(h, acac); c != "true" {
+			return ReasonInvalidAllowCredentials, acac, c
+		}
+	}
+	return ReasonNone, "", ""
+}
+
+// isValidURL approximates Chromium's GURL validity, which decides between
+// "invalid value" and "not equal" for a mismatching Allow-Origin: an
+// absolute URL with a well-formed scheme, and a host for the schemes that
+// need one.
+func isValidURL(v string) bool {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https", "ws", "wss", "ftp":
+		return u.Host != ""
+	}
+	return true
+}
+
+// isOKStatus is the Fetch Standard's ok status: 200 to 299.
+func isOKStatus(code int) bool { return code >= 200 && code <= 299 }
+
+// isRedirect reports whether a response is one the browser follows: a
+// redirect status with a Location header (without one, it is an ordinary
+// response).
+func isRedirect(res *http.Response) bool {
+	switch res.StatusCode {
+	case 301, 302, 303, 307, 308:
+		return res.Header.Get("Location") != ""
+	}
+	return false
+}
+
+// allowList is a parsed Access-Control-Allow-Methods or -Headers.
+type allowList struct {
+	names    []string // as sent (methods) or lowercased (headers)
+	wildcard bool     // "*" is among them
+}
+
+// parseAllowList parses a preflight's allow list; ok is false when a
+// present header does not parse (an element that is not a token).
+func parseAllowList(h http.Header, name string, lower bool) (allowList, bool) {
+	var l allowList
+	sc := httplist.NewScanner(h.Values(name), httplist.DefaultLimits)
+	for {
+		e, more := sc.Next()
+		if !more {
+			break
+		}
+		if !isToken(e) {
+			return l, false
+		}
+		if e == "*" {
+			l.wildcard = true
+		}
+		if lower {
+			e = strings.ToLower(e)
+		}
+		l.names = append(l.names, e)
+	}
+	return l, sc.Err() == nil
+}
+
+// maxAge reads Access-Control-Max-Age: how long the result may be cached,
+// and whether it may be cached at all.
+func maxAge(h http.Header, p Profile) (time.Duration, bool) {
+	lines := h.Values("Access-Control-Max-Age")
+	d := defaultMaxAge
+	if len(lines) == 1 {
+		v := strings.Trim(lines[0], " \t")
+		if p.NegativeMaxAgeNoCache && strings.HasPrefix(v, "-") {
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+				return 0, false
+			}
+		}
+		if n, err := strconv.ParseUint(v, 10, 63); err == nil && allDigitsASCII(v) {
+			if n > uint64((1<<63-1)/int64(time.Second)) {
+				n = uint64((1<<63 - 1) / int64(time.Second))
+			}
+			d = time.Duration(n) * time.Second
+		}
+	}
+	if p.MaxAgeCap > 0 && d > p.MaxAgeCap {
+		d = p.MaxAgeCap
+	}
+	return d, d > 0
+}
+
+func allDigitsASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// methodAllowed is the preflight's method check.
+func methodAllowed(l allowList, method string, include bool) bool {
+	return fetchspec.IsSafelistedMethod(method) || slices.Contains(l.names, method) || l.wildcard && !include
+}
+
+// headerAllowed is the preflight's check of one CORS-unsafe header name
+// (lowercase).
+func headerAllowed(l allowList, name string, include bool, p Profile) bool {
+	if slices.Contains(l.names, name) {
+		return true
+	}
+	if !l.wildcard || include {
+		return false
+	}
+	return name != "authorization" || p.WildcardAllowsAuthorization
+}
+
+// readableHeaders returns the names script can read from a response of the
+// given type, lowercased and sorted: every header of a basic response, the
+// safelisted and exposed ones of a cors response, none of an opaque one.
+// Set-Cookie is never readable.
+func readableHeaders(h http.Header, typ ResponseType, include bool) []string {
+	if typ != ResponseBasic && typ != ResponseCORS {
+		return nil
+	}
+	var exposed allowList
+	if typ == ResponseCORS {
+		if l, ok := parseAllowList(h, "Access-Control-Expose-Headers", true); ok {
+			exposed = l
+		}
+	}
+	var names []string
+	for name := range h {
+		lname := strings.ToLower(name)
+		switch {
+		case fetchspec.IsForbiddenResponseHeader(lname):
+		case typ == ResponseBasic,
+			fetchspec.IsSafelistedResponseHeader(lname),
+			slices.Contains(exposed.names, lname),
+			exposed.wildcard && !include:
+			names = append(names, lname)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}

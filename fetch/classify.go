@@ -1,0 +1,151 @@
+package fetch
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/corskit/corskit/internal/fetchspec"
+	"github.com/corskit/corskit/internal/httplist"
+	"github.com/corskit/corskit/origin"
+)
+
+// Classification is what the browser decides about a request before
+// sending anything: whether it is cross-origin, which script headers it
+// drops, and whether (and why) a preflight is needed.
+type Classification struct {
+	CrossOrigin bool
+
+	// Headers are the script's headers that go on the wire, lowercased and
+	// combined; Dropped are the names the browser silently removed
+	// (forbidden request headers, and in no-cors mode every header that is
+	// not safelisted).
+	Headers []Header
+	Dropped []string
+
+	// Preflight is set when a cross-origin cors-mode request needs a
+	// preflight (unless the preflight cache has it), because of
+	// UnsafeMethod (the method, when not GET, HEAD or POST) or UnsafeHeaders
+	// (the non-safelisted header names, lowercased and sorted, exactly as
+	// Access-Control-Request-Headers lists them).
+	Preflight     bool
+	UnsafeMethod  string
+	UnsafeHeaders []string
+}
+
+// Classify applies the Fetch Standard's request rules, as profile p
+// adjusts them, to req. A non-nil error is a browser-side refusal (an
+// *Error with a non-CORS reason): fetch() throws or fails before CORS
+// applies.
+func Classify(req Request, p Profile) (Classification, error) {
+	req = req.normalized()
+	u, err := req.validate()
+	if err != nil {
+		return Classification{}, err
+	}
+	return classify(req, u, p)
+}
+
+func classify(req Request, u *url.URL, p Profile) (Classification, error) {
+	var c Classification
+	c.CrossOrigin = !req.Origin.SameOrigin(origin.FromURL(u))
+	fail := func(r Reason) (Classification, error) {
+		return c, &Error{Reason: r, URL: u.String(), Origin: req.Origin.String(), Value: req.Method}
+	}
+	switch {
+	case fetchspec.IsForbiddenMethod(req.Method):
+		return fail(ReasonForbiddenMethod)
+	case req.Mode == ModeNoCORS && !fetchspec.IsSafelistedMethod(req.Method):
+		return fail(ReasonNoCORSMethod)
+	case req.Cache == CacheOnlyIfCached && req.Mode != ModeSameOrigin:
+		return fail(ReasonOnlyIfCachedMode)
+	case req.Mode == ModeSameOrigin && c.CrossOrigin:
+		return fail(ReasonSameOriginMode)
+	}
+
+	for _, h := range combined(req.Headers) {
+		if dropHeader(h, req.Mode, p) {
+			c.Dropped = append(c.Dropped, h.Name)
+			continue
+		}
+		c.Headers = append(c.Headers, h)
+	}
+	if !fetchspec.IsSafelistedMethod(req.Method) {
+		c.UnsafeMethod = req.Method
+	}
+	c.UnsafeHeaders = unsafeHeaderNames(c.Headers, p)
+	c.Preflight = req.Mode == ModeCORS && c.CrossOrigin && (c.UnsafeMethod != "" || len(c.UnsafeHeaders) > 0)
+	return c, nil
+}
+
+// dropHeader reports whether the browser silently drops a script header.
+func dropHeader(h Header, mode Mode, p Profile) bool {
+	switch {
+	case fetchspec.IsForbiddenRequestHeader(h.Name):
+		return true
+	case isMethodOverride(h.Name) && overridesForbiddenMethod(h.Value):
+		return true
+	case p.UserAgentIgnored && h.Name == "user-agent":
+		return true
+	case mode == ModeNoCORS:
+		// The "request-no-cors" guard keeps only safelisted name/value pairs.
+		switch h.Name {
+		case "accept", "accept-language", "content-language", "content-type":
+			return !fetchspec.IsCORSSafelistedRequestHeader(h.Name, h.Value)
+		}
+		return true
+	}
+	return false
+}
+
+func isMethodOverride(name string) bool {
+	return name == "x-http-method" || name == "x-http-method-override" || name == "x-method-override"
+}
+
+func overridesForbiddenMethod(v string) bool {
+	sc := httplist.NewScanner([]string{v}, httplist.DefaultLimits)
+	for {
+		m, ok := sc.Next()
+		if !ok {
+			return false
+		}
+		if fetchspec.IsForbiddenMethod(normalizeMethod(m)) {
+			return true
+		}
+	}
+}
+
+// unsafeHeaderNames is the Fetch Standard's "CORS-unsafe request-header
+// names": the names that are not safelisted, plus all of them once the
+// safelisted values exceed 1024 bytes together; lowercased, sorted, unique.
+func unsafeHeaderNames(hs []Header, p Profile) []string {
+	var unsafe []string
+	total := 0
+	for _, h := range hs {
+		switch {
+		case fetchspec.IsCORSSafelistedRequestHeader(h.Name, h.Value):
+			total += len(h.Value)
+		case p.ClientHintsSafelisted && fetchspec.IsChromiumSafelistedClientHint(h.Name, h.Value):
+			// Chromium does not count client hints in the 1024-byte total.
+		default:
+			unsafe = append(unsafe, h.Name)
+		}
+	}
+	if total > fetchspec.MaxSafelistedTotal {
+		for _, h := range hs {
+			if fetchspec.IsCORSSafelistedRequestHeader(h.Name, h.Value) {
+				unsafe = append(unsafe, h.Name)
+			}
+		}
+	}
+	slices.Sort(unsafe)
+	return slices.Compact(unsafe)
+}
+
+// normalizeMethod uppercases the six methods browsers normalise.
+func normalizeMethod(m string) string { return fetchspec.NormalizeMethod(m) }
+
+func isToken(s string) bool { return httplist.IsToken(s) }
+
+// joinNames is Access-Control-Request-Headers as Chromium sends it.
+func joinNames(names []string) string { return strings.Join(names, ",") }

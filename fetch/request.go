@@ -1,0 +1,169 @@
+package fetch
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/corskit/corskit/origin"
+)
+
+// Mode is a request's mode, as in fetch(url, {mode}).
+type Mode string
+
+// The modes a page can choose. The zero Mode means ModeCORS, fetch()'s
+// default.
+const (
+	ModeCORS       Mode = "cors"
+	ModeNoCORS     Mode = "no-cors"
+	ModeSameOrigin Mode = "same-origin"
+)
+
+// Credentials is a request's credentials mode, as in fetch(url,
+// {credentials}). The zero value means CredentialsSameOrigin, fetch()'s
+// default.
+type Credentials string
+
+// The credentials modes.
+const (
+	CredentialsOmit       Credentials = "omit"
+	CredentialsSameOrigin Credentials = "same-origin"
+	CredentialsInclude    Credentials = "include"
+)
+
+// CacheMode is a request's cache mode, as in fetch(url, {cache}). The zero
+// value means CacheDefault.
+type CacheMode string
+
+// The cache modes.
+const (
+	CacheDefault      CacheMode = "default"
+	CacheNoStore      CacheMode = "no-store"
+	CacheReload       CacheMode = "reload"
+	CacheNoCache      CacheMode = "no-cache"
+	CacheForceCache   CacheMode = "force-cache"
+	CacheOnlyIfCached CacheMode = "only-if-cached"
+)
+
+// RedirectMode is a request's redirect mode, as in fetch(url, {redirect}).
+// The zero value means RedirectFollow.
+type RedirectMode string
+
+// The redirect modes.
+const (
+	RedirectFollow RedirectMode = "follow"
+	RedirectError  RedirectMode = "error"
+	RedirectManual RedirectMode = "manual"
+)
+
+// Header is one header as a script sets it.
+type Header struct{ Name, Value string }
+
+// Request is a fetch() call as a page makes it: the page's origin, and the
+// arguments of fetch(url, init). Zero fields take fetch()'s defaults.
+type Request struct {
+	Origin origin.Origin // the page's origin (the request's initiator)
+	Method string        // "" means GET
+	URL    string        // absolute
+	// Headers in the order the script set them. Names are case-insensitive;
+	// a name set twice is combined into one "a, b" value, as Headers does.
+	Headers     []Header
+	Body        string // "" means no body
+	Mode        Mode
+	Credentials Credentials
+	Cache       CacheMode
+	Redirect    RedirectMode
+}
+
+// normalized returns req with defaults filled in and the method normalised
+// as browsers do (the six standard names uppercased).
+func (req Request) normalized() Request {
+	if req.Method == "" {
+		req.Method = http.MethodGet
+	}
+	req.Method = normalizeMethod(req.Method)
+	if req.Mode == "" {
+		req.Mode = ModeCORS
+	}
+	if req.Credentials == "" {
+		req.Credentials = CredentialsSameOrigin
+	}
+	if req.Cache == "" {
+		req.Cache = CacheDefault
+	}
+	if req.Redirect == "" {
+		req.Redirect = RedirectFollow
+	}
+	return req
+}
+
+// validate reports what makes Go callers' requests unusable: these are
+// programming errors, not browser behaviour.
+func (req Request) validate() (*url.URL, error) {
+	if req.Origin.IsZero() {
+		return nil, fmt.Errorf("fetch: request has no initiating origin")
+	}
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return nil, fmt.Errorf("fetch: request URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("fetch: request URL %q: only http and https URLs are modelled", req.URL)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("fetch: request URL %q has no host", req.URL)
+	}
+	switch req.Mode {
+	case ModeCORS, ModeNoCORS, ModeSameOrigin:
+	default:
+		return nil, fmt.Errorf("fetch: unknown mode %q", req.Mode)
+	}
+	switch req.Credentials {
+	case CredentialsOmit, CredentialsSameOrigin, CredentialsInclude:
+	default:
+		return nil, fmt.Errorf("fetch: unknown credentials mode %q", req.Credentials)
+	}
+	switch req.Cache {
+	case CacheDefault, CacheNoStore, CacheReload, CacheNoCache, CacheForceCache, CacheOnlyIfCached:
+	default:
+		return nil, fmt.Errorf("fetch: unknown cache mode %q", req.Cache)
+	}
+	switch req.Redirect {
+	case RedirectFollow, RedirectError, RedirectManual:
+	default:
+		return nil, fmt.Errorf("fetch: unknown redirect mode %q", req.Redirect)
+	}
+	for _, h := range req.Headers {
+		if !isToken(h.Name) {
+			return nil, fmt.Errorf("fetch: header name %q is not a token (fetch() would throw)", h.Name)
+		}
+		if strings.ContainsAny(h.Value, "\r\n\x00") {
+			return nil, fmt.Errorf("fetch: header %s: value contains CR, LF or NUL (fetch() would throw)", h.Name)
+		}
+	}
+	return u, nil
+}
+
+// combined returns the script's headers with names lowercased and repeated
+// names combined, in first-set order, as a Headers object holds them.
+func combined(hs []Header) []Header {
+	out := make([]Header, 0, len(hs))
+next:
+	for _, h := range hs {
+		name := strings.ToLower(h.Name)
+		v := trimHTTPWhitespace(h.Value)
+		for i := range out {
+			if out[i].Name == name {
+				out[i].Value += ", " + v
+				continue next
+			}
+		}
+		out = append(out, Header{name, v})
+	}
+	return out
+}
+
+// trimHTTPWhitespace removes leading and trailing tab, space, CR and LF, as
+// Headers normalises a value.
+func trimHTTPWhitespace(s string) string { return strings.Trim(s, " \t\r\n") }

@@ -1,0 +1,294 @@
+// Package corscase is the conformance table shared by the fetch model's
+// unit tests and the Chromium conformance suite (conformance/): each Case is
+// one or more fetch() calls from a page plus the exact behaviour of the
+// server they reach. Both runners produce Observations in the same
+// normalised form, so the model, the recorded Chromium results and a live
+// Chromium can be compared field by field.
+//
+// Three origins take part, all on loopback: the page ({page},
+// http://127.0.0.1:P1), the API ({api}, http://localhost:P2) and a second
+// API ({api2}, http://localhost:P3) for cross-origin redirects. Every
+// server answers /c/<case>/<hop> from the case's Server.
+package corscase
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/corskit/corskit/fetch"
+)
+
+// Case is one conformance case.
+type Case struct {
+	Name    string  // unique; lowercase letters, digits and dashes
+	About   string  // the rule it pins
+	Fetches []Fetch // run in order, sharing the preflight cache
+	Server  Server
+	// Want is the expected outcome of each fetch, "allowed" or "blocked",
+	// written by hand: a check on the harness as much as on the browser.
+	Want []string
+}
+
+// Fetch is one fetch() call, relative to the case.
+type Fetch struct {
+	Target      string // "api" (default) or "page" (same-origin) or "api2"
+	Method      string
+	Headers     []fetch.Header
+	Body        string
+	Mode        fetch.Mode
+	Credentials fetch.Credentials
+	Cache       fetch.CacheMode
+	Redirect    fetch.RedirectMode
+}
+
+// Server is what every server answers for the case: Preflight to OPTIONS
+// requests carrying Access-Control-Request-Method, Hops[n] to any other
+// request for /c/<case>/<n> (the last entry answers any later hop).
+type Server struct {
+	Preflight Reply
+	Hops      []Reply
+}
+
+// Reply is one response.
+type Reply struct {
+	Status int // 0 means 200
+	// Headers are sent as given, one line each: "Name: value". In values,
+	// {origin} becomes the request's Origin header, and {page}, {api} and
+	// {api2} the three origins.
+	Headers []string
+	// Redirect, when set to "page", "api" or "api2", adds a Location to the
+	// next hop of this case on that origin. Location sets it verbatim
+	// (after placeholder expansion) instead.
+	Redirect string
+	Location string
+	Body     string
+}
+
+// URLs are the three origins of a run.
+type URLs struct{ Page, API, API2 string }
+
+func (u URLs) base(target string) string {
+	switch target {
+	case "page":
+		return u.Page
+	case "api2":
+		return u.API2
+	}
+	return u.API
+}
+
+// URL is the address of hop n of case c on target.
+func (u URLs) URL(target, c string, hop int) string {
+	return fmt.Sprintf("%s/c/%s/%d", u.base(target), c, hop)
+}
+
+func (u URLs) expand(s, reqOrigin string) string {
+	return strings.NewReplacer(
+		"{origin}", reqOrigin,
+		"{PAGE}", strings.ToUpper(u.Page), // the page's origin in capitals
+		"{page/}", u.Page+"/", // with a trailing slash
+		"{page}", u.Page, "{api2}", u.API2, "{api}", u.API,
+		"{api2-userinfo}", strings.Replace(u.API2, "://", "://user:pw@", 1),
+	).Replace(s)
+}
+
+// Normalize replaces the run's origins in s by {page}, {api} and {api2}, so
+// that observations from runs on different ports compare equal.
+func (u URLs) Normalize(s string) string {
+	return strings.NewReplacer(u.Page, "{page}", strings.ToUpper(u.Page), "{PAGE}", u.API2, "{api2}", u.API, "{api}").Replace(s)
+}
+
+// Wire is one request as a server received it.
+type Wire struct {
+	Server string `json:"server"` // page, api or api2
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Origin string `json:"origin,omitempty"` // normalised
+	ACRM   string `json:"acrm,omitempty"`
+	ACRH   string `json:"acrh,omitempty"`
+}
+
+// Observation is what one fetch() showed to the page, and what went on
+// the wire for it.
+type Observation struct {
+	Outcome string   `json:"outcome"`           // allowed or blocked
+	Error   string   `json:"error,omitempty"`   // the rejection's message
+	Type    string   `json:"type,omitempty"`    // Response.type
+	Status  int      `json:"status"`            // Response.status
+	Headers []string `json:"headers,omitempty"` // readable names, sorted
+	Wire    []Wire   `json:"wire,omitempty"`
+}
+
+// Result is what a whole case showed: each fetch, and the console lines
+// that name the case's URLs, normalised, in order ("Failed to load
+// resource" lines are left out: they only repeat that a load failed).
+type Result struct {
+	Fetches []Observation `json:"fetches"`
+	Console []string      `json:"console,omitempty"`
+}
+
+// Recorder is the servers' log of requests, by case.
+type Recorder struct {
+	mu   sync.Mutex
+	seen map[string][]Wire
+}
+
+// Take returns and forgets what was recorded for case c.
+func (r *Recorder) Take(c string) []Wire {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w := r.seen[c]
+	delete(r.seen, c)
+	return w
+}
+
+func (r *Recorder) add(c string, w Wire) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string][]Wire{}
+	}
+	r.seen[c] = append(r.seen[c], w)
+}
+
+// Handler serves the cases for the server named label ("page", "api" or
+// "api2"), recording each request in rec. *urls must be filled in before
+// the first request. Unknown paths get 404.
+func Handler(label string, cases []Case, urls *URLs, rec *Recorder) http.Handler {
+	byName := make(map[string]*Case, len(cases))
+	for i := range cases {
+		byName[cases[i].Name] = &cases[i]
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var name string
+		var hop int
+		if _, err := fmt.Sscanf(r.URL.Path, "/c/%s", &name); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		name, hopStr, _ := strings.Cut(name, "/")
+		if _, err := fmt.Sscanf(hopStr, "%d", &hop); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		c := byName[name]
+		if c == nil {
+			http.NotFound(w, r)
+			return
+		}
+		reqOrigin := r.Header.Get("Origin")
+		rec.add(name, Wire{
+			Server: label, Method: r.Method, Path: r.URL.Path,
+			Origin: urls.Normalize(reqOrigin),
+			ACRM:   r.Header.Get("Access-Control-Request-Method"),
+			ACRH:   r.Header.Get("Access-Control-Request-Headers"),
+		})
+		var reply Reply
+		switch {
+		case r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "":
+			reply = c.Server.Preflight
+		case len(c.Server.Hops) == 0:
+			reply = Reply{}
+		default:
+			reply = c.Server.Hops[min(hop, len(c.Server.Hops)-1)]
+		}
+		h := w.Header()
+		for _, line := range reply.Headers {
+			k, v, _ := strings.Cut(line, ":")
+			// Set the key as written: the case decides the exact line.
+			h[k] = append(h[k], urls.expand(strings.TrimLeft(v, " "), reqOrigin))
+		}
+		if loc := reply.Location; loc != "" {
+			h["Location"] = []string{urls.expand(loc, reqOrigin)}
+		} else if reply.Redirect != "" {
+			h["Location"] = []string{urls.URL(reply.Redirect, name, hop+1)}
+		}
+		if reply.Body != "" && h.Get("Content-Type") == "" {
+			h["Content-Type"] = []string{"text/plain; charset=utf-8"}
+		}
+		status := reply.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			w.Write([]byte(reply.Body))
+		}
+	})
+}
+
+// Names returns the case names, checking they are unique and URL-safe.
+func Names(cases []Case) ([]string, error) {
+	var names []string
+	for _, c := range cases {
+		for _, ch := range c.Name {
+			if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-') {
+				return nil, fmt.Errorf("case %q: name must be lowercase letters, digits and dashes", c.Name)
+			}
+		}
+		if slices.Contains(names, c.Name) {
+			return nil, fmt.Errorf("case %q: duplicate name", c.Name)
+		}
+		if len(c.Want) != len(c.Fetches) {
+			return nil, fmt.Errorf("case %q: %d fetches but %d wants", c.Name, len(c.Fetches), len(c.Want))
+		}
+		names = append(names, c.Name)
+	}
+	return names, nil
+}
+
+// Servers are the three case servers of a run, on loopback.
+type Servers struct {
+	URLs     URLs
+	Recorder *Recorder
+	closers  []func() error
+}
+
+// Serve starts the page, API and second API servers for cases on free
+// loopback ports. The API servers are addressed as localhost, the page as
+// 127.0.0.1, so all three are different origins. page, when not nil, also
+// serves the page origin's paths outside /c/ (the conformance runner page).
+func Serve(cases []Case, page http.Handler) (*Servers, error) {
+	s := &Servers{Recorder: &Recorder{}}
+	start := func(label, host string, extra http.Handler) (string, error) {
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			return "", fmt.Errorf("corscase: %s server: %w", label, err)
+		}
+		h := Handler(label, cases, &s.URLs, s.Recorder)
+		if extra != nil {
+			mux := http.NewServeMux()
+			mux.Handle("/c/", h)
+			mux.Handle("/", extra)
+			h = mux
+		}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		go srv.Serve(ln)
+		s.closers = append(s.closers, srv.Close)
+		return "http://" + host + ":" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), nil
+	}
+	var err error
+	if s.URLs.Page, err = start("page", "127.0.0.1", page); err == nil {
+		if s.URLs.API, err = start("api", "localhost", nil); err == nil {
+			s.URLs.API2, err = start("api2", "localhost", nil)
+		}
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the servers.
+func (s *Servers) Close() {
+	for _, c := range s.closers {
+		c()
+	}
+}

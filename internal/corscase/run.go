@@ -1,0 +1,92 @@
+package corscase
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
+)
+
+// Request is fetch f of case c as the model takes it.
+func (f Fetch) Request(c string, urls URLs) fetch.Request {
+	u, _ := url.Parse(urls.Page)
+	return fetch.Request{
+		Origin:      origin.FromURL(u),
+		Method:      f.Method,
+		URL:         urls.URL(f.Target, c, 0),
+		Headers:     f.Headers,
+		Body:        f.Body,
+		Mode:        f.Mode,
+		Credentials: f.Credentials,
+		Cache:       f.Cache,
+		Redirect:    f.Redirect,
+	}
+}
+
+// RunModel runs case c in the model b against live servers at urls whose
+// requests rec records.
+func RunModel(ctx context.Context, b *fetch.Browser, c Case, urls URLs, rec *Recorder) (Result, error) {
+	var out Result
+	rec.Take(c.Name)
+	for i, f := range c.Fetches {
+		res, err := b.Fetch(ctx, f.Request(c.Name, urls))
+		if err != nil {
+			return out, fmt.Errorf("case %s, fetch %d: %w", c.Name, i, err)
+		}
+		obs := Observation{Outcome: "allowed"}
+		if res.Err != nil {
+			obs.Outcome = "blocked"
+			obs.Error = ScriptError(res.Err)
+			if ConsoleLogged(res.Err.Reason) {
+				out.Console = append(out.Console, urls.Normalize(res.Err.ConsoleMessage()))
+			}
+		} else {
+			obs.Type = string(res.Response.Type)
+			obs.Status = res.Response.Status
+			if names := res.Response.ReadableHeaderNames(); len(names) > 0 {
+				obs.Headers = names
+			}
+		}
+		obs.Wire = rec.Take(c.Name)
+		out.Fetches = append(out.Fetches, obs)
+	}
+	return out, nil
+}
+
+// ScriptError is the message of the TypeError fetch() rejects with.
+func ScriptError(e *fetch.Error) string {
+	switch e.Reason {
+	case fetch.ReasonForbiddenMethod, fetch.ReasonNoCORSMethod, fetch.ReasonOnlyIfCachedMode:
+		return e.ConsoleMessage()
+	}
+	return "Failed to fetch"
+}
+
+// ConsoleLogged reports whether Chromium writes a console line for a
+// failure with reason r (other than "Failed to load resource").
+func ConsoleLogged(r fetch.Reason) bool {
+	return r.IsCORS() || r == fetch.ReasonSameOriginMode
+}
+
+// LoopbackTransport is an http.Transport that reaches "localhost" at
+// 127.0.0.1, where the case servers listen (Go may otherwise try ::1
+// first), and never uses a proxy.
+func LoopbackTransport() *http.Transport {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	return &http.Transport{
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, port, err := net.SplitHostPort(addr)
+			if err == nil && host == "localhost" {
+				addr = net.JoinHostPort("127.0.0.1", port)
+			}
+			return d.DialContext(ctx, "tcp4", addr)
+		},
+		MaxIdleConnsPerHost: 8,
+	}
+}
