@@ -1,0 +1,48 @@
+package fetch
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// FormatTrace renders exchanges in the style of curl -v: "> " for what the
+// browser sent, "< " for what came back, "= " for a preflight-cache hit.
+// Header lines are sorted by name so traces compare easily.
+func FormatTrace(trace []Exchange) string {
+	var b strings.Builder
+	for _, e := range trace {
+		if e.Kind == ExchangeCacheHit {
+			fmt.Fprintf(&b, "  = preflight cache hit: no OPTIONS sent for %s\n", e.URL)
+			continue
+		}
+		fmt.Fprintf(&b, "  > %s %s  (%s", e.Method, e.URL, e.Kind)
+		if e.Credentials {
+			b.WriteString(", with credentials")
+		}
+		fmt.Fprintf(&b, ", %s)\n", e.Duration.Round(time.Microsecond))
+		writeHeader(&b, "  > ", e.RequestHeader)
+		if e.Err != nil {
+			fmt.Fprintf(&b, "  ! %v\n", e.Err)
+			continue
+		}
+		fmt.Fprintf(&b, "  < %d %s\n", e.Status, http.StatusText(e.Status))
+		writeHeader(&b, "  < ", e.ResponseHeader)
+	}
+	return b.String()
+}
+
+func writeHeader(b *strings.Builder, prefix string, h http.Header) {
+	names := make([]string, 0, len(h))
+	for n := range h {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		for _, v := range h[n] {
+			fmt.Fprintf(b, "%s%s: %s\n", prefix, n, v)
+		}
+	}
+}
