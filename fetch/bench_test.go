@@ -1,0 +1,58 @@
+package fetch_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/corskit/corskit/cors"
+	"github.com/corskit/corskit/fetch"
+)
+
+// BenchmarkFetch is a full in-process check against a handler behind the
+// cors middleware: classification, preflight (or cache hit), actual
+// request, CORS check and exposed headers. The handler's own cost is
+// included; no socket is involved.
+func BenchmarkFetch(b *testing.B) {
+	mw, err := cors.New(cors.Config{
+		AllowedOrigins: []string{page.String()}, AllowCredentials: true,
+		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"Content-Type"},
+		ExposedHeaders: []string{"X-Id"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("X-Id", "1") }))
+	put := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x",
+		Headers: []fetch.Header{{Name: "Content-Type", Value: "application/json"}}, Credentials: fetch.CredentialsInclude}
+	for _, bc := range []struct {
+		name string
+		req  fetch.Request
+	}{
+		{"simple-get", fetch.Request{Origin: page, URL: "https://api.example.com/x"}},
+		{"preflight+actual", func() fetch.Request { r := put; r.Cache = fetch.CacheNoStore; return r }()},
+		{"cached-preflight+actual", put},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			br := &fetch.Browser{Transport: handlerTransport{h}}
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := br.Fetch(context.Background(), bc.req)
+				if err != nil || !res.Allowed() {
+					b.Fatal(err, res.Err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkClassify(b *testing.B) {
+	req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x",
+		Headers: []fetch.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Api-Key", Value: "k"}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := fetch.Classify(req, fetch.Chromium); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

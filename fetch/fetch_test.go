@@ -1,0 +1,237 @@
+package fetch_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
+)
+
+var page = origin.MustParse("https://app.example.com")
+
+// handlerTransport serves requests in-process (corstest has the exported
+// one; fetch's tests stay free of it).
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	s := r.Clone(r.Context())
+	s.RequestURI = r.URL.RequestURI()
+	if s.Body == nil {
+		s.Body = http.NoBody
+	}
+	t.h.ServeHTTP(rec, s)
+	return rec.Result(), nil
+}
+
+// preflightServer allows PUT from page with the given Max-Age lines, and
+// counts preflights.
+func preflightServer(maxAge ...string) (http.Handler, *int) {
+	n := new(int)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", page.String())
+		if r.Method == http.MethodOptions {
+			*n++
+			w.Header().Set("Access-Control-Allow-Methods", "PUT")
+			w.Header()["Access-Control-Max-Age"] = maxAge
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}), n
+}
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+// TestPreflightCacheExpiry checks how long a preflight result lives, with
+// an injected clock: the 5 s default, Max-Age, Chromium's 2 h cap and the
+// Spec profile's absence of one.
+func TestPreflightCacheExpiry(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		profile fetch.Profile
+		maxAge  []string
+		fresh   time.Duration // still cached after this long
+		stale   time.Duration // preflights again after this long
+	}{
+		{"default 5s", fetch.Chromium, nil, 4 * time.Second, 5 * time.Second},
+		{"max-age 60", fetch.Chromium, []string{"60"}, 59 * time.Second, 60 * time.Second},
+		{"chromium caps at 2h", fetch.Chromium, []string{"86400"}, 2*time.Hour - time.Second, 2 * time.Hour},
+		{"spec has no cap", fetch.Spec, []string{"86400"}, 86399 * time.Second, 86400 * time.Second},
+		{"invalid means default", fetch.Chromium, []string{"1e3"}, 4 * time.Second, 5 * time.Second},
+		{"spec: negative means default", fetch.Spec, []string{"-1"}, 4 * time.Second, 5 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, after := range []time.Duration{tc.fresh, tc.stale} {
+				h, n := preflightServer(tc.maxAge...)
+				c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+				b := &fetch.Browser{Profile: tc.profile, Transport: handlerTransport{h}, Now: c.now}
+				req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x"}
+				for range 2 {
+					res, err := b.Fetch(context.Background(), req)
+					if err != nil || !res.Allowed() {
+						t.Fatalf("fetch: %v %v", err, res.Err)
+					}
+					c.advance(after)
+				}
+				want := 1
+				if after == tc.stale {
+					want = 2
+				}
+				if *n != want {
+					t.Errorf("second fetch %v later: %d preflights, want %d", after, *n, want)
+				}
+			}
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		req      fetch.Request
+		profile  fetch.Profile
+		cross    bool
+		pre      bool
+		method   string
+		unsafe   string // comma-joined
+		dropped  string
+		wantFail fetch.Reason
+	}{
+		{name: "simple get", req: fetch.Request{Method: "GET"}, cross: true},
+		{name: "put", req: fetch.Request{Method: "put"}, cross: true, pre: true, method: "PUT"},
+		{name: "patch as written", req: fetch.Request{Method: "patch"}, cross: true, pre: true, method: "patch"},
+		{name: "sorted names", req: fetch.Request{Headers: []fetch.Header{{"X-Z", "1"}, {"X-A", "1"}, {"x-z", "2"}}}, cross: true, pre: true, unsafe: "x-a,x-z"},
+		{name: "json", req: fetch.Request{Method: "POST", Headers: []fetch.Header{{"Content-Type", "application/json"}}}, cross: true, pre: true, unsafe: "content-type"},
+		{name: "forbidden dropped", req: fetch.Request{Headers: []fetch.Header{{"Cookie", "a"}, {"Sec-X", "1"}, {"Host", "x"}}}, cross: true, dropped: "cookie,sec-x,host"},
+		{name: "user-agent chromium", req: fetch.Request{Headers: []fetch.Header{{"User-Agent", "x"}}}, cross: true, dropped: "user-agent"},
+		{name: "user-agent spec", req: fetch.Request{Headers: []fetch.Header{{"User-Agent", "x"}}}, profile: fetch.Spec, cross: true, pre: true, unsafe: "user-agent"},
+		{name: "client hint spec", req: fetch.Request{Headers: []fetch.Header{{"DPR", "2"}}}, profile: fetch.Spec, cross: true, pre: true, unsafe: "dpr"},
+		{name: "client hint chromium", req: fetch.Request{Headers: []fetch.Header{{"DPR", "2"}}}, cross: true},
+		{name: "no-cors drops custom", req: fetch.Request{Mode: fetch.ModeNoCORS, Headers: []fetch.Header{{"X-A", "1"}, {"Accept", "x"}}}, cross: true, dropped: "x-a"},
+		{name: "same-origin", req: fetch.Request{URL: "https://app.example.com/x", Method: "PUT", Headers: []fetch.Header{{"X-A", "1"}}}, method: "PUT", unsafe: "x-a"},
+		{name: "trace", req: fetch.Request{Method: "trace"}, wantFail: fetch.ReasonForbiddenMethod},
+		{name: "no-cors put", req: fetch.Request{Method: "PUT", Mode: fetch.ModeNoCORS}, wantFail: fetch.ReasonNoCORSMethod},
+		{name: "same-origin mode", req: fetch.Request{Mode: fetch.ModeSameOrigin}, wantFail: fetch.ReasonSameOriginMode},
+		{name: "only-if-cached", req: fetch.Request{Cache: fetch.CacheOnlyIfCached}, wantFail: fetch.ReasonOnlyIfCachedMode},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.req.Origin = page
+			if tc.req.URL == "" {
+				tc.req.URL = "https://api.example.com/x"
+			}
+			if tc.profile.Name == "" {
+				tc.profile = fetch.Chromium
+			}
+			c, err := fetch.Classify(tc.req, tc.profile)
+			if tc.wantFail != fetch.ReasonNone {
+				fe, ok := err.(*fetch.Error)
+				if !ok || fe.Reason != tc.wantFail {
+					t.Fatalf("err = %v, want reason %s", err, tc.wantFail)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.CrossOrigin != tc.cross || c.Preflight != tc.pre || c.UnsafeMethod != tc.method ||
+				strings.Join(c.UnsafeHeaders, ",") != tc.unsafe || strings.Join(c.Dropped, ",") != tc.dropped {
+				t.Errorf("got %+v", c)
+			}
+		})
+	}
+}
+
+func TestFetchRejectsUnusableRequests(t *testing.T) {
+	b := &fetch.Browser{Transport: handlerTransport{http.NotFoundHandler()}}
+	for _, req := range []fetch.Request{
+		{URL: "https://a.example/"},
+		{Origin: page, URL: "/relative"},
+		{Origin: page, URL: "ftp://a.example/"},
+		{Origin: page, URL: "https://a.example/", Mode: "navigate"},
+		{Origin: page, URL: "https://a.example/", Headers: []fetch.Header{{"bad name", "x"}}},
+		{Origin: page, URL: "https://a.example/", Headers: []fetch.Header{{"X", "a\r\nb"}}},
+	} {
+		if _, err := b.Fetch(context.Background(), req); err == nil {
+			t.Errorf("Fetch(%+v): no error", req)
+		}
+	}
+}
+
+func TestNetworkError(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	res, err := (&fetch.Browser{}).Fetch(context.Background(), fetch.Request{Origin: page, URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Allowed() || res.Err.Reason != fetch.ReasonNetwork || res.Err.Err == nil {
+		t.Fatalf("got %+v", res.Err)
+	}
+}
+
+func TestContextCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	if _, err := (&fetch.Browser{}).Fetch(ctx, fetch.Request{Origin: page, URL: srv.URL}); err == nil {
+		t.Fatal("no error for a cancelled context")
+	}
+}
+
+func TestTraceAndSpecClearsCacheOnFailure(t *testing.T) {
+	fail := false
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions || !fail {
+			w.Header().Set("Access-Control-Allow-Origin", page.String())
+		}
+		w.Header().Set("Access-Control-Allow-Methods", "PUT")
+		w.Header().Set("Access-Control-Max-Age", "600")
+	})
+	for _, tc := range []struct {
+		p         fetch.Profile
+		preflight bool // third fetch preflights again
+	}{{fetch.Chromium, false}, {fetch.Spec, true}} {
+		fail = false
+		b := &fetch.Browser{Profile: tc.p, Transport: handlerTransport{h}}
+		req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x"}
+		r1, _ := b.Fetch(context.Background(), req)
+		if !r1.PreflightSent() || len(r1.Trace) != 2 || r1.Trace[0].Kind != fetch.ExchangePreflight {
+			t.Fatalf("first fetch trace: %s", fetch.FormatTrace(r1.Trace))
+		}
+		fail = true
+		r2, _ := b.Fetch(context.Background(), req)
+		if r2.Allowed() || r2.Trace[0].Kind != fetch.ExchangeCacheHit {
+			t.Fatalf("second fetch: %s", fetch.FormatTrace(r2.Trace))
+		}
+		fail = false
+		r3, _ := b.Fetch(context.Background(), req)
+		if r3.PreflightSent() != tc.preflight {
+			t.Errorf("%s: third fetch preflight = %v, want %v", tc.p.Name, r3.PreflightSent(), tc.preflight)
+		}
+	}
+}
+
+func TestReasonNames(t *testing.T) {
+	seen := map[string]bool{}
+	for r := fetch.ReasonNone; r <= fetch.ReasonOnlyIfCachedMode; r++ {
+		s := r.String()
+		if s == "" || strings.HasPrefix(s, "reason(") || seen[s] {
+			t.Errorf("reason %d has name %q", int(r), s)
+		}
+		seen[s] = true
+		// Every reason renders a message without panicking.
+		_ = (&fetch.Error{Reason: r, URL: "https://a/", Origin: "https://b"}).ConsoleMessage()
+	}
+	if fetch.Reason(999).String() != "reason(999)" {
+		t.Error("unknown reason name")
+	}
+}
