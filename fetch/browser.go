@@ -220,6 +220,9 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		for _, h := range headers {
 			hdr.Add(h.Name, h.Value)
 		}
+		if hdr.Get("Accept") == "" {
+			hdr.Set("Accept", "*/*") // fetch()'s default
+		}
 		// Origin goes with every CORS request, and with any request whose
 		// method is not GET or HEAD (no-cors and same-origin included).
 		if f.tainting == ResponseCORS || (method != http.MethodGet && method != http.MethodHead) {

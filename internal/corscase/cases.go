@@ -391,6 +391,12 @@ func redirectCases() []Case {
 		r("redir-no-location", "a 302 without Location is a plain response", get, Reply{}, []Reply{status(302, acaoPage)}, allowed),
 		r("redir-put-307-preflight-again", "307 keeps PUT: a new preflight at the new origin, Origin null",
 			put, status(204, acaoStar, acamPut), []Reply{redirect(307, "api2", acaoPage), reply(acaoStar)}, allowed),
+		r("redir-authorization-dropped", "Authorization is removed on a cross-origin hop: no preflight at the new origin",
+			with(get, "Authorization: Bearer t"), okPreflight("Access-Control-Allow-Headers: authorization"),
+			[]Reply{redirect(307, "api2", acaoPage), reply(acaoStar)}, allowed),
+		r("redir-authorization-kept", "Authorization stays on a same-origin hop, with a preflight for the new URL",
+			with(get, "Authorization: Bearer t"), okPreflight("Access-Control-Allow-Headers: authorization"),
+			[]Reply{redirect(307, "api", acaoPage), ok}, allowed),
 		r("redir-put-303", "303 turns PUT into GET: no second preflight", put, okPreflight(acamPut),
 			[]Reply{redirect(303, "api2", acaoPage), reply(acaoStar)}, allowed),
 	)

@@ -112,6 +112,9 @@ type Wire struct {
 	Origin string `json:"origin,omitempty"` // normalised
 	ACRM   string `json:"acrm,omitempty"`
 	ACRH   string `json:"acrh,omitempty"`
+	Accept string `json:"accept,omitempty"`
+	// Authorization is set when the request carried that header.
+	Authorization bool `json:"authorization,omitempty"`
 }
 
 // Observation is what one fetch() showed to the page, and what went on
@@ -188,6 +191,9 @@ func Handler(label string, cases []Case, urls *URLs, rec *Recorder) http.Handler
 			Origin: urls.Normalize(reqOrigin),
 			ACRM:   r.Header.Get("Access-Control-Request-Method"),
 			ACRH:   r.Header.Get("Access-Control-Request-Headers"),
+			Accept: r.Header.Get("Accept"),
+
+			Authorization: r.Header.Get("Authorization") != "",
 		})
 		var reply Reply
 		switch {
