@@ -2,6 +2,8 @@ package fetch_test
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -233,5 +235,33 @@ func TestReasonNames(t *testing.T) {
 	}
 	if fetch.Reason(999).String() != "reason(999)" {
 		t.Error("unknown reason name")
+	}
+}
+
+func TestPageTransport(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Origin") == page.String() {
+			w.Header().Set("Access-Control-Allow-Origin", page.String())
+		}
+		w.Header().Set("X-Secret", "1")
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("hi"))
+	})
+	b := &fetch.Browser{Transport: handlerTransport{h}}
+	client := &http.Client{Transport: b.PageTransport(page, fetch.CredentialsSameOrigin)}
+	res, err := client.Get("https://api.example.com/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || string(body) != "hi" || res.Header.Get("X-Secret") != "" || res.Header.Get("Content-Type") != "text/plain" {
+		t.Errorf("got %d %q %v", res.StatusCode, body, res.Header)
+	}
+
+	other := &http.Client{Transport: b.PageTransport(origin.MustParse("https://evil.example"), fetch.CredentialsSameOrigin)}
+	_, err = other.Get("https://api.example.com/x")
+	var fe *fetch.Error
+	if !errors.As(err, &fe) || fe.Reason != fetch.ReasonMissingAllowOrigin {
+		t.Errorf("err = %v, want a missing-allow-origin *fetch.Error", err)
 	}
 }
