@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,6 +20,8 @@ import (
 
 	"github.com/corskit/corskit/e2e/browser"
 )
+
+var update = flag.Bool("update", false, "rewrite testdata/demo.png, the screenshot in the README")
 
 // TestDemoInChromium builds and runs `corskit demo` exactly as a user would,
 // drives its page in headless Chromium, and checks every scenario's outcome
@@ -140,8 +143,13 @@ func TestDemoInChromium(t *testing.T) {
 		}
 	}
 
-	if err := os.WriteFile(filepath.Join("testdata", "demo.png"), shot, 0o644); err != nil {
-		t.Errorf("saving screenshot: %v", err)
+	if len(shot) == 0 {
+		t.Error("empty screenshot")
+	}
+	if *update {
+		if err := os.WriteFile(filepath.Join("testdata", "demo.png"), shot, 0o644); err != nil {
+			t.Errorf("saving screenshot: %v", err)
+		}
 	}
 
 	// Ctrl-C stops the demo cleanly.
