@@ -164,21 +164,6 @@ func nilIfEmpty(s []string) []string {
 	return s
 }
 
-// runModel runs every case in the model, against the same servers.
-func runModel(t *testing.T, cases []corscase.Case, s *corscase.Servers) map[string]corscase.Result {
-	t.Helper()
-	b := &fetch.Browser{Profile: fetch.Chromium, Transport: corscase.LoopbackTransport()}
-	out := map[string]corscase.Result{}
-	for _, c := range cases {
-		r, err := corscase.RunModel(context.Background(), b, c, s.URLs, s.Recorder)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[c.Name] = r
-	}
-	return out
-}
-
 // TestChromiumAgreesWithModel is the conformance suite: every case runs
 // in headless Chromium and in the fetch model, against the same live
 // servers, and the two must agree on everything the page, the console and
@@ -190,7 +175,10 @@ func TestChromiumAgreesWithModel(t *testing.T) {
 	}
 	s := serve(t, cases)
 	chromium := runChromium(t, cases, s)
-	model := runModel(t, cases, s)
+	model, err := corscase.RunTable(context.Background(), fetch.Chromium, cases, s)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	if *update {
 		data, err := json.MarshalIndent(chromium, "", " ")

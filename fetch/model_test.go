@@ -41,14 +41,9 @@ func runTable(t *testing.T, p fetch.Profile) ([]corscase.Case, map[string]corsca
 		t.Fatal(err)
 	}
 	defer s.Close()
-	b := &fetch.Browser{Profile: p, Transport: corscase.LoopbackTransport()}
-	out := map[string]corscase.Result{}
-	for _, c := range cases {
-		r, err := corscase.RunModel(context.Background(), b, c, s.URLs, s.Recorder)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[c.Name] = r
+	out, err := corscase.RunTable(context.Background(), p, cases, s)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return cases, out
 }

@@ -28,6 +28,21 @@ func (f Fetch) Request(c string, urls URLs) fetch.Request {
 	}
 }
 
+// RunTable runs every case in a fresh model browser with profile p,
+// against the servers s, and returns the results by case name.
+func RunTable(ctx context.Context, p fetch.Profile, cases []Case, s *Servers) (map[string]Result, error) {
+	b := &fetch.Browser{Profile: p, Transport: LoopbackTransport()}
+	out := make(map[string]Result, len(cases))
+	for _, c := range cases {
+		r, err := RunModel(ctx, b, c, s.URLs, s.Recorder)
+		if err != nil {
+			return nil, err
+		}
+		out[c.Name] = r
+	}
+	return out, nil
+}
+
 // RunModel runs case c in the model b against live servers at urls whose
 // requests rec records.
 func RunModel(ctx context.Context, b *fetch.Browser, c Case, urls URLs, rec *Recorder) (Result, error) {
