@@ -202,3 +202,28 @@ func readableHeaders(h http.Header, typ ResponseType, include bool) []string {
 	slices.Sort(names)
 	return slices.Compact(names)
 }
+
+// PreflightGaps reports what the preflight response header h fails to
+// allow for a request with the given method and CORS-unsafe header names
+// (lowercase), under profile p: whether the method is missing, and which
+// header names are. Unparsable lists allow nothing. It is the check the
+// browser runs, exposed so that diagnoses name every gap at once, where the
+// browser stops at the first.
+func PreflightGaps(h http.Header, method string, unsafeHeaders []string, include bool, p Profile) (methodMissing bool, headersMissing []string) {
+	methods, _ := parseAllowList(h, "Access-Control-Allow-Methods", false)
+	headers, _ := parseAllowList(h, "Access-Control-Allow-Headers", true)
+	methodMissing = !methodAllowed(methods, method, include)
+	for _, n := range unsafeHeaders {
+		if !headerAllowed(headers, n, include, p) {
+			headersMissing = append(headersMissing, n)
+		}
+	}
+	return methodMissing, headersMissing
+}
+
+// PreflightMaxAge returns the cache time a preflight response header h
+// asks for and the time profile p grants (after its cap); cacheable is
+// false when the result is not cached at all.
+func PreflightMaxAge(h http.Header, p Profile) (granted time.Duration, cacheable bool) {
+	return maxAge(h, p)
+}

@@ -1,0 +1,447 @@
+// Package explain turns a fetch result into a diagnosis: what the browser
+// did and why, where it stopped, and the smallest server-side change that
+// makes the call pass, as exact header lines on the exact response, with
+// the cors.Config field to change where the server uses corskit's
+// middleware. Allowed calls get warnings when something is fragile.
+package explain
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/fetchspec"
+	"github.com/corskit/corskit/internal/httplist"
+	"github.com/corskit/corskit/origin"
+)
+
+// Diagnosis is the explanation of one fetch.
+type Diagnosis struct {
+	Verdict      string    `json:"verdict"`           // "allowed" or "blocked"
+	Message      string    `json:"message"`           // the console message; "" when allowed
+	Reason       string    `json:"reason,omitempty"`  // fetch.Reason name
+	StoppedAt    string    `json:"stopped_at,omitempty"` // browser, preflight, actual, redirect or network
+	CrossOrigin  bool      `json:"cross_origin"`
+	Preflight    bool      `json:"preflight_needed"`
+	PreflightWhy []string  `json:"preflight_why,omitempty"` // what made the request non-simple
+	Steps        []string  `json:"steps"`                   // what the browser did, in order
+	Fixes        []Fix     `json:"fixes"`
+	Warnings     []Warning `json:"warnings"`
+}
+
+// Fix is one change that makes the call pass.
+type Fix struct {
+	// Response is the response to change: "preflight" (the OPTIONS
+	// response), "actual", or "client" when the page's code must change.
+	Response string `json:"response"`
+	Header   string `json:"header,omitempty"` // the header line to send...
+	Value    string `json:"value,omitempty"`  // ...with this value
+	Text     string `json:"text"`             // the fix in a sentence
+	// Config is the cors.Config change that sends this header, for servers
+	// that use corskit's middleware.
+	Config string `json:"config,omitempty"`
+	// Security says what the fix risks, and the safe variant, when it
+	// risks something.
+	Security string `json:"security,omitempty"`
+}
+
+// Warning is something fragile in a call, allowed or not.
+type Warning struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// The CORS response headers, by their usual spelling.
+const (
+	acao = "Access-Control-Allow-Origin"
+	acac = "Access-Control-Allow-Credentials"
+	acam = "Access-Control-Allow-Methods"
+	acah = "Access-Control-Allow-Headers"
+)
+
+// Explain diagnoses res.
+func Explain(res *fetch.Result) Diagnosis {
+	d := Diagnosis{Verdict: "allowed", Fixes: []Fix{}, Warnings: []Warning{}}
+	cls := res.Classification
+	d.CrossOrigin = cls.CrossOrigin
+	d.Preflight = cls.Preflight
+	d.PreflightWhy = preflightWhy(res.Request, cls)
+	d.Steps = steps(res)
+	if res.Err != nil {
+		d.Verdict = "blocked"
+		d.Message = res.Err.ConsoleMessage()
+		d.Reason = res.Err.Reason.String()
+		d.StoppedAt = stoppedAt(res.Err)
+		d.Fixes = fixes(res)
+	}
+	d.Warnings = warnings(res)
+	return d
+}
+
+func stoppedAt(e *fetch.Error) string {
+	switch {
+	case e.Reason == fetch.ReasonNetwork:
+		return "network"
+	case !e.Reason.IsCORS() || e.Reason == fetch.ReasonTooManyRedirects:
+		if e.Reason == fetch.ReasonTooManyRedirects || e.Reason == fetch.ReasonRedirectModeError {
+			return "redirect"
+		}
+		return "browser"
+	case e.Preflight:
+		return "preflight"
+	case e.Reason == fetch.ReasonRedirectContainsCredentials:
+		return "redirect"
+	}
+	return "actual"
+}
+
+// preflightWhy names what made the request non-simple.
+func preflightWhy(req fetch.Request, cls fetch.Classification) []string {
+	if !cls.Preflight {
+		return nil
+	}
+	var why []string
+	if m := cls.UnsafeMethod; m != "" {
+		why = append(why, fmt.Sprintf("the method %s is not GET, HEAD or POST", m))
+	}
+	values := map[string]string{}
+	for _, h := range cls.Headers {
+		values[h.Name] = h.Value
+	}
+	for _, n := range cls.UnsafeHeaders {
+		v := values[n]
+		switch {
+		case n == "content-type":
+			why = append(why, fmt.Sprintf("Content-Type %q is not application/x-www-form-urlencoded, multipart/form-data or text/plain", v))
+		case n == "accept" || n == "accept-language" || n == "content-language" || n == "range":
+			why = append(why, fmt.Sprintf("the value of %s (%q) is not CORS-safelisted (too long, a forbidden byte, or a malformed range)", n, v))
+		default:
+			why = append(why, fmt.Sprintf("the header %s is not CORS-safelisted", n))
+		}
+	}
+	return why
+}
+
+func steps(res *fetch.Result) []string {
+	req := res.Request
+	var out []string
+	target := req.URL
+	if u, err := originOf(req.URL); err == nil {
+		if res.Classification.CrossOrigin {
+			out = append(out, fmt.Sprintf("The page on %s calls %s: cross-origin (%s), so CORS applies.", req.Origin, target, differ(req.Origin, u)))
+		} else {
+			out = append(out, fmt.Sprintf("The page on %s calls %s: same-origin, no CORS check.", req.Origin, target))
+		}
+	}
+	if len(res.Classification.Dropped) > 0 {
+		out = append(out, fmt.Sprintf("The browser silently drops the headers scripts may not set: %s.", strings.Join(res.Classification.Dropped, ", ")))
+	}
+	if why := preflightWhy(req, res.Classification); len(why) > 0 {
+		out = append(out, "A preflight is needed because "+strings.Join(why, "; ")+".")
+	}
+	for _, e := range res.Trace {
+		switch {
+		case e.Kind == fetch.ExchangeCacheHit:
+			out = append(out, "The preflight cache already allows this request: no OPTIONS is sent.")
+		case e.Err != nil:
+			out = append(out, fmt.Sprintf("%s %s failed on the network: %v.", e.Method, e.URL, e.Err))
+		case e.Kind == fetch.ExchangePreflight:
+			out = append(out, fmt.Sprintf("Preflight: OPTIONS %s (Origin %s, Access-Control-Request-Method %s%s) answered %d.",
+				e.URL, e.RequestHeader.Get("Origin"), e.RequestHeader.Get("Access-Control-Request-Method"),
+				optional(", Access-Control-Request-Headers ", e.RequestHeader.Get("Access-Control-Request-Headers")), e.Status))
+		default:
+			s := fmt.Sprintf("Request: %s %s%s answered %d", e.Method, e.URL, optional(" (Origin ", e.RequestHeader.Get("Origin"), ")"), e.Status)
+			if loc := e.ResponseHeader.Get("Location"); loc != "" && e.Status >= 300 && e.Status < 400 {
+				s += " redirecting to " + loc
+			}
+			out = append(out, s+".")
+		}
+	}
+	switch {
+	case res.Err != nil:
+		out = append(out, "The browser blocks it: "+res.Err.ConsoleMessage())
+	case res.Response != nil:
+		out = append(out, fmt.Sprintf("The page gets a %s response with status %d and may read the headers: %s.",
+			res.Response.Type, res.Response.Status, listOrNone(res.Response.ReadableHeaderNames())))
+	}
+	return out
+}
+
+func optional(prefix, v string, suffix ...string) string {
+	if v == "" {
+		return ""
+	}
+	return prefix + v + strings.Join(suffix, "")
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func originOf(raw string) (origin.Origin, error) {
+	u, err := parseURL(raw)
+	if err != nil {
+		return origin.Origin{}, err
+	}
+	return origin.FromURL(u), nil
+}
+
+// differ says how two origins differ.
+func differ(a, b origin.Origin) string {
+	var parts []string
+	if a.Scheme() != b.Scheme() {
+		parts = append(parts, "scheme")
+	}
+	if a.Host() != b.Host() {
+		parts = append(parts, "host")
+	}
+	if a.Port() != b.Port() {
+		parts = append(parts, "port")
+	}
+	if len(parts) == 0 {
+		return "different origin"
+	}
+	return "different " + strings.Join(parts, " and ")
+}
+
+// lastExchange returns the last exchange of the given kind in the trace.
+func lastExchange(res *fetch.Result, kind fetch.ExchangeKind) *fetch.Exchange {
+	for i := len(res.Trace) - 1; i >= 0; i-- {
+		if res.Trace[i].Kind == kind {
+			return &res.Trace[i]
+		}
+	}
+	return nil
+}
+
+// fixes computes the smallest complete server-side change for a blocked
+// call: every header the failing response lacks, not only the first one
+// the browser complained about.
+func fixes(res *fetch.Result) []Fix {
+	e := res.Err
+	req := res.Request
+	include := req.Credentials == fetch.CredentialsInclude
+	switch e.Reason {
+	case fetch.ReasonForbiddenMethod:
+		return []Fix{{Response: "client", Text: fmt.Sprintf("Browsers never send %s; use another method.", e.Value)}}
+	case fetch.ReasonNoCORSMethod:
+		return []Fix{{Response: "client", Text: "mode 'no-cors' allows only GET, HEAD and POST; use mode 'cors' (the default) and let the server allow the method."}}
+	case fetch.ReasonOnlyIfCachedMode:
+		return []Fix{{Response: "client", Text: "cache 'only-if-cached' needs mode 'same-origin'."}}
+	case fetch.ReasonSameOriginMode:
+		return []Fix{{Response: "client", Text: "mode 'same-origin' forbids cross-origin URLs; use mode 'cors' (the default)."}}
+	case fetch.ReasonNetwork:
+		return []Fix{{Response: "client", Text: fmt.Sprintf("The request never got an answer (%v): check the URL, that the server runs, DNS and TLS.", e.Err)}}
+	case fetch.ReasonTooManyRedirects:
+		return []Fix{{Response: "actual", Header: "Location", Text: "The server redirects more than 20 times (a loop?): redirect once, to the final URL."}}
+	case fetch.ReasonRedirectModeError:
+		return []Fix{{Response: "client", Text: "The server redirects and the request has redirect: 'error'; call the final URL directly, or allow redirects."}}
+	case fetch.ReasonRedirectContainsCredentials:
+		return []Fix{{Response: "actual", Header: "Location", Text: "Remove the user:password@ part from the redirect Location; browsers refuse it cross-origin."}}
+	case fetch.ReasonPreflightRedirect:
+		return []Fix{{Response: "preflight", Header: "Location",
+			Text:   "Browsers never follow a redirect of a preflight: answer OPTIONS at this URL with 204 and the CORS headers, or call the final URL directly (a trailing slash or http->https redirect is the usual culprit).",
+			Config: "Wrap the route at this exact URL with the cors middleware, so it answers the OPTIONS itself."}}
+	}
+
+	// A CORS header problem: on the preflight or the actual response.
+	var ex *fetch.Exchange
+	response := "actual"
+	if e.Preflight {
+		ex = lastExchange(res, fetch.ExchangePreflight)
+		response = "preflight"
+	} else {
+		ex = lastExchange(res, fetch.ExchangeRequest)
+	}
+	if ex == nil {
+		return nil
+	}
+	sentOrigin := ex.RequestHeader.Get("Origin")
+	var out []Fix
+	out = append(out, originFixes(ex.ResponseHeader, sentOrigin, response, include)...)
+	if e.Preflight {
+		if ex.Status < 200 || ex.Status > 299 {
+			out = append(out, Fix{Response: "preflight",
+				Text:   fmt.Sprintf("Answer the OPTIONS preflight with a 2xx status (204 is usual), not %d: it is often an auth filter or a router that rejects OPTIONS before the CORS code runs.", ex.Status),
+				Config: "The cors middleware answers preflights itself (PreflightStatus, default 204): make sure it wraps this route and runs before authentication; leave PreflightPassthrough false."})
+		}
+		method := req.Method
+		if m := ex.RequestHeader.Get("Access-Control-Request-Method"); m != "" {
+			method = m
+		}
+		var unsafe []string
+		if acrh := ex.RequestHeader.Get("Access-Control-Request-Headers"); acrh != "" {
+			unsafe = strings.Split(acrh, ",")
+		}
+		methodMissing, headersMissing := fetch.PreflightGaps(ex.ResponseHeader, method, unsafe, include, fetch.Chromium)
+		if e.Reason == fetch.ReasonInvalidAllowMethods {
+			methodMissing = !fetchspec.IsSafelistedMethod(method)
+		}
+		if methodMissing {
+			out = append(out, Fix{Response: "preflight", Header: acam, Value: extend(ex.ResponseHeader, acam, e.Reason == fetch.ReasonInvalidAllowMethods, method),
+				Text:   fmt.Sprintf("List %s in Access-Control-Allow-Methods (names are case-sensitive).", method),
+				Config: fmt.Sprintf("AllowedMethods: add %q", method)})
+		}
+		if e.Reason == fetch.ReasonInvalidAllowHeaders {
+			headersMissing = unsafe
+		}
+		if len(headersMissing) > 0 {
+			out = append(out, Fix{Response: "preflight", Header: acah, Value: extend(ex.ResponseHeader, acah, e.Reason == fetch.ReasonInvalidAllowHeaders, headersMissing...),
+				Text:   fmt.Sprintf("List %s in Access-Control-Allow-Headers.", strings.Join(headersMissing, ", ")),
+				Config: fmt.Sprintf("AllowedHeaders: add %s", quoteAll(headersMissing))})
+		}
+		// The actual response, never sent yet, will need the same origin headers.
+		out = append(out, actualNeeds(sentOrigin, include)...)
+	}
+	return out
+}
+
+// originFixes are the Allow-Origin and Allow-Credentials changes a
+// response needs.
+func originFixes(h http.Header, sentOrigin, response string, include bool) []Fix {
+	var out []Fix
+	got, present := headerValue(h, acao)
+	switch {
+	case got == sentOrigin:
+	case got == "*" && !include:
+	case got == "*" && include:
+		out = append(out, Fix{Response: response, Header: acao, Value: sentOrigin,
+			Text:     fmt.Sprintf("With credentials, Access-Control-Allow-Origin must name the origin: send %q instead of *, and Vary: Origin.", sentOrigin),
+			Config:   fmt.Sprintf("AllowedOrigins: list %q instead of \"*\"", sentOrigin),
+			Security: "Do not reflect every Origin to get here: with credentials, that lets any website read your users' data. List the trusted origins."})
+	default:
+		f := Fix{Response: response, Header: acao, Value: sentOrigin,
+			Config: fmt.Sprintf("AllowedOrigins: add %q", sentOrigin)}
+		if present {
+			f.Text = fmt.Sprintf("Send exactly one Access-Control-Allow-Origin, byte for byte the request's Origin %q (it is %q), and Vary: Origin.", sentOrigin, got)
+		} else {
+			f.Text = fmt.Sprintf("Send Access-Control-Allow-Origin: %s (and Vary: Origin).", sentOrigin)
+		}
+		if sentOrigin == "null" {
+			f.Config = "UnsafeAllowNullOrigin: true, AllowedOrigins: add \"null\""
+			f.Security = "The Origin is null because a redirect crossed origins (or the page is sandboxed). Allowing null also allows every sandboxed iframe and data: URL on the web. Safer: avoid the cross-origin redirect and call the final URL directly."
+		}
+		out = append(out, f)
+	}
+	if include {
+		if v, _ := headerValue(h, acac); v != "true" {
+			out = append(out, Fix{Response: response, Header: acac, Value: "true",
+				Text:     "With credentials, send Access-Control-Allow-Credentials: true (exactly, lowercase, once).",
+				Config:   "AllowCredentials: true",
+				Security: "Only together with an explicit list of trusted origins."})
+		}
+	}
+	return out
+}
+
+// actualNeeds says what the actual response of a preflighted request will
+// need, since the browser has not sent it yet.
+func actualNeeds(sentOrigin string, include bool) []Fix {
+	out := []Fix{{Response: "actual", Header: acao, Value: sentOrigin,
+		Text: "The actual response (not sent yet) needs the same Access-Control-Allow-Origin."}}
+	if include {
+		out = append(out, Fix{Response: "actual", Header: acac, Value: "true",
+			Text: "...and Access-Control-Allow-Credentials: true."})
+	}
+	return out
+}
+
+// extend returns the value of header name with extra names appended (or
+// only them when the current value does not parse).
+func extend(h http.Header, name string, replace bool, extra ...string) string {
+	var names []string
+	if !replace {
+		sc := httplist.NewScanner(h.Values(name), httplist.DefaultLimits)
+		for {
+			e, ok := sc.Next()
+			if !ok {
+				break
+			}
+			names = append(names, e)
+		}
+	}
+	for _, x := range extra {
+		if !slices.Contains(names, x) {
+			names = append(names, x)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func quoteAll(s []string) string {
+	q := make([]string, len(s))
+	for i, x := range s {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(q, ", ")
+}
+
+func headerValue(h http.Header, name string) (string, bool) {
+	vs := h.Values(name)
+	if len(vs) == 0 {
+		return "", false
+	}
+	for i := range vs {
+		vs[i] = strings.Trim(vs[i], " \t")
+	}
+	return strings.Join(vs, ", "), true
+}
+
+// warnings finds what is fragile even when the call passes.
+func warnings(res *fetch.Result) []Warning {
+	out := []Warning{}
+	include := res.Request.Credentials == fetch.CredentialsInclude
+	if ex := lastExchange(res, fetch.ExchangeRequest); ex != nil && ex.Err == nil && res.Classification.CrossOrigin {
+		v, _ := headerValue(ex.ResponseHeader, acao)
+		if v != "" && v != "*" && !varies(ex.ResponseHeader, "origin") {
+			out = append(out, Warning{"missing-vary", fmt.Sprintf(
+				"The response allows %q but has no Vary: Origin: a shared cache (CDN, proxy) may serve it to another origin, which the browser then blocks, or serve another origin's answer here.", v)})
+		}
+		if v == "null" {
+			out = append(out, Warning{"null-origin", "Access-Control-Allow-Origin: null lets every sandboxed iframe and data: URL read this response."})
+		}
+	}
+	if ex := lastExchange(res, fetch.ExchangePreflight); ex != nil && ex.Err == nil {
+		if _, ok := fetch.PreflightMaxAge(ex.ResponseHeader, fetch.Spec); ok {
+			spec, _ := fetch.PreflightMaxAge(ex.ResponseHeader, fetch.Spec)
+			chromium, _ := fetch.PreflightMaxAge(ex.ResponseHeader, fetch.Chromium)
+			if spec > chromium {
+				out = append(out, Warning{"max-age-capped", fmt.Sprintf(
+					"Access-Control-Max-Age asks for %s, but Chromium caches preflights for at most %s (Firefox: 24 h).", spec, chromium)})
+			}
+		}
+		var unsafe []string
+		if acrh := ex.RequestHeader.Get("Access-Control-Request-Headers"); acrh != "" {
+			unsafe = strings.Split(acrh, ",")
+		}
+		_, inChromium := fetch.PreflightGaps(ex.ResponseHeader, "GET", unsafe, include, fetch.Chromium)
+		_, inSpec := fetch.PreflightGaps(ex.ResponseHeader, "GET", unsafe, include, fetch.Spec)
+		if !slices.Contains(inChromium, "authorization") && slices.Contains(inSpec, "authorization") {
+			out = append(out, Warning{"wildcard-authorization",
+				"Authorization passes only because Chromium lets Access-Control-Allow-Headers: * cover it; the Fetch Standard (and other browsers) do not. Name Authorization explicitly."})
+		}
+	}
+	return out
+}
+
+// varies reports whether h's Vary lists name (or *).
+func varies(h http.Header, name string) bool {
+	sc := httplist.NewScanner(h.Values("Vary"), httplist.DefaultLimits)
+	for {
+		e, ok := sc.Next()
+		if !ok {
+			return false
+		}
+		if e == "*" || httplist.EqualFold(e, name) {
+			return true
+		}
+	}
+}
+
+func parseURL(raw string) (*url.URL, error) { return url.Parse(raw) }
