@@ -20,9 +20,9 @@ import (
 
 // Diagnosis is the explanation of one fetch.
 type Diagnosis struct {
-	Verdict      string    `json:"verdict"`           // "allowed" or "blocked"
-	Message      string    `json:"message"`           // the console message; "" when allowed
-	Reason       string    `json:"reason,omitempty"`  // fetch.Reason name
+	Verdict      string    `json:"verdict"`              // "allowed" or "blocked"
+	Message      string    `json:"message"`              // the console message; "" when allowed
+	Reason       string    `json:"reason,omitempty"`     // fetch.Reason name
 	StoppedAt    string    `json:"stopped_at,omitempty"` // browser, preflight, actual, redirect or network
 	CrossOrigin  bool      `json:"cross_origin"`
 	Preflight    bool      `json:"preflight_needed"`
