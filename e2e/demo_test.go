@@ -31,33 +31,7 @@ func TestDemoInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	bin := filepath.Join(t.TempDir(), "corskit")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/corskit")
-	build.Dir = ".." // the root module, as a user builds it
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/corskit: %v\n%s", err, out)
-	}
-
-	cmd := exec.CommandContext(ctx, bin, "demo", "--api-port", "0", "--web-port", "0")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start demo: %v", err)
-	}
-	exited := make(chan error, 1)
-	stopped := false
-	t.Cleanup(func() {
-		if !stopped {
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	page, api := readURLs(t, stdout)
-	go func() { exited <- cmd.Wait() }()
+	page, api, stop := startDemo(ctx, t)
 
 	b, err := browser.Start(ctx)
 	if err != nil {
@@ -153,18 +127,56 @@ func TestDemoInChromium(t *testing.T) {
 	}
 
 	// Ctrl-C stops the demo cleanly.
-	stopped = true
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+}
+
+// startDemo builds the CLI and runs `corskit demo` on free ports, as a
+// user would; stop sends it Ctrl-C and reports how it ended.
+func startDemo(ctx context.Context, t *testing.T) (page, api string, stop func() error) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "corskit")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/corskit")
+	build.Dir = ".." // the root module, as a user builds it
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/corskit: %v\n%s", err, out)
+	}
+	cmd := exec.CommandContext(ctx, bin, "demo", "--api-port", "0", "--web-port", "0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("demo exited with %v after SIGINT, want status 0; stderr: %s", err, stderr.String())
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start demo: %v", err)
+	}
+	page, api = readURLs(t, stdout)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			cmd.Process.Kill()
+			<-exited
 		}
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Error("demo did not stop within 10s of SIGINT")
+	})
+	return page, api, func() error {
+		stopped = true
+		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+			return err
+		}
+		select {
+		case err := <-exited:
+			if err != nil {
+				return fmt.Errorf("demo exited with %v after SIGINT, want status 0; stderr: %s", err, stderr.String())
+			}
+			return nil
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			return fmt.Errorf("demo did not stop within 10s of SIGINT")
+		}
 	}
 }
 

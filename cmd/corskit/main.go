@@ -1,5 +1,6 @@
 // Command corskit shows CORS from both sides of the wire.
 //
+//	corskit check     why a cross-origin call is blocked, and the header that fixes it
 //	corskit demo      a walkthrough served on loopback, for a real browser
 //	corskit version   print the version
 //
@@ -33,6 +34,7 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{"check", "say whether a browser would allow a cross-origin call, and which header fixes it", runCheck},
 		{"demo", "serve a CORS walkthrough on loopback, to open in a browser", runDemo},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", runHelp},
@@ -43,6 +45,15 @@ func init() {
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// exitError ends a command with a given status; msg, when set, is printed
+// as the one line on stderr.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -68,12 +79,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var ue usageError
+		var ee exitError
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.As(err, &ue):
 			fmt.Fprintf(stderr, "corskit %s: %s\n", name, ue.msg)
 			return 2
+		case errors.As(err, &ee):
+			if ee.msg != "" {
+				fmt.Fprintf(stderr, "corskit %s: %s\n", name, ee.msg)
+			}
+			return ee.code
 		default:
 			fmt.Fprintf(stderr, "corskit %s: %v\n", name, err)
 			return 1
@@ -113,6 +130,7 @@ func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
 type flags struct {
 	*flag.FlagSet
 	synopsis string
+	examples string
 	stderr   io.Writer
 }
 
@@ -120,28 +138,51 @@ func newFlags(name, synopsis string, stderr io.Writer) flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	return flags{fs, synopsis, stderr}
+	return flags{FlagSet: fs, synopsis: synopsis, stderr: stderr}
 }
 
 // parse parses args; -h prints the usage and returns flag.ErrHelp.
 func parse(fs flags, args []string) error {
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprintf(fs.stderr, "Usage: corskit %s\n\n", fs.synopsis)
-		fs.SetOutput(fs.stderr)
-		fs.PrintDefaults()
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
-	case err != nil:
-		return usageError{err.Error()}
-	case fs.NArg() > 0:
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
 	return nil
 }
 
+// parseInterspersed parses args where positional arguments may come
+// before, between or after the flags (corskit check URL --origin O), and
+// returns the positional ones.
+func parseInterspersed(fs flags, args []string) ([]string, error) {
+	var pos []string
+	for {
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			fmt.Fprintf(fs.stderr, "Usage: corskit %s\n\nFlags:\n", fs.synopsis)
+			fs.SetOutput(fs.stderr)
+			fs.PrintDefaults()
+			if fs.examples != "" {
+				fmt.Fprintf(fs.stderr, "\nExamples:\n%s", fs.examples)
+			}
+			return nil, err
+		case err != nil:
+			return nil, usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", "demo [--api-port N] [--web-port N]", stderr)
+	fs.examples = "  corskit demo                      # page on :8080, API on :8081\n  corskit demo --web-port 0 --api-port 0   # free ports\n"
 	apiPort := fs.Int("api-port", 8081, "port of the API (http://localhost:PORT); 0 picks a free one")
 	webPort := fs.Int("web-port", 8080, "port of the page (http://127.0.0.1:PORT); 0 picks a free one")
 	if err := parse(fs, args); err != nil {

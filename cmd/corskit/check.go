@@ -1,0 +1,406 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/corskit/corskit/explain"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
+)
+
+const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY]
+        [--credentials omit|same-origin|include] [--mode cors|no-cors|same-origin]
+        [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
+        [--redirect follow|error|manual] [--profile chromium|spec] [--json] [--timeout DUR]
+       corskit check --har FILE [--profile chromium|spec] [--json]
+
+Sends what a browser on ORIGIN would send for fetch(URL, {method, headers, body,
+credentials, mode, cache, redirect}) (a preflight when needed, then the request,
+following redirects), shows each exchange, the verdict, Chromium's console message
+and the smallest server-side fix. With --har, diagnoses every cross-origin request
+of a HAR file exported from DevTools, without sending anything.
+
+Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error.`
+
+const checkExamples = `  corskit check https://api.example.com/items --origin https://app.example.com
+  corskit check https://api.example.com/items/1 --origin https://app.example.com \
+      -X PUT -H 'Content-Type: application/json' --data '{"a":1}' --credentials include
+  corskit check https://api.example.com/me --origin https://app.example.com --json
+  corskit check --har session.har
+`
+
+// headerFlags collects repeated -H 'Name: value' flags.
+type headerFlags []fetch.Header
+
+func (h *headerFlags) String() string { return "" }
+
+func (h *headerFlags) Set(v string) error {
+	name, value, ok := strings.Cut(v, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return fmt.Errorf("want 'Name: value', got %q", v)
+	}
+	*h = append(*h, fetch.Header{Name: name, Value: strings.TrimSpace(value)})
+	return nil
+}
+
+// choice is a flag taking one of a fixed set of values.
+type choice struct {
+	value   string
+	allowed []string
+}
+
+func (c *choice) String() string { return c.value }
+
+func (c *choice) Set(v string) error {
+	for _, a := range c.allowed {
+		if v == a {
+			c.value = v
+			return nil
+		}
+	}
+	return fmt.Errorf("must be one of %s", strings.Join(c.allowed, ", "))
+}
+
+type checkOptions struct {
+	url, origin, method, data, har string
+	headers                        headerFlags
+	credentials, mode, cache       choice
+	redirect, profile              choice
+	json                           bool
+	timeout                        time.Duration
+}
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o := checkOptions{
+		credentials: choice{"same-origin", []string{"omit", "same-origin", "include"}},
+		mode:        choice{"cors", []string{"cors", "no-cors", "same-origin"}},
+		cache:       choice{"default", []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}},
+		redirect:    choice{"follow", []string{"follow", "error", "manual"}},
+		profile:     choice{"chromium", []string{"chromium", "spec"}},
+	}
+	fs := newFlags("check", checkSynopsis, stderr)
+	fs.examples = checkExamples
+	fs.StringVar(&o.origin, "origin", "", "the page's origin, e.g. https://app.example.com (required)")
+	fs.StringVar(&o.method, "X", "GET", "request method")
+	fs.Var(&o.headers, "H", "request header 'Name: value', as the script sets it (repeatable)")
+	fs.StringVar(&o.data, "data", "", "request body")
+	fs.Var(&o.credentials, "credentials", "credentials mode: omit, same-origin or include")
+	fs.Var(&o.mode, "mode", "request mode: cors, no-cors or same-origin")
+	fs.Var(&o.cache, "cache", "cache mode: default, no-store, reload, no-cache, force-cache or only-if-cached")
+	fs.Var(&o.redirect, "redirect", "redirect mode: follow, error or manual")
+	fs.Var(&o.profile, "profile", "browser model: chromium or spec (the Fetch Standard as written)")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
+	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	prof := fetch.Chromium
+	if o.profile.value == "spec" {
+		prof = fetch.Spec
+	}
+	color := useColor(stdout)
+	if o.har != "" {
+		if len(pos) > 0 {
+			return usageError{fmt.Sprintf("unexpected argument %q: --har takes no URL", pos[0])}
+		}
+		return checkHAR(ctx, o.har, prof, o.json, color, stdout)
+	}
+	switch {
+	case len(pos) == 0:
+		return usageError{"missing URL (try 'corskit check -h')"}
+	case len(pos) > 1:
+		return usageError{fmt.Sprintf("unexpected argument %q: one URL at a time", pos[1])}
+	case o.origin == "":
+		return usageError{"missing --origin, the origin of the page that makes the call"}
+	case o.timeout <= 0:
+		return usageError{"--timeout must be positive"}
+	}
+	o.url = pos[0]
+	u, err := url.Parse(o.url)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{fmt.Sprintf("URL %q: want an absolute http:// or https:// URL", o.url)}
+	}
+	page, err := origin.Parse(o.origin)
+	if err != nil {
+		return usageError{fmt.Sprintf("--origin: %v", err)}
+	}
+	if page.IsOpaque() {
+		return usageError{"--origin null: give the page's real origin"}
+	}
+	req := fetch.Request{
+		Origin: page, Method: o.method, URL: o.url, Headers: o.headers, Body: o.data,
+		Mode: fetch.Mode(o.mode.value), Credentials: fetch.Credentials(o.credentials.value),
+		Cache: fetch.CacheMode(o.cache.value), Redirect: fetch.RedirectMode(o.redirect.value),
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	b := &fetch.Browser{Profile: prof, Transport: checkTransport()}
+	res, err := b.Fetch(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return exitError{3, fmt.Sprintf("%s: no answer within %s", u.Host, o.timeout)}
+		}
+		return usageError{strings.TrimPrefix(err.Error(), "fetch: ")}
+	}
+	d := explain.Explain(res)
+	if o.json {
+		if err := writeJSON(stdout, report(res, d, prof.Name)); err != nil {
+			return err
+		}
+	} else {
+		printCheck(stdout, res, d, prof.Name, color)
+	}
+	return checkExit(res)
+}
+
+// checkExit maps a result to the exit status.
+func checkExit(res *fetch.Result) error {
+	switch {
+	case res.Allowed():
+		return nil
+	case res.Err.Reason == fetch.ReasonNetwork:
+		return exitError{3, networkMessage(res.Err)}
+	}
+	return exitError{code: 1}
+}
+
+// networkMessage names the host and the cause of a transport failure.
+func networkMessage(e *fetch.Error) string {
+	host := e.URL
+	if u, err := url.Parse(e.URL); err == nil {
+		host = u.Host
+	}
+	cause := e.Err
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case errors.As(cause, &dnsErr):
+		return fmt.Sprintf("%s: DNS lookup failed: %v", host, dnsErr.Err)
+	case errors.As(cause, &certErr):
+		return fmt.Sprintf("%s: TLS certificate not trusted: %v", host, certErr.Err)
+	case errors.As(cause, &opErr):
+		return fmt.Sprintf("%s: %s: %v", host, opErr.Op, opErr.Err)
+	}
+	return fmt.Sprintf("%s: %v", host, cause)
+}
+
+func checkTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxResponseHeaderBytes = 1 << 20
+	return t
+}
+
+// checkReport is the --json output; docs/check-json.md documents it.
+type checkReport struct {
+	Verdict         string            `json:"verdict"`
+	Message         string            `json:"message"`
+	Reason          string            `json:"reason,omitempty"`
+	Status          int               `json:"status"`
+	ReadableHeaders []string          `json:"readable_headers"`
+	PreflightSent   bool              `json:"preflight_sent"`
+	Fixes           []explain.Fix     `json:"fixes"`
+	Warnings        []explain.Warning `json:"warnings"`
+	Trace           []traceEntry      `json:"trace"`
+	Diagnosis       explain.Diagnosis `json:"diagnosis"`
+	Request         requestJSON       `json:"request"`
+}
+
+type requestJSON struct {
+	Origin      string         `json:"origin"`
+	Method      string         `json:"method"`
+	URL         string         `json:"url"`
+	Headers     []fetch.Header `json:"headers"`
+	Mode        string         `json:"mode"`
+	Credentials string         `json:"credentials"`
+	Profile     string         `json:"profile"`
+}
+
+type traceEntry struct {
+	Kind            string              `json:"kind"`
+	Method          string              `json:"method"`
+	URL             string              `json:"url"`
+	RequestHeaders  map[string][]string `json:"request_headers,omitempty"`
+	Credentials     bool                `json:"credentials"`
+	Status          int                 `json:"status,omitempty"`
+	ResponseHeaders map[string][]string `json:"response_headers,omitempty"`
+	DurationMS      float64             `json:"duration_ms"`
+	Error           string              `json:"error,omitempty"`
+}
+
+func report(res *fetch.Result, d explain.Diagnosis, profile string) checkReport {
+	r := checkReport{
+		Verdict: d.Verdict, Message: d.Message, Reason: d.Reason,
+		ReadableHeaders: []string{}, PreflightSent: res.PreflightSent(),
+		Fixes: d.Fixes, Warnings: d.Warnings, Trace: []traceEntry{}, Diagnosis: d,
+		Request: requestJSON{
+			Origin: res.Request.Origin.String(), Method: res.Request.Method, URL: res.Request.URL,
+			Headers: res.Request.Headers, Mode: string(res.Request.Mode),
+			Credentials: string(res.Request.Credentials), Profile: profile,
+		},
+	}
+	if r.Request.Headers == nil {
+		r.Request.Headers = []fetch.Header{}
+	}
+	if res.Response != nil {
+		r.Status = res.Response.Status
+		r.ReadableHeaders = res.Response.ReadableHeaderNames()
+	}
+	for _, e := range res.Trace {
+		t := traceEntry{Kind: string(e.Kind), Method: e.Method, URL: e.URL, RequestHeaders: e.RequestHeader,
+			Credentials: e.Credentials, Status: e.Status, ResponseHeaders: e.ResponseHeader,
+			DurationMS: float64(e.Duration.Microseconds()) / 1000}
+		if e.Err != nil {
+			t.Error = e.Err.Error()
+		}
+		r.Trace = append(r.Trace, t)
+	}
+	return r
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// useColor reports whether w is a terminal and NO_COLOR is not set.
+func useColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// style wraps text in an ANSI style when colour is on.
+type style struct{ on bool }
+
+func (s style) wrap(code, text string) string {
+	if !s.on {
+		return text
+	}
+	return "\x1b[" + code + "m" + text + "\x1b[0m"
+}
+func (s style) bold(t string) string  { return s.wrap("1", t) }
+func (s style) red(t string) string   { return s.wrap("1;31", t) }
+func (s style) green(t string) string { return s.wrap("1;32", t) }
+func (s style) cyan(t string) string  { return s.wrap("36", t) }
+func (s style) dim(t string) string   { return s.wrap("2", t) }
+
+// corsRelevant reports whether a header takes part in CORS, for
+// highlighting.
+func corsRelevant(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "access-control-") || n == "origin" || n == "vary" || n == "location"
+}
+
+func printCheck(w io.Writer, res *fetch.Result, d explain.Diagnosis, profile string, color bool) {
+	s := style{color}
+	req := res.Request
+	fmt.Fprintf(w, "%s %s from origin %s (credentials %s, mode %s, %s model)\n\n",
+		s.bold(req.Method), s.bold(req.URL), s.bold(req.Origin.String()), req.Credentials, req.Mode, profile)
+	if len(d.PreflightWhy) > 0 {
+		fmt.Fprintf(w, "Preflight needed: %s.\n\n", strings.Join(d.PreflightWhy, "; "))
+	} else if d.CrossOrigin && req.Mode == fetch.ModeCORS {
+		fmt.Fprintf(w, "Simple request: no preflight.\n\n")
+	}
+	printTrace(w, res.Trace, s)
+	fmt.Fprintln(w)
+	if res.Allowed() {
+		fmt.Fprintf(w, "%s status %d, script can read: %s\n", s.green("ALLOWED"), res.Response.Status,
+			strings.Join(nonEmpty(res.Response.ReadableHeaderNames()), ", "))
+	} else {
+		fmt.Fprintf(w, "%s\n  console: %s\n", s.red("BLOCKED"), d.Message)
+	}
+	if len(d.Fixes) > 0 {
+		fmt.Fprintf(w, "\n%s\n", s.bold("Fix:"))
+		for _, f := range d.Fixes {
+			switch {
+			case f.Header != "" && f.Value != "":
+				fmt.Fprintf(w, "  on the %s response: %s\n", f.Response, s.green(f.Header+": "+f.Value))
+				fmt.Fprintf(w, "    %s\n", f.Text)
+			default:
+				fmt.Fprintf(w, "  %s: %s\n", f.Response, f.Text)
+			}
+			if f.Config != "" {
+				fmt.Fprintf(w, "    with corskit's cors middleware: %s\n", f.Config)
+			}
+			if f.Security != "" {
+				fmt.Fprintf(w, "    %s %s\n", s.red("security:"), f.Security)
+			}
+		}
+	}
+	if len(d.Warnings) > 0 {
+		fmt.Fprintf(w, "\n%s\n", s.bold("Warnings:"))
+		for _, wn := range d.Warnings {
+			fmt.Fprintf(w, "  [%s] %s\n", wn.ID, wn.Text)
+		}
+	}
+}
+
+func nonEmpty(s []string) []string {
+	if len(s) == 0 {
+		return []string{"(safelisted headers only: none present)"}
+	}
+	return s
+}
+
+// printTrace prints the exchanges curl -v style, CORS headers highlighted.
+func printTrace(w io.Writer, trace []fetch.Exchange, s style) {
+	for _, e := range trace {
+		if e.Kind == fetch.ExchangeCacheHit {
+			fmt.Fprintf(w, "%s\n", s.dim("= preflight cache hit: no OPTIONS sent for "+e.URL))
+			continue
+		}
+		label := string(e.Kind)
+		if e.Credentials {
+			label += ", with credentials"
+		}
+		fmt.Fprintf(w, "> %s %s  %s\n", s.bold(e.Method), e.URL, s.dim("("+label+", "+e.Duration.Round(10*time.Microsecond).String()+")"))
+		printHeaders(w, "> ", e.RequestHeader, s)
+		if e.Err != nil {
+			fmt.Fprintf(w, "! %v\n", e.Err)
+			continue
+		}
+		fmt.Fprintf(w, "< %s\n", s.bold(fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))))
+		printHeaders(w, "< ", e.ResponseHeader, s)
+	}
+}
+
+func printHeaders(w io.Writer, prefix string, h http.Header, s style) {
+	names := make([]string, 0, len(h))
+	for n := range h {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		for _, v := range h[n] {
+			line := n + ": " + v
+			if corsRelevant(n) {
+				line = s.cyan(line)
+			}
+			fmt.Fprintf(w, "%s%s\n", prefix, line)
+		}
+	}
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/corskit/corskit/cors"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// binary is the corskit CLI built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "corskit-cli-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "corskit")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the CLI: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// cli runs the built binary; NO_COLOR keeps output plain even on a terminal.
+func cli(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+const page = "https://app.example.com"
+
+// apiServer serves an API behind a known policy, without Date headers so
+// that traces compare byte for byte.
+func apiServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	mw, err := cors.New(cors.Config{
+		AllowedOrigins:   []string{page},
+		AllowCredentials: true,
+		AllowedMethods:   []string{"PUT"},
+		AllowedHeaders:   []string{"Content-Type"},
+		ExposedHeaders:   []string{"X-Request-Id"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Date"] = nil
+		mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Request-Id", "7")
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintln(w, `{"ok":true}`)
+		})).ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestCheckExitStatus(t *testing.T) {
+	srv := apiServer(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string // in stderr, which must be one line when set
+	}{
+		{"allowed get", []string{"check", srv.URL + "/items", "--origin", page}, 0, ""},
+		{"allowed put", []string{"check", srv.URL + "/items/1", "--origin", page, "-X", "PUT", "-H", "Content-Type: application/json", "--data", "{}", "--credentials", "include"}, 0, ""},
+		{"flags before URL", []string{"check", "--origin", page, srv.URL + "/items"}, 0, ""},
+		{"other origin", []string{"check", srv.URL + "/items", "--origin", "https://evil.example"}, 1, ""},
+		{"header not allowed", []string{"check", srv.URL + "/items", "--origin", page, "-H", "X-Debug: 1"}, 1, ""},
+		{"method not allowed", []string{"check", srv.URL + "/items", "--origin", page, "-X", "DELETE"}, 1, ""},
+		{"spec profile", []string{"check", srv.URL + "/items", "--origin", page, "--profile", "spec"}, 0, ""},
+		{"refused", []string{"check", closedURL + "/x", "--origin", page}, 3, strings.TrimPrefix(closedURL, "http://") + ": dial: connect: connection refused"},
+		{"dns", []string{"check", "http://no-such-host.invalid/x", "--origin", page}, 3, "no-such-host.invalid: DNS lookup failed"},
+		{"missing url", []string{"check", "--origin", page}, 2, "missing URL"},
+		{"missing origin", []string{"check", srv.URL}, 2, "missing --origin"},
+		{"bad origin", []string{"check", srv.URL, "--origin", "https://a.com/path"}, 2, "--origin:"},
+		{"bad url", []string{"check", "::not a url", "--origin", page}, 2, "want an absolute http:// or https:// URL"},
+		{"relative url", []string{"check", "/items", "--origin", page}, 2, "want an absolute"},
+		{"bad header flag", []string{"check", srv.URL, "--origin", page, "-H", "NoColon"}, 2, "want 'Name: value'"},
+		{"bad credentials", []string{"check", srv.URL, "--origin", page, "--credentials", "always"}, 2, "must be one of omit, same-origin, include"},
+		{"bad mode", []string{"check", srv.URL, "--origin", page, "--mode", "navigate"}, 2, "must be one of"},
+		{"bad header name", []string{"check", srv.URL, "--origin", page, "-H", "X(: 1"}, 2, "not a token"},
+		{"two urls", []string{"check", srv.URL, srv.URL, "--origin", page}, 2, "one URL at a time"},
+		{"bad timeout", []string{"check", srv.URL, "--origin", page, "--timeout", "-1s"}, 2, "--timeout must be positive"},
+		{"har missing", []string{"check", "--har", "testdata/nope.har"}, 2, "no such file"},
+		{"har not json", []string{"check", "--har", "testdata/not-json.har"}, 2, "not valid JSON at line 1"},
+		{"har truncated", []string{"check", "--har", "testdata/truncated.har"}, 2, "truncated"},
+		{"har with url", []string{"check", "--har", "x.har", srv.URL}, 2, "--har takes no URL"},
+		{"har blocked calls", []string{"check", "--har", "../../internal/har/testdata/demo-chromium.har"}, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			if tc.msg != "" {
+				if strings.Count(strings.TrimSpace(errOut), "\n") > 0 || !strings.Contains(errOut, tc.msg) {
+					t.Errorf("stderr %q: want one line containing %q", errOut, tc.msg)
+				}
+				if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
+					t.Errorf("stack trace on stderr: %s", errOut)
+				}
+			}
+		})
+	}
+}
+
+// TestCheckJSON checks the --json schema of docs/check-json.md.
+func TestCheckJSON(t *testing.T) {
+	srv := apiServer(t)
+	out, _, code := cli(t, "check", srv.URL+"/items", "--origin", page, "-H", "X-Debug: 1", "--json")
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	types := map[string]string{
+		"verdict": "string", "message": "string", "status": "float64", "readable_headers": "[]interface {}",
+		"preflight_sent": "bool", "fixes": "[]interface {}", "warnings": "[]interface {}", "trace": "[]interface {}",
+		"diagnosis": "map[string]interface {}", "request": "map[string]interface {}",
+	}
+	for k, typ := range types {
+		if got := fmt.Sprintf("%T", r[k]); got != typ {
+			t.Errorf("%s: type %s, want %s", k, got, typ)
+		}
+	}
+	if r["verdict"] != "blocked" || r["preflight_sent"] != true || r["status"] != 0.0 ||
+		!strings.Contains(r["message"].(string), "Request header field x-debug is not allowed") {
+		t.Errorf("report: %v", r)
+	}
+	fix := r["fixes"].([]any)[0].(map[string]any)
+	if fix["response"] != "preflight" || fix["header"] != "Access-Control-Allow-Headers" || fix["value"] != "content-type, x-debug" {
+		t.Errorf("first fix: %v", fix)
+	}
+	trace := r["trace"].([]any)
+	if len(trace) != 1 || trace[0].(map[string]any)["kind"] != "preflight" {
+		t.Errorf("trace: %v", trace)
+	}
+
+	out, _, code = cli(t, "check", srv.URL+"/items", "--origin", page, "--json")
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v", code, err)
+	}
+	if r["verdict"] != "allowed" || r["message"] != "" || r["status"] != 200.0 {
+		t.Errorf("allowed report: %v", r)
+	}
+	if h := fmt.Sprint(r["readable_headers"]); h != "[content-length content-type x-request-id]" {
+		t.Errorf("readable headers %s", h)
+	}
+
+	out, _, code = cli(t, "check", "--har", "../../internal/har/testdata/demo-chromium.har", "--json")
+	var hr struct {
+		Requests []map[string]any `json:"requests"`
+		Blocked  int              `json:"blocked"`
+	}
+	if err := json.Unmarshal([]byte(out), &hr); err != nil || code != 1 || len(hr.Requests) != 6 || hr.Blocked != 3 {
+		t.Errorf("HAR JSON: exit %d, %v, %d requests, %d blocked", code, err, len(hr.Requests), hr.Blocked)
+	}
+}
+
+var (
+	durations = regexp.MustCompile(`\(([a-z-]+(, with credentials)?), [0-9.]+[µnm]?s\)`)
+	port      = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+)
+
+// TestCheckGolden pins the text output, with ports and timings normalised.
+func TestCheckGolden(t *testing.T) {
+	srv := apiServer(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"allowed-put", []string{"-X", "PUT", "-H", "Content-Type: application/json", "--data", "{}", "--credentials", "include"}},
+		{"blocked-header", []string{"-H", "X-Debug: 1"}},
+		{"blocked-origin", []string{"--origin", "https://evil.example"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"check", srv.URL + "/items/1", "--origin", page}, tc.args...)
+			out, _, _ := cli(t, args...)
+			out = durations.ReplaceAllString(port.ReplaceAllString(out, "127.0.0.1:PORT"), "($1, DURATION)")
+			golden := filepath.Join("testdata", "check-"+tc.name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != string(want) {
+				t.Errorf("output differs from %s (run with -update after checking):\n%s", golden, out)
+			}
+		})
+	}
+}
+
+// The in-process path reports the same exit status as the binary, and
+// honours a closed listener as a network error.
+func TestCheckInProcess(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"check", "http://" + addr + "/", "--origin", page}, &stdout, &stderr); code != 3 {
+		t.Errorf("exit %d, want 3: %s", code, stderr.String())
+	}
+}

@@ -1,0 +1,59 @@
+package har
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "empty"},
+		{"not json", "not valid JSON at line 1"},
+		{`{"log": {"entries": [`, "truncated"},
+		{"{\n\n  \"log\": x}", "line 3"},
+		{`{"foo": 1}`, `no "log" object`},
+		{`{"log": {"entries": 3}}`, "wrong type"},
+		{`{"log": {"entries": [{"request": {}}]}}`, "entry 0 has no request method"},
+	} {
+		_, err := Parse(strings.NewReader(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Parse(%q) = %v, want an error containing %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	l, err := Parse(strings.NewReader(`{"log":{"creator":{"name":"x"},"entries":[{"_resourceType":"preflight",
+		"request":{"method":"OPTIONS","url":"http://a/","headers":[{"name":":authority","value":"a"},{"name":"Origin","value":"http://b"}]},
+		"response":{"status":204,"headers":[{"name":"A","value":"1"},{"name":"a","value":"2"}]}}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := l.Entries[0]
+	if e.ResourceType != "preflight" || HTTPHeader(e.Request.Headers).Get("Origin") != "http://b" ||
+		len(HTTPHeader(e.Request.Headers)) != 1 || len(HTTPHeader(e.Response.Headers)["A"]) != 2 {
+		t.Errorf("%+v", e)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(`{"log":{"entries":[{"request":{"method":"GET","url":"http://a/"},"response":{"status":200}}]}}`)
+	f.Add(`{"log":{"entries":[{"request":{"method":"GET","url":"http://a/","headers":[{"name":"x","value":"y"}]}}]}}`)
+	f.Add(`{"log":null}`)
+	f.Add(`[1,2,3]`)
+	f.Fuzz(func(t *testing.T, in string) {
+		l, err := Parse(strings.NewReader(in))
+		if err == nil && l == nil {
+			t.Fatal("nil log without error")
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "har: ") {
+			t.Fatalf("error without context: %v", err)
+		}
+		if err == nil {
+			for _, e := range l.Entries {
+				HTTPHeader(e.Request.Headers)
+				HTTPHeader(e.Response.Headers)
+			}
+		}
+	})
+}

@@ -1,0 +1,167 @@
+package har
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/fetchspec"
+	"github.com/corskit/corskit/origin"
+)
+
+// Replayed is one cross-origin call of a HAR file, replayed through the
+// model.
+type Replayed struct {
+	Entry  int // index of the call's first entry in the HAR's entries
+	Result *fetch.Result
+}
+
+// Replay diagnoses every cross-origin call a page made in l (fetch and XHR
+// entries carrying an Origin header), in order, by replaying the recorded
+// responses through the browser model: nothing is sent. One model browser
+// serves the whole file, its clock following the entries' start times, so
+// preflight-cache hits the HAR shows (a request without its preflight)
+// replay as hits.
+//
+// What a HAR cannot say is reconstructed: the page's origin is the Origin
+// header (the Referer's origin for a request that was never sent); the script's headers are the request headers minus those the
+// browser adds (User-Agent, Accept-Language, Priority, and the forbidden
+// ones); credentials mode is "include" when a Cookie or
+// Sec-Fetch-Storage-Access header went out, the default otherwise.
+func Replay(ctx context.Context, l *Log, p fetch.Profile) ([]Replayed, error) {
+	tr := &replayTransport{log: l, used: make([]bool, len(l.Entries))}
+	b := &fetch.Browser{Profile: p, Transport: tr, Now: tr.now}
+	redirectTargets := map[string]bool{}
+	var out []Replayed
+	for i, e := range l.Entries {
+		if loc := e.Response.RedirectURL; loc != "" {
+			if u, err := url.Parse(e.Request.URL); err == nil {
+				if target, err := u.Parse(loc); err == nil {
+					redirectTargets[target.String()] = true
+				}
+			}
+		}
+		req, ok := call(e)
+		if !ok || redirectTargets[e.Request.URL] {
+			continue
+		}
+		tr.setClock(e.StartedDateTime)
+		res, err := b.Fetch(ctx, req)
+		if err != nil {
+			return out, fmt.Errorf("har: entry %d: %w", i, err)
+		}
+		out = append(out, Replayed{Entry: i, Result: res})
+	}
+	return out, nil
+}
+
+// call reconstructs the fetch() behind entry e, if it is a cross-origin
+// call made by a page's script.
+func call(e Entry) (fetch.Request, bool) {
+	switch e.ResourceType {
+	case "fetch", "xhr", "":
+	default:
+		return fetch.Request{}, false
+	}
+	h := HTTPHeader(e.Request.Headers)
+	if e.Request.Method == http.MethodOptions && h.Get("Access-Control-Request-Method") != "" {
+		return fetch.Request{}, false // a preflight
+	}
+	page, err := origin.Parse(h.Get("Origin"))
+	if err != nil && e.Response.Status == 0 && e.Response.Error != "" {
+		// A request the browser never sent (its preflight failed) keeps
+		// only its provisional headers: no Origin, but the Referer.
+		if ref, rerr := url.Parse(h.Get("Referer")); rerr == nil && ref.Host != "" {
+			page, err = origin.FromURL(ref), nil
+		}
+	}
+	if err != nil || page.IsOpaque() {
+		return fetch.Request{}, false
+	}
+	u, err := url.Parse(e.Request.URL)
+	if err != nil || page.SameOrigin(origin.FromURL(u)) {
+		return fetch.Request{}, false
+	}
+	req := fetch.Request{Origin: page, Method: e.Request.Method, URL: e.Request.URL}
+	for _, x := range e.Request.Headers {
+		name := strings.ToLower(x.Name)
+		switch {
+		case strings.HasPrefix(name, ":"), fetchspec.IsForbiddenRequestHeader(name),
+			name == "user-agent", name == "accept-language", name == "priority",
+			name == "accept" && x.Value == "*/*":
+			continue
+		}
+		req.Headers = append(req.Headers, fetch.Header{Name: x.Name, Value: x.Value})
+	}
+	if h.Get("Cookie") != "" || h.Get("Sec-Fetch-Storage-Access") != "" {
+		req.Credentials = fetch.CredentialsInclude
+	}
+	if e.Request.PostData != nil {
+		req.Body = e.Request.PostData.Text
+	}
+	return req, true
+}
+
+// replayTransport answers each request with the first unused recorded
+// entry of the same method and URL.
+type replayTransport struct {
+	log   *Log
+	mu    sync.Mutex
+	used  []bool
+	clock time.Time
+}
+
+func (t *replayTransport) setClock(started string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ts, err := time.Parse(time.RFC3339Nano, started); err == nil {
+		t.clock = ts
+	}
+}
+
+func (t *replayTransport) now() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.clock
+}
+
+func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	preflight := req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != ""
+	for i, e := range t.log.Entries {
+		if t.used[i] || e.Request.Method != req.Method || e.Request.URL != req.URL.String() {
+			continue
+		}
+		if isPreflight := e.ResourceType == "preflight" || HTTPHeader(e.Request.Headers).Get("Access-Control-Request-Method") != ""; isPreflight != preflight {
+			continue
+		}
+		t.used[i] = true
+		if e.Response.Status == 0 {
+			return nil, fmt.Errorf("the HAR records no response for %s %s (%s)", req.Method, req.URL, orNone(e.Response.Error))
+		}
+		return &http.Response{
+			StatusCode: e.Response.Status, Status: fmt.Sprintf("%d %s", e.Response.Status, e.Response.StatusText),
+			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: HTTPHeader(e.Response.Headers), Body: io.NopCloser(strings.NewReader("")), Request: req,
+		}, nil
+	}
+	kind := "request"
+	if preflight {
+		kind = "preflight"
+	}
+	return nil, fmt.Errorf("the HAR has no recorded %s for %s %s", kind, req.Method, req.URL)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no error recorded"
+	}
+	return s
+}
