@@ -159,7 +159,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	d := explain.Explain(res)
 	if o.json {
-		if err := writeJSON(stdout, report(res, d, prof.Name)); err != nil {
+		if err := writeJSON(stdout, explain.NewReport(res, d, prof.Name)); err != nil {
 			return err
 		}
 	} else {
@@ -204,73 +204,6 @@ func checkTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxResponseHeaderBytes = 1 << 20
 	return t
-}
-
-// checkReport is the --json output; docs/check-json.md documents it.
-type checkReport struct {
-	Verdict         string            `json:"verdict"`
-	Message         string            `json:"message"`
-	Reason          string            `json:"reason,omitempty"`
-	Status          int               `json:"status"`
-	ReadableHeaders []string          `json:"readable_headers"`
-	PreflightSent   bool              `json:"preflight_sent"`
-	Fixes           []explain.Fix     `json:"fixes"`
-	Warnings        []explain.Warning `json:"warnings"`
-	Trace           []traceEntry      `json:"trace"`
-	Diagnosis       explain.Diagnosis `json:"diagnosis"`
-	Request         requestJSON       `json:"request"`
-}
-
-type requestJSON struct {
-	Origin      string         `json:"origin"`
-	Method      string         `json:"method"`
-	URL         string         `json:"url"`
-	Headers     []fetch.Header `json:"headers"`
-	Mode        string         `json:"mode"`
-	Credentials string         `json:"credentials"`
-	Profile     string         `json:"profile"`
-}
-
-type traceEntry struct {
-	Kind            string              `json:"kind"`
-	Method          string              `json:"method"`
-	URL             string              `json:"url"`
-	RequestHeaders  map[string][]string `json:"request_headers,omitempty"`
-	Credentials     bool                `json:"credentials"`
-	Status          int                 `json:"status,omitempty"`
-	ResponseHeaders map[string][]string `json:"response_headers,omitempty"`
-	DurationMS      float64             `json:"duration_ms"`
-	Error           string              `json:"error,omitempty"`
-}
-
-func report(res *fetch.Result, d explain.Diagnosis, profile string) checkReport {
-	r := checkReport{
-		Verdict: d.Verdict, Message: d.Message, Reason: d.Reason,
-		ReadableHeaders: []string{}, PreflightSent: res.PreflightSent(),
-		Fixes: d.Fixes, Warnings: d.Warnings, Trace: []traceEntry{}, Diagnosis: d,
-		Request: requestJSON{
-			Origin: res.Request.Origin.String(), Method: res.Request.Method, URL: res.Request.URL,
-			Headers: res.Request.Headers, Mode: string(res.Request.Mode),
-			Credentials: string(res.Request.Credentials), Profile: profile,
-		},
-	}
-	if r.Request.Headers == nil {
-		r.Request.Headers = []fetch.Header{}
-	}
-	if res.Response != nil {
-		r.Status = res.Response.Status
-		r.ReadableHeaders = res.Response.ReadableHeaderNames()
-	}
-	for _, e := range res.Trace {
-		t := traceEntry{Kind: string(e.Kind), Method: e.Method, URL: e.URL, RequestHeaders: e.RequestHeader,
-			Credentials: e.Credentials, Status: e.Status, ResponseHeaders: e.ResponseHeader,
-			DurationMS: float64(e.Duration.Microseconds()) / 1000}
-		if e.Err != nil {
-			t.Error = e.Err.Error()
-		}
-		r.Trace = append(r.Trace, t)
-	}
-	return r
 }
 
 func writeJSON(w io.Writer, v any) error {

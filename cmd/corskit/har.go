@@ -36,7 +36,7 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 			blocked++
 		}
 		if asJSON {
-			reports = append(reports, harReport{Entry: r.Entry, checkReport: report(r.Result, d, prof.Name)})
+			reports = append(reports, harReport{Entry: r.Entry, Report: explain.NewReport(r.Result, d, prof.Name)})
 			continue
 		}
 		if i > 0 {
@@ -63,5 +63,5 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 
 type harReport struct {
 	Entry int `json:"har_entry"`
-	checkReport
+	explain.Report
 }
