@@ -136,13 +136,21 @@ func TestDemoInChromium(t *testing.T) {
 // user would; stop sends it Ctrl-C and reports how it ended.
 func startDemo(ctx context.Context, t *testing.T) (page, api string, stop func() error) {
 	t.Helper()
+	urls, stop := startCLI(ctx, t, "demo", "--api-port", "0", "--web-port", "0")
+	return urls["page"], urls["api"], stop
+}
+
+// startCLI builds the CLI, runs it with args, and reads the URLs it prints
+// as "label: http://..." lines until the banner's last URL line.
+func startCLI(ctx context.Context, t *testing.T, args ...string) (urls map[string]string, stop func() error) {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "corskit")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/corskit")
 	build.Dir = ".." // the root module, as a user builds it
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/corskit: %v\n%s", err, out)
 	}
-	cmd := exec.CommandContext(ctx, bin, "demo", "--api-port", "0", "--web-port", "0")
+	cmd := exec.CommandContext(ctx, bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +160,7 @@ func startDemo(ctx context.Context, t *testing.T) (page, api string, stop func()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start demo: %v", err)
 	}
-	page, api = readURLs(t, stdout)
+	urls = readURLs(t, stdout)
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	stopped := false
@@ -162,7 +170,7 @@ func startDemo(ctx context.Context, t *testing.T) (page, api string, stop func()
 			<-exited
 		}
 	})
-	return page, api, func() error {
+	return urls, func() error {
 		stopped = true
 		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 			return err
@@ -170,12 +178,12 @@ func startDemo(ctx context.Context, t *testing.T) (page, api string, stop func()
 		select {
 		case err := <-exited:
 			if err != nil {
-				return fmt.Errorf("demo exited with %v after SIGINT, want status 0; stderr: %s", err, stderr.String())
+				return fmt.Errorf("%s exited with %v after SIGINT, want status 0; stderr: %s", args[0], err, stderr.String())
 			}
 			return nil
 		case <-time.After(10 * time.Second):
 			cmd.Process.Kill()
-			return fmt.Errorf("demo did not stop within 10s of SIGINT")
+			return fmt.Errorf("%s did not stop within 10s of SIGINT", args[0])
 		}
 	}
 }
@@ -186,30 +194,32 @@ func scenarioField(field string) string {
 		s => [s.dataset.scenario, s.querySelector(".outcome").dataset.` + field + ` || ""]))`
 }
 
-var urlLine = regexp.MustCompile(`^\s*(page|api):\s+(http://\S+)`)
+var urlLine = regexp.MustCompile(`^\s*([a-z ]+):\s+(http://\S+)`)
 
-// readURLs reads the demo's banner until it has printed both URLs.
-func readURLs(t *testing.T, r interface{ Read([]byte) (int, error) }) (page, api string) {
+// readURLs reads a command's banner up to its "Press Ctrl-C" or "Each
+// scenario" line, collecting the "label: URL" lines.
+func readURLs(t *testing.T, r interface{ Read([]byte) (int, error) }) map[string]string {
 	t.Helper()
+	urls := map[string]string{}
 	sc := bufio.NewScanner(r)
-	for sc.Scan() && (page == "" || api == "") {
-		if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
-			if m[1] == "page" {
-				page = m[2]
-			} else {
-				api = m[2]
-			}
+	for sc.Scan() {
+		line := sc.Text()
+		if m := urlLine.FindStringSubmatch(line); m != nil {
+			urls[m[1]] = m[2]
+		}
+		if strings.HasPrefix(line, "Press Ctrl-C") || strings.HasPrefix(line, "Each scenario") {
+			break
 		}
 	}
-	if page == "" || api == "" {
-		t.Fatalf("demo did not print its URLs (page=%q api=%q, scan error %v)", page, api, sc.Err())
+	if len(urls) == 0 {
+		t.Fatalf("the command printed no URLs (scan error %v)", sc.Err())
 	}
-	// Keep draining stdout so the demo never blocks on a full pipe.
+	// Keep draining stdout so the command never blocks on a full pipe.
 	go func() {
 		for sc.Scan() {
 		}
 	}()
-	return page, api
+	return urls
 }
 
 // waitConsole waits until at least n lines mention a CORS block, or the

@@ -2,6 +2,7 @@
 //
 //	corskit check     why a cross-origin call is blocked, and the header that fixes it
 //	corskit demo      a walkthrough served on loopback, for a real browser
+//	corskit serve     a web playground: predict a call with the model, then run it
 //	corskit version   print the version
 //
 // Exit status: 0 on success, 1 when the command ran and failed, 2 for a usage
@@ -14,12 +15,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"syscall"
 
 	"github.com/corskit/corskit/internal/demo"
+	"github.com/corskit/corskit/internal/playground"
 )
 
 // A command is one subcommand: the CLI is a table of them, so new ones slot
@@ -36,6 +40,7 @@ func init() {
 	commands = []command{
 		{"check", "say whether a browser would allow a cross-origin call, and which header fixes it", runCheck},
 		{"demo", "serve a CORS walkthrough on loopback, to open in a browser", runDemo},
+		{"serve", "serve the playground: predict a call, see every exchange, run it for real", runServe},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", runHelp},
 	}
@@ -188,13 +193,32 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	for _, p := range []struct {
-		flag string
-		v    int
-	}{{"--api-port", *apiPort}, {"--web-port", *webPort}} {
-		if p.v < 0 || p.v > 65535 {
-			return usageError{fmt.Sprintf("%s %d: not a port (0-65535)", p.flag, p.v)}
-		}
+	if err := checkPorts(map[string]int{"--api-port": *apiPort, "--web-port": *webPort}); err != nil {
+		return err
 	}
 	return demo.Run(ctx, demo.Options{APIPort: *apiPort, WebPort: *webPort}, stdout)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "serve [--port N] [--api-port N]", stderr)
+	fs.examples = "  corskit serve                 # playground on http://127.0.0.1:8090\n  corskit serve --port 0        # a free port\n"
+	port := fs.Int("port", 8090, "port of the playground (http://127.0.0.1:PORT); 0 picks a free one")
+	apiPort := fs.Int("api-port", 8091, "port of the sample API (http://localhost:PORT); 0 picks a free one")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkPorts(map[string]int{"--port": *port, "--api-port": *apiPort}); err != nil {
+		return err
+	}
+	return playground.Run(ctx, playground.Options{Port: *port, APIPort: *apiPort}, stdout)
+}
+
+// checkPorts rejects values that are not TCP ports.
+func checkPorts(ports map[string]int) error {
+	for _, name := range slices.Sorted(maps.Keys(ports)) {
+		if v := ports[name]; v < 0 || v > 65535 {
+			return usageError{fmt.Sprintf("%s %d: not a port (0-65535)", name, v)}
+		}
+	}
+	return nil
 }

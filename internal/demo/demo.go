@@ -39,9 +39,9 @@ type Demo struct {
 	APIURL  string // e.g. http://localhost:41234
 	PageURL string // e.g. http://127.0.0.1:41235
 
-	api, web       *http.Server
-	apiLn, webLn   net.Listener
-	preflightCount atomic.Int64
+	api, web     *http.Server
+	apiLn, webLn net.Listener
+	sample       *API
 }
 
 // Listen opens both listeners and builds the handlers; nothing is served yet.
@@ -61,13 +61,13 @@ func Listen(opts Options) (*Demo, error) {
 		apiLn:   apiLn,
 		webLn:   webLn,
 	}
-	apiHandler, err := d.apiHandler()
+	d.sample, err = NewAPI(d.PageURL)
 	if err != nil {
 		apiLn.Close()
 		webLn.Close()
 		return nil, err
 	}
-	d.api = &http.Server{Handler: apiHandler, ReadHeaderTimeout: 10 * time.Second}
+	d.api = &http.Server{Handler: d.sample, ReadHeaderTimeout: 10 * time.Second}
 	d.web = &http.Server{Handler: d.pageHandler(), ReadHeaderTimeout: 10 * time.Second}
 	return d, nil
 }
@@ -100,11 +100,21 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 	return d.Serve(ctx)
 }
 
+// API is the demo's sample API: one correct policy and three classic
+// mistakes, for a page on one origin. The playground uses it too.
+type API struct {
+	http.Handler
+	preflights atomic.Int64
+}
+
+// Preflights returns how many preflights the API has received.
+func (a *API) Preflights() int64 { return a.preflights.Load() }
+
 // policies returns the API's policies: the correct one, and one mistake per
 // misconfigured endpoint, each a classic.
-func (d *Demo) policies() (good, wrongOrigin, missingHeader, noCredentials cors.Config) {
+func policies(page string) (good, wrongOrigin, missingHeader, noCredentials cors.Config) {
 	good = cors.Config{
-		AllowedOrigins:        []string{d.PageURL},
+		AllowedOrigins:        []string{page},
 		AllowCredentials:      true,
 		AllowedMethods:        []string{http.MethodPut},
 		AllowedHeaders:        []string{"Content-Type", "X-Demo-Token"},
@@ -116,17 +126,19 @@ func (d *Demo) policies() (good, wrongOrigin, missingHeader, noCredentials cors.
 	wrongOrigin = cors.Config{AllowedOrigins: []string{"http://localhost:3000"}}
 	// Content-Type is listed; the custom header was forgotten.
 	missingHeader = cors.Config{
-		AllowedOrigins: []string{d.PageURL},
+		AllowedOrigins: []string{page},
 		AllowedMethods: []string{http.MethodPut},
 		AllowedHeaders: []string{"Content-Type"},
 	}
 	// The origin is right, but credentials were never allowed.
-	noCredentials = cors.Config{AllowedOrigins: []string{d.PageURL}}
+	noCredentials = cors.Config{AllowedOrigins: []string{page}}
 	return
 }
 
-func (d *Demo) apiHandler() (http.Handler, error) {
-	good, wrongOrigin, missingHeader, noCredentials := d.policies()
+// NewAPI builds the sample API for pages on the origin page.
+func NewAPI(page string) (*API, error) {
+	a := &API{}
+	good, wrongOrigin, missingHeader, noCredentials := policies(page)
 	mux := http.NewServeMux()
 	for _, route := range []struct {
 		prefix string
@@ -141,22 +153,23 @@ func (d *Demo) apiHandler() (http.Handler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("demo: policy for %s: %w", route.prefix, err)
 		}
-		mux.Handle(route.prefix, mw.Wrap(http.HandlerFunc(d.serveAPI)))
+		mux.Handle(route.prefix, mw.Wrap(http.HandlerFunc(a.serve)))
 	}
 	// Count preflights before the middleware answers them, so the page can
 	// show that one happened: JavaScript never sees a preflight.
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	a.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			d.preflightCount.Add(1)
+			a.preflights.Add(1)
 		}
 		mux.ServeHTTP(w, r)
-	}), nil
+	})
+	return a, nil
 }
 
 var requestID atomic.Int64
 
-// serveAPI is the API itself; it knows nothing about CORS.
-func (d *Demo) serveAPI(w http.ResponseWriter, r *http.Request) {
+// serve is the API itself; it knows nothing about CORS.
+func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", strconv.FormatInt(requestID.Add(1), 10))
 	reply := map[string]any{"method": r.Method, "path": r.URL.Path}
 	switch {
@@ -168,7 +181,7 @@ func (d *Demo) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		reply["received"] = body
 		reply["token"] = r.Header.Get("X-Demo-Token")
-		reply["preflights_seen"] = d.preflightCount.Load()
+		reply["preflights_seen"] = a.preflights.Load()
 	case r.Method == http.MethodGet:
 		reply["message"] = "hello from the API"
 		if c, err := r.Cookie("demo"); err == nil {

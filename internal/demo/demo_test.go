@@ -104,8 +104,8 @@ func TestPolicies(t *testing.T) {
 		t.Errorf("no-credentials endpoint: %v", res.Header)
 	}
 
-	if d.preflightCount.Load() != 2 {
-		t.Errorf("preflights counted: %d, want 2", d.preflightCount.Load())
+	if d.sample.Preflights() != 2 {
+		t.Errorf("preflights counted: %d, want 2", d.sample.Preflights())
 	}
 }
 

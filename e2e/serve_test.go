@@ -1,0 +1,143 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/corskit/corskit/e2e/browser"
+)
+
+// TestPlaygroundInChromium drives `corskit serve` in headless Chromium: for
+// each preset it asks the model for a prediction, checks what the page
+// shows (verdict, console message, marked headers, fix), then runs the same
+// fetch() in the browser and checks the page reports that both agree.
+func TestPlaygroundInChromium(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	urls, stop := startCLI(ctx, t, "serve", "--port", "0", "--api-port", "0")
+	page := urls["playground"]
+	if page == "" {
+		t.Fatalf("no playground URL in %v", urls)
+	}
+	b, err := browser.Start(ctx)
+	if err != nil {
+		t.Fatalf("headless Chromium must start for this test (it is never skipped): %v", err)
+	}
+	defer b.Close()
+	tab, err := b.NewTab()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tab.Close()
+	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
+		t.Fatal(err)
+	}
+
+	type shown struct {
+		Verdict   string   `json:"verdict"`
+		Message   string   `json:"message"`
+		Bad       []string `json:"bad"`
+		Fixes     []string `json:"fixes"`
+		Real      string   `json:"real"`
+		Match     string   `json:"match"`
+		Preflight bool     `json:"preflight"`
+		Concepts  []string `json:"concepts"`
+	}
+	const read = `({
+		verdict: document.getElementById("verdict").dataset.verdict,
+		message: document.getElementById("message").textContent,
+		bad: [...document.querySelectorAll("#diagram li.bad")].map(li => li.textContent),
+		fixes: [...document.querySelectorAll("#fixes .fixline")].map(s => s.textContent),
+		real: document.getElementById("real").dataset.outcome || "",
+		match: document.getElementById("agreement").dataset.match || "",
+		preflight: [...document.querySelectorAll("#diagram .msg.req .arrow")].some(a => a.textContent.includes("(preflight")),
+		concepts: [...document.querySelectorAll(".concept")].filter(c => !c.hidden).map(c => c.id),
+	})`
+	for _, tc := range []struct {
+		preset    string
+		verdict   string
+		message   string // substring of the console message shown
+		bad       string // substring of a header marked red
+		fix       string // a fix line shown
+		preflight bool
+	}{
+		{preset: "simple-get", verdict: "allowed"},
+		{preset: "preflight-put", verdict: "allowed", preflight: true},
+		{preset: "credentials", verdict: "allowed"},
+		{preset: "bad-origin", verdict: "blocked", message: "No 'Access-Control-Allow-Origin' header is present",
+			bad: "missing Access-Control-Allow-Origin", fix: "Access-Control-Allow-Origin: " + page},
+		{preset: "bad-header", verdict: "blocked", message: "Request header field x-demo-token is not allowed",
+			bad: "Access-Control-Allow-Headers: content-type", fix: "Access-Control-Allow-Headers: content-type, x-demo-token", preflight: true},
+		{preset: "bad-credentials", verdict: "blocked", message: "'Access-Control-Allow-Credentials' header in the response is ''",
+			bad: "missing Access-Control-Allow-Credentials", fix: "Access-Control-Allow-Credentials: true"},
+	} {
+		t.Run(tc.preset, func(t *testing.T) {
+			step, cancel := context.WithTimeout(tab.Ctx, 15*time.Second)
+			defer cancel()
+			err := chromedp.Do(step,
+				chromedp.Click(chromedp.CSS(`[data-preset="`+tc.preset+`"]`)),
+				chromedp.Click(chromedp.CSS(`#predict`)),
+				chromedp.WaitVisible(chromedp.CSS(`body[data-predicted="true"]`)),
+				chromedp.Click(chromedp.CSS(`#run`)),
+				chromedp.WaitVisible(chromedp.CSS(`body[data-ran="true"]`)),
+			)
+			if err != nil {
+				t.Fatalf("%v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
+			}
+			got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[shown](read))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Verdict != tc.verdict || got.Real != tc.verdict || got.Match != "true" {
+				t.Errorf("verdict %q, real %q, match %q; want %q from both", got.Verdict, got.Real, got.Match, tc.verdict)
+			}
+			if !strings.Contains(got.Message, tc.message) || (tc.message == "") != (got.Message == "") {
+				t.Errorf("console message shown: %q, want one containing %q", got.Message, tc.message)
+			}
+			if tc.bad != "" && !containsSub(got.Bad, tc.bad) {
+				t.Errorf("headers marked red: %q, want one containing %q", got.Bad, tc.bad)
+			}
+			if tc.bad == "" && len(got.Bad) > 0 {
+				t.Errorf("headers marked red on an allowed call: %q", got.Bad)
+			}
+			if tc.fix != "" && !containsSub(got.Fixes, tc.fix) {
+				t.Errorf("fixes %q, want %q", got.Fixes, tc.fix)
+			}
+			if got.Preflight != tc.preflight {
+				t.Errorf("diagram shows a preflight: %v, want %v", got.Preflight, tc.preflight)
+			}
+			if !containsSub(got.Concepts, "concept-sop") || !containsSub(got.Concepts, "concept-preflight") {
+				t.Errorf("concept notes shown: %q", got.Concepts)
+			}
+			if tc.preset == "bad-header" {
+				shot, err := chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))
+				if err != nil || len(shot) == 0 {
+					t.Fatalf("screenshot: %v", err)
+				}
+				if *update {
+					if err := os.WriteFile(filepath.Join("testdata", "serve.png"), shot, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+}
+
+func containsSub(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}

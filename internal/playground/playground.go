@@ -1,0 +1,194 @@
+// Package playground serves `corskit serve`: a page where a user describes
+// a cross-origin call and sees what the browser model predicts (a sequence
+// diagram of every exchange, the verdict, the console message and the fix),
+// then runs the same call for real in their own browser and compares.
+//
+// It listens on loopback only. The page is served from 127.0.0.1; a sample
+// API (the demo's: one correct policy, three classic mistakes) runs on
+// localhost, so there is something to try out of the box.
+package playground
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/corskit/corskit/explain"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/demo"
+	"github.com/corskit/corskit/origin"
+)
+
+//go:embed static
+var static embed.FS
+
+// Options configure Listen. Zero ports mean "pick free ones".
+type Options struct {
+	Port    int // the playground, http://127.0.0.1:Port
+	APIPort int // the sample API, http://localhost:APIPort
+	// Transport sends the model's requests; nil means a fresh
+	// http.Transport.
+	Transport http.RoundTripper
+}
+
+// Playground is the pair of servers.
+type Playground struct {
+	PageURL string
+	APIURL  string
+
+	page, api     *http.Server
+	pageLn, apiLn net.Listener
+	transport     http.RoundTripper
+}
+
+// Listen opens both listeners.
+func Listen(opts Options) (*Playground, error) {
+	pageLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.Port)))
+	if err != nil {
+		return nil, fmt.Errorf("playground: %w", err)
+	}
+	apiLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.APIPort)))
+	if err != nil {
+		pageLn.Close()
+		return nil, fmt.Errorf("playground: sample API: %w", err)
+	}
+	p := &Playground{
+		PageURL:   "http://127.0.0.1:" + strconv.Itoa(pageLn.Addr().(*net.TCPAddr).Port),
+		APIURL:    "http://localhost:" + strconv.Itoa(apiLn.Addr().(*net.TCPAddr).Port),
+		pageLn:    pageLn,
+		apiLn:     apiLn,
+		transport: opts.Transport,
+	}
+	if p.transport == nil {
+		p.transport = &http.Transport{MaxResponseHeaderBytes: 1 << 20, ResponseHeaderTimeout: 10 * time.Second}
+	}
+	api, err := demo.NewAPI(p.PageURL)
+	if err != nil {
+		pageLn.Close()
+		apiLn.Close()
+		return nil, err
+	}
+	p.api = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
+	p.page = &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	return p, nil
+}
+
+// Serve serves until ctx is done, then shuts down gracefully.
+func (p *Playground) Serve(ctx context.Context) error {
+	errc := make(chan error, 2)
+	go func() { errc <- p.page.Serve(p.pageLn) }()
+	go func() { errc <- p.api.Serve(p.apiLn) }()
+	select {
+	case err := <-errc:
+		p.page.Close()
+		p.api.Close()
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return errors.Join(p.page.Shutdown(shutdown), p.api.Shutdown(shutdown))
+}
+
+// Run listens, prints where to go, and serves until ctx is done.
+func Run(ctx context.Context, opts Options, out io.Writer) error {
+	p, err := Listen(opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "corskit serve\n  playground: %s   (open this in a browser)\n  sample API: %s\n", p.PageURL, p.APIURL)
+	fmt.Fprintln(out, "Press Ctrl-C to stop.")
+	return p.Serve(ctx)
+}
+
+// Handler serves the page, its assets, and the model's API.
+func (p *Playground) Handler() http.Handler {
+	sub, _ := fs.Sub(static, "static")
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /config.json", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"page": p.PageURL, "api": p.APIURL})
+	})
+	mux.HandleFunc("POST /api/check", p.check)
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.Handle("GET /", http.FileServerFS(sub))
+	return mux
+}
+
+// CheckRequest is what the page posts to /api/check.
+type CheckRequest struct {
+	URL         string `json:"url"`
+	Origin      string `json:"origin"`
+	Method      string `json:"method"`
+	Headers     string `json:"headers"` // "Name: value" lines
+	Body        string `json:"body"`
+	Credentials string `json:"credentials"`
+	Mode        string `json:"mode"`
+	Profile     string `json:"profile"`
+}
+
+// check runs the model on a CheckRequest and answers an explain.Report, or
+// 400 with {"error": ...} for input the model cannot take.
+func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
+	var in CheckRequest
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "request body: " + err.Error()})
+		return
+	}
+	req, prof, err := in.request()
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	b := &fetch.Browser{Profile: prof, Transport: p.transport}
+	res, err := b.Fetch(ctx, req)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": strings.TrimPrefix(err.Error(), "fetch: ")})
+		return
+	}
+	writeJSON(w, http.StatusOK, explain.NewReport(res, explain.Explain(res), prof.Name))
+}
+
+func (in CheckRequest) request() (fetch.Request, fetch.Profile, error) {
+	o, err := origin.Parse(strings.TrimSpace(in.Origin))
+	if err != nil {
+		return fetch.Request{}, fetch.Profile{}, fmt.Errorf("origin: %w", err)
+	}
+	req := fetch.Request{
+		Origin: o, Method: strings.TrimSpace(in.Method), URL: strings.TrimSpace(in.URL), Body: in.Body,
+		Credentials: fetch.Credentials(in.Credentials), Mode: fetch.Mode(in.Mode),
+	}
+	for i, line := range strings.Split(in.Headers, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return req, fetch.Profile{}, fmt.Errorf("headers, line %d: want 'Name: value', got %q", i+1, line)
+		}
+		req.Headers = append(req.Headers, fetch.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	}
+	prof := fetch.Chromium
+	if in.Profile == "spec" {
+		prof = fetch.Spec
+	}
+	return req, prof, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}

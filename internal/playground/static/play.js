@@ -1,0 +1,190 @@
+// The playground: predict with corskit's model (POST /api/check), draw the
+// exchanges, then run the same fetch() for real and compare.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+let api = "";
+let lastReport = null;
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  Object.assign(e, attrs || {});
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+const presets = () => ({
+  "simple-get": { url: api + "/api/good/hello", method: "GET", headers: "", credentials: "same-origin", body: "" },
+  "preflight-put": { url: api + "/api/good/items/1", method: "PUT", credentials: "same-origin",
+    headers: "Content-Type: application/json\nX-Demo-Token: s3cret", body: '{"name":"corskit"}' },
+  "credentials": { url: api + "/api/good/me", method: "GET", headers: "", credentials: "include", body: "" },
+  "bad-origin": { url: api + "/api/bad/hello", method: "GET", headers: "", credentials: "same-origin", body: "" },
+  "bad-header": { url: api + "/api/bad/items/1", method: "PUT", credentials: "same-origin",
+    headers: "Content-Type: application/json\nX-Demo-Token: s3cret", body: '{"name":"corskit"}' },
+  "bad-credentials": { url: api + "/api/bad/me", method: "GET", headers: "", credentials: "include", body: "" },
+});
+
+function form() {
+  return { url: $("url").value, origin: $("origin").value, method: $("method").value, headers: $("headers").value,
+    body: $("body").value, credentials: $("credentials").value, mode: $("mode").value, profile: $("profile").value };
+}
+
+function updateRunHint() {
+  const same = $("origin").value.trim() === location.origin;
+  $("run").disabled = !same;
+  $("run-hint").textContent = same ? "" :
+    `A real fetch() runs from this page, whose origin is ${location.origin}: set Origin to it to compare.`;
+}
+
+async function predict(ev) {
+  if (ev) ev.preventDefault();
+  $("error").hidden = true;
+  const res = await fetch("/api/check", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(form()) });
+  const rep = await res.json();
+  if (!res.ok) {
+    $("error").textContent = rep.error;
+    $("error").hidden = false;
+    $("result").hidden = true;
+    return;
+  }
+  lastReport = rep;
+  render(rep);
+  document.body.dataset.predicted = "true";
+}
+
+// failingIndex is the exchange where the browser stopped, or -1.
+function failingIndex(rep) {
+  const d = rep.diagnosis;
+  if (rep.verdict !== "blocked") return -1;
+  const kind = d.stopped_at === "preflight" ? "preflight" : (d.stopped_at === "actual" || d.stopped_at === "redirect") ? "request" : "";
+  for (let i = rep.trace.length - 1; i >= 0; i--) if (rep.trace[i].kind === kind) return i;
+  return -1;
+}
+
+const corsRequest = new Set(["origin", "access-control-request-method", "access-control-request-headers"]);
+const isCORSResponse = (n) => n.startsWith("access-control-") || n === "vary";
+
+function headerList(h, classify, extra) {
+  const ul = el("ul", { className: "hdrs" });
+  for (const name of Object.keys(h || {}).sort()) {
+    for (const v of h[name]) ul.append(el("li", { className: classify(name.toLowerCase()) }, `${name}: ${v}`));
+  }
+  for (const x of extra || []) ul.append(x);
+  return ul;
+}
+
+function render(rep) {
+  $("result").hidden = false;
+  $("verdict").textContent = rep.verdict;
+  $("verdict").dataset.verdict = rep.verdict;
+  $("message").textContent = rep.message;
+  const d = rep.diagnosis;
+  $("concept-sop").hidden = !d.cross_origin;
+  const pf = $("concept-preflight");
+  if (d.cross_origin && rep.request.mode === "cors") {
+    pf.hidden = false;
+    pf.innerHTML = "";
+    pf.append(el("b", {}, d.preflight_needed ? "Preflighted request. " : "Simple request. "),
+      d.preflight_needed
+        ? "Before sending it, the browser asks permission with an OPTIONS request, because " + d.preflight_why.join("; ") + "."
+        : "GET, HEAD or POST with only safelisted headers is sent at once, as an HTML form could; the answer is then checked.");
+  } else pf.hidden = true;
+
+  const fail = failingIndex(rep);
+  const fixesFor = (kind) => rep.fixes.filter((f) => f.response === kind && f.header);
+  const diagram = $("diagram");
+  diagram.innerHTML = "";
+  const host = (() => { try { return new URL(rep.request.url).host; } catch { return "server"; } })();
+  diagram.append(el("div", { className: "lanes" }, el("div", {}, `Browser (page ${rep.request.origin})`), el("div", {}, `Server (${host})`)));
+  rep.trace.forEach((e, i) => {
+    if (e.kind === "preflight-cache-hit") {
+      diagram.append(el("div", { className: "msg cache" }, "preflight cache hit: no OPTIONS sent"));
+      return;
+    }
+    const path = (() => { try { const u = new URL(e.url); return u.host === host ? u.pathname + u.search : e.url; } catch { return e.url; } })();
+    diagram.append(el("div", { className: "msg req" },
+      el("div", { className: "arrow" }, `${e.method} ${path}  (${e.kind}${e.credentials ? ", with credentials" : ""})`),
+      headerList(e.request_headers, (n) => corsRequest.has(n) ? "cors" : "plain")));
+    if (e.error) { diagram.append(el("div", { className: "msg resp" }, el("div", { className: "arrow" }, "network error: " + e.error))); return; }
+    const bad = new Set(i === fail ? fixesFor(e.kind === "preflight" ? "preflight" : "actual").map((f) => f.header.toLowerCase()) : []);
+    const missing = [];
+    if (i === fail) for (const f of fixesFor(e.kind === "preflight" ? "preflight" : "actual")) {
+      if (!Object.keys(e.response_headers || {}).some((n) => n.toLowerCase() === f.header.toLowerCase()))
+        missing.push(el("li", { className: "bad" }, `missing ${f.header}: ${f.value}`));
+    }
+    const resp = el("div", { className: "msg resp" },
+      el("div", { className: "arrow" }, `${e.status}`),
+      headerList(e.response_headers, (n) => bad.has(n) ? "bad" : isCORSResponse(n) ? (i === fail ? "cors" : "good") : "plain", missing));
+    resp.dataset.exchange = i;
+    diagram.append(resp);
+  });
+
+  const fixes = $("fixes");
+  fixes.innerHTML = "";
+  $("fixes-box").hidden = rep.fixes.length === 0;
+  for (const f of rep.fixes) {
+    const li = el("li", {});
+    if (f.header && f.value) li.append(`On the ${f.response} response: `, el("span", { className: "fixline" }, `${f.header}: ${f.value}`), el("br"));
+    li.append(f.text);
+    if (f.config) li.append(el("br"), el("span", { className: "muted" }, "corskit cors.Config: " + f.config));
+    if (f.security) li.append(el("br"), el("span", { className: "security" }, "Security: " + f.security));
+    fixes.append(li);
+  }
+  const warnings = $("warnings");
+  warnings.innerHTML = "";
+  $("warnings-box").hidden = rep.warnings.length === 0;
+  for (const w of rep.warnings) warnings.append(el("li", {}, el("b", {}, w.id + ": "), w.text));
+  const steps = $("steps");
+  steps.innerHTML = "";
+  for (const s of d.steps) steps.append(el("li", {}, s));
+  $("real-box").hidden = true;
+}
+
+async function runReal() {
+  const f = form();
+  const init = { method: f.method, mode: f.mode, credentials: f.credentials, headers: [] };
+  for (const line of f.headers.split("\n")) {
+    const i = line.indexOf(":");
+    if (i > 0) init.headers.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
+  }
+  if (f.body && f.method !== "GET" && f.method !== "HEAD") init.body = f.body;
+  if (!lastReport) await predict();
+  const real = $("real");
+  try {
+    const res = await fetch(f.url, init);
+    await res.text();
+    real.textContent = `allowed: status ${res.status}, type ${res.type}, readable headers: ${[...res.headers.keys()].join(", ") || "none"}`;
+    real.dataset.outcome = "allowed";
+  } catch (err) {
+    real.textContent = `blocked: ${err} (Chromium's reason is in the DevTools console)`;
+    real.dataset.outcome = "blocked";
+  }
+  const match = lastReport && real.dataset.outcome === lastReport.verdict;
+  $("agreement").textContent = match ? "The browser did what the model predicted." : "The browser and the model disagree: please report it.";
+  $("agreement").dataset.match = String(!!match);
+  $("real-box").hidden = false;
+  document.body.dataset.ran = "true";
+}
+
+function applyPreset(name) {
+  const p = presets()[name];
+  for (const k of Object.keys(p)) $(k).value = p[k];
+  $("origin").value = location.origin;
+  updateRunHint();
+  lastReport = null;
+  delete document.body.dataset.predicted;
+  delete document.body.dataset.ran;
+}
+
+async function main() {
+  const cfg = await (await fetch("/config.json")).json();
+  api = cfg.api;
+  document.querySelectorAll("[data-preset]").forEach((b) => b.addEventListener("click", () => applyPreset(b.dataset.preset)));
+  $("form").addEventListener("submit", predict);
+  $("run").addEventListener("click", runReal);
+  $("origin").addEventListener("input", updateRunHint);
+  applyPreset("preflight-put");
+  document.body.dataset.ready = "true";
+}
+
+main();
