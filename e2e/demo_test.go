@@ -57,6 +57,20 @@ func TestDemoInChromium(t *testing.T) {
 	if err == nil {
 		bodies, err = chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]string](scenarioField("body")))
 	}
+	// Every scenario shows the model's prediction, and it matches the browser.
+	var agreement map[string]string
+	for deadline := time.Now().Add(10 * time.Second); err == nil; time.Sleep(50 * time.Millisecond) {
+		agreement, err = chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll("section[data-scenario]")].map(
+			s => [s.dataset.scenario, s.querySelector(".agreement").dataset.match || ""]))`))
+		if err != nil || allSet(agreement) || time.Now().After(deadline) {
+			break
+		}
+	}
+	for id, m := range agreement {
+		if m != "true" {
+			t.Errorf("scenario %s: the page says model and browser agree = %q", id, m)
+		}
+	}
 	var shot []byte
 	if err == nil {
 		shot, err = chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))
@@ -239,6 +253,15 @@ func waitConsole(tab *browser.Tab, n int, timeout time.Duration) []string {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+func allSet(m map[string]string) bool {
+	for _, v := range m {
+		if v == "" {
+			return false
+		}
+	}
+	return len(m) > 0
 }
 
 func keys(m map[string]string) []string {

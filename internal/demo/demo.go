@@ -42,6 +42,7 @@ type Demo struct {
 	api, web     *http.Server
 	apiLn, webLn net.Listener
 	sample       *API
+	transport    http.RoundTripper // the model's, for predictions
 }
 
 // Listen opens both listeners and builds the handlers; nothing is served yet.
@@ -60,6 +61,10 @@ func Listen(opts Options) (*Demo, error) {
 		PageURL: "http://127.0.0.1:" + strconv.Itoa(webLn.Addr().(*net.TCPAddr).Port),
 		apiLn:   apiLn,
 		webLn:   webLn,
+		// The API listens on 127.0.0.1; "localhost" may resolve to ::1 first.
+		transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, "tcp4", addr)
+		}},
 	}
 	d.sample, err = NewAPI(d.PageURL)
 	if err != nil {
@@ -198,8 +203,9 @@ func (d *Demo) pageHandler() http.Handler {
 	sub, _ := fs.Sub(static, "static")
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /config.json", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"api": d.APIURL, "page": d.PageURL})
+		writeJSON(w, http.StatusOK, map[string]any{"api": d.APIURL, "page": d.PageURL, "scenarios": d.Scenarios()})
 	})
+	mux.HandleFunc("GET /predict/{id}", d.servePrediction)
 	mux.HandleFunc("GET /same/hello", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"message": "hello from the page's own origin"})
 	})

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -127,5 +128,36 @@ func TestListenBusyPort(t *testing.T) {
 	}
 	if _, err := Listen(Options{WebPort: p}); err == nil || !strings.Contains(err.Error(), "page server") {
 		t.Errorf("Listen on a busy port: %v, want an error naming the page server", err)
+	}
+}
+
+// Each scenario's prediction, made by the fetch model against the live
+// API, is what the walkthrough says of it; the browser test checks the
+// browser agrees.
+func TestPredictions(t *testing.T) {
+	d := startDemo(t)
+	want := map[string]string{"same-origin": "allowed", "simple-get": "allowed", "preflight-put": "allowed",
+		"credentials": "allowed", "bad-origin": "blocked", "bad-header": "blocked", "bad-credentials": "blocked"}
+	for _, s := range d.Scenarios() {
+		res, err := http.Get(d.PageURL + "/predict/" + s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep struct {
+			Verdict string `json:"verdict"`
+			Message string `json:"message"`
+		}
+		json.NewDecoder(res.Body).Decode(&rep)
+		res.Body.Close()
+		if rep.Verdict != want[s.ID] {
+			t.Errorf("%s: predicted %q, want %q (%s)", s.ID, rep.Verdict, want[s.ID], rep.Message)
+		}
+		delete(want, s.ID)
+	}
+	if len(want) != 0 {
+		t.Errorf("scenarios missing: %v", want)
+	}
+	if res := do(t, http.MethodGet, d.PageURL+"/predict/nope", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown scenario: %d", res.StatusCode)
 	}
 }

@@ -1,0 +1,96 @@
+package demo
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/corskit/corskit/explain"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
+)
+
+// Scenario is one fetch() of the walkthrough. The page renders and runs the
+// scenarios; the server predicts each with the fetch model, so the page
+// shows the prediction next to what the browser did.
+type Scenario struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Tag         string         `json:"tag"`
+	Explain     string         `json:"explain"`
+	Target      string         `json:"-"` // "api" or "page"
+	Path        string         `json:"-"`
+	URL         string         `json:"url"`
+	Method      string         `json:"method,omitempty"`
+	Headers     []fetch.Header `json:"headers,omitempty"`
+	Body        string         `json:"body,omitempty"`
+	Credentials string         `json:"credentials,omitempty"`
+	ReadHeader  string         `json:"readHeader,omitempty"` // a response header the page shows
+}
+
+const putBody = `{"name":"corskit"}`
+
+var jsonAndToken = []fetch.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Demo-Token", Value: "s3cret"}}
+
+var scenarios = []Scenario{
+	{ID: "same-origin", Title: "Same-origin GET", Tag: "no CORS at all", Target: "page", Path: "/same/hello",
+		Explain: "The page calls its own origin. The same-origin policy has nothing to check: no Origin header matters, no CORS header is needed."},
+	{ID: "simple-get", Title: "Simple cross-origin GET", Tag: "no preflight", Target: "api", Path: "/api/good/hello", ReadHeader: "X-Request-Id",
+		Explain: "A GET with no custom header is a 'simple' request: the browser sends it at once with an Origin header, then lets the page read the answer only because it carries Access-Control-Allow-Origin naming this page's origin. X-Request-Id is readable because the API lists it in Access-Control-Expose-Headers."},
+	{ID: "preflight-put", Title: "Preflighted PUT with JSON and a custom header", Tag: "preflight", Target: "api", Path: "/api/good/items/1",
+		Method: "PUT", Headers: jsonAndToken, Body: putBody,
+		Explain: "PUT, Content-Type: application/json and X-Demo-Token are things a plain HTML form cannot send, so the browser first asks permission with an OPTIONS preflight. The API counts preflights; the count in the answer shows that one happened, although JavaScript never sees it."},
+	{ID: "credentials", Title: "Credentialed GET", Tag: "credentials: 'include'", Target: "api", Path: "/api/good/me", Credentials: "include",
+		Explain: "With credentials the browser sends cookies, and demands more of the answer: Access-Control-Allow-Origin must name the origin (never *) and Access-Control-Allow-Credentials must be exactly true."},
+	{ID: "bad-origin", Title: "Simple GET, wrong allowed origin", Tag: "misconfigured", Target: "api", Path: "/api/bad/hello",
+		Explain: "The API only allows http://localhost:3000, the origin of a development server, not this page."},
+	{ID: "bad-header", Title: "Preflighted PUT, custom header not allowed", Tag: "misconfigured", Target: "api", Path: "/api/bad/items/1",
+		Method: "PUT", Headers: jsonAndToken, Body: putBody,
+		Explain: "The API allows this origin and PUT, and Content-Type, but nobody added X-Demo-Token to its allowed headers. The preflight answer lists what is allowed, so the browser names the culprit."},
+	{ID: "bad-credentials", Title: "Credentialed GET, credentials not allowed", Tag: "misconfigured", Target: "api", Path: "/api/bad/me", Credentials: "include",
+		Explain: "The API allows this origin but never enabled credentials, so its answer lacks Access-Control-Allow-Credentials: true. The same call without credentials would succeed."},
+}
+
+// Scenarios returns the walkthrough with URLs on this demo's servers.
+func (d *Demo) Scenarios() []Scenario {
+	out := make([]Scenario, len(scenarios))
+	for i, s := range scenarios {
+		base := d.APIURL
+		if s.Target == "page" {
+			base = d.PageURL
+		}
+		s.URL = base + s.Path
+		out[i] = s
+	}
+	return out
+}
+
+// predict runs scenario s through the browser model against the live API.
+func (d *Demo) predict(ctx context.Context, s Scenario) (explain.Report, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	b := &fetch.Browser{Transport: d.transport}
+	res, err := b.Fetch(ctx, fetch.Request{
+		Origin: origin.MustParse(d.PageURL), Method: s.Method, URL: s.URL, Headers: s.Headers, Body: s.Body,
+		Credentials: fetch.Credentials(s.Credentials),
+	})
+	if err != nil {
+		return explain.Report{}, err
+	}
+	return explain.NewReport(res, explain.Explain(res), b.Profile.Name), nil
+}
+
+func (d *Demo) servePrediction(w http.ResponseWriter, r *http.Request) {
+	for _, s := range d.Scenarios() {
+		if s.ID == r.PathValue("id") {
+			rep, err := d.predict(r.Context(), s)
+			if err != nil {
+				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+				return
+			}
+			writeJSON(w, http.StatusOK, rep)
+			return
+		}
+	}
+	writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such scenario"})
+}
