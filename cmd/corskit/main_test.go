@@ -21,6 +21,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"demo", "--web-port", "70000"}, 2, "--web-port 70000: not a port"},
 		{[]string{"demo", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"version", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"serve", "--port", "-5"}, 2, "--port -5: not a port"},
+		{[]string{"serve", "now"}, 2, `unexpected argument "now"`},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, &stdout, &stderr)
@@ -38,7 +40,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"version"}, {"demo", "-h"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"version"}, {"demo", "-h"}, {"check", "-h"}, {"serve", "--help"}} {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
 			t.Errorf("%q: exit %d (%s)", args, code, stderr.String())
