@@ -94,16 +94,7 @@ func runChromium(t *testing.T, cases []corscase.Case, s *corscase.Servers) map[s
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	b, err := browser.Start(ctx)
-	if err != nil {
-		t.Fatalf("headless Chromium must start for the conformance suite (it is never skipped): %v", err)
-	}
-	defer b.Close()
-	tab, err := b.NewTab()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tab.Close()
+	tab := browser.OpenTab(ctx, t)
 	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(s.URLs.Page+"/")); err != nil {
 		t.Fatalf("loading the runner page: %v", err)
 	}

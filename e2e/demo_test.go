@@ -33,18 +33,9 @@ func TestDemoInChromium(t *testing.T) {
 
 	page, api, stop := startDemo(ctx, t)
 
-	b, err := browser.Start(ctx)
-	if err != nil {
-		t.Fatalf("headless Chromium must start for this test (it is never skipped): %v", err)
-	}
-	defer b.Close()
-	tab, err := b.NewTab()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tab.Close()
+	tab := browser.OpenTab(ctx, t)
 
-	err = chromedp.Do(tab.Ctx,
+	err := chromedp.Do(tab.Ctx,
 		chromedp.Navigate(page),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
 		chromedp.Click(chromedp.CSS(`#run-all`)),

@@ -29,16 +29,7 @@ func TestDemoHARReplay(t *testing.T) {
 	defer cancel()
 	page, _, stop := startDemo(ctx, t)
 	defer stop()
-	b, err := browser.Start(ctx)
-	if err != nil {
-		t.Fatalf("headless Chromium must start for this test (it is never skipped): %v", err)
-	}
-	defer b.Close()
-	tab, err := b.NewTab()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tab.Close()
+	tab := browser.OpenTab(ctx, t)
 	rec, err := tab.RecordHAR()
 	if err != nil {
 		t.Fatal(err)

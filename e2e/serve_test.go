@@ -25,16 +25,7 @@ func TestPlaygroundInChromium(t *testing.T) {
 	if page == "" {
 		t.Fatalf("no playground URL in %v", urls)
 	}
-	b, err := browser.Start(ctx)
-	if err != nil {
-		t.Fatalf("headless Chromium must start for this test (it is never skipped): %v", err)
-	}
-	defer b.Close()
-	tab, err := b.NewTab()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tab.Close()
+	tab := browser.OpenTab(ctx, t)
 	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
 		t.Fatal(err)
 	}

@@ -35,14 +35,24 @@ func FormatTrace(trace []Exchange) string {
 }
 
 func writeHeader(b *strings.Builder, prefix string, h http.Header) {
+	for _, l := range HeaderLines(h) {
+		fmt.Fprintf(b, "%s%s: %s\n", prefix, l.Name, l.Value)
+	}
+}
+
+// HeaderLines returns h's lines sorted by name, each name's lines in order,
+// as traces print them.
+func HeaderLines(h http.Header) []Header {
 	names := make([]string, 0, len(h))
 	for n := range h {
 		names = append(names, n)
 	}
 	slices.Sort(names)
+	var out []Header
 	for _, n := range names {
 		for _, v := range h[n] {
-			fmt.Fprintf(b, "%s%s: %s\n", prefix, n, v)
+			out = append(out, Header{n, v})
 		}
 	}
+	return out
 }

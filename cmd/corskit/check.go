@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -322,18 +321,11 @@ func printTrace(w io.Writer, trace []fetch.Exchange, s style) {
 }
 
 func printHeaders(w io.Writer, prefix string, h http.Header, s style) {
-	names := make([]string, 0, len(h))
-	for n := range h {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		for _, v := range h[n] {
-			line := n + ": " + v
-			if corsRelevant(n) {
-				line = s.cyan(line)
-			}
-			fmt.Fprintf(w, "%s%s\n", prefix, line)
+	for _, l := range fetch.HeaderLines(h) {
+		line := l.Name + ": " + l.Value
+		if corsRelevant(l.Name) {
+			line = s.cyan(line)
 		}
+		fmt.Fprintf(w, "%s%s\n", prefix, line)
 	}
 }

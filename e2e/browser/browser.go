@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"testing"
 
 	"github.com/chromedp/chromedp"
 )
@@ -147,3 +148,21 @@ func (t *Tab) Console() []string {
 
 // Close closes the tab.
 func (t *Tab) Close() { t.cancel() }
+
+// OpenTab starts Chromium and opens a tab for a test, failing the test
+// (never skipping it) when Chromium cannot start. Both close when the test
+// ends.
+func OpenTab(ctx context.Context, t testing.TB) *Tab {
+	t.Helper()
+	b, err := Start(ctx)
+	if err != nil {
+		t.Fatalf("headless Chromium must start for this test (it is never skipped): %v", err)
+	}
+	t.Cleanup(b.Close)
+	tab, err := b.NewTab()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tab.Close)
+	return tab
+}

@@ -12,16 +12,15 @@
 package corscase
 
 import (
+	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/loopback"
 )
 
 // Case is one conformance case.
@@ -253,7 +252,8 @@ func Names(cases []Case) ([]string, error) {
 type Servers struct {
 	URLs     URLs
 	Recorder *Recorder
-	closers  []func() error
+	servers  []*loopback.Server
+	cancel   context.CancelFunc
 }
 
 // Serve starts the page, API and second API servers for cases on free
@@ -261,40 +261,31 @@ type Servers struct {
 // 127.0.0.1, so all three are different origins. page, when not nil, also
 // serves the page origin's paths outside /c/ (the conformance runner page).
 func Serve(cases []Case, page http.Handler) (*Servers, error) {
-	s := &Servers{Recorder: &Recorder{}}
-	start := func(label, host string, extra http.Handler) (string, error) {
-		ln, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			return "", fmt.Errorf("corscase: %s server: %w", label, err)
-		}
-		h := Handler(label, cases, &s.URLs, s.Recorder)
-		if extra != nil {
-			mux := http.NewServeMux()
-			mux.Handle("/c/", h)
-			mux.Handle("/", extra)
-			h = mux
-		}
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-		go srv.Serve(ln)
-		s.closers = append(s.closers, srv.Close)
-		return "http://" + host + ":" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), nil
-	}
-	var err error
-	if s.URLs.Page, err = start("page", "127.0.0.1", page); err == nil {
-		if s.URLs.API, err = start("api", "localhost", nil); err == nil {
-			s.URLs.API2, err = start("api2", "localhost", nil)
-		}
-	}
+	ss, err := loopback.ListenAll([]string{"corscase: page", "corscase: api", "corscase: api2"},
+		[]string{"127.0.0.1", "localhost", "localhost"}, []int{0, 0, 0})
 	if err != nil {
-		s.Close()
 		return nil, err
 	}
+	s := &Servers{Recorder: &Recorder{}, servers: ss}
+	s.URLs = URLs{Page: ss[0].URL, API: ss[1].URL, API2: ss[2].URL}
+	for i, label := range []string{"page", "api", "api2"} {
+		h := Handler(label, cases, &s.URLs, s.Recorder)
+		if label == "page" && page != nil {
+			mux := http.NewServeMux()
+			mux.Handle("/c/", h)
+			mux.Handle("/", page)
+			h = mux
+		}
+		ss[i].Handle(h)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go loopback.Serve(ctx, ss...)
 	return s, nil
 }
 
 // Close stops the servers.
 func (s *Servers) Close() {
-	for _, c := range s.closers {
-		c()
-	}
+	s.cancel()
+	loopback.Close(s.servers...)
 }

@@ -3,12 +3,11 @@ package corscase
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/loopback"
 	"github.com/corskit/corskit/origin"
 )
 
@@ -88,20 +87,5 @@ func ConsoleLogged(r fetch.Reason) bool {
 	return r.IsCORS() || r == fetch.ReasonSameOriginMode
 }
 
-// LoopbackTransport is an http.Transport that reaches "localhost" at
-// 127.0.0.1, where the case servers listen (Go may otherwise try ::1
-// first), and never uses a proxy.
-func LoopbackTransport() *http.Transport {
-	d := &net.Dialer{Timeout: 5 * time.Second}
-	return &http.Transport{
-		Proxy: nil,
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			host, port, err := net.SplitHostPort(addr)
-			if err == nil && host == "localhost" {
-				addr = net.JoinHostPort("127.0.0.1", port)
-			}
-			return d.DialContext(ctx, "tcp4", addr)
-		},
-		MaxIdleConnsPerHost: 8,
-	}
-}
+// LoopbackTransport reaches the case servers; see loopback.Transport.
+func LoopbackTransport() *http.Transport { return loopback.Transport() }

@@ -12,17 +12,15 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"strconv"
 	"sync/atomic"
-	"time"
 
 	"github.com/corskit/corskit/cors"
+	"github.com/corskit/corskit/internal/loopback"
 )
 
 //go:embed static
@@ -39,60 +37,30 @@ type Demo struct {
 	APIURL  string // e.g. http://localhost:41234
 	PageURL string // e.g. http://127.0.0.1:41235
 
-	api, web     *http.Server
-	apiLn, webLn net.Listener
-	sample       *API
-	transport    http.RoundTripper // the model's, for predictions
+	api, web  *loopback.Server
+	sample    *API
+	transport http.RoundTripper // the model's, for predictions
 }
 
 // Listen opens both listeners and builds the handlers; nothing is served yet.
 func Listen(opts Options) (*Demo, error) {
-	webLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.WebPort)))
+	ss, err := loopback.ListenAll([]string{"demo: page server", "demo: API server"},
+		[]string{"127.0.0.1", "localhost"}, []int{opts.WebPort, opts.APIPort})
 	if err != nil {
-		return nil, fmt.Errorf("demo: page server: %w", err)
-	}
-	apiLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.APIPort)))
-	if err != nil {
-		webLn.Close()
-		return nil, fmt.Errorf("demo: API server: %w", err)
-	}
-	d := &Demo{
-		APIURL:  "http://localhost:" + strconv.Itoa(apiLn.Addr().(*net.TCPAddr).Port),
-		PageURL: "http://127.0.0.1:" + strconv.Itoa(webLn.Addr().(*net.TCPAddr).Port),
-		apiLn:   apiLn,
-		webLn:   webLn,
-		// The API listens on 127.0.0.1; "localhost" may resolve to ::1 first.
-		transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, "tcp4", addr)
-		}},
-	}
-	d.sample, err = NewAPI(d.PageURL)
-	if err != nil {
-		apiLn.Close()
-		webLn.Close()
 		return nil, err
 	}
-	d.api = &http.Server{Handler: d.sample, ReadHeaderTimeout: 10 * time.Second}
-	d.web = &http.Server{Handler: d.pageHandler(), ReadHeaderTimeout: 10 * time.Second}
+	d := &Demo{PageURL: ss[0].URL, APIURL: ss[1].URL, web: ss[0], api: ss[1], transport: loopback.Transport()}
+	if d.sample, err = NewAPI(d.PageURL); err != nil {
+		loopback.Close(ss...)
+		return nil, err
+	}
+	d.api.Handle(d.sample)
+	d.web.Handle(d.pageHandler())
 	return d, nil
 }
 
 // Serve serves until ctx is done, then shuts both servers down gracefully.
-func (d *Demo) Serve(ctx context.Context) error {
-	errc := make(chan error, 2)
-	go func() { errc <- d.api.Serve(d.apiLn) }()
-	go func() { errc <- d.web.Serve(d.webLn) }()
-	select {
-	case err := <-errc:
-		d.api.Close()
-		d.web.Close()
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return errors.Join(d.api.Shutdown(shutdown), d.web.Shutdown(shutdown))
-}
+func (d *Demo) Serve(ctx context.Context) error { return loopback.Serve(ctx, d.web, d.api) }
 
 // Run listens, prints where to go, and serves until ctx is done.
 func Run(ctx context.Context, opts Options, out io.Writer) error {

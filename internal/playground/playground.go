@@ -12,19 +12,17 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/demo"
+	"github.com/corskit/corskit/internal/loopback"
 	"github.com/corskit/corskit/origin"
 )
 
@@ -45,59 +43,33 @@ type Playground struct {
 	PageURL string
 	APIURL  string
 
-	page, api     *http.Server
-	pageLn, apiLn net.Listener
-	transport     http.RoundTripper
+	page, api *loopback.Server
+	transport http.RoundTripper
 }
 
 // Listen opens both listeners.
 func Listen(opts Options) (*Playground, error) {
-	pageLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.Port)))
+	ss, err := loopback.ListenAll([]string{"playground", "playground: sample API"},
+		[]string{"127.0.0.1", "localhost"}, []int{opts.Port, opts.APIPort})
 	if err != nil {
-		return nil, fmt.Errorf("playground: %w", err)
+		return nil, err
 	}
-	apiLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(opts.APIPort)))
-	if err != nil {
-		pageLn.Close()
-		return nil, fmt.Errorf("playground: sample API: %w", err)
-	}
-	p := &Playground{
-		PageURL:   "http://127.0.0.1:" + strconv.Itoa(pageLn.Addr().(*net.TCPAddr).Port),
-		APIURL:    "http://localhost:" + strconv.Itoa(apiLn.Addr().(*net.TCPAddr).Port),
-		pageLn:    pageLn,
-		apiLn:     apiLn,
-		transport: opts.Transport,
-	}
+	p := &Playground{PageURL: ss[0].URL, APIURL: ss[1].URL, page: ss[0], api: ss[1], transport: opts.Transport}
 	if p.transport == nil {
-		p.transport = &http.Transport{MaxResponseHeaderBytes: 1 << 20, ResponseHeaderTimeout: 10 * time.Second}
+		p.transport = loopback.Transport()
 	}
 	api, err := demo.NewAPI(p.PageURL)
 	if err != nil {
-		pageLn.Close()
-		apiLn.Close()
+		loopback.Close(ss...)
 		return nil, err
 	}
-	p.api = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second}
-	p.page = &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	p.api.Handle(api)
+	p.page.Handle(p.Handler())
 	return p, nil
 }
 
 // Serve serves until ctx is done, then shuts down gracefully.
-func (p *Playground) Serve(ctx context.Context) error {
-	errc := make(chan error, 2)
-	go func() { errc <- p.page.Serve(p.pageLn) }()
-	go func() { errc <- p.api.Serve(p.apiLn) }()
-	select {
-	case err := <-errc:
-		p.page.Close()
-		p.api.Close()
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return errors.Join(p.page.Shutdown(shutdown), p.api.Shutdown(shutdown))
-}
+func (p *Playground) Serve(ctx context.Context) error { return loopback.Serve(ctx, p.page, p.api) }
 
 // Run listens, prints where to go, and serves until ctx is done.
 func Run(ctx context.Context, opts Options, out io.Writer) error {
