@@ -149,12 +149,7 @@ func startDemo(ctx context.Context, t *testing.T) (page, api string, stop func()
 // as "label: http://..." lines until the banner's last URL line.
 func startCLI(ctx context.Context, t *testing.T, args ...string) (urls map[string]string, stop func() error) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "corskit")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/corskit")
-	build.Dir = ".." // the root module, as a user builds it
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/corskit: %v\n%s", err, out)
-	}
+	bin := buildCLI(ctx, t)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -197,6 +192,18 @@ func startCLI(ctx context.Context, t *testing.T, args ...string) (urls map[strin
 func scenarioField(field string) string {
 	return `Object.fromEntries([...document.querySelectorAll("section[data-scenario]")].map(
 		s => [s.dataset.scenario, s.querySelector(".outcome").dataset.` + field + ` || ""]))`
+}
+
+// buildCLI builds the corskit command from the root module, as a user does.
+func buildCLI(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "corskit")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/corskit")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/corskit: %v\n%s", err, out)
+	}
+	return bin
 }
 
 var urlLine = regexp.MustCompile(`^\s*([a-z ]+):\s+(http://\S+)`)

@@ -227,3 +227,13 @@ func PreflightGaps(h http.Header, method string, unsafeHeaders []string, include
 func PreflightMaxAge(h http.Header, p Profile) (granted time.Duration, cacheable bool) {
 	return maxAge(h, p)
 }
+
+// CheckCORS is the CORS check a browser runs on a response to a request
+// whose Origin header was requestOrigin: Access-Control-Allow-Origin, then
+// (for credentials mode include) Access-Control-Allow-Credentials. It
+// returns ReasonNone when the response passes, else the reason, the header
+// at fault and its value. requestOrigin may be any string a client sent,
+// valid origin or not, so scanners can test origins no browser would send.
+func CheckCORS(h http.Header, requestOrigin string, include bool) (reason Reason, header, value string) {
+	return corsCheck(h, requestOrigin, include)
+}

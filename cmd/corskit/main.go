@@ -1,5 +1,6 @@
 // Command corskit shows CORS from both sides of the wire.
 //
+//	corskit audit     find the CORS misconfigurations that let other sites read responses
 //	corskit check     why a cross-origin call is blocked, and the header that fixes it
 //	corskit demo      a walkthrough served on loopback, for a real browser
 //	corskit serve     a web playground: predict a call with the model, then run it
@@ -38,6 +39,7 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{"audit", "scan endpoints for CORS misconfigurations, with proof and the fix", runAudit},
 		{"check", "say whether a browser would allow a cross-origin call, and which header fixes it", runCheck},
 		{"demo", "serve a CORS walkthrough on loopback, to open in a browser", runDemo},
 		{"serve", "serve the playground: predict a call, see every exchange, run it for real", runServe},

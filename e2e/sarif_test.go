@@ -1,0 +1,74 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+// TestAuditSARIFValidates runs `corskit audit --format sarif` on a
+// vulnerable server and an unreachable one, and validates the output
+// against the OASIS SARIF 2.1.0 schema (as go-sarif embeds it): first a
+// strict decode that refuses any field SARIF does not define, then the
+// schema itself.
+func TestAuditSARIFValidates(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	bin := buildCLI(ctx, t)
+	vuln := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); o != "" {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+	}))
+	defer vuln.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+
+	var out, errOut bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "audit", vuln.URL+"/me", closedURL+"/x", "--format", "sarif", "--rate", "0")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v (want status 1)\n%s", err, errOut.String())
+	}
+
+	dec := json.NewDecoder(bytes.NewReader(out.Bytes()))
+	dec.DisallowUnknownFields()
+	var rep sarif.Report
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("not SARIF 2.1.0 (strict decode): %v\n%s", err, out.String())
+	}
+	// go-sarif validates its decoded structs; FromBytes fills the arrays a
+	// strict decode leaves nil, which the schema requires to be arrays.
+	loaded, err := sarif.FromBytes(out.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := loaded.Validate(); err != nil {
+		t.Fatalf("SARIF schema validation: %v", err)
+	}
+	run := rep.Runs[0]
+	if len(run.Results) == 0 || *run.Tool.Driver.Name != "corskit" || len(run.Tool.Driver.Rules) == 0 {
+		t.Errorf("run: %d results, %d rules", len(run.Results), len(run.Tool.Driver.Rules))
+	}
+	var ids []string
+	for _, r := range run.Results {
+		ids = append(ids, *r.RuleID)
+	}
+	if !strings.Contains(strings.Join(ids, " "), "reflect-any-origin") {
+		t.Errorf("results %v lack reflect-any-origin", ids)
+	}
+	if n := len(run.Invocations[0].ToolExecutionNotifications); n != 1 {
+		t.Errorf("%d notifications, want 1 for the unreachable target", n)
+	}
+}
