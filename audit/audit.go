@@ -619,4 +619,3 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(out)
 }
-
