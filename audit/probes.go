@@ -37,7 +37,7 @@ const attackerDomain = "corskit-attacker.example"
 // others) accept in a host's subdomain labels, so that
 // "https://example.com`.attacker.example" is a page an attacker can serve,
 // while a sloppy check reads it as example.com.
-var specialChars = []string{"`", "_", "{", "}", "!", "~", "$", "=", "+", "&", "'", "(", ")", "*", ",", ";", "|", "%60", "%0b"}
+var specialChars = []string{"`", "_", "-", "\"", "{", "}", "^", "!", "~", "$", "=", "+", "&", "'", "(", ")", "*", ",", ";", "|", "%60", "%0b"}
 
 // thirdPartyHosts are sites where anyone can publish script under the
 // site's own origin or a subdomain of it.
@@ -47,7 +47,7 @@ var thirdPartyHosts = []string{
 	"corskit-probe.web.app", "corskit-probe.firebaseapp.com", "corskit-probe.glitch.me",
 	"corskit-probe.azurewebsites.net", "corskit-probe.appspot.com", "corskit-probe.cloudfront.net",
 	"jsfiddle.net", "fiddle.jshell.net", "codepen.io", "cdpn.io", "jsbin.com", "codesandbox.io",
-	"raw.githubusercontent.com", "gist.githubusercontent.com",
+	"raw.githubusercontent.com", "gist.githubusercontent.com", "github.com", "gitlab.com", "pastebin.com",
 }
 
 // Probe is one Origin to send, and the class it tests.
@@ -116,11 +116,13 @@ func Probes(u *url.URL) []Probe {
 			add(SubstringMatch, s+"://"+label[1:]+"."+tld) // xample.com
 		}
 	}
-	if n.host != n.domain {
-		// api.example.com -> apixexample.com: the dot a regex left unescaped.
-		add(UnescapedDot, s+"://"+strings.TrimSuffix(n.host, "."+n.domain)+"x"+n.domain)
-	} else if tld != "" {
-		add(UnescapedDot, s+"://"+label+"x"+tld) // example.com -> examplexcom
+	// The dot a regex left unescaped: the first one (api.example.com ->
+	// apixexample.com) and the last one (api.example.com -> api.examplexcom).
+	if first := strings.Index(n.host, "."); first > 0 && n.host != n.domain {
+		add(UnescapedDot, s+"://"+n.host[:first]+"x"+n.host[first+1:])
+	}
+	if last := strings.LastIndex(n.host, "."); last > 0 && net.ParseIP(n.host) == nil {
+		add(UnescapedDot, s+"://"+n.host[:last]+"x"+n.host[last+1:])
 	}
 	for _, c := range specialChars {
 		add(SpecialChars, s+"://"+n.host+c+"."+attackerDomain)
@@ -134,6 +136,7 @@ func Probes(u *url.URL) []Probe {
 	for _, h := range thirdPartyHosts {
 		add(ThirdPartyOrigin, "https://"+h)
 	}
+	add(ThirdPartyOrigin, "http://jsbin.com")
 	if !isLoopback(n.host) { // a local target trusting local pages is expected
 		add(LocalhostOrigin, "http://localhost", "http://127.0.0.1", "http://localhost:3000", "http://127.0.0.1:8080")
 	}
