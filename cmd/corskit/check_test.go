@@ -102,7 +102,9 @@ func TestCheckExitStatus(t *testing.T) {
 		{"method not allowed", []string{"check", srv.URL + "/items", "--origin", page, "-X", "DELETE"}, 1, ""},
 		{"spec profile", []string{"check", srv.URL + "/items", "--origin", page, "--profile", "spec"}, 0, ""},
 		{"refused", []string{"check", closedURL + "/x", "--origin", page}, 3, strings.TrimPrefix(closedURL, "http://") + ": dial: connect: connection refused"},
-		{"dns", []string{"check", "http://no-such-host.invalid/x", "--origin", page}, 3, "no-such-host.invalid: DNS lookup failed"},
+		// The resolver may answer "no such host" or stay silent: either way
+		// a network error naming the host.
+		{"dns", []string{"check", "http://no-such-host.invalid/x", "--origin", page, "--timeout", "5s"}, 3, "no-such-host.invalid: "},
 		{"missing url", []string{"check", "--origin", page}, 2, "missing URL"},
 		{"missing origin", []string{"check", srv.URL}, 2, "missing --origin"},
 		{"bad origin", []string{"check", srv.URL, "--origin", "https://a.com/path"}, 2, "--origin:"},
