@@ -189,6 +189,20 @@ func TestVulnerableSuite(t *testing.T) {
 			fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: %s\r\nVary: Origin\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", o)
 			buf.Flush()
 		}), false, map[string]audit.Severity{audit.HeaderInjection: audit.High}, nil},
+		// Near misses: each looks like a class, but is not one.
+		{"allowlist split into tokens (near miss)", reflecting(func(o string) bool { return slices.Contains(strings.Fields(list), o) }, true, true), true,
+			nil, []string{audit.SubstringMatch}},
+		{"exact host or its subdomains (near miss)", reflecting(func(o string) bool {
+			return o == "https://api.example.com" || strings.HasSuffix(o, ".api.example.com")
+		}, true, true), true, nil, []string{audit.SpecialChars, audit.PrefixMatch}},
+		{"https only (near miss)", reflecting(func(o string) bool { return o == trusted || o == "https://api.example.com" }, true, true), true,
+			nil, []string{audit.InsecureScheme}},
+		{"own GitHub Pages site only (near miss)", reflecting(func(o string) bool { return o == "https://example.github.io" }, true, true), true,
+			nil, []string{audit.ThirdPartyOrigin}},
+		{"one local dev port (near miss)", reflecting(func(o string) bool { return o == "http://localhost:5173" }, true, true), true,
+			nil, []string{audit.LocalhostOrigin}},
+		{"reflects the raw Origin without decoding it (near miss)", reflecting(func(string) bool { return true }, false, true), false,
+			nil, []string{audit.HeaderInjection}},
 		{"invalid allow-origin", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Access-Control-Allow-Origin", "https://a.example.com, https://b.example.com")
 		}), true, map[string]audit.Severity{audit.InvalidACAO: audit.Info}, []string{audit.ReflectAnyOrigin}},
