@@ -422,16 +422,7 @@ func (a *auditor) inspect(ex *exchange, sent string, v *verdict) {
 func validOrigin(s string) bool { _, err := origin.Parse(s); return err == nil }
 
 func varies(h http.Header, name string) bool {
-	sc := httplist.NewScanner(h.Values("Vary"), httplist.DefaultLimits)
-	for {
-		e, ok := sc.Next()
-		if !ok {
-			return false
-		}
-		if e == "*" || httplist.EqualFold(e, name) {
-			return true
-		}
-	}
+	return httplist.HasFold(h.Values("Vary"), name) || httplist.HasFold(h.Values("Vary"), "*")
 }
 
 // cacheVisible reports headers that shared caches add.

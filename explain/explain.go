@@ -432,16 +432,7 @@ func warnings(res *fetch.Result) []Warning {
 
 // varies reports whether h's Vary lists name (or *).
 func varies(h http.Header, name string) bool {
-	sc := httplist.NewScanner(h.Values("Vary"), httplist.DefaultLimits)
-	for {
-		e, ok := sc.Next()
-		if !ok {
-			return false
-		}
-		if e == "*" || httplist.EqualFold(e, name) {
-			return true
-		}
-	}
+	return httplist.HasFold(h.Values("Vary"), name) || httplist.HasFold(h.Values("Vary"), "*")
 }
 
 func parseURL(raw string) (*url.URL, error) { return url.Parse(raw) }

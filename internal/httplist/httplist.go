@@ -234,3 +234,18 @@ func AppendLower(dst []byte, s string) []byte {
 	}
 	return dst
 }
+
+// HasFold reports whether the list spread over lines has an element equal
+// to name, ignoring ASCII case; a malformed or oversized list has none.
+func HasFold(lines []string, name string) bool {
+	sc := NewScanner(lines, DefaultLimits)
+	for {
+		e, ok := sc.Next()
+		if !ok {
+			return false
+		}
+		if EqualFold(e, name) {
+			return true
+		}
+	}
+}

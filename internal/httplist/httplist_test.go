@@ -204,3 +204,21 @@ func TestElementBoundAcrossBlocks(t *testing.T) {
 		}
 	}
 }
+
+func TestHasFold(t *testing.T) {
+	for _, tc := range []struct {
+		lines []string
+		name  string
+		want  bool
+	}{
+		{[]string{"Accept-Encoding, origin"}, "Origin", true},
+		{[]string{"Accept", " ORIGIN "}, "Origin", true},
+		{[]string{"Originator"}, "Origin", false},
+		{nil, "Origin", false},
+		{[]string{strings.Repeat("a,", 200) + "Origin"}, "Origin", false}, // over the element bound
+	} {
+		if got := httplist.HasFold(tc.lines, tc.name); got != tc.want {
+			t.Errorf("HasFold(%q, %q) = %v", tc.lines, tc.name, got)
+		}
+	}
+}
