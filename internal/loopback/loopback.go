@@ -66,12 +66,19 @@ func Serve(ctx context.Context, servers ...*Server) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Let requests in flight finish, briefly. Browsers keep speculative
+	// connections open that never carry a request; Shutdown would wait on
+	// them, so past the grace period the servers are closed outright, which
+	// is still a clean stop.
+	shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	var errs []error
 	for _, s := range servers {
-		errs = append(errs, s.srv.Shutdown(shutdown))
+		if err := s.srv.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			errs = append(errs, err)
+		}
 	}
+	Close(servers...)
 	return errors.Join(errs...)
 }
 
