@@ -48,6 +48,7 @@ var thirdPartyHosts = []string{
 	"corskit-probe.azurewebsites.net", "corskit-probe.appspot.com", "corskit-probe.cloudfront.net",
 	"jsfiddle.net", "fiddle.jshell.net", "codepen.io", "cdpn.io", "jsbin.com", "codesandbox.io",
 	"raw.githubusercontent.com", "gist.githubusercontent.com", "github.com", "gitlab.com", "pastebin.com",
+	"repl.it", "corskit-probe.repl.co", "www.webdevout.net",
 }
 
 // Probe is one Origin to send, and the class it tests.
@@ -136,7 +137,7 @@ func Probes(u *url.URL) []Probe {
 	for _, h := range thirdPartyHosts {
 		add(ThirdPartyOrigin, "https://"+h)
 	}
-	add(ThirdPartyOrigin, "http://jsbin.com")
+	add(ThirdPartyOrigin, "http://jsbin.com", "http://www.webdevout.net")
 	if !isLoopback(n.host) { // a local target trusting local pages is expected
 		add(LocalhostOrigin, "http://localhost", "http://127.0.0.1", "http://localhost:3000", "http://127.0.0.1:8080")
 	}
