@@ -240,14 +240,11 @@ func (s *Scanner) probe(ctx context.Context, t Target, cls fetch.Classification,
 	return v, nil
 }
 
-// single returns a header's value trimmed, and whether it has exactly one
-// line.
+// single returns a header's value as the browser reads it, and whether it
+// has exactly one line.
 func single(h http.Header, name string) (string, bool) {
-	vs := h.Values(name)
-	if len(vs) == 0 {
-		return "", false
-	}
-	return strings.Trim(strings.Join(vs, ", "), " \t"), len(vs) == 1
+	v, _ := fetch.HeaderValue(h, name)
+	return v, len(h.Values(name)) == 1
 }
 
 // Scan audits one target.

@@ -306,7 +306,7 @@ func fixes(res *fetch.Result) []Fix {
 // response needs.
 func originFixes(h http.Header, sentOrigin, response string, include bool) []Fix {
 	var out []Fix
-	got, present := headerValue(h, acao)
+	got, present := fetch.HeaderValue(h, acao)
 	switch {
 	case got == sentOrigin:
 	case got == "*" && !include:
@@ -330,7 +330,7 @@ func originFixes(h http.Header, sentOrigin, response string, include bool) []Fix
 		out = append(out, f)
 	}
 	if include {
-		if v, _ := headerValue(h, acac); v != "true" {
+		if v, _ := fetch.HeaderValue(h, acac); v != "true" {
 			out = append(out, Fix{Response: response, Header: acac, Value: "true",
 				Text:     "With credentials, send Access-Control-Allow-Credentials: true (exactly, lowercase, once).",
 				Config:   "AllowCredentials: true",
@@ -382,23 +382,12 @@ func quoteAll(s []string) string {
 	return strings.Join(q, ", ")
 }
 
-func headerValue(h http.Header, name string) (string, bool) {
-	vs := h.Values(name)
-	if len(vs) == 0 {
-		return "", false
-	}
-	for i := range vs {
-		vs[i] = strings.Trim(vs[i], " \t")
-	}
-	return strings.Join(vs, ", "), true
-}
-
 // warnings finds what is fragile even when the call passes.
 func warnings(res *fetch.Result) []Warning {
 	out := []Warning{}
 	include := res.Request.Credentials == fetch.CredentialsInclude
 	if ex := lastExchange(res, fetch.ExchangeRequest); ex != nil && ex.Err == nil && res.Classification.CrossOrigin {
-		v, _ := headerValue(ex.ResponseHeader, acao)
+		v, _ := fetch.HeaderValue(ex.ResponseHeader, acao)
 		if v != "" && v != "*" && !varies(ex.ResponseHeader, "origin") {
 			out = append(out, Warning{"missing-vary", fmt.Sprintf(
 				"The response allows %q but has no Vary: Origin: a shared cache (CDN, proxy) may serve it to another origin, which the browser then blocks, or serve another origin's answer here.", v)})

@@ -12,10 +12,10 @@ import (
 	"github.com/corskit/corskit/internal/httplist"
 )
 
-// headerValue is a response header as the browser's network stack reads
+// HeaderValue is a response header as the browser's network stack reads
 // it: the lines of that name joined by ", ", each trimmed of surrounding
 // spaces and tabs; ok is false when there is no such line.
-func headerValue(h http.Header, name string) (v string, ok bool) {
+func HeaderValue(h http.Header, name string) (v string, ok bool) {
 	lines := h.Values(name)
 	if len(lines) == 0 {
 		return "", false
@@ -36,7 +36,7 @@ func headerValue(h http.Header, name string) (v string, ok bool) {
 // reason, header and value, or ReasonNone.
 func corsCheck(h http.Header, requestOrigin string, include bool) (Reason, string, string) {
 	const acao, acac = "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"
-	v, ok := headerValue(h, acao)
+	v, ok := HeaderValue(h, acao)
 	switch {
 	case !ok:
 		return ReasonMissingAllowOrigin, acao, ""
@@ -55,7 +55,7 @@ func corsCheck(h http.Header, requestOrigin string, include bool) (Reason, strin
 		return ReasonAllowOriginMismatch, acao, v
 	}
 	if include {
-		if c, _ := headerValue(h, acac); c != "true" {
+		if c, _ := HeaderValue(h, acac); c != "true" {
 			return ReasonInvalidAllowCredentials, acac, c
 		}
 	}
