@@ -11,6 +11,7 @@ import (
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
+	"github.com/corskit/corskit/internal/loopback"
 	"github.com/corskit/corskit/origin"
 )
 
@@ -22,7 +23,7 @@ func run(t *testing.T, c corscase.Case) (*fetch.Result, corscase.URLs) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	b := &fetch.Browser{Transport: corscase.LoopbackTransport()}
+	b := &fetch.Browser{Transport: loopback.Transport()}
 	res, err := b.Fetch(context.Background(), c.Fetches[0].Request(c.Name, s.URLs))
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/corskit/corskit/cors"
+	"github.com/corskit/corskit/corstest"
 	"github.com/corskit/corskit/fetch"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkFetch(b *testing.B) {
 		{"cached-preflight+actual", put},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			br := &fetch.Browser{Transport: handlerTransport{h}}
+			br := &fetch.Browser{Transport: corstest.HandlerTransport(h)}
 			b.ReportAllocs()
 			for b.Loop() {
 				res, err := br.Fetch(context.Background(), bc.req)

@@ -10,26 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corskit/corskit/corstest"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
 )
 
 var page = origin.MustParse("https://app.example.com")
-
-// handlerTransport serves requests in-process (corstest has the exported
-// one; fetch's tests stay free of it).
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	s := r.Clone(r.Context())
-	s.RequestURI = r.URL.RequestURI()
-	if s.Body == nil {
-		s.Body = http.NoBody
-	}
-	t.h.ServeHTTP(rec, s)
-	return rec.Result(), nil
-}
 
 // preflightServer allows PUT from page with the given Max-Age lines, and
 // counts preflights.
@@ -73,7 +59,7 @@ func TestPreflightCacheExpiry(t *testing.T) {
 			for _, after := range []time.Duration{tc.fresh, tc.stale} {
 				h, n := preflightServer(tc.maxAge...)
 				c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-				b := &fetch.Browser{Profile: tc.profile, Transport: handlerTransport{h}, Now: c.now}
+				b := &fetch.Browser{Profile: tc.profile, Transport: corstest.HandlerTransport(h), Now: c.now}
 				req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x"}
 				for range 2 {
 					res, err := b.Fetch(context.Background(), req)
@@ -151,7 +137,7 @@ func TestClassify(t *testing.T) {
 }
 
 func TestFetchRejectsUnusableRequests(t *testing.T) {
-	b := &fetch.Browser{Transport: handlerTransport{http.NotFoundHandler()}}
+	b := &fetch.Browser{Transport: corstest.HandlerTransport(http.NotFoundHandler())}
 	for _, req := range []fetch.Request{
 		{URL: "https://a.example/"},
 		{Origin: page, URL: "/relative"},
@@ -203,7 +189,7 @@ func TestTraceAndSpecClearsCacheOnFailure(t *testing.T) {
 		preflight bool // third fetch preflights again
 	}{{fetch.Chromium, false}, {fetch.Spec, true}} {
 		fail = false
-		b := &fetch.Browser{Profile: tc.p, Transport: handlerTransport{h}}
+		b := &fetch.Browser{Profile: tc.p, Transport: corstest.HandlerTransport(h)}
 		req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x"}
 		r1, _ := b.Fetch(context.Background(), req)
 		if !r1.PreflightSent() || len(r1.Trace) != 2 || r1.Trace[0].Kind != fetch.ExchangePreflight {
@@ -247,7 +233,7 @@ func TestPageTransport(t *testing.T) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte("hi"))
 	})
-	b := &fetch.Browser{Transport: handlerTransport{h}}
+	b := &fetch.Browser{Transport: corstest.HandlerTransport(h)}
 	client := &http.Client{Transport: b.PageTransport(page, fetch.CredentialsSameOrigin)}
 	res, err := client.Get("https://api.example.com/x")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corskit/corskit/corstest"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/fetchspec"
 )
@@ -113,7 +114,7 @@ func FuzzCORSCheck(f *testing.F) {
 		}
 		var first *fetch.Result
 		for range 2 {
-			b := &fetch.Browser{Transport: handlerTransport{h}}
+			b := &fetch.Browser{Transport: corstest.HandlerTransport(h)}
 			res, err := b.Fetch(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)

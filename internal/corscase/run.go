@@ -3,7 +3,6 @@ package corscase
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 
 	"github.com/corskit/corskit/fetch"
@@ -30,7 +29,7 @@ func (f Fetch) Request(c string, urls URLs) fetch.Request {
 // RunTable runs every case in a fresh model browser with profile p,
 // against the servers s, and returns the results by case name.
 func RunTable(ctx context.Context, p fetch.Profile, cases []Case, s *Servers) (map[string]Result, error) {
-	b := &fetch.Browser{Profile: p, Transport: LoopbackTransport()}
+	b := &fetch.Browser{Profile: p, Transport: loopback.Transport()}
 	out := make(map[string]Result, len(cases))
 	for _, c := range cases {
 		r, err := RunModel(ctx, b, c, s.URLs, s.Recorder)
@@ -86,6 +85,3 @@ func ScriptError(e *fetch.Error) string {
 func ConsoleLogged(r fetch.Reason) bool {
 	return r.IsCORS() || r == fetch.ReasonSameOriginMode
 }
-
-// LoopbackTransport reaches the case servers; see loopback.Transport.
-func LoopbackTransport() *http.Transport { return loopback.Transport() }
