@@ -326,7 +326,7 @@ func newAuditOutput(format string, w, errw io.Writer) *auditOutput {
 func (o *auditOutput) add(r audit.Result) {
 	o.probes += r.Probes
 	if r.Err != nil {
-		e := targetError{r.URL, describeError(r.URL, r.Err)}
+		e := targetError{r.URL, describeError(r.Err)}
 		o.errs = append(o.errs, e)
 		if o.format == "jsonl" || o.format == "text" {
 			fmt.Fprintf(o.errw, "corskit audit: %s: %s\n", e.URL, e.Error)
@@ -342,23 +342,11 @@ func (o *auditOutput) add(r audit.Result) {
 }
 
 // describeError names the cause of a target's failure in one line.
-func describeError(target string, err error) string {
-	var dnsErr *net.DNSError
+func describeError(err error) string {
+	msg := networkCause(err)
 	var certErr *tls.CertificateVerificationError
-	var opErr *net.OpError
-	switch {
-	case errors.As(err, &dnsErr):
-		return "DNS lookup failed: " + dnsErr.Err
-	case errors.As(err, &certErr):
-		return "TLS certificate not trusted (use -k to audit anyway): " + certErr.Err.Error()
-	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout"):
-		return "no answer in time (timeout)"
-	case errors.As(err, &opErr):
-		return fmt.Sprintf("%s: %v", opErr.Op, opErr.Err)
-	}
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ": "); strings.HasPrefix(msg, "Get ") || strings.HasPrefix(msg, "Options ") {
-		msg = msg[i+2:]
+	if errors.As(err, &certErr) {
+		msg += " (use -k to audit anyway)"
 	}
 	return msg
 }

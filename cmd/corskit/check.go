@@ -184,19 +184,31 @@ func networkMessage(e *fetch.Error) string {
 	if u, err := url.Parse(e.URL); err == nil {
 		host = u.Host
 	}
-	cause := e.Err
+	return host + ": " + networkCause(e.Err)
+}
+
+// networkCause says in one line why a request got no answer, without the
+// URL (the caller names the target): DNS, TLS, connection, timeout.
+func networkCause(err error) string {
 	var dnsErr *net.DNSError
-	var opErr *net.OpError
 	var certErr *tls.CertificateVerificationError
+	var opErr *net.OpError
 	switch {
-	case errors.As(cause, &dnsErr):
-		return fmt.Sprintf("%s: DNS lookup failed: %v", host, dnsErr.Err)
-	case errors.As(cause, &certErr):
-		return fmt.Sprintf("%s: TLS certificate not trusted: %v", host, certErr.Err)
-	case errors.As(cause, &opErr):
-		return fmt.Sprintf("%s: %s: %v", host, opErr.Op, opErr.Err)
+	case errors.As(err, &dnsErr):
+		return "DNS lookup failed: " + dnsErr.Err
+	case errors.As(err, &certErr):
+		return "TLS certificate not trusted: " + certErr.Err.Error()
+	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout"):
+		return "no answer in time (timeout)"
+	case errors.As(err, &opErr):
+		return fmt.Sprintf("%s: %v", opErr.Op, opErr.Err)
 	}
-	return fmt.Sprintf("%s: %v", host, cause)
+	msg := err.Error()
+	// net/http prefixes `Get "URL": `; the caller names the URL already.
+	if i := strings.LastIndex(msg, ": "); i >= 0 && (strings.HasPrefix(msg, "Get ") || strings.HasPrefix(msg, "Options ")) {
+		msg = msg[i+2:]
+	}
+	return msg
 }
 
 func checkTransport() http.RoundTripper {
