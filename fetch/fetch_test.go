@@ -251,3 +251,23 @@ func TestPageTransport(t *testing.T) {
 		t.Errorf("err = %v, want a missing-allow-origin *fetch.Error", err)
 	}
 }
+
+func TestParseHeader(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want fetch.Header
+		err  bool
+	}{
+		{"X-A: 1", fetch.Header{Name: "X-A", Value: "1"}, false},
+		{"  Content-Type :  application/json ", fetch.Header{Name: "Content-Type", Value: "application/json"}, false},
+		{"X-Empty:", fetch.Header{Name: "X-Empty"}, false},
+		{"NoColon", fetch.Header{}, true},
+		{": value", fetch.Header{}, true},
+		{"Two Words: x", fetch.Header{}, true},
+	} {
+		got, err := fetch.ParseHeader(tc.in)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("ParseHeader(%q) = %+v, %v", tc.in, got, err)
+		}
+	}
+}

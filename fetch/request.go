@@ -167,3 +167,16 @@ next:
 // trimHTTPWhitespace removes leading and trailing tab, space, CR and LF, as
 // Headers normalises a value.
 func trimHTTPWhitespace(s string) string { return strings.Trim(s, " \t\r\n") }
+
+// ParseHeader parses a header written as "Name: value", as curl -H and the
+// tools' forms take it: the name and value are trimmed, and the name must
+// be one word. (Whether the name is a valid token is left to Fetch, which
+// refuses it as fetch() would.)
+func ParseHeader(line string) (Header, error) {
+	name, value, ok := strings.Cut(line, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		return Header{}, fmt.Errorf("want 'Name: value', got %q", line)
+	}
+	return Header{Name: name, Value: strings.TrimSpace(value)}, nil
+}

@@ -46,12 +46,11 @@ type headerFlags []fetch.Header
 func (h *headerFlags) String() string { return "" }
 
 func (h *headerFlags) Set(v string) error {
-	name, value, ok := strings.Cut(v, ":")
-	name = strings.TrimSpace(name)
-	if !ok || name == "" || strings.ContainsAny(name, " \t") {
-		return fmt.Errorf("want 'Name: value', got %q", v)
+	x, err := fetch.ParseHeader(v)
+	if err != nil {
+		return err
 	}
-	*h = append(*h, fetch.Header{Name: name, Value: strings.TrimSpace(value)})
+	*h = append(*h, x)
 	return nil
 }
 

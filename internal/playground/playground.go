@@ -144,11 +144,11 @@ func (in CheckRequest) request() (fetch.Request, fetch.Profile, error) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		name, value, ok := strings.Cut(line, ":")
-		if !ok || strings.TrimSpace(name) == "" {
-			return req, fetch.Profile{}, fmt.Errorf("headers, line %d: want 'Name: value', got %q", i+1, line)
+		h, err := fetch.ParseHeader(line)
+		if err != nil {
+			return req, fetch.Profile{}, fmt.Errorf("headers, line %d: %w", i+1, err)
 		}
-		req.Headers = append(req.Headers, fetch.Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+		req.Headers = append(req.Headers, h)
 	}
 	prof := fetch.Chromium
 	if in.Profile == "spec" {
