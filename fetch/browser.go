@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -399,7 +400,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
 		return nil, ex, rerr
 	}
-	resp.Body = io.NopCloser(strings.NewReader(string(data)))
+	resp.Body = io.NopCloser(bytes.NewReader(data))
 	return resp, ex, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -168,19 +169,12 @@ func Handler(label string, cases []Case, urls *URLs, rec *Recorder) http.Handler
 		byName[cases[i].Name] = &cases[i]
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var name string
-		var hop int
-		if _, err := fmt.Sscanf(r.URL.Path, "/c/%s", &name); err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		name, hopStr, _ := strings.Cut(name, "/")
-		if _, err := fmt.Sscanf(hopStr, "%d", &hop); err != nil {
-			http.NotFound(w, r)
-			return
-		}
+		// The path is /c/<case>/<hop>.
+		rest, _ := strings.CutPrefix(r.URL.Path, "/c/")
+		name, hopStr, _ := strings.Cut(rest, "/")
+		hop, err := strconv.Atoi(hopStr)
 		c := byName[name]
-		if c == nil {
+		if err != nil || hop < 0 || c == nil {
 			http.NotFound(w, r)
 			return
 		}
