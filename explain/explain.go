@@ -397,8 +397,7 @@ func warnings(res *fetch.Result) []Warning {
 		}
 	}
 	if ex := lastExchange(res, fetch.ExchangePreflight); ex != nil && ex.Err == nil {
-		if _, ok := fetch.PreflightMaxAge(ex.ResponseHeader, fetch.Spec); ok {
-			spec, _ := fetch.PreflightMaxAge(ex.ResponseHeader, fetch.Spec)
+		if spec, ok := fetch.PreflightMaxAge(ex.ResponseHeader, fetch.Spec); ok {
 			chromium, _ := fetch.PreflightMaxAge(ex.ResponseHeader, fetch.Chromium)
 			if spec > chromium {
 				out = append(out, Warning{"max-age-capped", fmt.Sprintf(
