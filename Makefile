@@ -17,7 +17,7 @@ FUZZTIME    ?= 30s
 test: deps fmt vet staticcheck race bench-smoke
 
 deps:
-	@scripts/ensure-chromium.sh
+	@scripts/ensure-deps.sh
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs, when missing, the real software the test suite runs: headless
+# Chromium for the browser tests; nginx, Varnish and Flask-CORS for the
+# shared-cache and real-server tests. Idempotent: a machine that has them
+# installs nothing. Tests that need one fail (they never skip) when it is
+# missing, so CI cannot pass without them.
+set -euo pipefail
+
+# command -> Debian package
+need=()
+command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM:-/nonexistent}" ] || need+=(chromium)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -x /usr/sbin/varnishd ] || need+=(varnish)
+/usr/bin/python3 -c 'import flask_cors' >/dev/null 2>&1 || need+=(python3-flask-cors)
+command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+echo "installing Debian packages the tests need: ${need[*]}"
+if [ "$(id -u)" != 0 ]; then
+	echo "error: need root to apt-get install ${need[*]}; install them yourself" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# No service may start at install time: the tests start their own servers on
+# loopback ports of their choosing.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
