@@ -9,7 +9,7 @@
 #                30s) with FUZZPARALLEL workers (default: half the CPUs), then
 #                copies the inputs the fuzzer found interesting (new coverage)
 #                from $(go env GOCACHE)/fuzz into the package's
-#                testdata/fuzz/<FuzzName>/: at most FUZZKEEP (20) per target
+#                testdata/fuzz/<FuzzName>/: at most FUZZKEEP (10) per target
 #                and run, each at most FUZZMAXBYTES (4096), smallest first.
 #                Commit them: `go test` replays them as regression tests, so
 #                the corpus grows run after run. FUZZTARGETS=regexp picks

@@ -9,7 +9,7 @@
 # FUZZTIME defaults to 30s; modules default to every directory holding a
 # go.mod. Environment:
 #   FUZZPARALLEL  fuzzing workers per target (default: half the CPUs, >= 1)
-#   FUZZKEEP      most new corpus files kept per target and run (default 20)
+#   FUZZKEEP      most new corpus files kept per target and run (default 10)
 #   FUZZMAXBYTES  largest corpus file kept (default 4096): big inputs make slow
 #                 regression tests and rarely add coverage the small ones lack
 #   FUZZTARGETS   regexp; only targets whose "pkg.FuzzName" matches are run
@@ -26,7 +26,7 @@ t="${1:-30s}"
 shift || true
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 par="${FUZZPARALLEL:-$(( ncpu / 2 > 0 ? ncpu / 2 : 1 ))}"
-keep="${FUZZKEEP:-20}"
+keep="${FUZZKEEP:-10}"
 maxbytes="${FUZZMAXBYTES:-4096}"
 only="${FUZZTARGETS:-.}"
 
@@ -35,7 +35,7 @@ cd "$root"
 if [ $# -gt 0 ]; then
 	modules=("$@")
 else
-	mapfile -t modules < <(git ls-files '*go.mod' 'go.mod' | xargs -n1 dirname | sort -u)
+	mapfile -t modules < <(git ls-files 'go.mod' '*/go.mod' | xargs -n1 dirname | sort -u)
 fi
 fuzzcache="$(go env GOCACHE)/fuzz"
 stamp=$(mktemp)
@@ -43,19 +43,21 @@ trap 'rm -f "$stamp"' EXIT
 
 status=0
 for m in "${modules[@]}"; do
-	# Packages with a fuzz target, found without compiling every package.
-	mapfile -t dirs < <(cd "$m" && git grep -l '^func Fuzz[A-Z].*\*testing\.F' -- '*_test.go' |
-		xargs -r -n1 dirname | sort -u)
-	for d in "${dirs[@]}"; do
-		[ -f "$m/$d/go.mod" ] && [ "$d" != "." ] && continue # another module's
-		pkg=$(cd "$m" && go list "./$d")
-		for f in $(cd "$m" && go test -list '^Fuzz' "./$d" | grep '^Fuzz' || true); do
+	# Packages of this module with a fuzz target, found without compiling.
+	mapfile -t pkgs < <(cd "$m" && go list -f '{{.ImportPath}} {{.Dir}}' ./... |
+		while read -r p dir; do
+			grep -lq '^func Fuzz[A-Z].*\*testing\.F' "$dir"/*_test.go 2>/dev/null && echo "$p $dir"
+		done)
+	for entry in "${pkgs[@]}"; do
+		pkg=${entry%% *}
+		dir=${entry#* }
+		for f in $(cd "$dir" && go test -list '^Fuzz' . | grep '^Fuzz' || true); do
 			echo "$pkg.$f" | grep -Eq -- "$only" || continue
 			echo "== $pkg $f ($t, -parallel $par)"
 			touch "$stamp"
-			(cd "$m" && go test -run '^$' -fuzz "^$f\$" -fuzztime "$t" -parallel "$par" "./$d") || status=1
+			(cd "$dir" && go test -run '^$' -fuzz "^$f\$" -fuzztime "$t" -parallel "$par" .) || status=1
 			src="$fuzzcache/$pkg/$f"
-			dst="$m/$d/testdata/fuzz/$f"
+			dst="$dir/testdata/fuzz/$f"
 			[ -d "$src" ] || continue
 			mkdir -p "$dst"
 			added=()
@@ -68,8 +70,8 @@ for m in "${modules[@]}"; do
 			done < <(find "$src" -type f -newer "$stamp" -size -"$((maxbytes + 1))"c -printf '%s %p\n' |
 				sort -n | cut -d' ' -f2-)
 			echo "   kept ${#added[@]} new corpus files in $dst ($(ls "$dst" | wc -l) in all)"
-			if [ ${#added[@]} -gt 0 ] && ! (cd "$m" && go test -count=1 -run "^$f\$" "./$d" >/dev/null); then
-				echo "   the regression run of $f fails with the new files: see go test -run '^$f\$' ./$d" >&2
+			if [ ${#added[@]} -gt 0 ] && ! (cd "$dir" && go test -count=1 -run "^$f\$" . >/dev/null); then
+				echo "   the regression run of $f fails with the new files: see go test -run '^$f\$' $pkg" >&2
 				status=1
 			fi
 		done
