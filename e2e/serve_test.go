@@ -119,6 +119,13 @@ func TestPlaygroundInChromium(t *testing.T) {
 			}
 		})
 	}
+	// The page runs under its own restrictive CSP: nothing it needs may
+	// be refused.
+	for _, line := range tab.Console() {
+		if strings.Contains(line, "Content Security Policy") {
+			t.Errorf("the page broke its CSP: %s", line)
+		}
+	}
 	if err := stop(); err != nil {
 		t.Error(err)
 	}
