@@ -5,7 +5,53 @@
 //
 // It listens on loopback only. The page is served from 127.0.0.1; a sample
 // API (the demo's: one correct policy, three classic mistakes) runs on
-// localhost, so there is something to try out of the box.
+// localhost, so there is something to try out of the box. Opened as
+// localhost instead, the page works the same, with the API addressed as
+// 127.0.0.1.
+//
+// # Threat model
+//
+// This section covers `corskit serve` and `corskit demo` (internal/demo),
+// which share their front door, internal/loopback's Guard.
+//
+// The playground's POST /api/check makes the machine send any method,
+// headers and body to any URL it can reach, the intranet included: in the
+// wrong hands, a request relay. The user's browser is the attacker's way in:
+// any page it visits while the server runs can send requests to
+// 127.0.0.1, and through DNS rebinding can even make its own name resolve
+// there and read the answers. So the servers trust only their own page:
+//
+//   - Every request must name the server in Host (127.0.0.1:PORT or
+//     localhost:PORT): a rebound attacker.example is refused with 403.
+//   - /api/check (and the demo's /predict) accept only requests whose
+//     Sec-Fetch-Site, when present, is same-origin or none, and whose
+//     Origin, when present, is the page's own (403 otherwise); requests
+//     with neither header (curl) pass, since no browser omits both on such
+//     a call.
+//   - /api/check accepts only Content-Type: application/json (415 otherwise),
+//     which no form, beacon or simple fetch() can send: another page must
+//     preflight, and the server answers no preflight.
+//   - Each run draws a random token that the page reads from /config.json
+//     (itself same-origin only and unreadable cross-origin) and sends in
+//     X-Corskit-Token; API calls without it get 403.
+//   - Every response of the page servers carries X-Content-Type-Options:
+//     nosniff, a Content-Security-Policy allowing only the page's own script
+//     and style and no framing, and Cross-Origin-Resource-Policy:
+//     same-origin. The sample APIs carry nosniff and a CSP but no CORP: they
+//     are cross-origin CORS targets by design, CORP does not govern CORS-mode
+//     fetches, and on the playground's no-cors mode it would make Chromium
+//     fail calls that the model (which does not model CORP) predicts as
+//     opaque successes. Their answers are not secret.
+//
+// What bounds them: request headers at loopback.MaxHeaderBytes (64 KiB);
+// bodies at MaxRequestBody (1 MiB) on the playground, 64 KiB on the sample
+// API, 4 KiB on the demo page, answered 413 before any decoding;
+// loopback.DefaultTimeouts for reading headers (5 s), a whole request
+// (10 s), writing a response (30 s) and idle keep-alives (30 s); and one
+// model run at 15 s. What is not defended: a local process or user on the
+// same machine can read the token from the page like the browser does, and
+// the model's calls go wherever the page's user asks; the playground is a
+// tool for that user, not a sandbox.
 package playground
 
 import (
