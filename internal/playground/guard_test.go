@@ -1,14 +1,19 @@
 package playground
 
 import (
+	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/corskit/corskit/internal/loopback"
 )
 
 // token reads the per-run token the page gets from /config.json.
@@ -209,5 +214,48 @@ func TestSecurityHeaders(t *testing.T) {
 		if got := h.Get("Cross-Origin-Resource-Policy"); tc.corp && got != "same-origin" {
 			t.Errorf("%s %s: CORP %q, want same-origin", tc.method, tc.url, got)
 		}
+	}
+}
+
+// Both servers close idle keep-alives and slow bodies within their
+// timeouts, rather than letting them pile up.
+func TestServersCloseIdleConnections(t *testing.T) {
+	p, err := Listen(Options{Timeouts: loopback.Timeouts{ReadHeader: 200 * time.Millisecond, Read: 300 * time.Millisecond,
+		Write: 2 * time.Second, Idle: 200 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	start := time.Now()
+	var conns []net.Conn
+	for _, u := range []string{p.PageURL, p.APIURL} {
+		addr := "127.0.0.1:" + port(u)
+		for range 10 {
+			for _, first := range []string{
+				"GET / HTTP/1.1\r\nHost: " + addr + "\r\n\r\n",                                                                     // then idle
+				"POST /api/check HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{", // slow body
+			} {
+				c, err := net.Dial("tcp4", addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				io.WriteString(c, first)
+				conns = append(conns, c)
+			}
+		}
+	}
+	open := 0
+	for _, c := range conns {
+		c.SetReadDeadline(start.Add(3 * time.Second))
+		if _, err := io.Copy(io.Discard, c); err != nil {
+			open++
+		}
+	}
+	if open > 0 {
+		t.Errorf("%d of %d connections still open after %v", open, len(conns), time.Since(start).Round(time.Millisecond))
 	}
 }
