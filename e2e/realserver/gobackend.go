@@ -79,7 +79,7 @@ func Go(t testing.TB, h http.Handler) *Server {
 	t.Helper()
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	return &Server{Name: "go", URL: ts.URL}
+	return &Server{Name: "go", URL: ts.URL, close: ts.Close}
 }
 
 // GoCORS serves h behind lib's middleware configured with p.

@@ -34,8 +34,9 @@ const (
 // pid file, error log, access log and temporary paths all in a fresh
 // t.TempDir(), so it touches nothing of the machine's own nginx. As root it
 // runs its worker as root too (`user root;`), because the test's temporary
-// directory is not readable by nobody. The access log records
-// $upstream_cache_status after the request line.
+// directory is not readable by nobody. The access log,
+// Server.Dir/logs/access.log, records each request line, status,
+// $upstream_cache_status and Origin.
 func NginxHTTP(t testing.TB, snippet string) *Server {
 	t.Helper()
 	bin := binary(t, "nginx", "NGINX", NginxPath, "nginx")

@@ -34,9 +34,18 @@ type Server struct {
 	// file, logs, cache); empty for Go servers.
 	Dir string
 
-	cmd  *exec.Cmd
-	out  *logBuffer
-	done chan struct{} // closed when cmd has exited
+	cmd   *exec.Cmd
+	out   *logBuffer
+	done  chan struct{} // closed when cmd has exited
+	close func()        // stops the server, once
+}
+
+// Close stops the server now rather than when the test ends, for tests
+// that need a server that has gone away. Calling it again does nothing.
+func (s *Server) Close() {
+	if s.close != nil {
+		s.close()
+	}
 }
 
 // Log returns what the server has printed so far (stdout and stderr
@@ -172,7 +181,9 @@ func start(t testing.TB, p process) (*Server, error) {
 		cmd.Wait()
 		close(s.done)
 	}()
-	t.Cleanup(func() { s.stop(t, p.logFile) })
+	var once sync.Once
+	s.close = func() { once.Do(func() { s.stop(t, p.logFile) }) }
+	t.Cleanup(s.close)
 
 	deadline := time.After(StartTimeout)
 	port := p.port

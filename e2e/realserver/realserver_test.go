@@ -240,3 +240,18 @@ func TestCountingProxy(t *testing.T) {
 		t.Fatalf("proxy counted %v, backend %d", got, c.Hits())
 	}
 }
+
+func TestClose(t *testing.T) {
+	for _, s := range []*realserver.Server{
+		realserver.Nginx(t, `location / { return 200; }`),
+		realserver.Go(t, cacheable),
+	} {
+		do(t, "GET", s.URL+"/")
+		s.Close()
+		s.Close()
+		if resp, err := http.Get(s.URL + "/"); err == nil {
+			resp.Body.Close()
+			t.Errorf("%s still answers after Close", s.Name)
+		}
+	}
+}
