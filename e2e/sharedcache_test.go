@@ -54,6 +54,22 @@ const expressCORS = `{
 	maxAge: 600,
 }`
 
+// flaskCORS is cachePolicy in Flask-CORS's keyword arguments, and
+// flaskCode makes Flask's answers (not its preflights) cacheable.
+const (
+	flaskCORS = `origins=["` + originA + `", "` + originB + `"], methods=["GET", "POST", "PUT", "DELETE"],
+		allow_headers=["Content-Type", "X-Api-Key"], expose_headers=["X-Request-Id"],
+		supports_credentials=True, max_age=600`
+	flaskCode = `
+@app.after_request
+def cacheable(resp):
+    if request.method != "OPTIONS":
+        resp.headers["Cache-Control"] = "public, max-age=60"
+        resp.headers["X-Request-Id"] = "42"
+    return resp
+`
+)
+
 // A probe is one kind of request. Its label names it in RELIABILITY.md.
 type probe struct {
 	label          string
@@ -172,6 +188,9 @@ func TestBehindSharedCache(t *testing.T) {
 	})
 	proxy, c := realserver.CountingProxy(t, express.URL)
 	backends = append(backends, cacheBackend{lib: "express cors", url: proxy.URL, hits: c})
+	flask := realserver.Flask(t, realserver.FlaskOptions{CORS: flaskCORS, Code: flaskCode})
+	proxy, c = realserver.CountingProxy(t, flask.URL)
+	backends = append(backends, cacheBackend{lib: "flask-cors", url: proxy.URL, hits: c})
 
 	seen := map[string]bool{}
 	for _, b := range backends {
