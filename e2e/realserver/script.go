@@ -65,13 +65,9 @@ func npmCI(t testing.TB, dir string) {
 		t.Fatalf("realserver: express: locking %s: %v", lock.Name(), err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	for _, m := range []string{"express", "cors"} {
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", m, "package.json")); err != nil {
-			goto install
-		}
+	if installed(dir, "express", "cors") {
+		return
 	}
-	return
-install:
 	npm, err := exec.LookPath("npm")
 	if err != nil {
 		t.Fatal("realserver: npm not found on $PATH (Debian package npm; `make deps` installs it)")
@@ -81,6 +77,16 @@ install:
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("realserver: npm ci in %s: %v\n%s", dir, err, out)
 	}
+}
+
+// installed reports whether dir's node_modules holds every module.
+func installed(dir string, modules ...string) bool {
+	for _, m := range modules {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", m, "package.json")); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // FlaskOptions configures Flask.
