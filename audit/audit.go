@@ -49,6 +49,13 @@ func (s Severity) String() string {
 // MarshalText writes the name, for JSON.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads the name, for JSON.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	*s = v
+	return err
+}
+
 // ParseSeverity parses "high", "medium", "low" or "info".
 func ParseSeverity(v string) (Severity, error) {
 	if i := slices.Index(severityNames, v); i >= 0 {
