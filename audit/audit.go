@@ -391,8 +391,9 @@ type auditor struct {
 	legit, bases []string
 	named        []string // origins the server named in a fixed Allow-Origin
 	hsts         http.Header
-	vary         bool // missing-vary already reported
-	stack        int  // index in stackSigns, or -1
+	fixedACAO    string // Allow-Origin of the answer without Origin: a fixed value
+	vary         bool   // missing-vary already reported
+	stack        int    // index in stackSigns, or -1
 	stackWhy     string
 }
 
@@ -412,6 +413,7 @@ func (a *auditor) run(ctx context.Context) {
 	if a.n.scheme == "https" {
 		a.hsts = base.resp
 	}
+	a.fixedACAO, _ = single(base.resp, "Access-Control-Allow-Origin")
 	a.inspect(base, "", nil)
 
 	all := Probes(a.u)
@@ -642,8 +644,9 @@ func (a *auditor) inspect(ex *exchange, sent string, v *verdict) {
 		if acao != sent && acao != "null" && !slices.Contains(a.named, acao) && len(a.named) < 16 {
 			a.named = append(a.named, acao) // a fixed Allow-Origin names a trusted origin
 		}
-		// A specific origin (or null) allowed: the answer depends on Origin.
-		if !a.vary && !varies(ex.resp, "Origin") {
+		// The answer names the origin sent: it depends on Origin. (A fixed
+		// Allow-Origin, whatever the request's, depends on nothing.)
+		if acao == sent && acao != a.fixedACAO && !a.vary && !varies(ex.resp, "Origin") {
 			a.vary = true
 			sev, why := Low, "The response names an origin in Access-Control-Allow-Origin but has no Vary: Origin, so a shared cache can serve it to other origins (and serve other origins' answers here)."
 			if c := cacheShown(ex.resp); c != "" {
@@ -672,7 +675,8 @@ func looksPrivate(ex *exchange) bool {
 
 // severity of an allowed probe origin, by who can serve the origin and
 // whether a credentialed read works.
-func (a *auditor) severity(class, o string, cred bool) Severity {
+func (a *auditor) severity(class, o string, v *verdict) Severity {
+	cred := v.cred
 	host := hostOf(o)
 	switch class {
 	case TrailingDot:
@@ -692,9 +696,11 @@ func (a *auditor) severity(class, o string, cred bool) Severity {
 		return High
 	case cred:
 		return Medium
-	case !conditional:
+	case !conditional && looksPrivate(v.ex):
 		return Low
 	}
+	// Without cookies a page on the origin reads only what it could fetch
+	// itself: the exposure of Access-Control-Allow-Origin: *.
 	return Info
 }
 
@@ -722,7 +728,7 @@ func (a *auditor) report(class, o string, v *verdict) {
 	} else {
 		why += ", though without cookies (no Access-Control-Allow-Credentials: true)."
 	}
-	sev := a.severity(class, o, v.cred)
+	sev := a.severity(class, o, v)
 	switch {
 	case class == InsecureScheme && sev == Info:
 		why += " The target's Strict-Transport-Security covers that host, so browsers upgrade it to https and never load the http page."
@@ -807,15 +813,16 @@ func (a *auditor) finish() {
 // server that approves them approves anything; that is a hole only for an
 // origin that should not be allowed at all, and a note otherwise.
 func (a *auditor) preflightProbe(ctx context.Context) {
+	// A trusted origin first: what its preflight approves is the
+	// configuration's own breadth, not a second report of an origin hole.
 	o, hostile := "", false
-	for _, h := range a.hits {
-		if a.hit[h.Class] {
-			o, hostile = h.Origin, true
-			break
-		}
-	}
-	if o == "" && len(a.legit) > 0 {
+	if len(a.legit) > 0 {
 		o = a.legit[0]
+	}
+	for _, h := range a.hits {
+		if o == "" && a.hit[h.Class] {
+			o, hostile = h.Origin, true
+		}
 	}
 	if o == "" || ctx.Err() != nil {
 		return
