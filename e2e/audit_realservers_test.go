@@ -183,14 +183,12 @@ app.use('/includes', cors({origin: (o, cb) => cb(null, '` + frontEnd + `'.includ
 	if t.Failed() {
 		t.FailNow()
 	}
-	for _, c := range []auditCase{
+	cases = append(cases, []auditCase{
 		{framework: "nginx proxy_cache", name: "reflecting backend", url: ngx.URL + "/api", want: want("reflect-any-origin", "high", "null-origin", "high", "missing-vary", "medium")},
 		{framework: "nginx proxy_cache", name: "corskit backend", url: ngxOK.URL + "/api", want: want()},
 		{framework: "Varnish", name: "reflecting backend", url: varnish.URL + "/api", want: want("reflect-any-origin", "high", "null-origin", "high", "missing-vary", "medium")},
 		{framework: "Varnish", name: "corskit backend", url: varnishOK.URL + "/api", want: want()},
-	} {
-		cases = append(cases, c)
-	}
+	}...)
 	slices.SortFunc(cases, func(a, b auditCase) int { return strings.Compare(a.framework+a.name, b.framework+b.name) })
 
 	// One run of the CLI over every endpoint, as a user would.
