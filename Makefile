@@ -2,8 +2,9 @@
 #
 #   make test    gofmt check, go vet, staticcheck, go test -race (fuzz seed
 #                corpora included) in every module, the headless-Chromium
-#                tests, and a smoke run of the benchmarks. Installs Chromium
-#                when it is missing.
+#                tests, the real-server tests (nginx, Varnish, Express, Flask-CORS),
+#                and a smoke run of the benchmarks. Installs what they need
+#                when it is missing (scripts/ensure-deps.sh).
 #   make bench   the peer benchmark table (bench/README.md), ~10 minutes.
 #   make fuzz    every fuzz target of every module for FUZZTIME (default
 #                30s) with FUZZPARALLEL workers (default: half the CPUs), then

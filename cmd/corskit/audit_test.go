@@ -53,8 +53,6 @@ func TestAuditExitStatus(t *testing.T) {
 	closedURL := closed.URL
 	closed.Close()
 	dir := t.TempDir()
-	badList := filepath.Join(dir, "bad.txt")
-	os.WriteFile(badList, []byte("# targets\n"+vURL+"\n\nftp://nope\n"), 0o644)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -74,7 +72,9 @@ func TestAuditExitStatus(t *testing.T) {
 		{"bad fail-on", []string{"audit", vURL, "--fail-on", "critical"}, 2, "must be one of"},
 		{"bad concurrency", []string{"audit", vURL, "--concurrency", "0"}, 2, "--concurrency 0"},
 		{"missing list", []string{"audit", "--targets", filepath.Join(dir, "none.txt")}, 2, "no such file"},
-		{"bad line in list", []string{"audit", "--targets", badList, "--resolve", vResolve, "--rate", "0"}, 2, "line 4"},
+		{"bad method", []string{"audit", vURL, "-X", "GE T"}, 2, "-X \"GE T\""},
+		{"bad origin", []string{"audit", vURL, "--origin", "app.example.com"}, 2, "--origin"},
+		{"sarif location is a URL", []string{"audit", vURL, "--sarif-location", "https://x.example/"}, 2, "--sarif-location"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, code := cli(t, tc.args...)
@@ -171,5 +171,139 @@ func TestAuditShards(t *testing.T) {
 	}
 	if len(seen) != len(list) || slices.ContainsFunc(list, func(u string) bool { return seen[u] == 0 }) {
 		t.Errorf("shards covered %d of %d targets", len(seen), len(list))
+	}
+}
+
+// A malformed line in --targets is reported with its line number, in
+// every format, and every other line's findings are kept; the exit
+// status is still 2 (the list needs fixing).
+func TestAuditMalformedLines(t *testing.T) {
+	vURL, vResolve := named(reflectAll(t), "api.example.com")
+	sURL, sResolve := named(strict(t), "api.example.net")
+	dir := t.TempDir()
+	list := filepath.Join(dir, "targets.txt")
+	os.WriteFile(list, []byte("# targets\n"+vURL+"\n\nftp://nope\n"+sURL+"\n"), 0o644)
+	for _, format := range []string{"text", "json", "jsonl", "sarif"} {
+		t.Run(format, func(t *testing.T) {
+			out, errOut, code := cli(t, "audit", "--targets", list, "--resolve", vResolve, "--resolve", sResolve, "--rate", "0", "--format", format)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\n%s", code, errOut)
+			}
+			if !strings.Contains(out, "reflect-any-origin") {
+				t.Errorf("the other lines' findings are lost:\n%s", out)
+			}
+			if !strings.Contains(out+errOut, "line 4") {
+				t.Errorf("line 4 not named:\n%s\n%s", out, errOut)
+			}
+			if last := strings.TrimSpace(errOut)[strings.LastIndex(strings.TrimSpace(errOut), "\n")+1:]; !strings.Contains(last, "1 malformed line") {
+				t.Errorf("last stderr line %q", last)
+			}
+			switch format {
+			case "json":
+				var doc struct {
+					Findings []struct{ URL string }
+					Errors   []struct {
+						Line  int
+						Error string
+					}
+				}
+				if err := json.Unmarshal([]byte(out), &doc); err != nil {
+					t.Fatal(err)
+				}
+				if len(doc.Errors) != 1 || doc.Errors[0].Line != 4 || len(doc.Findings) == 0 {
+					t.Errorf("json: %+v", doc)
+				}
+			case "sarif":
+				var log struct {
+					Runs []struct {
+						Results []struct {
+							Locations []struct {
+								PhysicalLocation struct {
+									ArtifactLocation struct{ URI string }
+									Region           struct{ StartLine int }
+								}
+							}
+							Properties map[string]any
+						}
+						Invocations []struct {
+							ToolExecutionNotifications []struct {
+								Message   struct{ Text string }
+								Locations []struct {
+									PhysicalLocation struct{ Region struct{ StartLine int } }
+								}
+							}
+						}
+					}
+				}
+				if err := json.Unmarshal([]byte(out), &log); err != nil {
+					t.Fatal(err)
+				}
+				run := log.Runs[0]
+				for _, r := range run.Results {
+					pl := r.Locations[0].PhysicalLocation
+					if pl.ArtifactLocation.URI != "targets.txt" {
+						t.Errorf("artifact URI %q: want a repository-relative file", pl.ArtifactLocation.URI)
+					}
+					if want := map[string]int{vURL: 2, sURL: 5}[r.Properties["url"].(string)]; pl.Region.StartLine != want {
+						t.Errorf("%v at line %d, want %d", r.Properties["url"], pl.Region.StartLine, want)
+					}
+				}
+				ns := run.Invocations[0].ToolExecutionNotifications
+				if len(ns) != 1 || ns[0].Locations[0].PhysicalLocation.Region.StartLine != 4 {
+					t.Errorf("notifications %+v", ns)
+				}
+			}
+		})
+	}
+}
+
+// Several methods and paths per host: each (URL, method) is an endpoint
+// of its own in the report.
+func TestAuditEndpoints(t *testing.T) {
+	vURL, vResolve := named(reflectAll(t), "api.example.com")
+	paths := filepath.Join(t.TempDir(), "paths.txt")
+	os.WriteFile(paths, []byte("/a\n# c\n/b\n"), 0o644)
+	out, errOut, code := cli(t, "audit", vURL, "--paths", paths, "-X", "GET", "-X", "PUT", "--resolve", vResolve, "--rate", "0", "--format", "json")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var doc struct {
+		Targets   int
+		Endpoints []struct{ URL, Method string }
+	}
+	json.Unmarshal([]byte(out), &doc)
+	var got []string
+	for _, e := range doc.Endpoints {
+		got = append(got, e.Method+" "+e.URL[strings.LastIndex(e.URL, "/"):])
+	}
+	slices.Sort(got)
+	if doc.Targets != 4 || strings.Join(got, ",") != "GET /a,GET /b,PUT /a,PUT /b" {
+		t.Errorf("endpoints %v (targets %d)", got, doc.Targets)
+	}
+}
+
+// -H 'Cookie: ...' is sent (the browser model drops it from script
+// headers, the audit sends it as the browser sends cookies), and the
+// report says so without showing it.
+func TestAuditCookie(t *testing.T) {
+	got := make(chan string, 1000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("Cookie")
+	}))
+	defer srv.Close()
+	for _, args := range [][]string{{"--cookie", "sid=s3cret"}, {"-H", "Cookie: sid=s3cret"}} {
+		out, errOut, code := cli(t, append([]string{"audit", srv.URL + "/me", "--rate", "0"}, args...)...)
+		if code != 0 || !strings.Contains(out, "the given cookie was sent with every probe") || strings.Contains(out+errOut, "s3cret") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		n := len(got)
+		for range n {
+			if c := <-got; c != "sid=s3cret" {
+				t.Fatalf("%v: a probe sent Cookie %q", args, c)
+			}
+		}
+		if n < 20 {
+			t.Errorf("%v: %d probes", args, n)
+		}
 	}
 }
