@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -176,13 +175,14 @@ func okBackend(t *testing.T) string {
 // for every policy (the snippets verbatim; only `func main` is renamed per
 // policy and ":8080" becomes the port the harness gives).
 type goPrograms struct {
-	once sync.Once
+	parent *testing.T // owns the temporary module: it outlives the subtests
+	once   sync.Once
 	bins map[string]string
 	err  error
 }
 
-func (g *goPrograms) build(t *testing.T, policies []stackPolicy) (map[string]string, error) {
-	g.once.Do(func() { g.bins, g.err = buildGoPrograms(t, policies) })
+func (g *goPrograms) build(policies []stackPolicy) (map[string]string, error) {
+	g.once.Do(func() { g.bins, g.err = buildGoPrograms(g.parent, policies) })
 	return g.bins, g.err
 }
 
@@ -255,11 +255,9 @@ func buildGoPrograms(t *testing.T, policies []stackPolicy) (map[string]string, e
 	return bins, nil
 }
 
-var goBins goPrograms
-
 // startStack starts the real server of stack s configured by its snippet
 // for policy number i.
-func startStack(t *testing.T, s *stacks.Stack, i int, p stacks.Policy) *realserver.Server {
+func startStack(t *testing.T, goBins *goPrograms, s *stacks.Stack, i int, p stacks.Policy) *realserver.Server {
 	t.Helper()
 	src, err := s.Snippet(p)
 	if err != nil {
@@ -289,7 +287,7 @@ func startStack(t *testing.T, s *stacks.Stack, i int, p stacks.Policy) *realserv
 		return realserver.Caddy(t, strings.Replace(src, stacks.Upstream, okBackend(t), 1))
 	}
 	if s.Family == stacks.FamilyGo {
-		bins, err := goBins.build(t, stackPolicies)
+		bins, err := goBins.build(stackPolicies)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,6 +303,7 @@ func startStack(t *testing.T, s *stacks.Stack, i int, p stacks.Policy) *realserv
 // model that exactly the intended calls get through.
 func TestStacksRealServers(t *testing.T) {
 	start := time.Now()
+	goBins := &goPrograms{parent: t}
 	for _, s := range stacks.All() {
 		if !s.RunHere {
 			continue
@@ -313,7 +312,7 @@ func TestStacksRealServers(t *testing.T) {
 			t.Parallel()
 			for i, sp := range stackPolicies {
 				t.Run(sp.name, func(t *testing.T) {
-					srv := startStack(t, s, i, sp.p)
+					srv := startStack(t, goBins, s, i, sp.p)
 					checkCalls(t, sp.p, srv.URL)
 					if t.Failed() {
 						t.Logf("%s log:\n%s", s.Name, srv.Log())
@@ -325,5 +324,3 @@ func TestStacksRealServers(t *testing.T) {
 	}
 	t.Cleanup(func() { t.Logf("all stacks: %v", time.Since(start)) })
 }
-
-var _ = regexp.MustCompile
