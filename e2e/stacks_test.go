@@ -177,8 +177,8 @@ func okBackend(t *testing.T) string {
 type goPrograms struct {
 	parent *testing.T // owns the temporary module: it outlives the subtests
 	once   sync.Once
-	bins map[string]string
-	err  error
+	bins   map[string]string
+	err    error
 }
 
 func (g *goPrograms) build(policies []stackPolicy) (map[string]string, error) {
@@ -323,4 +323,55 @@ func TestStacksRealServers(t *testing.T) {
 		})
 	}
 	t.Cleanup(func() { t.Logf("all stacks: %v", time.Since(start)) })
+}
+
+// TestStacksDetectRealServers sends each real server a preflight from a
+// refused origin and an allowed simple GET, and checks that stacks.Detect
+// names it (or says it is unsure) from what comes back.
+func TestStacksDetectRealServers(t *testing.T) {
+	p := stackPolicies[0].p
+	// The stacks whose every response names them (Server, X-Powered-By,
+	// Fastify's Keep-Alive), measured here; the Go libraries send nothing
+	// of the kind and are at best a low-confidence guess.
+	named := map[string]bool{"nginx": true, "apache": true, "caddy": true, "express": true, "fastify": true,
+		"starlette": true, "flask": true, "django": true}
+	goBins := &goPrograms{parent: t}
+	for _, s := range stacks.All() {
+		if !s.RunHere {
+			continue
+		}
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			srv := startStack(t, goBins, s, 0, p)
+			for _, probe := range []struct{ method, origin, acrm string }{
+				{"OPTIONS", "https://evil.example.net", "PUT"},
+				{"OPTIONS", "https://app.example.com", "PUT"},
+				{"GET", "https://app.example.com", ""},
+			} {
+				req, _ := http.NewRequest(probe.method, srv.URL+"/api/items", nil)
+				req.Header.Set("Origin", probe.origin)
+				if probe.acrm != "" {
+					req.Header.Set("Access-Control-Request-Method", probe.acrm)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+				resp.Body.Close()
+				d := stacks.Detect(resp.Header, resp.StatusCode, body)
+				name := "(none)"
+				if d.Stack != nil {
+					name = d.Stack.Name
+				}
+				t.Logf("%s %s from %s: %d %q %v -> %s %s %v", s.Name, probe.method, probe.origin, resp.StatusCode, body, resp.Header, name, d.Confidence, d.Evidence)
+				if named[s.Name] && (d.Stack == nil || d.Stack.Name != s.Name || d.Confidence < stacks.Medium) {
+					t.Errorf("%s %s: Detect says %s (%s), want %s at least medium: the server names itself", s.Name, probe.method, name, d.Confidence, s.Name)
+				}
+				if d.Stack != nil && d.Stack.Name != s.Name && !d.Unsure() {
+					t.Errorf("%s %s: Detect says %s with confidence %s (%v), not unsure", s.Name, probe.method, name, d.Confidence, d.Evidence)
+				}
+			}
+		})
+	}
 }

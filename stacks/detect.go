@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -102,19 +103,52 @@ var signatures = []signature{
 	{"apache", High, headerPrefix("Server", "Apache")},
 	{"caddy", High, headerPrefix("Server", "Caddy")},
 	{"express", High, headerExact("X-Powered-By", "Express")},
-	// cors's own order on a preflight: Origin, then the request headers.
+	// cors reflects the request headers when allowedHeaders is unset, and
+	// says so in its own order.
 	{"express", Medium, headerExact("Vary", "Origin, Access-Control-Request-Headers")},
+	// Fastify's default keepAliveTimeout is 72 s, and it says so.
+	{"fastify", Medium, headerExact("Keep-Alive", "timeout=72")},
 	{"starlette", Medium, headerPrefix("Server", "uvicorn")},
+	// Starlette refuses a preflight with 400 and this body.
 	{"starlette", Medium, statusBody(400, "Disallowed CORS ")},
 	{"flask", Medium, headerPrefix("Server", "Werkzeug")},
+	// Django's runserver (wsgiref); gunicorn or uWSGI in production say
+	// nothing of Django.
 	{"django", Medium, headerPrefix("Server", "WSGIServer")},
-	{"django", Low, headerExact("Vary", "origin")},
+	// Echo writes "charset=UTF-8" in capitals.
+	{"echo", Medium, headerExact("Content-Type", "text/plain; charset=UTF-8")},
+	// jub0bs/cors lowercases the exposed header names.
+	{"jub0bs-cors", Low, lowercaseValue("Access-Control-Expose-Headers")},
+	// rs/cors: a refused preflight is 204 with one combined Vary line;
+	// corskit: 403 with the same line.
+	{"rs-cors", Low, statusVary(204, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
+	{"corskit", Low, statusVary(403, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
 	{"aspnetcore", High, headerPrefix("Server", "Kestrel")},
 	{"s3", High, headerPrefix("Server", "AmazonS3")},
 	{"s3", High, has("X-Amz-Request-Id")},
 	{"apigateway", High, has("Apigw-Requestid")},
 	{"spring", High, statusBody(403, "Invalid CORS request")},
-	{"spring", Medium, headerExact("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
+}
+
+// lowercaseValue matches a header whose value has letters, all lowercase.
+func lowercaseValue(name string) func(http.Header, int, string) string {
+	return func(h http.Header, _ int, _ string) string {
+		v := h.Get(name)
+		if v != "" && v == strings.ToLower(v) && v != strings.ToUpper(v) {
+			return name + ": " + v + " (lowercased)"
+		}
+		return ""
+	}
+}
+
+// statusVary matches a status with one Vary line of exactly value.
+func statusVary(status int, value string) func(http.Header, int, string) string {
+	return func(h http.Header, st int, _ string) string {
+		if vs := h.Values("Vary"); st == status && len(vs) == 1 && vs[0] == value {
+			return strconv.Itoa(status) + " with Vary: " + value
+		}
+		return ""
+	}
 }
 
 // maxDetectBody bounds how much of a body Detect reads.
