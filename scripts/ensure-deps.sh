@@ -16,6 +16,11 @@ command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM:-/nonexistent}" ] || nee
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev) # varnishd compiles VCL to C
 /usr/bin/python3 -c 'import flask_cors' >/dev/null 2>&1 || need+=(python3-flask-cors)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+# The stacks whose generated configurations e2e/stacks_test.go runs.
+[ -x /usr/sbin/apache2 ] || need+=(apache2)
+[ -x /usr/bin/caddy ] || need+=(caddy)
+/usr/bin/python3 -c 'import corsheaders' >/dev/null 2>&1 || need+=(python3-django-cors-headers)
+/usr/bin/python3 -c 'import starlette, uvicorn' >/dev/null 2>&1 || need+=(python3-starlette python3-uvicorn)
 
 # The npm packages of e2e/node, exactly as its lock file pins them.
 node_modules() {

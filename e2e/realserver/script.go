@@ -65,7 +65,7 @@ func npmCI(t testing.TB, dir string) {
 		t.Fatalf("realserver: express: locking %s: %v", lock.Name(), err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if installed(dir, "express", "cors") {
+	if installed(dir, "express", "cors", "fastify", "@fastify/cors") {
 		return
 	}
 	npm, err := exec.LookPath("npm")
