@@ -2,8 +2,9 @@
 # Installs, when missing, the real software the test suite runs: headless
 # Chromium for the browser tests; nginx, Varnish (and the gcc it compiles
 # VCL with), Flask-CORS, Node.js and the npm packages pinned in
-# e2e/node/package-lock.json (express, cors) for the shared-cache and
-# real-server tests (e2e/realserver). Idempotent: a machine that has them
+# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors), and
+# Apache, Caddy, Django and Starlette, for the shared-cache, audit and
+# stack tests (e2e/realserver). Idempotent: a machine that has them
 # installs nothing. Tests that need one fail (they never skip) when it is
 # missing, so CI cannot pass without them.
 set -euo pipefail
@@ -26,9 +27,11 @@ command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 node_modules() {
 	local dir
 	dir="$(cd "$(dirname "$0")/.." && pwd)/e2e/node"
-	if [ -f "$dir/node_modules/express/package.json" ] && [ -f "$dir/node_modules/cors/package.json" ]; then
-		return 0
-	fi
+	local pkg missing=0
+	for pkg in express cors fastify @fastify/cors; do
+		[ -f "$dir/node_modules/$pkg/package.json" ] || missing=1
+	done
+	[ "$missing" = 0 ] && return 0
 	echo "installing e2e/node's npm packages (npm ci)"
 	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 }
