@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/corskit/corskit/cors"
 )
@@ -305,5 +307,72 @@ func TestAuditCookie(t *testing.T) {
 		if n < 20 {
 			t.Errorf("%v: %d probes", args, n)
 		}
+	}
+}
+
+// Hosts run in parallel, each held to its own rate and --per-host: a
+// slow host listed first, with more endpoints than there are workers,
+// does not keep a fast host's endpoints waiting behind it.
+func TestAuditHostsInParallel(t *testing.T) {
+	var (
+		mu         sync.Mutex
+		aNow, aMax int
+		bTimes     []time.Time
+		slowA      = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			aNow++
+			aMax = max(aMax, aNow)
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			aNow--
+			mu.Unlock()
+		}))
+		fastB = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			bTimes = append(bTimes, time.Now())
+			mu.Unlock()
+		}))
+	)
+	defer slowA.Close()
+	defer fastB.Close()
+	var list strings.Builder
+	for i := range 4 {
+		fmt.Fprintf(&list, "%s/a%d\n", slowA.URL, i)
+	}
+	fmt.Fprintf(&list, "%s/b0\n%s/b1\n", fastB.URL, fastB.URL)
+	targets := filepath.Join(t.TempDir(), "targets.txt")
+	os.WriteFile(targets, []byte(list.String()), 0o644)
+
+	const rate = 400
+	out, errOut, code := cli(t, "audit", "--targets", targets, "--concurrency", "3", "--per-host", "2",
+		"--rate", fmt.Sprint(rate), "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var doc struct {
+		Endpoints []struct{ URL string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// The report lists endpoints as they finished.
+	var order []string
+	for _, e := range doc.Endpoints {
+		order = append(order, e.URL[strings.LastIndex(e.URL, "/")+1:])
+	}
+	if len(order) != 6 || !strings.HasPrefix(order[0], "b") || !strings.HasPrefix(order[1], "b") {
+		t.Errorf("endpoints finished in the order %v: want b0 and b1 first, while the slow host's wait", order)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if aMax > 2 {
+		t.Errorf("the slow host had %d requests at once: want at most --per-host 2", aMax)
+	}
+	// The rate holds on the fast host, whose two endpoints shared it.
+	if n := len(bTimes); n < 100 {
+		t.Errorf("the fast host got %d requests: want its two endpoints' probes", n)
+	} else if span := bTimes[n-1].Sub(bTimes[0]); float64(n-1) > rate*span.Seconds()*1.05+3 {
+		t.Errorf("the fast host got %d requests in %v: more than %d/s", n, span, rate)
 	}
 }
