@@ -223,3 +223,30 @@ func TestPrivateNetworkNoted(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// An origin the server names itself, in a fixed Access-Control-Allow-Origin
+// sent to everyone else, joins the allowlist and is attacked like the
+// others: here its regex leaves the dots unescaped, which no probe built
+// from the API's own host would show.
+func TestNamedOriginLearned(t *testing.T) {
+	const front = "https://front.other.example"
+	loose := regexp.MustCompile(`^https://front.other.example$`)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Origin")
+		if o := r.Header.Get("Origin"); loose.MatchString(o) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", front)
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+	})
+	res := scan(t, h, true)
+	got := ids(res, audit.Info)
+	if got[audit.UnescapedDot] != audit.High {
+		t.Errorf("want unescaped-dot (high) around %s, got %v", front, got)
+	}
+	if len(res.Allowed) != 1 || res.Allowed[0] != front {
+		t.Errorf("allowed %v: want %s, learned from the fixed Allow-Origin", res.Allowed, front)
+	}
+}

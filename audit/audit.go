@@ -231,7 +231,7 @@ func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header
 	if err != nil {
 		return nil, err
 	}
-	if err := s.limiter.wait(ctx, u.Host); err != nil {
+	if err := s.limiter.wait(ctx, strings.ToLower(u.Host)); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, nil)

@@ -285,6 +285,7 @@ func TestProbesAreDerivedFromTheTarget(t *testing.T) {
 		"suffix-match https://corskitexample.co.uk",
 		"unescaped-dot https://apixexample.co.uk",
 		"substring-match https://example.co.u",
+		"substring-match https://api.example.co.u", // the full host minus its last character
 		"insecure-scheme http://api.example.co.uk",
 		"any-subdomain https://corskit-probe.example.co.uk",
 		"special-chars https://api.example.co.uk`.corskit-attacker.example",

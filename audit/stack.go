@@ -39,6 +39,29 @@ func headerHas(name, sub string) func(http.Header, bool) string {
 	}
 }
 
+// preflightValue returns "Name: value" when a preflight answer's header
+// is exactly value: a library's default, spelled its own way.
+func preflightValue(name, value string) func(http.Header, bool) string {
+	return func(h http.Header, preflight bool) string {
+		if vs := h.Values(name); preflight && len(vs) == 1 && vs[0] == value {
+			return name + ": " + value
+		}
+		return ""
+	}
+}
+
+// anyOf returns the evidence of the first test that finds some.
+func anyOf(tests ...func(http.Header, bool) string) func(http.Header, bool) string {
+	return func(h http.Header, preflight bool) string {
+		for _, t := range tests {
+			if ev := t(h, preflight); ev != "" {
+				return ev
+			}
+		}
+		return ""
+	}
+}
+
 func quoted(origins []string, q string) string {
 	var b strings.Builder
 	for i, o := range origins {
@@ -74,10 +97,16 @@ var stackSigns = []stackSign{
 		b.WriteString(" (exact strings in the map, no regex, no if; with proxy_cache also keep the backend's Vary)")
 		return b.String()
 	}},
-	{"Express (cors package)", headerHas("X-Powered-By", "express"), func(os []string, creds bool) string {
+	{"Express (cors package)", anyOf(headerHas("X-Powered-By", "express"),
+		// The cors package's default methods, joined without spaces,
+		// answer every preflight (even with X-Powered-By disabled).
+		preflightValue("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE")), func(os []string, creds bool) string {
 		return "app.use(cors({ origin: [" + quoted(os, "'") + "], credentials: " + boolJS(creds) + " })): an array of exact strings, not origin: true, a RegExp or a function that reflects"
 	}},
-	{"Flask-CORS", headerHas("Server", "werkzeug"), func(os []string, creds bool) string {
+	{"Flask-CORS", anyOf(headerHas("Server", "werkzeug"),
+		// Flask-CORS's default methods, sorted and joined with ", ",
+		// answer a preflight whose method it allows (behind gunicorn too).
+		preflightValue("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")), func(os []string, creds bool) string {
 		return "CORS(app, origins=[" + quoted(os, `"`) + "], supports_credentials=" + boolPy(creds) + "): Flask-CORS reads each origin as a regular expression too, so escape the dots (re.escape) or list exact origins"
 	}},
 	{"rs/cors (Go)", func(h http.Header, preflight bool) string {

@@ -25,7 +25,7 @@ import (
 
 const auditSynopsis = `audit [URL...] [--targets FILE|-] [--paths FILE] [-X METHOD]... [-H 'Name: value']...
         [--cookie 'name=value'] [--origin ORIGIN]... [--origins-file FILE]
-        [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--concurrency N] [--rate N]
+        [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--concurrency N] [--per-host N] [--rate N]
         [--timeout DUR] [--target-timeout DUR] [--no-cache-bust] [--prove-cache-poisoning]
         [--format text|json|jsonl|sarif] [--sarif-location PATH] [--fail-on high|medium|low|info]
         [--shard K/N]
@@ -66,7 +66,7 @@ type auditOptions struct {
 	origins                     stringsFlag
 	resolve                     stringsFlag
 	insecure                    bool
-	concurrency                 int
+	concurrency, perHost        int
 	rate                        float64
 	timeout, targetTimeout      time.Duration
 	noCacheBust, prove          bool
@@ -93,7 +93,8 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.resolve, "resolve", "HOST:PORT:ADDR, connect to ADDR for HOST:PORT, as curl --resolve (repeatable)")
 	fs.BoolVar(&o.insecure, "k", false, "do not verify TLS certificates")
 	fs.BoolVar(&o.insecure, "insecure", false, "same as -k")
-	fs.IntVar(&o.concurrency, "concurrency", 4, "endpoints audited at once (the rate per host still holds)")
+	fs.IntVar(&o.concurrency, "concurrency", 4, "endpoints audited at once, across hosts (the rate per host still holds)")
+	fs.IntVar(&o.perHost, "per-host", 2, "endpoints of one host audited at once, at most (they share its --rate)")
 	fs.Float64Var(&o.rate, "rate", 20, "probes per second to one host, at most (0: no limit)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for each probe")
 	fs.DurationVar(&o.targetTimeout, "target-timeout", 3*time.Minute, "time limit for each endpoint's whole audit (then reported as partial)")
@@ -112,6 +113,8 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"no target: give URLs or --targets FILE"}
 	case o.concurrency < 1 || o.concurrency > 256:
 		return usageError{fmt.Sprintf("--concurrency %d: want 1 to 256", o.concurrency)}
+	case o.perHost < 1 || o.perHost > 256:
+		return usageError{fmt.Sprintf("--per-host %d: want 1 to 256", o.perHost)}
 	case o.rate < 0:
 		return usageError{"--rate must not be negative"}
 	case o.timeout <= 0:
@@ -216,13 +219,23 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		readErr <- feed.run(urls, targetFile)
 	}()
 	cookie := strings.Join(cookies, "; ")
+	// Each host has its own queue: workers take whichever host is free,
+	// so a host held to the rate does not hold up the others.
+	work := make(chan job)
+	done := make(chan string)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		schedule(ctx, jobs, work, done, o.perHost)
+	}()
 	for range o.concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
+			for j := range work {
 				r := scanner.Scan(ctx, audit.Target{URL: j.url, Method: j.method, Headers: headers, Cookie: cookie})
 				outcomes <- outcome{res: r, line: j.line}
+				done <- hostKey(j.url)
 			}
 		}()
 	}

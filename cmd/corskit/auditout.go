@@ -29,7 +29,8 @@ func (p *progressLine) update(endpoints, hosts int) {
 	p.last = time.Now()
 	fmt.Fprintf(p.w, "\r\x1b[Kaudited %d endpoints on %d hosts…", endpoints, hosts)
 	if p.rate > 0 {
-		// Hosts run in parallel; the endpoints of one host share its rate.
+		// Hosts run in parallel (each from its own queue); the endpoints of
+		// one host share its rate, which bounds a long list of its paths.
 		fmt.Fprintf(p.w, " (at most %g probes/s per host: many paths on one host are bounded by it)", p.rate)
 	}
 }
@@ -182,11 +183,6 @@ func (o *auditOutput) add(oc outcome) error {
 	}
 	rec.Result = &r
 	return o.enc.Encode(rec)
-}
-
-func hostKey(u string) string {
-	rest, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"), "/")
-	return rest
 }
 
 // each reads the spill file back, one record at a time.
