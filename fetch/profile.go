@@ -76,3 +76,16 @@ var Spec = Profile{Name: "spec"}
 // defaultMaxAge is the Fetch Standard's cache time for a preflight result
 // without Access-Control-Max-Age.
 const defaultMaxAge = 5 * time.Second
+
+// Firefox is the behaviour measured in Firefox ESR 153 (see CONFORMANCE.md).
+var Firefox = Profile{
+	Name:      "firefox",
+	MaxAgeCap: 24 * time.Hour,
+}
+
+// WebKit is the behaviour measured in WebKitGTK 2.50, whose CORS code is
+// WebKit's shared WebCore code, the same as Safari's.
+var WebKit = Profile{
+	Name:      "webkit",
+	MaxAgeCap: 10 * time.Minute,
+}

@@ -33,6 +33,17 @@ type Case struct {
 	// Want is the expected outcome of each fetch, "allowed" or "blocked",
 	// written by hand: a check on the harness as much as on the browser.
 	Want []string
+	// Engines holds, for an engine ("firefox", "webkit") whose outcomes
+	// differ from Want, that engine's expected outcomes.
+	Engines map[string][]string
+}
+
+// WantIn is the expected outcome of each fetch in engine (a profile name).
+func (c Case) WantIn(engine string) []string {
+	if w, ok := c.Engines[engine]; ok {
+		return w
+	}
+	return c.Want
 }
 
 // Fetch is one fetch() call, relative to the case.
@@ -236,6 +247,11 @@ func Names(cases []Case) ([]string, error) {
 		}
 		if len(c.Want) != len(c.Fetches) {
 			return nil, fmt.Errorf("case %q: %d fetches but %d wants", c.Name, len(c.Fetches), len(c.Want))
+		}
+		for e, w := range c.Engines {
+			if len(w) != len(c.Fetches) {
+				return nil, fmt.Errorf("case %q: %d fetches but %d wants in %s", c.Name, len(c.Fetches), len(w), e)
+			}
 		}
 		names = append(names, c.Name)
 	}
