@@ -147,29 +147,20 @@ func runFirefox(t *testing.T, cases []corscase.Case, s *corscase.Servers) map[st
 		return r, err
 	})
 	lines := settle(func() []string {
-		l, err := f.ConsoleService(ctx)
+		msgs, err := f.ConsoleService(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return l
-	})
-	attribute(results, firefoxLines(lines), s.URLs, nil)
-	return results
-}
-
-// firefoxLines keeps the page's script errors and warnings from the
-// console service's messages, as the web console shows them.
-func firefoxLines(all []string) []string {
-	var out []string
-	for _, l := range all {
-		for _, kind := range []string{"[JavaScript Error: \"", "[JavaScript Warning: \""} {
-			if rest, ok := strings.CutPrefix(l, kind); ok {
-				msg, _, _ := strings.Cut(rest, "\"") // drop {file: ...}
-				out = append(out, msg)
-			}
+		var lines []string
+		for _, m := range msgs {
+			lines = append(lines, m.Text)
 		}
-	}
-	return out
+		return lines
+	})
+	// Firefox names the URL in every line it writes about a fetch; the
+	// other lines are the browser's own.
+	attribute(results, lines, s.URLs, func(l string) bool { return !caseInURL.MatchString(l) })
+	return results
 }
 
 // runWebKit runs every case in one page of WebKitGTK's MiniBrowser.

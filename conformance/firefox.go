@@ -31,45 +31,45 @@ func FirefoxBinary() string {
 // fetch on its own is off; cookieBehavior 0 keeps third-party cookies
 // unpartitioned, as the credentialed cases need.
 var firefoxPrefs = map[string]any{
-	"network.cookie.cookieBehavior":                        0,
-	"app.update.auto":                                      false,
-	"app.update.enabled":                                   false,
-	"app.normandy.enabled":                                 false,
-	"browser.shell.checkDefaultBrowser":                    false,
-	"browser.startup.page":                                 0,
-	"browser.startup.homepage_override.mstone":             "ignore",
-	"browser.newtabpage.enabled":                           false,
-	"browser.safebrowsing.malware.enabled":                 false,
-	"browser.safebrowsing.phishing.enabled":                false,
-	"browser.safebrowsing.downloads.enabled":               false,
-	"browser.safebrowsing.blockedURIs.enabled":             false,
-	"browser.safebrowsing.provider.mozilla.updateURL":      "",
-	"browser.region.network.url":                           "",
-	"browser.region.update.enabled":                        false,
-	"browser.topsites.contile.enabled":                     false,
-	"browser.newtabpage.activity-stream.feeds.topsites":    false,
-	"datareporting.healthreport.uploadEnabled":             false,
-	"datareporting.policy.dataSubmissionEnabled":           false,
-	"toolkit.telemetry.enabled":                            false,
-	"toolkit.telemetry.unified":                            false,
-	"toolkit.telemetry.server":                             "",
-	"extensions.update.enabled":                            false,
-	"extensions.getAddons.cache.enabled":                   false,
-	"extensions.blocklist.enabled":                         false,
-	"services.settings.server":                             "http://127.0.0.1:9/",
-	"network.captive-portal-service.enabled":               false,
-	"network.connectivity-service.enabled":                 false,
-	"network.dns.disablePrefetch":                          true,
-	"network.prefetch-next":                                false,
-	"network.http.speculative-parallel-limit":              0,
-	"media.gmp-manager.url":                                "",
-	"browser.aboutHomeSnippets.updateUrl":                  "",
-	"identity.fxaccounts.enabled":                          false,
-	"dom.security.https_first":                             false,
-	"dom.security.https_only_mode":                         false,
-	"network.lna.enabled":                                  false,
-	"privacy.trackingprotection.enabled":                   false,
-	"browser.contentblocking.category":                     "standard",
+	"network.cookie.cookieBehavior":                         0,
+	"app.update.auto":                                       false,
+	"app.update.enabled":                                    false,
+	"app.normandy.enabled":                                  false,
+	"browser.shell.checkDefaultBrowser":                     false,
+	"browser.startup.page":                                  0,
+	"browser.startup.homepage_override.mstone":              "ignore",
+	"browser.newtabpage.enabled":                            false,
+	"browser.safebrowsing.malware.enabled":                  false,
+	"browser.safebrowsing.phishing.enabled":                 false,
+	"browser.safebrowsing.downloads.enabled":                false,
+	"browser.safebrowsing.blockedURIs.enabled":              false,
+	"browser.safebrowsing.provider.mozilla.updateURL":       "",
+	"browser.region.network.url":                            "",
+	"browser.region.update.enabled":                         false,
+	"browser.topsites.contile.enabled":                      false,
+	"browser.newtabpage.activity-stream.feeds.topsites":     false,
+	"datareporting.healthreport.uploadEnabled":              false,
+	"datareporting.policy.dataSubmissionEnabled":            false,
+	"toolkit.telemetry.enabled":                             false,
+	"toolkit.telemetry.unified":                             false,
+	"toolkit.telemetry.server":                              "",
+	"extensions.update.enabled":                             false,
+	"extensions.getAddons.cache.enabled":                    false,
+	"extensions.blocklist.enabled":                          false,
+	"services.settings.server":                              "http://127.0.0.1:9/",
+	"network.captive-portal-service.enabled":                false,
+	"network.connectivity-service.enabled":                  false,
+	"network.dns.disablePrefetch":                           true,
+	"network.prefetch-next":                                 false,
+	"network.http.speculative-parallel-limit":               0,
+	"media.gmp-manager.url":                                 "",
+	"browser.aboutHomeSnippets.updateUrl":                   "",
+	"identity.fxaccounts.enabled":                           false,
+	"dom.security.https_first":                              false,
+	"dom.security.https_only_mode":                          false,
+	"network.lna.enabled":                                   false,
+	"privacy.trackingprotection.enabled":                    false,
+	"browser.contentblocking.category":                      "standard",
 	"network.http.referer.disallowCrossSiteRelaxingDefault": false,
 }
 
@@ -325,9 +325,18 @@ func (f *Firefox) Logs() []string {
 	return append([]string(nil), f.logs...)
 }
 
-// ConsoleService returns every message of Firefox's console service (errors
-// and warnings alike), read in the privileged scope, oldest first.
-func (f *Firefox) ConsoleService(ctx context.Context) ([]string, error) {
+// ConsoleMessage is one script error or warning from Firefox's console
+// service.
+type ConsoleMessage struct {
+	Text     string `json:"text"`
+	Warning  bool   `json:"warning"`
+	Category string `json:"category"`
+}
+
+// ConsoleService returns the script errors and warnings of Firefox's
+// console service (read in the privileged scope), oldest first: what the
+// web console shows.
+func (f *Firefox) ConsoleService(ctx context.Context) ([]ConsoleMessage, error) {
 	raw, err := f.call(ctx, "browsingContext.getTree", map[string]any{"moz:scope": "chrome"})
 	if err != nil {
 		return nil, err
@@ -341,15 +350,15 @@ func (f *Firefox) ConsoleService(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("firefox: no chrome context in %s", raw)
 	}
 	s, err := f.eval(ctx, map[string]any{"context": t.Contexts[0].Context},
-		`JSON.stringify(Services.console.getMessageArray().map(m => m.errorMessage !== undefined ? m.errorMessage : m.message))`)
+		`JSON.stringify(Services.console.getMessageArray().filter(m => m instanceof Ci.nsIScriptError).map(m => ({text: m.errorMessage, warning: (m.flags & Ci.nsIScriptError.warningFlag) != 0, category: m.category})))`)
 	if err != nil {
 		return nil, err
 	}
-	var lines []string
-	if err := json.Unmarshal([]byte(s), &lines); err != nil {
+	var msgs []ConsoleMessage
+	if err := json.Unmarshal([]byte(s), &msgs); err != nil {
 		return nil, fmt.Errorf("firefox: console service: %w", err)
 	}
-	return lines, nil
+	return msgs, nil
 }
 
 // Close ends the session, stops Firefox and removes its profile.

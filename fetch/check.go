@@ -127,12 +127,18 @@ func parseAllowList(h http.Header, name string, lower bool) (allowList, bool) {
 func maxAge(h http.Header, p Profile) (time.Duration, bool) {
 	lines := h.Values("Access-Control-Max-Age")
 	d := defaultMaxAge
+	if len(lines) > 1 && p.InvalidMaxAgeNoCache {
+		return 0, false
+	}
 	if len(lines) == 1 {
 		v := strings.Trim(lines[0], " \t")
 		if p.NegativeMaxAgeNoCache && strings.HasPrefix(v, "-") {
 			if _, err := strconv.ParseInt(v, 10, 64); err == nil {
 				return 0, false
 			}
+		}
+		if p.InvalidMaxAgeNoCache && !allDigitsASCII(v) {
+			return 0, false
 		}
 		if n, err := strconv.ParseUint(v, 10, 63); err == nil && allDigitsASCII(v) {
 			if n > uint64((1<<63-1)/int64(time.Second)) {

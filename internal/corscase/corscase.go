@@ -112,7 +112,8 @@ func (u URLs) expand(s, reqOrigin string) string {
 // Normalize replaces the run's origins in s by {page}, {api} and {api2}, so
 // that observations from runs on different ports compare equal.
 func (u URLs) Normalize(s string) string {
-	return strings.NewReplacer(u.Page, "{page}", strings.ToUpper(u.Page), "{PAGE}", u.API2, "{api2}", u.API, "{api}").Replace(s)
+	return strings.NewReplacer(strings.Replace(u.API2, "://", "://user:pw@", 1), "{api2-userinfo}",
+		u.Page, "{page}", strings.ToUpper(u.Page), "{PAGE}", u.API2, "{api2}", u.API, "{api}").Replace(s)
 }
 
 // Wire is one request as a server received it.
