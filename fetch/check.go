@@ -137,7 +137,7 @@ func maxAge(h http.Header, p Profile) (time.Duration, bool) {
 				return 0, false
 			}
 		}
-		if p.InvalidMaxAgeNoCache && !allDigitsASCII(v) {
+		if p.InvalidMaxAgeNoCache && v != "" && !allDigitsASCII(v) {
 			return 0, false
 		}
 		if n, err := strconv.ParseUint(v, 10, 63); err == nil && allDigitsASCII(v) {
@@ -145,6 +145,8 @@ func maxAge(h http.Header, p Profile) (time.Duration, bool) {
 				n = uint64((1<<63 - 1) / int64(time.Second))
 			}
 			d = time.Duration(n) * time.Second
+		} else if p.InvalidMaxAgeNoCache && allDigitsASCII(v) {
+			d = 1<<63 - 1 // Firefox's parser saturates: too many digits is the cap
 		}
 	}
 	if p.MaxAgeCap > 0 && d > p.MaxAgeCap {

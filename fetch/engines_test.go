@@ -1,12 +1,15 @@
 package fetch_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
+	"github.com/corskit/corskit/corstest"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
 )
@@ -52,5 +55,64 @@ func TestModelMatchesEngines(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEnginePreflightCacheLifetimes pins each engine's Max-Age handling
+// with an injected clock, where the conformance table cannot wait: the
+// caps (Firefox 24 h, nsCORSListenerProxy.cpp; WebKit 10 min,
+// CrossOriginPreflightResultCache.cpp) and Firefox's refusal to cache a
+// value that is not all digits (while an empty one means the default).
+func TestEnginePreflightCacheLifetimes(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		profile fetch.Profile
+		maxAge  []string
+		after   time.Duration
+		want    int // preflights for two fetches that far apart
+	}{
+		{"firefox: 86400 lasts a day", fetch.Firefox, []string{"86400"}, 24*time.Hour - time.Second, 1},
+		{"firefox: capped at 24h", fetch.Firefox, []string{"999999"}, 24 * time.Hour, 2},
+		{"firefox: overflow is capped, not refused", fetch.Firefox, []string{"99999999999999999999999"}, time.Hour, 1},
+		{"firefox: a word is not cached", fetch.Firefox, []string{"abc"}, 0, 2},
+		{"firefox: a fraction is not cached", fetch.Firefox, []string{"1.5"}, 0, 2},
+		{"firefox: two lines are not cached", fetch.Firefox, []string{"600", "600"}, 0, 2},
+		{"firefox: -1 is not cached", fetch.Firefox, []string{"-1"}, 0, 2},
+		{"firefox: empty means 5s", fetch.Firefox, []string{""}, 4 * time.Second, 1},
+		{"firefox: no header means 5s", fetch.Firefox, nil, 5 * time.Second, 2},
+		{"webkit: 600 lasts ten minutes", fetch.WebKit, []string{"600"}, 10*time.Minute - time.Second, 1},
+		{"webkit: capped at 10min", fetch.WebKit, []string{"86400"}, 10 * time.Minute, 2},
+		{"webkit: a word means 5s", fetch.WebKit, []string{"abc"}, 4 * time.Second, 1},
+		{"webkit: -1 is not cached", fetch.WebKit, []string{"-1"}, 0, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, n := preflightServer(tc.maxAge...)
+			c := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+			b := &fetch.Browser{Profile: tc.profile, Transport: corstest.HandlerTransport(h), Now: c.now}
+			req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x"}
+			for range 2 {
+				res, err := b.Fetch(context.Background(), req)
+				if err != nil || !res.Allowed() {
+					t.Fatalf("fetch: %v %v", err, res.Err)
+				}
+				c.advance(tc.after)
+			}
+			if *n != tc.want {
+				t.Errorf("second fetch %v later: %d preflights, want %d", tc.after, *n, tc.want)
+			}
+		})
+	}
+}
+
+// TestProfileNamed finds every engine by its name.
+func TestProfileNamed(t *testing.T) {
+	for _, name := range []string{"chromium", "firefox", "webkit", "spec"} {
+		p, ok := fetch.ProfileNamed(name)
+		if !ok || p.Name != name {
+			t.Errorf("ProfileNamed(%q) = %q, %v", name, p.Name, ok)
+		}
+	}
+	if _, ok := fetch.ProfileNamed("safari"); ok {
+		t.Error(`ProfileNamed("safari") found a profile`)
 	}
 }

@@ -57,7 +57,8 @@ type Profile struct {
 	// InvalidMaxAgeNoCache makes an Access-Control-Max-Age that does not
 	// parse (a word, a fraction, two header lines) mean "do not cache".
 	// Firefox: yes. Chromium, WebKit and the standard: the default (5 s)
-	// applies.
+	// applies. Firefox reads the digits saturating, so a number too large
+	// for any integer type is its cap, not an error.
 	InvalidMaxAgeNoCache bool
 
 	// ReloadBypassesPreflightCache makes the cache modes no-store and reload

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, when missing, the real software the test suite runs: headless
-# Chromium for the browser tests; nginx, Varnish (and the gcc it compiles
+# Chromium, Firefox ESR and WebKitGTK (with Xvfb) for the browser tests; nginx, Varnish (and the gcc it compiles
 # VCL with), Flask-CORS, Node.js and the npm packages pinned in
 # e2e/node/package-lock.json (express, cors) for the shared-cache and
 # real-server tests (e2e/realserver). Idempotent: a machine that has them
@@ -16,6 +16,11 @@ command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM:-/nonexistent}" ] || nee
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev) # varnishd compiles VCL to C
 /usr/bin/python3 -c 'import flask_cors' >/dev/null 2>&1 || need+=(python3-flask-cors)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+# conformance/ drives Firefox ESR (WebDriver BiDi) and WebKitGTK's
+# MiniBrowser (pulled in by webkit2gtk-driver) on an Xvfb display.
+command -v firefox-esr >/dev/null 2>&1 || [ -x "${FIREFOX:-/nonexistent}" ] || need+=(firefox-esr)
+ls /usr/lib/*/webkit2gtk-4.*/MiniBrowser >/dev/null 2>&1 || [ -x "${MINIBROWSER:-/nonexistent}" ] || need+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 
 # The npm packages of e2e/node, exactly as its lock file pins them.
 node_modules() {
