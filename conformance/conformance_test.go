@@ -134,6 +134,9 @@ func runFirefox(t *testing.T, cases []corscase.Case, s *corscase.Servers) map[st
 		t.Fatal(err)
 	}
 	defer f.Close()
+	if err := f.ListenToConsole(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.Navigate(ctx, s.URLs.Page+"/"); err != nil {
 		t.Fatalf("loading the runner page: %v", err)
 	}

@@ -333,13 +333,11 @@ type ConsoleMessage struct {
 	Category string `json:"category"`
 }
 
-// ConsoleService returns the script errors and warnings of Firefox's
-// console service (read in the privileged scope), oldest first: what the
-// web console shows.
-func (f *Firefox) ConsoleService(ctx context.Context) ([]ConsoleMessage, error) {
+// chromeContext is the id of the browser window's privileged context.
+func (f *Firefox) chromeContext(ctx context.Context) (string, error) {
 	raw, err := f.call(ctx, "browsingContext.getTree", map[string]any{"moz:scope": "chrome"})
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	var t struct {
 		Contexts []struct {
@@ -347,16 +345,56 @@ func (f *Firefox) ConsoleService(ctx context.Context) ([]ConsoleMessage, error) 
 		} `json:"contexts"`
 	}
 	if err := json.Unmarshal(raw, &t); err != nil || len(t.Contexts) == 0 {
-		return nil, fmt.Errorf("firefox: no chrome context in %s", raw)
+		return "", fmt.Errorf("firefox: no chrome context in %s", raw)
 	}
-	s, err := f.eval(ctx, map[string]any{"context": t.Contexts[0].Context},
-		`JSON.stringify(Services.console.getMessageArray().filter(m => m instanceof Ci.nsIScriptError).map(m => ({text: m.errorMessage, warning: (m.flags & Ci.nsIScriptError.warningFlag) != 0, category: m.category})))`)
+	return t.Contexts[0].Context, nil
+}
+
+// consoleListener keeps every script error and warning the console
+// service sees from now on, in the privileged scope: the service itself
+// keeps only its most recent few hundred messages.
+const consoleListener = `(() => {
+  if (!globalThis.corskitConsole) {
+    globalThis.corskitConsole = [];
+    Services.console.registerListener({
+      observe(m) {
+        if (m instanceof Ci.nsIScriptError) {
+          globalThis.corskitConsole.push({text: m.errorMessage, warning: (m.flags & Ci.nsIScriptError.warningFlag) != 0, category: m.category});
+        }
+      },
+      QueryInterface: ChromeUtils.generateQI(["nsIConsoleListener"]),
+    });
+  }
+  return "listening";
+})()`
+
+// ListenToConsole starts keeping the console service's script errors and
+// warnings, for ConsoleService to return.
+func (f *Firefox) ListenToConsole(ctx context.Context) error {
+	c, err := f.chromeContext(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = f.eval(ctx, map[string]any{"context": c}, consoleListener)
+	return err
+}
+
+// ConsoleService returns the script errors and warnings the console
+// service has seen since ListenToConsole (errors and warnings alike,
+// where BiDi's log.entryAdded carries only errors), oldest first: what the
+// web console shows.
+func (f *Firefox) ConsoleService(ctx context.Context) ([]ConsoleMessage, error) {
+	c, err := f.chromeContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := f.eval(ctx, map[string]any{"context": c}, `JSON.stringify(globalThis.corskitConsole || null)`)
 	if err != nil {
 		return nil, err
 	}
 	var msgs []ConsoleMessage
-	if err := json.Unmarshal([]byte(s), &msgs); err != nil {
-		return nil, fmt.Errorf("firefox: console service: %w", err)
+	if err := json.Unmarshal([]byte(s), &msgs); err != nil || msgs == nil {
+		return nil, fmt.Errorf("firefox: console listener not started or unreadable (%v): %.200s", err, s)
 	}
 	return msgs, nil
 }
