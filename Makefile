@@ -9,7 +9,7 @@
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
-MODULES     := . bench e2e conformance
+MODULES     := . bench e2e conformance examples
 FUZZTIME    ?= 30s
 
 .PHONY: test deps fmt vet staticcheck race bench-smoke bench fuzz demo
