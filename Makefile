@@ -26,7 +26,7 @@
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
-MODULES     := . bench e2e conformance load
+MODULES     := . bench e2e conformance load examples
 FUZZTIME    ?= 30s
 LOADFLAGS   ?=
 

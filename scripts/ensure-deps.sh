@@ -30,6 +30,10 @@ command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 command -v firefox-esr >/dev/null 2>&1 || [ -x "${FIREFOX:-/nonexistent}" ] || browsers+=(firefox-esr)
 ls /usr/lib/*/webkit2gtk-4.*/MiniBrowser >/dev/null 2>&1 || [ -x "${MINIBROWSER:-/nonexistent}" ] || browsers+=(webkit2gtk-driver)
 command -v Xvfb >/dev/null 2>&1 || browsers+=(xvfb)
+# cmd/corskit's completion tests run each real shell.
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v fish >/dev/null 2>&1 || need+=(fish)
+command -v file >/dev/null 2>&1 || need+=(file) # examples/deploy: the static build
 
 # The npm packages of e2e/node, exactly as its lock file pins them.
 node_modules() {

@@ -4,7 +4,8 @@
 //	corskit check     why a cross-origin call is blocked, and the header that fixes it
 //	corskit demo      a walkthrough served on loopback, for a real browser
 //	corskit serve     a web playground: predict a call with the model, then run it
-//	corskit version   print the version
+//	corskit version   print the version, revision and Go version of this binary
+//	corskit completion  print a bash, zsh or fish completion script
 //
 // Exit status: 0 on success, 1 when the command ran and failed, 2 for a usage
 // error (one line on stderr says what was wrong).
@@ -19,7 +20,6 @@ import (
 	"maps"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"slices"
 	"syscall"
 
@@ -44,7 +44,8 @@ func init() {
 		{"check", "say whether a browser would allow a cross-origin call, and which header fixes it", runCheck},
 		{"demo", "serve a CORS walkthrough on loopback, to open in a browser", runDemo},
 		{"serve", "serve the playground: predict a call, see every exchange, run it for real", runServe},
-		{"version", "print the version", runVersion},
+		{"version", "print the version, VCS revision and Go version of this binary", runVersion},
+		{"completion", "print a shell completion script: corskit completion bash|zsh|fish", runCompletion},
 		{"help", "show this help", runHelp},
 	}
 }
@@ -78,8 +79,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
-	if name == "-h" || name == "--help" || name == "-help" {
+	switch name {
+	case "-h", "--help", "-help":
 		name = "help"
+	case "--version", "-version":
+		name = "version"
 	}
 	for _, c := range commands {
 		if c.name != name {
@@ -111,25 +115,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: corskit <command> [flags]\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'corskit <command> -h' for a command's flags.")
 }
 
 func runHelp(_ context.Context, _ []string, stdout, _ io.Writer) error {
 	printUsage(stdout)
-	return nil
-}
-
-func runVersion(_ context.Context, args []string, stdout, _ io.Writer) error {
-	if len(args) > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", args[0])}
-	}
-	v := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		v = bi.Main.Version
-	}
-	fmt.Fprintln(stdout, "corskit", v)
 	return nil
 }
 
@@ -146,7 +138,12 @@ func newFlags(name, synopsis string, stderr io.Writer) flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	return flags{FlagSet: fs, synopsis: synopsis, stderr: stderr}
+	f := flags{FlagSet: fs, synopsis: synopsis, stderr: stderr}
+	if c, ok := stderr.(*flagCollector); ok {
+		// 'corskit completion' is asking which flags the command takes.
+		c.add(f)
+	}
+	return f
 }
 
 // parse parses args; -h prints the usage and returns flag.ErrHelp.
@@ -171,8 +168,7 @@ func parseInterspersed(fs flags, args []string) ([]string, error) {
 		switch {
 		case errors.Is(err, flag.ErrHelp):
 			fmt.Fprintf(fs.stderr, "Usage: corskit %s\n\nFlags:\n", fs.synopsis)
-			fs.SetOutput(fs.stderr)
-			fs.PrintDefaults()
+			printFlags(fs.stderr, fs)
 			if fs.examples != "" {
 				fmt.Fprintf(fs.stderr, "\nExamples:\n%s", fs.examples)
 			}
