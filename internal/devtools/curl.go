@@ -189,6 +189,9 @@ func bashWords(in string) ([]word, error) {
 					continue
 				}
 			}
+			if c == ';' {
+				return nil, fail(i, "more than one command: copy one request (Copy as cURL), not all of them")
+			}
 			return nil, fail(i, fmt.Sprintf("%q outside quotes: not a single curl command (copy one request)", c))
 		default:
 			begin(i)

@@ -179,6 +179,10 @@ func Parse(text string) (*Call, error) {
 		return nil, &TooLargeError{Size: len(text)}
 	}
 	t := strings.TrimLeft(text, " \t\r\n\ufeff")
+	for strings.HasPrefix(t, "#") || strings.HasPrefix(t, "//") { // a comment line
+		_, t, _ = strings.Cut(t, "\n")
+		t = strings.TrimLeft(t, " \t\r\n")
+	}
 	switch {
 	case strings.HasPrefix(t, "curl"):
 		return ParseCurl(text)

@@ -31,7 +31,7 @@ func (c *Call) Curl() string {
 		switch {
 		case strings.TrimSpace(value) == "":
 			parts = append(parts, "-H "+posixQuote(name+";"))
-		case strings.EqualFold(name, "cookie") && strings.Contains(value, "="):
+		case name == "Cookie" && strings.Contains(value, "="):
 			parts = append(parts, "-b "+posixQuote(value))
 		default:
 			parts = append(parts, "-H "+posixQuote(name+": "+value))
