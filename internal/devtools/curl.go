@@ -38,14 +38,26 @@ func ParseCurl(text string) (*Call, error) {
 	return curlCall(f, text, words)
 }
 
-// isCmd tells the cmd flavour from bash: every cmd copy DevTools writes
-// quotes with ^" (Chromium before 2023 used plain " for values without a
-// newline, and then joined lines with " ^"), or runs curl.exe (Firefox).
+// isCmd tells the cmd flavour from bash by the quoting of the first
+// argument: DevTools' cmd copies quote it with ^" (Chromium before 2023
+// used plain " for values without a line break, and joined lines with a
+// caret), bash copies with ' or $'. Firefox runs curl.exe on Windows.
 func isCmd(text string) bool {
 	t := strings.TrimLeft(text, " \t\r\n\ufeff")
-	return strings.HasPrefix(t, "curl.exe") || strings.Contains(t, `^"`) ||
-		strings.Contains(t, " ^\n") || strings.Contains(t, " ^\r\n") ||
-		strings.HasPrefix(t, `curl "`)
+	if strings.HasPrefix(t, "curl.exe") {
+		return true
+	}
+	rest := strings.TrimLeft(strings.TrimPrefix(t, "curl"), " \t")
+	if r, ok := strings.CutPrefix(rest, "--url"); ok {
+		rest = strings.TrimLeft(r, " \t")
+	}
+	switch {
+	case strings.HasPrefix(rest, `^"`):
+		return true
+	case strings.HasPrefix(rest, "'"), strings.HasPrefix(rest, "$'"):
+		return false
+	}
+	return strings.Contains(t, " ^\n") || strings.Contains(t, " ^\r\n")
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }

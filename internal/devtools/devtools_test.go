@@ -2,11 +2,13 @@ package devtools_test
 
 import (
 	"errors"
+	"fmt"
 	"os/exec"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/devtools"
@@ -305,8 +307,8 @@ func TestOriginAndCredentials(t *testing.T) {
 			in:     `fetch("https://api.example/", {"headers": {"x-a": "1", "cookie": "a=b", "Referer": "https://app.example/", "Referrer-Policy": "strict-origin-when-cross-origin"}, "body": null, "method": "GET"});`,
 			origin: "https://app.example", from: "Referer", cred: fetch.CredentialsInclude, headers: []string{"x-a"}},
 		{name: "fetch: hand-written, unquoted keys, single quotes, comments",
-			in:     "await fetch('https://api.example/', { // copied\n headers: {'X-A': 'b', n: 5}, method: 'DELETE', mode: 'cors', credentials: 'same-origin', /* note */ });",
-			cred:   fetch.CredentialsSameOrigin, mode: fetch.ModeCORS, headers: []string{"X-A", "n"},
+			in:   "await fetch('https://api.example/', { // copied\n headers: {'X-A': 'b', n: 5}, method: 'DELETE', mode: 'cors', credentials: 'same-origin', /* note */ });",
+			cred: fetch.CredentialsSameOrigin, mode: fetch.ModeCORS, headers: []string{"X-A", "n"},
 			noteSubstr: "page's origin must be given"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -478,5 +480,26 @@ func assertSameCall(t *testing.T, name string, c *devtools.Call, text string, pa
 	}
 	if !reflect.DeepEqual(a, b) {
 		t.Fatalf("%s: written as\n%s\nreads back as\n%+v\nwant\n%+v", name, text, b, a)
+	}
+}
+
+// TestHostileSize checks that the largest inputs cost linear time: a
+// megabyte of headers, of escapes, of nesting-free values.
+func TestHostileSize(t *testing.T) {
+	var names strings.Builder
+	names.WriteString(`fetch("https://a.example/", {"headers": {`)
+	for i := 0; names.Len() < devtools.MaxInputSize-100; i++ {
+		fmt.Fprintf(&names, `"x%d": "", `, i)
+	}
+	names.WriteString(`}});`)
+	cmd := "curl 'https://a.example/' " + strings.Repeat("-H 'a: b' ", (devtools.MaxInputSize-100)/10)
+	esc := "curl $'https://a.example/" + strings.Repeat(`\u0041`, (devtools.MaxInputSize-100)/6) + "'"
+	win := "curl ^\"https://a.example/" + strings.Repeat("^\\", (devtools.MaxInputSize-100)/2) + "^\""
+	for _, in := range []string{names.String(), cmd, esc, win} {
+		start := time.Now()
+		_, err := devtools.Parse(in)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Parse of %d bytes (%.30q...) took %v (err %v)", len(in), in, d, err)
+		}
 	}
 }

@@ -550,18 +550,17 @@ func headerPairs(v jsValue) ([]fetch.Header, error) {
 	var out []fetch.Header
 	switch v.kind {
 	case jsObject:
-	next:
+		at := make(map[string]int, len(v.fields)) // a map: hostile input may hold 100k names
 		for _, f := range v.fields {
 			val, err := scalar(f.key, f.val)
 			if err != nil {
 				return nil, err
 			}
-			for i := range out {
-				if out[i].Name == f.key {
-					out[i].Value = val
-					continue next
-				}
+			if i, ok := at[f.key]; ok {
+				out[i].Value = val
+				continue
 			}
+			at[f.key] = len(out)
 			out = append(out, fetch.Header{Name: f.key, Value: val})
 		}
 	case jsArray:
