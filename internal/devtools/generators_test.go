@@ -11,14 +11,16 @@ package devtools_test
 //     ^ before everything outside [a-zA-Z0-9\s_\-:=+~'/.',?;()*`&]).
 //     The current escaping (always ^"...^", & ( ) ` escaped too, every
 //     character outside printable ASCII turned into a space, cookies as
-//     -b, --url before the URL, authority/protocol ignored) as quoted from
-//     devtools-frontend 83cbe41b in microsoft/playwright's trace viewer
-//     (packages/trace-viewer/src/ui/networkResourceDetails curl port) and in
-//     ChromeDevTools/chrome-devtools-mcp's copy_as_curl tool.
+//     -b, --url before the URL, authority/protocol ignored) as quoted by
+//     ports found with the search tool (the originals at that version are
+//     not stored there): a Microsoft-copyrighted trace viewer whose
+//     generateCurlCommand cites devtools-frontend
+//     83cbe41b4107e188a1f66fdf6ea3a9cca42587c6 NetworkLogView.ts#L2363,
+//     and a "copy_as_curl" tool that runs inside DevTools' own SDK.
 //   - Firefox, devtools/client/shared/curl.js, Curl.generateCommand and
 //     CurlUtils.escapeStringPosix / escapeStringWin (mozilla/gecko-dev at
-//     dcd485545101205e90b29d2db70d4ee061760465 and the current
-//     mozilla-firefox tree at 9fa2474a736ad3d40883cc04c7d9774850f303f1:
+//     dcd485545101205e90b29d2db70d4ee061760465 and the newer
+//     erichdongubler-mozilla/firefox at 9fa2474a736ad3d40883cc04c7d9774850f303f1:
 //     $'...' with \xHH below 256 and \uHHHH above, ! as \041; cmd with
 //     ^"...^", \p{C} left alone, other white space turned into spaces,
 //     "curl.exe" on Windows), and
