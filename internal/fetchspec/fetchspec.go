@@ -87,3 +87,24 @@ func IsSafelistedResponseHeader(name string) bool {
 func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && httplist.EqualFold(s[:len(prefix)], prefix)
 }
+
+// IsBrowserDefaultRequestHeader reports whether the header name: value is
+// one a browser adds to a fetch() request by itself when the script set no
+// such header, though a script could have set it: User-Agent and
+// Accept-Language (the Fetch Standard's "fetch" and "HTTP-network-or-cache
+// fetch" steps append them), Accept: */* (the default for fetch() and XHR),
+// and Priority (RFC 9218, which Chromium sends for every request). Tools
+// that rebuild a script's call from what went on the wire (a HAR file, a
+// DevTools "Copy as cURL") drop these, as the script most likely did not
+// set them; forbidden headers (IsForbiddenRequestHeader) are another
+// matter: no script can set those at all.
+func IsBrowserDefaultRequestHeader(name, value string) bool {
+	switch {
+	case httplist.EqualFold(name, "User-Agent"), httplist.EqualFold(name, "Accept-Language"),
+		httplist.EqualFold(name, "Priority"):
+		return true
+	case httplist.EqualFold(name, "Accept"):
+		return value == "*/*"
+	}
+	return false
+}

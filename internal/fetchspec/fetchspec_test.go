@@ -58,3 +58,19 @@ func TestResponseHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestBrowserDefaultRequestHeader(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		want        bool
+	}{
+		{"User-Agent", "Mozilla/5.0", true}, {"accept-language", "en-US,en;q=0.9", true},
+		{"priority", "u=1, i", true}, {"Accept", "*/*", true},
+		{"Accept", "application/json", false}, {"Content-Type", "text/plain", false},
+		{"X-User-Agent", "x", false}, {"Authorization", "Bearer x", false},
+	} {
+		if got := fetchspec.IsBrowserDefaultRequestHeader(tc.name, tc.value); got != tc.want {
+			t.Errorf("IsBrowserDefaultRequestHeader(%q, %q) = %v, want %v", tc.name, tc.value, got, tc.want)
+		}
+	}
+}

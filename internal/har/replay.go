@@ -93,8 +93,7 @@ func call(e Entry) (fetch.Request, bool) {
 		name := strings.ToLower(x.Name)
 		switch {
 		case strings.HasPrefix(name, ":"), fetchspec.IsForbiddenRequestHeader(name),
-			name == "user-agent", name == "accept-language", name == "priority",
-			name == "accept" && x.Value == "*/*":
+			fetchspec.IsBrowserDefaultRequestHeader(name, x.Value):
 			continue
 		}
 		req.Headers = append(req.Headers, fetch.Header{Name: x.Name, Value: x.Value})
