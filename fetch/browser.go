@@ -138,9 +138,15 @@ func (r *Result) PreflightSent() bool {
 
 // Fetch performs req as the browser would and returns the outcome with a
 // trace of every exchange. The error is non-nil only when req itself is
-// unusable (no origin, a relative or non-HTTP URL, an unknown mode...) or
-// ctx ends; a blocked request is a Result whose Err says why.
+// unusable (no origin, a relative or non-HTTP URL, an unknown mode...; a
+// *RequestError when fetch() would throw or the request is beyond the
+// model's bounds) or ctx ends; a blocked request is a Result whose Err
+// says why. The work before the first round trip is linear in the request's
+// size, and ctx is checked before each round trip.
 func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	req = req.normalized()
 	u, err := req.validate()
 	if err != nil {
@@ -196,6 +202,11 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 	method, headers, body := f.req.Method, cls.Headers, f.req.Body
 	f.tainting = ResponseBasic
 	for hops := 0; ; hops++ {
+		// Each hop costs a round trip at most; stop as soon as the caller's
+		// deadline has passed rather than start another.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		cur := u.String()
 		curOrigin := origin.FromURL(u)
 		if f.tainting == ResponseBasic && !f.req.Origin.SameOrigin(curOrigin) {
