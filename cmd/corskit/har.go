@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
@@ -12,18 +13,20 @@ import (
 )
 
 // checkHAR diagnoses every cross-origin call recorded in a HAR file by
-// replaying the recorded responses through the browser model.
+// replaying the recorded responses through the browser model. An entry
+// that cannot be read or replayed is reported as skipped, with its index
+// and the reason, and the rest is diagnosed; the exit status is 2 (usage)
+// only when entries were skipped and no call could be diagnosed.
 func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, color bool, stdout io.Writer) error {
-	f, err := os.Open(path)
+	log, err := har.Open(path)
 	if err != nil {
-		return usageError{fmt.Sprintf("--har: %v", err)}
-	}
-	defer f.Close()
-	log, err := har.Parse(f)
-	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named below
+		}
 		return usageError{fmt.Sprintf("--har %s: %v", path, err)}
 	}
-	results, err := har.Replay(ctx, log, prof)
+	results, skipped, err := har.Replay(ctx, log, prof)
 	if err != nil {
 		return err
 	}
@@ -49,13 +52,26 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 		if reports == nil {
 			reports = []harReport{}
 		}
-		if err := writeJSON(stdout, map[string]any{"requests": reports, "blocked": blocked}); err != nil {
+		skips := make([]harSkip, len(skipped))
+		for i, sk := range skipped {
+			skips[i] = harSkip{sk.Entry, sk.Reason}
+		}
+		if err := writeJSON(stdout, map[string]any{"requests": reports, "blocked": blocked, "skipped": skips}); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "\n%d cross-origin requests in %s, %d blocked.\n", len(results), path, blocked)
+		if len(skipped) > 0 {
+			fmt.Fprintln(stdout)
+		}
+		for _, sk := range skipped {
+			fmt.Fprintf(stdout, "HAR entry %d skipped: %s\n", sk.Entry, sk.Reason)
+		}
+		fmt.Fprintf(stdout, "\n%d cross-origin requests in %s, %d blocked, %d entries skipped.\n", len(results), path, blocked, len(skipped))
 	}
-	if blocked > 0 {
+	switch {
+	case len(results) == 0 && len(skipped) > 0:
+		return usageError{fmt.Sprintf("--har %s: no entry could be diagnosed (%d skipped)", path, len(skipped))}
+	case blocked > 0:
 		return exitError{code: 1}
 	}
 	return nil
@@ -64,4 +80,9 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 type harReport struct {
 	Entry int `json:"har_entry"`
 	explain.Report
+}
+
+type harSkip struct {
+	Entry  int    `json:"har_entry"`
+	Reason string `json:"reason"`
 }

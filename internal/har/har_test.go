@@ -13,7 +13,11 @@ func TestParseErrors(t *testing.T) {
 		{"{\n\n  \"log\": x}", "line 3"},
 		{`{"foo": 1}`, `no "log" object`},
 		{`{"log": {"entries": 3}}`, "wrong type"},
-		{`{"log": {"entries": [{"request": {}}]}}`, "entry 0 has no request method"},
+		{`{"log": {"entries": 3}}`, "log.entries has the wrong type"},
+		{`{"log": null}`, `no "log" object`},
+		{`[1,2,3]`, `no "log" object`},
+		{`{"log": {"entries": []}} {}`, "data after the top-level object"},
+		{`{"log": {"entries": [{"request": {}} {}]}}`, "not valid JSON at line 1, column 38"},
 	} {
 		_, err := Parse(strings.NewReader(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
