@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,37 +28,54 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 		}
 		return usageError{fmt.Sprintf("--har %s: %v", path, err)}
 	}
-	results, skipped, err := har.Replay(ctx, log, prof)
-	if err != nil {
-		return err
-	}
-	blocked := 0
-	var reports []harReport
+	// Each result is printed (or turned into its report) and dropped at
+	// once, so memory stays that of the parsed log.
+	calls, blocked := 0, 0
 	s := style{color}
-	for i, r := range results {
+	if asJSON {
+		// The reports are streamed into the "requests" array as they come.
+		fmt.Fprint(stdout, "{\n  \"requests\": [")
+	}
+	skipped, err := har.ReplayEach(ctx, log, prof, func(r har.Replayed) error {
 		d := explain.Explain(r.Result)
 		if !r.Result.Allowed() {
 			blocked++
 		}
+		calls++
 		if asJSON {
-			reports = append(reports, harReport{Entry: r.Entry, Report: explain.NewReport(r.Result, d, prof.Name)})
-			continue
+			if calls > 1 {
+				fmt.Fprint(stdout, ",")
+			}
+			data, err := jsonIndented(harReport{Entry: r.Entry, Report: explain.NewReport(r.Result, d, prof.Name)}, "    ")
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(stdout, "\n    %s", data)
+			return err
 		}
-		if i > 0 {
+		if calls > 1 {
 			fmt.Fprintln(stdout, "\n"+s.dim("----"))
 		}
 		fmt.Fprintf(stdout, "HAR entry %d\n", r.Entry)
 		printCheck(stdout, r.Result, d, prof.Name, color)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if asJSON {
-		if reports == nil {
-			reports = []harReport{}
+		if calls > 0 {
+			fmt.Fprint(stdout, "\n  ")
 		}
 		skips := make([]harSkip, len(skipped))
 		for i, sk := range skipped {
 			skips[i] = harSkip{sk.Entry, sk.Reason}
 		}
-		if err := writeJSON(stdout, map[string]any{"requests": reports, "blocked": blocked, "skipped": skips}); err != nil {
+		data, err := jsonIndented(skips, "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(stdout, "],\n  \"blocked\": %d,\n  \"skipped\": %s\n}\n", blocked, data); err != nil {
 			return err
 		}
 	} else {
@@ -66,10 +85,10 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 		for _, sk := range skipped {
 			fmt.Fprintf(stdout, "HAR entry %d skipped: %s\n", sk.Entry, sk.Reason)
 		}
-		fmt.Fprintf(stdout, "\n%d cross-origin requests in %s, %d blocked, %d entries skipped.\n", len(results), path, blocked, len(skipped))
+		fmt.Fprintf(stdout, "\n%d cross-origin requests in %s, %d blocked, %d entries skipped.\n", calls, path, blocked, len(skipped))
 	}
 	switch {
-	case len(results) == 0 && len(skipped) > 0:
+	case calls == 0 && len(skipped) > 0:
 		return usageError{fmt.Sprintf("--har %s: no entry could be diagnosed (%d skipped)", path, len(skipped))}
 	case blocked > 0:
 		return exitError{code: 1}
@@ -85,4 +104,17 @@ type harReport struct {
 type harSkip struct {
 	Entry  int    `json:"har_entry"`
 	Reason string `json:"reason"`
+}
+
+// jsonIndented is v as writeJSON writes it (two-space indent, HTML not
+// escaped), each line after the first prefixed, without the final newline.
+func jsonIndented(v any, prefix string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent(prefix, "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

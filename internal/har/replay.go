@@ -41,6 +41,18 @@ type Replayed struct {
 // the reason; skipped returns both, in entry order. Replay's work is linear
 // in the number of entries. The error is non-nil only when ctx ends.
 func Replay(ctx context.Context, l *Log, p fetch.Profile) (out []Replayed, skipped []Skipped, err error) {
+	skipped, err = ReplayEach(ctx, l, p, func(r Replayed) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, skipped, err
+}
+
+// ReplayEach is Replay, handing each call's result to yield as soon as it
+// is known instead of keeping them all, so that a caller that prints and
+// forgets them keeps memory to the parsed log. An error from yield stops
+// the replay and is returned.
+func ReplayEach(ctx context.Context, l *Log, p fetch.Profile, yield func(Replayed) error) (skipped []Skipped, err error) {
 	bad := make(map[int]bool, len(l.Skipped))
 	for _, s := range l.Skipped {
 		bad[s.Entry] = true
@@ -51,7 +63,7 @@ func Replay(ctx context.Context, l *Log, p fetch.Profile) (out []Replayed, skipp
 	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
 		if err := ctx.Err(); err != nil {
-			return out, skipped, err
+			return skipped, err
 		}
 		for ; next < len(l.Skipped) && l.Skipped[next].Entry <= i; next++ {
 			skipped = append(skipped, l.Skipped[next])
@@ -74,15 +86,17 @@ func Replay(ctx context.Context, l *Log, p fetch.Profile) (out []Replayed, skipp
 		res, err := b.Fetch(ctx, req)
 		if err != nil {
 			if ctx.Err() != nil {
-				return out, skipped, ctx.Err()
+				return skipped, ctx.Err()
 			}
 			skipped = append(skipped, Skipped{Entry: i, Reason: strings.TrimPrefix(err.Error(), "fetch: ")})
 			continue
 		}
-		out = append(out, Replayed{Entry: i, Result: res})
+		if err := yield(Replayed{Entry: i, Result: res}); err != nil {
+			return skipped, err
+		}
 	}
 	skipped = append(skipped, l.Skipped[next:]...)
-	return out, skipped, nil
+	return skipped, nil
 }
 
 // call reconstructs the fetch() behind entry e, if it is a cross-origin
