@@ -76,6 +76,11 @@ type Response struct {
 	URL        string
 	Redirected bool
 	Body       []byte // the body as read (at most 1 MiB; empty for opaque types)
+	// BodyErr is set when the body stopped before its end (the deadline
+	// passed, the connection broke): Body holds what arrived. As in a
+	// browser, where fetch() resolves once the headers are in, the verdict
+	// rests on the headers, which arrived whole.
+	BodyErr error
 }
 
 // ReadableHeaderNames returns the names script can read, lowercased and
@@ -111,7 +116,11 @@ type Exchange struct {
 	ResponseHeader http.Header
 	Start          time.Time
 	Duration       time.Duration
-	Err            error // transport error, if any
+	Err            error // transport error, if any: no response
+	// BodyErr is set when the response's headers arrived but its body
+	// stopped before the end (the deadline passed, the connection broke).
+	BodyErr   error
+	BodyBytes int // how much of the body was read (at most 1 MiB)
 }
 
 // Result is the outcome of one fetch() call.
@@ -405,13 +414,16 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	ex.ResponseHeader = resp.Header.Clone()
 	// Read the body now so that the connection can be reused; keep it for
 	// the page only on the final response.
+	// A body that stops early (the deadline passes mid-body) does not
+	// undo the response: its headers, all that CORS looks at, are in.
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	resp.Body.Close()
 	ex.Duration = f.b.now().Sub(start)
+	ex.BodyBytes = len(data)
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
-		return nil, ex, rerr
+		ex.BodyErr = rerr
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(data))
+	resp.Body = &readBody{bytes.NewReader(data), ex.BodyErr}
 	return resp, ex, nil
 }
 
@@ -425,5 +437,17 @@ func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirect
 		}
 		r.Body, _ = io.ReadAll(resp.Body)
 	}
+	if b, ok := resp.Body.(*readBody); ok {
+		r.BodyErr = b.err
+	}
 	f.res.Response = r
 }
+
+// readBody is a response body already read, and the error that stopped
+// the reading, if any.
+type readBody struct {
+	*bytes.Reader
+	err error
+}
+
+func (readBody) Close() error { return nil }

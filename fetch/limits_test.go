@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -175,5 +176,38 @@ func BenchmarkHeaderBound(b *testing.B) {
 		if _, err := fetch.Classify(req, fetch.Chromium); !errors.Is(err, fetch.ErrHeaderLimit) {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A body that stalls past the deadline does not undo the response: the
+// verdict rests on the headers, Body holds what arrived, and BodyErr (on
+// the response and its exchange) says why it stopped.
+func TestBodyDeadlineKeepsResponse(t *testing.T) {
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", page.String())
+		w.Header().Set("Content-Length", "100")
+		w.Write([]byte("part"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-done:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(done)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	res, err := (&fetch.Browser{}).Fetch(ctx, fetch.Request{Origin: page, URL: srv.URL})
+	if err != nil || !res.Allowed() {
+		t.Fatalf("err %v, result %+v: want allowed on its headers", err, res)
+	}
+	ex := res.Trace[len(res.Trace)-1]
+	if string(res.Response.Body) != "part" || !errors.Is(res.Response.BodyErr, context.DeadlineExceeded) ||
+		!errors.Is(ex.BodyErr, context.DeadlineExceeded) || ex.BodyBytes != 4 || ex.Status != 200 {
+		t.Fatalf("body %q, BodyErr %v, exchange %+v", res.Response.Body, res.Response.BodyErr, ex)
+	}
+	if got := fetch.FormatTrace(res.Trace); !strings.Contains(got, "! body timed out after 4 bytes") {
+		t.Errorf("trace:\n%s", got)
 	}
 }

@@ -151,6 +151,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	res, err := b.Fetch(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
+			// Show what did arrive (a preflight, a redirect) before the
+			// deadline stopped the rest.
+			if res != nil && len(res.Trace) > 0 && !o.json {
+				printTrace(stdout, res.Trace, style{color})
+			}
 			return exitError{3, fmt.Sprintf("%s: no answer within %s", u.Host, o.timeout)}
 		}
 		return usageError{strings.TrimPrefix(err.Error(), "fetch: ")}
@@ -328,6 +333,9 @@ func printTrace(w io.Writer, trace []fetch.Exchange, s style) {
 		}
 		fmt.Fprintf(w, "< %s\n", s.bold(fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))))
 		printHeaders(w, "< ", e.ResponseHeader, s)
+		if e.BodyErr != nil {
+			fmt.Fprintf(w, "! %s\n", fetch.BodyErrorLine(e))
+		}
 	}
 }
 

@@ -300,3 +300,64 @@ func TestCheckInProcess(t *testing.T) {
 		t.Errorf("exit %d, want 3: %s", code, stderr.String())
 	}
 }
+
+// stallingServer sends its headers and the start of a body, then stalls
+// until the test ends: a slow or stuck backend.
+func stallingServer(t *testing.T, allowOrigin string) *httptest.Server {
+	t.Helper()
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", allowOrigin)
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("partial"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-done:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(done); srv.Close() })
+	return srv
+}
+
+// When the deadline hits mid-body, check keeps the headers it received
+// (they are the diagnosis), gives the verdict they imply, and says the
+// body timed out.
+func TestCheckBodyTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		allow, verdict string
+		code           int
+	}{
+		{page, "ALLOWED", 0},
+		{"https://other.example", "BLOCKED", 1},
+	} {
+		srv := stallingServer(t, tc.allow)
+		start := time.Now()
+		out, errOut, code := cli(t, "check", srv.URL+"/slow", "--origin", page, "--timeout", "500ms")
+		if code != tc.code || !strings.Contains(out, tc.verdict) {
+			t.Fatalf("exit %d, want %d with %s\nstdout:\n%s\nstderr:\n%s", code, tc.code, tc.verdict, out, errOut)
+		}
+		for _, want := range []string{
+			"< Access-Control-Allow-Origin: " + tc.allow,
+			"! body timed out after 7 bytes; the headers arrived whole, and the verdict rests on them",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("took %v with --timeout 500ms", d)
+		}
+		out, _, _ = cli(t, "check", srv.URL+"/slow", "--origin", page, "--timeout", "500ms", "--json")
+		var r struct {
+			Verdict string `json:"verdict"`
+			Trace   []struct {
+				BodyError string `json:"body_error"`
+			} `json:"trace"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Trace) != 1 || !strings.HasPrefix(r.Trace[0].BodyError, "body timed out after 7 bytes") {
+			t.Errorf("JSON: %v %+v\n%s", err, r, out)
+		}
+	}
+}
