@@ -2,17 +2,35 @@
 #
 #   make test    gofmt check, go vet, staticcheck, go test -race (fuzz seed
 #                corpora included) in every module, the headless-Chromium
-#                tests, and a smoke run of the benchmarks. Installs Chromium
-#                when it is missing.
+#                tests, the real-server tests (nginx, Varnish, Express, Flask-CORS),
+#                and a smoke run of the benchmarks. Installs what they need
+#                when it is missing (scripts/ensure-deps.sh).
 #   make bench   the peer benchmark table (bench/README.md), ~10 minutes.
-#   make fuzz    each fuzz target for FUZZTIME (default 30s).
+#   make fuzz    every fuzz target of every module for FUZZTIME (default
+#                30s) with FUZZPARALLEL workers (default: half the CPUs), then
+#                copies the inputs the fuzzer found interesting (new coverage)
+#                from $(go env GOCACHE)/fuzz into the package's
+#                testdata/fuzz/<FuzzName>/: at most FUZZKEEP (10) per target
+#                and run, each at most FUZZMAXBYTES (4096), smallest first.
+#                Commit them: `go test` replays them as regression tests, so
+#                the corpus grows run after run. FUZZTARGETS=regexp picks
+#                targets by "importpath.FuzzName". See scripts/fuzz.sh.
+#   make load    the cors middleware under load on loopback (module load/):
+#                16, 256 and 1,024 keep-alive connections of allowed,
+#                preflight, disallowed and hostile requests, every response
+#                checked against the policy, and one phase that swaps the
+#                policy every millisecond. Prints requests/s, p99, errors,
+#                mismatches and the server's RSS; fails on any error or
+#                mismatch. About a minute; LOADFLAGS='-d 10s' and the like
+#                change it (cd load && go run . -h).
 
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
-MODULES     := . bench e2e conformance
+MODULES     := . bench e2e conformance load
 FUZZTIME    ?= 30s
+LOADFLAGS   ?=
 
-.PHONY: test deps fmt vet staticcheck race bench-smoke bench fuzz demo
+.PHONY: test deps fmt vet staticcheck race bench-smoke bench fuzz load demo
 
 test: deps fmt vet staticcheck race bench-smoke
 
@@ -41,6 +59,9 @@ bench:
 
 fuzz:
 	@scripts/fuzz.sh $(FUZZTIME)
+
+load:
+	@cd load && $(GO) run . $(LOADFLAGS)
 
 demo:
 	$(GO) run ./cmd/corskit demo

@@ -49,6 +49,13 @@ func (s Severity) String() string {
 // MarshalText writes the name, for JSON.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads the name, for JSON.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	*s = v
+	return err
+}
+
 // ParseSeverity parses "high", "medium", "low" or "info".
 func ParseSeverity(v string) (Severity, error) {
 	if i := slices.Index(severityNames, v); i >= 0 {
@@ -57,9 +64,10 @@ func ParseSeverity(v string) (Severity, error) {
 	return 0, fmt.Errorf("severity %q: want high, medium, low or info", v)
 }
 
-// Finding is one misconfiguration on one URL.
+// Finding is one misconfiguration on one endpoint (URL and method).
 type Finding struct {
 	URL      string   `json:"url"`
+	Method   string   `json:"method"`
 	ID       string   `json:"id"`
 	Severity Severity `json:"severity"`
 	// Origin is the Origin header sent ("" for findings without one).
@@ -68,13 +76,18 @@ type Finding struct {
 	// with the user's cookies, by the browser's CORS check.
 	Credentials bool     `json:"credentials"`
 	Evidence    Evidence `json:"evidence"`
-	Explanation string   `json:"explanation"`
-	Fix         Fix      `json:"fix"`
+	// Followup is the second exchange of a finding that takes two (the
+	// cache-poisoning proof: the answer another origin then got).
+	Followup    *Evidence `json:"followup,omitempty"`
+	Explanation string    `json:"explanation"`
+	Fix         Fix       `json:"fix"`
 }
 
 // Evidence is the exchange that shows the finding.
 type Evidence struct {
-	Method          string      `json:"method"`
+	Method string `json:"method"`
+	// URL is the URL requested, with the probe's cache-busting parameter.
+	URL             string      `json:"url"`
 	RequestHeaders  http.Header `json:"request_headers"`
 	Status          int         `json:"status"`
 	ResponseHeaders http.Header `json:"response_headers"`
@@ -84,6 +97,9 @@ type Evidence struct {
 type Fix struct {
 	Headers string `json:"headers"` // the header-level change
 	Config  string `json:"config"`  // the cors.Config that expresses the safe policy
+	// Stack is the same fix in the recognised server stack's own setting
+	// ("" when the stack is unknown).
+	Stack string `json:"stack,omitempty"`
 }
 
 // Target is one endpoint to audit.
@@ -91,21 +107,41 @@ type Target struct {
 	URL     string
 	Method  string         // "" means GET
 	Headers []fetch.Header // sent with every probe, as the page's script would
+	// Cookie is sent with every probe, to audit as a logged-in user (a
+	// credentialed request carries the user's cookies). Reports say that
+	// a cookie was sent, never its value.
+	Cookie string
 }
 
-// Result is the audit of one target.
+// Result is the audit of one endpoint.
 type Result struct {
 	URL      string    `json:"url"`
+	Method   string    `json:"method"`
 	Findings []Finding `json:"findings"`
 	Probes   int       `json:"probes"` // requests sent
-	Err      error     `json:"-"`      // the target could not be audited
+	// CookieSent reports that every probe carried Target.Cookie.
+	CookieSent bool `json:"cookie_sent,omitempty"`
+	// Allowed are the origins the server allows that no probe showed to
+	// be a hole: the real front ends, as far as the audit could tell.
+	Allowed []string `json:"allowed_origins"`
+	// Stack is the server stack recognised from the answers, if any.
+	Stack *Stack `json:"stack,omitempty"`
+	// Partial says why the audit stopped before its last probe (the
+	// per-target deadline, or the run being stopped); the findings are
+	// those of the probes that completed.
+	Partial string `json:"partial,omitempty"`
+	Err     error  `json:"-"` // the target could not be audited
 }
 
 // Scanner sends the probes. The zero value is not usable: use New.
 type Scanner struct {
-	client  *http.Client
-	limiter *hostLimiter
-	maxBody int64
+	client        *http.Client
+	limiter       *hostLimiter
+	maxBody       int64
+	targetTimeout time.Duration
+	noBust        bool
+	prove         bool
+	origins       []string
 }
 
 // Options configure a Scanner.
@@ -115,16 +151,39 @@ type Options struct {
 	Transport http.RoundTripper
 	// Timeout bounds each probe (default 10 s).
 	Timeout time.Duration
+	// TargetTimeout bounds the whole audit of one target (default 3 min):
+	// a server that answers each probe just before Timeout cannot hold a
+	// run for probes × Timeout. A target that hits it is reported as
+	// partially audited (Result.Partial).
+	TargetTimeout time.Duration
 	// RatePerHost caps probes per second to one host (0: no cap).
 	RatePerHost float64
 	// MaxBody caps how much of each response body is read (default 64 KiB).
 	MaxBody int64
+	// NoCacheBust stops the audit from adding CacheBustParam with a
+	// unique value to each probe's URL. Without it, a shared cache in
+	// front of the target answers probes from (and fills) the entries
+	// real users get; use it only for endpoints that reject unknown
+	// query parameters, and expect a cache to hide what the server does.
+	NoCacheBust bool
+	// ProveCachePoisoning sends, on a throwaway URL of its own (the
+	// target with a unique CacheBustParam), a request with an allowed
+	// origin, then requests with another origin and with none, and
+	// reports cache-poisoning when a cache served the first origin's
+	// grant to them. It never touches the URL real users fetch.
+	ProveCachePoisoning bool
+	// Origins are origins the deployment is known to trust (its front
+	// ends): they seed the allowlist the audit learns and attacks.
+	Origins []string
 }
 
 // New returns a Scanner.
 func New(opts Options) *Scanner {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
+	}
+	if opts.TargetTimeout <= 0 {
+		opts.TargetTimeout = 3 * time.Minute
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = 64 << 10
@@ -139,31 +198,40 @@ func New(opts Options) *Scanner {
 			Timeout:       opts.Timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		limiter: newHostLimiter(opts.RatePerHost),
-		maxBody: opts.MaxBody,
+		limiter:       newHostLimiter(opts.RatePerHost),
+		maxBody:       opts.MaxBody,
+		targetTimeout: opts.TargetTimeout,
+		noBust:        opts.NoCacheBust,
+		prove:         opts.ProveCachePoisoning,
+		origins:       slices.Clone(opts.Origins),
 	}
 }
 
 // exchange is one probe's request and response.
 type exchange struct {
 	method string
+	url    string
 	req    http.Header
 	status int
 	resp   http.Header
-	body   []byte
 }
 
 func (e *exchange) evidence() Evidence {
-	return Evidence{Method: e.method, RequestHeaders: e.req, Status: e.status, ResponseHeaders: e.resp}
+	req := e.req
+	if c := req.Get("Cookie"); c != "" {
+		req = req.Clone()
+		req.Set("Cookie", fmt.Sprintf("(sent, %d bytes, not shown)", len(c)))
+	}
+	return Evidence{Method: e.method, URL: e.url, RequestHeaders: req, Status: e.status, ResponseHeaders: e.resp}
 }
 
-// send makes one request with the given Origin (and extra headers).
-func (s *Scanner) send(ctx context.Context, method, target string, hdr http.Header) (*exchange, error) {
+// do makes one request to exactly this URL.
+func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header) (*exchange, error) {
 	u, err := url.Parse(target)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.limiter.wait(ctx, u.Host); err != nil {
+	if err := s.limiter.wait(ctx, strings.ToLower(u.Host)); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, nil)
@@ -176,8 +244,32 @@ func (s *Scanner) send(ctx context.Context, method, target string, hdr http.Head
 		return nil, err
 	}
 	defer res.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(res.Body, s.maxBody))
-	return &exchange{method: method, req: hdr, status: res.StatusCode, resp: res.Header, body: body}, nil
+	// The body is read (bounded) so that the connection is reused; a body
+	// that stalls ends at the probe's timeout.
+	if _, err := io.Copy(io.Discard, io.LimitReader(res.Body, s.maxBody)); err != nil {
+		return nil, err
+	}
+	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header}, nil
+}
+
+// send makes one probe request: on a URL of its own (unless NoCacheBust)
+// and asking caches not to answer from storage, with the target's cookie.
+func (a *auditor) send(ctx context.Context, method string, hdr http.Header) (*exchange, error) {
+	target := a.t.URL
+	if !a.s.noBust {
+		target = withParam(target, CacheBustParam, cacheBustValue())
+		hdr.Set("Cache-Control", "no-cache")
+		hdr.Set("Pragma", "no-cache")
+	}
+	if a.t.Cookie != "" {
+		hdr.Set("Cookie", a.t.Cookie)
+	}
+	a.res.Probes++
+	ex, err := a.s.do(ctx, method, target, hdr)
+	if err == nil {
+		a.observe(ex, method == http.MethodOptions)
+	}
+	return ex, err
 }
 
 // verdict is what the browser's CORS check makes of a probe.
@@ -189,18 +281,20 @@ type verdict struct {
 	reflected bool      // Allow-Origin is exactly the origin sent
 }
 
+func (v *verdict) allowed() bool { return v.plain || v.cred }
+
 // probe sends what a page on origin o would send for the target (a
 // preflight first when the method or headers need one) and applies the
 // browser's checks to the answers.
-func (s *Scanner) probe(ctx context.Context, t Target, cls fetch.Classification, o string, counter *int) (*verdict, error) {
+func (a *auditor) probe(ctx context.Context, o string) (*verdict, error) {
+	t, cls := a.t, a.cls
 	v := &verdict{plain: true, cred: true}
 	if cls.Preflight {
 		h := http.Header{"Origin": {o}, "Access-Control-Request-Method": {t.Method}, "Accept": {"*/*"}}
 		if len(cls.UnsafeHeaders) > 0 {
 			h.Set("Access-Control-Request-Headers", strings.Join(cls.UnsafeHeaders, ","))
 		}
-		pre, err := s.send(ctx, http.MethodOptions, t.URL, h)
-		*counter++
+		pre, err := a.send(ctx, http.MethodOptions, h)
 		if err != nil {
 			return nil, err
 		}
@@ -219,12 +313,9 @@ func (s *Scanner) probe(ctx context.Context, t Target, cls fetch.Classification,
 			}
 		}
 	}
-	h := http.Header{"Origin": {o}}
-	for _, x := range cls.Headers {
-		h.Add(x.Name, x.Value)
-	}
-	ex, err := s.send(ctx, t.Method, t.URL, h)
-	*counter++
+	h := a.baseHeader()
+	h.Set("Origin", o)
+	ex, err := a.send(ctx, t.Method, h)
 	if err != nil {
 		return nil, err
 	}
@@ -237,6 +328,7 @@ func (s *Scanner) probe(ctx context.Context, t Target, cls fetch.Classification,
 	}
 	acao, _ := single(ex.resp, "Access-Control-Allow-Origin")
 	v.reflected = acao == o
+	a.inspect(ex, o, v)
 	return v, nil
 }
 
@@ -249,13 +341,13 @@ func single(h http.Header, name string) (string, bool) {
 
 // Scan audits one target.
 func (s *Scanner) Scan(ctx context.Context, t Target) Result {
-	res := Result{URL: t.URL, Findings: []Finding{}}
 	if t.Method == "" {
 		t.Method = http.MethodGet
 	}
+	res := Result{URL: t.URL, Method: t.Method, Findings: []Finding{}, Allowed: []string{}, CookieSent: t.Cookie != ""}
 	u, err := url.Parse(t.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		res.Err = fmt.Errorf("%q is not an http or https URL", t.URL)
+		res.Err = fmt.Errorf("target %q: not an absolute http:// or https:// URL", t.URL)
 		return res
 	}
 	// The probes' page origin does not matter for classification: what
@@ -264,77 +356,157 @@ func (s *Scanner) Scan(ctx context.Context, t Target) Result {
 		Origin: origin.MustParse("https://" + attackerDomain), Method: t.Method, URL: t.URL, Headers: t.Headers,
 	}, fetch.Chromium)
 	if err != nil {
-		res.Err = fmt.Errorf("the target request: %v", err)
+		res.Err = fmt.Errorf("target %s %s: the request: %w", t.Method, t.URL, err)
 		return res
 	}
-	a := &auditor{s: s, t: t, u: u, cls: cls, res: &res}
-	a.run(ctx)
-	if res.Err == nil && ctx.Err() != nil {
-		res.Err = ctx.Err()
+	tctx, cancel := context.WithTimeout(ctx, s.targetTimeout)
+	defer cancel()
+	a := &auditor{s: s, t: t, u: u, n: names(u), cls: cls, res: &res, hit: map[string]bool{}, sent: map[string]bool{}, stack: -1}
+	a.run(tctx)
+	if res.Err == nil && tctx.Err() != nil {
+		if ctx.Err() != nil {
+			res.Partial = fmt.Sprintf("stopped after %d probes: partially audited", res.Probes)
+		} else {
+			res.Partial = fmt.Sprintf("the per-target deadline (%v) passed after %d probes: partially audited", s.targetTimeout, res.Probes)
+		}
 	}
+	a.finish()
 	slices.SortStableFunc(res.Findings, func(x, y Finding) int { return int(y.Severity) - int(x.Severity) })
 	return res
 }
 
 // auditor is the state of one target's audit.
 type auditor struct {
-	s       *Scanner
-	t       Target
-	u       *url.URL
-	cls     fetch.Classification
-	res     *Result
-	hit     map[string]bool
-	allowed []string // probe or legit origins the server allowed
-	vary    bool     // missing-vary already reported
+	s    *Scanner
+	t    Target
+	u    *url.URL
+	n    targetNames
+	cls  fetch.Classification
+	res  *Result
+	hit  map[string]bool // classes reported
+	sent map[string]bool // origins probed
+	hits []hit           // probe origins the server allowed
+	// legit are candidate origins the server allowed; bases are the
+	// allowed origins probes are derived from.
+	legit, bases []string
+	named        []string // origins the server named in a fixed Allow-Origin
+	hsts         http.Header
+	fixedACAO    string // Allow-Origin of the answer without Origin: a fixed value
+	vary         bool   // missing-vary already reported
+	stack        int    // index in stackSigns, or -1
+	stackWhy     string
+}
+
+// hit is a probe origin the server allowed.
+type hit struct {
+	Probe
+	v *verdict
 }
 
 func (a *auditor) run(ctx context.Context) {
-	a.hit = map[string]bool{}
 	// A baseline without Origin: is the server reachable at all?
-	base, err := a.s.send(ctx, a.t.Method, a.t.URL, a.baseHeader())
-	a.res.Probes++
+	base, err := a.send(ctx, a.t.Method, a.baseHeader())
 	if err != nil {
-		a.res.Err = err
+		a.res.Err = fmt.Errorf("%s %s: %w", a.t.Method, a.t.URL, err)
 		return
 	}
+	if a.n.scheme == "https" {
+		a.hsts = base.resp
+	}
+	a.fixedACAO, _ = single(base.resp, "Access-Control-Allow-Origin")
 	a.inspect(base, "", nil)
 
-	for _, p := range Probes(a.u) {
+	all := Probes(a.u)
+	// Reflect-any and null first: a server that reflects everything needs
+	// no allowlist discovery.
+	a.try(ctx, all[:2])
+	if ctx.Err() != nil {
+		return
+	}
+	reflects := a.hitClass(ReflectAnyOrigin)
+
+	// Learn the allowlist: the usual front ends, those given, local
+	// development origins, and those the server names itself.
+	for _, o := range candidates(a.u, a.s.origins) {
+		a.discover(ctx, o, "")
+	}
+	if !isLoopback(a.n.host) { // a local target trusting local pages is expected
+		for _, o := range localhostOrigins() {
+			a.discover(ctx, o, LocalhostOrigin)
+		}
+	}
+	for i := 0; i < len(a.named) && i < 8; i++ {
+		a.discover(ctx, a.named[i], "")
+	}
+	if !reflects {
+		ps := all[2:]
+		for i, b := range a.bases {
+			if i == 8 { // bounded work per target, whatever the server allows
+				break
+			}
+			ps = append(ps, AroundOrigin(b)...)
+		}
+		slices.SortStableFunc(ps, func(x, y Probe) int { return classOrder(x.Class) - classOrder(y.Class) })
+		a.try(ctx, ps)
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	a.resolve()
+	a.preflightProbe(ctx)
+	a.injectionProbe(ctx)
+	if a.s.prove {
+		a.provePoisoning(ctx)
+	}
+}
+
+var probeOrder = []string{ReflectAnyOrigin, NullOrigin, LocalhostOrigin, AnySubdomain, PrefixMatch, SuffixMatch, SubstringMatch,
+	UnescapedDot, SpecialChars, InsecureScheme, AnyPort, TrailingDot, ThirdPartyOrigin}
+
+func classOrder(c string) int { return slices.Index(probeOrder, c) }
+
+// try sends each probe not sent yet and keeps those the server allows.
+func (a *auditor) try(ctx context.Context, ps []Probe) {
+	for _, p := range ps {
 		if ctx.Err() != nil {
 			return
 		}
-		if a.hit[p.Class] || (a.hit[ReflectAnyOrigin] && implied(p.Class)) {
-			continue // one finding per class; reflect-any implies the matching classes
-		}
-		v, err := a.s.probe(ctx, a.t, a.cls, p.Origin, &a.res.Probes)
-		if err != nil {
-			a.note(err)
+		if a.sent[p.Origin] {
 			continue
 		}
-		a.inspect(v.ex, p.Origin, v)
-		if v.plain || v.cred {
-			a.allowed = append(a.allowed, p.Origin)
-			if v.reflected {
+		a.sent[p.Origin] = true
+		v, err := a.probe(ctx, p.Origin)
+		if err != nil {
+			continue // a probe that failed says nothing; the others still count
+		}
+		if v.allowed() && v.reflected {
+			a.hits = append(a.hits, hit{p, v})
+			if p.Class == ReflectAnyOrigin || p.Class == NullOrigin {
 				a.report(p.Class, p.Origin, v)
 			}
 		}
 	}
-	for _, o := range legitOrigins(a.u) {
-		if ctx.Err() != nil {
-			return
-		}
-		v, err := a.s.probe(ctx, a.t, a.cls, o, &a.res.Probes)
-		if err != nil {
-			a.note(err)
-			continue
-		}
-		a.inspect(v.ex, o, v)
-		if v.plain || v.cred {
-			a.allowed = append(a.allowed, o)
-		}
+}
+
+func (a *auditor) hitClass(c string) bool { return a.hit[c] }
+
+// discover probes a candidate origin; an allowed one joins the allowlist
+// (class "") or is a finding of its class.
+func (a *auditor) discover(ctx context.Context, o, class string) {
+	if ctx.Err() != nil || a.sent[o] || !validOrigin(o) {
+		return
 	}
-	a.preflightProbe(ctx)
-	a.injectionProbe(ctx)
+	a.sent[o] = true
+	v, err := a.probe(ctx, o)
+	if err != nil || !v.allowed() {
+		return
+	}
+	if class != "" {
+		a.hits = append(a.hits, hit{Probe{Class: class, Origin: o}, v})
+	} else {
+		a.legit = append(a.legit, o)
+	}
+	a.bases = append(a.bases, o)
 }
 
 func (a *auditor) baseHeader() http.Header {
@@ -345,26 +517,94 @@ func (a *auditor) baseHeader() http.Header {
 	return h
 }
 
-// note keeps the first probe error when nothing else went wrong: a target
-// that answered some probes is audited, with what it answered.
-func (a *auditor) note(err error) {
-	if a.res.Probes <= 1 && a.res.Err == nil {
-		a.res.Err = err
-	}
-}
-
 // implied reports whether a reflect-any-origin hit makes class redundant.
 func implied(class string) bool {
 	switch class {
 	case PrefixMatch, SuffixMatch, SubstringMatch, UnescapedDot, SpecialChars, InsecureScheme,
-		AnySubdomain, ThirdPartyOrigin, LocalhostOrigin:
+		AnySubdomain, AnyPort, ThirdPartyOrigin, LocalhostOrigin, TrailingDot:
 		return true
 	}
 	return false
 }
 
+// resolve reports the allowed probes, one finding per class, leaving out
+// those another class explains: a pattern that accepts everything ending
+// in example.com accepts apixexample.com too, which is the suffix hole,
+// not an unescaped dot.
+func (a *auditor) resolve() {
+	reflects := a.hit[ReflectAnyOrigin]
+	// The patterns the hits prove the server uses.
+	var suffixes, prefixes []string // registrable suffixes accepted; prefixes accepted
+	subdomainOf := ""
+	for _, h := range a.hits {
+		host := hostOf(h.Origin)
+		switch h.Class {
+		case SuffixMatch:
+			if t, ok := strings.CutPrefix(host, "corskit-"); ok {
+				suffixes = append(suffixes, t)
+			} else if t, ok := strings.CutPrefix(host, "corskit"); ok {
+				suffixes = append(suffixes, t)
+			}
+		case PrefixMatch:
+			if p, ok := strings.CutSuffix(h.Origin, "."+attackerDomain); ok {
+				prefixes = append(prefixes, p)
+			}
+		case AnySubdomain:
+			subdomainOf = strings.TrimPrefix(host, "corskit-probe.")
+		}
+	}
+	endsWithAny := func(host string, under bool) bool {
+		for _, t := range suffixes {
+			if host != t && strings.HasSuffix(host, t) && (!under || registrable(t) == t) {
+				return true
+			}
+		}
+		return false
+	}
+	startsWithAny := func(o string) bool {
+		for _, p := range prefixes {
+			if o != p && strings.HasPrefix(o, p) {
+				return true
+			}
+		}
+		return false
+	}
+	underSub := func(host string) bool { return subdomainOf != "" && strings.HasSuffix(host, "."+subdomainOf) }
+	for _, h := range a.hits {
+		if a.hit[h.Class] || (reflects && implied(h.Class)) {
+			continue
+		}
+		host := hostOf(h.Origin)
+		explained := false
+		switch h.Class {
+		case UnescapedDot:
+			explained = endsWithAny(host, false) || underSub(host) || startsWithAny(h.Origin)
+		case SpecialChars, TrailingDot, AnyPort:
+			explained = startsWithAny(h.Origin)
+		case AnySubdomain:
+			explained = endsWithAny(host, true)
+		case SuffixMatch:
+			explained = underSub(host)
+		case SubstringMatch:
+			explained = startsWithAny(h.Origin)
+		}
+		if !explained {
+			a.report(h.Class, h.Origin, h.v)
+		}
+	}
+}
+
+// observe recognises the stack from any answer until it is known.
+func (a *auditor) observe(ex *exchange, preflight bool) {
+	if a.stack >= 0 {
+		return
+	}
+	a.stack, a.stackWhy = detectStack(ex.resp, preflight)
+}
+
 // inspect looks at any response for the classes visible in headers alone:
-// wildcards, invalid Allow-Origin values, missing Vary.
+// wildcards, invalid Allow-Origin values, missing Vary; and collects the
+// origins the server names itself.
 func (a *auditor) inspect(ex *exchange, sent string, v *verdict) {
 	if ex == nil {
 		return
@@ -380,8 +620,7 @@ func (a *auditor) inspect(ex *exchange, sent string, v *verdict) {
 			a.hit[WildcardWithCredentials] = true
 			a.add(Finding{ID: WildcardWithCredentials, Severity: Low, Origin: sent, Evidence: ex.evidence(),
 				Explanation: "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: browsers refuse this combination, so credentialed calls fail, and the intent (any site, with cookies) would be a hole if it worked.",
-				Fix: Fix{Headers: "Either name the trusted origin instead of *, or drop Access-Control-Allow-Credentials.",
-					Config: "cors.Config{AllowedOrigins: []string{\"" + names(a.u).self + "\"}, AllowCredentials: true}"}})
+				Fix:         Fix{Headers: "Either name the trusted origins instead of *, or drop Access-Control-Allow-Credentials."}})
 		}
 		if !a.hit[WildcardOrigin] {
 			a.hit[WildcardOrigin] = true
@@ -402,12 +641,16 @@ func (a *auditor) inspect(ex *exchange, sent string, v *verdict) {
 					Config: "cors.Config{AllowedOrigins: []string{...}} sends exactly one value"}})
 		}
 	default:
-		// A specific origin (or null) allowed: the answer depends on Origin.
-		if !a.vary && !varies(ex.resp, "Origin") {
+		if acao != sent && acao != "null" && !slices.Contains(a.named, acao) && len(a.named) < 16 {
+			a.named = append(a.named, acao) // a fixed Allow-Origin names a trusted origin
+		}
+		// The answer names the origin sent: it depends on Origin. (A fixed
+		// Allow-Origin, whatever the request's, depends on nothing.)
+		if acao == sent && acao != a.fixedACAO && !a.vary && !varies(ex.resp, "Origin") {
 			a.vary = true
 			sev, why := Low, "The response names an origin in Access-Control-Allow-Origin but has no Vary: Origin, so a shared cache can serve it to other origins (and serve other origins' answers here)."
-			if cacheVisible(ex.resp) {
-				sev, why = Medium, why+" A cache is in front of this endpoint (its headers show it), so cache poisoning is practical."
+			if c := cacheShown(ex.resp); c != "" {
+				sev, why = Medium, why+" A shared cache is in front of this endpoint ("+c+"), so cache poisoning is practical: a page on another origin, or the real front end, gets this origin's answer; --prove-cache-poisoning shows it on a throwaway URL."
 			}
 			a.add(Finding{ID: MissingVary, Severity: sev, Origin: sent, Credentials: v != nil && v.cred, Evidence: ex.evidence(), Explanation: why,
 				Fix: Fix{Headers: "Add Vary: Origin to every response whose CORS headers depend on the Origin (and to the response without Origin).",
@@ -422,16 +665,6 @@ func varies(h http.Header, name string) bool {
 	return httplist.HasFold(h.Values("Vary"), name) || httplist.HasFold(h.Values("Vary"), "*")
 }
 
-// cacheVisible reports headers that shared caches add.
-func cacheVisible(h http.Header) bool {
-	for _, n := range []string{"Age", "X-Cache", "CF-Cache-Status", "X-Served-By", "X-Cache-Hits", "X-Varnish", "Via"} {
-		if h.Get(n) != "" {
-			return true
-		}
-	}
-	return false
-}
-
 func looksPrivate(ex *exchange) bool {
 	if len(ex.resp.Values("Set-Cookie")) > 0 {
 		return true
@@ -440,33 +673,51 @@ func looksPrivate(ex *exchange) bool {
 	return strings.Contains(cc, "private")
 }
 
-// severity of a reflected-origin class, by who can serve the origin and
+// severity of an allowed probe origin, by who can serve the origin and
 // whether a credentialed read works.
-func severity(class string, cred bool) Severity {
-	conditional := class == AnySubdomain || class == InsecureScheme || class == LocalhostOrigin
+func (a *auditor) severity(class, o string, v *verdict) Severity {
+	cred := v.cred
+	host := hostOf(o)
+	switch class {
+	case TrailingDot:
+		return Info
+	case InsecureScheme:
+		if a.hsts != nil && hstsCovers(a.hsts, a.n.host, host) {
+			return Info // the browser never loads that http page: it upgrades it
+		}
+	}
+	// Conditional: the attacker needs a foothold first (a subdomain of the
+	// target's domain, the network path, the user's machine, a port on a
+	// trusted host); the rest anyone can register or publish on.
+	conditional := class == AnySubdomain || class == InsecureScheme || class == LocalhostOrigin || class == AnyPort ||
+		(class != ThirdPartyOrigin && host != "" && (host == a.n.domain || strings.HasSuffix(host, "."+a.n.domain)))
 	switch {
 	case cred && !conditional:
 		return High
 	case cred:
 		return Medium
-	case !conditional:
+	case !conditional && looksPrivate(v.ex):
 		return Low
 	}
+	// Without cookies a page on the origin reads only what it could fetch
+	// itself: the exposure of Access-Control-Allow-Origin: *.
 	return Info
 }
 
 var explanations = map[string]string{
 	ReflectAnyOrigin: "The server echoes any Origin in Access-Control-Allow-Origin: every website can read this endpoint",
 	NullOrigin:       "The server allows Origin: null, which any page can send from a sandboxed iframe or a data: URL",
-	PrefixMatch:      "The server allows an origin that merely starts with the target's host, e.g. a subdomain of the attacker's domain",
-	SuffixMatch:      "The server allows an origin that merely ends with the target's domain: anyone can register such a domain",
-	SubstringMatch:   "The server allows an origin that merely contains or is contained in the target's host",
+	PrefixMatch:      "The server allows an origin that merely starts with a trusted host, e.g. a subdomain of the attacker's domain",
+	SuffixMatch:      "The server allows an origin that merely ends with a trusted domain",
+	SubstringMatch:   "The server allows an origin that merely contains or is contained in a trusted origin",
 	UnescapedDot:     "The server's pattern leaves a dot unescaped: a host with another character in its place is allowed",
-	SpecialChars:     "The server allows the target's host followed by a character some browsers accept in subdomains, under the attacker's domain",
+	SpecialChars:     "The server allows a trusted host followed by a character some browsers accept in subdomains, under the attacker's domain",
 	InsecureScheme:   "The https endpoint trusts an http:// origin: a network attacker can inject script into that origin",
 	AnySubdomain:     "The server trusts any subdomain: one XSS or subdomain takeover anywhere under the domain reads this endpoint",
+	AnyPort:          "The server trusts a trusted host on any port: whoever can run a server on another port of that host reads this endpoint",
 	ThirdPartyOrigin: "The server trusts an origin where anyone can publish script (hosting, code playgrounds)",
 	LocalhostOrigin:  "The server trusts localhost origins: any local app or malware serving a page there can read this endpoint",
+	TrailingDot:      "The server allows a trusted host with a trailing dot, a distinct origin; harmless unless its pattern is loose elsewhere",
 }
 
 func (a *auditor) report(class, o string, v *verdict) {
@@ -477,37 +728,140 @@ func (a *auditor) report(class, o string, v *verdict) {
 	} else {
 		why += ", though without cookies (no Access-Control-Allow-Credentials: true)."
 	}
-	ex := v.ex
-	a.add(Finding{ID: class, Severity: severity(class, v.cred), Origin: o, Credentials: v.cred, Evidence: ex.evidence(),
-		Explanation: why,
-		Fix: Fix{
-			Headers: fmt.Sprintf("Compare the Origin against an exact list of trusted origins and send Access-Control-Allow-Origin only for them; never derive it from %q.", o),
-			Config:  fmt.Sprintf("cors.Config{AllowedOrigins: []string{%q}, AllowCredentials: %v}", names(a.u).self, v.cred),
-		}})
+	sev := a.severity(class, o, v)
+	switch {
+	case class == InsecureScheme && sev == Info:
+		why += " The target's Strict-Transport-Security covers that host, so browsers upgrade it to https and never load the http page."
+	case class == SuffixMatch && (sev == Medium || sev == Info):
+		why += " The accepted names lie under the target's own domain, so the attacker needs a subdomain first."
+	}
+	a.add(Finding{ID: class, Severity: sev, Origin: o, Credentials: v.cred, Evidence: v.ex.evidence(), Explanation: why,
+		Fix: Fix{Headers: fmt.Sprintf("Compare the Origin against an exact list of trusted origins and send Access-Control-Allow-Origin only for them; never derive it from %q.", o)}})
 }
 
 func (a *auditor) add(f Finding) {
-	f.URL = a.t.URL
+	f.URL, f.Method = a.t.URL, a.t.Method
 	a.res.Findings = append(a.res.Findings, f)
 }
 
+// originClasses are the findings whose fix is the allowlist itself.
+var originClasses = []string{ReflectAnyOrigin, NullOrigin, PrefixMatch, SuffixMatch, SubstringMatch, UnescapedDot, SpecialChars,
+	InsecureScheme, AnySubdomain, AnyPort, ThirdPartyOrigin, LocalhostOrigin, TrailingDot, WildcardWithCredentials, CachePoisoning}
+
+// finish writes the allowlist fixes, now that the allowlist is known:
+// the origins the server legitimately allowed, less those a probe showed
+// to be holes and the target's own origin, which needs no CORS.
+func (a *auditor) finish() {
+	hostile := map[string]bool{}
+	for _, h := range a.hits {
+		hostile[h.Origin] = true
+	}
+	allowed := []string{}
+	for _, o := range a.legit {
+		given := slices.Contains(a.s.origins, o)
+		if hostile[o] || o == a.n.self || (a.hit[ReflectAnyOrigin] && !given) {
+			continue // when everything is allowed, being allowed proves nothing
+		}
+		allowed = append(allowed, o)
+	}
+	a.res.Allowed = allowed
+	creds := false
+	for _, f := range a.res.Findings {
+		creds = creds || f.Credentials
+	}
+	var cfg, note string
+	if len(allowed) == 0 {
+		note = " No legitimately allowed origin was found (give your front ends with --origin): list them yourself."
+		cfg = "cors.Config{AllowedOrigins: []string{ /* your front ends' origins: none found */ }"
+	} else {
+		cfg = fmt.Sprintf("cors.Config{AllowedOrigins: %#v", allowed)
+	}
+	insecure := false
+	for _, o := range allowed {
+		insecure = insecure || strings.HasPrefix(o, "http://")
+	}
+	if creds {
+		cfg += ", AllowCredentials: true"
+		if insecure {
+			cfg += ", UnsafeAllowInsecureOriginsWithCredentials: true"
+		}
+	}
+	cfg += "}"
+	if a.stack >= 0 {
+		s := stackSigns[a.stack]
+		list := allowed
+		if len(list) == 0 {
+			list = []string{"https://your-front-end.example"}
+		}
+		a.res.Stack = &Stack{Name: s.name, Setting: s.setting(list, creds), Evidence: a.stackWhy}
+	}
+	for i := range a.res.Findings {
+		f := &a.res.Findings[i]
+		if !slices.Contains(originClasses, f.ID) {
+			continue
+		}
+		f.Fix.Config = cfg
+		f.Fix.Headers += note
+		if a.res.Stack != nil {
+			f.Fix.Stack = a.res.Stack.Name + ": " + a.res.Stack.Setting
+		}
+	}
+}
+
 // preflightProbe asks, from an origin the server allows, for a method and
-// headers nobody would configure: a server that approves them with
-// credentials approves anything.
+// headers nobody would configure, and for private-network access. A
+// server that approves them approves anything; that is a hole only for an
+// origin that should not be allowed at all, and a note otherwise.
 func (a *auditor) preflightProbe(ctx context.Context) {
-	if len(a.allowed) == 0 || ctx.Err() != nil {
+	// A trusted origin first: what its preflight approves is the
+	// configuration's own breadth, not a second report of an origin hole.
+	o, hostile := "", false
+	if len(a.legit) > 0 {
+		o = a.legit[0]
+	}
+	for _, h := range a.hits {
+		if o == "" && a.hit[h.Class] {
+			o, hostile = h.Origin, true
+		}
+	}
+	if o == "" || ctx.Err() != nil {
 		return
 	}
-	o := a.allowed[0]
 	h := http.Header{"Origin": {o}, "Access-Control-Request-Method": {"CORSKIT"}, "Accept": {"*/*"},
-		"Access-Control-Request-Headers": {"x-corskit-probe-a,x-corskit-probe-b"}}
-	ex, err := a.s.send(ctx, http.MethodOptions, a.t.URL, h)
-	a.res.Probes++
+		"Access-Control-Request-Headers":         {"x-corskit-probe-a,x-corskit-probe-b"},
+		"Access-Control-Request-Private-Network": {"true"}}
+	ex, err := a.send(ctx, http.MethodOptions, h)
 	if err != nil || ex.status < 200 || ex.status > 299 {
 		return
 	}
 	if r, _, _ := fetch.CheckCORS(ex.resp, o, true); r != fetch.ReasonNone {
 		return
+	}
+	if v, _ := single(ex.resp, "Access-Control-Allow-Private-Network"); v == "true" {
+		a.add(Finding{ID: PrivateNetwork, Severity: Info, Origin: o, Credentials: true, Evidence: ex.evidence(),
+			Explanation: fmt.Sprintf("The preflight grants private-network access (Access-Control-Allow-Private-Network: true) to %s: pages on public sites that it allows may call this endpoint from inside the user's network.", o),
+			Fix:         Fix{Headers: "Send Access-Control-Allow-Private-Network: true only to the origins that must reach the private network.", Config: "cors.Config has no private-network grant: it never sends the header"}})
+	}
+	// A preflight answer that echoes the request's method or headers
+	// depends on them: without Vary a cache can hand it to another request.
+	echoM := httplist.HasFold(ex.resp.Values("Access-Control-Allow-Methods"), "CORSKIT")
+	echoH := httplist.HasFold(ex.resp.Values("Access-Control-Allow-Headers"), "x-corskit-probe-a")
+	var unsaid []string
+	if echoM && !varies(ex.resp, "Access-Control-Request-Method") {
+		unsaid = append(unsaid, "Access-Control-Request-Method")
+	}
+	if echoH && !varies(ex.resp, "Access-Control-Request-Headers") {
+		unsaid = append(unsaid, "Access-Control-Request-Headers")
+	}
+	if len(unsaid) > 0 && !a.hit[MissingVary] {
+		sev, why := Low, fmt.Sprintf("The preflight answer echoes the request's %s but does not say Vary: %s, so a cache can serve it to a preflight that asked for something else.", strings.Join(unsaid, " and "), strings.Join(unsaid, ", "))
+		if c := cacheShown(ex.resp); c != "" {
+			sev, why = Medium, why+" A shared cache is in front of this endpoint ("+c+")."
+		}
+		a.hit[MissingVary] = true
+		a.add(Finding{ID: MissingVary, Severity: sev, Origin: o, Credentials: true, Evidence: ex.evidence(), Explanation: why,
+			Fix: Fix{Headers: "Add Vary: " + strings.Join(unsaid, ", ") + " to preflight answers that depend on them.",
+				Config: "the cors middleware sends Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers on every preflight"}})
 	}
 	m, hs := fetch.PreflightGaps(ex.resp, "CORSKIT", []string{"x-corskit-probe-a", "x-corskit-probe-b"}, true, fetch.Chromium)
 	if m && len(hs) == 2 {
@@ -520,8 +874,11 @@ func (a *auditor) preflightProbe(ctx context.Context) {
 			what = "any method and any requested header"
 		}
 	}
-	a.add(Finding{ID: PermissivePreflight, Severity: Medium, Origin: o, Credentials: true, Evidence: ex.evidence(),
-		Explanation: fmt.Sprintf("The preflight approves %s, with credentials: every state-changing call the API has can be made from %s.", what, o),
+	sev, why := Medium, fmt.Sprintf("The preflight approves %s, with credentials: every state-changing call the API has can be made from %s, which should not be allowed at all.", what, o)
+	if !hostile {
+		sev, why = Info, fmt.Sprintf("The preflight approves %s, with credentials, for %s, an origin the server trusts anyway: no hole by itself, but it widens what any future allowlist mistake exposes.", what, o)
+	}
+	a.add(Finding{ID: PermissivePreflight, Severity: sev, Origin: o, Credentials: true, Evidence: ex.evidence(), Explanation: why,
 		Fix: Fix{Headers: "Answer preflights with the methods and headers the API uses, listed, not echoed.",
 			Config: "cors.Config{AllowedMethods: []string{...}, AllowedHeaders: []string{...}} lists them"}})
 }
@@ -534,8 +891,7 @@ func (a *auditor) injectionProbe(ctx context.Context) {
 		}
 		h := a.baseHeader()
 		h.Set("Origin", o)
-		ex, err := a.s.send(ctx, a.t.Method, a.t.URL, h)
-		a.res.Probes++
+		ex, err := a.send(ctx, a.t.Method, h)
 		if err != nil {
 			continue
 		}
@@ -544,6 +900,71 @@ func (a *auditor) injectionProbe(ctx context.Context) {
 				Explanation: "The server decodes line breaks in the Origin and writes them into its response: the Origin header forges response headers (and can split the response).",
 				Fix: Fix{Headers: "Never decode or reflect the raw Origin; compare it with a list of trusted origins and send the listed value.",
 					Config: "cors.Config{AllowedOrigins: []string{...}} only ever sends configured values"}})
+			return
+		}
+	}
+}
+
+// provePoisoning shows cache poisoning on a throwaway URL: the target
+// with a cache-bust value of its own, which no user ever requests. A
+// request from an allowed origin fills the cache entry (no no-cache
+// headers this time); requests from another origin, and without Origin,
+// then read it. A cache that hands them the first origin's grant is
+// poisoned by anyone who can make a victim's browser send that origin.
+func (a *auditor) provePoisoning(ctx context.Context) {
+	first := ""
+	for _, h := range a.hits {
+		if h.v.allowed() {
+			first = h.Origin
+			break
+		}
+	}
+	if first == "" && len(a.legit) > 0 {
+		first = a.legit[0]
+	}
+	if first == "" || ctx.Err() != nil {
+		return
+	}
+	throwaway := withParam(a.t.URL, CacheBustParam, "poison-proof-"+cacheBustValue())
+	req := func(o string) (*exchange, error) {
+		h := a.baseHeader()
+		if o != "" {
+			h.Set("Origin", o)
+		}
+		if a.t.Cookie != "" {
+			h.Set("Cookie", a.t.Cookie)
+		}
+		a.res.Probes++
+		return a.s.do(ctx, a.t.Method, throwaway, h)
+	}
+	ex1, err := req(first)
+	if err != nil {
+		return
+	}
+	if acao, _ := single(ex1.resp, "Access-Control-Allow-Origin"); acao != first {
+		return // the grant is not the origin's own: nothing to carry over
+	}
+	others := []string{""}
+	if second := "https://corskit-victim.example"; second != first {
+		others = append([]string{second}, others...)
+	}
+	for _, o := range others {
+		ex2, err := req(o)
+		if err != nil {
+			continue
+		}
+		if acao, _ := single(ex2.resp, "Access-Control-Allow-Origin"); acao == first {
+			who := "a request from " + o
+			if o == "" {
+				who = "a request without Origin (the real front end's own page loads, a crawler)"
+			}
+			if cacheHit(ex2.resp) {
+				who += " (its headers say it came from the cache: " + cacheShown(ex2.resp) + ")"
+			}
+			ev2 := ex2.evidence()
+			a.add(Finding{ID: CachePoisoning, Severity: High, Origin: first, Credentials: true, Evidence: ex1.evidence(), Followup: &ev2,
+				Explanation: fmt.Sprintf("A shared cache stored the answer for Origin %s and served it to %s, on the throwaway URL %s: anyone who makes one browser send an origin fixes the answer every user of that URL gets for the cache's lifetime (the real front end is then refused, or an attacker's origin granted).", first, who, throwaway),
+				Fix:         Fix{Headers: "Send Vary: Origin on every answer whose CORS headers depend on Origin (also on the answer without Origin), and keep the cache from dropping it; or key the cache on Origin."}})
 			return
 		}
 	}

@@ -113,13 +113,18 @@ func TestVulnerableSuite(t *testing.T) {
 		{"reflect everything", reflecting(func(string) bool { return true }, true, true), true,
 			map[string]audit.Severity{audit.ReflectAnyOrigin: audit.High, audit.NullOrigin: audit.High}, []string{audit.PrefixMatch}},
 		{"reflect everything, no credentials", reflecting(func(string) bool { return true }, false, true), false,
-			map[string]audit.Severity{audit.ReflectAnyOrigin: audit.Low}, nil},
+			map[string]audit.Severity{audit.ReflectAnyOrigin: audit.Info}, nil},
+		{"reflect everything, no credentials, user-specific answer", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.SetCookie(w, &http.Cookie{Name: "session", Value: "x"})
+			reflecting(func(string) bool { return true }, false, true).ServeHTTP(w, r)
+		}), false, map[string]audit.Severity{audit.ReflectAnyOrigin: audit.Low}, nil},
 		{"reflect everything but null", reflecting(func(o string) bool { return o != "null" }, true, true), false,
 			map[string]audit.Severity{audit.ReflectAnyOrigin: audit.High}, []string{audit.NullOrigin}},
 		{"trusts null", reflecting(func(o string) bool { return o == "null" || o == trusted }, true, true), false,
 			map[string]audit.Severity{audit.NullOrigin: audit.High}, []string{audit.ReflectAnyOrigin}},
 		{"prefix check", reflecting(func(o string) bool { return strings.HasPrefix(o, "https://api.example.com") }, true, true), true,
-			map[string]audit.Severity{audit.PrefixMatch: audit.High, audit.SpecialChars: audit.High}, []string{audit.SuffixMatch, audit.ReflectAnyOrigin, audit.InvalidACAO}},
+			map[string]audit.Severity{audit.PrefixMatch: audit.High}, []string{audit.SuffixMatch, audit.ReflectAnyOrigin, audit.InvalidACAO,
+				audit.SpecialChars /* the prefix check explains every special-character probe */}},
 		{"suffix check", reflecting(func(o string) bool { return strings.HasSuffix(o, "example.com") }, true, true), true,
 			map[string]audit.Severity{audit.SuffixMatch: audit.High}, []string{audit.PrefixMatch}},
 		{"suffix check with the dot (near miss)", reflecting(func(o string) bool { return strings.HasSuffix(o, ".example.com") }, true, true), true,
@@ -163,7 +168,7 @@ func TestVulnerableSuite(t *testing.T) {
 			w.Header().Set("Age", "12")
 			reflecting(func(o string) bool { return o == trusted }, true, false).ServeHTTP(w, r)
 		}), true, map[string]audit.Severity{audit.MissingVary: audit.Medium}, nil},
-		{"permissive preflight", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		{"permissive preflight for a trusted origin (Express cors' default echo)", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Vary", "Origin")
 			if r.Header.Get("Origin") != trusted {
 				return
@@ -175,7 +180,19 @@ func TestVulnerableSuite(t *testing.T) {
 				w.Header().Set("Access-Control-Allow-Headers", r.Header.Get("Access-Control-Request-Headers"))
 				w.WriteHeader(http.StatusNoContent)
 			}
-		}), true, map[string]audit.Severity{audit.PermissivePreflight: audit.Medium}, nil},
+		}), true, map[string]audit.Severity{audit.PermissivePreflight: audit.Info, audit.MissingVary: audit.Low}, nil},
+		{"permissive preflight for a hostile origin", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+			if o := r.Header.Get("Origin"); strings.HasSuffix(o, "-example.com") { // no trusted origin passes
+				w.Header().Set("Access-Control-Allow-Origin", o)
+				w.Header().Set("Access-Control-Allow-Credentials", "true")
+			}
+			if r.Method == http.MethodOptions {
+				w.Header().Set("Access-Control-Allow-Methods", r.Header.Get("Access-Control-Request-Method"))
+				w.Header().Set("Access-Control-Allow-Headers", r.Header.Get("Access-Control-Request-Headers"))
+				w.WriteHeader(http.StatusNoContent)
+			}
+		}), true, map[string]audit.Severity{audit.PermissivePreflight: audit.Medium, audit.SuffixMatch: audit.High}, []string{audit.MissingVary, audit.UnescapedDot, audit.AnySubdomain}},
 		{"header injection", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			o, err := url.PathUnescape(r.Header.Get("Origin"))
 			if err != nil || o == "" {
@@ -199,8 +216,8 @@ func TestVulnerableSuite(t *testing.T) {
 			nil, []string{audit.InsecureScheme}},
 		{"own GitHub Pages site only (near miss)", reflecting(func(o string) bool { return o == "https://example.github.io" }, true, true), true,
 			nil, []string{audit.ThirdPartyOrigin}},
-		{"one local dev port (near miss)", reflecting(func(o string) bool { return o == "http://localhost:5173" }, true, true), true,
-			nil, []string{audit.LocalhostOrigin}},
+		{"one local dev port (Vite's)", reflecting(func(o string) bool { return o == "http://localhost:5173" }, true, true), true,
+			map[string]audit.Severity{audit.LocalhostOrigin: audit.Medium}, nil},
 		{"reflects the raw Origin without decoding it (near miss)", reflecting(func(string) bool { return true }, false, true), false,
 			nil, []string{audit.HeaderInjection}},
 		{"invalid allow-origin", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -268,6 +285,7 @@ func TestProbesAreDerivedFromTheTarget(t *testing.T) {
 		"suffix-match https://corskitexample.co.uk",
 		"unescaped-dot https://apixexample.co.uk",
 		"substring-match https://example.co.u",
+		"substring-match https://api.example.co.u", // the full host minus its last character
 		"insecure-scheme http://api.example.co.uk",
 		"any-subdomain https://corskit-probe.example.co.uk",
 		"special-chars https://api.example.co.uk`.corskit-attacker.example",

@@ -19,14 +19,18 @@ const (
 	SpecialChars            = "special-chars"
 	InsecureScheme          = "insecure-scheme"
 	AnySubdomain            = "any-subdomain"
+	AnyPort                 = "any-port"
 	ThirdPartyOrigin        = "third-party-origin"
 	LocalhostOrigin         = "localhost-origin"
+	TrailingDot             = "trailing-dot"
 	WildcardOrigin          = "wildcard-origin"
 	WildcardWithCredentials = "wildcard-with-credentials"
 	MissingVary             = "missing-vary"
 	PermissivePreflight     = "permissive-preflight"
+	PrivateNetwork          = "private-network"
 	HeaderInjection         = "header-injection"
 	InvalidACAO             = "invalid-acao"
+	CachePoisoning          = "cache-poisoning"
 )
 
 // attackerDomain is a registrable domain nobody but an attacker would
@@ -51,10 +55,21 @@ var thirdPartyHosts = []string{
 	"repl.it", "corskit-probe.repl.co", "www.webdevout.net",
 }
 
+// devPorts are the ports local development servers listen on by default
+// (Express and Rails 3000, Angular 4200, Vite 5173, Django 8000, many 8080).
+var devPorts = []string{"", ":3000", ":4200", ":5173", ":8000", ":8080"}
+
+// discoveryLabels are the names a front end of the target's domain
+// usually has.
+var discoveryLabels = []string{"", "www.", "app.", "admin.", "dev.", "staging."}
+
 // Probe is one Origin to send, and the class it tests.
 type Probe struct {
 	Class  string
 	Origin string
+	// base is the allowed origin's host the probe was derived from (""
+	// for probes built from the target alone).
+	base string
 }
 
 // targetNames are the names probes are derived from.
@@ -71,14 +86,21 @@ func names(u *url.URL) targetNames {
 	if (n.scheme == "http" && n.port == "80") || (n.scheme == "https" && n.port == "443") {
 		n.port = ""
 	}
-	n.domain = n.host
-	if net.ParseIP(n.host) == nil {
-		if d, err := publicsuffix.EffectiveTLDPlusOne(n.host); err == nil {
-			n.domain = d
-		}
-	}
+	n.domain = registrable(n.host)
 	n.self = n.scheme + "://" + hostport(n.host, n.port)
 	return n
+}
+
+// registrable returns host's registrable domain (eTLD+1), or host itself
+// for IP addresses, single labels and public suffixes.
+func registrable(host string) string {
+	if net.ParseIP(host) != nil {
+		return host
+	}
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return d
+	}
+	return host
 }
 
 func hostport(host, port string) string {
@@ -91,9 +113,11 @@ func hostport(host, port string) string {
 	return host + ":" + port
 }
 
-// Probes returns the attacker origins for a target URL, derived from its
-// host and registrable domain. Each probes one class; a class may have
-// several probes (the first that hits is reported).
+func isIP(host string) bool { return net.ParseIP(strings.Trim(host, "[]")) != nil }
+
+// Probes returns the attacker origins derived from the target's own host
+// and registrable domain. The audit also derives the same kinds of probes
+// from every origin it finds allowed (see AroundOrigin).
 func Probes(u *url.URL) []Probe {
 	n := names(u)
 	s := "https"
@@ -103,58 +127,127 @@ func Probes(u *url.URL) []Probe {
 	var ps []Probe
 	add := func(class string, origins ...string) {
 		for _, o := range origins {
-			ps = append(ps, Probe{class, o})
+			ps = append(ps, Probe{Class: class, Origin: o})
 		}
 	}
 	label, tld, _ := strings.Cut(n.domain, ".")
 	add(ReflectAnyOrigin, s+"://"+attackerDomain)
 	add(NullOrigin, "null")
-	add(PrefixMatch, s+"://"+n.host+"."+attackerDomain, s+"://"+n.domain+"."+attackerDomain)
+	if n.host != n.domain || tld != "" {
+		add(AnySubdomain, s+"://corskit-probe."+n.domain)
+	}
+	add(PrefixMatch, s+"://"+n.host+"."+attackerDomain, s+"://"+n.domain+"."+attackerDomain,
+		// "localhost" as a label: a check for /^https?:\/\/localhost/ accepts it.
+		"http://localhost."+attackerDomain, "https://localhost."+attackerDomain)
 	add(SuffixMatch, s+"://corskit"+n.domain, s+"://corskit-"+n.domain)
-	if tld != "" {
-		add(SubstringMatch, s+"://"+n.domain[:len(n.domain)-1]) // example.co
+	if tld != "" && !isIP(n.host) {
+		// Contained in the target's origin: "https://api.example.com".includes(origin).
+		add(SubstringMatch, s+"://"+n.host[:len(n.host)-1])
+		if n.host != n.domain {
+			add(SubstringMatch, s+"://"+n.domain[:len(n.domain)-1]) // example.co
+		}
 		if len(label) > 2 {
 			add(SubstringMatch, s+"://"+label[1:]+"."+tld) // xample.com
 		}
 	}
-	// The dot a regex left unescaped: the first one (api.example.com ->
-	// apixexample.com) and the last one (api.example.com -> api.examplexcom).
-	if first := strings.Index(n.host, "."); first > 0 && n.host != n.domain {
-		add(UnescapedDot, s+"://"+n.host[:first]+"x"+n.host[first+1:])
-	}
-	if last := strings.LastIndex(n.host, "."); last > 0 && net.ParseIP(n.host) == nil {
-		add(UnescapedDot, s+"://"+n.host[:last]+"x"+n.host[last+1:])
-	}
+	ps = append(ps, unescapedDots(s, n.host)...)
 	for _, c := range specialChars {
 		add(SpecialChars, s+"://"+n.host+c+"."+attackerDomain)
 	}
 	if n.scheme == "https" {
 		add(InsecureScheme, "http://"+hostport(n.host, ""), "http://"+n.domain)
 	}
-	if n.host != n.domain || tld != "" {
-		add(AnySubdomain, s+"://corskit-probe."+n.domain)
-	}
 	for _, h := range thirdPartyHosts {
 		add(ThirdPartyOrigin, "https://"+h)
 	}
 	add(ThirdPartyOrigin, "http://jsbin.com", "http://www.webdevout.net")
-	if !isLoopback(n.host) { // a local target trusting local pages is expected
-		add(LocalhostOrigin, "http://localhost", "http://127.0.0.1", "http://localhost:3000", "http://127.0.0.1:8080")
+	return ps
+}
+
+// unescapedDots replaces each dot of host in turn (at most four) by a
+// letter: the hosts a regex with that dot unescaped accepts. The last
+// dot's variant ("api.examplexcom") is one no suffix check on the
+// registrable domain accepts; the others may be explained by a suffix or
+// subdomain check, which the audit sorts out before reporting.
+func unescapedDots(scheme, host string) []Probe {
+	if isIP(host) {
+		return nil
+	}
+	var ps []Probe
+	for i, k := 0, 0; i < len(host) && k < 4; i++ {
+		if host[i] == '.' {
+			ps = append(ps, Probe{Class: UnescapedDot, Origin: scheme + "://" + host[:i] + "x" + host[i+1:]})
+			k++
+		}
 	}
 	return ps
 }
 
-// legitOrigins are origins a correctly configured server may well allow:
-// the target's own and the usual front-end names of its domain. Allowing
-// them is no finding, but their answers reveal missing Vary and permissive
-// preflights.
-func legitOrigins(u *url.URL) []string {
+// AroundOrigin returns the probes derived from an origin the server
+// allows: the holes people write are in the patterns that match *it*
+// (a regex for app.example.com unanchored or with unescaped dots).
+func AroundOrigin(o string) []Probe {
+	u, err := url.Parse(o)
+	if err != nil || u.Host == "" {
+		return nil
+	}
+	s, h, p := u.Scheme, strings.ToLower(u.Hostname()), u.Port()
+	hp := hostport(h, p)
+	var ps []Probe
+	add := func(class string, origins ...string) {
+		for _, x := range origins {
+			ps = append(ps, Probe{Class: class, Origin: x, base: h})
+		}
+	}
+	add(PrefixMatch, s+"://"+h+"."+attackerDomain)
+	if !isIP(h) {
+		add(SuffixMatch, s+"://corskit"+h)
+		if d := registrable(h); d != h {
+			add(SuffixMatch, s+"://corskit"+d)
+		}
+		if strings.Contains(h, ".") {
+			add(SubstringMatch, s+"://"+h[:len(h)-1])
+		}
+		for _, q := range unescapedDots(s, h) {
+			add(q.Class, q.Origin)
+		}
+		add(TrailingDot, s+"://"+hostport(h+".", p))
+	}
+	for _, c := range specialChars {
+		add(SpecialChars, s+"://"+h+c+"."+attackerDomain)
+	}
+	if s == "https" {
+		add(InsecureScheme, "http://"+hp)
+	}
+	if p != "1337" {
+		add(AnyPort, s+"://"+h+":1337")
+	}
+	return ps
+}
+
+// candidates are origins a correctly configured server may well allow:
+// the target's own, the usual front-end names of its domain, and those
+// the user names. Allowing them is no finding, but they are what the
+// allowlist is made of, and the fix keeps them.
+func candidates(u *url.URL, extra []string) []string {
 	n := names(u)
 	out := []string{n.self}
-	if n.domain != n.host || strings.Contains(n.domain, ".") {
-		out = append(out, n.scheme+"://"+n.domain, n.scheme+"://www."+n.domain, n.scheme+"://app."+n.domain)
+	if (n.domain != n.host || strings.Contains(n.domain, ".")) && !isIP(n.host) {
+		for _, l := range discoveryLabels {
+			out = append(out, n.scheme+"://"+l+n.domain)
+		}
 	}
-	return out
+	return append(out, extra...)
+}
+
+// localhostOrigins are local development origins: a deployment that
+// trusts them trusts whatever runs on the user's machine.
+func localhostOrigins() []string {
+	var out []string
+	for _, p := range devPorts {
+		out = append(out, "http://localhost"+p)
+	}
+	return append(out, "http://127.0.0.1", "http://127.0.0.1:8080")
 }
 
 // injectionOrigins carry encoded line breaks followed by a header of our
@@ -174,4 +267,12 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+func hostOf(o string) string {
+	u, err := url.Parse(o)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
 }

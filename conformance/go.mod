@@ -9,6 +9,7 @@ replace (
 
 require (
 	github.com/chromedp/chromedp v0.23.0
+	github.com/coder/websocket v1.8.15
 	github.com/corskit/corskit v0.0.0-00010101000000-000000000000
 	github.com/corskit/corskit/e2e v0.0.0-00010101000000-000000000000
 )

@@ -2,10 +2,11 @@
 // in production: may a page on origin X make this call and read the answer?
 //
 // A Page is a page on one origin. It runs fetch() calls through the fetch
-// package's model of Chromium, either against an http.Handler in-process (no
-// socket, no port) or against real URLs, and asserts the verdict. A failed
-// assertion prints the console message a developer would see and the whole
-// exchange, preflight included:
+// package's model of Chromium (or of another engine, see Page.Profile),
+// either against an http.Handler in-process (no socket, no port) or against
+// real URLs, and asserts the verdict. A failed assertion prints the console
+// lines a developer would see in that engine and the whole exchange,
+// preflight included:
 //
 //	page := corstest.NewPage(t, "https://app.example.com", handler)
 //	page.Fetch("PUT", "https://api.example.com/items/1",
@@ -13,6 +14,15 @@
 //		corstest.Credentials(),
 //	).Allowed()
 //	page.Fetch("GET", "https://api.example.com/admin").Blocked()
+//
+// Engines do not always agree (client hints, the preflight cache, redirects:
+// see CONFORMANCE.md). FetchEverywhere makes the call in Chromium, Firefox
+// and WebKit alike, each with its own preflight cache, and asserts the
+// verdict in every engine:
+//
+//	page.FetchEverywhere("GET", "https://api.example.com/items",
+//		corstest.Header("Save-Data", "on"),
+//	).Allowed() // fails: Firefox and WebKit need a preflight for Save-Data
 package corstest
 
 import (
@@ -33,6 +43,7 @@ type Page struct {
 	t       testing.TB
 	origin  origin.Origin
 	browser *fetch.Browser
+	engines []*fetch.Browser // one per fetch.Profiles entry, made by FetchEverywhere
 }
 
 // NewPage returns a page on the serialized origin pageOrigin (for example
@@ -53,7 +64,8 @@ func NewPage(t testing.TB, pageOrigin string, handler http.Handler) *Page {
 	return &Page{t: t, origin: o, browser: b}
 }
 
-// Profile switches the browser model, for example to fetch.Spec.
+// Profile switches the browser model, for example to fetch.Firefox,
+// fetch.WebKit or fetch.Spec.
 func (p *Page) Profile(prof fetch.Profile) *Page {
 	p.browser.Profile = prof
 	return p
@@ -89,22 +101,105 @@ func Redirect(m fetch.RedirectMode) Option { return func(r *fetch.Request) { r.R
 
 // Call is one fetch() call's outcome, ready to be asserted.
 type Call struct {
-	t      testing.TB
-	Result *fetch.Result
+	t       testing.TB
+	Result  *fetch.Result
+	Profile fetch.Profile // the engine that made the call
 }
 
 // Fetch makes the call fetch(url, {method, ...opts}) from the page.
 func (p *Page) Fetch(method, url string, opts ...Option) *Call {
 	p.t.Helper()
+	return p.fetch(p.browser, method, url, opts)
+}
+
+func (p *Page) fetch(b *fetch.Browser, method, url string, opts []Option) *Call {
+	p.t.Helper()
 	req := fetch.Request{Origin: p.origin, Method: method, URL: url}
 	for _, o := range opts {
 		o(&req)
 	}
-	res, err := p.browser.Fetch(context.Background(), req)
+	res, err := b.Fetch(context.Background(), req)
 	if err != nil {
 		p.t.Fatalf("corstest: fetch(%q): %v", url, err)
 	}
-	return &Call{t: p.t, Result: res}
+	prof := b.Profile
+	if prof.Name == "" {
+		prof = fetch.Chromium
+	}
+	return &Call{t: p.t, Result: res, Profile: prof}
+}
+
+// FetchEverywhere makes the call in every engine the model knows
+// (fetch.Profiles: Chromium, Firefox, WebKit). Each engine is its own
+// browser with its own preflight cache, shared by this page's later
+// FetchEverywhere calls; they use the page's transport and clock as they
+// were at the first FetchEverywhere call.
+func (p *Page) FetchEverywhere(method, url string, opts ...Option) Calls {
+	p.t.Helper()
+	if p.engines == nil {
+		for _, prof := range fetch.Profiles {
+			p.engines = append(p.engines, &fetch.Browser{Profile: prof, Transport: p.browser.Transport, Now: p.browser.Now})
+		}
+	}
+	calls := make(Calls, len(p.engines))
+	for i, b := range p.engines {
+		calls[i] = p.fetch(b, method, url, opts)
+	}
+	return calls
+}
+
+// Calls is one call made in several engines (FetchEverywhere).
+type Calls []*Call
+
+// Allowed fails the test unless the page could read the response in every
+// engine; each failure names the engine and shows its console lines.
+func (cs Calls) Allowed() Calls {
+	for _, c := range cs {
+		c.t.Helper()
+		if !c.Result.Allowed() {
+			c.t.Errorf("want the call allowed in every engine, but %s blocks it:\n%s", c.Profile.Name, c.explain())
+		}
+	}
+	return cs
+}
+
+// Blocked fails the test unless every engine blocks the call.
+func (cs Calls) Blocked() Calls {
+	for _, c := range cs {
+		c.t.Helper()
+		if c.Result.Allowed() {
+			c.t.Errorf("want the call blocked in every engine, but %s allows it:\n%s", c.Profile.Name, c.explain())
+		}
+	}
+	return cs
+}
+
+// Preflighted fails the test unless every engine sent a preflight (want
+// true) or none did (want false).
+func (cs Calls) Preflighted(want bool) Calls {
+	for _, c := range cs {
+		c.t.Helper()
+		if got := c.Result.PreflightSent(); got != want {
+			c.t.Errorf("want preflight sent = %v in every engine, got %v in %s:\n%s", want, got, c.Profile.Name, c.explain())
+		}
+	}
+	return cs
+}
+
+// In returns the call as the engine named ("chromium", "firefox",
+// "webkit") made it, to assert what only that engine does; it fails the
+// test when no such engine took part.
+func (cs Calls) In(engine string) *Call {
+	for _, c := range cs {
+		if c.Profile.Name == engine {
+			return c
+		}
+	}
+	if len(cs) > 0 {
+		cs[0].t.Helper()
+		cs[0].t.Fatalf("corstest: no call in engine %q", engine)
+	}
+	return nil
 }
 
 // Allowed fails the test unless the page could read the response; it
@@ -112,7 +207,7 @@ func (p *Page) Fetch(method, url string, opts ...Option) *Call {
 func (c *Call) Allowed() *fetch.Response {
 	c.t.Helper()
 	if !c.Result.Allowed() {
-		c.t.Errorf("want the call allowed, but the browser blocks it:\n%s", Explain(c.Result))
+		c.t.Errorf("want the call allowed, but the browser blocks it:\n%s", c.explain())
 	}
 	return c.Result.Response
 }
@@ -122,7 +217,7 @@ func (c *Call) Allowed() *fetch.Response {
 func (c *Call) Blocked() *fetch.Error {
 	c.t.Helper()
 	if c.Result.Allowed() {
-		c.t.Errorf("want the call blocked, but the browser allows it:\n%s", Explain(c.Result))
+		c.t.Errorf("want the call blocked, but the browser allows it:\n%s", c.explain())
 	}
 	return c.Result.Err
 }
@@ -132,9 +227,9 @@ func (c *Call) BlockedFor(reason fetch.Reason) *fetch.Error {
 	c.t.Helper()
 	switch {
 	case c.Result.Allowed():
-		c.t.Errorf("want the call blocked (%s), but the browser allows it:\n%s", reason, Explain(c.Result))
+		c.t.Errorf("want the call blocked (%s), but the browser allows it:\n%s", reason, c.explain())
 	case c.Result.Err.Reason != reason:
-		c.t.Errorf("want the call blocked for %s, but it is blocked for %s:\n%s", reason, c.Result.Err.Reason, Explain(c.Result))
+		c.t.Errorf("want the call blocked for %s, but it is blocked for %s:\n%s", reason, c.Result.Err.Reason, c.explain())
 	}
 	return c.Result.Err
 }
@@ -144,13 +239,13 @@ func (c *Call) BlockedFor(reason fetch.Reason) *fetch.Error {
 func (c *Call) Readable(names ...string) *Call {
 	c.t.Helper()
 	if !c.Result.Allowed() {
-		c.t.Errorf("want headers %v readable, but the call is blocked:\n%s", names, Explain(c.Result))
+		c.t.Errorf("want headers %v readable, but the call is blocked:\n%s", names, c.explain())
 		return c
 	}
 	for _, n := range names {
 		if _, ok := c.Result.Response.Header[http.CanonicalHeaderKey(n)]; !ok {
 			c.t.Errorf("want response header %s readable by script, but it is not (readable: %v):\n%s",
-				n, c.Result.Response.ReadableHeaderNames(), Explain(c.Result))
+				n, c.Result.Response.ReadableHeaderNames(), c.explain())
 		}
 	}
 	return c
@@ -161,21 +256,42 @@ func (c *Call) Readable(names ...string) *Call {
 func (c *Call) Preflighted(want bool) *Call {
 	c.t.Helper()
 	if got := c.Result.PreflightSent(); got != want {
-		c.t.Errorf("want preflight sent = %v, got %v:\n%s", want, got, Explain(c.Result))
+		c.t.Errorf("want preflight sent = %v, got %v:\n%s", want, got, c.explain())
 	}
 	return c
 }
 
-// Explain renders a result for a test failure: the verdict, the console
-// message, and every exchange.
-func Explain(r *fetch.Result) string {
+// Explain renders a result for a test failure: the verdict, Chromium's
+// console message, and every exchange. ExplainIn renders another engine's.
+func Explain(r *fetch.Result) string { return ExplainIn(fetch.Chromium, r) }
+
+func (c *Call) explain() string { return ExplainIn(c.Profile, c.Result) }
+
+// ExplainIn renders a result for a test failure as the engine of profile p
+// shows it: the verdict, the TypeError and console lines, and every
+// exchange.
+func ExplainIn(p fetch.Profile, r *fetch.Result) string {
 	var b strings.Builder
 	req := r.Request
-	fmt.Fprintf(&b, "  page %s: fetch(%q, {method: %q, mode: %q, credentials: %q})\n",
-		req.Origin, req.URL, req.Method, req.Mode, req.Credentials)
+	fmt.Fprintf(&b, "  page %s: fetch(%q, {method: %q, mode: %q, credentials: %q}) in %s\n",
+		req.Origin, req.URL, req.Method, req.Mode, req.Credentials, p.Name)
+	lines := p.ConsoleLines(r)
 	if r.Err != nil {
-		fmt.Fprintf(&b, "  console: %s\n", r.Err.ConsoleMessage())
-	} else if r.Response != nil {
+		fmt.Fprintf(&b, "  TypeError: %s\n", p.TypeErrorMessage(r))
+		if len(lines) == 0 {
+			// The engine logs nothing about it: name the reason instead of
+			// inventing a line.
+			fmt.Fprintf(&b, "  reason: %s (no console line in %s)", r.Err.Reason, p.Name)
+			if r.Err.Err != nil {
+				fmt.Fprintf(&b, ": %v", r.Err.Err)
+			}
+			b.WriteString("\n")
+		}
+	}
+	for _, l := range lines {
+		fmt.Fprintf(&b, "  console: %s\n", l)
+	}
+	if r.Err == nil && r.Response != nil {
 		fmt.Fprintf(&b, "  allowed: type %s, status %d, readable headers %v\n",
 			r.Response.Type, r.Response.Status, r.Response.ReadableHeaderNames())
 	}

@@ -83,8 +83,9 @@ func rtRequest(r *rand.Rand) fetch.Request {
 }
 
 // intent is what the configuration means for req, computed from the
-// configuration alone: allowed or not, and the headers script may read.
-func intent(t *testing.T, c cors.Config, req fetch.Request) (bool, []string) {
+// configuration alone: allowed or not, and the headers script may read in
+// a browser with profile prof (which decides what needs a preflight).
+func intent(t *testing.T, c cors.Config, req fetch.Request, prof fetch.Profile) (bool, []string) {
 	originOK := false
 	for _, p := range c.AllowedOrigins {
 		if p == "*" {
@@ -104,7 +105,7 @@ func intent(t *testing.T, c cors.Config, req fetch.Request) (bool, []string) {
 	if c.AllowedOrigins[0] == "*" && include && !c.UnsafeAllowAnyOriginWithCredentials {
 		return false, nil
 	}
-	cls, err := fetch.Classify(req, fetch.Chromium)
+	cls, err := fetch.Classify(req, prof)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,31 +155,31 @@ func TestRoundTripWithMiddleware(t *testing.T) {
 		if err != nil {
 			t.Fatalf("generated an invalid config %+v: %v", cfg, err)
 		}
-		// Both profiles: the middleware must work in Chromium and in a
-		// browser that follows the standard to the letter.
-		chromium := &fetch.Browser{Profile: fetch.Chromium, Transport: corstest.HandlerTransport(mw.Wrap(handler))}
-		spec := &fetch.Browser{Profile: fetch.Spec, Transport: chromium.Transport}
+		// Every profile: the middleware must work in Chromium, Firefox and
+		// WebKit, and in a browser that follows the standard to the letter.
+		tr := corstest.HandlerTransport(mw.Wrap(handler))
+		var browsers []*fetch.Browser
+		for _, p := range append(fetch.Profiles, fetch.Spec) {
+			browsers = append(browsers, &fetch.Browser{Profile: p, Transport: tr})
+		}
 		for i := range 25 {
 			req := rtRequest(r)
-			b := chromium
-			if i%2 == 1 {
-				b = spec
-			}
+			b := browsers[i%len(browsers)]
 			res, err := b.Fetch(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, readable := intent(t, cfg, req)
+			want, readable := intent(t, cfg, req, b.Profile)
 			checked++
 			if res.Allowed() != want {
 				t.Fatalf("config %+v\nrequest %+v\nthe configuration means allowed=%v, the %s model says %v:\n%s",
-					cfg, req, want, b.Profile.Name, res.Allowed(), corstest.Explain(res))
+					cfg, req, want, b.Profile.Name, res.Allowed(), corstest.ExplainIn(b.Profile, res))
 			}
 			if want {
 				allowedN++
 				if got := res.Response.ReadableHeaderNames(); !slices.Equal(got, readable) {
 					t.Fatalf("config %+v\nrequest %+v\nreadable headers %v, the configuration means %v:\n%s",
-						cfg, req, got, readable, corstest.Explain(res))
+						cfg, req, got, readable, corstest.ExplainIn(b.Profile, res))
 				}
 			}
 		}

@@ -120,6 +120,9 @@ func TestDemoInChromium(t *testing.T) {
 		if strings.Contains(line, "blocked by CORS policy") && !strings.Contains(line, "/api/bad/") {
 			t.Errorf("a call to a correct endpoint was blocked: %s", line)
 		}
+		if strings.Contains(line, "Content Security Policy") {
+			t.Errorf("the page broke its CSP: %s", line)
+		}
 	}
 
 	if len(shot) == 0 {
@@ -268,4 +271,46 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestDemoInChromiumOnLocalhost opens the demo's page as
+// http://localhost:PORT instead of the printed http://127.0.0.1:PORT, as a
+// user might: every scenario must still behave as the walkthrough says and
+// the model must agree with the browser on each.
+func TestDemoInChromiumOnLocalhost(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	page, _, stop := startDemo(ctx, t)
+	page = strings.Replace(page, "127.0.0.1", "localhost", 1)
+	tab := browser.OpenTab(ctx, t)
+	err := chromedp.Do(tab.Ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+		chromedp.Click(chromedp.CSS(`#run-all`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-done="true"]`)),
+	)
+	var outcomes, agreement map[string]string
+	if err == nil {
+		outcomes, err = chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]string](scenarioField("outcome")))
+	}
+	for deadline := time.Now().Add(10 * time.Second); err == nil; time.Sleep(50 * time.Millisecond) {
+		agreement, err = chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll("section[data-scenario]")].map(
+			s => [s.dataset.scenario, s.querySelector(".agreement").dataset.match || ""]))`))
+		if err != nil || allSet(agreement) || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("driving the demo page on localhost: %v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
+	}
+	want := map[string]string{"same-origin": "allowed", "simple-get": "allowed", "preflight-put": "allowed",
+		"credentials": "allowed", "bad-origin": "blocked", "bad-header": "blocked", "bad-credentials": "blocked"}
+	for id, w := range want {
+		if outcomes[id] != w || agreement[id] != "true" {
+			t.Errorf("scenario %s on %s: browser %q (want %q), model agrees %q", id, page, outcomes[id], w, agreement[id])
+		}
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
 }

@@ -68,6 +68,20 @@ func TestAuditSARIFValidates(t *testing.T) {
 	if !strings.Contains(strings.Join(ids, " "), "reflect-any-origin") {
 		t.Errorf("results %v lack reflect-any-origin", ids)
 	}
+	// GitHub code scanning places results at repository files: no result
+	// may point at the http(s) URL audited, nor at an absolute path.
+	for _, r := range run.Results {
+		if len(r.Locations) == 0 || r.Locations[0].PhysicalLocation == nil || r.Locations[0].PhysicalLocation.ArtifactLocation == nil {
+			t.Fatalf("result %s without a physical location", *r.RuleID)
+		}
+		uri := *r.Locations[0].PhysicalLocation.ArtifactLocation.URI
+		if strings.Contains(uri, "://") || strings.HasPrefix(uri, "/") || uri != ".corskit/targets.txt" {
+			t.Errorf("result located at %q: want the repository file .corskit/targets.txt", uri)
+		}
+		if !strings.Contains(*r.Message.Text, vuln.URL) {
+			t.Errorf("message %q does not name the URL", *r.Message.Text)
+		}
+	}
 	if n := len(run.Invocations[0].ToolExecutionNotifications); n != 1 {
 		t.Errorf("%d notifications, want 1 for the unreachable target", n)
 	}

@@ -21,14 +21,10 @@ func TestPlaygroundInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	urls, stop := startCLI(ctx, t, "serve", "--port", "0", "--api-port", "0")
-	page := urls["playground"]
-	if page == "" {
+	if urls["playground"] == "" {
 		t.Fatalf("no playground URL in %v", urls)
 	}
 	tab := browser.OpenTab(ctx, t)
-	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
-		t.Fatal(err)
-	}
 
 	type shown struct {
 		Verdict   string   `json:"verdict"`
@@ -50,74 +46,89 @@ func TestPlaygroundInChromium(t *testing.T) {
 		preflight: [...document.querySelectorAll("#diagram .msg.req .arrow")].some(a => a.textContent.includes("(preflight")),
 		concepts: [...document.querySelectorAll(".concept")].filter(c => !c.hidden).map(c => c.id),
 	})`
-	for _, tc := range []struct {
-		preset    string
-		verdict   string
-		message   string // substring of the console message shown
-		bad       string // substring of a header marked red
-		fix       string // a fix line shown
-		preflight bool
-	}{
-		{preset: "simple-get", verdict: "allowed"},
-		{preset: "preflight-put", verdict: "allowed", preflight: true},
-		{preset: "credentials", verdict: "allowed"},
-		{preset: "bad-origin", verdict: "blocked", message: "No 'Access-Control-Allow-Origin' header is present",
-			bad: "missing Access-Control-Allow-Origin", fix: "Access-Control-Allow-Origin: " + page},
-		{preset: "bad-header", verdict: "blocked", message: "Request header field x-demo-token is not allowed",
-			bad: "Access-Control-Allow-Headers: content-type", fix: "Access-Control-Allow-Headers: content-type, x-demo-token", preflight: true},
-		{preset: "bad-credentials", verdict: "blocked", message: "'Access-Control-Allow-Credentials' header in the response is ''",
-			bad: "missing Access-Control-Allow-Credentials", fix: "Access-Control-Allow-Credentials: true"},
-	} {
-		t.Run(tc.preset, func(t *testing.T) {
-			step, cancel := context.WithTimeout(tab.Ctx, 15*time.Second)
-			defer cancel()
-			err := chromedp.Do(step,
-				chromedp.Click(chromedp.CSS(`[data-preset="`+tc.preset+`"]`)),
-				chromedp.Click(chromedp.CSS(`#predict`)),
-				chromedp.WaitVisible(chromedp.CSS(`body[data-predicted="true"]`)),
-				chromedp.Click(chromedp.CSS(`#run`)),
-				chromedp.WaitVisible(chromedp.CSS(`body[data-ran="true"]`)),
-			)
-			if err != nil {
-				t.Fatalf("%v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
-			}
-			got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[shown](read))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Verdict != tc.verdict || got.Real != tc.verdict || got.Match != "true" {
-				t.Errorf("verdict %q, real %q, match %q; want %q from both", got.Verdict, got.Real, got.Match, tc.verdict)
-			}
-			if !strings.Contains(got.Message, tc.message) || (tc.message == "") != (got.Message == "") {
-				t.Errorf("console message shown: %q, want one containing %q", got.Message, tc.message)
-			}
-			if tc.bad != "" && !containsSub(got.Bad, tc.bad) {
-				t.Errorf("headers marked red: %q, want one containing %q", got.Bad, tc.bad)
-			}
-			if tc.bad == "" && len(got.Bad) > 0 {
-				t.Errorf("headers marked red on an allowed call: %q", got.Bad)
-			}
-			if tc.fix != "" && !containsSub(got.Fixes, tc.fix) {
-				t.Errorf("fixes %q, want %q", got.Fixes, tc.fix)
-			}
-			if got.Preflight != tc.preflight {
-				t.Errorf("diagram shows a preflight: %v, want %v", got.Preflight, tc.preflight)
-			}
-			if !containsSub(got.Concepts, "concept-sop") || !containsSub(got.Concepts, "concept-preflight") {
-				t.Errorf("concept notes shown: %q", got.Concepts)
-			}
-			if tc.preset == "bad-header" {
-				shot, err := chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))
-				if err != nil || len(shot) == 0 {
-					t.Fatalf("screenshot: %v", err)
+	// The page as printed, and as a user may type it: under localhost it
+	// calls the sample API as 127.0.0.1, and must work just the same.
+	for _, name := range []string{"127.0.0.1", "localhost"} {
+		page := strings.Replace(urls["playground"], "127.0.0.1", name, 1)
+		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			preset    string
+			verdict   string
+			message   string // substring of the console message shown
+			bad       string // substring of a header marked red
+			fix       string // a fix line shown
+			preflight bool
+		}{
+			{preset: "simple-get", verdict: "allowed"},
+			{preset: "preflight-put", verdict: "allowed", preflight: true},
+			{preset: "credentials", verdict: "allowed"},
+			{preset: "bad-origin", verdict: "blocked", message: "No 'Access-Control-Allow-Origin' header is present",
+				bad: "missing Access-Control-Allow-Origin", fix: "Access-Control-Allow-Origin: " + page},
+			{preset: "bad-header", verdict: "blocked", message: "Request header field x-demo-token is not allowed",
+				bad: "Access-Control-Allow-Headers: content-type", fix: "Access-Control-Allow-Headers: content-type, x-demo-token", preflight: true},
+			{preset: "bad-credentials", verdict: "blocked", message: "'Access-Control-Allow-Credentials' header in the response is ''",
+				bad: "missing Access-Control-Allow-Credentials", fix: "Access-Control-Allow-Credentials: true"},
+		} {
+			t.Run(name+"/"+tc.preset, func(t *testing.T) {
+				step, cancel := context.WithTimeout(tab.Ctx, 15*time.Second)
+				defer cancel()
+				err := chromedp.Do(step,
+					chromedp.Click(chromedp.CSS(`[data-preset="`+tc.preset+`"]`)),
+					chromedp.Click(chromedp.CSS(`#predict`)),
+					chromedp.WaitVisible(chromedp.CSS(`body[data-predicted="true"]`)),
+					chromedp.Click(chromedp.CSS(`#run`)),
+					chromedp.WaitVisible(chromedp.CSS(`body[data-ran="true"]`)),
+				)
+				if err != nil {
+					t.Fatalf("%v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
 				}
-				if *update {
-					if err := os.WriteFile(filepath.Join("testdata", "serve.png"), shot, 0o644); err != nil {
-						t.Fatal(err)
+				got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[shown](read))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Verdict != tc.verdict || got.Real != tc.verdict || got.Match != "true" {
+					t.Errorf("verdict %q, real %q, match %q; want %q from both", got.Verdict, got.Real, got.Match, tc.verdict)
+				}
+				if !strings.Contains(got.Message, tc.message) || (tc.message == "") != (got.Message == "") {
+					t.Errorf("console message shown: %q, want one containing %q", got.Message, tc.message)
+				}
+				if tc.bad != "" && !containsSub(got.Bad, tc.bad) {
+					t.Errorf("headers marked red: %q, want one containing %q", got.Bad, tc.bad)
+				}
+				if tc.bad == "" && len(got.Bad) > 0 {
+					t.Errorf("headers marked red on an allowed call: %q", got.Bad)
+				}
+				if tc.fix != "" && !containsSub(got.Fixes, tc.fix) {
+					t.Errorf("fixes %q, want %q", got.Fixes, tc.fix)
+				}
+				if got.Preflight != tc.preflight {
+					t.Errorf("diagram shows a preflight: %v, want %v", got.Preflight, tc.preflight)
+				}
+				if !containsSub(got.Concepts, "concept-sop") || !containsSub(got.Concepts, "concept-preflight") {
+					t.Errorf("concept notes shown: %q", got.Concepts)
+				}
+				if tc.preset == "bad-header" && name == "127.0.0.1" {
+					shot, err := chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))
+					if err != nil || len(shot) == 0 {
+						t.Fatalf("screenshot: %v", err)
+					}
+					if *update {
+						if err := os.WriteFile(filepath.Join("testdata", "serve.png"), shot, 0o644); err != nil {
+							t.Fatal(err)
+						}
 					}
 				}
-			}
-		})
+			})
+		}
+	}
+	// The page runs under its own restrictive CSP: nothing it needs may
+	// be refused.
+	for _, line := range tab.Console() {
+		if strings.Contains(line, "Content Security Policy") {
+			t.Errorf("the page broke its CSP: %s", line)
+		}
 	}
 	if err := stop(); err != nil {
 		t.Error(err)

@@ -156,6 +156,7 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	raw := req.Headers
 	req = req.normalized()
 	u, err := req.validate()
 	if err != nil {
@@ -169,7 +170,7 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 		res.Err = err.(*Error)
 		return res, nil
 	}
-	f := &fetcher{b: b, p: p, req: req, res: res, initial: u.String()}
+	f := &fetcher{b: b, p: p, req: req, res: res, initial: u.String(), raw: raw}
 	if err := f.run(ctx, u, cls); err != nil {
 		return res, err
 	}
@@ -186,6 +187,9 @@ type fetcher struct {
 
 	tainting ResponseType // basic, cors or opaque; only moves away from basic
 	tainted  bool         // the Origin header has become "null"
+
+	raw         []Header // the script's headers as set, before combining
+	preflighted bool     // a preflight was needed at some hop
 }
 
 func (f *fetcher) originHeader() string {
@@ -227,8 +231,13 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		}
 		unsafeNames := unsafeHeaderNames(headers, f.p)
 		needsPreflight := f.tainting == ResponseCORS && f.req.Mode == ModeCORS &&
-			(!fetchspec.IsSafelistedMethod(method) || len(unsafeNames) > 0)
+			(!fetchspec.IsSafelistedMethod(method) || len(unsafeNames) > 0 ||
+				f.p.PreflightAfterRedirect && f.preflighted && hops > 0 && !curOrigin.SameOrigin(f.req.Origin))
 		if needsPreflight {
+			f.preflighted = true
+			if f.p.RequestHeadersRepeatNames && hops == 0 {
+				unsafeNames = repeatNames(f.raw, unsafeNames)
+			}
 			ok, err := f.preflight(ctx, cur, method, unsafeNames)
 			if err != nil || !ok {
 				return err
@@ -309,7 +318,7 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 				return false
 			})
 		}
-		if !locOrigin.SameOrigin(curOrigin) {
+		if !locOrigin.SameOrigin(curOrigin) && !f.p.KeepAuthorizationAcrossOrigins {
 			headers = slices.DeleteFunc(slices.Clone(headers), func(h Header) bool { return h.Name == "authorization" })
 		}
 		u = loc
@@ -326,8 +335,10 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		unsafeMethod = method
 	}
 	bypass := f.p.CacheModeBypassesPreflightCache &&
-		(f.req.Cache == CacheNoStore || f.req.Cache == CacheReload || f.req.Cache == CacheNoCache)
-	if !bypass && f.b.cache.covers(f.originHeader(), cur, include, unsafeMethod, unsafeNames, now) {
+		(f.req.Cache == CacheNoStore || f.req.Cache == CacheReload || f.req.Cache == CacheNoCache) ||
+		f.p.ReloadBypassesPreflightCache && (f.req.Cache == CacheNoStore || f.req.Cache == CacheReload) ||
+		unsafeMethod == "" && len(unsafeNames) == 0 // a preflight repeated after a redirect (PreflightAfterRedirect)
+	if !bypass && f.b.cache.covers(f.originHeader(), cur, include, unsafeMethod, unsafeNames, now, f.p) {
 		f.res.Trace = append(f.res.Trace, Exchange{Kind: ExchangeCacheHit, Method: http.MethodOptions, URL: cur, Start: now})
 		return true, nil
 	}
@@ -337,7 +348,11 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 	if len(unsafeNames) > 0 {
 		hdr.Set("Access-Control-Request-Headers", joinNames(unsafeNames))
 	}
-	hdr.Set("Origin", f.originHeader())
+	sent := f.originHeader()
+	if f.p.PreflightKeepsOrigin {
+		sent = f.req.Origin.String()
+	}
+	hdr.Set("Origin", sent)
 	resp, _, err := f.roundTrip(ctx, ExchangePreflight, http.MethodOptions, cur, hdr, "", false)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -351,13 +366,18 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		return false, nil
 	}
 	if isRedirect(resp) {
+		if f.p.PreflightRedirectAfterAllowOrigin {
+			if r, h, v := corsCheck(resp.Header, sent, include); r != ReasonNone {
+				return failed(r, h, v)
+			}
+		}
 		return failed(ReasonPreflightRedirect, "Location", resp.Header.Get("Location"))
 	}
 	statusOK := isOKStatus(resp.StatusCode)
 	if !statusOK && !f.p.AllowOriginCheckedBeforeStatus {
 		return failed(ReasonPreflightInvalidStatus, "", fmt.Sprint(resp.StatusCode))
 	}
-	if r, h, v := corsCheck(resp.Header, f.originHeader(), include); r != ReasonNone {
+	if r, h, v := corsCheck(resp.Header, sent, include); r != ReasonNone {
 		return failed(r, h, v)
 	}
 	if !statusOK {
@@ -376,7 +396,9 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 	}
 	for _, name := range unsafeNames {
 		if !headerAllowed(headers, name, include, f.p) {
-			return failed(ReasonHeaderNotAllowed, "Access-Control-Allow-Headers", name)
+			f.fail(&Error{Reason: ReasonHeaderNotAllowed, Header: "Access-Control-Allow-Headers", Value: name,
+				ScriptName: f.firstDisallowed(headers, unsafeNames), Preflight: true}, cur)
+			return false, nil
 		}
 	}
 	if age, cacheable := maxAge(resp.Header, f.p); cacheable {
@@ -451,3 +473,28 @@ type readBody struct {
 }
 
 func (readBody) Close() error { return nil }
+
+// repeatNames is Access-Control-Request-Headers as Firefox builds it: each
+// unsafe name once per header line the script set (raw), sorted.
+func repeatNames(raw []Header, unsafe []string) []string {
+	var out []string
+	for _, h := range raw {
+		if n := strings.ToLower(h.Name); slices.Contains(unsafe, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// firstDisallowed is the first of the script's headers, in the order it
+// set them and as it spelled them, that is unsafe and not allowed by l.
+func (f *fetcher) firstDisallowed(l allowList, unsafe []string) string {
+	include := f.include()
+	for _, h := range f.raw {
+		if n := strings.ToLower(h.Name); slices.Contains(unsafe, n) && !headerAllowed(l, n, include, f.p) {
+			return h.Name
+		}
+	}
+	return ""
+}

@@ -35,7 +35,10 @@ type cacheEntry struct {
 // matches reports whether e serves a request with the given credentials
 // at time now: a credentialed entry serves both kinds of request, a
 // non-credentialed one only requests without credentials.
-func (e *cacheEntry) matches(include bool, now time.Time) bool {
+func (e *cacheEntry) matches(include bool, now time.Time, p Profile) bool {
+	if p.CacheKeyedByCredentials && e.credentials != include {
+		return false
+	}
 	return (e.credentials || !include) && now.Before(e.expires)
 }
 
@@ -43,21 +46,28 @@ func (e *cacheEntry) matches(include bool, now time.Time) bool {
 // header name: then no preflight is needed. The "*" entries never cover
 // credentialed requests, nor Authorization (this is why Chromium, which
 // accepts "*" for Authorization, preflights such a request every time).
-func (c *preflightCache) covers(origin, url string, include bool, method string, headers []string, now time.Time) bool {
+//
+// Profile p adjusts the matching: see WildcardNotCached,
+// CacheKeyedByCredentials and WildcardCachedForAuthorization.
+func (c *preflightCache) covers(origin, url string, include bool, method string, headers []string, now time.Time, p Profile) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	entries := c.entries[cacheKey{origin, url}]
 	has := func(isMethod bool, name string) bool {
 		for i := range entries {
 			e := &entries[i]
-			if !e.matches(include, now) {
+			if !e.matches(include, now, p) {
 				continue
 			}
 			got := e.header
 			if isMethod {
 				got = e.method
 			}
-			if got == name || got == "*" && !include && !(name == "authorization" && !isMethod) {
+			if got == name {
+				return true
+			}
+			if got == "*" && !include && !p.WildcardNotCached &&
+				(isMethod || name != "authorization" || p.WildcardCachedForAuthorization) {
 				return true
 			}
 		}

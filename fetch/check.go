@@ -127,6 +127,9 @@ func parseAllowList(h http.Header, name string, lower bool) (allowList, bool) {
 func maxAge(h http.Header, p Profile) (time.Duration, bool) {
 	lines := h.Values("Access-Control-Max-Age")
 	d := defaultMaxAge
+	if len(lines) > 1 && p.InvalidMaxAgeNoCache {
+		return 0, false
+	}
 	if len(lines) == 1 {
 		v := strings.Trim(lines[0], " \t")
 		if p.NegativeMaxAgeNoCache && strings.HasPrefix(v, "-") {
@@ -134,11 +137,16 @@ func maxAge(h http.Header, p Profile) (time.Duration, bool) {
 				return 0, false
 			}
 		}
+		if p.InvalidMaxAgeNoCache && v != "" && !allDigitsASCII(v) {
+			return 0, false
+		}
 		if n, err := strconv.ParseUint(v, 10, 63); err == nil && allDigitsASCII(v) {
 			if n > uint64((1<<63-1)/int64(time.Second)) {
 				n = uint64((1<<63 - 1) / int64(time.Second))
 			}
 			d = time.Duration(n) * time.Second
+		} else if p.InvalidMaxAgeNoCache && allDigitsASCII(v) {
+			d = 1<<63 - 1 // Firefox's parser saturates: too many digits is the cap
 		}
 	}
 	if p.MaxAgeCap > 0 && d > p.MaxAgeCap {

@@ -70,7 +70,7 @@ func TestPreflightCacheLookupIsConstant(t *testing.T) {
 		for range 5 {
 			start := time.Now()
 			for _, u := range urls {
-				if !c.covers("https://app.example.com", u, false, "PUT", nil, now) {
+				if !c.covers("https://app.example.com", u, false, "PUT", nil, now, Chromium) {
 					t.Fatalf("%s not cached", u)
 				}
 			}

@@ -34,12 +34,17 @@
 //
 // # Profiles
 //
-// Chromium (the default) is the behaviour measured in Chromium 156;
-// Spec is the Fetch Standard as written. Each difference is one named field
-// of Profile. The conformance table (internal/corscase, 223 cases) runs in
-// real headless Chromium and in this model in CI, and they agree on every
-// case: verdict, status and headers visible to script, every request on the
-// wire, and the console text. CONFORMANCE.md lists where Spec differs.
+// Chromium (the default) is the behaviour measured in Chromium 156; Firefox
+// the behaviour measured in Firefox ESR 153; WebKit the behaviour measured in
+// WebKitGTK 2.50, whose CORS code is the WebCore code Safari also runs; Spec
+// is the Fetch Standard as written. Each difference is one named field of
+// Profile, and each engine has its own message catalogue: Error.Error is
+// Chromium's console line, Profile.ConsoleLines and Profile.TypeErrorMessage
+// give any engine's. The conformance table (internal/corscase, 225 cases)
+// runs in the three real browsers and in this model in CI, and each engine
+// agrees with its profile on every case: verdict, status and headers visible
+// to script, every request on the wire, the TypeError's text and the console
+// lines. CONFORMANCE.md lists where the engines and Spec differ.
 //
 // # Bad and hostile input
 //

@@ -93,6 +93,10 @@ type Error struct {
 	Header string
 	// Value is the offending value as the browser saw it ("" when absent).
 	Value string
+	// ScriptName is, for ReasonHeaderNotAllowed, the first header the
+	// preflight did not allow in the order the script set them, spelled as
+	// the script wrote it: the one WebKit's message names.
+	ScriptName string
 
 	URL        string // the URL whose response failed
 	InitialURL string // the URL fetch() was called with, when redirects happened

@@ -7,7 +7,8 @@ import "time"
 // the comment says what Chromium does. Chromium is the default profile
 // because it is what most users run; Spec is the standard as written.
 type Profile struct {
-	// Name is shown in traces and reports: "chromium" or "spec".
+	// Name is shown in traces and reports: "chromium", "firefox", "webkit"
+	// or "spec".
 	Name string
 
 	// ClientHintsSafelisted makes the client-hint request headers DPR,
@@ -53,6 +54,70 @@ type Profile struct {
 	// 'Access-Control-Allow-Origin' header is present"). The standard fails
 	// both the same way; this profile then reports the status first.
 	AllowOriginCheckedBeforeStatus bool
+	// InvalidMaxAgeNoCache makes an Access-Control-Max-Age that does not
+	// parse (a word, a fraction, two header lines) mean "do not cache".
+	// Firefox: yes. Chromium, WebKit and the standard: the default (5 s)
+	// applies. Firefox reads the digits saturating, so a number too large
+	// for any integer type is its cap, not an error.
+	InvalidMaxAgeNoCache bool
+
+	// ReloadBypassesPreflightCache makes the cache modes no-store and reload
+	// skip the preflight cache lookup (no-cache does not), while every
+	// successful preflight is still stored. Firefox: yes. It has no effect
+	// when CacheModeBypassesPreflightCache is set.
+	ReloadBypassesPreflightCache bool
+
+	// WildcardNotCached keeps "*" in Allow-Methods and Allow-Headers from
+	// serving later requests from the preflight cache: only the names
+	// listed are cached. Firefox: yes. Chromium and WebKit cache "*" for
+	// requests without credentials.
+	WildcardNotCached bool
+
+	// CacheKeyedByCredentials makes a preflight cache entry serve only
+	// requests with the credentials mode of the preflight that made it.
+	// Firefox: yes. Chromium, WebKit and the standard: an entry made with
+	// credentials also serves requests without.
+	CacheKeyedByCredentials bool
+
+	// WildcardCachedForAuthorization lets a cached "Access-Control-Allow-
+	// Headers: *" cover Authorization (with WildcardAllowsAuthorization).
+	// WebKit: yes. Chromium and Firefox accept the wildcard for it but
+	// preflight again every time.
+	WildcardCachedForAuthorization bool
+
+	// PreflightAfterRedirect makes a request that needed a preflight
+	// preflight again at every cross-origin hop of a redirect, even when the
+	// redirect made it simple (303 to GET, Authorization removed). Firefox
+	// and WebKit: yes. Chromium and the standard preflight only when the
+	// request at the new URL needs it.
+	PreflightAfterRedirect bool
+
+	// PreflightKeepsOrigin sends the page's origin in the Origin header of
+	// a preflight even after a cross-origin redirect has made the request's
+	// origin "null" (the request itself carries "null"). Firefox: yes.
+	PreflightKeepsOrigin bool
+
+	// KeepAuthorizationAcrossOrigins keeps a script's Authorization header
+	// on a redirect to another origin. WebKit: yes. Chromium, Firefox and
+	// the standard remove it.
+	KeepAuthorizationAcrossOrigins bool
+
+	// PreflightRedirectAfterAllowOrigin checks a redirected preflight's
+	// Access-Control-Allow-Origin before refusing the redirect, so a
+	// redirect without the header fails as "missing Allow-Origin".
+	// Firefox: yes.
+	PreflightRedirectAfterAllowOrigin bool
+
+	// RequestHeadersRepeatNames lists a request header name in
+	// Access-Control-Request-Headers once per time the script set it
+	// ("x-a,x-a"). Firefox: yes. The standard and the others list each name
+	// once.
+	RequestHeadersRepeatNames bool
+
+	// Messages is the engine whose console lines and TypeError messages the
+	// model prints (see ConsoleLines and TypeErrorMessage). The zero value
+	// is Chromium's.
+	Messages Engine
 }
 
 // Chromium is the behaviour measured in Chromium 156 (see
@@ -72,6 +137,60 @@ var Chromium = Profile{
 // Spec is the Fetch Standard as written, where it leaves nothing to the
 // browser; where it does (the Max-Age cap), Spec imposes no limit.
 var Spec = Profile{Name: "spec"}
+
+// Firefox is the behaviour measured in Firefox ESR 153 (see
+// CONFORMANCE.md): the standard's request rules (no client hints, no
+// User-Agent exception), a 24-hour cap on preflight results, a cache keyed
+// by credentials mode that ignores "*" and unparsable Max-Age values, and
+// preflights repeated after redirects.
+var Firefox = Profile{
+	Name:                              "firefox",
+	WildcardAllowsAuthorization:       true, // with a console warning
+	NegativeMaxAgeNoCache:             true,
+	InvalidMaxAgeNoCache:              true,
+	MaxAgeCap:                         24 * time.Hour,
+	ReloadBypassesPreflightCache:      true,
+	WildcardNotCached:                 true,
+	CacheKeyedByCredentials:           true,
+	AllowOriginCheckedBeforeStatus:    true,
+	PreflightAfterRedirect:            true,
+	PreflightKeepsOrigin:              true,
+	PreflightRedirectAfterAllowOrigin: true,
+	RequestHeadersRepeatNames:         true,
+	Messages:                          EngineFirefox,
+}
+
+// WebKit is the behaviour measured in WebKitGTK 2.50. Its CORS code is
+// WebKit's shared WebCore code (CrossOriginAccessControl.cpp,
+// CrossOriginPreflightResultCache.cpp), the same as Safari's, though
+// WebKitGTK is not Safari: a 10-minute cap on preflight results, a cache
+// that ignores the request's cache mode, preflights repeated after
+// redirects, and Authorization kept across origins.
+var WebKit = Profile{
+	Name:                           "webkit",
+	WildcardAllowsAuthorization:    true,
+	WildcardCachedForAuthorization: true,
+	NegativeMaxAgeNoCache:          true,
+	MaxAgeCap:                      10 * time.Minute,
+	KeepCacheOnFailure:             true,
+	PreflightAfterRedirect:         true,
+	KeepAuthorizationAcrossOrigins: true,
+	Messages:                       EngineWebKit,
+}
+
+// Profiles are the engines the model knows, by name.
+var Profiles = []Profile{Chromium, Firefox, WebKit}
+
+// ProfileNamed returns the profile called name ("chromium", "firefox",
+// "webkit" or "spec").
+func ProfileNamed(name string) (Profile, bool) {
+	for _, p := range append(Profiles, Spec) {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Profile{}, false
+}
 
 // defaultMaxAge is the Fetch Standard's cache time for a preflight result
 // without Access-Control-Max-Age.

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -13,29 +11,43 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/corskit/corskit/audit"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/httplist"
+	"github.com/corskit/corskit/origin"
 )
 
-const auditSynopsis = `audit [URL...] [--targets FILE|-] [-X METHOD] [-H 'Name: value']...
-        [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--concurrency N] [--rate N]
-        [--timeout DUR] [--format text|json|jsonl|sarif] [--fail-on high|medium|low|info]
+const auditSynopsis = `audit [URL...] [--targets FILE|-] [--paths FILE] [-X METHOD]... [-H 'Name: value']...
+        [--cookie 'name=value'] [--origin ORIGIN]... [--origins-file FILE]
+        [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--concurrency N] [--per-host N] [--rate N]
+        [--timeout DUR] [--target-timeout DUR] [--no-cache-bust] [--prove-cache-poisoning]
+        [--format text|json|jsonl|sarif] [--sarif-location PATH] [--fail-on high|medium|low|info]
         [--shard K/N]
 
-Probes each URL with attacker origins derived from its own host and domain and
-reports the CORS misconfigurations that let other sites read its responses. A
-finding is high only when a page on the probe origin could read the response
-with the user's cookies, by the browser's own CORS check.
+Probes each endpoint (URL and method) with attacker origins derived from its
+own host and from every origin it is found to allow, and reports the CORS
+misconfigurations that let other sites read its responses. A finding is high
+only when a page on the probe origin could read the response with the user's
+cookies, by the browser's own CORS check.
+
+Caches: every probe carries ` + "`" + `?corskit-cb=<unique>` + "`" + ` and Cache-Control: no-cache,
+Pragma: no-cache, so it reaches the server and leaves no cache entry a real
+user can get (--no-cache-bust turns the parameter off). --prove-cache-poisoning
+works on a throwaway URL of its own, never on the URL users fetch.
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
-2 usage error, 3 no target could be reached.`
+2 usage error (also after the report when --targets had malformed lines),
+3 no target could be reached.`
 
-const auditExamples = `  corskit audit https://api.example.com/me
+const auditExamples = `  corskit audit https://api.example.com/me --origin https://app.example.com
   corskit audit --targets urls.txt --format sarif > cors.sarif
+  corskit audit https://api.example.com/me -X GET -X PUT --cookie 'session=...'
   corskit audit https://staging.example.com/api --resolve staging.example.com:443:10.0.0.5 -k
   cat urls.txt | corskit audit --targets - --format jsonl --shard 2/8
 `
@@ -47,17 +59,21 @@ func (s *stringsFlag) String() string     { return strings.Join(*s, ",") }
 func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
 
 type auditOptions struct {
-	targets     string
-	method      string
-	headers     headerFlags
-	resolve     stringsFlag
-	insecure    bool
-	concurrency int
-	rate        float64
-	timeout     time.Duration
-	format      choice
-	failOn      choice
-	shard       string
+	targets, paths, originsFile string
+	methods                     stringsFlag
+	headers                     headerFlags
+	cookie                      string
+	origins                     stringsFlag
+	resolve                     stringsFlag
+	insecure                    bool
+	concurrency, perHost        int
+	rate                        float64
+	timeout, targetTimeout      time.Duration
+	noCacheBust, prove          bool
+	format                      choice
+	sarifLocation               string
+	failOn                      choice
+	shard                       string
 }
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -68,15 +84,24 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("audit", auditSynopsis, stderr)
 	fs.examples = auditExamples
 	fs.StringVar(&o.targets, "targets", "", "read target URLs from FILE, one a line ('-' for stdin; # comments)")
-	fs.StringVar(&o.method, "X", "GET", "request method of the probes")
-	fs.Var(&o.headers, "H", "request header 'Name: value' sent with every probe (repeatable)")
+	fs.StringVar(&o.paths, "paths", "", "read paths from FILE, one a line: each is audited on every target's origin")
+	fs.Var(&o.methods, "X", "request method of the probes (repeatable: each endpoint is audited with each; default GET)")
+	fs.Var(&o.headers, "H", "request header 'Name: value' sent with every probe (repeatable; Cookie as --cookie)")
+	fs.StringVar(&o.cookie, "cookie", "", "Cookie header sent with every probe, to audit as a logged-in user (never shown in the report)")
+	fs.Var(&o.origins, "origin", "an origin the deployment trusts (its front end): probes are derived from it too (repeatable)")
+	fs.StringVar(&o.originsFile, "origins-file", "", "read trusted origins from FILE, one a line")
 	fs.Var(&o.resolve, "resolve", "HOST:PORT:ADDR, connect to ADDR for HOST:PORT, as curl --resolve (repeatable)")
 	fs.BoolVar(&o.insecure, "k", false, "do not verify TLS certificates")
 	fs.BoolVar(&o.insecure, "insecure", false, "same as -k")
-	fs.IntVar(&o.concurrency, "concurrency", 4, "targets audited at once")
+	fs.IntVar(&o.concurrency, "concurrency", 4, "endpoints audited at once, across hosts (the rate per host still holds)")
+	fs.IntVar(&o.perHost, "per-host", 2, "endpoints of one host audited at once, at most (they share its --rate)")
 	fs.Float64Var(&o.rate, "rate", 20, "probes per second to one host, at most (0: no limit)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for each probe")
-	fs.Var(&o.format, "format", "output: text, json, jsonl (one finding a line) or sarif (2.1.0)")
+	fs.DurationVar(&o.targetTimeout, "target-timeout", 3*time.Minute, "time limit for each endpoint's whole audit (then reported as partial)")
+	fs.BoolVar(&o.noCacheBust, "no-cache-bust", false, "do not add the "+audit.CacheBustParam+" query parameter (for endpoints that reject unknown parameters; a cache may then hide the server's answers)")
+	fs.BoolVar(&o.prove, "prove-cache-poisoning", false, "show cache poisoning on a throwaway URL of each endpoint (never the URL users fetch)")
+	fs.Var(&o.format, "format", "output: text, json, jsonl (one finding a line, streamed) or sarif (2.1.0, for GitHub code scanning)")
+	fs.StringVar(&o.sarifLocation, "sarif-location", "", "repository file SARIF results point at (default: the --targets file, else .corskit/targets.txt)")
 	fs.Var(&o.failOn, "fail-on", "exit 1 when a finding is at least this severe")
 	fs.StringVar(&o.shard, "shard", "", "K/N: audit only the targets of shard K of N (by a hash of the URL)")
 	urls, err := parseInterspersed(fs, args)
@@ -88,10 +113,38 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"no target: give URLs or --targets FILE"}
 	case o.concurrency < 1 || o.concurrency > 256:
 		return usageError{fmt.Sprintf("--concurrency %d: want 1 to 256", o.concurrency)}
+	case o.perHost < 1 || o.perHost > 256:
+		return usageError{fmt.Sprintf("--per-host %d: want 1 to 256", o.perHost)}
 	case o.rate < 0:
 		return usageError{"--rate must not be negative"}
 	case o.timeout <= 0:
 		return usageError{"--timeout must be positive"}
+	case o.targetTimeout <= 0:
+		return usageError{"--target-timeout must be positive"}
+	case o.sarifLocation != "" && strings.Contains(o.sarifLocation, "://"):
+		return usageError{fmt.Sprintf("--sarif-location %q: want a file path in the repository, not a URL", o.sarifLocation)}
+	}
+	if len(o.methods) == 0 {
+		o.methods = stringsFlag{http.MethodGet}
+	}
+	for _, m := range o.methods {
+		if !httplist.IsToken(m) {
+			return usageError{fmt.Sprintf("-X %q: not a method name", m)}
+		}
+	}
+	// Cookie is a header no script may set, so the browser model drops
+	// it from -H; the audit sends it itself, as the browser sends cookies.
+	var headers []fetch.Header
+	cookies := []string{}
+	if o.cookie != "" {
+		cookies = append(cookies, o.cookie)
+	}
+	for _, h := range o.headers {
+		if strings.EqualFold(h.Name, "Cookie") {
+			cookies = append(cookies, h.Value)
+			continue
+		}
+		headers = append(headers, h)
 	}
 	shardK, shardN, err := parseShard(o.shard)
 	if err != nil {
@@ -103,10 +156,29 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	failOn, _ := audit.ParseSeverity(o.failOn.value)
 	for _, u := range urls {
-		if err := checkTargetURL(u); err != nil {
+		if err := audit.CheckURL(u); err != nil {
 			return usageError{err.Error()}
 		}
 	}
+	paths, err := readList(o.paths, "--paths", func(p string) error {
+		if !strings.HasPrefix(p, "/") {
+			return fmt.Errorf("path %q: want one starting with /", p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fileOrigins, err := readList(o.originsFile, "--origins-file", checkOrigin)
+	if err != nil {
+		return err
+	}
+	for _, x := range o.origins {
+		if err := checkOrigin(x); err != nil {
+			return usageError{"--origin: " + err.Error()}
+		}
+	}
+	trusted := append(slices.Clone([]string(o.origins)), fileOrigins...)
 	var targetFile io.Reader
 	switch o.targets {
 	case "":
@@ -130,116 +202,196 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		TLSHandshakeTimeout:    o.timeout,
 	}
 	defer tr.CloseIdleConnections()
-	scanner := audit.New(audit.Options{Transport: tr, Timeout: o.timeout, RatePerHost: o.rate})
+	scanner := audit.New(audit.Options{Transport: tr, Timeout: o.timeout, TargetTimeout: o.targetTimeout, RatePerHost: o.rate,
+		NoCacheBust: o.noCacheBust, ProveCachePoisoning: o.prove, Origins: trusted})
 
-	// Targets stream through a channel: memory does not grow with their number.
-	targets := make(chan string)
+	// Endpoints stream through a channel, and results to a spill file (or
+	// straight out for jsonl): memory does not grow with their number.
+	jobs := make(chan job)
+	outcomes := make(chan outcome)
+	feed := feeder{ctx: ctx, methods: o.methods, paths: paths, k: shardK, n: shardN, jobs: jobs, outcomes: outcomes}
 	readErr := make(chan error, 1)
-	go func() {
-		defer close(targets)
-		readErr <- feedTargets(ctx, urls, targetFile, shardK, shardN, targets)
-	}()
-	results := make(chan audit.Result)
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(jobs)
+		readErr <- feed.run(urls, targetFile)
+	}()
+	cookie := strings.Join(cookies, "; ")
+	// Each host has its own queue: workers take whichever host is free,
+	// so a host held to the rate does not hold up the others.
+	work := make(chan job)
+	done := make(chan string)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		schedule(ctx, jobs, work, done, o.perHost)
+	}()
 	for range o.concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for u := range targets {
-				results <- scanner.Scan(ctx, audit.Target{URL: u, Method: o.method, Headers: o.headers})
+			for j := range work {
+				r := scanner.Scan(ctx, audit.Target{URL: j.url, Method: j.method, Headers: headers, Cookie: cookie})
+				outcomes <- outcome{res: r, line: j.line}
+				done <- hostKey(j.url)
 			}
 		}()
 	}
-	go func() { wg.Wait(); close(results) }()
+	go func() { wg.Wait(); close(outcomes) }()
 
-	out := newAuditOutput(o.format.value, stdout, stderr)
-	var progress *progressLine
-	if useColor(stderr) && (len(urls) > 1 || targetFile != nil) {
-		progress = &progressLine{w: stderr}
+	loc := sarifLoc{path: ".corskit/targets.txt"}
+	switch {
+	case o.sarifLocation != "":
+		loc = sarifLoc{path: o.sarifLocation, lines: true}
+	case o.targets != "" && o.targets != "-":
+		loc = sarifLoc{path: o.targets, lines: true}
 	}
-	reached, total, worst := 0, 0, audit.Severity(-1)
-	for r := range results {
-		total++
-		if r.Err == nil {
-			reached++
+	out, err := newAuditOutput(o.format.value, stdout, stderr, loc)
+	if err != nil {
+		return err
+	}
+	defer out.close()
+	var progress *progressLine
+	if useColor(stderr) && (len(urls) > 1 || targetFile != nil || len(paths) > 0 || len(o.methods) > 1) {
+		progress = &progressLine{w: stderr, rate: o.rate}
+	}
+	for oc := range outcomes {
+		if err := out.add(oc); err != nil {
+			return err
 		}
-		for _, f := range r.Findings {
-			if f.Severity > worst {
-				worst = f.Severity
-			}
-		}
-		out.add(r)
-		progress.update(total)
+		progress.update(out.endpoints, out.hosts)
 	}
 	progress.done()
 	if err := <-readErr; err != nil {
 		return usageError{fmt.Sprintf("--targets: %v", err)}
 	}
-	if err := out.finish(total); err != nil {
+	if err := out.finish(); err != nil {
 		return err
 	}
 	switch {
-	case total == 0:
+	case out.lineErrs > 0:
+		return usageError{fmt.Sprintf("--targets: %d malformed line(s), reported above; the first: %s", out.lineErrs, out.firstLineErr)}
+	case out.endpoints == 0:
 		return exitError{3, "no target to audit (an empty list, or none in this shard)"}
-	case reached == 0:
-		return exitError{3, fmt.Sprintf("none of the %d targets could be reached", total)}
-	case worst >= failOn:
+	case out.reached == 0:
+		return exitError{3, fmt.Sprintf("none of the %d targets could be reached", out.endpoints)}
+	case out.worst >= failOn:
 		return exitError{code: 1}
 	}
 	return nil
 }
 
-// feedTargets sends the URLs given, then those of the file, keeping the
-// shard's share.
-func feedTargets(ctx context.Context, urls []string, file io.Reader, k, n int, out chan<- string) error {
-	send := func(u string) bool {
-		if n > 1 {
-			h := fnv.New32a()
-			h.Write([]byte(u))
-			if int(h.Sum32()%uint32(n)) != k-1 {
-				return true
-			}
+func checkOrigin(s string) error {
+	if _, err := origin.Parse(s); err != nil || s == "null" {
+		return fmt.Errorf("origin %q: want scheme://host[:port]", s)
+	}
+	return nil
+}
+
+// readList reads a small list file (paths, origins): one item a line, #
+// comments; the first bad line is a usage error naming it.
+func readList(name, flag string, check func(string) error) ([]string, error) {
+	if name == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("%s: %v", flag, err)}
+	}
+	var out []string
+	for i, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
 		}
-		select {
-		case out <- u:
+		if err := check(l); err != nil {
+			return nil, usageError{fmt.Sprintf("%s: line %d: %v", flag, i+1, err)}
+		}
+		if len(out) == 10_000 {
+			return nil, usageError{fmt.Sprintf("%s: more than 10000 entries", flag)}
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// job is one endpoint to audit; line is its line in --targets (0 for a
+// URL given as an argument).
+type job struct {
+	url, method string
+	line        int
+}
+
+// outcome is an audited endpoint, or a malformed --targets line.
+type outcome struct {
+	res     audit.Result
+	line    int
+	lineErr *audit.LineError
+}
+
+// feeder expands the URLs given and those of the file into endpoints
+// (each path on each URL's origin, each method), keeping the shard's share.
+type feeder struct {
+	ctx      context.Context
+	methods  []string
+	paths    []string
+	k, n     int
+	jobs     chan<- job
+	outcomes chan<- outcome
+}
+
+func (f *feeder) send(u string, line int) bool {
+	if f.n > 1 {
+		h := fnv.New32a()
+		h.Write([]byte(u))
+		if int(h.Sum32()%uint32(f.n)) != f.k-1 {
 			return true
-		case <-ctx.Done():
-			return false
 		}
 	}
+	urls := []string{u}
+	if len(f.paths) > 0 {
+		p, _ := url.Parse(u)
+		urls = urls[:0]
+		for _, path := range f.paths {
+			urls = append(urls, p.Scheme+"://"+p.Host+path)
+		}
+	}
+	for _, x := range urls {
+		for _, m := range f.methods {
+			select {
+			case f.jobs <- job{x, m, line}:
+			case <-f.ctx.Done():
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (f *feeder) run(urls []string, file io.Reader) error {
 	for _, u := range urls {
-		if !send(u) {
+		if !f.send(u, 0) {
 			return nil
 		}
 	}
 	if file == nil {
 		return nil
 	}
-	sc := bufio.NewScanner(file)
-	sc.Buffer(make([]byte, 64<<10), 64<<10)
-	line := 0
-	for sc.Scan() {
-		line++
-		u := strings.TrimSpace(sc.Text())
-		if u == "" || strings.HasPrefix(u, "#") {
-			continue
+	return audit.ReadTargets(file, func(line int, u string, err error) bool {
+		if err != nil {
+			var le *audit.LineError
+			errors.As(err, &le)
+			select {
+			case f.outcomes <- outcome{line: line, lineErr: le}:
+				return true
+			case <-f.ctx.Done():
+				return false
+			}
 		}
-		if err := checkTargetURL(u); err != nil {
-			return fmt.Errorf("line %d: %v", line, err)
-		}
-		if !send(u) {
-			return nil
-		}
-	}
-	return sc.Err()
-}
-
-func checkTargetURL(u string) error {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return fmt.Errorf("target %q: want an absolute http:// or https:// URL", u)
-	}
-	return nil
+		return f.send(u, line)
+	})
 }
 
 func parseShard(s string) (k, n int, err error) {
@@ -280,131 +432,4 @@ func resolver(entries []string) (func(ctx context.Context, network, addr string)
 		}
 		return d.DialContext(ctx, network, addr)
 	}, nil
-}
-
-// progressLine shows targets done on a terminal's stderr.
-type progressLine struct {
-	w    io.Writer
-	last time.Time
-}
-
-func (p *progressLine) update(n int) {
-	if p == nil || time.Since(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\x1b[Kaudited %d targets…", n)
-}
-
-func (p *progressLine) done() {
-	if p != nil {
-		fmt.Fprint(p.w, "\r\x1b[K")
-	}
-}
-
-// auditOutput writes results in one of the formats.
-type auditOutput struct {
-	format   string
-	w, errw  io.Writer
-	findings []audit.Finding // kept for text, json and sarif; jsonl streams
-	errs     []targetError
-	probes   int
-	enc      *json.Encoder
-}
-
-type targetError struct {
-	URL   string `json:"url"`
-	Error string `json:"error"`
-}
-
-func newAuditOutput(format string, w, errw io.Writer) *auditOutput {
-	o := &auditOutput{format: format, w: w, errw: errw, enc: json.NewEncoder(w)}
-	o.enc.SetEscapeHTML(false)
-	return o
-}
-
-func (o *auditOutput) add(r audit.Result) {
-	o.probes += r.Probes
-	if r.Err != nil {
-		e := targetError{r.URL, describeError(r.Err)}
-		o.errs = append(o.errs, e)
-		if o.format == "jsonl" || o.format == "text" {
-			fmt.Fprintf(o.errw, "corskit audit: %s: %s\n", e.URL, e.Error)
-		}
-	}
-	if o.format == "jsonl" {
-		for _, f := range r.Findings {
-			o.enc.Encode(f)
-		}
-		return
-	}
-	o.findings = append(o.findings, r.Findings...)
-}
-
-// describeError names the cause of a target's failure in one line.
-func describeError(err error) string {
-	msg := networkCause(err)
-	var certErr *tls.CertificateVerificationError
-	if errors.As(err, &certErr) {
-		msg += " (use -k to audit anyway)"
-	}
-	return msg
-}
-
-func (o *auditOutput) finish(targets int) error {
-	switch o.format {
-	case "jsonl":
-		return nil
-	case "json":
-		if o.errs == nil {
-			o.errs = []targetError{}
-		}
-		if o.findings == nil {
-			o.findings = []audit.Finding{}
-		}
-		return writeJSON(o.w, map[string]any{"targets": targets, "probes": o.probes, "findings": o.findings, "errors": o.errs})
-	case "sarif":
-		return writeJSON(o.w, sarifLog(o.findings, o.errs))
-	}
-	o.text(targets)
-	return nil
-}
-
-func (o *auditOutput) text(targets int) {
-	s := style{useColor(o.w)}
-	color := map[audit.Severity]func(string) string{audit.High: s.red, audit.Medium: s.red, audit.Low: s.bold, audit.Info: s.dim}
-	for sev := audit.High; sev >= audit.Info; sev-- {
-		first := true
-		for _, f := range o.findings {
-			if f.Severity != sev {
-				continue
-			}
-			if first {
-				fmt.Fprintf(o.w, "%s\n", color[sev](strings.ToUpper(sev.String())))
-				first = false
-			}
-			cred := ""
-			if f.Credentials {
-				cred = " (readable with the user's cookies)"
-			}
-			fmt.Fprintf(o.w, "  %s  %s\n", s.bold(f.ID), f.URL)
-			if f.Origin != "" {
-				fmt.Fprintf(o.w, "    Origin: %s%s\n", f.Origin, cred)
-			}
-			if acao := f.Evidence.ResponseHeaders.Get("Access-Control-Allow-Origin"); acao != "" {
-				fmt.Fprintf(o.w, "    answer: %d, Access-Control-Allow-Origin: %s", f.Evidence.Status, acao)
-				if acac := f.Evidence.ResponseHeaders.Get("Access-Control-Allow-Credentials"); acac != "" {
-					fmt.Fprintf(o.w, ", Access-Control-Allow-Credentials: %s", acac)
-				}
-				fmt.Fprintln(o.w)
-			}
-			fmt.Fprintf(o.w, "    %s\n    fix: %s\n    with corskit: %s\n", f.Explanation, f.Fix.Headers, f.Fix.Config)
-		}
-	}
-	counts := map[audit.Severity]int{}
-	for _, f := range o.findings {
-		counts[f.Severity]++
-	}
-	fmt.Fprintf(o.w, "\n%d targets, %d unreachable, %d probes: %d high, %d medium, %d low, %d info.\n",
-		targets, len(o.errs), o.probes, counts[audit.High], counts[audit.Medium], counts[audit.Low], counts[audit.Info])
 }

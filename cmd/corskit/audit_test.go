@@ -4,13 +4,18 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/corskit/corskit/cors"
 )
@@ -53,8 +58,6 @@ func TestAuditExitStatus(t *testing.T) {
 	closedURL := closed.URL
 	closed.Close()
 	dir := t.TempDir()
-	badList := filepath.Join(dir, "bad.txt")
-	os.WriteFile(badList, []byte("# targets\n"+vURL+"\n\nftp://nope\n"), 0o644)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -74,7 +77,9 @@ func TestAuditExitStatus(t *testing.T) {
 		{"bad fail-on", []string{"audit", vURL, "--fail-on", "critical"}, 2, "must be one of"},
 		{"bad concurrency", []string{"audit", vURL, "--concurrency", "0"}, 2, "--concurrency 0"},
 		{"missing list", []string{"audit", "--targets", filepath.Join(dir, "none.txt")}, 2, "no such file"},
-		{"bad line in list", []string{"audit", "--targets", badList, "--resolve", vResolve, "--rate", "0"}, 2, "line 4"},
+		{"bad method", []string{"audit", vURL, "-X", "GE T"}, 2, "-X \"GE T\""},
+		{"bad origin", []string{"audit", vURL, "--origin", "app.example.com"}, 2, "--origin"},
+		{"sarif location is a URL", []string{"audit", vURL, "--sarif-location", "https://x.example/"}, 2, "--sarif-location"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, code := cli(t, tc.args...)
@@ -171,5 +176,327 @@ func TestAuditShards(t *testing.T) {
 	}
 	if len(seen) != len(list) || slices.ContainsFunc(list, func(u string) bool { return seen[u] == 0 }) {
 		t.Errorf("shards covered %d of %d targets", len(seen), len(list))
+	}
+}
+
+// A malformed line in --targets is reported with its line number, in
+// every format, and every other line's findings are kept; the exit
+// status is still 2 (the list needs fixing).
+func TestAuditMalformedLines(t *testing.T) {
+	vURL, vResolve := named(reflectAll(t), "api.example.com")
+	sURL, sResolve := named(strict(t), "api.example.net")
+	dir := t.TempDir()
+	list := filepath.Join(dir, "targets.txt")
+	os.WriteFile(list, []byte("# targets\n"+vURL+"\n\nftp://nope\n"+sURL+"\n"), 0o644)
+	for _, format := range []string{"text", "json", "jsonl", "sarif"} {
+		t.Run(format, func(t *testing.T) {
+			out, errOut, code := cli(t, "audit", "--targets", list, "--resolve", vResolve, "--resolve", sResolve, "--rate", "0", "--format", format)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\n%s", code, errOut)
+			}
+			if !strings.Contains(out, "reflect-any-origin") {
+				t.Errorf("the other lines' findings are lost:\n%s", out)
+			}
+			if !strings.Contains(out+errOut, "line 4") {
+				t.Errorf("line 4 not named:\n%s\n%s", out, errOut)
+			}
+			if last := strings.TrimSpace(errOut)[strings.LastIndex(strings.TrimSpace(errOut), "\n")+1:]; !strings.Contains(last, "1 malformed line") {
+				t.Errorf("last stderr line %q", last)
+			}
+			switch format {
+			case "json":
+				var doc struct {
+					Findings []struct{ URL string }
+					Errors   []struct {
+						Line  int
+						Error string
+					}
+				}
+				if err := json.Unmarshal([]byte(out), &doc); err != nil {
+					t.Fatal(err)
+				}
+				if len(doc.Errors) != 1 || doc.Errors[0].Line != 4 || len(doc.Findings) == 0 {
+					t.Errorf("json: %+v", doc)
+				}
+			case "sarif":
+				var log struct {
+					Runs []struct {
+						Results []struct {
+							Locations []struct {
+								PhysicalLocation struct {
+									ArtifactLocation struct{ URI string }
+									Region           struct{ StartLine int }
+								}
+							}
+							Properties map[string]any
+						}
+						Invocations []struct {
+							ToolExecutionNotifications []struct {
+								Message   struct{ Text string }
+								Locations []struct {
+									PhysicalLocation struct{ Region struct{ StartLine int } }
+								}
+							}
+						}
+					}
+				}
+				if err := json.Unmarshal([]byte(out), &log); err != nil {
+					t.Fatal(err)
+				}
+				run := log.Runs[0]
+				for _, r := range run.Results {
+					pl := r.Locations[0].PhysicalLocation
+					if pl.ArtifactLocation.URI != "targets.txt" {
+						t.Errorf("artifact URI %q: want a repository-relative file", pl.ArtifactLocation.URI)
+					}
+					if want := map[string]int{vURL: 2, sURL: 5}[r.Properties["url"].(string)]; pl.Region.StartLine != want {
+						t.Errorf("%v at line %d, want %d", r.Properties["url"], pl.Region.StartLine, want)
+					}
+				}
+				ns := run.Invocations[0].ToolExecutionNotifications
+				if len(ns) != 1 || ns[0].Locations[0].PhysicalLocation.Region.StartLine != 4 {
+					t.Errorf("notifications %+v", ns)
+				}
+			}
+		})
+	}
+}
+
+// Several methods and paths per host: each (URL, method) is an endpoint
+// of its own in the report.
+func TestAuditEndpoints(t *testing.T) {
+	vURL, vResolve := named(reflectAll(t), "api.example.com")
+	paths := filepath.Join(t.TempDir(), "paths.txt")
+	os.WriteFile(paths, []byte("/a\n# c\n/b\n"), 0o644)
+	out, errOut, code := cli(t, "audit", vURL, "--paths", paths, "-X", "GET", "-X", "PUT", "--resolve", vResolve, "--rate", "0", "--format", "json")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var doc struct {
+		Targets   int
+		Endpoints []struct{ URL, Method string }
+	}
+	json.Unmarshal([]byte(out), &doc)
+	var got []string
+	for _, e := range doc.Endpoints {
+		got = append(got, e.Method+" "+e.URL[strings.LastIndex(e.URL, "/"):])
+	}
+	slices.Sort(got)
+	if doc.Targets != 4 || strings.Join(got, ",") != "GET /a,GET /b,PUT /a,PUT /b" {
+		t.Errorf("endpoints %v (targets %d)", got, doc.Targets)
+	}
+}
+
+// -H 'Cookie: ...' is sent (the browser model drops it from script
+// headers, the audit sends it as the browser sends cookies), and the
+// report says so without showing it.
+func TestAuditCookie(t *testing.T) {
+	got := make(chan string, 1000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Get("Cookie")
+	}))
+	defer srv.Close()
+	for _, args := range [][]string{{"--cookie", "sid=s3cret"}, {"-H", "Cookie: sid=s3cret"}} {
+		out, errOut, code := cli(t, append([]string{"audit", srv.URL + "/me", "--rate", "0"}, args...)...)
+		if code != 0 || !strings.Contains(out, "the given cookie was sent with every probe") || strings.Contains(out+errOut, "s3cret") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		n := len(got)
+		for range n {
+			if c := <-got; c != "sid=s3cret" {
+				t.Fatalf("%v: a probe sent Cookie %q", args, c)
+			}
+		}
+		if n < 20 {
+			t.Errorf("%v: %d probes", args, n)
+		}
+	}
+}
+
+// Hosts run in parallel, each held to its own rate and --per-host: a
+// slow host listed first, with more endpoints than there are workers,
+// does not keep a fast host's endpoints waiting behind it.
+func TestAuditHostsInParallel(t *testing.T) {
+	var (
+		mu         sync.Mutex
+		aNow, aMax int
+		bTimes     []time.Time
+		slowA      = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			aNow++
+			aMax = max(aMax, aNow)
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			aNow--
+			mu.Unlock()
+		}))
+		fastB = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			bTimes = append(bTimes, time.Now())
+			mu.Unlock()
+		}))
+	)
+	defer slowA.Close()
+	defer fastB.Close()
+	var list strings.Builder
+	for i := range 4 {
+		fmt.Fprintf(&list, "%s/a%d\n", slowA.URL, i)
+	}
+	fmt.Fprintf(&list, "%s/b0\n%s/b1\n", fastB.URL, fastB.URL)
+	targets := filepath.Join(t.TempDir(), "targets.txt")
+	os.WriteFile(targets, []byte(list.String()), 0o644)
+
+	const rate = 400
+	out, errOut, code := cli(t, "audit", "--targets", targets, "--concurrency", "3", "--per-host", "2",
+		"--rate", fmt.Sprint(rate), "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var doc struct {
+		Endpoints []struct{ URL string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// The report lists endpoints as they finished.
+	var order []string
+	for _, e := range doc.Endpoints {
+		order = append(order, e.URL[strings.LastIndex(e.URL, "/")+1:])
+	}
+	if len(order) != 6 || !strings.HasPrefix(order[0], "b") || !strings.HasPrefix(order[1], "b") {
+		t.Errorf("endpoints finished in the order %v: want b0 and b1 first, while the slow host's wait", order)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if aMax > 2 {
+		t.Errorf("the slow host had %d requests at once: want at most --per-host 2", aMax)
+	}
+	// The rate holds on the fast host, whose two endpoints shared it.
+	if n := len(bTimes); n < 100 {
+		t.Errorf("the fast host got %d requests: want its two endpoints' probes", n)
+	} else if span := bTimes[n-1].Sub(bTimes[0]); float64(n-1) > rate*span.Seconds()*1.05+3 {
+		t.Errorf("the fast host got %d requests in %v: more than %d/s", n, span, rate)
+	}
+}
+
+// --origins-file seeds the allowlist like --origin: a front end on
+// another domain, which no candidate the audit derives from the API's own
+// host reaches, is learned from it and attacked; a bad line is a usage
+// error naming it.
+func TestAuditOriginsFile(t *testing.T) {
+	loose := regexp.MustCompile(`^https://front.other.example$`) // dots unescaped
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Origin")
+		if o := r.Header.Get("Origin"); loose.MatchString(o) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+	}))
+	defer srv.Close()
+	u, resolve := named(srv, "api.example.com")
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "origins.txt"), filepath.Join(dir, "bad.txt")
+	os.WriteFile(good, []byte("# our front ends\nhttps://front.other.example\n"), 0o644)
+	os.WriteFile(bad, []byte("https://ok.example\nfront.other.example\n"), 0o644)
+	base := []string{"audit", u, "--resolve", resolve, "--rate", "0", "--format", "json"}
+
+	out, errOut, code := cli(t, base...)
+	if code != 0 || strings.Contains(out, "unescaped-dot") {
+		t.Fatalf("without the file: exit %d, want 0 and no finding (nothing reaches the pattern)\n%s%s", code, out, errOut)
+	}
+	for _, args := range [][]string{{"--origins-file", good}, {"--origin", "https://front.other.example"}} {
+		out, errOut, code = cli(t, append(base, args...)...)
+		var doc struct {
+			Findings  []struct{ ID, Severity string }
+			Endpoints []struct {
+				Allowed []string `json:"allowed_origins"`
+			}
+		}
+		json.Unmarshal([]byte(out), &doc)
+		found := slices.ContainsFunc(doc.Findings, func(f struct{ ID, Severity string }) bool {
+			return f.ID == "unescaped-dot" && f.Severity == "high"
+		})
+		if code != 1 || !found || len(doc.Endpoints) != 1 || !slices.Equal(doc.Endpoints[0].Allowed, []string{"https://front.other.example"}) {
+			t.Errorf("%v: exit %d, findings %v, endpoints %+v: want unescaped-dot (high) around the front end, and it allowed\n%s", args, code, doc.Findings, doc.Endpoints, errOut)
+		}
+	}
+	_, errOut, code = cli(t, append(base, "--origins-file", bad)...)
+	if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, "--origins-file: line 2") || !strings.Contains(errOut, `"front.other.example"`) {
+		t.Errorf("bad line: exit %d, stderr %q: want one line naming line 2 and its value", code, errOut)
+	}
+}
+
+// JSONL streams: the findings of an endpoint done are out while another
+// is still being audited.
+func TestAuditJSONLStreams(t *testing.T) {
+	vURL, vResolve := named(reflectAll(t), "api.example.com")
+	release := make(chan struct{})
+	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer stalled.Close()
+	defer close(release)
+	cmd := exec.Command(binary, "audit", vURL, stalled.URL+"/slow", "--resolve", vResolve, "--rate", "0", "--format", "jsonl", "--timeout", "60s")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	line := make(chan string, 1)
+	go func() {
+		l, _ := bufio.NewReader(stdout).ReadString('\n')
+		line <- l
+	}()
+	select {
+	case l := <-line:
+		if !strings.Contains(l, `"reflect-any-origin"`) {
+			t.Errorf("first line %q", l)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no finding written while the other endpoint is still being audited: jsonl does not stream")
+	}
+}
+
+// An error names the endpoint and keeps its cause whole (a cause with
+// ": " in it was once cut to its last fragment).
+func TestAuditErrorsWhole(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				bufio.NewReader(c).ReadString('\n')
+				c.Write([]byte("HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n"))
+			}()
+		}
+	}()
+	u := "http://" + ln.Addr().String() + "/broken"
+	for _, format := range []string{"text", "json"} {
+		out, errOut, code := cli(t, "audit", u, "--rate", "0", "--format", format)
+		if code != 3 || !strings.Contains(out+errOut, `malformed HTTP status code \"abc\"`) && !strings.Contains(out+errOut, `malformed HTTP status code "abc"`) {
+			t.Errorf("%s: exit %d: want 3 and the whole cause\n%s%s", format, code, out, errOut)
+		}
+		if format == "text" && !strings.Contains(errOut, "GET "+u+": ") {
+			t.Errorf("text: stderr %q does not name GET %s", errOut, u)
+		}
+		if format == "json" && !strings.Contains(out, `"url": "`+u+`"`) && !strings.Contains(out, `"url":"`+u+`"`) {
+			t.Errorf("json: errors do not name %s:\n%s", u, out)
+		}
 	}
 }

@@ -207,12 +207,14 @@ func networkCause(err error) string {
 	case errors.As(err, &opErr):
 		return fmt.Sprintf("%s: %v", opErr.Op, opErr.Err)
 	}
-	msg := err.Error()
-	// net/http prefixes `Get "URL": `; the caller names the URL already.
-	if i := strings.LastIndex(msg, ": "); i >= 0 && (strings.HasPrefix(msg, "Get ") || strings.HasPrefix(msg, "Options ")) {
-		msg = msg[i+2:]
+	// net/http wraps the cause as `Get "URL": cause`; the caller names the
+	// URL already, so the cause is kept whole (cutting at the last ": "
+	// left a fragment of causes that contain one).
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
 	}
-	return msg
+	return err.Error()
 }
 
 func checkTransport() http.RoundTripper {

@@ -24,6 +24,7 @@ import (
 	"syscall"
 
 	"github.com/corskit/corskit/internal/demo"
+	"github.com/corskit/corskit/internal/loopback"
 	"github.com/corskit/corskit/internal/playground"
 )
 
@@ -198,7 +199,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := checkPorts(map[string]int{"--api-port": *apiPort, "--web-port": *webPort}); err != nil {
 		return err
 	}
-	return demo.Run(ctx, demo.Options{APIPort: *apiPort, WebPort: *webPort}, stdout)
+	err := demo.Run(ctx, demo.Options{APIPort: *apiPort, WebPort: *webPort}, stdout)
+	return portInUse(err, map[string]string{demo.PageServer: "--web-port", demo.APIServer: "--api-port"})
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -212,7 +214,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkPorts(map[string]int{"--port": *port, "--api-port": *apiPort}); err != nil {
 		return err
 	}
-	return playground.Run(ctx, playground.Options{Port: *port, APIPort: *apiPort}, stdout)
+	err := playground.Run(ctx, playground.Options{Port: *port, APIPort: *apiPort}, stdout)
+	return portInUse(err, map[string]string{playground.PageServer: "--port", playground.APIServer: "--api-port"})
+}
+
+// portInUse turns a port already in use into one line naming the flag
+// that picks another; flags maps each server's name to its port flag.
+func portInUse(err error, flags map[string]string) error {
+	var le *loopback.ListenError
+	if !errors.As(err, &le) || !le.InUse || flags[le.Server] == "" {
+		return err
+	}
+	f := flags[le.Server]
+	return exitError{code: 1, msg: fmt.Sprintf("%s: port %d is already in use; pick another with %s (%s 0 picks a free one)", le.Server, le.Port, f, f)}
 }
 
 // checkPorts rejects values that are not TCP ports.

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +24,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"demo", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"version", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"serve", "--port", "-5"}, 2, "--port -5: not a port"},
+		{[]string{"serve", "--api-port", "65536"}, 2, "--api-port 65536: not a port"},
+		{[]string{"demo", "--api-port", "-1"}, 2, "--api-port -1: not a port"},
 		{[]string{"serve", "now"}, 2, `unexpected argument "now"`},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -69,5 +73,31 @@ func TestDemoStops(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "page: http://127.0.0.1:") {
 		t.Fatalf("no page URL printed: %q", stdout.String())
+	}
+}
+
+// A port in use is one line naming the server, the port and the flag that
+// picks another, with the command's prefix once.
+func TestPortInUse(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	busy := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"demo", "--web-port", "0", "--api-port", busy}, "corskit demo: API server: port " + busy + " is already in use; pick another with --api-port (--api-port 0 picks a free one)"},
+		{[]string{"demo", "--web-port", busy, "--api-port", "0"}, "corskit demo: page server: port " + busy + " is already in use; pick another with --web-port (--web-port 0 picks a free one)"},
+		{[]string{"serve", "--port", busy, "--api-port", "0"}, "corskit serve: playground: port " + busy + " is already in use; pick another with --port (--port 0 picks a free one)"},
+		{[]string{"serve", "--port", "0", "--api-port", busy}, "corskit serve: sample API: port " + busy + " is already in use; pick another with --api-port (--api-port 0 picks a free one)"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &stdout, &stderr)
+		if code != 1 || stderr.String() != tc.want+"\n" {
+			t.Errorf("%q: exit %d, stderr %q; want 1 and %q", tc.args, code, stderr.String(), tc.want)
+		}
 	}
 }

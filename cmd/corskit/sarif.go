@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strings"
 
 	"github.com/corskit/corskit/audit"
 )
@@ -28,6 +34,10 @@ var ruleHelp = map[string]string{
 	audit.PermissivePreflight:     "Preflights approve any method or header, with credentials.",
 	audit.HeaderInjection:         "Line breaks in the Origin reach the response headers.",
 	audit.InvalidACAO:             "Access-Control-Allow-Origin is not a single valid origin.",
+	audit.AnyPort:                 "The allowlist accepts a trusted host on any port.",
+	audit.TrailingDot:             "The allowlist accepts a trusted host with a trailing dot.",
+	audit.PrivateNetwork:          "Preflights grant private-network access.",
+	audit.CachePoisoning:          "A shared cache serves one origin's CORS answer to other origins.",
 }
 
 // sarifLevel maps severities to SARIF levels; securitySeverity is GitHub's
@@ -44,69 +54,142 @@ func sarifLevel(s audit.Severity) (level, securitySeverity string) {
 	return "note", "0.0"
 }
 
-// sarifLog renders findings and unreachable targets as SARIF 2.1.0.
-func sarifLog(findings []audit.Finding, errs []targetError) map[string]any {
-	var ids []string
-	worst := map[string]audit.Severity{}
-	for _, f := range findings {
-		if !slices.Contains(ids, f.ID) {
-			ids = append(ids, f.ID)
-		}
-		if f.Severity > worst[f.ID] {
-			worst[f.ID] = f.Severity
-		}
-	}
-	slices.Sort(ids)
+// sarif writes a SARIF 2.1.0 log that GitHub code scanning accepts: every
+// result is located at a file of the repository (the --targets file, on
+// the URL's line, or --sarif-location), never at the http(s) URL audited,
+// which code scanning cannot map to a file; the URL is in the message and
+// the properties. Results and notifications stream from the spill file.
+func (o *auditOutput) sarif() error {
+	ids := o.ruleIDs()
 	rules := []any{}
 	for _, id := range ids {
-		level, sec := sarifLevel(worst[id])
+		level, sec := sarifLevel(o.rules[id])
 		rules = append(rules, map[string]any{
 			"id": id, "name": id,
 			"shortDescription":     map[string]any{"text": ruleHelp[id]},
 			"fullDescription":      map[string]any{"text": ruleHelp[id]},
-			"help":                 map[string]any{"text": ruleHelp[id] + " See `corskit audit -h`."},
+			"help":                 map[string]any{"text": ruleHelp[id] + " See `corskit audit -h` and audit/README.md."},
 			"defaultConfiguration": map[string]any{"level": level},
 			"properties":           map[string]any{"tags": []string{"security", "cors"}, "security-severity": sec},
-		})
-	}
-	results := []any{}
-	for _, f := range findings {
-		level, _ := sarifLevel(f.Severity)
-		msg := f.Explanation + " Fix: " + f.Fix.Headers
-		if f.Origin != "" {
-			msg = fmt.Sprintf("Origin %s: %s", f.Origin, msg)
-		}
-		results = append(results, map[string]any{
-			"ruleId": f.ID, "ruleIndex": slices.Index(ids, f.ID), "level": level,
-			"message":             map[string]any{"text": msg},
-			"locations":           []any{map[string]any{"physicalLocation": map[string]any{"artifactLocation": map[string]any{"uri": f.URL}}}},
-			"partialFingerprints": map[string]any{"corskit/v1": f.ID + " " + f.URL},
-			"properties": map[string]any{"severity": f.Severity.String(), "origin": f.Origin, "credentials": f.Credentials,
-				"fix": f.Fix.Headers, "config": f.Fix.Config},
-		})
-	}
-	notifications := []any{}
-	for _, e := range errs {
-		notifications = append(notifications, map[string]any{
-			"level": "error", "message": map[string]any{"text": e.URL + ": " + e.Error},
 		})
 	}
 	version := "devel"
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		version = bi.Main.Version
 	}
-	return map[string]any{
-		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-		"version": "2.1.0",
-		"runs": []any{map[string]any{
-			"tool": map[string]any{"driver": map[string]any{
-				"name": "corskit", "informationUri": "https://github.com/corskit/corskit", "version": version,
-				"language": "en-US", "rules": rules,
-			}},
-			"language":         "en-US",
-			"newlineSequences": []string{"\r\n", "\n"},
-			"invocations":      []any{map[string]any{"executionSuccessful": true, "toolExecutionNotifications": notifications}},
-			"results":          results,
-		}},
+	tool, err := json.Marshal(map[string]any{"driver": map[string]any{
+		"name": "corskit", "informationUri": "https://github.com/corskit/corskit", "version": version,
+		"language": "en-US", "rules": rules,
+	}})
+	if err != nil {
+		return err
 	}
+	bw := bufio.NewWriter(o.w)
+	fmt.Fprintf(bw, `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[{"tool":%s,"language":"en-US","newlineSequences":["\r\n","\n"],"originalUriBaseIds":{"SRCROOT":{"description":{"text":"The repository root."}}},`, tool)
+	stream := func(name string, items func(*record, func(any) error) error) error {
+		fmt.Fprintf(bw, "%q:[", name)
+		n := 0
+		err := o.each(func(r *record) error {
+			return items(r, func(v any) error {
+				b, err := json.Marshal(v)
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					bw.WriteByte(',')
+				}
+				n++
+				bw.WriteByte('\n')
+				_, err = bw.Write(b)
+				return err
+			})
+		})
+		bw.WriteString("]")
+		return err
+	}
+	bw.WriteString(`"invocations":[{"executionSuccessful":true,`)
+	if err := stream("toolExecutionNotifications", func(r *record, emit func(any) error) error {
+		e := r.targetError()
+		if e == nil {
+			return nil
+		}
+		text := e.Error
+		if e.URL != "" {
+			text = e.Method + " " + e.URL + ": " + text
+		} else {
+			text = o.loc.path + " " + text
+		}
+		n := map[string]any{"level": "error", "message": map[string]any{"text": text}}
+		if e.Line > 0 {
+			n["locations"] = []any{o.location(e.Line)}
+		}
+		return emit(n)
+	}); err != nil {
+		return err
+	}
+	bw.WriteString(`}],`)
+	if err := stream("results", func(r *record, emit func(any) error) error {
+		if r.Result == nil {
+			return nil
+		}
+		for _, f := range r.Result.Findings {
+			level, _ := sarifLevel(f.Severity)
+			msg := f.Method + " " + f.URL + ": " + f.Explanation + " Fix: " + f.Fix.Headers
+			if f.Origin != "" {
+				msg = fmt.Sprintf("%s %s: Origin %s: %s Fix: %s", f.Method, f.URL, f.Origin, f.Explanation, f.Fix.Headers)
+			}
+			props := map[string]any{"url": f.URL, "method": f.Method, "severity": f.Severity.String(), "origin": f.Origin,
+				"credentials": f.Credentials, "fix": f.Fix.Headers, "config": f.Fix.Config}
+			if f.Fix.Stack != "" {
+				props["stackFix"] = f.Fix.Stack
+			}
+			if err := emit(map[string]any{
+				"ruleId": f.ID, "ruleIndex": slices.Index(ids, f.ID), "level": level,
+				"message":             map[string]any{"text": msg},
+				"locations":           []any{o.location(r.Line)},
+				"partialFingerprints": map[string]any{"corskit/v1": f.ID + " " + f.Method + " " + f.URL},
+				"properties":          props,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	bw.WriteString("}]}\n")
+	return bw.Flush()
+}
+
+// location is the repository file (and line, when the target came from
+// it) a result points at.
+func (o *auditOutput) location(line int) map[string]any {
+	art := map[string]any{"uri": sarifURI(o.loc.path), "uriBaseId": "SRCROOT"}
+	phys := map[string]any{"artifactLocation": art}
+	if line > 0 && o.loc.lines {
+		phys["region"] = map[string]any{"startLine": line}
+	}
+	return map[string]any{"physicalLocation": phys}
+}
+
+// sarifURI turns a file path into a relative URI reference: slashes,
+// no leading ./, percent-encoded where a URI needs it. An absolute path
+// is made relative to the working directory when it lies below it, and
+// cut to its base name otherwise.
+func sarifURI(p string) string {
+	if filepath.IsAbs(p) {
+		if wd, err := os.Getwd(); err == nil {
+			if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
+				p = r
+			}
+		}
+		if filepath.IsAbs(p) {
+			// Outside the working tree: code scanning could not place an
+			// absolute path; the file's name is the best guess
+			// (--sarif-location says where it lives in the repository).
+			p = filepath.Base(p)
+		}
+	}
+	p = strings.TrimPrefix(filepath.ToSlash(p), "./")
+	return (&url.URL{Path: p}).EscapedPath()
 }

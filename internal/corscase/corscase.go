@@ -33,6 +33,17 @@ type Case struct {
 	// Want is the expected outcome of each fetch, "allowed" or "blocked",
 	// written by hand: a check on the harness as much as on the browser.
 	Want []string
+	// Engines holds, for an engine ("firefox", "webkit") whose outcomes
+	// differ from Want, that engine's expected outcomes.
+	Engines map[string][]string
+}
+
+// WantIn is the expected outcome of each fetch in engine (a profile name).
+func (c Case) WantIn(engine string) []string {
+	if w, ok := c.Engines[engine]; ok {
+		return w
+	}
+	return c.Want
 }
 
 // Fetch is one fetch() call, relative to the case.
@@ -101,7 +112,8 @@ func (u URLs) expand(s, reqOrigin string) string {
 // Normalize replaces the run's origins in s by {page}, {api} and {api2}, so
 // that observations from runs on different ports compare equal.
 func (u URLs) Normalize(s string) string {
-	return strings.NewReplacer(u.Page, "{page}", strings.ToUpper(u.Page), "{PAGE}", u.API2, "{api2}", u.API, "{api}").Replace(s)
+	return strings.NewReplacer(strings.Replace(u.API2, "://", "://user:pw@", 1), "{api2-userinfo}",
+		u.Page, "{page}", strings.ToUpper(u.Page), "{PAGE}", u.API2, "{api2}", u.API, "{api}").Replace(s)
 }
 
 // Wire is one request as a server received it.
@@ -236,6 +248,11 @@ func Names(cases []Case) ([]string, error) {
 		}
 		if len(c.Want) != len(c.Fetches) {
 			return nil, fmt.Errorf("case %q: %d fetches but %d wants", c.Name, len(c.Fetches), len(c.Want))
+		}
+		for e, w := range c.Engines {
+			if len(w) != len(c.Fetches) {
+				return nil, fmt.Errorf("case %q: %d fetches but %d wants in %s", c.Name, len(c.Fetches), len(w), e)
+			}
 		}
 		names = append(names, c.Name)
 	}

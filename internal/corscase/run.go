@@ -52,12 +52,12 @@ func RunModel(ctx context.Context, b *fetch.Browser, c Case, urls URLs, rec *Rec
 			return out, fmt.Errorf("case %s, fetch %d: %w", c.Name, i, err)
 		}
 		obs := Observation{Outcome: "allowed"}
+		for _, l := range b.Profile.ConsoleLines(res) {
+			out.Console = append(out.Console, urls.Normalize(l))
+		}
 		if res.Err != nil {
 			obs.Outcome = "blocked"
-			obs.Error = ScriptError(res.Err)
-			if ConsoleLogged(res.Err.Reason) {
-				out.Console = append(out.Console, urls.Normalize(res.Err.ConsoleMessage()))
-			}
+			obs.Error = b.Profile.TypeErrorMessage(res)
 		} else {
 			obs.Type = string(res.Response.Type)
 			obs.Status = res.Response.Status
@@ -69,19 +69,4 @@ func RunModel(ctx context.Context, b *fetch.Browser, c Case, urls URLs, rec *Rec
 		out.Fetches = append(out.Fetches, obs)
 	}
 	return out, nil
-}
-
-// ScriptError is the message of the TypeError fetch() rejects with.
-func ScriptError(e *fetch.Error) string {
-	switch e.Reason {
-	case fetch.ReasonForbiddenMethod, fetch.ReasonNoCORSMethod, fetch.ReasonOnlyIfCachedMode:
-		return e.ConsoleMessage()
-	}
-	return "Failed to fetch"
-}
-
-// ConsoleLogged reports whether Chromium writes a console line for a
-// failure with reason r (other than "Failed to load resource").
-func ConsoleLogged(r fetch.Reason) bool {
-	return r.IsCORS() || r == fetch.ReasonSameOriginMode
 }

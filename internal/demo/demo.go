@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/corskit/corskit/cors"
@@ -30,7 +31,16 @@ var static embed.FS
 type Options struct {
 	APIPort int // the API, served as http://localhost:APIPort
 	WebPort int // the page, served as http://127.0.0.1:WebPort
+	// Timeouts bound both servers' connections; zero means
+	// loopback.DefaultTimeouts.
+	Timeouts loopback.Timeouts
 }
+
+// The servers' names, as a *loopback.ListenError reports them.
+const (
+	PageServer = "page server"
+	APIServer  = "API server"
+)
 
 // Demo is the pair of servers. Create it with Listen, then Serve.
 type Demo struct {
@@ -39,22 +49,31 @@ type Demo struct {
 
 	api, web  *loopback.Server
 	sample    *API
+	token     string            // the page's, for /predict
 	transport http.RoundTripper // the model's, for predictions
 }
 
 // Listen opens both listeners and builds the handlers; nothing is served yet.
 func Listen(opts Options) (*Demo, error) {
-	ss, err := loopback.ListenAll([]string{"demo: page server", "demo: API server"},
+	ss, err := loopback.ListenAll([]string{PageServer, APIServer},
 		[]string{"127.0.0.1", "localhost"}, []int{opts.WebPort, opts.APIPort})
 	if err != nil {
 		return nil, err
 	}
-	d := &Demo{PageURL: ss[0].URL, APIURL: ss[1].URL, web: ss[0], api: ss[1], transport: loopback.Transport()}
-	if d.sample, err = NewAPI(d.PageURL); err != nil {
+	if opts.Timeouts != (loopback.Timeouts{}) {
+		for _, s := range ss {
+			s.SetTimeouts(opts.Timeouts)
+		}
+	}
+	d := &Demo{PageURL: ss[0].URL, APIURL: ss[1].URL, web: ss[0], api: ss[1],
+		token: loopback.NewToken(), transport: loopback.Transport()}
+	// The page may be opened under either name of the loopback address;
+	// the API allows both (see pageHandler).
+	if d.sample, err = NewAPI(d.web.Origins()...); err != nil {
 		loopback.Close(ss...)
 		return nil, err
 	}
-	d.api.Handle(d.sample)
+	d.api.Handle(d.sample.Guard(d.api.Port))
 	d.web.Handle(d.pageHandler())
 	return d, nil
 }
@@ -83,11 +102,11 @@ type API struct {
 // Preflights returns how many preflights the API has received.
 func (a *API) Preflights() int64 { return a.preflights.Load() }
 
-// policies returns the API's policies: the correct one, and one mistake per
-// misconfigured endpoint, each a classic.
-func policies(page string) (good, wrongOrigin, missingHeader, noCredentials cors.Config) {
+// policies returns the API's policies for pages on the given origins: the
+// correct one, and one mistake per misconfigured endpoint, each a classic.
+func policies(pages []string) (good, wrongOrigin, missingHeader, noCredentials cors.Config) {
 	good = cors.Config{
-		AllowedOrigins:        []string{page},
+		AllowedOrigins:        pages,
 		AllowCredentials:      true,
 		AllowedMethods:        []string{http.MethodPut},
 		AllowedHeaders:        []string{"Content-Type", "X-Demo-Token"},
@@ -99,35 +118,53 @@ func policies(page string) (good, wrongOrigin, missingHeader, noCredentials cors
 	wrongOrigin = cors.Config{AllowedOrigins: []string{"http://localhost:3000"}}
 	// Content-Type is listed; the custom header was forgotten.
 	missingHeader = cors.Config{
-		AllowedOrigins: []string{page},
+		AllowedOrigins: pages,
 		AllowedMethods: []string{http.MethodPut},
 		AllowedHeaders: []string{"Content-Type"},
 	}
 	// The origin is right, but credentials were never allowed.
-	noCredentials = cors.Config{AllowedOrigins: []string{page}}
+	noCredentials = cors.Config{AllowedOrigins: pages}
 	return
 }
 
-// NewAPI builds the sample API for pages on the origin page.
-func NewAPI(page string) (*API, error) {
+// maxAPIBody bounds a request body to the sample API.
+const maxAPIBody = 64 << 10
+
+// endpoints are the sample API's routes, in the order its root lists them.
+var endpoints = []struct {
+	prefix, about string
+}{
+	{"/api/good/", "the correct policy: this page's origin, PUT, Content-Type and X-Demo-Token, credentials, X-Request-Id exposed"},
+	{"/api/bad/hello", "wrong allowed origin: only http://localhost:3000, a dev server's"},
+	{"/api/bad/items/", "preflight allows Content-Type but not X-Demo-Token"},
+	{"/api/bad/me", "right origin, credentials never allowed"},
+}
+
+// NewAPI builds the sample API for pages on the given origins (a page
+// server's under both loopback names).
+func NewAPI(pages ...string) (*API, error) {
 	a := &API{}
-	good, wrongOrigin, missingHeader, noCredentials := policies(page)
+	good, wrongOrigin, missingHeader, noCredentials := policies(pages)
 	mux := http.NewServeMux()
-	for _, route := range []struct {
-		prefix string
-		cfg    cors.Config
-	}{
-		{"/api/good/", good},
-		{"/api/bad/hello", wrongOrigin},
-		{"/api/bad/items/", missingHeader},
-		{"/api/bad/me", noCredentials},
-	} {
-		mw, err := cors.New(route.cfg)
+	for i, cfg := range []cors.Config{good, wrongOrigin, missingHeader, noCredentials} {
+		mw, err := cors.New(cfg)
 		if err != nil {
-			return nil, fmt.Errorf("demo: policy for %s: %w", route.prefix, err)
+			return nil, fmt.Errorf("demo: policy for %s: %w", endpoints[i].prefix, err)
 		}
-		mux.Handle(route.prefix, mw.Wrap(http.HandlerFunc(a.serve)))
+		mux.Handle(endpoints[i].prefix, mw.Wrap(http.HandlerFunc(a.serve)))
 	}
+	// The root says what there is, rather than a bare 404 to whoever
+	// opens the API's URL.
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		list := make([]map[string]string, len(endpoints))
+		for i, e := range endpoints {
+			list[i] = map[string]string{"path": e.prefix, "policy": e.about}
+		}
+		writeJSON(w, http.StatusOK, map[string]any{
+			"about":     "corskit's sample API: one correct CORS policy and three classic mistakes, for the demo page to call",
+			"endpoints": list,
+		})
+	})
 	// Count preflights before the middleware answers them, so the page can
 	// show that one happened: JavaScript never sees a preflight.
 	a.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -167,13 +204,29 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, reply)
 }
 
+// Guard returns the API behind loopback's guard for a server on port:
+// Host checked, bodies bounded, nosniff and a CSP on every answer. It
+// sends no Cross-Origin-Resource-Policy: the API is meant to be called
+// from another origin, CORP does not apply to CORS-mode fetches anyway, and
+// on a no-cors call (the playground's mode menu) a CORP header would make
+// Chromium fail a call that corskit's model, which does not model CORP,
+// predicts as an opaque success. Its answers are not secret.
+func (a *API) Guard(port int) http.Handler {
+	return loopback.Guard{Port: port, MaxBody: maxAPIBody}.Wrap(a)
+}
+
+// pageHandler serves the page and its endpoints behind the guard. The page
+// works under either name of the loopback address: its origin is the one
+// the browser used (loopback.Origin), and the API is addressed under the
+// other name, so page and API stay different sites.
 func (d *Demo) pageHandler() http.Handler {
 	sub, _ := fs.Sub(static, "static")
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /config.json", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"api": d.APIURL, "page": d.PageURL, "scenarios": d.Scenarios()})
-	})
-	mux.HandleFunc("GET /predict/{id}", d.servePrediction)
+	mux.Handle("GET /config.json", loopback.SameOrigin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, api := loopback.Origin(r), loopback.PeerURL(r, d.api.Port)
+		writeJSON(w, http.StatusOK, map[string]any{"api": api, "page": page, "token": d.token, "scenarios": d.scenarios(page, api)})
+	})))
+	mux.Handle("GET /predict/{id}", loopback.API(d.token, http.HandlerFunc(d.servePrediction)))
 	mux.HandleFunc("GET /same/hello", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"message": "hello from the page's own origin"})
 	})
@@ -181,7 +234,10 @@ func (d *Demo) pageHandler() http.Handler {
 		w.WriteHeader(http.StatusNoContent) // keeps a 404 out of the console
 	})
 	mux.Handle("GET /", http.FileServerFS(sub))
-	return mux
+	// The page calls its own server and the API, under either name.
+	csp := "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' " +
+		strings.Join(d.api.Origins(), " ") + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	return loopback.Guard{Port: d.web.Port, CSP: csp, CORP: "same-origin", MaxBody: 4 << 10}.Wrap(mux)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/corskit/corskit/internal/loopback"
 )
 
 // startDemo serves a demo on free loopback ports for the test's lifetime.
@@ -139,7 +142,9 @@ func TestPredictions(t *testing.T) {
 	want := map[string]string{"same-origin": "allowed", "simple-get": "allowed", "preflight-put": "allowed",
 		"credentials": "allowed", "bad-origin": "blocked", "bad-header": "blocked", "bad-credentials": "blocked"}
 	for _, s := range d.Scenarios() {
-		res, err := http.Get(d.PageURL + "/predict/" + s.ID)
+		req, _ := http.NewRequest(http.MethodGet, d.PageURL+"/predict/"+s.ID, nil)
+		req.Header.Set("X-Corskit-Token", d.token)
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +162,178 @@ func TestPredictions(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("scenarios missing: %v", want)
 	}
-	if res := do(t, http.MethodGet, d.PageURL+"/predict/nope", nil); res.StatusCode != http.StatusNotFound {
+	if res := do(t, http.MethodGet, d.PageURL+"/predict/nope", map[string]string{"X-Corskit-Token": d.token}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown scenario: %d", res.StatusCode)
 	}
 }
+
+// TestPageRefusesOtherSites: predictions (which make the server send
+// requests) answer only the demo's own page, and no response of either
+// server reaches a page through DNS rebinding.
+func TestPageRefusesOtherSites(t *testing.T) {
+	d := startDemo(t)
+	host := strings.TrimPrefix(d.PageURL, "http://")
+	for _, tc := range []struct {
+		name, url string
+		header    map[string]string
+		status    int
+	}{
+		{"prediction without token", d.PageURL + "/predict/simple-get", nil, 403},
+		{"prediction, wrong token", d.PageURL + "/predict/simple-get", map[string]string{"X-Corskit-Token": "guess"}, 403},
+		{"prediction from another site", d.PageURL + "/predict/simple-get",
+			map[string]string{"X-Corskit-Token": d.token, "Sec-Fetch-Site": "cross-site"}, 403},
+		{"prediction from another origin", d.PageURL + "/predict/simple-get",
+			map[string]string{"X-Corskit-Token": d.token, "Origin": "http://127.0.0.1:1"}, 403},
+		{"config from another site", d.PageURL + "/config.json", map[string]string{"Sec-Fetch-Site": "same-site"}, 403},
+		{"page, rebound Host", d.PageURL + "/", map[string]string{"Host": "rebound.example:" + port(d.PageURL)}, 403},
+		{"config, rebound Host", d.PageURL + "/config.json", map[string]string{"Host": "rebound.example:" + port(d.PageURL)}, 403},
+		{"API, rebound Host", apiURL(d, "/api/good/hello"), map[string]string{"Host": "rebound.example:" + port(d.APIURL)}, 403},
+		{"prediction, as the page asks", d.PageURL + "/predict/simple-get",
+			map[string]string{"X-Corskit-Token": d.token, "Sec-Fetch-Site": "same-origin"}, 200},
+		{"config, as the page asks", d.PageURL + "/config.json", map[string]string{"Sec-Fetch-Site": "same-origin", "Host": host}, 200},
+		{"page opened as localhost", d.PageURL + "/", map[string]string{"Host": "localhost:" + port(d.PageURL)}, 200},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, tc.url, nil)
+		for k, v := range tc.header {
+			if k == "Host" {
+				req.Host = v
+				continue
+			}
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.status {
+			t.Errorf("%s: %d, want %d", tc.name, res.StatusCode, tc.status)
+		}
+		if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("%s: no nosniff or CSP: %v", tc.name, res.Header)
+		}
+		if tc.url[:len(d.PageURL)] == d.PageURL && res.Header.Get("Cross-Origin-Resource-Policy") != "same-origin" {
+			t.Errorf("%s: CORP %q on the page server", tc.name, res.Header.Get("Cross-Origin-Resource-Policy"))
+		}
+	}
+	// A body over the API's bound is 413, not a JSON error.
+	req, _ := http.NewRequest(http.MethodPut, apiURL(d, "/api/good/items/1"), strings.NewReader(`"`+strings.Repeat("x", 1<<17)+`"`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("PUT of 128 KiB to the API: %d, want 413", res.StatusCode)
+	}
+}
+
+// The page opened under localhost gets the predictions for its actual
+// origin, with the API under the other name: page and API stay different
+// sites, and the model predicts what the browser will do there.
+func TestPredictionsForLocalhostPage(t *testing.T) {
+	d := startDemo(t)
+	req, _ := http.NewRequest(http.MethodGet, d.PageURL+"/config.json", nil)
+	req.Host = "localhost:" + port(d.PageURL)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Page, API string
+		Scenarios []Scenario
+	}
+	json.NewDecoder(res.Body).Decode(&cfg)
+	res.Body.Close()
+	if cfg.Page != "http://localhost:"+port(d.PageURL) || cfg.API != "http://127.0.0.1:"+port(d.APIURL) {
+		t.Fatalf("config for a page on localhost: page %q, api %q", cfg.Page, cfg.API)
+	}
+	for _, s := range cfg.Scenarios {
+		if s.ID == "same-origin" && !strings.HasPrefix(s.URL, cfg.Page+"/") {
+			t.Errorf("same-origin scenario calls %s from %s", s.URL, cfg.Page)
+		}
+	}
+	req, _ = http.NewRequest(http.MethodGet, d.PageURL+"/predict/credentials", nil)
+	req.Host = "localhost:" + port(d.PageURL)
+	req.Header.Set("X-Corskit-Token", d.token)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Verdict string `json:"verdict"`
+		Request struct {
+			Origin string `json:"origin"`
+		} `json:"request"`
+	}
+	json.NewDecoder(res.Body).Decode(&rep)
+	res.Body.Close()
+	if rep.Verdict != "allowed" || rep.Request.Origin != cfg.Page {
+		t.Errorf("credentials scenario from localhost: %+v, want allowed from %s", rep, cfg.Page)
+	}
+}
+
+// The API's root lists its endpoints rather than answering a bare 404.
+func TestAPIRoot(t *testing.T) {
+	d := startDemo(t)
+	res, err := http.Get(apiURL(d, "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root struct {
+		Endpoints []struct{ Path, Policy string }
+	}
+	err = json.NewDecoder(res.Body).Decode(&root)
+	res.Body.Close()
+	if res.StatusCode != 200 || err != nil || len(root.Endpoints) != 4 {
+		t.Fatalf("GET / on the API: %d %v %+v", res.StatusCode, err, root)
+	}
+	for _, e := range root.Endpoints {
+		if !strings.HasPrefix(e.Path, "/api/") || e.Policy == "" {
+			t.Errorf("endpoint listed as %+v", e)
+		}
+	}
+	if res := do(t, http.MethodGet, apiURL(d, "/nope"), nil); res.StatusCode != 404 {
+		t.Errorf("GET /nope on the API: %d, want 404", res.StatusCode)
+	}
+}
+
+// Both servers close idle and slow connections within their timeouts.
+func TestServersCloseIdleConnections(t *testing.T) {
+	d, err := Listen(Options{Timeouts: loopback.Timeouts{ReadHeader: 200 * time.Millisecond, Read: 300 * time.Millisecond,
+		Write: 2 * time.Second, Idle: 200 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	start := time.Now()
+	var conns []net.Conn
+	for _, u := range []string{d.PageURL, d.APIURL} {
+		addr := "127.0.0.1:" + port(u)
+		for _, first := range []string{
+			"GET / HTTP/1.1\r\nHost: " + addr + "\r\n\r\n",                                         // then idle
+			"PUT /api/good/items/1 HTTP/1.1\r\nHost: " + addr + "\r\nContent-Length: 100\r\n\r\n{", // slow body
+			"", // silent
+		} {
+			c, err := net.Dial("tcp4", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			io.WriteString(c, first)
+			conns = append(conns, c)
+		}
+	}
+	for i, c := range conns {
+		c.SetReadDeadline(start.Add(3 * time.Second))
+		if _, err := io.Copy(io.Discard, c); err != nil {
+			t.Errorf("connection %d still open after %v: %v", i, time.Since(start).Round(time.Millisecond), err)
+		}
+	}
+}
+
+func port(u string) string { return u[strings.LastIndex(u, ":")+1:] }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/loopback"
 	"github.com/corskit/corskit/origin"
 )
 
@@ -51,13 +52,18 @@ var scenarios = []Scenario{
 		Explain: "The API allows this origin but never enabled credentials, so its answer lacks Access-Control-Allow-Credentials: true. The same call without credentials would succeed."},
 }
 
-// Scenarios returns the walkthrough with URLs on this demo's servers.
-func (d *Demo) Scenarios() []Scenario {
+// Scenarios returns the walkthrough with URLs on this demo's servers, for
+// the page opened at PageURL.
+func (d *Demo) Scenarios() []Scenario { return d.scenarios(d.PageURL, d.APIURL) }
+
+// scenarios returns the walkthrough for a page on origin page calling the
+// API at api.
+func (d *Demo) scenarios(page, api string) []Scenario {
 	out := make([]Scenario, len(scenarios))
 	for i, s := range scenarios {
-		base := d.APIURL
+		base := api
 		if s.Target == "page" {
-			base = d.PageURL
+			base = page
 		}
 		s.URL = base + s.Path
 		out[i] = s
@@ -65,13 +71,18 @@ func (d *Demo) Scenarios() []Scenario {
 	return out
 }
 
-// predict runs scenario s through the browser model against the live API.
-func (d *Demo) predict(ctx context.Context, s Scenario) (explain.Report, error) {
+// predict runs scenario s, for a page on origin page, through the browser
+// model against the live API.
+func (d *Demo) predict(ctx context.Context, page string, s Scenario) (explain.Report, error) {
+	o, err := origin.Parse(page)
+	if err != nil {
+		return explain.Report{}, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	b := &fetch.Browser{Transport: d.transport}
 	res, err := b.Fetch(ctx, fetch.Request{
-		Origin: origin.MustParse(d.PageURL), Method: s.Method, URL: s.URL, Headers: s.Headers, Body: s.Body,
+		Origin: o, Method: s.Method, URL: s.URL, Headers: s.Headers, Body: s.Body,
 		Credentials: fetch.Credentials(s.Credentials),
 	})
 	if err != nil {
@@ -80,12 +91,15 @@ func (d *Demo) predict(ctx context.Context, s Scenario) (explain.Report, error) 
 	return explain.NewReport(res, explain.Explain(res), b.Profile.Name), nil
 }
 
+// servePrediction predicts a scenario for the page that asks: its origin
+// is the one the browser used to open it.
 func (d *Demo) servePrediction(w http.ResponseWriter, r *http.Request) {
-	for _, s := range d.Scenarios() {
+	page := loopback.Origin(r)
+	for _, s := range d.scenarios(page, loopback.PeerURL(r, d.api.Port)) {
 		if s.ID == r.PathValue("id") {
-			rep, err := d.predict(r.Context(), s)
+			rep, err := d.predict(r.Context(), page, s)
 			if err != nil {
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+				writeJSON(w, http.StatusBadGateway, map[string]string{"error": err.Error()})
 				return
 			}
 			writeJSON(w, http.StatusOK, rep)

@@ -5,7 +5,53 @@
 //
 // It listens on loopback only. The page is served from 127.0.0.1; a sample
 // API (the demo's: one correct policy, three classic mistakes) runs on
-// localhost, so there is something to try out of the box.
+// localhost, so there is something to try out of the box. Opened as
+// localhost instead, the page works the same, with the API addressed as
+// 127.0.0.1.
+//
+// # Threat model
+//
+// This section covers `corskit serve` and `corskit demo` (internal/demo),
+// which share their front door, internal/loopback's Guard.
+//
+// The playground's POST /api/check makes the machine send any method,
+// headers and body to any URL it can reach, the intranet included: in the
+// wrong hands, a request relay. The user's browser is the attacker's way in:
+// any page it visits while the server runs can send requests to
+// 127.0.0.1, and through DNS rebinding can even make its own name resolve
+// there and read the answers. So the servers trust only their own page:
+//
+//   - Every request must name the server in Host (127.0.0.1:PORT or
+//     localhost:PORT): a rebound attacker.example is refused with 403.
+//   - /api/check (and the demo's /predict) accept only requests whose
+//     Sec-Fetch-Site, when present, is same-origin or none, and whose
+//     Origin, when present, is the page's own (403 otherwise); requests
+//     with neither header (curl) pass, since no browser omits both on such
+//     a call.
+//   - /api/check accepts only Content-Type: application/json (415 otherwise),
+//     which no form, beacon or simple fetch() can send: another page must
+//     preflight, and the server answers no preflight.
+//   - Each run draws a random token that the page reads from /config.json
+//     (itself same-origin only and unreadable cross-origin) and sends in
+//     X-Corskit-Token; API calls without it get 403.
+//   - Every response of the page servers carries X-Content-Type-Options:
+//     nosniff, a Content-Security-Policy allowing only the page's own script
+//     and style and no framing, and Cross-Origin-Resource-Policy:
+//     same-origin. The sample APIs carry nosniff and a CSP but no CORP: they
+//     are cross-origin CORS targets by design, CORP does not govern CORS-mode
+//     fetches, and on the playground's no-cors mode it would make Chromium
+//     fail calls that the model (which does not model CORP) predicts as
+//     opaque successes. Their answers are not secret.
+//
+// What bounds them: request headers at loopback.MaxHeaderBytes (64 KiB);
+// bodies at MaxRequestBody (1 MiB) on the playground, 64 KiB on the sample
+// API, 4 KiB on the demo page, answered 413 before any decoding;
+// loopback.DefaultTimeouts for reading headers (5 s), a whole request
+// (10 s), writing a response (30 s) and idle keep-alives (30 s); and one
+// model run at 15 s. What is not defended: a local process or user on the
+// same machine can read the token from the page like the browser does, and
+// the model's calls go wherever the page's user asks; the playground is a
+// tool for that user, not a sandbox.
 package playground
 
 import (
@@ -36,7 +82,23 @@ type Options struct {
 	// Transport sends the model's requests; nil means a fresh
 	// http.Transport.
 	Transport http.RoundTripper
+	// Timeouts bound both servers' connections; zero means
+	// loopback.DefaultTimeouts.
+	Timeouts loopback.Timeouts
 }
+
+// The servers' names, as a *loopback.ListenError reports them.
+const (
+	PageServer = "playground"
+	APIServer  = "sample API"
+)
+
+// MaxRequestBody bounds the body of a POST /api/check (the JSON
+// CheckRequest, the body to send included); larger ones get 413.
+const MaxRequestBody = 1 << 20
+
+// checkTimeout bounds one model run, every exchange included.
+const checkTimeout = 15 * time.Second
 
 // Playground is the pair of servers.
 type Playground struct {
@@ -44,26 +106,35 @@ type Playground struct {
 	APIURL  string
 
 	page, api *loopback.Server
+	token     string
 	transport http.RoundTripper
 }
 
 // Listen opens both listeners.
 func Listen(opts Options) (*Playground, error) {
-	ss, err := loopback.ListenAll([]string{"playground", "playground: sample API"},
+	ss, err := loopback.ListenAll([]string{PageServer, APIServer},
 		[]string{"127.0.0.1", "localhost"}, []int{opts.Port, opts.APIPort})
 	if err != nil {
 		return nil, err
 	}
-	p := &Playground{PageURL: ss[0].URL, APIURL: ss[1].URL, page: ss[0], api: ss[1], transport: opts.Transport}
+	if opts.Timeouts != (loopback.Timeouts{}) {
+		for _, s := range ss {
+			s.SetTimeouts(opts.Timeouts)
+		}
+	}
+	p := &Playground{PageURL: ss[0].URL, APIURL: ss[1].URL, page: ss[0], api: ss[1],
+		token: loopback.NewToken(), transport: opts.Transport}
 	if p.transport == nil {
 		p.transport = loopback.Transport()
 	}
-	api, err := demo.NewAPI(p.PageURL)
+	// The page may be opened under either loopback name; the API allows
+	// both, and the page is told to call it under the other one.
+	api, err := demo.NewAPI(p.page.Origins()...)
 	if err != nil {
 		loopback.Close(ss...)
 		return nil, err
 	}
-	p.api.Handle(api)
+	p.api.Handle(api.Guard(p.api.Port))
 	p.page.Handle(p.Handler())
 	return p, nil
 }
@@ -82,17 +153,25 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 	return p.Serve(ctx)
 }
 
-// Handler serves the page, its assets, and the model's API.
+// Handler serves the page, its assets, and the model's API, behind
+// loopback's guard: Host checked on every request, /config.json (which
+// holds the run's token) only to the page's own origin, /api/check only to
+// the page's own origin with JSON and the token.
 func (p *Playground) Handler() http.Handler {
 	sub, _ := fs.Sub(static, "static")
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /config.json", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"page": p.PageURL, "api": p.APIURL})
-	})
-	mux.HandleFunc("POST /api/check", p.check)
+	mux.Handle("GET /config.json", loopback.SameOrigin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"page": loopback.Origin(r), "api": loopback.PeerURL(r, p.api.Port), "token": p.token})
+	})))
+	mux.Handle("POST /api/check", loopback.API(p.token, http.HandlerFunc(p.check)))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.Handle("GET /", http.FileServerFS(sub))
-	return mux
+	// connect-src is open: "Run it in this browser" calls whatever URL the
+	// user typed, and a CSP refusal there would be a verdict the model
+	// never predicts. Everything else is the page's own.
+	const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src *; " +
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	return loopback.Guard{Port: p.page.Port, CSP: csp, CORP: "same-origin", MaxBody: MaxRequestBody}.Wrap(mux)
 }
 
 // CheckRequest is what the page posts to /api/check.
@@ -110,17 +189,12 @@ type CheckRequest struct {
 // check runs the model on a CheckRequest and answers an explain.Report, or
 // 400 with {"error": ...} for input the model cannot take.
 func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
-	var in CheckRequest
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&in); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "request body: " + err.Error()})
-		return
-	}
-	req, prof, err := in.request()
+	req, prof, err := decodeCheck(r.Body)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	defer cancel()
 	b := &fetch.Browser{Profile: prof, Transport: p.transport}
 	res, err := b.Fetch(ctx, req)
@@ -129,6 +203,16 @@ func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, explain.NewReport(res, explain.Explain(res), prof.Name))
+}
+
+// decodeCheck reads a CheckRequest (JSON, bounded by the guard) and turns
+// it into the model's request; errors name the field at fault.
+func decodeCheck(body io.Reader) (fetch.Request, fetch.Profile, error) {
+	var in CheckRequest
+	if err := json.NewDecoder(body).Decode(&in); err != nil {
+		return fetch.Request{}, fetch.Profile{}, fmt.Errorf("request body: %w", err)
+	}
+	return in.request()
 }
 
 func (in CheckRequest) request() (fetch.Request, fetch.Profile, error) {

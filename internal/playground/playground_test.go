@@ -34,7 +34,13 @@ func start(t *testing.T) *Playground {
 
 func post(t *testing.T, p *Playground, body string) (int, map[string]any) {
 	t.Helper()
-	res, err := http.Post(p.PageURL+"/api/check", "application/json", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, p.PageURL+"/api/check", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Corskit-Token", p.token)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

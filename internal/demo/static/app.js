@@ -5,6 +5,10 @@
 // prediction, then what this browser actually did.
 "use strict";
 
+// token proves to the server that a call comes from this page (see
+// /config.json); other sites cannot read it.
+let token = "";
+
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   Object.assign(e, attrs || {});
@@ -44,7 +48,7 @@ function render(list) {
 async function predict(s) {
   const p = s.predictionEl;
   try {
-    const rep = await (await fetch("/predict/" + s.id)).json();
+    const rep = await (await fetch("/predict/" + s.id, { headers: { "X-Corskit-Token": token } })).json();
     s.predicted = rep.verdict;
     p.dataset.verdict = rep.verdict;
     p.textContent = `corskit's model predicts: ${rep.verdict}`;
@@ -95,6 +99,7 @@ async function runScenario(s) {
 
 async function main() {
   const cfg = await (await fetch("/config.json")).json();
+  token = cfg.token;
   document.getElementById("page-origin").textContent = location.origin;
   document.getElementById("api-origin").textContent = cfg.api;
   const list = cfg.scenarios;

@@ -4,6 +4,9 @@
 
 const $ = (id) => document.getElementById(id);
 let api = "";
+// token proves to the server that a call comes from this page (see
+// /config.json); other sites cannot read it.
+let token = "";
 let lastReport = null;
 
 function el(tag, attrs, ...children) {
@@ -39,8 +42,8 @@ function updateRunHint() {
 async function predict(ev) {
   if (ev) ev.preventDefault();
   $("error").hidden = true;
-  const res = await fetch("/api/check", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(form()) });
-  const rep = await res.json();
+  const res = await fetch("/api/check", { method: "POST", headers: { "Content-Type": "application/json", "X-Corskit-Token": token }, body: JSON.stringify(form()) });
+  const rep = res.headers.get("Content-Type") === "application/json" ? await res.json() : { error: await res.text() };
   if (!res.ok) {
     $("error").textContent = rep.error;
     $("error").hidden = false;
@@ -179,6 +182,7 @@ function applyPreset(name) {
 async function main() {
   const cfg = await (await fetch("/config.json")).json();
   api = cfg.api;
+  token = cfg.token;
   document.querySelectorAll("[data-preset]").forEach((b) => b.addEventListener("click", () => applyPreset(b.dataset.preset)));
   $("form").addEventListener("submit", predict);
   $("run").addEventListener("click", runReal);

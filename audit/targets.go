@@ -1,0 +1,97 @@
+package audit
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+)
+
+// MaxTargetLine is the longest target-list line read as a target; a
+// longer line is an error of its own (LineError), and reading goes on.
+const MaxTargetLine = 64 << 10
+
+// LineError is a malformed line of a target list.
+type LineError struct {
+	Line  int
+	Value string // the line, cut to 200 bytes
+	Err   error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ErrNotHTTPURL is wrapped by CheckURL's errors.
+var ErrNotHTTPURL = errors.New("want an absolute http:// or https:// URL")
+
+// CheckURL reports whether u is a URL the audit can target.
+func CheckURL(u string) error {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.Hostname() == "" {
+		return fmt.Errorf("target %q: %w", cut(u, 200), ErrNotHTTPURL)
+	}
+	return nil
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// ReadTargets reads a target list: one absolute http(s) URL a line;
+// blank lines and lines starting with # are skipped; surrounding spaces
+// are trimmed. For each other line it calls fn with the line number and
+// either the URL or a *LineError, and stops when fn returns false. A
+// malformed line never ends the list: the caller reports it and the
+// other lines are still audited. The error returned is the reader's own.
+func ReadTargets(r io.Reader, fn func(line int, target string, err error) bool) error {
+	br := bufio.NewReaderSize(r, 4096)
+	var buf []byte
+	line := 0
+	for {
+		buf = buf[:0]
+		tooLong, eof := false, false
+		for {
+			chunk, isPrefix, err := br.ReadLine()
+			if err == io.EOF {
+				eof = true
+				break
+			}
+			if err != nil {
+				return err
+			}
+			if len(buf)+len(chunk) > MaxTargetLine {
+				tooLong = true // read on to the line's end, keeping nothing
+			} else {
+				buf = append(buf, chunk...)
+			}
+			if !isPrefix {
+				break
+			}
+		}
+		if eof && len(buf) == 0 && !tooLong {
+			return nil
+		}
+		line++
+		var ok bool
+		switch s := strings.TrimSpace(string(buf)); {
+		case tooLong:
+			ok = fn(line, "", &LineError{line, cut(s, 200), fmt.Errorf("longer than %d bytes", MaxTargetLine)})
+		case s == "" || strings.HasPrefix(s, "#"):
+			ok = true
+		default:
+			if err := CheckURL(s); err != nil {
+				ok = fn(line, "", &LineError{line, cut(s, 200), err})
+			} else {
+				ok = fn(line, s, nil)
+			}
+		}
+		if !ok || eof {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package stacks
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Confidence says how sure Detect is.
+type Confidence int
+
+// The confidence levels.
+const (
+	// Unknown: nothing in the response names a stack.
+	Unknown Confidence = iota
+	// Low: a hint shared by several stacks (a default status, a body).
+	Low
+	// Medium: a header a stack sends, that another could send too
+	// (uvicorn serves Starlette and Django alike).
+	Medium
+	// High: a header only this stack sends (Server: nginx), or several
+	// hints that agree.
+	High
+)
+
+func (c Confidence) String() string {
+	return [...]string{"unknown", "low", "medium", "high"}[c]
+}
+
+// Detection is what Detect found.
+type Detection struct {
+	// Stack is the detected stack; nil when Confidence is Unknown.
+	Stack      *Stack
+	Confidence Confidence
+	// Evidence lists what in the response pointed at the stack, e.g.
+	// `Server: nginx/1.22.1`.
+	Evidence []string
+}
+
+// Unsure reports whether a caller should say which stack it assumed and
+// list the others (Confidence below High).
+func (d Detection) Unsure() bool { return d.Confidence < High }
+
+// signature is one thing a response can show about its stack.
+type signature struct {
+	stack string
+	conf  Confidence
+	// match returns the evidence, or "" when the response does not show it.
+	match func(h http.Header, status int, body string) string
+}
+
+// headerPrefix matches a header whose value starts with prefix
+// (case-insensitively).
+func headerPrefix(name, prefix string) func(http.Header, int, string) string {
+	return func(h http.Header, _ int, _ string) string {
+		for _, v := range h.Values(name) {
+			if len(v) >= len(prefix) && strings.EqualFold(v[:len(prefix)], prefix) {
+				return name + ": " + v
+			}
+		}
+		return ""
+	}
+}
+
+// headerExact matches a header whose value is exactly value
+// (case-sensitively: the casing is the library's fingerprint).
+func headerExact(name, value string) func(http.Header, int, string) string {
+	return func(h http.Header, _ int, _ string) string {
+		for _, v := range h.Values(name) {
+			if v == value {
+				return name + ": " + v
+			}
+		}
+		return ""
+	}
+}
+
+// has matches when a header is present.
+func has(name string) func(http.Header, int, string) string {
+	return func(h http.Header, _ int, _ string) string {
+		if v := h.Get(name); v != "" {
+			return name + ": " + v
+		}
+		return ""
+	}
+}
+
+// statusBody matches a status and a body prefix.
+func statusBody(status int, body string) func(http.Header, int, string) string {
+	return func(_ http.Header, st int, b string) string {
+		if st == status && strings.HasPrefix(b, body) {
+			return http.StatusText(status) + " with body " + `"` + body + `"`
+		}
+		return ""
+	}
+}
+
+// signatures are what the stacks show of themselves, measured on the real
+// servers by e2e/stacks_test.go (TestDetectRealServers) where the stack is
+// run here, and taken from the vendors' documentation otherwise.
+var signatures = []signature{
+	{"nginx", High, headerPrefix("Server", "nginx")},
+	{"apache", High, headerPrefix("Server", "Apache")},
+	{"caddy", High, headerPrefix("Server", "Caddy")},
+	{"express", High, headerExact("X-Powered-By", "Express")},
+	// cors reflects the request headers when allowedHeaders is unset, and
+	// says so in its own order.
+	{"express", Medium, headerExact("Vary", "Origin, Access-Control-Request-Headers")},
+	// Fastify's default keepAliveTimeout is 72 s, and it says so.
+	{"fastify", Medium, headerExact("Keep-Alive", "timeout=72")},
+	{"starlette", Medium, headerPrefix("Server", "uvicorn")},
+	// Starlette refuses a preflight with 400 and this body.
+	{"starlette", Medium, statusBody(400, "Disallowed CORS ")},
+	{"flask", Medium, headerPrefix("Server", "Werkzeug")},
+	// Django's runserver (wsgiref); gunicorn or uWSGI in production say
+	// nothing of Django.
+	{"django", Medium, headerPrefix("Server", "WSGIServer")},
+	// Echo writes "charset=UTF-8" in capitals.
+	{"echo", Medium, headerExact("Content-Type", "text/plain; charset=UTF-8")},
+	// jub0bs/cors lowercases the exposed header names.
+	{"jub0bs-cors", Low, lowercaseValue("Access-Control-Expose-Headers")},
+	// rs/cors: a refused preflight is 204 with one combined Vary line;
+	// corskit: 403 with the same line.
+	{"rs-cors", Low, statusVary(204, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
+	{"corskit", Low, statusVary(403, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
+	{"aspnetcore", High, headerPrefix("Server", "Kestrel")},
+	{"s3", High, headerPrefix("Server", "AmazonS3")},
+	{"s3", High, has("X-Amz-Request-Id")},
+	{"apigateway", High, has("Apigw-Requestid")},
+	{"spring", High, statusBody(403, "Invalid CORS request")},
+}
+
+// lowercaseValue matches a header whose value has letters, all lowercase.
+func lowercaseValue(name string) func(http.Header, int, string) string {
+	return func(h http.Header, _ int, _ string) string {
+		v := h.Get(name)
+		if v != "" && v == strings.ToLower(v) && v != strings.ToUpper(v) {
+			return name + ": " + v + " (lowercased)"
+		}
+		return ""
+	}
+}
+
+// statusVary matches a status with one Vary line of exactly value.
+func statusVary(status int, value string) func(http.Header, int, string) string {
+	return func(h http.Header, st int, _ string) string {
+		if vs := h.Values("Vary"); st == status && len(vs) == 1 && vs[0] == value {
+			return strconv.Itoa(status) + " with Vary: " + value
+		}
+		return ""
+	}
+}
+
+// maxDetectBody bounds how much of a body Detect reads.
+const maxDetectBody = 256
+
+// Detect names the stack that most likely sent a response, from its
+// headers, status and (the first bytes of) its body: Server and
+// X-Powered-By, a CORS library's own header order and casing, its status
+// and body for a refused preflight. Several signatures of one stack add
+// up; when two stacks match (a proxy in front of an application), the
+// stronger evidence wins, and a tie is reported as Low. Detect reads at
+// most 256 bytes of body and never fails: nothing recognisable is
+// Confidence Unknown.
+func Detect(h http.Header, status int, body []byte) Detection {
+	if len(body) > maxDetectBody {
+		body = body[:maxDetectBody]
+	}
+	b := string(body)
+	score := map[string]Confidence{}
+	evidence := map[string][]string{}
+	var order []string
+	for _, sig := range signatures {
+		ev := sig.match(h, status, b)
+		if ev == "" {
+			continue
+		}
+		if _, seen := score[sig.stack]; !seen {
+			order = append(order, sig.stack)
+		}
+		// Two hints for one stack are worth one more level.
+		c := max(score[sig.stack], sig.conf)
+		if score[sig.stack] > Unknown {
+			c = min(High, c+1)
+		}
+		score[sig.stack] = c
+		evidence[sig.stack] = append(evidence[sig.stack], ev)
+	}
+	var best string
+	tie := false
+	for _, name := range order {
+		switch {
+		case best == "" || score[name] > score[best]:
+			best, tie = name, false
+		case score[name] == score[best]:
+			tie = true
+		}
+	}
+	if best == "" {
+		return Detection{}
+	}
+	s, _ := Lookup(best)
+	c := score[best]
+	if tie {
+		c = Low
+	}
+	return Detection{Stack: s, Confidence: c, Evidence: evidence[best]}
+}

@@ -1,0 +1,413 @@
+package stacks
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// jsOptions writes the options object that Express's cors and
+// @fastify/cors share.
+func jsOptions(p Policy) string {
+	return lines(
+		"  origin: "+jsOrigins(p)+",",
+		"  methods: ["+quoted(p.methods())+"],",
+		iff(len(p.Headers) > 0, "  allowedHeaders: ["+quoted(p.Headers)+"],"),
+		iff(len(p.Exposed) > 0, "  exposedHeaders: ["+quoted(p.Exposed)+"],"),
+		iff(p.Credentials, "  credentials: true,"),
+		iff(p.MaxAge > 0, "  maxAge: "+strconv.Itoa(p.MaxAge)+","),
+	)
+}
+
+func renderExpress(p Policy) string {
+	return fmt.Sprintf(`const express = require('express');
+const cors = require('cors');
+
+const app = express();
+// Before every route, so that it answers preflights itself.
+app.use(cors({
+%s
+}));
+app.use((req, res) => res.type('text/plain').send('ok\n')); // your routes
+app.listen(%s, '127.0.0.1');
+`, jsOptions(p), ListenPort)
+}
+
+func renderFastify(p Policy) string {
+	return fmt.Sprintf(`const fastify = require('fastify')();
+
+fastify.register(require('@fastify/cors'), {
+%s
+});
+fastify.route({ // your routes
+  method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  url: '/*',
+  handler: async (request, reply) => { reply.type('text/plain'); return 'ok\n'; },
+});
+fastify.listen({ port: %s, host: '127.0.0.1' });
+`, jsOptions(p), ListenPort)
+}
+
+// pyOrigins returns the list of exact origins and one regular expression
+// for the patterns ("" when there are none).
+func pyPatterns(p Policy) string {
+	pats := p.patterns()
+	if len(pats) == 0 {
+		return ""
+	}
+	var alts []string
+	for _, pat := range pats {
+		r := patternRegexp(pat)
+		alts = append(alts, r[1:len(r)-1])
+	}
+	return "^(" + strings.Join(alts, "|") + ")$"
+}
+
+func renderDjango(p Policy) string {
+	origins := ""
+	switch {
+	case p.anyOrigin():
+		origins = "CORS_ALLOW_ALL_ORIGINS = True"
+	default:
+		origins = lines(
+			iff(len(p.exact()) > 0, "CORS_ALLOWED_ORIGINS = ["+quoted(p.exact())+"]"),
+			iff(len(p.patterns()) > 0, "CORS_ALLOWED_ORIGIN_REGEXES = ["+pyRaw(pyPatterns(p))+"]"),
+		)
+	}
+	return lines(
+		"# settings.py",
+		"INSTALLED_APPS = [",
+		"    # ...",
+		`    "corsheaders",`,
+		"]",
+		"MIDDLEWARE = [",
+		"    # As high as possible: before any middleware that can answer by itself.",
+		`    "corsheaders.middleware.CorsMiddleware",`,
+		`    "django.middleware.common.CommonMiddleware",`,
+		"    # ...",
+		"]",
+		origins,
+		"CORS_ALLOW_METHODS = ["+quoted(p.methods())+"]",
+		iff(len(p.Headers) > 0, "CORS_ALLOW_HEADERS = ["+quoted(p.Headers)+"]"),
+		iff(len(p.Exposed) > 0, "CORS_EXPOSE_HEADERS = ["+quoted(p.Exposed)+"]"),
+		iff(p.Credentials, "CORS_ALLOW_CREDENTIALS = True"),
+		iff(p.MaxAge > 0, "CORS_PREFLIGHT_MAX_AGE = "+strconv.Itoa(p.MaxAge)),
+	) + "\n"
+}
+
+func renderStarlette(p Policy) string {
+	origins := "[" + quoted(p.exact()) + "]"
+	if p.anyOrigin() {
+		origins = `["*"]`
+	}
+	args := lines(
+		"            allow_origins="+origins+",",
+		iff(len(p.patterns()) > 0, "            allow_origin_regex="+pyRaw(pyPatterns(p))+","),
+		"            allow_methods=["+quoted(p.methods())+"],",
+		iff(len(p.Headers) > 0, "            allow_headers=["+quoted(p.Headers)+"],"),
+		iff(len(p.Exposed) > 0, "            expose_headers=["+quoted(p.Exposed)+"],"),
+		iff(p.Credentials, "            allow_credentials=True,"),
+		iff(p.MaxAge > 0, "            max_age="+strconv.Itoa(p.MaxAge)+","),
+	)
+	return fmt.Sprintf(`# FastAPI: app.add_middleware(CORSMiddleware, ...) with the same arguments.
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+
+async def ok(request):  # your application
+    return PlainTextResponse("ok\n")
+
+
+app = Starlette(
+    routes=[Route("/{path:path}", ok, methods=[%s])],
+    middleware=[
+        Middleware(
+            CORSMiddleware,
+%s
+        )
+    ],
+)
+
+if __name__ == "__main__":
+    import uvicorn
+
+    uvicorn.run(app, host="127.0.0.1", port=%s)
+`, quoted(routeMethods(p)), args, ListenPort)
+}
+
+// routeMethods are the methods the snippets' placeholder routes accept:
+// the policy's, without OPTIONS, which the CORS layers answer.
+func routeMethods(p Policy) []string {
+	var out []string
+	for _, m := range p.methods() {
+		if m != "OPTIONS" && m != "HEAD" && m != "*" {
+			out = append(out, m)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"GET"}
+	}
+	return out
+}
+
+func renderFlask(p Policy) string {
+	origins := "[" + quoted(p.exact())
+	if pats := pyPatterns(p); pats != "" {
+		if len(p.exact()) > 0 {
+			origins += ", "
+		}
+		origins += pyRaw(pats)
+	}
+	origins += "]"
+	if p.anyOrigin() {
+		origins = `"*"`
+	}
+	args := lines(
+		"    origins="+origins+",",
+		"    methods=["+quoted(p.methods())+"],",
+		iff(len(p.Headers) > 0, "    allow_headers=["+quoted(p.Headers)+"],"),
+		iff(len(p.Exposed) > 0, "    expose_headers=["+quoted(p.Exposed)+"],"),
+		iff(p.Credentials, "    supports_credentials=True,"),
+		iff(p.MaxAge > 0, "    max_age="+strconv.Itoa(p.MaxAge)+","),
+	)
+	return fmt.Sprintf(`from flask import Flask
+from flask_cors import CORS
+
+app = Flask(__name__)
+CORS(
+    app,
+%s
+)
+
+
+@app.route("/", defaults={"path": ""}, methods=[%[2]s])
+@app.route("/<path:path>", methods=[%[2]s])
+def ok(path):  # your application
+    return "ok\n"
+
+
+if __name__ == "__main__":
+    app.run(host="127.0.0.1", port=%[3]s)
+`, args, quoted(routeMethods(p)), ListenPort)
+}
+
+func renderNginx(p Policy) string {
+	var b strings.Builder
+	acao := `"*"`
+	vary := ""
+	if !p.anyOrigin() {
+		acao = "$cors_origin"
+		vary = "        add_header Vary Origin always;\n"
+		b.WriteString("# http {} context: the allowed origins, reflected; anything else gets no header.\n")
+		b.WriteString("map $http_origin $cors_origin {\n    default \"\";\n")
+		for _, o := range p.exact() {
+			fmt.Fprintf(&b, "    %s $http_origin;\n", strconv.Quote(o))
+		}
+		for _, pat := range p.patterns() {
+			fmt.Fprintf(&b, "    \"~%s\" $http_origin;\n", patternRegexp(pat))
+		}
+		b.WriteString("}\n\n")
+	}
+	common := lines(
+		"add_header Access-Control-Allow-Origin "+acao+" always;",
+		iff(p.Credentials, "add_header Access-Control-Allow-Credentials true always;"),
+	)
+	indent := func(s, pad string) string {
+		if s == "" {
+			return ""
+		}
+		return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+	}
+	pre := lines(
+		common,
+		"add_header Access-Control-Allow-Methods "+strconv.Quote(headerList(p.methods()))+" always;",
+		iff(len(p.Headers) > 0, "add_header Access-Control-Allow-Headers "+strconv.Quote(headerList(p.Headers))+" always;"),
+		iff(p.MaxAge > 0, "add_header Access-Control-Max-Age "+strconv.Itoa(p.MaxAge)+" always;"),
+		iff(!p.anyOrigin(), "add_header Vary Origin always;"),
+	)
+	actual := lines(
+		common,
+		iff(len(p.Exposed) > 0, "add_header Access-Control-Expose-Headers "+strconv.Quote(headerList(p.Exposed))+" always;"),
+	)
+	fmt.Fprintf(&b, `server {
+    listen %s;
+    location / {
+        # add_header in this if {} replaces every add_header of the
+        # location: the preflight's headers are all repeated here.
+        if ($request_method = OPTIONS) {
+%s
+            return 204;
+        }
+%s
+%s        proxy_pass http://%s;
+    }
+}
+`, ListenPort, indent(pre, "            "), indent(actual, "        "), vary, Upstream)
+	return b.String()
+}
+
+func renderApache(p Policy) string {
+	cond := ""
+	acao := `"*"`
+	setenv := ""
+	if !p.anyOrigin() {
+		cond = " env=CORS_ORIGIN"
+		// expr=: mod_headers' own %{...} formats have no request headers.
+		acao = `"expr=%{req:Origin}"`
+		setenv = "    SetEnvIf Origin \"" + originsRegexp(p) + "\" CORS_ORIGIN\n"
+	}
+	h := func(name, value string) string {
+		return "    Header always set " + name + " " + value + cond
+	}
+	return fmt.Sprintf(`# Modules: headers, setenvif, rewrite, proxy, proxy_http (a2enmod headers setenvif rewrite proxy_http)
+<VirtualHost *:%s>
+%s%s
+    # merge, not set: keeps the Vary values the application sends.
+    Header always merge Vary Origin
+    # Preflights are answered here, 204, and never reach the application.
+    RewriteEngine On
+    RewriteCond %%{REQUEST_METHOD} =OPTIONS
+    RewriteCond %%{HTTP:Access-Control-Request-Method} !=""
+    RewriteRule ^ - [R=204,L]
+    ProxyPass / http://%s/
+</VirtualHost>
+`, ListenPort, setenv, lines(
+		h("Access-Control-Allow-Origin", acao),
+		iff(p.Credentials, h("Access-Control-Allow-Credentials", `"true"`)),
+		h("Access-Control-Allow-Methods", `"`+headerList(p.methods())+`"`),
+		iff(len(p.Headers) > 0, h("Access-Control-Allow-Headers", `"`+headerList(p.Headers)+`"`)),
+		iff(len(p.Exposed) > 0, h("Access-Control-Expose-Headers", `"`+headerList(p.Exposed)+`"`)),
+		iff(p.MaxAge > 0, h("Access-Control-Max-Age", `"`+strconv.Itoa(p.MaxAge)+`"`)),
+	), Upstream)
+}
+
+func renderCaddy(p Policy) string {
+	match := "\t@cors header Origin *\n"
+	acao := "*"
+	if !p.anyOrigin() {
+		match = "\t@cors header_regexp Origin " + originsRegexp(p) + "\n"
+		acao = "{http.request.header.Origin}"
+	}
+	preMatch := "\t@preflight {\n\t\tmethod OPTIONS\n\t\theader Access-Control-Request-Method *\n\t}\n"
+	ind := func(s string) string { return "\t\t" + strings.ReplaceAll(s, "\n", "\n\t\t") }
+	return fmt.Sprintf(`:%s {
+%s%s	header @cors {
+%s
+	}
+	header @preflight {
+%s
+	}
+%s	respond @preflight 204
+	reverse_proxy %s
+}
+`, ListenPort, match, preMatch, ind(lines(
+		"Access-Control-Allow-Origin "+acao,
+		iff(p.Credentials, "Access-Control-Allow-Credentials true"),
+		iff(len(p.Exposed) > 0, "Access-Control-Expose-Headers "+strconv.Quote(headerList(p.Exposed))),
+	)), ind(lines(
+		"Access-Control-Allow-Methods "+strconv.Quote(headerList(p.methods())),
+		iff(len(p.Headers) > 0, "Access-Control-Allow-Headers "+strconv.Quote(headerList(p.Headers))),
+		iff(p.MaxAge > 0, "Access-Control-Max-Age "+strconv.Itoa(p.MaxAge)),
+	)), iff(!p.anyOrigin(), "\theader +Vary Origin\n"), Upstream)
+}
+
+func renderSpring(p Policy) string {
+	origins := iff(len(p.exact()) > 0, "                .allowedOrigins("+quoted(p.exact())+")")
+	if p.anyOrigin() {
+		origins = `                .allowedOrigins("*")`
+	}
+	return fmt.Sprintf(`// Or per controller: @CrossOrigin(origins = ..., originPatterns = ..., methods = ...,
+// allowedHeaders = ..., exposedHeaders = ..., allowCredentials = "true", maxAge = ...)
+@Configuration
+public class CorsConfig implements WebMvcConfigurer {
+    @Override
+    public void addCorsMappings(CorsRegistry registry) {
+        registry.addMapping("/**")
+%s;
+    }
+}
+`, lines(
+		origins,
+		iff(len(p.patterns()) > 0, "                .allowedOriginPatterns("+quoted(p.patterns())+")"),
+		"                .allowedMethods("+quoted(p.methods())+")",
+		iff(len(p.Headers) > 0, "                .allowedHeaders("+quoted(p.Headers)+")"),
+		iff(len(p.Exposed) > 0, "                .exposedHeaders("+quoted(p.Exposed)+")"),
+		iff(p.Credentials, "                .allowCredentials(true)"),
+		iff(p.MaxAge > 0, "                .maxAge("+strconv.Itoa(p.MaxAge)+")"),
+	))
+}
+
+func renderASPNet(p Policy) string {
+	origins := "policy.WithOrigins(" + quoted(p.Origins) + ")"
+	if p.anyOrigin() {
+		origins = "policy.AllowAnyOrigin()"
+	}
+	return fmt.Sprintf(`// Program.cs
+builder.Services.AddCors(options => options.AddPolicy("api", policy =>
+    %s
+%s));
+
+var app = builder.Build();
+app.UseRouting();
+app.UseCors("api"); // after UseRouting, before UseAuthentication/UseAuthorization
+`, origins, lines(
+		iff(len(p.patterns()) > 0, "        .SetIsOriginAllowedToAllowWildcardSubdomains()"),
+		"        .WithMethods("+quoted(p.methods())+")",
+		iff(len(p.Headers) > 0, "        .WithHeaders("+quoted(p.Headers)+")"),
+		iff(len(p.Exposed) > 0, "        .WithExposedHeaders("+quoted(p.Exposed)+")"),
+		iff(p.Credentials, "        .AllowCredentials()"),
+		iff(p.MaxAge > 0, "        .SetPreflightMaxAge(TimeSpan.FromSeconds("+strconv.Itoa(p.MaxAge)+"))"),
+	))
+}
+
+// jsonList writes a JSON array of strings.
+func jsonList(vals []string) string { return "[" + quoted(vals) + "]" }
+
+func renderS3(p Policy) string {
+	return "[\n  {\n" + lines(
+		"    \"AllowedOrigins\": "+jsonList(p.Origins)+",",
+		"    \"AllowedMethods\": "+jsonList(s3Methods(p))+",",
+		iff(len(p.Headers) > 0, "    \"AllowedHeaders\": "+jsonList(p.Headers)+","),
+		iff(len(p.Exposed) > 0, "    \"ExposeHeaders\": "+jsonList(p.Exposed)+","),
+		iff(p.MaxAge > 0, "    \"MaxAgeSeconds\": "+strconv.Itoa(p.MaxAge)+","),
+	)
+}
+
+// s3Methods keeps the methods S3 accepts (GET, PUT, POST, DELETE, HEAD).
+func s3Methods(p Policy) []string {
+	var out []string
+	for _, m := range p.methods() {
+		switch m {
+		case "GET", "PUT", "POST", "DELETE", "HEAD":
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func renderAPIGateway(p Policy) string {
+	return "{\n" + lines(
+		"  \"AllowOrigins\": "+jsonList(apiGatewayOrigins(p))+",",
+		"  \"AllowMethods\": "+jsonList(p.methods())+",",
+		iff(len(p.Headers) > 0, "  \"AllowHeaders\": "+jsonList(p.Headers)+","),
+		iff(len(p.Exposed) > 0, "  \"ExposeHeaders\": "+jsonList(p.Exposed)+","),
+		iff(p.Credentials, "  \"AllowCredentials\": true,"),
+		iff(p.MaxAge > 0, "  \"MaxAge\": "+strconv.Itoa(p.MaxAge)+","),
+	)
+}
+
+// closeJSON drops the trailing comma of the last member and closes the
+// object (and, for S3, the array).
+func closeJSON(s, closing string) string { return strings.TrimSuffix(s, ",") + "\n" + closing }
+
+// apiGatewayOrigins leaves out subdomain patterns, which HTTP APIs do not
+// match (only "*", "https://*" and "http://*" are wildcards there).
+func apiGatewayOrigins(p Policy) []string {
+	if p.anyOrigin() {
+		return p.Origins
+	}
+	return p.exact()
+}

@@ -1,0 +1,265 @@
+package stacks
+
+// Conditions under which a pitfall applies.
+var (
+	withCredentials  = func(p Policy) bool { return p.Credentials }
+	withPatterns     = func(p Policy) bool { return len(p.patterns()) > 0 }
+	notAnyOrigin     = func(p Policy) bool { return !p.anyOrigin() }
+	withMethodsNotS3 = func(p Policy) bool { return len(s3Methods(p)) != len(p.methods()) }
+)
+
+// goSettings are the names most Go libraries share (rs/cors, go-chi/cors).
+var rsSettings = map[Field]string{
+	FieldOrigins: "AllowedOrigins", FieldMethods: "AllowedMethods", FieldHeaders: "AllowedHeaders",
+	FieldExposed: "ExposedHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
+}
+
+// table is every stack corskit knows, in the order of the documentation.
+// Each entry's Doc is where its setting names come from.
+var table = []*Stack{
+	{
+		Name: "corskit", Title: "corskit cors", Family: FamilyGo, Lang: "go", RunHere: true,
+		Doc:      "https://pkg.go.dev/github.com/corskit/corskit/cors#Config",
+		Settings: rsSettings, render: renderCorskit,
+		pitfalls: []pitfall{
+			{id: "wrap-router", text: "Wrap the whole router (mw.Wrap(mux)), not one route: a preflight is an OPTIONS request that a route registered for GET or PUT never sees."},
+		},
+	},
+	{
+		Name: "rs-cors", Title: "rs/cors", Family: FamilyGo, Lang: "go", RunHere: true,
+		Doc:      "https://pkg.go.dev/github.com/rs/cors#Options",
+		Settings: rsSettings, render: renderRSCors,
+		pitfalls: []pitfall{
+			{id: "wrap-router", text: "Wrap the whole router (c.Handler(mux)), not one route: preflights are OPTIONS requests."},
+			{id: "rs-cors-default-methods", text: "Without AllowedMethods, rs/cors allows GET, POST and HEAD only: list every other method the page sends."},
+		},
+	},
+	{
+		Name: "jub0bs-cors", Title: "jub0bs/cors", Family: FamilyGo, Lang: "go", RunHere: true,
+		Doc: "https://pkg.go.dev/github.com/jub0bs/cors#Config",
+		Settings: map[Field]string{
+			FieldOrigins: "Origins", FieldMethods: "Methods", FieldHeaders: "RequestHeaders",
+			FieldExposed: "ResponseHeaders", FieldCredentials: "Credentialed", FieldMaxAge: "MaxAgeInSeconds",
+		},
+		render: renderJub0bs,
+		pitfalls: []pitfall{
+			{id: "wrap-router", text: "Wrap the whole router (mw.Wrap(mux)), not one route: preflights are OPTIONS requests."},
+		},
+	},
+	{
+		Name: "go-chi-cors", Title: "go-chi/cors", Family: FamilyGo, Lang: "go", RunHere: true,
+		Doc:      "https://pkg.go.dev/github.com/go-chi/cors#Options",
+		Settings: rsSettings, render: renderChi,
+		pitfalls: []pitfall{
+			{id: "chi-use-first", text: "With chi, r.Use(cors.Handler(...)) before the routes: middleware added to a route group never sees the preflight of a route outside it."},
+		},
+	},
+	{
+		Name: "gorilla", Title: "gorilla/handlers CORS", Family: FamilyGo, Lang: "go", RunHere: true,
+		Doc: "https://pkg.go.dev/github.com/gorilla/handlers#CORS",
+		Settings: map[Field]string{
+			FieldOrigins: "handlers.AllowedOrigins (or AllowedOriginValidator)", FieldMethods: "handlers.AllowedMethods",
+			FieldHeaders: "handlers.AllowedHeaders", FieldExposed: "handlers.ExposedHeaders",
+			FieldCredentials: "handlers.AllowCredentials()", FieldMaxAge: "handlers.MaxAge",
+		},
+		render: renderGorilla,
+		pitfalls: []pitfall{
+			{id: "gorilla-mux-options", text: "Wrap the router, not a route: with gorilla/mux a route registered with .Methods(\"PUT\") answers the preflight 405 before handlers.CORS sees it unless OPTIONS is listed too."},
+			{id: "gorilla-no-vary", when: notAnyOrigin, text: "gorilla/handlers sends no Vary: Origin on a refused origin's response: behind a shared cache, one origin's answer can be served to another. Add Vary: Origin in the application or the proxy."},
+			{id: "gorilla-content-type", text: "AllowedHeaders' defaults are Accept, Accept-Language, Content-Language and Origin: a JSON body's Content-Type must be listed."},
+		},
+	},
+	{
+		Name: "gin", Title: "gin-contrib/cors", Family: FamilyGo, Lang: "go", RunHere: true,
+		Doc: "https://pkg.go.dev/github.com/gin-contrib/cors#Config",
+		Settings: map[Field]string{
+			FieldOrigins: "AllowOrigins", FieldMethods: "AllowMethods", FieldHeaders: "AllowHeaders",
+			FieldExposed: "ExposeHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
+		},
+		render: renderGin,
+		pitfalls: []pitfall{
+			{id: "gin-use-first", text: "r.Use(cors.New(...)) before the routes are registered, on the engine, not on a group."},
+			{id: "gin-wildcard", when: withPatterns, text: "A subdomain pattern in AllowOrigins needs AllowWildcard: true; without it cors.New panics at start."},
+		},
+	},
+	{
+		Name: "echo", Title: "Echo CORS middleware", Family: FamilyGo, Lang: "go", RunHere: true,
+		Doc: "https://echo.labstack.com/docs/middleware/cors",
+		Settings: map[Field]string{
+			FieldOrigins: "AllowOrigins", FieldMethods: "AllowMethods", FieldHeaders: "AllowHeaders",
+			FieldExposed: "ExposeHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
+		},
+		render: renderEcho,
+		pitfalls: []pitfall{
+			{id: "echo-use", text: "e.Use(middleware.CORSWithConfig(...)) on the Echo instance: as route middleware it never sees the preflight, which Echo answers 405."},
+			{id: "echo-wildcard-credentials", when: withCredentials, text: "Never combine AllowOrigins: [\"*\"] with UnsafeWildcardOriginWithAllowCredentials: it reflects every origin, with credentials."},
+		},
+	},
+	{
+		Name: "express", Title: "Express with the cors package", Family: FamilyNode, Lang: "js", RunHere: true,
+		Doc: "https://expressjs.com/en/resources/middleware/cors.html",
+		Settings: map[Field]string{
+			FieldOrigins: "origin", FieldMethods: "methods", FieldHeaders: "allowedHeaders",
+			FieldExposed: "exposedHeaders", FieldCredentials: "credentials", FieldMaxAge: "maxAge",
+		},
+		render: renderExpress,
+		pitfalls: []pitfall{
+			{id: "express5-options-star", text: "Express 5 rejects app.options('*', cors()) (path-to-regexp 8 needs a named wildcard): use app.use(cors(...)) before the routes, or app.options('/{*splat}', cors(...))."},
+			{id: "express-reflect-headers", text: "Without allowedHeaders, cors reflects whatever Access-Control-Request-Headers asks for: list the headers to allow only those."},
+			{id: "express-origin-true", when: withCredentials, text: "origin: true reflects every origin; with credentials: true any site can read the user's data. List the origins."},
+		},
+	},
+	{
+		Name: "fastify", Title: "Fastify with @fastify/cors", Family: FamilyNode, Lang: "js", RunHere: true,
+		Doc: "https://github.com/fastify/fastify-cors#options",
+		Settings: map[Field]string{
+			FieldOrigins: "origin", FieldMethods: "methods", FieldHeaders: "allowedHeaders",
+			FieldExposed: "exposedHeaders", FieldCredentials: "credentials", FieldMaxAge: "maxAge",
+		},
+		render: renderFastify,
+		pitfalls: []pitfall{
+			{id: "fastify-default-methods", text: "@fastify/cors 10 and later allow GET, HEAD and POST by default: PUT, PATCH and DELETE must be listed in methods."},
+			{id: "express-reflect-headers", text: "Without allowedHeaders, @fastify/cors reflects whatever Access-Control-Request-Headers asks for: list the headers to allow only those."},
+		},
+	},
+	{
+		Name: "django", Title: "Django with django-cors-headers", Family: FamilyPython, Lang: "python", RunHere: true,
+		Doc: "https://github.com/adamchainz/django-cors-headers#configuration",
+		Settings: map[Field]string{
+			FieldOrigins: "CORS_ALLOWED_ORIGINS / CORS_ALLOWED_ORIGIN_REGEXES", FieldMethods: "CORS_ALLOW_METHODS",
+			FieldHeaders: "CORS_ALLOW_HEADERS", FieldExposed: "CORS_EXPOSE_HEADERS",
+			FieldCredentials: "CORS_ALLOW_CREDENTIALS", FieldMaxAge: "CORS_PREFLIGHT_MAX_AGE",
+		},
+		render: renderDjango,
+		pitfalls: []pitfall{
+			{id: "django-middleware-order", text: "CorsMiddleware must come before CommonMiddleware and anything else that can answer (WhiteNoise, authentication): responses made before it carry no CORS headers."},
+			{id: "django-allow-all-credentials", when: withCredentials, text: "CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True reflects every origin with credentials: any site can read the user's data."},
+		},
+	},
+	{
+		Name: "starlette", Title: "FastAPI / Starlette CORSMiddleware", Family: FamilyPython, Lang: "python", RunHere: true,
+		Doc: "https://www.starlette.io/middleware/#corsmiddleware",
+		Settings: map[Field]string{
+			FieldOrigins: "allow_origins / allow_origin_regex", FieldMethods: "allow_methods",
+			FieldHeaders: "allow_headers", FieldExposed: "expose_headers",
+			FieldCredentials: "allow_credentials", FieldMaxAge: "max_age",
+		},
+		render: renderStarlette,
+		pitfalls: []pitfall{
+			{id: "starlette-allow-all-credentials", when: withCredentials, text: "allow_origins=[\"*\"] with allow_credentials=True answers a request that carries cookies with its own origin: any site can read the user's data. List the origins."},
+			{id: "starlette-default-methods", text: "allow_methods defaults to GET only: list every method the page sends."},
+		},
+	},
+	{
+		Name: "flask", Title: "Flask-CORS", Family: FamilyPython, Lang: "python", RunHere: true,
+		Doc: "https://flask-cors.readthedocs.io/en/latest/api.html",
+		Settings: map[Field]string{
+			FieldOrigins: "origins", FieldMethods: "methods", FieldHeaders: "allow_headers",
+			FieldExposed: "expose_headers", FieldCredentials: "supports_credentials", FieldMaxAge: "max_age",
+		},
+		render: renderFlask,
+		pitfalls: []pitfall{
+			{id: "flask-default-reflects", when: withCredentials, text: "origins defaults to \"*\", which Flask-CORS sends as the request's own origin: with supports_credentials=True every site can read the user's data. List the origins."},
+			{id: "flask-no-vary-refused", when: notAnyOrigin, text: "Flask-CORS sends Vary: Origin only with allowed origins: behind a shared cache, add Vary: Origin to every response."},
+		},
+	},
+	{
+		Name: "nginx", Title: "nginx", Family: FamilyProxy, Lang: "nginx", RunHere: true,
+		Doc: "https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header",
+		Settings: map[Field]string{
+			FieldOrigins: "add_header Access-Control-Allow-Origin (map $http_origin)", FieldMethods: "add_header Access-Control-Allow-Methods",
+			FieldHeaders: "add_header Access-Control-Allow-Headers", FieldExposed: "add_header Access-Control-Expose-Headers",
+			FieldCredentials: "add_header Access-Control-Allow-Credentials", FieldMaxAge: "add_header Access-Control-Max-Age",
+		},
+		render: renderNginx,
+		pitfalls: []pitfall{
+			{id: "nginx-always", text: "add_header without `always` is dropped from 4xx and 5xx responses: the browser then reports a CORS error instead of the real status."},
+			{id: "nginx-nested-add-header", text: "One add_header in a nested block (location, if) drops every add_header inherited from the enclosing block: repeat them all there."},
+			{id: "nginx-duplicate", text: "If the application behind proxy_pass sends CORS headers too, the browser sees two Access-Control-Allow-Origin values and blocks: keep one layer (or proxy_hide_header the application's)."},
+		},
+	},
+	{
+		Name: "apache", Title: "Apache httpd (mod_headers)", Family: FamilyProxy, Lang: "apache", RunHere: true,
+		Doc: "https://httpd.apache.org/docs/2.4/mod/mod_headers.html#header",
+		Settings: map[Field]string{
+			FieldOrigins: "SetEnvIf Origin + Header always set Access-Control-Allow-Origin", FieldMethods: "Header always set Access-Control-Allow-Methods",
+			FieldHeaders: "Header always set Access-Control-Allow-Headers", FieldExposed: "Header always set Access-Control-Expose-Headers",
+			FieldCredentials: "Header always set Access-Control-Allow-Credentials", FieldMaxAge: "Header always set Access-Control-Max-Age",
+		},
+		render: renderApache,
+		pitfalls: []pitfall{
+			{id: "apache-always", text: "Header set (the onsuccess table) leaves error responses and the 204 of a rewritten preflight without CORS headers: use Header always set."},
+			{id: "apache-vary-merge", text: "Header set Vary replaces the Vary the application sent; Header merge Vary Origin adds to it."},
+			{id: "apache-duplicate", text: "If the proxied application sends CORS headers too, `always` adds a second copy: keep one layer (or Header always unset them first)."},
+		},
+	},
+	{
+		Name: "caddy", Title: "Caddy", Family: FamilyProxy, Lang: "caddyfile", RunHere: true,
+		Doc: "https://caddyserver.com/docs/caddyfile/directives/header",
+		Settings: map[Field]string{
+			FieldOrigins: "header @cors Access-Control-Allow-Origin (header_regexp Origin)", FieldMethods: "header @preflight Access-Control-Allow-Methods",
+			FieldHeaders: "header @preflight Access-Control-Allow-Headers", FieldExposed: "header @cors Access-Control-Expose-Headers",
+			FieldCredentials: "header @cors Access-Control-Allow-Credentials", FieldMaxAge: "header @preflight Access-Control-Max-Age",
+		},
+		render: renderCaddy,
+		pitfalls: []pitfall{
+			{id: "caddy-duplicate", text: "reverse_proxy adds the application's own CORS headers to the ones header set: keep one layer (or header_down -Access-Control-Allow-Origin)."},
+		},
+	},
+	{
+		Name: "spring", Title: "Spring (CorsRegistry / @CrossOrigin)", Family: FamilyJava, Lang: "java",
+		Doc: "https://docs.spring.io/spring-framework/reference/web/webmvc-cors.html",
+		Settings: map[Field]string{
+			FieldOrigins: "allowedOrigins / allowedOriginPatterns", FieldMethods: "allowedMethods",
+			FieldHeaders: "allowedHeaders", FieldExposed: "exposedHeaders",
+			FieldCredentials: "allowCredentials", FieldMaxAge: "maxAge",
+		},
+		render: renderSpring,
+		pitfalls: []pitfall{
+			{id: "spring-pattern-star-credentials", when: withCredentials, text: "allowedOriginPatterns(\"*\") with allowCredentials(true) answers every origin with itself, with credentials (allowedOrigins(\"*\") is refused at start for that reason). List the origins."},
+			{id: "spring-security", text: "With Spring Security, enable http.cors(...) so that preflights are answered before authentication; otherwise they get 401 or 403."},
+		},
+	},
+	{
+		Name: "aspnetcore", Title: "ASP.NET Core (AddCors / WithOrigins)", Family: FamilyDotNet, Lang: "csharp",
+		Doc: "https://learn.microsoft.com/en-us/aspnet/core/security/cors",
+		Settings: map[Field]string{
+			FieldOrigins: "WithOrigins", FieldMethods: "WithMethods", FieldHeaders: "WithHeaders",
+			FieldExposed: "WithExposedHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "SetPreflightMaxAge",
+		},
+		render: renderASPNet,
+		pitfalls: []pitfall{
+			{id: "aspnet-order", text: "app.UseCors must come after UseRouting and before UseAuthentication/UseAuthorization, or preflights meet authentication first."},
+			{id: "aspnet-any-credentials", when: withCredentials, text: "AllowAnyOrigin with AllowCredentials is refused; SetIsOriginAllowed(_ => true) with AllowCredentials is not, and reflects every origin. List the origins."},
+			{id: "aspnet-wildcard", when: withPatterns, text: "A \"https://*.example.com\" origin matches only with SetIsOriginAllowedToAllowWildcardSubdomains()."},
+		},
+	},
+	{
+		Name: "s3", Title: "AWS S3 bucket CORS", Family: FamilyCloud, Lang: "json",
+		Doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html",
+		Settings: map[Field]string{
+			FieldOrigins: "AllowedOrigins", FieldMethods: "AllowedMethods", FieldHeaders: "AllowedHeaders",
+			FieldExposed: "ExposeHeaders", FieldCredentials: "(none: S3 sends Access-Control-Allow-Credentials: true for any origin that is not \"*\")",
+			FieldMaxAge: "MaxAgeSeconds",
+		},
+		render: func(p Policy) string { return closeJSON(renderS3(p), "  }\n]\n") },
+		pitfalls: []pitfall{
+			{id: "s3-no-credentials-field", text: "S3 has no credentials setting: it answers Access-Control-Allow-Credentials: true to every origin listed explicitly, and never with \"*\"."},
+			{id: "s3-methods", when: withMethodsNotS3, text: "AllowedMethods accepts GET, PUT, POST, DELETE and HEAD only; the other methods were left out."},
+			{id: "s3-cloudfront", text: "Behind CloudFront, forward the Origin header (an origin request policy) and cache on it, or one origin's answer is served to the others."},
+		},
+	},
+	{
+		Name: "apigateway", Title: "AWS API Gateway HTTP API", Family: FamilyCloud, Lang: "json",
+		Doc: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html",
+		Settings: map[Field]string{
+			FieldOrigins: "AllowOrigins", FieldMethods: "AllowMethods", FieldHeaders: "AllowHeaders",
+			FieldExposed: "ExposeHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
+		},
+		render: func(p Policy) string { return closeJSON(renderAPIGateway(p), "}\n") },
+		pitfalls: []pitfall{
+			{id: "apigw-ignores-backend", text: "Once CORS is configured on the API, API Gateway ignores the CORS headers the backend integration returns and answers preflights itself: change this configuration, not the backend."},
+			{id: "apigw-patterns", when: withPatterns, text: "HTTP APIs match no subdomain patterns (their only wildcards are \"*\", \"https://*\" and \"http://*\"): the patterns were left out; list each subdomain."},
+		},
+	},
+}
