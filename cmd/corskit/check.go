@@ -31,7 +31,9 @@ following redirects), shows each exchange, the verdict, Chromium's console messa
 and the smallest server-side fix. With --har, diagnoses every cross-origin request
 of a HAR file exported from DevTools, without sending anything.
 
-Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error.`
+Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error. With
+--har: 1 when a call is blocked; an entry that cannot be read is reported as
+skipped and the rest diagnosed, and the status is 2 only when no call could be.`
 
 const checkExamples = `  corskit check https://api.example.com/items --origin https://app.example.com
   corskit check https://api.example.com/items/1 --origin https://app.example.com \
