@@ -105,7 +105,8 @@ const (
 )
 
 // Exchange is one step of a fetch: a request on the wire and its response,
-// or a preflight-cache hit (no Status, no headers).
+// or a preflight-cache hit (no Status, no headers). Its headers are the
+// very maps sent and received, not copies: read them, do not change them.
 type Exchange struct {
 	Kind           ExchangeKind
 	Method         string
@@ -190,13 +191,22 @@ type fetcher struct {
 
 	raw         []Header // the script's headers as set, before combining
 	preflighted bool     // a preflight was needed at some hop
+	page        string   // req.Origin serialized once, for the many uses
 }
 
 func (f *fetcher) originHeader() string {
 	if f.tainted {
 		return "null"
 	}
-	return f.req.Origin.String()
+	return f.pageOrigin()
+}
+
+// pageOrigin is the page's origin serialized, computed once per fetch.
+func (f *fetcher) pageOrigin() string {
+	if f.page == "" {
+		f.page = f.req.Origin.String()
+	}
+	return f.page
 }
 
 func (f *fetcher) include() bool { return f.req.Credentials == CredentialsInclude }
@@ -207,7 +217,7 @@ func (f *fetcher) fail(e *Error, cur string) {
 	if cur != f.initial {
 		e.InitialURL = f.initial
 	}
-	e.Origin = f.req.Origin.String()
+	e.Origin = f.pageOrigin()
 	f.res.Err = e
 }
 
@@ -350,7 +360,7 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 	}
 	sent := f.originHeader()
 	if f.p.PreflightKeepsOrigin {
-		sent = f.req.Origin.String()
+		sent = f.pageOrigin()
 	}
 	hdr.Set("Origin", sent)
 	resp, _, err := f.roundTrip(ctx, ExchangePreflight, http.MethodOptions, cur, hdr, "", false)
@@ -424,7 +434,9 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	start := f.b.now()
 	resp, err := f.b.transport().RoundTrip(hreq)
 	f.res.Trace = append(f.res.Trace, Exchange{
-		Kind: kind, Method: method, URL: cur, RequestHeader: hdr.Clone(),
+		// hdr was built for this exchange alone, and a RoundTripper may not
+		// modify it: the trace keeps it as is, without a copy.
+		Kind: kind, Method: method, URL: cur, RequestHeader: hdr,
 		Credentials: credentials, Start: start, Err: err,
 	})
 	ex := &f.res.Trace[len(f.res.Trace)-1]
@@ -433,7 +445,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 		return nil, ex, err
 	}
 	ex.Status = resp.StatusCode
-	ex.ResponseHeader = resp.Header.Clone()
+	ex.ResponseHeader = resp.Header // the model reads it and never writes it
 	// Read the body now so that the connection can be reused; keep it for
 	// the page only on the final response.
 	// A body that stops early (the deadline passes mid-body) does not
@@ -445,7 +457,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
 		ex.BodyErr = rerr
 	}
-	resp.Body = &readBody{bytes.NewReader(data), ex.BodyErr}
+	resp.Body = &readBody{bytes.NewReader(data), data, ex.BodyErr}
 	return resp, ex, nil
 }
 
@@ -455,9 +467,13 @@ func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirect
 	if f.tainting != ResponseOpaque {
 		r.Status = resp.StatusCode
 		for _, name := range readableHeaders(resp.Header, f.tainting, f.include()) {
-			r.Header[http.CanonicalHeaderKey(name)] = resp.Header.Values(name)
+			r.Header[http.CanonicalHeaderKey(name)] = slices.Clone(resp.Header.Values(name)) // not shared with the trace
 		}
-		r.Body, _ = io.ReadAll(resp.Body)
+		if b, ok := resp.Body.(*readBody); ok {
+			r.Body = b.data
+		} else {
+			r.Body, _ = io.ReadAll(resp.Body)
+		}
 	}
 	if b, ok := resp.Body.(*readBody); ok {
 		r.BodyErr = b.err
@@ -469,7 +485,8 @@ func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirect
 // the reading, if any.
 type readBody struct {
 	*bytes.Reader
-	err error
+	data []byte
+	err  error
 }
 
 func (readBody) Close() error { return nil }
