@@ -321,10 +321,18 @@ func HandlerTransport(h http.Handler) http.RoundTripper {
 		return &http.Response{
 			Status: fmt.Sprintf("%03d %s", w.code, http.StatusText(w.code)), StatusCode: w.code,
 			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: w.sent, Body: io.NopCloser(bytes.NewReader(w.body.Bytes())),
+			Header: w.sent, Body: body(w.body.Bytes()),
 			ContentLength: int64(w.body.Len()), Request: req,
 		}, nil
 	})
+}
+
+// body is a response body holding b (http.NoBody when b is empty).
+func body(b []byte) io.ReadCloser {
+	if len(b) == 0 {
+		return http.NoBody
+	}
+	return io.NopCloser(bytes.NewReader(b))
 }
 
 // responseWriter records a handler's response, with less work than

@@ -164,7 +164,9 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	p := b.profile()
-	res := &Result{Request: req}
+	// Room for a preflight, the request and a redirect or two, so that
+	// the trace rarely grows.
+	res := &Result{Request: req, Trace: make([]Exchange, 0, 4)}
 	cls, err := classify(req, u, p)
 	res.Classification = cls
 	if err != nil {
@@ -239,7 +241,10 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 				f.tainting = ResponseCORS
 			}
 		}
-		unsafeNames := unsafeHeaderNames(headers, f.p)
+		unsafeNames := cls.UnsafeHeaders // classify's, while the headers are the script's
+		if hops > 0 {
+			unsafeNames = unsafeHeaderNames(headers, f.p)
+		}
 		needsPreflight := f.tainting == ResponseCORS && f.req.Mode == ModeCORS &&
 			(!fetchspec.IsSafelistedMethod(method) || len(unsafeNames) > 0 ||
 				f.p.PreflightAfterRedirect && f.preflighted && hops > 0 && !curOrigin.SameOrigin(f.req.Origin))
@@ -450,15 +455,46 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	// the page only on the final response.
 	// A body that stops early (the deadline passes mid-body) does not
 	// undo the response: its headers, all that CORS looks at, are in.
-	data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, rerr := readUpTo(resp, maxBody)
 	resp.Body.Close()
 	ex.Duration = f.b.now().Sub(start)
 	ex.BodyBytes = len(data)
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
 		ex.BodyErr = rerr
 	}
-	resp.Body = &readBody{bytes.NewReader(data), data, ex.BodyErr}
+	b := &readBody{data: data, err: ex.BodyErr}
+	b.r.Reset(data)
+	resp.Body = b
 	return resp, ex, nil
+}
+
+// readUpTo reads at most max bytes of resp's body. A body of known length
+// is read into a buffer of that size (none for an empty one), sparing
+// io.ReadAll's growing buffers.
+func readUpTo(resp *http.Response, max int64) ([]byte, error) {
+	switch n := resp.ContentLength; {
+	case n == 0:
+		// Nothing to keep; read to EOF all the same (the connection is then
+		// reused), and keep what comes if the length was wrong.
+		var one [1]byte
+		k, err := io.ReadFull(resp.Body, one[:])
+		if k == 0 {
+			if err == io.EOF {
+				err = nil
+			}
+			return nil, err
+		}
+		rest, err := io.ReadAll(io.LimitReader(resp.Body, max-1))
+		return append([]byte{one[0]}, rest...), err
+	case n > 0 && n <= max:
+		buf := make([]byte, n)
+		k, err := io.ReadFull(resp.Body, buf)
+		if err == io.ErrUnexpectedEOF {
+			err = nil // shorter than announced: keep what came
+		}
+		return buf[:k], err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, max))
 }
 
 // respond builds what script sees of the final response.
@@ -484,12 +520,13 @@ func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirect
 // readBody is a response body already read, and the error that stopped
 // the reading, if any.
 type readBody struct {
-	*bytes.Reader
+	r    bytes.Reader
 	data []byte
 	err  error
 }
 
-func (readBody) Close() error { return nil }
+func (b *readBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (*readBody) Close() error                 { return nil }
 
 // repeatNames is Access-Control-Request-Headers as Firefox builds it: each
 // unsafe name once per header line the script set (raw), sorted.

@@ -2,6 +2,8 @@ package fetch
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"runtime"
 	"strings"
 	"testing"
@@ -97,5 +99,29 @@ func TestPreflightCacheSweeps(t *testing.T) {
 	}
 	if c.size > 200 || len(c.entries) > 200 {
 		t.Fatalf("%d entries (%d keys) after 10,000 stores of 5 s entries", c.size, len(c.entries))
+	}
+}
+
+// readUpTo keeps what the body holds whatever Content-Length announced,
+// and never more than max.
+func TestReadUpTo(t *testing.T) {
+	for _, tc := range []struct {
+		length int64
+		body   string
+		max    int64
+		want   string
+	}{
+		{0, "", 10, ""},
+		{0, "lied", 10, "lied"},
+		{4, "abcd", 10, "abcd"},
+		{6, "abcd", 10, "abcd"}, // shorter than announced
+		{-1, "abcdef", 4, "abcd"},
+		{20, "abcdef", 4, "abcd"}, // longer than max: read up to max
+	} {
+		resp := &http.Response{ContentLength: tc.length, Body: io.NopCloser(strings.NewReader(tc.body))}
+		got, err := readUpTo(resp, tc.max)
+		if string(got) != tc.want || err != nil {
+			t.Errorf("length %d, body %q, max %d: %q, %v; want %q", tc.length, tc.body, tc.max, got, err, tc.want)
+		}
 	}
 }
