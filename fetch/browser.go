@@ -261,18 +261,19 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 
 		credentials := f.req.Credentials == CredentialsInclude ||
 			f.req.Credentials == CredentialsSameOrigin && f.tainting == ResponseBasic
-		hdr := make(http.Header)
+		hb := newHeaderBuilder(len(headers) + 2)
 		for _, h := range headers {
-			hdr.Add(h.Name, h.Value)
+			hb.add(h.Name, h.Value)
 		}
-		if hdr.Get("Accept") == "" {
-			hdr.Set("Accept", "*/*") // fetch()'s default
+		if hb.h.Get("Accept") == "" {
+			hb.set("Accept", "*/*") // fetch()'s default
 		}
 		// Origin goes with every CORS request, and with any request whose
 		// method is not GET or HEAD (no-cors and same-origin included).
 		if f.tainting == ResponseCORS || (method != http.MethodGet && method != http.MethodHead) {
-			hdr.Set("Origin", f.originHeader())
+			hb.set("Origin", f.originHeader())
 		}
+		hdr := hb.h
 		resp, ex, err := f.roundTrip(ctx, ExchangeRequest, method, cur, hdr, body, credentials)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -357,17 +358,18 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		f.res.Trace = append(f.res.Trace, Exchange{Kind: ExchangeCacheHit, Method: http.MethodOptions, URL: cur, Start: now})
 		return true, nil
 	}
-	hdr := http.Header{}
-	hdr.Set("Accept", "*/*")
-	hdr.Set("Access-Control-Request-Method", method)
+	hb := newHeaderBuilder(4)
+	hb.set("Accept", "*/*")
+	hb.set("Access-Control-Request-Method", method)
 	if len(unsafeNames) > 0 {
-		hdr.Set("Access-Control-Request-Headers", joinNames(unsafeNames))
+		hb.set("Access-Control-Request-Headers", joinNames(unsafeNames))
 	}
 	sent := f.originHeader()
 	if f.p.PreflightKeepsOrigin {
 		sent = f.pageOrigin()
 	}
-	hdr.Set("Origin", sent)
+	hb.set("Origin", sent)
+	hdr := hb.h
 	resp, _, err := f.roundTrip(ctx, ExchangePreflight, http.MethodOptions, cur, hdr, "", false)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -502,8 +504,8 @@ func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirect
 	r := &Response{Type: f.tainting, URL: cur, Redirected: redirected, Header: http.Header{}}
 	if f.tainting != ResponseOpaque {
 		r.Status = resp.StatusCode
-		for _, name := range readableHeaders(resp.Header, f.tainting, f.include()) {
-			r.Header[http.CanonicalHeaderKey(name)] = slices.Clone(resp.Header.Values(name)) // not shared with the trace
+		for _, key := range readableHeaders(resp.Header, f.tainting, f.include()) {
+			r.Header[http.CanonicalHeaderKey(key)] = append(r.Header[http.CanonicalHeaderKey(key)], resp.Header[key]...) // not shared with the trace
 		}
 		if b, ok := resp.Body.(*readBody); ok {
 			r.Body = b.data
@@ -515,6 +517,38 @@ func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirect
 		r.BodyErr = b.err
 	}
 	f.res.Response = r
+}
+
+// headerBuilder builds a request's header with the values of all its
+// lines in one array, where Header.Set and Add allocate one per line.
+type headerBuilder struct {
+	h    http.Header
+	vals []string
+}
+
+func newHeaderBuilder(n int) headerBuilder {
+	return headerBuilder{h: make(http.Header, n), vals: make([]string, 0, n)}
+}
+
+// set replaces the lines of key (canonical, or made so) with v.
+func (b *headerBuilder) set(key, v string) {
+	key = http.CanonicalHeaderKey(key)
+	if len(b.vals) == cap(b.vals) {
+		b.h.Set(key, v)
+		return
+	}
+	b.vals = append(b.vals, v)
+	b.h[key] = b.vals[len(b.vals)-1 : len(b.vals) : len(b.vals)]
+}
+
+// add adds a line to key, as Header.Add does.
+func (b *headerBuilder) add(key, v string) {
+	key = http.CanonicalHeaderKey(key)
+	if _, ok := b.h[key]; ok {
+		b.h[key] = append(b.h[key], v) // full capacity: append copies
+		return
+	}
+	b.set(key, v)
 }
 
 // readBody is a response body already read, and the error that stopped
