@@ -3,7 +3,6 @@ package cors
 import (
 	"errors"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -238,13 +237,4 @@ func insecureScheme(scheme string) bool { return scheme == "http" || scheme == "
 // isLoopbackPattern reports whether every origin the pattern matches is on a
 // loopback host, which browsers treat as potentially trustworthy even over
 // http (Secure Contexts, section 3.1).
-func isLoopbackPattern(p origin.Pattern) bool {
-	host := p.Host()
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
-		return a.IsLoopback()
-	}
-	return false
-}
+func isLoopbackPattern(p origin.Pattern) bool { return origin.IsLoopbackHost(p.Host()) }

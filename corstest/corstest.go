@@ -26,10 +26,11 @@
 package corstest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -300,22 +301,62 @@ func ExplainIn(p fetch.Profile, r *fetch.Result) string {
 }
 
 // HandlerTransport is an http.RoundTripper that serves every request with
-// h in-process: no socket, no port, whatever the URL's host.
+// h in-process: no socket, no port, whatever the URL's host. The handler
+// gets its own copy of the request's header, and the response holds the
+// header as it was when the handler wrote the status (as on the wire:
+// later changes are not sent).
 func HandlerTransport(h http.Handler) http.RoundTripper {
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		rec := httptest.NewRecorder()
 		// A server-side request: RequestURI set, Host from the URL.
-		sreq := req.Clone(req.Context())
+		sreq := req.WithContext(req.Context())
+		sreq.Header = req.Header.Clone()
 		sreq.RequestURI = req.URL.RequestURI()
 		sreq.Host = req.URL.Host
 		if sreq.Body == nil {
 			sreq.Body = http.NoBody
 		}
-		h.ServeHTTP(rec, sreq)
-		res := rec.Result()
-		res.Request = req
-		return res, nil
+		w := &responseWriter{header: make(http.Header)}
+		h.ServeHTTP(w, sreq)
+		w.WriteHeader(http.StatusOK) // a no-op when the handler wrote one
+		return &http.Response{
+			Status: fmt.Sprintf("%03d %s", w.code, http.StatusText(w.code)), StatusCode: w.code,
+			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: w.sent, Body: body(w.body.Bytes()),
+			ContentLength: int64(w.body.Len()), Request: req,
+		}, nil
 	})
+}
+
+// body is a response body holding b (http.NoBody when b is empty).
+func body(b []byte) io.ReadCloser {
+	if len(b) == 0 {
+		return http.NoBody
+	}
+	return io.NopCloser(bytes.NewReader(b))
+}
+
+// responseWriter records a handler's response, with less work than
+// httptest.ResponseRecorder: the header is copied once, when the status
+// is written, so that later changes are not sent, as on the wire.
+type responseWriter struct {
+	header http.Header // what Header returns
+	sent   http.Header // the header as written, once the status is
+	code   int
+	body   bytes.Buffer
+}
+
+func (w *responseWriter) Header() http.Header { return w.header }
+
+func (w *responseWriter) WriteHeader(code int) {
+	if w.sent != nil {
+		return
+	}
+	w.code, w.sent = code, w.header.Clone()
+}
+
+func (w *responseWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return w.body.Write(p)
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

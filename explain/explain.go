@@ -41,11 +41,92 @@ type Fix struct {
 	Value    string `json:"value,omitempty"`  // ...with this value
 	Text     string `json:"text"`             // the fix in a sentence
 	// Config is the cors.Config change that sends this header, for servers
-	// that use corskit's middleware.
+	// that use corskit's middleware, in words.
 	Config string `json:"config,omitempty"`
+	// Change is Config as data, when the change is to cors.Config fields
+	// (nil when Config is advice about where the middleware runs).
+	Change *ConfigChange `json:"config_change,omitempty"`
 	// Security says what the fix risks, and the safe variant, when it
 	// risks something.
 	Security string `json:"security,omitempty"`
+}
+
+// ConfigChange is a change to a cors.Config, field by field (explain does
+// not import cors; the names are cors.Config's). Applied to the server's
+// configuration, the changes of one Diagnosis give a configuration that
+// cors.New accepts, and that lets the call pass (a property test in
+// corstest checks both). One condition is left to the reader, because a
+// refused call does not show it: where the result allows credentials and
+// lists a plain-http origin (InsecureOrigin, or one already there when
+// AllowCredentials is turned on), cors.New also needs
+// UnsafeAllowInsecureOriginsWithCredentials; the words say so.
+type ConfigChange struct {
+	// AddOrigins must be allowed: add each to AllowedOrigins, unless that
+	// is "*" (which allows them already and cannot be mixed with origins).
+	// With ReplaceAnyOrigin (set for a request with credentials, which "*"
+	// cannot allow without an Unsafe option), a "*" there gives way to them.
+	// (A preflight refused for another reason shows no Allow-Origin, so the
+	// advice cannot tell what the list holds.)
+	AddOrigins       []string `json:"add_origins,omitempty"`
+	ReplaceAnyOrigin bool     `json:"replace_any_origin,omitempty"`
+	// AddMethods and AddHeaders must be allowed: add each to AllowedMethods
+	// or AllowedHeaders, unless that is "*", which allows them already and
+	// cannot be mixed with names. (A preflight refused for its origin shows
+	// no method or header list, so the advice cannot tell.)
+	AddMethods       []string `json:"add_methods,omitempty"`
+	AddHeaders       []string `json:"add_headers,omitempty"`
+	AllowCredentials bool     `json:"allow_credentials,omitempty"`
+	// The Unsafe options the change needs (the Fix's Security says why).
+	UnsafeAllowNullOrigin                     bool `json:"unsafe_allow_null_origin,omitempty"`
+	UnsafeAllowInsecureOriginsWithCredentials bool `json:"unsafe_allow_insecure_origins_with_credentials,omitempty"`
+	// InsecureOrigin says that an origin in AddOrigins is on plain http
+	// (not loopback): if the configuration allows credentials, cors.New
+	// refuses it unless UnsafeAllowInsecureOriginsWithCredentials is set
+	// too. (A refused origin gets no Access-Control-Allow-Credentials, so
+	// the advice cannot tell whether the server allows credentials.)
+	InsecureOrigin bool `json:"insecure_origin,omitempty"`
+}
+
+// String is the change as Fix.Config words it.
+func (c *ConfigChange) String() string {
+	var parts []string
+	if c.UnsafeAllowNullOrigin {
+		parts = append(parts, "UnsafeAllowNullOrigin: true")
+	}
+	switch {
+	case len(c.AddOrigins) == 0:
+	case c.ReplaceAnyOrigin:
+		parts = append(parts, fmt.Sprintf(`AllowedOrigins: list %s (instead of "*" if it is "*")`, quoteAll(c.AddOrigins)))
+	default:
+		parts = append(parts, "AllowedOrigins: add "+quoteAll(c.AddOrigins)+` (unless it is "*")`)
+	}
+	if c.InsecureOrigin && !c.UnsafeAllowInsecureOriginsWithCredentials {
+		parts[len(parts)-1] += " (with AllowCredentials, also UnsafeAllowInsecureOriginsWithCredentials: true; better, serve the page over https)"
+	}
+	if len(c.AddMethods) > 0 {
+		parts = append(parts, "AllowedMethods: add "+quoteAll(c.AddMethods)+` (unless it is "*")`)
+	}
+	if len(c.AddHeaders) > 0 {
+		parts = append(parts, "AllowedHeaders: add "+quoteAll(c.AddHeaders)+` (unless it is "*")`)
+	}
+	if c.AllowCredentials {
+		w := "AllowCredentials: true"
+		if !c.UnsafeAllowInsecureOriginsWithCredentials {
+			w += " (if AllowedOrigins lists plain-http origins, also UnsafeAllowInsecureOriginsWithCredentials: true; better, serve those pages over https)"
+		}
+		parts = append(parts, w)
+	}
+	if c.UnsafeAllowInsecureOriginsWithCredentials {
+		parts = append(parts, "UnsafeAllowInsecureOriginsWithCredentials: true")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// withChange sets f's Change and the Config words for it.
+func withChange(f Fix, c ConfigChange) Fix {
+	f.Change = &c
+	f.Config = c.String()
+	return f
 }
 
 // Warning is something fragile in a call, allowed or not.
@@ -53,6 +134,12 @@ type Warning struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`
 }
+
+// corsMaxMethod is the longest method name cors.New accepts and a
+// preflight may ask the middleware for (cors.Config.AllowedMethods
+// documents it; explain does not import cors). The advice property test in
+// corstest fails if the two disagree.
+const corsMaxMethod = 64
 
 // The CORS response headers, by their usual spelling.
 const (
@@ -284,17 +371,23 @@ func fixes(res *fetch.Result) []Fix {
 			methodMissing = !fetchspec.IsSafelistedMethod(method)
 		}
 		if methodMissing {
-			out = append(out, Fix{Response: "preflight", Header: acam, Value: extend(ex.ResponseHeader, acam, e.Reason == fetch.ReasonInvalidAllowMethods, method),
-				Text:   fmt.Sprintf("List %s in Access-Control-Allow-Methods (names are case-sensitive).", method),
-				Config: fmt.Sprintf("AllowedMethods: add %q", method)})
+			f := Fix{Response: "preflight", Header: acam, Value: extend(ex.ResponseHeader, acam, e.Reason == fetch.ReasonInvalidAllowMethods, method),
+				Text: fmt.Sprintf("List %s in Access-Control-Allow-Methods (names are case-sensitive).", method)}
+			if len(method) > corsMaxMethod {
+				// cors.New refuses such a method: suggest no Change.
+				f.Config = fmt.Sprintf("corskit's cors middleware allows method names of at most %d bytes (this one has %d): use a shorter method name.", corsMaxMethod, len(method))
+				out = append(out, f)
+			} else {
+				out = append(out, withChange(f, ConfigChange{AddMethods: []string{method}}))
+			}
 		}
 		if e.Reason == fetch.ReasonInvalidAllowHeaders {
 			headersMissing = unsafe
 		}
 		if len(headersMissing) > 0 {
-			out = append(out, Fix{Response: "preflight", Header: acah, Value: extend(ex.ResponseHeader, acah, e.Reason == fetch.ReasonInvalidAllowHeaders, headersMissing...),
-				Text:   fmt.Sprintf("List %s in Access-Control-Allow-Headers.", strings.Join(headersMissing, ", ")),
-				Config: fmt.Sprintf("AllowedHeaders: add %s", quoteAll(headersMissing))})
+			out = append(out, withChange(Fix{Response: "preflight", Header: acah, Value: extend(ex.ResponseHeader, acah, e.Reason == fetch.ReasonInvalidAllowHeaders, headersMissing...),
+				Text: fmt.Sprintf("List %s in Access-Control-Allow-Headers.", strings.Join(headersMissing, ", "))},
+				ConfigChange{AddHeaders: headersMissing}))
 		}
 		// The actual response, never sent yet, will need the same origin headers.
 		out = append(out, actualNeeds(sentOrigin, include)...)
@@ -311,30 +404,36 @@ func originFixes(h http.Header, sentOrigin, response string, include bool) []Fix
 	case got == sentOrigin:
 	case got == "*" && !include:
 	case got == "*" && include:
-		out = append(out, Fix{Response: response, Header: acao, Value: sentOrigin,
+		out = append(out, withChange(Fix{Response: response, Header: acao, Value: sentOrigin,
 			Text:     fmt.Sprintf("With credentials, Access-Control-Allow-Origin must name the origin: send %q instead of *, and Vary: Origin.", sentOrigin),
-			Config:   fmt.Sprintf("AllowedOrigins: list %q instead of \"*\"", sentOrigin),
-			Security: "Do not reflect every Origin to get here: with credentials, that lets any website read your users' data. List the trusted origins."})
+			Security: "Do not reflect every Origin to get here: with credentials, that lets any website read your users' data. List the trusted origins."},
+			ConfigChange{AddOrigins: []string{sentOrigin}, ReplaceAnyOrigin: true, InsecureOrigin: insecureOrigin(sentOrigin)}))
 	default:
-		f := Fix{Response: response, Header: acao, Value: sentOrigin,
-			Config: fmt.Sprintf("AllowedOrigins: add %q", sentOrigin)}
+		f := Fix{Response: response, Header: acao, Value: sentOrigin}
+		change := ConfigChange{AddOrigins: []string{sentOrigin}, InsecureOrigin: insecureOrigin(sentOrigin), ReplaceAnyOrigin: include}
 		if present {
 			f.Text = fmt.Sprintf("Send exactly one Access-Control-Allow-Origin, byte for byte the request's Origin %q (it is %q), and Vary: Origin.", sentOrigin, got)
 		} else {
 			f.Text = fmt.Sprintf("Send Access-Control-Allow-Origin: %s (and Vary: Origin).", sentOrigin)
 		}
 		if sentOrigin == "null" {
-			f.Config = "UnsafeAllowNullOrigin: true, AllowedOrigins: add \"null\""
+			change.UnsafeAllowNullOrigin = true
 			f.Security = "The Origin is null because a redirect crossed origins (or the page is sandboxed). Allowing null also allows every sandboxed iframe and data: URL on the web. Safer: avoid the cross-origin redirect and call the final URL directly."
 		}
-		out = append(out, f)
+		out = append(out, withChange(f, change))
 	}
 	if include {
 		if v, _ := fetch.HeaderValue(h, acac); v != "true" {
-			out = append(out, Fix{Response: response, Header: acac, Value: "true",
+			f := Fix{Response: response, Header: acac, Value: "true",
 				Text:     "With credentials, send Access-Control-Allow-Credentials: true (exactly, lowercase, once).",
-				Config:   "AllowCredentials: true",
-				Security: "Only together with an explicit list of trusted origins."})
+				Security: "Only together with an explicit list of trusted origins."}
+			change := ConfigChange{AllowCredentials: true}
+			if insecureOrigin(sentOrigin) {
+				// cors.New refuses credentials for an http origin unless told.
+				change.UnsafeAllowInsecureOriginsWithCredentials = true
+				f.Security = fmt.Sprintf("The page's origin %s is plain http: a network attacker who injects script there could read your users' credentialed responses. Serve the page over https and allow that origin instead.", sentOrigin)
+			}
+			out = append(out, withChange(f, change))
 		}
 	}
 	return out
@@ -372,6 +471,15 @@ func extend(h http.Header, name string, replace bool, extra ...string) string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// insecureOrigin reports whether a serialized origin is on plain http and
+// not on a loopback host (which browsers treat as secure): the origins
+// cors.New refuses with AllowCredentials unless
+// UnsafeAllowInsecureOriginsWithCredentials is set.
+func insecureOrigin(o string) bool {
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "ws") && !origin.IsLoopbackHost(u.Hostname())
 }
 
 func quoteAll(s []string) string {

@@ -40,6 +40,9 @@ type TraceEntry struct {
 	ResponseHeaders map[string][]string `json:"response_headers,omitempty"`
 	DurationMS      float64             `json:"duration_ms"`
 	Error           string              `json:"error,omitempty"`
+	// BodyError says that the body stopped before its end (the headers,
+	// on which the verdict rests, arrived whole).
+	BodyError string `json:"body_error,omitempty"`
 }
 
 // NewReport builds the report of res, diagnosed as d, by the model named
@@ -68,6 +71,9 @@ func NewReport(res *fetch.Result, d Diagnosis, profile string) Report {
 			DurationMS: float64(e.Duration.Microseconds()) / 1000}
 		if e.Err != nil {
 			t.Error = e.Err.Error()
+		}
+		if e.BodyErr != nil {
+			t.BodyError = fetch.BodyErrorLine(e)
 		}
 		r.Trace = append(r.Trace, t)
 	}

@@ -76,6 +76,11 @@ type Response struct {
 	URL        string
 	Redirected bool
 	Body       []byte // the body as read (at most 1 MiB; empty for opaque types)
+	// BodyErr is set when the body stopped before its end (the deadline
+	// passed, the connection broke): Body holds what arrived. As in a
+	// browser, where fetch() resolves once the headers are in, the verdict
+	// rests on the headers, which arrived whole.
+	BodyErr error
 }
 
 // ReadableHeaderNames returns the names script can read, lowercased and
@@ -100,7 +105,8 @@ const (
 )
 
 // Exchange is one step of a fetch: a request on the wire and its response,
-// or a preflight-cache hit (no Status, no headers).
+// or a preflight-cache hit (no Status, no headers). Its headers are the
+// very maps sent and received, not copies: read them, do not change them.
 type Exchange struct {
 	Kind           ExchangeKind
 	Method         string
@@ -111,7 +117,11 @@ type Exchange struct {
 	ResponseHeader http.Header
 	Start          time.Time
 	Duration       time.Duration
-	Err            error // transport error, if any
+	Err            error // transport error, if any: no response
+	// BodyErr is set when the response's headers arrived but its body
+	// stopped before the end (the deadline passed, the connection broke).
+	BodyErr   error
+	BodyBytes int // how much of the body was read (at most 1 MiB)
 }
 
 // Result is the outcome of one fetch() call.
@@ -138,9 +148,15 @@ func (r *Result) PreflightSent() bool {
 
 // Fetch performs req as the browser would and returns the outcome with a
 // trace of every exchange. The error is non-nil only when req itself is
-// unusable (no origin, a relative or non-HTTP URL, an unknown mode...) or
-// ctx ends; a blocked request is a Result whose Err says why.
+// unusable (no origin, a relative or non-HTTP URL, an unknown mode...; a
+// *RequestError when fetch() would throw or the request is beyond the
+// model's bounds) or ctx ends; a blocked request is a Result whose Err
+// says why. The work before the first round trip is linear in the request's
+// size, and ctx is checked before each round trip.
 func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	raw := req.Headers
 	req = req.normalized()
 	u, err := req.validate()
@@ -148,7 +164,9 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	p := b.profile()
-	res := &Result{Request: req}
+	// Room for a preflight, the request and a redirect or two, so that
+	// the trace rarely grows.
+	res := &Result{Request: req, Trace: make([]Exchange, 0, 4)}
 	cls, err := classify(req, u, p)
 	res.Classification = cls
 	if err != nil {
@@ -175,13 +193,22 @@ type fetcher struct {
 
 	raw         []Header // the script's headers as set, before combining
 	preflighted bool     // a preflight was needed at some hop
+	page        string   // req.Origin serialized once, for the many uses
 }
 
 func (f *fetcher) originHeader() string {
 	if f.tainted {
 		return "null"
 	}
-	return f.req.Origin.String()
+	return f.pageOrigin()
+}
+
+// pageOrigin is the page's origin serialized, computed once per fetch.
+func (f *fetcher) pageOrigin() string {
+	if f.page == "" {
+		f.page = f.req.Origin.String()
+	}
+	return f.page
 }
 
 func (f *fetcher) include() bool { return f.req.Credentials == CredentialsInclude }
@@ -192,7 +219,7 @@ func (f *fetcher) fail(e *Error, cur string) {
 	if cur != f.initial {
 		e.InitialURL = f.initial
 	}
-	e.Origin = f.req.Origin.String()
+	e.Origin = f.pageOrigin()
 	f.res.Err = e
 }
 
@@ -200,6 +227,11 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 	method, headers, body := f.req.Method, cls.Headers, f.req.Body
 	f.tainting = ResponseBasic
 	for hops := 0; ; hops++ {
+		// Each hop costs a round trip at most; stop as soon as the caller's
+		// deadline has passed rather than start another.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		cur := u.String()
 		curOrigin := origin.FromURL(u)
 		if f.tainting == ResponseBasic && !f.req.Origin.SameOrigin(curOrigin) {
@@ -209,7 +241,10 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 				f.tainting = ResponseCORS
 			}
 		}
-		unsafeNames := unsafeHeaderNames(headers, f.p)
+		unsafeNames := cls.UnsafeHeaders // classify's, while the headers are the script's
+		if hops > 0 {
+			unsafeNames = unsafeHeaderNames(headers, f.p)
+		}
 		needsPreflight := f.tainting == ResponseCORS && f.req.Mode == ModeCORS &&
 			(!fetchspec.IsSafelistedMethod(method) || len(unsafeNames) > 0 ||
 				f.p.PreflightAfterRedirect && f.preflighted && hops > 0 && !curOrigin.SameOrigin(f.req.Origin))
@@ -226,18 +261,19 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 
 		credentials := f.req.Credentials == CredentialsInclude ||
 			f.req.Credentials == CredentialsSameOrigin && f.tainting == ResponseBasic
-		hdr := make(http.Header)
+		hb := newHeaderBuilder(len(headers) + 2)
 		for _, h := range headers {
-			hdr.Add(h.Name, h.Value)
+			hb.add(h.Name, h.Value)
 		}
-		if hdr.Get("Accept") == "" {
-			hdr.Set("Accept", "*/*") // fetch()'s default
+		if hb.h.Get("Accept") == "" {
+			hb.set("Accept", "*/*") // fetch()'s default
 		}
 		// Origin goes with every CORS request, and with any request whose
 		// method is not GET or HEAD (no-cors and same-origin included).
 		if f.tainting == ResponseCORS || (method != http.MethodGet && method != http.MethodHead) {
-			hdr.Set("Origin", f.originHeader())
+			hb.set("Origin", f.originHeader())
 		}
+		hdr := hb.h
 		resp, ex, err := f.roundTrip(ctx, ExchangeRequest, method, cur, hdr, body, credentials)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -322,17 +358,18 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		f.res.Trace = append(f.res.Trace, Exchange{Kind: ExchangeCacheHit, Method: http.MethodOptions, URL: cur, Start: now})
 		return true, nil
 	}
-	hdr := http.Header{}
-	hdr.Set("Accept", "*/*")
-	hdr.Set("Access-Control-Request-Method", method)
+	hb := newHeaderBuilder(4)
+	hb.set("Accept", "*/*")
+	hb.set("Access-Control-Request-Method", method)
 	if len(unsafeNames) > 0 {
-		hdr.Set("Access-Control-Request-Headers", joinNames(unsafeNames))
+		hb.set("Access-Control-Request-Headers", joinNames(unsafeNames))
 	}
 	sent := f.originHeader()
 	if f.p.PreflightKeepsOrigin {
-		sent = f.req.Origin.String()
+		sent = f.pageOrigin()
 	}
-	hdr.Set("Origin", sent)
+	hb.set("Origin", sent)
+	hdr := hb.h
 	resp, _, err := f.roundTrip(ctx, ExchangePreflight, http.MethodOptions, cur, hdr, "", false)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -404,7 +441,9 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	start := f.b.now()
 	resp, err := f.b.transport().RoundTrip(hreq)
 	f.res.Trace = append(f.res.Trace, Exchange{
-		Kind: kind, Method: method, URL: cur, RequestHeader: hdr.Clone(),
+		// hdr was built for this exchange alone, and a RoundTripper may not
+		// modify it: the trace keeps it as is, without a copy.
+		Kind: kind, Method: method, URL: cur, RequestHeader: hdr,
 		Credentials: credentials, Start: start, Err: err,
 	})
 	ex := &f.res.Trace[len(f.res.Trace)-1]
@@ -413,17 +452,51 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 		return nil, ex, err
 	}
 	ex.Status = resp.StatusCode
-	ex.ResponseHeader = resp.Header.Clone()
+	ex.ResponseHeader = resp.Header // the model reads it and never writes it
 	// Read the body now so that the connection can be reused; keep it for
 	// the page only on the final response.
-	data, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	// A body that stops early (the deadline passes mid-body) does not
+	// undo the response: its headers, all that CORS looks at, are in.
+	data, rerr := readUpTo(resp, maxBody)
 	resp.Body.Close()
 	ex.Duration = f.b.now().Sub(start)
+	ex.BodyBytes = len(data)
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
-		return nil, ex, rerr
+		ex.BodyErr = rerr
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(data))
+	b := &readBody{data: data, err: ex.BodyErr}
+	b.r.Reset(data)
+	resp.Body = b
 	return resp, ex, nil
+}
+
+// readUpTo reads at most max bytes of resp's body. A body of known length
+// is read into a buffer of that size (none for an empty one), sparing
+// io.ReadAll's growing buffers.
+func readUpTo(resp *http.Response, max int64) ([]byte, error) {
+	switch n := resp.ContentLength; {
+	case n == 0:
+		// Nothing to keep; read to EOF all the same (the connection is then
+		// reused), and keep what comes if the length was wrong.
+		var one [1]byte
+		k, err := io.ReadFull(resp.Body, one[:])
+		if k == 0 {
+			if err == io.EOF {
+				err = nil
+			}
+			return nil, err
+		}
+		rest, err := io.ReadAll(io.LimitReader(resp.Body, max-1))
+		return append([]byte{one[0]}, rest...), err
+	case n > 0 && n <= max:
+		buf := make([]byte, n)
+		k, err := io.ReadFull(resp.Body, buf)
+		if err == io.ErrUnexpectedEOF {
+			err = nil // shorter than announced: keep what came
+		}
+		return buf[:k], err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, max))
 }
 
 // respond builds what script sees of the final response.
@@ -431,13 +504,63 @@ func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirect
 	r := &Response{Type: f.tainting, URL: cur, Redirected: redirected, Header: http.Header{}}
 	if f.tainting != ResponseOpaque {
 		r.Status = resp.StatusCode
-		for _, name := range readableHeaders(resp.Header, f.tainting, f.include()) {
-			r.Header[http.CanonicalHeaderKey(name)] = resp.Header.Values(name)
+		for _, key := range readableHeaders(resp.Header, f.tainting, f.include()) {
+			r.Header[http.CanonicalHeaderKey(key)] = append(r.Header[http.CanonicalHeaderKey(key)], resp.Header[key]...) // not shared with the trace
 		}
-		r.Body, _ = io.ReadAll(resp.Body)
+		if b, ok := resp.Body.(*readBody); ok {
+			r.Body = b.data
+		} else {
+			r.Body, _ = io.ReadAll(resp.Body)
+		}
+	}
+	if b, ok := resp.Body.(*readBody); ok {
+		r.BodyErr = b.err
 	}
 	f.res.Response = r
 }
+
+// headerBuilder builds a request's header with the values of all its
+// lines in one array, where Header.Set and Add allocate one per line.
+type headerBuilder struct {
+	h    http.Header
+	vals []string
+}
+
+func newHeaderBuilder(n int) headerBuilder {
+	return headerBuilder{h: make(http.Header, n), vals: make([]string, 0, n)}
+}
+
+// set replaces the lines of key (canonical, or made so) with v.
+func (b *headerBuilder) set(key, v string) {
+	key = http.CanonicalHeaderKey(key)
+	if len(b.vals) == cap(b.vals) {
+		b.h.Set(key, v)
+		return
+	}
+	b.vals = append(b.vals, v)
+	b.h[key] = b.vals[len(b.vals)-1 : len(b.vals) : len(b.vals)]
+}
+
+// add adds a line to key, as Header.Add does.
+func (b *headerBuilder) add(key, v string) {
+	key = http.CanonicalHeaderKey(key)
+	if _, ok := b.h[key]; ok {
+		b.h[key] = append(b.h[key], v) // full capacity: append copies
+		return
+	}
+	b.set(key, v)
+}
+
+// readBody is a response body already read, and the error that stopped
+// the reading, if any.
+type readBody struct {
+	r    bytes.Reader
+	data []byte
+	err  error
+}
+
+func (b *readBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (*readBody) Close() error                 { return nil }
 
 // repeatNames is Access-Control-Request-Headers as Firefox builds it: each
 // unsafe name once per header line the script set (raw), sorted.

@@ -181,10 +181,11 @@ func headerAllowed(l allowList, name string, include bool, p Profile) bool {
 	return name != "authorization" || p.WildcardAllowsAuthorization
 }
 
-// readableHeaders returns the names script can read from a response of the
-// given type, lowercased and sorted: every header of a basic response, the
-// safelisted and exposed ones of a cors response, none of an opaque one.
-// Set-Cookie is never readable.
+// readableHeaders returns the keys of h whose lines script may read from a
+// response of type typ: every one but the forbidden ones for a basic
+// response; for a CORS response, the safelisted ones and those listed in
+// Access-Control-Expose-Headers ("*" counts without credentials). The keys
+// are h's own, so that no name is rebuilt.
 func readableHeaders(h http.Header, typ ResponseType, include bool) []string {
 	if typ != ResponseBasic && typ != ResponseCORS {
 		return nil
@@ -195,20 +196,42 @@ func readableHeaders(h http.Header, typ ResponseType, include bool) []string {
 			exposed = l
 		}
 	}
-	var names []string
-	for name := range h {
-		lname := strings.ToLower(name)
+	var keys []string
+	for key := range h {
+		lname := lowerName(key)
 		switch {
 		case fetchspec.IsForbiddenResponseHeader(lname):
 		case typ == ResponseBasic,
 			fetchspec.IsSafelistedResponseHeader(lname),
 			slices.Contains(exposed.names, lname),
 			exposed.wildcard && !include:
-			names = append(names, lname)
+			keys = append(keys, key)
 		}
 	}
-	slices.Sort(names)
-	return slices.Compact(names)
+	return keys
+}
+
+// lowerNames holds the lowercase form of the header names responses carry
+// most, so that lowerName finds it instead of building it.
+var lowerNames = func() map[string]string {
+	m := make(map[string]string)
+	for _, n := range []string{
+		"Access-Control-Allow-Credentials", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods",
+		"Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Access-Control-Max-Age",
+		"Cache-Control", "Content-Language", "Content-Length", "Content-Type", "Date", "Etag", "Expires",
+		"Last-Modified", "Location", "Pragma", "Server", "Set-Cookie", "Set-Cookie2", "Vary", "X-Request-Id",
+	} {
+		m[n] = strings.ToLower(n)
+	}
+	return m
+}()
+
+// lowerName is strings.ToLower(name), without building the common names.
+func lowerName(name string) string {
+	if l, ok := lowerNames[name]; ok {
+		return l
+	}
+	return strings.ToLower(name)
 }
 
 // PreflightGaps reports what the preflight response header h fails to

@@ -46,6 +46,19 @@
 // to script, every request on the wire, the TypeError's text and the console
 // lines. CONFORMANCE.md lists where the engines and Spec differ.
 //
+// # Bad and hostile input
+//
+// Fetch refuses, before sending anything, what fetch() itself refuses with
+// a TypeError: a method that is not an HTTP token ("P T", or one carrying
+// CR or LF), a header name that is not a token, a header value with CR, LF
+// or NUL once trimmed. The error is a *RequestError whose TypeError field
+// is Chromium's message, so such bytes never reach the wire or a trace.
+// It also refuses more than MaxHeaders (256) script headers or more than
+// MaxHeaderBytes (256 KiB) of names and values, with a *RequestError
+// wrapping ErrHeaderLimit: a bound of the model, not of browsers, so that
+// the work per request stays linear and small. The context given to Fetch
+// is checked before each round trip.
+//
 // # What is not modelled
 //
 // Cookies are not stored or sent (Exchange.Credentials says whether the

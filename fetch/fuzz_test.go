@@ -2,10 +2,12 @@ package fetch_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/corskit/corskit/corstest"
@@ -136,6 +138,90 @@ func FuzzCORSCheck(f *testing.F) {
 				}
 			} else if res.Err.Reason != fetch.ReasonTooManyRedirects && !strings.Contains(res.Err.ConsoleMessage(), "https://api.example.com/") {
 				t.Fatalf("message without the URL: %s", res.Err.ConsoleMessage())
+			}
+		}
+	})
+}
+
+// FuzzParseHeader: any -H argument either parses into a name without
+// space or tab and a trimmed value that parse back the same, or is
+// refused with one line.
+func FuzzParseHeader(f *testing.F) {
+	for _, s := range []string{"X-A: 1", "Content-Type:application/json", " X-B :  two  ", "NoColon", ": v", "X Y: 1",
+		"X-A: a: b", "X-A:", "X-A: a\r\nX-B: 2", "\tX-A\t:\t1\t", "X-\x00: 1", "Ünicode: ü"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		h, err := fetch.ParseHeader(line)
+		if err != nil {
+			if strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("error not one line: %q", err)
+			}
+			return
+		}
+		if h.Name == "" || strings.ContainsAny(h.Name, " \t:") || h.Value != strings.TrimSpace(h.Value) {
+			t.Fatalf("ParseHeader(%q) = %q", line, h)
+		}
+		if again, err := fetch.ParseHeader(h.Name + ": " + h.Value); err != nil || again != h {
+			t.Fatalf("ParseHeader(%q) = %q, but its round trip gives %q, %v", line, h, again, err)
+		}
+	})
+}
+
+// FuzzFetchRequest: whatever method and header bytes a caller passes,
+// Fetch either refuses the request with a *RequestError (one line, nothing
+// sent) or sends it, and then no CR, LF or NUL reaches the wire or the
+// trace.
+func FuzzFetchRequest(f *testing.F) {
+	for _, s := range [][3]string{
+		{"GET", "X-A", "1"}, {"P T", "X-A", "1"}, {"PUT\r\nX-Injected: 1", "X-A", "1"}, {"put", "X A", "1"},
+		{"PATCH", "X-A", "a\r\nX-Injected: 1"}, {"POST", "X-A", " a\r\n"}, {"GET", "X-A", "a\x00b"}, {"", "", ""},
+		{"DELETE", "Content-Type", "application/json"}, {"TRACE", "X", ""}, {"G\u00e9T", "X", "\u00e9"},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	f.Fuzz(func(t *testing.T, method, name, value string) {
+		var wire []http.Header
+		var mu sync.Mutex
+		b := &fetch.Browser{Transport: corstest.HandlerTransport(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			wire = append(wire, r.Header.Clone())
+			mu.Unlock()
+			if strings.ContainsAny(r.Method, "\r\n\x00 ") {
+				t.Errorf("method %q on the wire", r.Method)
+			}
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			w.Header().Set("Access-Control-Allow-Methods", "*")
+			w.Header().Set("Access-Control-Allow-Headers", "*")
+		}))}
+		req := fetch.Request{Origin: page, Method: method, URL: "https://api.example.com/x"}
+		if name != "" || value != "" {
+			req.Headers = []fetch.Header{{Name: name, Value: value}}
+		}
+		res, err := b.Fetch(context.Background(), req)
+		if err != nil {
+			var re *fetch.RequestError
+			if !errors.As(err, &re) || strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("error %T %q, want a one-line *fetch.RequestError", err, err)
+			}
+			if len(wire) > 0 {
+				t.Fatalf("refused, yet %d requests went out", len(wire))
+			}
+			return
+		}
+		for _, ex := range res.Trace {
+			if strings.ContainsAny(ex.Method, "\r\n\x00") {
+				t.Fatalf("method %q in the trace", ex.Method)
+			}
+			wire = append(wire, ex.RequestHeader)
+		}
+		for _, h := range wire {
+			for n, vs := range h {
+				for _, v := range vs {
+					if strings.ContainsAny(n+v, "\r\n\x00") {
+						t.Fatalf("%q: %q on the wire or in the trace", n, v)
+					}
+				}
 			}
 		}
 	})

@@ -134,32 +134,55 @@ func (req Request) validate() (*url.URL, error) {
 	default:
 		return nil, fmt.Errorf("fetch: unknown redirect mode %q", req.Redirect)
 	}
+	// fetch() checks the method and the headers before anything else and
+	// throws a TypeError for any of these; Chromium's messages are pinned
+	// by TestRequestErrorsMatchChromium.
+	if !isToken(req.Method) {
+		return nil, &RequestError{Field: "method", Value: req.Method, Problem: "not a valid HTTP method (not a token)",
+			TypeError: typeErrorPrefix + "'" + req.Method + "' is not a valid HTTP method."}
+	}
+	if err := checkHeaderBounds(req.Headers); err != nil {
+		return nil, err
+	}
 	for _, h := range req.Headers {
 		if !isToken(h.Name) {
-			return nil, fmt.Errorf("fetch: header name %q is not a token (fetch() would throw)", h.Name)
+			return nil, &RequestError{Field: "header name", Value: h.Name, Problem: "not a token", TypeError: typeErrorInvalidName}
 		}
-		if strings.ContainsAny(h.Value, "\r\n\x00") {
-			return nil, fmt.Errorf("fetch: header %s: value contains CR, LF or NUL (fetch() would throw)", h.Name)
+		// The value is checked once normalised (trimmed), as Headers does:
+		// " a\r" is the valid value "a".
+		if strings.ContainsAny(trimHTTPWhitespace(h.Value), "\r\n\x00") {
+			return nil, &RequestError{Field: "header value", Value: h.Value, Problem: "contains CR, LF or NUL", TypeError: typeErrorInvalidValue}
 		}
 	}
 	return u, nil
 }
 
 // combined returns the script's headers with names lowercased and repeated
-// names combined, in first-set order, as a Headers object holds them.
+// names combined, in first-set order, as a Headers object holds them. Its
+// work is linear in the headers' size: one map lookup per header, and
+// each combined value is joined once.
 func combined(hs []Header) []Header {
 	out := make([]Header, 0, len(hs))
-next:
+	index := make(map[string]int, len(hs))
+	var more map[int][]string // values after the first, by index in out
 	for _, h := range hs {
 		name := strings.ToLower(h.Name)
 		v := trimHTTPWhitespace(h.Value)
-		for i := range out {
-			if out[i].Name == name {
-				out[i].Value += ", " + v
-				continue next
+		if i, ok := index[name]; ok {
+			if more == nil {
+				more = make(map[int][]string)
 			}
+			if more[i] == nil {
+				more[i] = []string{out[i].Value}
+			}
+			more[i] = append(more[i], v)
+			continue
 		}
+		index[name] = len(out)
 		out = append(out, Header{name, v})
+	}
+	for i, vs := range more {
+		out[i].Value = strings.Join(vs, ", ")
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package fetch
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -30,6 +32,9 @@ func FormatTrace(trace []Exchange) string {
 		}
 		fmt.Fprintf(&b, "  < %d %s\n", e.Status, http.StatusText(e.Status))
 		writeHeader(&b, "  < ", e.ResponseHeader)
+		if e.BodyErr != nil {
+			fmt.Fprintf(&b, "  ! %s\n", BodyErrorLine(e))
+		}
 	}
 	return b.String()
 }
@@ -55,4 +60,14 @@ func HeaderLines(h http.Header) []Header {
 		}
 	}
 	return out
+}
+
+// BodyErrorLine says in one line that e's body stopped early, after how
+// many bytes and why, and that the headers above are complete.
+func BodyErrorLine(e Exchange) string {
+	why := e.BodyErr.Error()
+	if errors.Is(e.BodyErr, context.DeadlineExceeded) {
+		why = "timed out"
+	}
+	return fmt.Sprintf("body %s after %d bytes; the headers arrived whole, and the verdict rests on them", why, e.BodyBytes)
 }

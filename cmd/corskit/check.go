@@ -31,7 +31,9 @@ following redirects), shows each exchange, the verdict, Chromium's console messa
 and the smallest server-side fix. With --har, diagnoses every cross-origin request
 of a HAR file exported from DevTools, without sending anything.
 
-Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error.`
+Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error. With
+--har: 1 when a call is blocked; an entry that cannot be read is reported as
+skipped and the rest diagnosed, and the status is 2 only when no call could be.`
 
 const checkExamples = `  corskit check https://api.example.com/items --origin https://app.example.com
   corskit check https://api.example.com/items/1 --origin https://app.example.com \
@@ -151,6 +153,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	res, err := b.Fetch(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
+			// Show what did arrive (a preflight, a redirect) before the
+			// deadline stopped the rest.
+			if res != nil && len(res.Trace) > 0 && !o.json {
+				printTrace(stdout, res.Trace, style{color})
+			}
 			return exitError{3, fmt.Sprintf("%s: no answer within %s", u.Host, o.timeout)}
 		}
 		return usageError{strings.TrimPrefix(err.Error(), "fetch: ")}
@@ -330,6 +337,9 @@ func printTrace(w io.Writer, trace []fetch.Exchange, s style) {
 		}
 		fmt.Fprintf(w, "< %s\n", s.bold(fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))))
 		printHeaders(w, "< ", e.ResponseHeader, s)
+		if e.BodyErr != nil {
+			fmt.Fprintf(w, "! %s\n", fetch.BodyErrorLine(e))
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corskit/corskit/cors"
 )
@@ -121,6 +122,11 @@ func TestCheckExitStatus(t *testing.T) {
 		{"har truncated", []string{"check", "--har", "testdata/truncated.har"}, 2, "truncated"},
 		{"har with url", []string{"check", "--har", "x.har", srv.URL}, 2, "--har takes no URL"},
 		{"har blocked calls", []string{"check", "--har", "../../internal/har/testdata/demo-chromium.har"}, 1, ""},
+		{"har device", []string{"check", "--har", "/dev/zero"}, 2, "--har /dev/zero: har: not a regular file"},
+		{"har directory", []string{"check", "--har", "testdata"}, 2, "a directory"},
+		{"har nothing readable", []string{"check", "--har", "testdata/all-malformed.har"}, 2, "no entry could be diagnosed (2 skipped)"},
+		{"method not a token", []string{"check", srv.URL, "--origin", page, "-X", "P T"}, 2, `method "P T": not a valid HTTP method`},
+		{"method with CRLF", []string{"check", srv.URL, "--origin", page, "-X", "PUT\r\nX-Injected: 1"}, 2, `method "PUT\r\nX-Injected: 1": not a valid HTTP method`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, code := cli(t, tc.args...)
@@ -136,6 +142,58 @@ func TestCheckExitStatus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// One malformed HAR entry does not abort the file: each is reported as
+// skipped, with its index and reason, and the rest is diagnosed (here one
+// allowed call: exit 0).
+func TestCheckHARSkipsMalformedEntries(t *testing.T) {
+	out, errOut, code := cli(t, "check", "--har", "testdata/some-malformed.har")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"HAR entry 0\n",
+		`HAR entry 1 skipped: request header name "X Bad" is not a token`,
+		`HAR entry 2 skipped: response header "Access-Control-Allow-Origin": value contains CR, LF or NUL`,
+		`HAR entry 3 skipped: URL "javascript:alert(1)" is not an absolute http(s) URL`,
+		"1 cross-origin requests in testdata/some-malformed.har, 0 blocked, 3 entries skipped.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "X-Injected") {
+		t.Errorf("a CR/LF value reached the output:\n%s", out)
+	}
+	out, _, code = cli(t, "check", "--har", "testdata/some-malformed.har", "--json")
+	var hr struct {
+		Requests []map[string]any `json:"requests"`
+		Skipped  []struct {
+			Entry  int    `json:"har_entry"`
+			Reason string `json:"reason"`
+		} `json:"skipped"`
+	}
+	if err := json.Unmarshal([]byte(out), &hr); err != nil || code != 0 || len(hr.Requests) != 1 || len(hr.Skipped) != 3 || hr.Skipped[0].Entry != 1 {
+		t.Errorf("HAR JSON: exit %d, %v, %+v", code, err, hr)
+	}
+}
+
+// 10,000 -H flags (1 MiB of headers) are refused at once with one line,
+// exit 2: they used to cost 4.75 s of header combining.
+func TestCheckManyHeaders(t *testing.T) {
+	args := []string{"check", "http://127.0.0.1:1/", "--origin", page}
+	for range 10_000 {
+		args = append(args, "-H", "X-Same: "+strings.Repeat("a", 100))
+	}
+	start := time.Now()
+	_, errOut, code := cli(t, args...)
+	if code != 2 || !strings.Contains(errOut, "10000 headers, more than the model's bound of 256") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
 	}
 }
 
@@ -240,5 +298,66 @@ func TestCheckInProcess(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := run(t.Context(), []string{"check", "http://" + addr + "/", "--origin", page}, &stdout, &stderr); code != 3 {
 		t.Errorf("exit %d, want 3: %s", code, stderr.String())
+	}
+}
+
+// stallingServer sends its headers and the start of a body, then stalls
+// until the test ends: a slow or stuck backend.
+func stallingServer(t *testing.T, allowOrigin string) *httptest.Server {
+	t.Helper()
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", allowOrigin)
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("partial"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-done:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(done); srv.Close() })
+	return srv
+}
+
+// When the deadline hits mid-body, check keeps the headers it received
+// (they are the diagnosis), gives the verdict they imply, and says the
+// body timed out.
+func TestCheckBodyTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		allow, verdict string
+		code           int
+	}{
+		{page, "ALLOWED", 0},
+		{"https://other.example", "BLOCKED", 1},
+	} {
+		srv := stallingServer(t, tc.allow)
+		start := time.Now()
+		out, errOut, code := cli(t, "check", srv.URL+"/slow", "--origin", page, "--timeout", "500ms")
+		if code != tc.code || !strings.Contains(out, tc.verdict) {
+			t.Fatalf("exit %d, want %d with %s\nstdout:\n%s\nstderr:\n%s", code, tc.code, tc.verdict, out, errOut)
+		}
+		for _, want := range []string{
+			"< Access-Control-Allow-Origin: " + tc.allow,
+			"! body timed out after 7 bytes; the headers arrived whole, and the verdict rests on them",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("took %v with --timeout 500ms", d)
+		}
+		out, _, _ = cli(t, "check", srv.URL+"/slow", "--origin", page, "--timeout", "500ms", "--json")
+		var r struct {
+			Verdict string `json:"verdict"`
+			Trace   []struct {
+				BodyError string `json:"body_error"`
+			} `json:"trace"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Trace) != 1 || !strings.HasPrefix(r.Trace[0].BodyError, "body timed out after 7 bytes") {
+			t.Errorf("JSON: %v %+v\n%s", err, r, out)
+		}
 	}
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
@@ -12,50 +15,82 @@ import (
 )
 
 // checkHAR diagnoses every cross-origin call recorded in a HAR file by
-// replaying the recorded responses through the browser model.
+// replaying the recorded responses through the browser model. An entry
+// that cannot be read or replayed is reported as skipped, with its index
+// and the reason, and the rest is diagnosed; the exit status is 2 (usage)
+// only when entries were skipped and no call could be diagnosed.
 func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, color bool, stdout io.Writer) error {
-	f, err := os.Open(path)
+	log, err := har.Open(path)
 	if err != nil {
-		return usageError{fmt.Sprintf("--har: %v", err)}
-	}
-	defer f.Close()
-	log, err := har.Parse(f)
-	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named below
+		}
 		return usageError{fmt.Sprintf("--har %s: %v", path, err)}
 	}
-	results, err := har.Replay(ctx, log, prof)
-	if err != nil {
-		return err
-	}
-	blocked := 0
-	var reports []harReport
+	// Each result is printed (or turned into its report) and dropped at
+	// once, so memory stays that of the parsed log.
+	calls, blocked := 0, 0
 	s := style{color}
-	for i, r := range results {
+	if asJSON {
+		// The reports are streamed into the "requests" array as they come.
+		fmt.Fprint(stdout, "{\n  \"requests\": [")
+	}
+	skipped, err := har.ReplayEach(ctx, log, prof, func(r har.Replayed) error {
 		d := explain.Explain(r.Result)
 		if !r.Result.Allowed() {
 			blocked++
 		}
+		calls++
 		if asJSON {
-			reports = append(reports, harReport{Entry: r.Entry, Report: explain.NewReport(r.Result, d, prof.Name)})
-			continue
+			if calls > 1 {
+				fmt.Fprint(stdout, ",")
+			}
+			data, err := jsonIndented(harReport{Entry: r.Entry, Report: explain.NewReport(r.Result, d, prof.Name)}, "    ")
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(stdout, "\n    %s", data)
+			return err
 		}
-		if i > 0 {
+		if calls > 1 {
 			fmt.Fprintln(stdout, "\n"+s.dim("----"))
 		}
 		fmt.Fprintf(stdout, "HAR entry %d\n", r.Entry)
 		printCheck(stdout, r.Result, d, prof.Name, color)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if asJSON {
-		if reports == nil {
-			reports = []harReport{}
+		if calls > 0 {
+			fmt.Fprint(stdout, "\n  ")
 		}
-		if err := writeJSON(stdout, map[string]any{"requests": reports, "blocked": blocked}); err != nil {
+		skips := make([]harSkip, len(skipped))
+		for i, sk := range skipped {
+			skips[i] = harSkip{sk.Entry, sk.Reason}
+		}
+		data, err := jsonIndented(skips, "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(stdout, "],\n  \"blocked\": %d,\n  \"skipped\": %s\n}\n", blocked, data); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "\n%d cross-origin requests in %s, %d blocked.\n", len(results), path, blocked)
+		if len(skipped) > 0 {
+			fmt.Fprintln(stdout)
+		}
+		for _, sk := range skipped {
+			fmt.Fprintf(stdout, "HAR entry %d skipped: %s\n", sk.Entry, sk.Reason)
+		}
+		fmt.Fprintf(stdout, "\n%d cross-origin requests in %s, %d blocked, %d entries skipped.\n", calls, path, blocked, len(skipped))
 	}
-	if blocked > 0 {
+	switch {
+	case calls == 0 && len(skipped) > 0:
+		return usageError{fmt.Sprintf("--har %s: no entry could be diagnosed (%d skipped)", path, len(skipped))}
+	case blocked > 0:
 		return exitError{code: 1}
 	}
 	return nil
@@ -64,4 +99,22 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 type harReport struct {
 	Entry int `json:"har_entry"`
 	explain.Report
+}
+
+type harSkip struct {
+	Entry  int    `json:"har_entry"`
+	Reason string `json:"reason"`
+}
+
+// jsonIndented is v as writeJSON writes it (two-space indent, HTML not
+// escaped), each line after the first prefixed, without the final newline.
+func jsonIndented(v any, prefix string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent(prefix, "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

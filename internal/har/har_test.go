@@ -1,8 +1,13 @@
 package har
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/corskit/corskit/fetch"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -13,7 +18,11 @@ func TestParseErrors(t *testing.T) {
 		{"{\n\n  \"log\": x}", "line 3"},
 		{`{"foo": 1}`, `no "log" object`},
 		{`{"log": {"entries": 3}}`, "wrong type"},
-		{`{"log": {"entries": [{"request": {}}]}}`, "entry 0 has no request method"},
+		{`{"log": {"entries": 3}}`, "log.entries has the wrong type"},
+		{`{"log": null}`, `no "log" object`},
+		{`[1,2,3]`, `no "log" object`},
+		{`{"log": {"entries": []}} {}`, "data after the top-level object"},
+		{`{"log": {"entries": [{"request": {}} {}]}}`, "not valid JSON at line 1, column 38"},
 	} {
 		_, err := Parse(strings.NewReader(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -36,6 +45,9 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// FuzzParse reads any bytes as a HAR file and replays what it read: no
+// panic, errors with context, and skipped entries listed once each, in
+// order, within the file, each with a one-line reason and never replayed.
 func FuzzParse(f *testing.F) {
 	f.Add(`{"log":{"entries":[{"request":{"method":"GET","url":"http://a/"},"response":{"status":200}}]}}`)
 	f.Add(`{"log":{"entries":[{"request":{"method":"GET","url":"http://a/","headers":[{"name":"x","value":"y"}]}}]}}`)
@@ -46,14 +58,52 @@ func FuzzParse(f *testing.F) {
 		if err == nil && l == nil {
 			t.Fatal("nil log without error")
 		}
-		if err != nil && !strings.HasPrefix(err.Error(), "har: ") {
-			t.Fatalf("error without context: %v", err)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "har: ") || strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("error without context or not one line: %q", err)
+			}
+			return
 		}
-		if err == nil {
-			for _, e := range l.Entries {
-				HTTPHeader(e.Request.Headers)
-				HTTPHeader(e.Response.Headers)
+		for _, e := range l.Entries {
+			HTTPHeader(e.Request.Headers)
+			HTTPHeader(e.Response.Headers)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		out, skipped, err := Replay(ctx, l, fetch.Chromium)
+		if err != nil {
+			t.Fatalf("Replay: %v", err)
+		}
+		last := -1
+		for _, s := range skipped {
+			if s.Entry <= last || s.Entry >= len(l.Entries) || s.Reason == "" || strings.ContainsAny(s.Reason, "\r\n") {
+				t.Fatalf("skipped %+v after entry %d of %d", s, last, len(l.Entries))
+			}
+			last = s.Entry
+		}
+		for _, r := range out {
+			if slices.ContainsFunc(skipped, func(s Skipped) bool { return s.Entry == r.Entry }) {
+				t.Fatalf("entry %d both replayed and skipped", r.Entry)
+			}
+			for _, ex := range r.Result.Trace {
+				for _, lines := range [][]Header{toHeaders(ex.RequestHeader), toHeaders(ex.ResponseHeader)} {
+					for _, h := range lines {
+						if strings.ContainsAny(h.Name+h.Value, "\r\n") {
+							t.Fatalf("CR/LF in the trace: %q", h)
+						}
+					}
+				}
 			}
 		}
 	})
+}
+
+func toHeaders(h map[string][]string) []Header {
+	var out []Header
+	for n, vs := range h {
+		for _, v := range vs {
+			out = append(out, Header{n, v})
+		}
+	}
+	return out
 }

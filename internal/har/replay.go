@@ -30,16 +30,47 @@ type Replayed struct {
 // replay as hits.
 //
 // What a HAR cannot say is reconstructed: the page's origin is the Origin
-// header (the Referer's origin for a request that was never sent); the script's headers are the request headers minus those the
-// browser adds (User-Agent, Accept-Language, Priority, and the forbidden
-// ones); credentials mode is "include" when a Cookie or
-// Sec-Fetch-Storage-Access header went out, the default otherwise.
-func Replay(ctx context.Context, l *Log, p fetch.Profile) ([]Replayed, error) {
-	tr := &replayTransport{log: l, used: make([]bool, len(l.Entries))}
+// header (the Referer's origin for a request that was never sent); the
+// script's headers are the request headers minus those the browser adds
+// (User-Agent, Accept-Language, Priority, and the forbidden ones);
+// credentials mode is "include" when a Cookie or Sec-Fetch-Storage-Access
+// header went out, the default otherwise.
+//
+// The entries l.Skipped lists are left out, and a call the model refuses
+// (fetch() would throw, or it is beyond the model's bounds) is skipped with
+// the reason; skipped returns both, in entry order. Replay's work is linear
+// in the number of entries. The error is non-nil only when ctx ends.
+func Replay(ctx context.Context, l *Log, p fetch.Profile) (out []Replayed, skipped []Skipped, err error) {
+	skipped, err = ReplayEach(ctx, l, p, func(r Replayed) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, skipped, err
+}
+
+// ReplayEach is Replay, handing each call's result to yield as soon as it
+// is known instead of keeping them all, so that a caller that prints and
+// forgets them keeps memory to the parsed log. An error from yield stops
+// the replay and is returned.
+func ReplayEach(ctx context.Context, l *Log, p fetch.Profile, yield func(Replayed) error) (skipped []Skipped, err error) {
+	bad := make(map[int]bool, len(l.Skipped))
+	for _, s := range l.Skipped {
+		bad[s.Entry] = true
+	}
+	tr := newReplayTransport(l, bad)
 	b := &fetch.Browser{Profile: p, Transport: tr, Now: tr.now}
 	redirectTargets := map[string]bool{}
-	var out []Replayed
+	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
+		if err := ctx.Err(); err != nil {
+			return skipped, err
+		}
+		for ; next < len(l.Skipped) && l.Skipped[next].Entry <= i; next++ {
+			skipped = append(skipped, l.Skipped[next])
+		}
+		if bad[i] {
+			continue
+		}
 		if loc := e.Response.RedirectURL; loc != "" {
 			if u, err := url.Parse(e.Request.URL); err == nil {
 				if target, err := u.Parse(loc); err == nil {
@@ -54,11 +85,18 @@ func Replay(ctx context.Context, l *Log, p fetch.Profile) ([]Replayed, error) {
 		tr.setClock(e.StartedDateTime)
 		res, err := b.Fetch(ctx, req)
 		if err != nil {
-			return out, fmt.Errorf("har: entry %d: %w", i, err)
+			if ctx.Err() != nil {
+				return skipped, ctx.Err()
+			}
+			skipped = append(skipped, Skipped{Entry: i, Reason: strings.TrimPrefix(err.Error(), "fetch: ")})
+			continue
 		}
-		out = append(out, Replayed{Entry: i, Result: res})
+		if err := yield(Replayed{Entry: i, Result: res}); err != nil {
+			return skipped, err
+		}
 	}
-	return out, nil
+	skipped = append(skipped, l.Skipped[next:]...)
+	return skipped, nil
 }
 
 // call reconstructs the fetch() behind entry e, if it is a cross-origin
@@ -108,12 +146,32 @@ func call(e Entry) (fetch.Request, bool) {
 }
 
 // replayTransport answers each request with the first unused recorded
-// entry of the same method and URL.
+// entry of the same method and URL (and of the same kind: preflight or
+// not). The entries are indexed once by that key, each key's entries
+// queued in file order, so each answer costs one map lookup.
 type replayTransport struct {
-	log   *Log
-	mu    sync.Mutex
-	used  []bool
-	clock time.Time
+	log    *Log
+	mu     sync.Mutex
+	queues map[replayKey][]int // entry indices not used yet, in order
+	clock  time.Time
+}
+
+type replayKey struct {
+	method, url string
+	preflight   bool
+}
+
+func newReplayTransport(l *Log, bad map[int]bool) *replayTransport {
+	t := &replayTransport{log: l, queues: make(map[replayKey][]int)}
+	for i, e := range l.Entries {
+		if bad[i] {
+			continue
+		}
+		preflight := e.ResourceType == "preflight" || HTTPHeader(e.Request.Headers).Get("Access-Control-Request-Method") != ""
+		k := replayKey{e.Request.Method, e.Request.URL, preflight}
+		t.queues[k] = append(t.queues[k], i)
+	}
+	return t
 }
 
 func (t *replayTransport) setClock(started string) {
@@ -134,14 +192,11 @@ func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	preflight := req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != ""
-	for i, e := range t.log.Entries {
-		if t.used[i] || e.Request.Method != req.Method || e.Request.URL != req.URL.String() {
-			continue
-		}
-		if isPreflight := e.ResourceType == "preflight" || HTTPHeader(e.Request.Headers).Get("Access-Control-Request-Method") != ""; isPreflight != preflight {
-			continue
-		}
-		t.used[i] = true
+	k := replayKey{req.Method, req.URL.String(), preflight}
+	if q := t.queues[k]; len(q) > 0 {
+		i := q[0]
+		t.queues[k] = q[1:]
+		e := &t.log.Entries[i]
 		if e.Response.Status == 0 {
 			return nil, fmt.Errorf("the HAR records no response for %s %s (%s)", req.Method, req.URL, orNone(e.Response.Error))
 		}

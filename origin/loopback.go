@@ -1,0 +1,21 @@
+package origin
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// IsLoopbackHost reports whether host (as an Origin or Pattern holds it:
+// a name, an IPv4 address, or an IPv6 address in brackets) is a loopback
+// host, which browsers treat as potentially trustworthy even over http
+// (Secure Contexts, section 3.1): "localhost", a name under ".localhost",
+// 127.0.0.0/8 or [::1].
+func IsLoopbackHost(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return a.IsLoopback()
+	}
+	return false
+}
