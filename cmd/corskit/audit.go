@@ -113,7 +113,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.format, "format", "output: text, json, jsonl (one finding a line, streamed) or sarif (2.1.0, for GitHub code scanning)")
 	fs.StringVar(&o.sarifLocation, "sarif-location", "", "repository file SARIF results point at (default: the --targets file, else .corskit/targets.txt)")
 	fs.Var(&o.failOn, "fail-on", "exit 1 when a finding is at least this severe")
-	fs.StringVar(&o.shard, "shard", "", "K/N: audit only the targets of shard K of N (by a hash of the URL);\nauto: K is $JOB_COMPLETION_INDEX+1 (a Kubernetes Indexed Job's), N is --shards or $CORSKIT_SHARDS")
+	fs.StringVar(&o.shard, "shard", "", "K/N: audit only shard K of N of the targets (by a hash of the URL); auto: K is $JOB_COMPLETION_INDEX+1 (as a Kubernetes Indexed Job sets it), N is --shards or $CORSKIT_SHARDS")
 	fs.IntVar(&o.shards, "shards", 0, "the number of shards N for --shard auto (when not given: $CORSKIT_SHARDS)")
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
