@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
+	binenc "encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"net"
 	"net/http"
@@ -28,7 +29,7 @@ const auditSynopsis = `audit [URL...] [--targets FILE|-] [--paths FILE] [-X METH
         [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--concurrency N] [--per-host N] [--rate N]
         [--timeout DUR] [--target-timeout DUR] [--no-cache-bust] [--prove-cache-poisoning]
         [--format text|json|jsonl|sarif] [--sarif-location PATH] [--fail-on high|medium|low|info]
-        [--shard K/N]
+        [--shard K/N|auto] [--shards N]
 
 Probes each endpoint (URL and method) with attacker origins derived from its
 own host and from every origin it is found to allow, and reports the CORS
@@ -41,6 +42,13 @@ Pragma: no-cache, so it reaches the server and leaves no cache entry a real
 user can get (--no-cache-bust turns the parameter off). --prove-cache-poisoning
 works on a throwaway URL of its own, never on the URL users fetch.
 
+Sharding: --shard K/N audits only the targets whose URL hashes to shard K of
+N, so N runs of the same list are disjoint, together cover it, and their
+JSONL outputs concatenate into the findings of one run. --shard auto takes K
+from JOB_COMPLETION_INDEX (0-based, as a Kubernetes Indexed Job sets it) and
+N from --shards or CORSKIT_SHARDS. A shard that holds none of the list's
+targets exits 0.
+
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage error (also after the report when --targets had malformed lines),
 3 no target could be reached.`
@@ -50,6 +58,7 @@ const auditExamples = `  corskit audit https://api.example.com/me --origin https
   corskit audit https://api.example.com/me -X GET -X PUT --cookie 'session=...'
   corskit audit https://staging.example.com/api --resolve staging.example.com:443:10.0.0.5 -k
   cat urls.txt | corskit audit --targets - --format jsonl --shard 2/8
+  JOB_COMPLETION_INDEX=1 corskit audit --targets urls.txt --format jsonl --shard auto --shards 8
 `
 
 // stringsFlag collects a repeatable string flag.
@@ -74,6 +83,7 @@ type auditOptions struct {
 	sarifLocation               string
 	failOn                      choice
 	shard                       string
+	shards                      int
 }
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -103,7 +113,8 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.format, "format", "output: text, json, jsonl (one finding a line, streamed) or sarif (2.1.0, for GitHub code scanning)")
 	fs.StringVar(&o.sarifLocation, "sarif-location", "", "repository file SARIF results point at (default: the --targets file, else .corskit/targets.txt)")
 	fs.Var(&o.failOn, "fail-on", "exit 1 when a finding is at least this severe")
-	fs.StringVar(&o.shard, "shard", "", "K/N: audit only the targets of shard K of N (by a hash of the URL)")
+	fs.StringVar(&o.shard, "shard", "", "K/N: audit only shard K of N of the targets (by a hash of the URL); auto: K is $JOB_COMPLETION_INDEX+1 (as a Kubernetes Indexed Job sets it), N is --shards or $CORSKIT_SHARDS")
+	fs.IntVar(&o.shards, "shards", 0, "the number of shards N for --shard auto (when not given: $CORSKIT_SHARDS)")
 	urls, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -146,7 +157,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		headers = append(headers, h)
 	}
-	shardK, shardN, err := parseShard(o.shard)
+	sh, err := parseShard(o.shard, o.shards, os.LookupEnv)
 	if err != nil {
 		return err
 	}
@@ -209,7 +220,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// straight out for jsonl): memory does not grow with their number.
 	jobs := make(chan job)
 	outcomes := make(chan outcome)
-	feed := feeder{ctx: ctx, methods: o.methods, paths: paths, k: shardK, n: shardN, jobs: jobs, outcomes: outcomes}
+	feed := feeder{ctx: ctx, methods: o.methods, paths: paths, shard: sh, jobs: jobs, outcomes: outcomes}
 	readErr := make(chan error, 1)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -273,8 +284,14 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch {
 	case out.lineErrs > 0:
 		return usageError{fmt.Sprintf("--targets: %d malformed line(s), reported above; the first: %s", out.lineErrs, out.firstLineErr)}
+	case out.endpoints == 0 && feed.elsewhere > 0:
+		// Hashing leaves a shard empty now and then when the list is
+		// short: that is no failure of this run, whose share was audited
+		// (all of nothing), and the other shards hold the targets.
+		fmt.Fprintf(stderr, "corskit: none of the list's %d targets falls in shard %d/%d: nothing to audit here\n", feed.elsewhere, sh.k, sh.n)
+		return nil
 	case out.endpoints == 0:
-		return exitError{3, "no target to audit (an empty list, or none in this shard)"}
+		return exitError{3, "no target to audit (an empty list)"}
 	case out.reached == 0:
 		return exitError{3, fmt.Sprintf("none of the %d targets could be reached", out.endpoints)}
 	case out.worst >= failOn:
@@ -337,18 +354,19 @@ type feeder struct {
 	ctx      context.Context
 	methods  []string
 	paths    []string
-	k, n     int
+	shard    shard
 	jobs     chan<- job
 	outcomes chan<- outcome
+
+	// elsewhere counts the targets left to other shards; it is read once
+	// run has returned.
+	elsewhere int
 }
 
 func (f *feeder) send(u string, line int) bool {
-	if f.n > 1 {
-		h := fnv.New32a()
-		h.Write([]byte(u))
-		if int(h.Sum32()%uint32(f.n)) != f.k-1 {
-			return true
-		}
+	if !f.shard.owns(u) {
+		f.elsewhere++
+		return true
 	}
 	urls := []string{u}
 	if len(f.paths) > 0 {
@@ -383,6 +401,11 @@ func (f *feeder) run(urls []string, file io.Reader) error {
 		if err != nil {
 			var le *audit.LineError
 			errors.As(err, &le)
+			// One shard reports a malformed line, as one run would: the
+			// concatenated outputs then hold it once.
+			if !f.shard.owns(le.Value) {
+				return true
+			}
 			select {
 			case f.outcomes <- outcome{line: line, lineErr: le}:
 				return true
@@ -394,17 +417,80 @@ func (f *feeder) run(urls []string, file io.Reader) error {
 	})
 }
 
-func parseShard(s string) (k, n int, err error) {
-	if s == "" {
-		return 1, 1, nil
+// shard is a run's share of the target list: shard k of n, 1 <= k <= n.
+type shard struct{ k, n int }
+
+// owns reports whether the target line s (a URL, or a malformed line's
+// text) falls in this shard. The share depends on the line's text alone,
+// not on its position or on the other lines, so N runs over the same list,
+// anywhere and in any order, agree without talking to each other: their
+// shares are disjoint and together cover the list. (Runs of different
+// corskit versions need not agree: give every shard the same binary.)
+//
+// The hash is SHA-256, not a faster one such as FNV-1a, whose low bits
+// mix the last bytes poorly: URLs that differ in a trailing number left
+// some of 16 shards with three quarters of their share and others with
+// more than a quarter extra. A URL costs well under a microsecond either
+// way, nothing beside its probes.
+func (s shard) owns(line string) bool {
+	if s.n <= 1 {
+		return true
+	}
+	sum := sha256.Sum256([]byte(line))
+	return binenc.BigEndian.Uint64(sum[:8])%uint64(s.n) == uint64(s.k-1)
+}
+
+// parseShard reads --shard and --shards. s is "" (the whole list), "K/N",
+// or "auto": K from JOB_COMPLETION_INDEX, which a Kubernetes Indexed Job
+// sets from 0 in each pod, and N from --shards (total, when not 0) or else
+// CORSKIT_SHARDS, which the Job must set to its completions: the index
+// alone cannot tell how many shards there are.
+func parseShard(s string, total int, lookupEnv func(string) (string, bool)) (shard, error) {
+	switch {
+	case total != 0 && s != "auto":
+		return shard{}, usageError{fmt.Sprintf("--shards %d: only with --shard auto (--shard K/N names its own total)", total)}
+	case s == "":
+		return shard{1, 1}, nil
+	case s == "auto":
+		return autoShard(total, lookupEnv)
 	}
 	ks, ns, ok := strings.Cut(s, "/")
 	k, err1 := strconv.Atoi(ks)
 	n, err2 := strconv.Atoi(ns)
 	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
-		return 0, 0, usageError{fmt.Sprintf("--shard %q: want K/N with 1 <= K <= N", s)}
+		return shard{}, usageError{fmt.Sprintf("--shard %q: want K/N with 1 <= K <= N, or auto", s)}
 	}
-	return k, n, nil
+	return shard{k, n}, nil
+}
+
+func autoShard(total int, lookupEnv func(string) (string, bool)) (shard, error) {
+	n, from := total, "--shards"
+	if total < 0 {
+		return shard{}, usageError{fmt.Sprintf("--shards %d: want a whole number of at least 1", total)}
+	}
+	if n == 0 {
+		v, ok := lookupEnv("CORSKIT_SHARDS")
+		if !ok || strings.TrimSpace(v) == "" {
+			return shard{}, usageError{"--shard auto: the number of shards is not set: give --shards N or CORSKIT_SHARDS=N (the Job's completions)"}
+		}
+		var err error
+		if n, err = strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 {
+			return shard{}, usageError{fmt.Sprintf("--shard auto: CORSKIT_SHARDS %q: want a whole number of at least 1", v)}
+		}
+		from = "CORSKIT_SHARDS"
+	}
+	v, ok := lookupEnv("JOB_COMPLETION_INDEX")
+	if !ok || strings.TrimSpace(v) == "" {
+		return shard{}, usageError{"--shard auto: JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it; elsewhere give --shard K/N)"}
+	}
+	i, err := strconv.Atoi(strings.TrimSpace(v))
+	switch {
+	case err != nil || i < 0:
+		return shard{}, usageError{fmt.Sprintf("--shard auto: JOB_COMPLETION_INDEX %q: want a whole number from 0 to %d", v, n-1)}
+	case i >= n:
+		return shard{}, usageError{fmt.Sprintf("--shard auto: JOB_COMPLETION_INDEX %d is not below the %d shards of %s (it must equal the Job's completions)", i, n, from)}
+	}
+	return shard{i + 1, n}, nil
 }
 
 // resolver returns a DialContext honouring --resolve HOST:PORT:ADDR.

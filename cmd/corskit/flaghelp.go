@@ -14,12 +14,13 @@ import (
 // flag.PrintDefaults, whose output reads badly for a CLI that documents
 // --long flags: it spells every flag with one dash, names the value of
 // every custom flag "value", and prints a choice's default bare, so that
-// a cache mode reads "(default default)".
+// a cache mode reads "(default default)", and spells a duration as
+// time.Duration.String does, so three minutes reads "3m0s".
 //
 // Here each flag is spelled as the synopsis spells it (-X, --origin), its
 // value is named as in the synopsis (--origin ORIGIN, -H 'Name: value'),
 // and a default is shown only when it says something, quoted when it is a
-// word: (default "default"), (default 10s).
+// word: (default "default"), (default 10s), (default 3m).
 func printFlags(w io.Writer, fs flags) {
 	fs.VisitAll(func(f *flag.Flag) {
 		line := "  " + dashed(f.Name)
@@ -67,7 +68,8 @@ func placeholder(fs flags, f *flag.Flag) string {
 }
 
 // defaultText is the default worth printing: nothing for an empty, false,
-// zero or repeatable flag; a number or duration as is; a word quoted.
+// zero or repeatable flag; a number as is; a duration as a person writes
+// it; a word quoted.
 func defaultText(f *flag.Flag) string {
 	d := f.DefValue
 	switch d {
@@ -77,8 +79,35 @@ func defaultText(f *flag.Flag) string {
 	if _, err := strconv.ParseFloat(d, 64); err == nil {
 		return d
 	}
-	if _, err := time.ParseDuration(d); err == nil {
-		return d
+	// Only a duration flag's default is a duration: a string flag whose
+	// default happens to read "10s" is still a word. (The type comes from
+	// the value; the default from DefValue, as the value may be set by now.)
+	if g, ok := f.Value.(flag.Getter); ok {
+		if _, isDur := g.Get().(time.Duration); isDur {
+			if dur, err := time.ParseDuration(d); err == nil {
+				return shortDuration(dur)
+			}
+		}
 	}
 	return strconv.Quote(d)
 }
+
+// shortDuration spells d as time.Duration.String does, less the zero
+// units it pads with: 3m rather than 3m0s, 1h5s rather than 1h0m5s. The
+// result still parses with time.ParseDuration, so it can be pasted back.
+func shortDuration(d time.Duration) string {
+	var b strings.Builder
+	for _, part := range durationPart.FindAllString(d.String(), -1) {
+		if part[0] == '0' && !strings.HasPrefix(part, "0.") {
+			continue // a zero unit: 0m, 0s
+		}
+		b.WriteString(part)
+	}
+	if b.Len() == 0 {
+		return "0s"
+	}
+	return b.String()
+}
+
+// durationPart is one number-and-unit of a time.Duration's String.
+var durationPart = regexp.MustCompile(`[0-9.]+[^0-9.]+`)

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/corskit/corskit/audit"
 )
 
 // Every command's -h documents every flag it parses, spelled as the
@@ -42,8 +46,8 @@ func TestHelpFlags(t *testing.T) {
 			}
 			desc := lines[i+1]
 			if d := regexp.MustCompile(`\(default ([^)]*)\)`).FindStringSubmatch(desc); d != nil {
-				if !regexp.MustCompile(`^("[^"]+"|[0-9][0-9.]*[a-z]*)$`).MatchString(d[1]) {
-					t.Errorf("%s -h: %s: default %q is neither a quoted word nor a number", c.name, m[1], d[1])
+				if !quotedOrNumber.MatchString(d[1]) && !isShortDuration(d[1]) {
+					t.Errorf("%s -h: %s: default %q is neither a quoted word, a number nor a duration as a person writes it", c.name, m[1], d[1])
 				}
 			}
 		}
@@ -62,6 +66,58 @@ func TestHelpFlags(t *testing.T) {
 		}
 		if strings.Contains(help, "(default default)") || strings.Contains(help, "(default [])") {
 			t.Errorf("%s -h prints default noise:\n%s", c.name, help)
+		}
+	}
+}
+
+// quotedOrNumber is a default that cannot be misread as part of the
+// sentence: a quoted word or a plain number.
+var quotedOrNumber = regexp.MustCompile(`^("[^"]+"|[0-9]+(\.[0-9]+)?)$`)
+
+// isShortDuration reports whether s is a duration that time.ParseDuration
+// reads back, spelled without zero units (3m, 1h30m, 10s; not 3m0s).
+func isShortDuration(s string) bool {
+	if !regexp.MustCompile(`^([0-9]+(\.[0-9]+)?(h|m|s|ms|µs|ns))+$`).MatchString(s) {
+		return false
+	}
+	if regexp.MustCompile(`(^|[a-zµ])0(h|m|s|ms|µs|ns)`).MatchString(s) {
+		return false
+	}
+	_, err := time.ParseDuration(s)
+	return err == nil
+}
+
+// Durations are shown as people write them, and the check above knows
+// one: both sides are tested here, so neither can drift into accepting
+// anything.
+func TestShortDuration(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{10 * time.Second, "10s"},
+		{3 * time.Minute, "3m"},
+		{90 * time.Second, "1m30s"},
+		{time.Hour, "1h"},
+		{time.Hour + 30*time.Minute, "1h30m"},
+		{time.Hour + 5*time.Second, "1h5s"},
+		{1500 * time.Millisecond, "1.5s"},
+		{250 * time.Millisecond, "250ms"},
+	} {
+		got := shortDuration(c.d)
+		if got != c.want {
+			t.Errorf("shortDuration(%v) = %q, want %q", c.d, got, c.want)
+		}
+		if back, err := time.ParseDuration(got); err != nil || back != c.d {
+			t.Errorf("shortDuration(%v) = %q reads back as %v, %v", c.d, got, back, err)
+		}
+	}
+	for s, want := range map[string]bool{
+		"10s": true, "3m": true, "1h30m": true, "1h5s": true, "250ms": true, "1.5s": true,
+		"3m0s": false, "1h0m": false, "default": false, "10 s": false, "s": false, "": false, "0s": false,
+	} {
+		if got := isShortDuration(s); got != want {
+			t.Errorf("isShortDuration(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
@@ -120,8 +176,21 @@ func TestFlagsAnywhere(t *testing.T) {
 }
 
 // normalizeRun blanks what differs between two runs of the same command:
-// durations and timestamps.
+// durations, timestamps, the Date header, and the random cache-bust value
+// of each probe. Each cache-bust value becomes its rank of first
+// appearance (cb1, cb2, ...), so two findings that quote the same probe
+// must still quote the same value, and nothing else is blanked.
 func normalizeRun(s string) string {
 	s = regexp.MustCompile(`"(elapsed|duration|time|start|ms)[^"]*":\s*("[^"]*"|[0-9.e+-]+)`).ReplaceAllString(s, `"$1":0`)
+	s = regexp.MustCompile(`"Date":\["[^"]*"\]`).ReplaceAllString(s, `"Date":["DATE"]`)
+	seen := map[string]string{}
+	s = regexp.MustCompile(regexp.QuoteMeta(audit.CacheBustParam)+`=[^&"#\s]+`).ReplaceAllStringFunc(s, func(m string) string {
+		if r, ok := seen[m]; ok {
+			return r
+		}
+		r := fmt.Sprintf("%s=cb%d", audit.CacheBustParam, len(seen)+1)
+		seen[m] = r
+		return r
+	})
 	return regexp.MustCompile(`\b[0-9.]+(ms|µs|s)\b`).ReplaceAllString(s, "T")
 }
