@@ -33,6 +33,7 @@ type Browser struct {
 	Now       func() time.Time  // zero: time.Now; set it to test cache expiry
 
 	cache preflightCache
+	http  httpCache
 }
 
 func (b *Browser) profile() Profile {
@@ -102,6 +103,10 @@ const (
 	ExchangePreflight ExchangeKind = "preflight"           // an OPTIONS preflight on the wire
 	ExchangeCacheHit  ExchangeKind = "preflight-cache-hit" // a preflight the cache made unnecessary
 	ExchangeRequest   ExchangeKind = "request"             // the request itself, or one hop of it
+	// ExchangeHTTPCacheHit is a response taken from the HTTP cache with no
+	// request on the wire: its Status and ResponseHeader are the stored
+	// response's.
+	ExchangeHTTPCacheHit ExchangeKind = "http-cache-hit"
 )
 
 // Exchange is one step of a fetch: a request on the wire and its response,
@@ -131,6 +136,12 @@ type Result struct {
 	Response       *Response // nil when the fetch failed
 	Err            *Error    // nil when it succeeded
 	Trace          []Exchange
+	// PreflightCache says whether the preflight came from the preflight
+	// cache and why; nil when no preflight was needed.
+	PreflightCache *PreflightCacheNote
+	// HTTPCache says how the HTTP cache served the request that gave the
+	// final response (the zero note when it had no part).
+	HTTPCache HTTPCacheNote
 }
 
 // Allowed reports whether the page got a response (possibly opaque).
@@ -273,8 +284,24 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		if f.tainting == ResponseCORS || (method != http.MethodGet && method != http.MethodHead) {
 			hb.set("Origin", f.originHeader())
 		}
+		// The cache mode's own headers (Fetch, HTTP-network-or-cache fetch),
+		// unless the script set its own.
+		mode := f.effectiveCacheMode(headers)
+		switch mode {
+		case CacheNoStore, CacheReload:
+			if hb.h.Get("Pragma") == "" {
+				hb.set("Pragma", "no-cache")
+			}
+			if hb.h.Get("Cache-Control") == "" {
+				hb.set("Cache-Control", "no-cache")
+			}
+		case CacheNoCache:
+			if hb.h.Get("Cache-Control") == "" {
+				hb.set("Cache-Control", "max-age=0")
+			}
+		}
 		hdr := hb.h
-		resp, ex, err := f.roundTrip(ctx, ExchangeRequest, method, cur, hdr, body, credentials)
+		resp, ex, err := f.send(ctx, method, cur, hdr, body, credentials, mode)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -354,9 +381,20 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		(f.req.Cache == CacheNoStore || f.req.Cache == CacheReload || f.req.Cache == CacheNoCache) ||
 		f.p.ReloadBypassesPreflightCache && (f.req.Cache == CacheNoStore || f.req.Cache == CacheReload) ||
 		unsafeMethod == "" && len(unsafeNames) == 0 // a preflight repeated after a redirect (PreflightAfterRedirect)
-	if !bypass && f.b.cache.covers(f.originHeader(), cur, include, unsafeMethod, unsafeNames, now, f.p) {
-		f.res.Trace = append(f.res.Trace, Exchange{Kind: ExchangeCacheHit, Method: http.MethodOptions, URL: cur, Start: now})
-		return true, nil
+	note := &PreflightCacheNote{}
+	f.res.PreflightCache = note
+	switch {
+	case unsafeMethod == "" && len(unsafeNames) == 0:
+		note.Why, note.Detail = CacheWhyRedirect, "the "+f.p.Name+" engine preflights again after a redirect, without a cache lookup"
+	case bypass:
+		note.Why, note.Detail = CacheWhyCacheMode, "cache mode "+string(f.req.Cache)+" skips the preflight cache in the "+f.p.Name+" engine"
+	default:
+		hit, why, detail := f.b.cache.lookup(f.originHeader(), cur, include, unsafeMethod, unsafeNames, now, f.p)
+		note.Hit, note.Why, note.Detail = hit, why, detail
+		if hit {
+			f.res.Trace = append(f.res.Trace, Exchange{Kind: ExchangeCacheHit, Method: http.MethodOptions, URL: cur, Start: now})
+			return true, nil
+		}
 	}
 	hb := newHeaderBuilder(4)
 	hb.set("Accept", "*/*")
@@ -418,10 +456,14 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 			return false, nil
 		}
 	}
-	if age, cacheable := maxAge(resp.Header, f.p); cacheable {
+	age, cacheable := maxAge(resp.Header, f.p)
+	note.StoreDetail = maxAgeNote(resp.Header, age, cacheable, f.p)
+	if cacheable {
 		if !(f.p.CacheModeBypassesPreflightCache && f.req.Cache == CacheNoStore) {
 			f.b.cache.expire(now)
-			f.b.cache.store(f.originHeader(), cur, include, methods, headers, unsafeMethod, now.Add(age))
+			f.b.cache.store(f.originHeader(), cur, include, methods, headers, unsafeMethod, now, now.Add(age))
+		} else {
+			note.StoreDetail = "not cached: cache mode no-store (" + f.p.Name + ")"
 		}
 	}
 	return true, nil

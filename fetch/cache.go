@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ type cacheEntry struct {
 	credentials bool   // made by a request with credentials mode include
 	method      string // set for a method entry
 	header      string // set for a header entry (lowercase)
+	made        time.Time
 	expires     time.Time
 }
 
@@ -43,17 +45,29 @@ func (e *cacheEntry) matches(include bool, now time.Time, p Profile) bool {
 }
 
 // covers reports whether the cache holds a match for the method and every
-// header name: then no preflight is needed. The "*" entries never cover
-// credentialed requests, nor Authorization (this is why Chromium, which
-// accepts "*" for Authorization, preflights such a request every time).
+// header name: then no preflight is needed.
+func (c *preflightCache) covers(origin, url string, include bool, method string, headers []string, now time.Time, p Profile) bool {
+	hit, _, _ := c.lookup(origin, url, include, method, headers, now, p)
+	return hit
+}
+
+// lookup is covers with the reason: for a miss, why the first name not
+// covered (the method, then the headers in order) is not, and in a
+// sentence. The "*" entries never cover credentialed requests, nor
+// Authorization (this is why Chromium, which accepts "*" for
+// Authorization, preflights such a request every time).
 //
 // Profile p adjusts the matching: see WildcardNotCached,
 // CacheKeyedByCredentials and WildcardCachedForAuthorization.
-func (c *preflightCache) covers(origin, url string, include bool, method string, headers []string, now time.Time, p Profile) bool {
+func (c *preflightCache) lookup(origin, url string, include bool, method string, headers []string, now time.Time, p Profile) (bool, CacheWhy, string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	entries := c.entries[cacheKey{origin, url}]
-	has := func(isMethod bool, name string) bool {
+	if len(entries) == 0 {
+		return false, CacheWhyNoEntry, "nothing cached for origin " + origin + " and this URL"
+	}
+	// find returns the live entry covering the name, or nil.
+	find := func(isMethod bool, name string) *cacheEntry {
 		for i := range entries {
 			e := &entries[i]
 			if !e.matches(include, now, p) {
@@ -64,30 +78,87 @@ func (c *preflightCache) covers(origin, url string, include bool, method string,
 				got = e.method
 			}
 			if got == name {
-				return true
+				return e
 			}
 			if got == "*" && !include && !p.WildcardNotCached &&
 				(isMethod || name != "authorization" || p.WildcardCachedForAuthorization) {
-				return true
+				return e
 			}
 		}
-		return false
+		return nil
 	}
-	if method != "" && !has(true, method) {
-		return false
+	// why says why nothing covers the name.
+	why := func(isMethod bool, name string) (CacheWhy, string) {
+		what := "header " + name
+		if isMethod {
+			what = "method " + name
+		}
+		var expired, otherCreds, star bool
+		for i := range entries {
+			e := &entries[i]
+			got := e.header
+			if isMethod {
+				got = e.method
+			}
+			switch {
+			case got != name && got != "*":
+				continue
+			case got == "*":
+				star = true
+			case !now.Before(e.expires):
+				expired = true
+			case e.credentials != include:
+				otherCreds = true
+			}
+		}
+		mode := "without credentials"
+		if include {
+			mode = "with credentials"
+		}
+		switch {
+		case otherCreds:
+			return CacheWhyCredentials, fmt.Sprintf("the cached entry for the %s was made by a request of the other credentials mode; it does not serve a request %s", what, mode)
+		case expired:
+			return CacheWhyExpired, fmt.Sprintf("the cached entry for the %s has expired", what)
+		case star && include:
+			return CacheWhyWildcard, fmt.Sprintf("the cached \"*\" does not cover the %s in a request with credentials", what)
+		case star:
+			return CacheWhyWildcard, fmt.Sprintf("the cached \"*\" does not cover the %s in the %s engine", what, p.Name)
+		}
+		return CacheWhyNotCovered, fmt.Sprintf("the %s is not in the cached Access-Control-Allow-%s", what, map[bool]string{true: "Methods", false: "Headers"}[isMethod])
 	}
-	for _, h := range headers {
-		if !has(false, h) {
-			return false
+	var served *cacheEntry
+	check := func(isMethod bool, name string) (CacheWhy, string) {
+		e := find(isMethod, name)
+		if e == nil {
+			return why(isMethod, name)
+		}
+		if served == nil || e.expires.Before(served.expires) {
+			served = e
+		}
+		return "", ""
+	}
+	if method != "" {
+		if w, d := check(true, method); w != "" {
+			return false, w, d
 		}
 	}
-	return true
+	for _, h := range headers {
+		if w, d := check(false, h); w != "" {
+			return false, w, d
+		}
+	}
+	if served == nil {
+		return true, CacheWhyHit, "cached"
+	}
+	return true, CacheWhyHit, fmt.Sprintf("cached %s ago for %s; %s left", now.Sub(served.made).Round(time.Millisecond),
+		served.expires.Sub(served.made), served.expires.Sub(now).Round(time.Millisecond))
 }
 
 // store records a successful preflight: one entry per allowed method and
 // header name, replacing older entries for the same key, name and
 // credentials.
-func (c *preflightCache) store(origin, url string, include bool, methods, headers allowList, requestMethod string, expires time.Time) {
+func (c *preflightCache) store(origin, url string, include bool, methods, headers allowList, requestMethod string, made, expires time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil {
@@ -100,7 +171,7 @@ func (c *preflightCache) store(origin, url string, include bool, methods, header
 		entries = slices.DeleteFunc(entries, func(e cacheEntry) bool {
 			return e.credentials == include && e.method == method && e.header == header
 		})
-		entries = append(entries, cacheEntry{include, method, header, expires})
+		entries = append(entries, cacheEntry{include, method, header, made, expires})
 	}
 	ms := methods.names
 	if len(ms) == 0 && requestMethod != "" {

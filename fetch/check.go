@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -153,6 +154,27 @@ func maxAge(h http.Header, p Profile) (time.Duration, bool) {
 		d = p.MaxAgeCap
 	}
 	return d, d > 0
+}
+
+// maxAgeNote says in a sentence how long a preflight result with headers
+// h is cached in profile p, and why: maxAge's result explained.
+func maxAgeNote(h http.Header, age time.Duration, cacheable bool, p Profile) string {
+	lines := h.Values("Access-Control-Max-Age")
+	src := "no Access-Control-Max-Age: the default 5s"
+	if len(lines) > 0 {
+		src = "Access-Control-Max-Age: " + strings.Join(lines, ", ")
+		if cacheable && (len(lines) > 1 || !allDigitsASCII(strings.Trim(lines[0], " \t"))) {
+			src += " (not a number: the default 5s)"
+		}
+	}
+	if !cacheable {
+		return "not cached: " + src + " means no caching in the " + p.Name + " engine"
+	}
+	note := fmt.Sprintf("cached for %s: %s", age, src)
+	if p.MaxAgeCap > 0 && age == p.MaxAgeCap && (len(lines) != 1 || strings.Trim(lines[0], " \t") != strconv.Itoa(int(p.MaxAgeCap/time.Second))) {
+		note += fmt.Sprintf(", capped at %s in the %s engine", p.MaxAgeCap, p.Name)
+	}
+	return note
 }
 
 func allDigitsASCII(s string) bool {

@@ -62,7 +62,7 @@ func TestPreflightCacheLookupIsConstant(t *testing.T) {
 	lookups := func(n int) time.Duration {
 		var c preflightCache
 		for i := range n {
-			c.store("https://app.example.com", fmt.Sprintf("https://api.example.com/items/%d", i), false, methods, allowList{}, "PUT", now.Add(time.Hour))
+			c.store("https://app.example.com", fmt.Sprintf("https://api.example.com/items/%d", i), false, methods, allowList{}, "PUT", now, now.Add(time.Hour))
 		}
 		urls := make([]string, 2_000)
 		for i := range urls {
@@ -95,7 +95,7 @@ func TestPreflightCacheSweeps(t *testing.T) {
 	for i := range 10_000 {
 		now = now.Add(time.Second)
 		c.expire(now)
-		c.store("https://app.example.com", fmt.Sprint(i), false, allowList{names: []string{"PUT"}}, allowList{}, "PUT", now.Add(5*time.Second))
+		c.store("https://app.example.com", fmt.Sprint(i), false, allowList{names: []string{"PUT"}}, allowList{}, "PUT", now, now.Add(5*time.Second))
 	}
 	if c.size > 200 || len(c.entries) > 200 {
 		t.Fatalf("%d entries (%d keys) after 10,000 stores of 5 s entries", c.size, len(c.entries))
