@@ -233,6 +233,10 @@ func steps(res *fetch.Result) []string {
 		switch {
 		case e.Kind == fetch.ExchangeCacheHit:
 			out = append(out, "The preflight cache already allows this request: no OPTIONS is sent.")
+		case e.Kind == fetch.ExchangeHTTPCacheHit:
+			out = append(out, fmt.Sprintf("The HTTP cache answers %s %s with its stored %d response: nothing is sent.", e.Method, e.URL, e.Status))
+		case e.Kind == fetch.ExchangeHTTPCacheUpdated:
+			out = append(out, fmt.Sprintf("The 304 confirms the stored %d response, whose headers it updates: the CORS check runs on the result.", e.Status))
 		case e.Err != nil:
 			out = append(out, fmt.Sprintf("%s %s failed on the network: %v.", e.Method, e.URL, e.Err))
 		case e.Kind == fetch.ExchangePreflight:
@@ -337,6 +341,15 @@ func fixes(res *fetch.Result) []Fix {
 			Config: "Wrap the route at this exact URL with the cors middleware, so it answers the OPTIONS itself."}}
 	}
 
+	// A response stored for another origin, served from the browser's HTTP
+	// cache because it does not vary on Origin: the server's answer to this
+	// origin may be right, but it never got the chance.
+	if last := res.Trace[len(res.Trace)-1]; !e.Preflight && last.Kind == fetch.ExchangeHTTPCacheHit && e.Reason == fetch.ReasonAllowOriginMismatch &&
+		!varies(last.ResponseHeader, "origin") {
+		return []Fix{{Response: "actual", Header: "Vary", Value: "Origin",
+			Text: fmt.Sprintf("The browser's HTTP cache served a response stored for the origin %s, because it has no Vary: Origin; send Vary: Origin with every response whose Access-Control-Allow-Origin depends on the request's Origin.", e.Value)}}
+	}
+
 	// A CORS header problem: on the preflight or the actual response.
 	var ex *fetch.Exchange
 	response := "actual"
@@ -344,7 +357,14 @@ func fixes(res *fetch.Result) []Fix {
 		ex = lastExchange(res, fetch.ExchangePreflight)
 		response = "preflight"
 	} else {
-		ex = lastExchange(res, fetch.ExchangeRequest)
+		// The response the CORS check ran on: from the wire, or the
+		// HTTP cache's.
+		for i := len(res.Trace) - 1; i >= 0 && ex == nil; i-- {
+			switch res.Trace[i].Kind {
+			case fetch.ExchangeRequest, fetch.ExchangeHTTPCacheHit, fetch.ExchangeHTTPCacheUpdated:
+				ex = &res.Trace[i]
+			}
+		}
 	}
 	if ex == nil {
 		return nil

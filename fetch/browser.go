@@ -31,6 +31,11 @@ type Browser struct {
 	Profile   Profile           // zero: Chromium
 	Transport http.RoundTripper // zero: http.DefaultTransport; redirects are not followed by it
 	Now       func() time.Time  // zero: time.Now; set it to test cache expiry
+	// ServerNow is the servers' clock, against which a response's Date
+	// header is read (RFC 9111's apparent age). Zero: Now. Set it to
+	// time.Now when Now is a simulated clock run ahead of real servers, as
+	// `corskit check --after` does: their Date does not move with it.
+	ServerNow func() time.Time
 
 	cache preflightCache
 	http  httpCache
@@ -107,6 +112,10 @@ const (
 	// request on the wire: its Status and ResponseHeader are the stored
 	// response's.
 	ExchangeHTTPCacheHit ExchangeKind = "http-cache-hit"
+	// ExchangeHTTPCacheUpdated follows a revalidation answered 304: the
+	// stored response with the 304's headers merged in, which is what the
+	// CORS check and the page see. Nothing more went on the wire.
+	ExchangeHTTPCacheUpdated ExchangeKind = "http-cache-updated"
 )
 
 // Exchange is one step of a fetch: a request on the wire and its response,
@@ -407,6 +416,13 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		sent = f.pageOrigin()
 	}
 	hb.set("Origin", sent)
+	switch {
+	case f.p.PreflightNoCacheHeaders && (f.req.Cache == CacheNoStore || f.req.Cache == CacheReload):
+		hb.set("Pragma", "no-cache")
+		hb.set("Cache-Control", "no-cache")
+	case f.p.PreflightMaxAgeZero && f.req.Cache == CacheNoCache:
+		hb.set("Cache-Control", "max-age=0")
+	}
 	hdr := hb.h
 	resp, _, err := f.roundTrip(ctx, ExchangePreflight, http.MethodOptions, cur, hdr, "", false)
 	if err != nil {

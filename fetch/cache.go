@@ -151,8 +151,8 @@ func (c *preflightCache) lookup(origin, url string, include bool, method string,
 	if served == nil {
 		return true, CacheWhyHit, "cached"
 	}
-	return true, CacheWhyHit, fmt.Sprintf("cached %s ago for %s; %s left", now.Sub(served.made).Round(time.Millisecond),
-		served.expires.Sub(served.made), served.expires.Sub(now).Round(time.Millisecond))
+	return true, CacheWhyHit, fmt.Sprintf("cached %s ago for %s; %s left", now.Sub(served.made).Round(time.Second),
+		served.expires.Sub(served.made), served.expires.Sub(now).Round(time.Second))
 }
 
 // store records a successful preflight: one entry per allowed method and

@@ -103,6 +103,7 @@ type storedResponse struct {
 	body         []byte
 	requestTime  time.Time
 	responseTime time.Time
+	apparentAge  time.Duration // the servers' clock on arrival minus Date
 }
 
 // lookup returns the stored response for url whose Vary'd request headers
@@ -259,7 +260,7 @@ func (s *storedResponse) date() time.Time {
 
 // age is the response's current age at now (RFC 9111 §4.2.3).
 func (s *storedResponse) age(now time.Time) time.Duration {
-	apparent := max(0, s.responseTime.Sub(s.date()))
+	apparent := s.apparentAge
 	corrected := s.responseTime.Sub(s.requestTime)
 	if n, err := strconv.ParseInt(strings.TrimSpace(s.header.Get("Age")), 10, 64); err == nil && n > 0 {
 		corrected += time.Duration(min(n, int64(1<<62)/int64(time.Second))) * time.Second
@@ -290,6 +291,9 @@ func storable(status int, h http.Header, mode CacheMode) (bool, string) {
 func storeNote(s *storedResponse) string {
 	life, src := freshness(s)
 	note := fmt.Sprintf("stored, fresh for %s (%s)", life, src)
+	if life == 0 {
+		note = "stored but stale at once (" + src + "): used again only after a revalidation, or by force-cache and only-if-cached"
+	}
 	if _, ok := cacheControl(s.header)["no-cache"]; ok {
 		note = "stored, revalidated before every use (Cache-Control: no-cache)"
 	}
@@ -363,7 +367,7 @@ func (f *fetcher) send(ctx context.Context, method, cur string, hdr http.Header,
 	site := f.req.Origin.Site()
 	if method != http.MethodGet {
 		resp, ex, err := f.roundTrip(ctx, ExchangeRequest, method, cur, hdr, body, credentials)
-		if err == nil && method != http.MethodHead && resp.StatusCode < 400 {
+		if err == nil && method != http.MethodHead && resp.StatusCode < 400 && !f.p.UnsafeMethodKeepsHTTPCache {
 			// RFC 9111 §4.4: an unsafe method invalidates what is stored
 			// for its URL.
 			f.b.http.invalidate(site, cur)
@@ -412,7 +416,7 @@ func (f *fetcher) send(ctx context.Context, method, cur string, hdr http.Header,
 		if mode == CacheNoCache {
 			why = "cache mode no-cache revalidates every stored response"
 		} else if noCache {
-			why = "Cache-Control: no-cache: revalidated before every use"
+			why = "stored with Cache-Control: no-cache"
 		}
 		etag, lm := stored.validators()
 		if etag == "" && lm == "" {
@@ -438,6 +442,7 @@ func (f *fetcher) send(ctx context.Context, method, cur string, hdr http.Header,
 	if stored != nil && resp.StatusCode == http.StatusNotModified {
 		merged := &storedResponse{reqHeader: stored.reqHeader, status: stored.status, header: merge304(stored.header, resp.Header),
 			body: stored.body, requestTime: start, responseTime: end}
+		merged.apparentAge = f.apparentAge(merged)
 		note.Outcome = HTTPCacheRevalidated
 		note.Detail += ": 304 Not Modified, the stored response is used with the 304's headers merged in"
 		if ok, why := storable(merged.status, merged.header, mode); ok {
@@ -447,8 +452,10 @@ func (f *fetcher) send(ctx context.Context, method, cur string, hdr http.Header,
 			f.b.http.remove(site, cur, hdr)
 			note.StoreDetail = why
 		}
+		f.res.Trace = append(f.res.Trace, Exchange{Kind: ExchangeHTTPCacheUpdated, Method: method, URL: cur, RequestHeader: sendHdr,
+			Credentials: credentials, Status: merged.status, ResponseHeader: merged.header, Start: end, BodyBytes: len(merged.body)})
 		out := &http.Response{StatusCode: merged.status, Header: merged.header, Body: newReadBody(merged.body)}
-		return out, ex, nil
+		return out, &f.res.Trace[len(f.res.Trace)-1], nil
 	}
 	if stored != nil {
 		note.Detail += fmt.Sprintf(": %d, a new response", resp.StatusCode)
@@ -465,10 +472,20 @@ func (f *fetcher) send(ctx context.Context, method, cur string, hdr http.Header,
 		note.StoreDetail = "not stored: the body did not arrive whole"
 	default:
 		s := &storedResponse{reqHeader: hdr, status: resp.StatusCode, header: resp.Header, body: rb.data, requestTime: start, responseTime: end}
+		s.apparentAge = f.apparentAge(s)
 		f.b.http.store(site, cur, s)
 		note.Stored, note.StoreDetail = true, storeNote(s)
 	}
 	return resp, ex, nil
+}
+
+// apparentAge is how old s was on arrival by the servers' clock.
+func (f *fetcher) apparentAge(s *storedResponse) time.Duration {
+	now := s.responseTime
+	if f.b.ServerNow != nil {
+		now = f.b.ServerNow()
+	}
+	return max(0, now.Sub(s.date()))
 }
 
 func conditionalNames(etag, lm string) []string {

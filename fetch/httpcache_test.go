@@ -120,8 +120,8 @@ func TestHTTPCacheFreshnessAndRevalidation(t *testing.T) {
 			[]cacheCall{{0, get("")}, {time.Hour, get(fetch.CacheForceCache)}}, "miss stale-hit", 1},
 		{"mode force-cache fetches when nothing is stored", []string{acao, "Cache-Control: max-age=60"},
 			[]cacheCall{{0, get(fetch.CacheForceCache)}, {0, get("")}}, "miss fresh-hit", 1},
-		{"a PUT invalidates", []string{acao, "Cache-Control: max-age=60", "Access-Control-Allow-Methods: PUT"},
-			[]cacheCall{{0, get("")}, {0, fetch.Request{Origin: page, URL: api, Method: "PUT"}}, {0, get("")}}, "miss  miss", 3 + 1},
+		{"a PUT keeps the stored response (chromium)", []string{acao, "Cache-Control: max-age=60", "Access-Control-Allow-Methods: PUT"},
+			[]cacheCall{{0, get("")}, {0, fetch.Request{Origin: page, URL: api, Method: "PUT"}}, {0, get("")}}, "miss  fresh-hit", 2 + 1},
 		{"a script's If-None-Match makes default no-store", []string{acao, "Cache-Control: max-age=60", "Access-Control-Allow-Headers: if-none-match"},
 			[]cacheCall{{0, get("")}, {0, fetch.Request{Origin: page, URL: api, Headers: []fetch.Header{{Name: "If-None-Match", Value: `"x"`}}}}}, "miss bypassed", 3},
 		{"vary star is not stored", []string{acao, "Cache-Control: max-age=60", "Vary: *"},
@@ -137,6 +137,18 @@ func TestHTTPCacheFreshnessAndRevalidation(t *testing.T) {
 				t.Errorf("server got %d requests, want %d", len(s.seen), tc.server)
 			}
 		})
+	}
+}
+
+// A successful PUT invalidates the stored GET response in WebKit and the
+// standard (RFC 9111 §4.4), not in Chromium (previous test).
+func TestHTTPCacheUnsafeMethodInvalidates(t *testing.T) {
+	for _, p := range []fetch.Profile{fetch.WebKit, fetch.Spec} {
+		s := &cacheServer{headers: []string{"Access-Control-Allow-Origin: {origin}", "Cache-Control: max-age=60", "Access-Control-Allow-Methods: PUT"}}
+		rs := runCalls(t, p, s, cacheCall{0, get("")}, cacheCall{0, fetch.Request{Origin: page, URL: api, Method: "PUT"}}, cacheCall{0, get("")})
+		if got := outcomes(rs); got != "miss  miss" || len(s.seen) != 4 {
+			t.Errorf("%s: outcomes %q, %d requests; want a miss after the PUT, 4 requests", p.Name, got, len(s.seen))
+		}
 	}
 }
 
@@ -218,7 +230,10 @@ func TestHTTPCache304MergedBeforeCORSCheck(t *testing.T) {
 			if tc.allowed && (r.Response.Status != 200 || string(r.Response.Body) != "response 1") {
 				t.Errorf("response %d %q, want the stored 200 \"response 1\"", r.Response.Status, r.Response.Body)
 			}
-			if last := r.Trace[len(r.Trace)-1]; last.Status != 304 || last.RequestHeader.Get("If-None-Match") != `"v1"` {
+			if last := r.Trace[len(r.Trace)-1]; last.Kind != fetch.ExchangeHTTPCacheUpdated || last.Status != 200 {
+				t.Errorf("last exchange %s %d, want the stored response updated, 200", last.Kind, last.Status)
+			}
+			if last := r.Trace[len(r.Trace)-2]; last.Status != 304 || last.RequestHeader.Get("If-None-Match") != `"v1"` {
 				t.Errorf("wire: %d with If-None-Match %q", last.Status, last.RequestHeader.Get("If-None-Match"))
 			}
 		})

@@ -86,10 +86,12 @@ var specDeviations = map[string]string{
 	"pf-status-500-no-acao":        "AllowOriginCheckedBeforeStatus",
 	"pf-status-404-no-acao":        "AllowOriginCheckedBeforeStatus",
 	"cache-negative":               "NegativeMaxAgeNoCache",
-	"cache-no-store-first":         "CacheModeBypassesPreflightCache",
-	"cache-no-store-second":        "CacheModeBypassesPreflightCache",
-	"cache-reload-second":          "CacheModeBypassesPreflightCache",
-	"cache-no-cache-second":        "CacheModeBypassesPreflightCache",
+	"cache-no-store-first":         "CacheModeBypassesPreflightCache, PreflightNoCacheHeaders",
+	"cache-no-store-second":        "CacheModeBypassesPreflightCache, PreflightNoCacheHeaders",
+	"cache-reload-second":          "CacheModeBypassesPreflightCache, PreflightNoCacheHeaders",
+	"cache-no-cache-second":        "CacheModeBypassesPreflightCache, PreflightMaxAgeZero",
+	"cache-reload-first":           "PreflightNoCacheHeaders",
+	"http-put-invalidates":         "UnsafeMethodKeepsHTTPCache",
 	"cache-kept-after-failure":     "KeepCacheOnFailure",
 }
 

@@ -114,6 +114,23 @@ type Profile struct {
 	// once.
 	RequestHeadersRepeatNames bool
 
+	// PreflightNoCacheHeaders sends the request's cache-mode headers on its
+	// preflight too for the cache modes no-store and reload (Pragma:
+	// no-cache, Cache-Control: no-cache). Chromium and Firefox: yes
+	// (conformance cases cache-no-store-* and cache-reload-*). WebKit and
+	// the standard: the preflight, a new request, carries neither.
+	PreflightNoCacheHeaders bool
+
+	// PreflightMaxAgeZero sends cache mode no-cache's Cache-Control:
+	// max-age=0 on the preflight too. Chromium: yes (cache-no-cache-second).
+	PreflightMaxAgeZero bool
+
+	// UnsafeMethodKeepsHTTPCache keeps the responses stored for a URL when
+	// a PUT, POST or DELETE to it succeeds. Chromium and Firefox: yes
+	// (http-put-invalidates). WebKit and RFC 9111 §4.4: the unsafe method
+	// invalidates them.
+	UnsafeMethodKeepsHTTPCache bool
+
 	// Messages is the engine whose console lines and TypeError messages the
 	// model prints (see ConsoleLines and TypeErrorMessage). The zero value
 	// is Chromium's.
@@ -132,6 +149,9 @@ var Chromium = Profile{
 	KeepCacheOnFailure:              true,
 	CacheModeBypassesPreflightCache: true,
 	AllowOriginCheckedBeforeStatus:  true,
+	PreflightNoCacheHeaders:         true,
+	PreflightMaxAgeZero:             true,
+	UnsafeMethodKeepsHTTPCache:      true,
 }
 
 // Spec is the Fetch Standard as written, where it leaves nothing to the
@@ -157,6 +177,8 @@ var Firefox = Profile{
 	PreflightKeepsOrigin:              true,
 	PreflightRedirectAfterAllowOrigin: true,
 	RequestHeadersRepeatNames:         true,
+	PreflightNoCacheHeaders:           true,
+	UnsafeMethodKeepsHTTPCache:        true,
 	Messages:                          EngineFirefox,
 }
 

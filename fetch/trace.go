@@ -20,6 +20,12 @@ func FormatTrace(trace []Exchange) string {
 			fmt.Fprintf(&b, "  = preflight cache hit: no OPTIONS sent for %s\n", e.URL)
 			continue
 		}
+		if e.Kind == ExchangeHTTPCacheHit || e.Kind == ExchangeHTTPCacheUpdated {
+			fmt.Fprintf(&b, "  = %s\n", HTTPCacheLine(e))
+			fmt.Fprintf(&b, "  < %d %s\n", e.Status, http.StatusText(e.Status))
+			writeHeader(&b, "  < ", e.ResponseHeader)
+			continue
+		}
 		fmt.Fprintf(&b, "  > %s %s  (%s", e.Method, e.URL, e.Kind)
 		if e.Credentials {
 			b.WriteString(", with credentials")
@@ -70,4 +76,13 @@ func BodyErrorLine(e Exchange) string {
 		why = "timed out"
 	}
 	return fmt.Sprintf("body %s after %d bytes; the headers arrived whole, and the verdict rests on them", why, e.BodyBytes)
+}
+
+// HTTPCacheLine describes an exchange of kind ExchangeHTTPCacheHit or
+// ExchangeHTTPCacheUpdated in one line, before its stored response.
+func HTTPCacheLine(e Exchange) string {
+	if e.Kind == ExchangeHTTPCacheUpdated {
+		return "HTTP cache: the stored response, its headers updated by the 304 (what the CORS check sees):"
+	}
+	return "HTTP cache hit: no " + e.Method + " sent for " + e.URL + "; the stored response:"
 }

@@ -23,6 +23,7 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--credentials omit|same-origin|include] [--mode cors|no-cors|same-origin]
         [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
         [--redirect follow|error|manual] [--profile chromium|spec] [--json] [--timeout DUR]
+        [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
        corskit check --har FILE [--profile chromium|spec] [--json]
 
 Sends what a browser on ORIGIN would send for fetch(URL, {method, headers, body,
@@ -31,7 +32,14 @@ following redirects), shows each exchange, the verdict, Chromium's console messa
 and the smallest server-side fix. With --har, diagnoses every cross-origin request
 of a HAR file exported from DevTools, without sending anything.
 
-Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error. With
+With --then, further calls follow in the same browser session, sharing its
+preflight cache and HTTP cache: each repeats the call before it but for the
+flags it gives (-H replaces the headers, --no-headers drops them), and
+--after DUR moves the model's clock before it. Each call says whether its
+preflight came from the cache and why, and how the HTTP cache served it.
+
+Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error (for a
+sequence: 3 if a call failed on the network, else 1 if one was blocked). With
 --har: 1 when a call is blocked; an entry that cannot be read is reported as
 skipped and the rest diagnosed, and the status is 2 only when no call could be.`
 
@@ -40,6 +48,8 @@ const checkExamples = `  corskit check https://api.example.com/items --origin ht
       -X PUT -H 'Content-Type: application/json' --data '{"a":1}' --credentials include
   corskit check https://api.example.com/me --origin https://app.example.com --json
   corskit check --har session.har
+  corskit check https://api.example.com/items/1 --origin https://app.example.com -X PUT \
+      -H 'Content-Type: application/json' --then --after 10s --then --after 3h
 `
 
 // headerFlags collects repeated -H 'Name: value' flags.
@@ -80,10 +90,11 @@ type checkOptions struct {
 	credentials, mode, cache       choice
 	redirect, profile              choice
 	json                           bool
-	timeout                        time.Duration
+	timeout, after                 time.Duration
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	args, thens := splitThen(args)
 	o := checkOptions{
 		credentials: choice{"same-origin", []string{"omit", "same-origin", "include"}},
 		mode:        choice{"cors", []string{"cors", "no-cors", "same-origin"}},
@@ -105,6 +116,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
+	fs.Bool("then", false, "start the next call of a sequence in the same browser session (its flags follow)")
+	fs.DurationVar(&o.after, "after", 0, "advance the model's clock by this much before the call (in a sequence)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -118,6 +131,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if len(pos) > 0 {
 			return usageError{fmt.Sprintf("unexpected argument %q: --har takes no URL", pos[0])}
 		}
+		if len(thens) > 0 {
+			return usageError{"--then: --har replays its own calls; give a URL instead"}
+		}
 		return checkHAR(ctx, o.har, prof, o.json, color, stdout)
 	}
 	switch {
@@ -129,6 +145,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"missing --origin, the origin of the page that makes the call"}
 	case o.timeout <= 0:
 		return usageError{"--timeout must be positive"}
+	case o.after < 0:
+		return usageError{"--after must not be negative"}
 	}
 	o.url = pos[0]
 	u, err := url.Parse(o.url)
@@ -146,6 +164,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Origin: page, Method: o.method, URL: o.url, Headers: o.headers, Body: o.data,
 		Mode: fetch.Mode(o.mode.value), Credentials: fetch.Credentials(o.credentials.value),
 		Cache: fetch.CacheMode(o.cache.value), Redirect: fetch.RedirectMode(o.redirect.value),
+	}
+	if len(thens) > 0 || o.after > 0 {
+		calls := []seqCall{{req: req, after: o.after}}
+		for i, args := range thens {
+			c, err := parseThen(i+2, args, calls[len(calls)-1].req)
+			if err != nil {
+				return err
+			}
+			calls = append(calls, c)
+		}
+		return runSequence(ctx, calls, prof, o.timeout, o.json, color, stdout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
@@ -323,6 +352,12 @@ func printTrace(w io.Writer, trace []fetch.Exchange, s style) {
 	for _, e := range trace {
 		if e.Kind == fetch.ExchangeCacheHit {
 			fmt.Fprintf(w, "%s\n", s.dim("= preflight cache hit: no OPTIONS sent for "+e.URL))
+			continue
+		}
+		if e.Kind == fetch.ExchangeHTTPCacheHit || e.Kind == fetch.ExchangeHTTPCacheUpdated {
+			fmt.Fprintf(w, "%s\n", s.dim("= "+fetch.HTTPCacheLine(e)))
+			fmt.Fprintf(w, "< %s\n", s.bold(fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))))
+			printHeaders(w, "< ", e.ResponseHeader, s)
 			continue
 		}
 		label := string(e.Kind)

@@ -3,6 +3,7 @@ package corscase
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/corskit/corskit/fetch"
 )
@@ -80,6 +81,7 @@ func All() []Case {
 	cs = append(cs, preflightCases()...)
 	cs = append(cs, preflightStatusCases()...)
 	cs = append(cs, cacheCases()...)
+	cs = append(cs, sequenceCases()...)
 	cs = append(cs, redirectCases()...)
 	return cs
 }
@@ -360,6 +362,62 @@ func cacheCases() []Case {
 		twice("cache-failed-preflight", "a failed preflight is not cached", with(get, "X-A: 1"), with(get, "X-A: 1"),
 			okPreflight("Access-Control-Max-Age: 600"), ok, blocked, blocked),
 		twice("cache-simple-then-put", "a simple request caches nothing", get, put, okPreflight(acamPut), ok, allowed, allowed),
+	}
+}
+
+// seq is a case of several fetches against the same URL, the server
+// answering 304 with notModified (when not nil) to a matching
+// If-None-Match.
+func seq(name, about string, fetches []Fetch, preflight, actual Reply, notModified *Reply, want ...string) Case {
+	return Case{Name: name, About: about, Fetches: fetches,
+		Server: Server{Preflight: preflight, Hops: []Reply{actual}, NotModified: notModified}, Want: want}
+}
+
+func after(d time.Duration, f Fetch) Fetch { f.After = d; return f }
+
+func cached(m fetch.CacheMode) Fetch { return Fetch{Cache: m} }
+
+// sequenceCases pin the preflight cache's expiry in real time and the
+// HTTP cache: freshness, revalidation with 304 (the CORS check runs on the
+// stored response with the 304's headers merged in), the cache modes and
+// their request headers. The waits are short: the whole set costs a few
+// seconds per engine.
+func sequenceCases() []Case {
+	etag := `ETag: "v1"`
+	fresh := reply(acaoPage, "Cache-Control: max-age=600")
+	revalidate := reply(acaoPage, "Cache-Control: no-cache", etag)
+	nm := &Reply{Headers: []string{acaoPage}}
+	return []Case{
+		seq("seq-max-age-expires", "Max-Age 2: cached for 2 s, then preflighted again",
+			[]Fetch{put, after(time.Second, put), after(1500*time.Millisecond, put)},
+			okPreflight(acamPut, "Access-Control-Max-Age: 2"), reply(acaoPage), nil, allowed, allowed, allowed),
+		seq("http-fresh", "max-age=600: the second GET comes from the HTTP cache", []Fetch{get, get}, Reply{}, fresh, nil, allowed, allowed),
+		seq("http-stale", "max-age=1 without a validator: fetched again once stale", []Fetch{get, after(1500*time.Millisecond, get)}, Reply{},
+			reply(acaoPage, "Cache-Control: max-age=1"), nil, allowed, allowed),
+		seq("http-stale-etag", "max-age=1 with an ETag: revalidated once stale", []Fetch{get, after(1500*time.Millisecond, get)}, Reply{},
+			reply(acaoPage, "Cache-Control: max-age=1", etag), nm, allowed, allowed),
+		seq("http-no-cache-etag", "Cache-Control: no-cache with an ETag: revalidated every time", []Fetch{get, get, get}, Reply{},
+			revalidate, nm, allowed, allowed, allowed),
+		seq("http-304-without-acao", "a 304 without ACAO: the stored ACAO stays, allowed", []Fetch{get, get}, Reply{},
+			revalidate, &Reply{}, allowed, allowed),
+		seq("http-304-other-acao", "a 304 with another ACAO replaces the stored one: blocked", []Fetch{get, get}, Reply{},
+			revalidate, &Reply{Headers: []string{"Access-Control-Allow-Origin: https://else.example"}}, allowed, blocked),
+		seq("http-no-store-response", "Cache-Control: no-store: never stored", []Fetch{get, get}, Reply{},
+			reply(acaoPage, "Cache-Control: no-store, max-age=600"), nil, allowed, allowed),
+		seq("http-vary-star", "Vary: * is never served from the cache", []Fetch{get, get}, Reply{},
+			reply(acaoPage, "Cache-Control: max-age=600", "Vary: *"), nil, allowed, allowed),
+		seq("http-heuristic", "Last-Modified long ago: heuristically fresh", []Fetch{get, get}, Reply{},
+			reply(acaoPage, "Last-Modified: Mon, 01 Jan 2024 00:00:00 GMT"), nil, allowed, allowed),
+		seq("http-mode-no-store", "cache no-store: to the network, with Pragma and Cache-Control no-cache",
+			[]Fetch{get, cached(fetch.CacheNoStore), get}, Reply{}, fresh, nil, allowed, allowed, allowed),
+		seq("http-mode-reload", "cache reload: to the network, and stored", []Fetch{get, cached(fetch.CacheReload), get}, Reply{},
+			fresh, nil, allowed, allowed, allowed),
+		seq("http-mode-no-cache", "cache no-cache: a fresh response is revalidated", []Fetch{get, cached(fetch.CacheNoCache)}, Reply{},
+			reply(acaoPage, "Cache-Control: max-age=600", etag), nm, allowed, allowed),
+		seq("http-mode-force-cache", "cache force-cache: a stale response is used", []Fetch{get, after(1500*time.Millisecond, cached(fetch.CacheForceCache))}, Reply{},
+			reply(acaoPage, "Cache-Control: max-age=1"), nil, allowed, allowed),
+		seq("http-put-invalidates", "a PUT invalidates the stored GET response", []Fetch{get, put, get}, okPreflight(acamPut),
+			fresh, nil, allowed, allowed, allowed),
 	}
 }
 

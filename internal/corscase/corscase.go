@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/loopback"
@@ -56,6 +57,9 @@ type Fetch struct {
 	Credentials fetch.Credentials
 	Cache       fetch.CacheMode
 	Redirect    fetch.RedirectMode
+	// After is how long to wait before this fetch: the browser runners
+	// sleep, the model advances its clock. Keep it to a few seconds.
+	After time.Duration
 }
 
 // Server is what every server answers for the case: Preflight to OPTIONS
@@ -64,6 +68,9 @@ type Fetch struct {
 type Server struct {
 	Preflight Reply
 	Hops      []Reply
+	// NotModified, when set, answers a request whose If-None-Match equals
+	// the ETag its hop's reply would send: a 304 revalidation.
+	NotModified *Reply
 }
 
 // Reply is one response.
@@ -127,6 +134,12 @@ type Wire struct {
 	Accept string `json:"accept,omitempty"`
 	// Authorization is set when the request carried that header.
 	Authorization bool `json:"authorization,omitempty"`
+	// The HTTP cache's request headers: the cache mode's own, and a
+	// revalidation's validators.
+	CacheControl    string `json:"cache_control,omitempty"`
+	Pragma          string `json:"pragma,omitempty"`
+	IfNoneMatch     string `json:"if_none_match,omitempty"`
+	IfModifiedSince string `json:"if_modified_since,omitempty"`
 }
 
 // Observation is what one fetch() showed to the page, and what went on
@@ -199,6 +212,9 @@ func Handler(label string, cases []Case, urls *URLs, rec *Recorder) http.Handler
 			Accept: r.Header.Get("Accept"),
 
 			Authorization: r.Header.Get("Authorization") != "",
+
+			CacheControl: r.Header.Get("Cache-Control"), Pragma: r.Header.Get("Pragma"),
+			IfNoneMatch: r.Header.Get("If-None-Match"), IfModifiedSince: r.Header.Get("If-Modified-Since"),
 		})
 		var reply Reply
 		switch {
@@ -208,6 +224,12 @@ func Handler(label string, cases []Case, urls *URLs, rec *Recorder) http.Handler
 			reply = Reply{}
 		default:
 			reply = c.Server.Hops[min(hop, len(c.Server.Hops)-1)]
+		}
+		if nm := c.Server.NotModified; nm != nil && r.Method != http.MethodOptions {
+			if inm := r.Header.Get("If-None-Match"); inm != "" && slices.Contains(reply.Headers, "ETag: "+inm) {
+				reply = *nm
+				reply.Status = http.StatusNotModified
+			}
 		}
 		h := w.Header()
 		for _, line := range reply.Headers {
