@@ -168,7 +168,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
 		for i, args := range thens {
-			c, err := parseThen(i+2, args, calls[len(calls)-1].req)
+			c, err := parseThen(i+2, args, calls[len(calls)-1].req, stderr)
 			if err != nil {
 				return err
 			}

@@ -53,8 +53,8 @@ const thenSynopsis = `check ... --then [URL] [--origin ORIGIN] [--after DURATION
 // call but for the flags it gives. -H replaces the previous call's headers
 // (--no-headers drops them); a URL or --origin, when given, replaces the
 // previous one.
-func parseThen(n int, args []string, prev fetch.Request) (seqCall, error) {
-	fs := newFlags("check --then", thenSynopsis, io.Discard)
+func parseThen(n int, args []string, prev fetch.Request, stderr io.Writer) (seqCall, error) {
+	fs := newFlags("check --then", thenSynopsis, stderr)
 	var hs headerFlags
 	c := seqCall{req: prev}
 	org := prev.Origin.String()
@@ -62,15 +62,15 @@ func parseThen(n int, args []string, prev fetch.Request) (seqCall, error) {
 	mode := choice{string(prev.Mode), []string{"cors", "no-cors", "same-origin"}}
 	cache := choice{string(prev.Cache), []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}}
 	redirect := choice{string(prev.Redirect), []string{"follow", "error", "manual"}}
-	fs.StringVar(&org, "origin", org, "the page's origin (default: the previous call's)")
+	fs.StringVar(&org, "origin", org, "the page's origin, e.g. https://app.example.com")
 	fs.StringVar(&c.req.Method, "X", prev.Method, "request method")
 	fs.Var(&hs, "H", "request header 'Name: value' (replaces the previous call's headers)")
 	noHeaders := fs.Bool("no-headers", false, "send none of the previous call's headers")
 	fs.StringVar(&c.req.Body, "data", prev.Body, "request body")
-	fs.Var(&credentials, "credentials", "credentials mode")
-	fs.Var(&mode, "mode", "request mode")
-	fs.Var(&cache, "cache", "cache mode")
-	fs.Var(&redirect, "redirect", "redirect mode")
+	fs.Var(&credentials, "credentials", "credentials mode: omit, same-origin or include")
+	fs.Var(&mode, "mode", "request mode: cors, no-cors or same-origin")
+	fs.Var(&cache, "cache", "cache mode: default, no-store, reload, no-cache, force-cache or only-if-cached")
+	fs.Var(&redirect, "redirect", "redirect mode: follow, error or manual")
 	fs.DurationVar(&c.after, "after", 0, "advance the model's clock by this much before the call")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {

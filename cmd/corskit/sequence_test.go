@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +15,8 @@ import (
 	"time"
 
 	"github.com/corskit/corskit/cors"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
 )
 
 // seqServer is an API behind corskit's middleware allowing page with
@@ -201,4 +206,37 @@ func echoServer(t *testing.T) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// FuzzThenArgs: the arguments of a sequence, split at --then and parsed
+// call by call, never panic, and a refusal is a one-line usage error.
+func FuzzThenArgs(f *testing.F) {
+	for _, s := range []string{"--then -X PUT --after 1s", "--then --then http://a.example/x --origin https://b.example",
+		"--then --after -1s", "--then -H X:1 --no-headers --cache reload", "--then --origin null", "--then a b", "--then --after=99999999h"} {
+		f.Add(s)
+	}
+	prev := fetchRequest(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		_, rest := splitThen(strings.Fields(s))
+		p := prev
+		for i, args := range rest {
+			c, err := parseThen(i+2, args, p, io.Discard)
+			if err != nil {
+				var ue usageError
+				if !errors.As(err, &ue) && !errors.Is(err, flag.ErrHelp) || strings.Contains(err.Error(), "\n") {
+					t.Fatalf("parseThen(%q): %T %q", args, err, err)
+				}
+				return
+			}
+			p = c.req
+		}
+	})
+}
+
+func fetchRequest(f *testing.F) fetch.Request {
+	o, err := origin.Parse(page)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return fetch.Request{Origin: o, URL: "https://api.example.com/x", Method: "GET"}
 }
