@@ -20,8 +20,8 @@ type Report struct {
 	NetError string `json:"net_error,omitempty"`
 	// Stack is the server stack the fixes are written for (Fixes[].Stack),
 	// when the caller asked for one (ApplyStack).
-	Stack *StackDetection `json:"stack,omitempty"`
-	Request         RequestJSON  `json:"request"`
+	Stack   *StackDetection `json:"stack,omitempty"`
+	Request RequestJSON     `json:"request"`
 }
 
 // RequestJSON is the checked request.
