@@ -361,7 +361,7 @@ func (s *Scanner) Scan(ctx context.Context, t Target) Result {
 	}
 	tctx, cancel := context.WithTimeout(ctx, s.targetTimeout)
 	defer cancel()
-	a := &auditor{s: s, t: t, u: u, n: names(u), cls: cls, res: &res, hit: map[string]bool{}, sent: map[string]bool{}, stack: -1}
+	a := &auditor{s: s, t: t, u: u, n: names(u), cls: cls, res: &res, hit: map[string]bool{}, sent: map[string]bool{}}
 	a.run(tctx)
 	if res.Err == nil && tctx.Err() != nil {
 		if ctx.Err() != nil {
@@ -393,8 +393,7 @@ type auditor struct {
 	hsts         http.Header
 	fixedACAO    string // Allow-Origin of the answer without Origin: a fixed value
 	vary         bool   // missing-vary already reported
-	stack        int    // index in stackSigns, or -1
-	stackWhy     string
+	stack        observed // what the answers showed of the stack
 }
 
 // hit is a probe origin the server allowed.
@@ -596,10 +595,10 @@ func (a *auditor) resolve() {
 
 // observe recognises the stack from any answer until it is known.
 func (a *auditor) observe(ex *exchange, preflight bool) {
-	if a.stack >= 0 {
+	if a.stack.known() {
 		return
 	}
-	a.stack, a.stackWhy = detectStack(ex.resp, preflight)
+	a.stack.see(ex.resp, ex.status)
 }
 
 // inspect looks at any response for the classes visible in headers alone:
@@ -787,14 +786,7 @@ func (a *auditor) finish() {
 		}
 	}
 	cfg += "}"
-	if a.stack >= 0 {
-		s := stackSigns[a.stack]
-		list := allowed
-		if len(list) == 0 {
-			list = []string{"https://your-front-end.example"}
-		}
-		a.res.Stack = &Stack{Name: s.name, Setting: s.setting(list, creds), Evidence: a.stackWhy}
-	}
+	a.res.Stack = a.stack.stack(allowed, creds)
 	for i := range a.res.Findings {
 		f := &a.res.Findings[i]
 		if !slices.Contains(originClasses, f.ID) {
@@ -803,7 +795,7 @@ func (a *auditor) finish() {
 		f.Fix.Config = cfg
 		f.Fix.Headers += note
 		if a.res.Stack != nil {
-			f.Fix.Stack = a.res.Stack.Name + ": " + a.res.Stack.Setting
+			f.Fix.Stack = a.res.Stack.Title + ": " + a.res.Stack.Setting
 		}
 	}
 }
