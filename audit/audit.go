@@ -391,8 +391,8 @@ type auditor struct {
 	legit, bases []string
 	named        []string // origins the server named in a fixed Allow-Origin
 	hsts         http.Header
-	fixedACAO    string // Allow-Origin of the answer without Origin: a fixed value
-	vary         bool   // missing-vary already reported
+	fixedACAO    string   // Allow-Origin of the answer without Origin: a fixed value
+	vary         bool     // missing-vary already reported
 	stack        observed // what the answers showed of the stack
 }
 
