@@ -164,7 +164,7 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 				ch = c
 			} else {
 				ch.Text += "; " + c.Text
-				ch.Snippet, ch.Pitfalls = c.Snippet, c.Pitfalls
+				ch.Snippet, ch.Pitfalls, ch.Policy = c.Snippet, c.Pitfalls, c.Policy
 			}
 			p, _ = p.Apply(dl)
 		}
