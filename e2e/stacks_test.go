@@ -181,8 +181,8 @@ type goPrograms struct {
 	policies []stackPolicy
 	only     string
 	once     sync.Once
-	bins   map[string]string
-	err    error
+	bins     map[string]string
+	err      error
 }
 
 func (g *goPrograms) build(policies []stackPolicy) (map[string]string, error) {
