@@ -249,10 +249,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return checkExit(res)
 }
 
-// reflectionProbe sends the same request once more from a made-up origin
-// when the call was allowed for the page's origin by name: a server that
-// allows that one too reflects any Origin, which is a hole whatever the
-// verdict (explain.ReflectionWarning words it).
+// reflectionProbe asks once more from a made-up origin when the call was
+// allowed for the page's origin by name: a server that allows that one too
+// reflects any Origin, which is a hole whatever the verdict
+// (explain.ReflectionWarning words it).
+//
+// The probe is a simple GET (HEAD when the call was a HEAD) with no body
+// and no script headers, never a repeat of the call itself: check must not
+// send a POST, PUT or DELETE twice. It runs in a browser of its own, so it
+// leaves nothing in the session's preflight or HTTP cache.
 func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (explain.Warning, bool) {
 	if !res.Allowed() || !res.Classification.CrossOrigin || res.Request.Mode != fetch.ModeCORS {
 		return explain.Warning{}, false
@@ -266,9 +271,20 @@ func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (
 	if last == nil || last.ResponseHeader.Get("Access-Control-Allow-Origin") != res.Request.Origin.String() {
 		return explain.Warning{}, false
 	}
-	req := res.Request
-	req.Origin = origin.MustParse(explain.ReflectProbeOrigin)
-	probe, err := b.Fetch(ctx, req)
+	method := http.MethodGet
+	if res.Request.Method == http.MethodHead {
+		method = http.MethodHead
+	}
+	req := fetch.Request{
+		Origin:      origin.MustParse(explain.ReflectProbeOrigin),
+		Method:      method,
+		URL:         res.Request.URL,
+		Credentials: res.Request.Credentials,
+		Mode:        fetch.ModeCORS,
+		Cache:       fetch.CacheNoStore,
+	}
+	pb := &fetch.Browser{Profile: b.Profile, Transport: b.Transport, Now: b.Now}
+	probe, err := pb.Fetch(ctx, req)
 	if err != nil {
 		return explain.Warning{}, false
 	}
