@@ -1,12 +1,3 @@
-// Package audit probes a live endpoint for the CORS misconfigurations that
-// let other websites read a logged-in user's data: origins reflected
-// blindly, trusted null, sloppy allowlist matching, trusted third-party
-// hosts, wildcards, missing Vary, permissive preflights, header injection.
-//
-// Unlike scanners that pattern-match headers, audit decides each finding's
-// severity with the browser's own CORS check (the fetch package): a finding
-// is high only when a page on the probe origin could read the response with
-// the user's cookies.
 package audit
 
 import (

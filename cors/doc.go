@@ -95,4 +95,30 @@
 // Middleware.Reconfigure validates and compiles a new Config and swaps it in
 // atomically: each request sees either the old or the new policy, never a
 // mix, and a bad Config leaves the old policy in place.
+//
+// # Routers and frameworks
+//
+// The module github.com/corskit/corskit/examples shows, each with a test
+// that sends a real preflight through the router, where the middleware
+// goes:
+//
+//   - examples/servemux: around a net/http ServeMux. The mux has no
+//     OPTIONS route, so a per-route middleware never sees a preflight.
+//   - examples/chi: r.Use(mw.Wrap) in chi.
+//   - examples/gorillamux: around a gorilla/mux router, not r.Use, which
+//     runs only when a route matches, and a PUT route does not match the
+//     preflight's OPTIONS (the classic OPTIONS 404 or 405).
+//   - examples/gin: around a Gin engine, or through a small adapter.
+//   - examples/echo: e.Pre(echo.WrapMiddleware(mw.Wrap)) in Echo.
+//   - examples/reverseproxy: in front of an httputil.ReverseProxy that
+//     strips the upstream's CORS headers, so that
+//     Access-Control-Allow-Origin is never doubled.
+//
+// For per-tenant policies (examples/tenants), use one Middleware per
+// tenant, chosen by the request's Host, and update it with
+// [Middleware.Reconfigure]. Never decide the policy from other request
+// data (a cookie, a header, a database row): the response would then
+// depend on something no Vary header names, and a shared cache would serve
+// one tenant's answer to another's page (rs/cors issue 157). Config has no
+// request-aware callback, on purpose.
 package cors

@@ -1,8 +1,3 @@
-// Package explain turns a fetch result into a diagnosis: what the browser
-// did and why, where it stopped, and the smallest server-side change that
-// makes the call pass, as exact header lines on the exact response, with
-// the cors.Config field to change where the server uses corskit's
-// middleware. Allowed calls get warnings when something is fragile.
 package explain
 
 import (
