@@ -80,7 +80,6 @@ func Example() {
 	// preflight because the header x-api-key is not CORS-safelisted
 	// on the preflight response: Access-Control-Allow-Headers: content-type, x-api-key
 	//   in cors.Config: AllowedHeaders: add "x-api-key" (unless it is "*")
-	// on the actual response: Access-Control-Allow-Origin: http://localhost:3000
 	// after the fix: allowed
 }
 
