@@ -3,6 +3,7 @@ package cors
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync/atomic"
 
 	"github.com/corskit/corskit/internal/fetchspec"
@@ -86,9 +87,12 @@ type handler struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := h.m.policy.Load() // one load: the whole request sees one policy
-	origin, isCORS := r.Header[hdrOrigin]
+	// A header in the map with no line (an empty or nil slice, which outer
+	// middleware and tests can build) is no header at all.
+	origin := r.Header[hdrOrigin]
+	isCORS := len(origin) > 0
 	if isCORS && r.Method == http.MethodOptions {
-		if acrm, ok := r.Header[hdrACRM]; ok {
+		if acrm := r.Header[hdrACRM]; len(acrm) > 0 {
 			p.preflight(w, r, origin, acrm)
 			if p.passthrough {
 				h.next.ServeHTTP(w, r)
@@ -126,7 +130,7 @@ func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCOR
 		}
 		return
 	}
-	n := 1
+	n := 2
 	if p.credentials {
 		n++
 	}
@@ -135,9 +139,11 @@ func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCOR
 	}
 	v := take(n)
 	addVary(hdr, "Origin", v[0:1:1])
-	// The request's own slice: it belongs to this request alone.
-	hdr[hdrACAO] = origin
-	i := 1
+	// A copy, never the request's own slice: a handler editing the
+	// response must not rewrite the request.
+	v[1] = origin[0]
+	hdr[hdrACAO] = v[1:2:2]
+	i := 2
 	if p.credentials {
 		v[i] = "true"
 		hdr[hdrACAC] = v[i : i+1 : i+1]
@@ -179,7 +185,8 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 		v[1] = "*"
 		hdr[hdrACAO] = v[1:2:2]
 	} else {
-		hdr[hdrACAO] = origin // the request's own slice
+		v[1] = origin[0] // copied: the response must not alias the request
+		hdr[hdrACAO] = v[1:2:2]
 	}
 	if p.credentials {
 		v[2] = "true"
@@ -187,15 +194,20 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 	}
 	switch {
 	case p.anyMethod:
-		hdr[hdrACAM] = acrm
+		v[3] = acrm[0]
+		hdr[hdrACAM] = v[3:4:4]
 	case p.allowMethods != "":
 		v[3] = p.allowMethods
 		hdr[hdrACAM] = v[3:4:4]
 	}
 	switch {
 	case ok:
-		if len(acrh) > 1 || len(acrh) == 1 && acrh[0] != "" {
-			hdr[hdrACAH] = acrh
+		switch {
+		case len(acrh) == 1 && acrh[0] != "":
+			v[5] = acrh[0]
+			hdr[hdrACAH] = v[5:6:6]
+		case len(acrh) > 1: // lines split by a gateway: rare, and bounded by the scanner
+			hdr[hdrACAH] = slices.Clone(acrh)
 		}
 		if p.maxAge != "" {
 			v[4] = p.maxAge
@@ -222,9 +234,9 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 const maxMethodLen = 64
 
 // preflightSlots is the most values a preflight response takes from the
-// slab: Vary, Allow-Origin, Allow-Credentials, Allow-Methods, and Max-Age or
-// Allow-Headers.
-const preflightSlots = 5
+// slab: Vary, Allow-Origin, Allow-Credentials, Allow-Methods, Max-Age or the
+// diagnostic Allow-Headers, and the echoed Allow-Headers.
+const preflightSlots = 6
 
 func (p *policy) rejectPreflight(w http.ResponseWriter, r *http.Request, reason, key, value string) {
 	addVary(w.Header(), varyPreflight, take(1))

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -187,4 +188,57 @@ func newReq(r req) *http.Request {
 		hr.Header[k] = v
 	}
 	return hr
+}
+
+// Response header values never share storage with the request: a handler
+// (or an outer middleware, after a preflight is answered) that edits a CORS
+// response header in place must not rewrite the request's Origin,
+// Access-Control-Request-Method or Access-Control-Request-Headers.
+func TestResponseDoesNotAliasRequest(t *testing.T) {
+	listed := cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowCredentials: true,
+		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"X-A", "X-B"}}
+	anything := cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedMethods: []string{"*"}, AllowedHeaders: []string{"*"}}
+	anyCred := cors.Config{AllowedOrigins: []string{"*"}, AllowCredentials: true, UnsafeAllowAnyOriginWithCredentials: true,
+		AllowedMethods: []string{"*"}, AllowedHeaders: []string{"*"}}
+	for _, tc := range []struct {
+		name string
+		cfg  cors.Config
+		r    req
+	}{
+		{"allowed GET", listed, get("https://a.com")},
+		{"reflected GET", anyCred, get("https://x.com")},
+		{"preflight, listed", listed, preflight("https://a.com", "PUT", "x-a", "x-b")},
+		{"preflight, any method and header", anything, preflight("https://a.com", "PURGE", "x-a,x-c")},
+		{"preflight, reflected", anyCred, preflight("https://x.com", "PURGE", "x-c")},
+	} {
+		for _, passthrough := range []bool{false, true} {
+			cfg := tc.cfg
+			cfg.PreflightPassthrough = passthrough
+			mw := mustNew(t, cfg)
+			edit := func(h http.Header) {
+				for k, v := range h {
+					if strings.HasPrefix(k, "Access-Control-") {
+						for i := range v {
+							v[i] = "edited"
+						}
+					}
+				}
+			}
+			hr := newReq(tc.r)
+			hr.Header = hr.Header.Clone() // its own lines, not tc.r's, which the previous run may have edited
+			before := hr.Header.Clone()
+			w := httptest.NewRecorder()
+			mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { edit(w.Header()) })).ServeHTTP(w, hr)
+			edit(w.Header()) // an outer middleware, after the fact
+			if w.Header().Get("Access-Control-Allow-Origin") == "" {
+				t.Fatalf("%s: not allowed, nothing tested: %v", tc.name, w.Header())
+			}
+			for _, k := range []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"} {
+				if !slices.Equal(hr.Header[k], before[k]) {
+					t.Errorf("%s (passthrough %v): editing the response rewrote the request's %s: %q, was %q",
+						tc.name, passthrough, k, hr.Header[k], before[k])
+				}
+			}
+		}
+	}
 }
