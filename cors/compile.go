@@ -122,6 +122,9 @@ func compile(cfg Config) (*policy, error) {
 			norm.AllowedMethods = append(norm.AllowedMethods, m)
 		case !httplist.IsToken(m):
 			fail("AllowedMethods", m, "not a valid method name (an HTTP token)", nil)
+		case len(m) > maxMethodLen:
+			fail("AllowedMethods", m, "longer than "+strconv.Itoa(maxMethodLen)+
+				" bytes, the longest method a preflight may ask for: no preflight could approve it", nil)
 		case fetchspec.IsForbiddenMethod(m):
 			fail("AllowedMethods", m, "browsers refuse to send this method", nil)
 		default:

@@ -34,9 +34,15 @@
 //
 // # What the middleware sends
 //
-// A request with no Origin header is not a CORS request: it goes to the
-// handler with no CORS headers, only "Vary: Origin" when the policy depends
-// on the origin (so that a shared cache never serves it to a CORS request).
+// A request with no Origin header is not a CORS request, and goes to the
+// handler. Under AllowedOrigins "*" without credentials the answer is the
+// same for every request, with an Origin or without: it carries
+// "Access-Control-Allow-Origin: *" (and Access-Control-Expose-Headers when
+// configured), and no Vary. Under any other policy it carries no CORS
+// header, only "Vary: Origin" (so that a shared cache never serves it to a
+// CORS request). A header present in the request's map with no line (an
+// empty or nil slice, which outer middleware and tests can build) counts as
+// absent.
 //
 // An actual CORS request (any method, including an OPTIONS without
 // Access-Control-Request-Method) always reaches the handler. If its origin is
@@ -50,7 +56,9 @@
 // answered by the middleware and does not reach the handler, unless
 // PreflightPassthrough is set:
 //
-//   - origin not allowed, or a malformed or oversized
+//   - origin not allowed (several Origin lines included), a malformed
+//     Access-Control-Request-Method (not an HTTP token, longer than 64
+//     bytes, or sent on several lines), or a malformed or oversized
 //     Access-Control-Request-Headers: 403, no CORS headers;
 //   - origin allowed, method and headers allowed: PreflightStatus (204), with
 //     Access-Control-Allow-Origin, Access-Control-Allow-Credentials,
