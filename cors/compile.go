@@ -40,6 +40,8 @@ type policy struct {
 	preflightStatus int
 	passthrough     bool
 	logger          loggerRef
+
+	shared sharedValues // constant values of preflights the middleware answers
 }
 
 const maxMaxAge = 24 * time.Hour
@@ -231,6 +233,7 @@ func compile(cfg Config) (*policy, error) {
 		return nil, errors.Join(errs...)
 	}
 	p.cfg = norm
+	p.shared = newSharedValues(p)
 	return p, nil
 }
 

@@ -92,11 +92,20 @@
 // Headers is parsed with hard bounds (elements and bytes), so a hostile
 // preflight costs bounded work and gets a 403, never a panic or a 500.
 //
-// The header values the middleware adds are never shared between responses:
-// a handler that edits or appends to them in place changes its own response
-// only (rs/cors issue 198). They are carved out of large chunks that are
-// never reused, so the hot path makes no per-request call to the allocator;
-// the memory is still fresh for every response (about 60 bytes).
+// The header values a handler can see are never shared with another
+// response, nor with the request: a handler that edits or appends to them in
+// place changes its own response only (rs/cors issue 198). They cost one
+// allocation per response, 16 bytes per value (64 bytes for an allowed
+// request with credentials and exposed headers). A preflight that the
+// middleware answers itself reaches no handler, so its constant values
+// (Vary, Access-Control-Allow-Credentials, the configured
+// Access-Control-Allow-Methods, Access-Control-Max-Age) are read-only slices
+// shared by the policy's responses, and only the values taken from the
+// request get storage of their own (32 bytes for a typical preflight). Code
+// that wraps the middleware may append to those values (Header().Add) or
+// replace them (Header().Set), which copies them; it must not assign to an
+// element in place. With PreflightPassthrough every value is the response's
+// own, as for actual requests.
 //
 // # Reconfiguration
 //
