@@ -34,9 +34,15 @@
 //
 // # What the middleware sends
 //
-// A request with no Origin header is not a CORS request: it goes to the
-// handler with no CORS headers, only "Vary: Origin" when the policy depends
-// on the origin (so that a shared cache never serves it to a CORS request).
+// A request with no Origin header is not a CORS request, and goes to the
+// handler. Under AllowedOrigins "*" without credentials the answer is the
+// same for every request, with an Origin or without: it carries
+// "Access-Control-Allow-Origin: *" (and Access-Control-Expose-Headers when
+// configured), and no Vary. Under any other policy it carries no CORS
+// header, only "Vary: Origin" (so that a shared cache never serves it to a
+// CORS request). A header present in the request's map with no line (an
+// empty or nil slice, which outer middleware and tests can build) counts as
+// absent.
 //
 // An actual CORS request (any method, including an OPTIONS without
 // Access-Control-Request-Method) always reaches the handler. If its origin is
@@ -50,7 +56,9 @@
 // answered by the middleware and does not reach the handler, unless
 // PreflightPassthrough is set:
 //
-//   - origin not allowed, or a malformed or oversized
+//   - origin not allowed (several Origin lines included), a malformed
+//     Access-Control-Request-Method (not an HTTP token, longer than 64
+//     bytes, or sent on several lines), or a malformed or oversized
 //     Access-Control-Request-Headers: 403, no CORS headers;
 //   - origin allowed, method and headers allowed: PreflightStatus (204), with
 //     Access-Control-Allow-Origin, Access-Control-Allow-Credentials,
@@ -84,11 +92,20 @@
 // Headers is parsed with hard bounds (elements and bytes), so a hostile
 // preflight costs bounded work and gets a 403, never a panic or a 500.
 //
-// The header values the middleware adds are never shared between responses:
-// a handler that edits or appends to them in place changes its own response
-// only (rs/cors issue 198). They are carved out of large chunks that are
-// never reused, so the hot path makes no per-request call to the allocator;
-// the memory is still fresh for every response (about 60 bytes).
+// The header values a handler can see are never shared with another
+// response, nor with the request: a handler that edits or appends to them in
+// place changes its own response only (rs/cors issue 198). They cost one
+// allocation per response, 16 bytes per value (64 bytes for an allowed
+// request with credentials and exposed headers). A preflight that the
+// middleware answers itself reaches no handler, so its constant values
+// (Vary, Access-Control-Allow-Credentials, the configured
+// Access-Control-Allow-Methods, Access-Control-Max-Age) are read-only slices
+// shared by the policy's responses, and only the values taken from the
+// request get storage of their own (32 bytes for a typical preflight). Code
+// that wraps the middleware may append to those values (Header().Add) or
+// replace them (Header().Set), which copies them; it must not assign to an
+// element in place. With PreflightPassthrough every value is the response's
+// own, as for actual requests.
 //
 // # Reconfiguration
 //
