@@ -15,7 +15,13 @@ type Report struct {
 	Warnings        []Warning    `json:"warnings"`
 	Trace           []TraceEntry `json:"trace"`
 	Diagnosis       Diagnosis    `json:"diagnosis"`
-	Request         RequestJSON  `json:"request"`
+	// NetError is Chromium's name of a network failure (verdict
+	// "network-error"): "net::ERR_CONNECTION_REFUSED".
+	NetError string `json:"net_error,omitempty"`
+	// Stack is the server stack the fixes are written for (Fixes[].Stack),
+	// when the caller asked for one (ApplyStack).
+	Stack   *StackDetection `json:"stack,omitempty"`
+	Request RequestJSON     `json:"request"`
 }
 
 // RequestJSON is the checked request.
@@ -49,7 +55,7 @@ type TraceEntry struct {
 // profile.
 func NewReport(res *fetch.Result, d Diagnosis, profile string) Report {
 	r := Report{
-		Verdict: d.Verdict, Message: d.Message, Reason: d.Reason,
+		Verdict: d.Verdict, Message: d.Message, Reason: d.Reason, NetError: d.NetError,
 		ReadableHeaders: []string{}, PreflightSent: res.PreflightSent(),
 		Fixes: d.Fixes, Warnings: d.Warnings, Trace: []TraceEntry{}, Diagnosis: d,
 		Request: RequestJSON{

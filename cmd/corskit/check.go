@@ -16,21 +16,27 @@ import (
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/devtools"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/stacks"
 )
 
 const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY]
         [--credentials omit|same-origin|include] [--mode cors|no-cors|same-origin]
         [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
         [--redirect follow|error|manual] [--profile chromium|spec] [--json] [--timeout DUR]
+        [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure]
+       corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
        corskit check --har FILE [--profile chromium|spec] [--json]
 
 Sends what a browser on ORIGIN would send for fetch(URL, {method, headers, body,
 credentials, mode, cache, redirect}) (a preflight when needed, then the request,
 following redirects), shows each exchange, the verdict, Chromium's console message
-and the smallest server-side fix. With --har, diagnoses every cross-origin request
-of a HAR file exported from DevTools, without sending anything.
+and the smallest server-side fix, in the server stack's own configuration (--stack:
+detected from the answers by default). --curl and --fetch take the request as
+DevTools' "Copy as cURL" / "Copy as fetch" gives it. With --har, diagnoses every
+cross-origin request of a HAR file exported from DevTools, without sending anything.
 
 With --then, further calls follow in the same browser session, sharing its
 preflight cache and HTTP cache: each repeats the call before it but for the
@@ -38,8 +44,9 @@ flags it gives (-H replaces the headers, --no-headers drops them), and
 --after DUR moves the model's clock before it. Each call says whether its
 preflight came from the cache and why, and how the HTTP cache served it.
 
-Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error (for a
-sequence: 3 if a call failed on the network, else 1 if one was blocked). With
+Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error (named as
+Chromium names it: net::ERR_CONNECTION_REFUSED, ...; for a sequence: 3 if a call
+failed on the network, else 1 if one was blocked). With
 --har: 1 when a call is blocked; an entry that cannot be read is reported as
 skipped and the rest diagnosed, and the status is 2 only when no call could be.`
 
@@ -47,6 +54,10 @@ const checkExamples = `  corskit check https://api.example.com/items --origin ht
   corskit check https://api.example.com/items/1 --origin https://app.example.com \
       -X PUT -H 'Content-Type: application/json' --data '{"a":1}' --credentials include
   corskit check https://api.example.com/me --origin https://app.example.com --json
+  corskit check https://api.example.com/items --origin https://app.example.com --stack nginx
+  corskit check --curl "curl 'https://api.example.com/items' -H 'origin: https://app.example.com'"
+  corskit check https://staging.example.com/api --origin https://app.example.com \
+      --resolve staging.example.com:443:10.0.0.5 -k
   corskit check --har session.har
   corskit check https://api.example.com/items/1 --origin https://app.example.com -X PUT \
       -H 'Content-Type: application/json' --then --after 10s --then --after 3h
@@ -91,6 +102,9 @@ type checkOptions struct {
 	redirect, profile              choice
 	json                           bool
 	timeout, after                 time.Duration
+	stack, curl, fetchJS           string
+	resolve                        stringsFlag
+	insecure                       bool
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -116,6 +130,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
+	fs.StringVar(&o.stack, "stack", "auto", "server stack to write the fix for: auto (detect from the answers) or one of "+strings.Join(stacks.Names(), ", "))
+	fs.StringVar(&o.curl, "curl", "", "the request as DevTools' Copy as cURL (bash or cmd) gives it")
+	fs.StringVar(&o.fetchJS, "fetch", "", "the request as DevTools' Copy as fetch gives it")
+	fs.Var(&o.resolve, "resolve", "HOST:PORT:ADDR, connect to ADDR for HOST:PORT, as curl --resolve (repeatable)")
+	fs.BoolVar(&o.insecure, "k", false, "do not verify TLS certificates")
+	fs.BoolVar(&o.insecure, "insecure", false, "same as -k")
 	fs.Bool("then", false, "start the next call of a sequence in the same browser session (its flags follow)")
 	fs.DurationVar(&o.after, "after", 0, "advance the model's clock by this much before the call (in a sequence)")
 	pos, err := parseInterspersed(fs, args)
@@ -127,6 +147,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		prof = fetch.Spec
 	}
 	color := useColor(stdout)
+	var chosen *stacks.Stack
+	if o.stack != "auto" {
+		if chosen, err = stacks.Lookup(o.stack); err != nil {
+			return usageError{fmt.Sprintf("--stack %q: want auto or one of %s", o.stack, strings.Join(stacks.Names(), ", "))}
+		}
+	}
+	dial, err := resolver(o.resolve)
+	if err != nil {
+		return err
+	}
 	if o.har != "" {
 		if len(pos) > 0 {
 			return usageError{fmt.Sprintf("unexpected argument %q: --har takes no URL", pos[0])}
@@ -136,12 +166,30 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return checkHAR(ctx, o.har, prof, o.json, color, stdout)
 	}
+	var copied *devtools.Call
+	switch {
+	case o.curl != "" && o.fetchJS != "":
+		return usageError{"--curl and --fetch: give one copied request"}
+	case o.curl != "" || o.fetchJS != "":
+		if len(pos) > 0 {
+			return usageError{fmt.Sprintf("unexpected argument %q: the URL comes from the copied request", pos[0])}
+		}
+		flag, parse, text := "--curl", devtools.ParseCurl, o.curl
+		if o.fetchJS != "" {
+			flag, parse, text = "--fetch", devtools.ParseFetch, o.fetchJS
+		}
+		if copied, err = parse(text); err != nil {
+			return usageError{flag + ": " + strings.TrimPrefix(err.Error(), "devtools: ")}
+		}
+		pos = []string{copied.Request.URL}
+		o.insecure = o.insecure || copied.Insecure
+	}
 	switch {
 	case len(pos) == 0:
 		return usageError{"missing URL (try 'corskit check -h')"}
 	case len(pos) > 1:
 		return usageError{fmt.Sprintf("unexpected argument %q: one URL at a time", pos[1])}
-	case o.origin == "":
+	case o.origin == "" && copied == nil:
 		return usageError{"missing --origin, the origin of the page that makes the call"}
 	case o.timeout <= 0:
 		return usageError{"--timeout must be positive"}
@@ -153,17 +201,28 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageError{fmt.Sprintf("URL %q: want an absolute http:// or https:// URL", o.url)}
 	}
-	page, err := origin.Parse(o.origin)
-	if err != nil {
-		return usageError{fmt.Sprintf("--origin: %v", err)}
-	}
-	if page.IsOpaque() {
-		return usageError{"--origin null: give the page's real origin"}
+	var page origin.Origin
+	if o.origin != "" {
+		if page, err = origin.Parse(o.origin); err != nil {
+			return usageError{fmt.Sprintf("--origin: %v", err)}
+		}
+		if page.IsOpaque() {
+			return usageError{"--origin null: give the page's real origin"}
+		}
 	}
 	req := fetch.Request{
 		Origin: page, Method: o.method, URL: o.url, Headers: o.headers, Body: o.data,
 		Mode: fetch.Mode(o.mode.value), Credentials: fetch.Credentials(o.credentials.value),
 		Cache: fetch.CacheMode(o.cache.value), Redirect: fetch.RedirectMode(o.redirect.value),
+	}
+	if copied != nil {
+		if req, err = copied.Resolve(page); err != nil {
+			var noOrigin *devtools.NoOriginError
+			if errors.As(err, &noOrigin) {
+				return usageError{"the copied request shows no Origin or Referer header: give the page's origin with --origin"}
+			}
+			return usageError{err.Error()}
+		}
 	}
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
@@ -174,11 +233,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			calls = append(calls, c)
 		}
-		return runSequence(ctx, calls, prof, o.timeout, o.json, color, stdout)
+		tr := checkTransport(dial, o.insecure)
+		defer tr.CloseIdleConnections()
+		return runSequence(ctx, calls, seqSetup{prof, tr, chosen}, o.timeout, o.json, color, stdout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	b := &fetch.Browser{Profile: prof, Transport: checkTransport()}
+	tr := checkTransport(dial, o.insecure)
+	defer tr.CloseIdleConnections()
+	b := &fetch.Browser{Profile: prof, Transport: tr}
 	res, err := b.Fetch(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -191,15 +254,125 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return usageError{strings.TrimPrefix(err.Error(), "fetch: ")}
 	}
-	d := explain.Explain(res)
+	d, sd := diagnose(ctx, b, res, chosen)
 	if o.json {
-		if err := writeJSON(stdout, explain.NewReport(res, d, prof.Name)); err != nil {
+		r := explain.NewReport(res, d, prof.Name)
+		r.Stack = sd
+		if err := writeJSON(stdout, r); err != nil {
 			return err
 		}
 	} else {
 		printCheck(stdout, res, d, prof.Name, color)
+		printStack(stdout, d, sd, style{color})
 	}
 	return checkExit(res)
+}
+
+// diagnose explains res, adds the reflection probe's warning, and renders
+// the fix for the server's stack (chosen, or detected when nil).
+func diagnose(ctx context.Context, b *fetch.Browser, res *fetch.Result, chosen *stacks.Stack) (explain.Diagnosis, *explain.StackDetection) {
+	d := explain.Explain(res)
+	if w, ok := reflectionProbe(ctx, b, res); ok {
+		d.Warnings = append(d.Warnings, w)
+	}
+	var sd *explain.StackDetection
+	if res.Err == nil || res.Err.Reason != fetch.ReasonNetwork {
+		s, det := explain.DetectStack(res)
+		if chosen != nil {
+			s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+		}
+		explain.ApplyStack(res, &d, s)
+		sd = &det
+	}
+	return d, sd
+}
+
+// reflectionProbe asks once more from a made-up origin when the call was
+// allowed for the page's origin by name: a server that allows that one too
+// reflects any Origin, which is a hole whatever the verdict
+// (explain.ReflectionWarning words it).
+//
+// The probe is a simple GET (HEAD when the call was a HEAD) with no body
+// and no script headers, never a repeat of the call itself: check must not
+// send a POST, PUT or DELETE twice. It runs in a browser of its own, so it
+// leaves nothing in the session's preflight or HTTP cache.
+func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (explain.Warning, bool) {
+	if !res.Allowed() || !res.Classification.CrossOrigin || res.Request.Mode != fetch.ModeCORS {
+		return explain.Warning{}, false
+	}
+	var last *fetch.Exchange
+	for i := range res.Trace {
+		if res.Trace[i].Kind == fetch.ExchangeRequest {
+			last = &res.Trace[i]
+		}
+	}
+	if last == nil || last.ResponseHeader.Get("Access-Control-Allow-Origin") != res.Request.Origin.String() {
+		return explain.Warning{}, false
+	}
+	method := http.MethodGet
+	if res.Request.Method == http.MethodHead {
+		method = http.MethodHead
+	}
+	req := fetch.Request{
+		Origin:      origin.MustParse(explain.ReflectProbeOrigin),
+		Method:      method,
+		URL:         res.Request.URL,
+		Credentials: res.Request.Credentials,
+		Mode:        fetch.ModeCORS,
+		Cache:       fetch.CacheNoStore,
+	}
+	pb := &fetch.Browser{Profile: b.Profile, Transport: b.Transport, Now: b.Now}
+	probe, err := pb.Fetch(ctx, req)
+	if err != nil {
+		return explain.Warning{}, false
+	}
+	return explain.ReflectionWarning(probe)
+}
+
+// printStack prints the fix in the stack's own configuration: the
+// setting of each change, the whole corrected configuration, the
+// stack's pitfalls that apply, and which stack was assumed.
+func printStack(w io.Writer, d explain.Diagnosis, sd *explain.StackDetection, s style) {
+	if sd == nil {
+		return
+	}
+	var last *stacks.Change
+	for _, f := range d.Fixes {
+		if f.Stack != nil {
+			last = f.Stack
+		}
+	}
+	if last == nil && len(d.Fixes) == 0 {
+		// Allowed: nothing to change; say the stack only when it is known.
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", s.bold("In "+sd.Title+":"))
+	for _, f := range d.Fixes {
+		if f.Stack != nil {
+			fmt.Fprintf(w, "  %s\n", f.Stack.Text)
+		}
+	}
+	if last != nil {
+		fmt.Fprintf(w, "  the configuration with the change, as far as the answers show it (keep what else yours allows):\n")
+		for _, l := range strings.Split(strings.TrimRight(last.Snippet, "\n"), "\n") {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+		for _, p := range last.Pitfalls {
+			fmt.Fprintf(w, "  %s %s\n", s.red("pitfall:"), p.Text)
+		}
+		fmt.Fprintf(w, "  (%s; %s)\n", last.Provenance, last.Doc)
+	} else {
+		fmt.Fprintf(w, "  no CORS setting to change: the fix above is where the CORS code runs.\n")
+	}
+	switch {
+	case sd.Confidence == "chosen":
+	case sd.Assumed && len(sd.Evidence) == 0:
+		fmt.Fprintf(w, "  Stack not recognised from the answers: assumed %s. Choose yours with --stack: %s.\n", sd.Name, strings.Join(stacks.Names(), ", "))
+	case sd.Assumed:
+		fmt.Fprintf(w, "  Stack assumed: %s (%s confidence, from %s). If it is another, --stack: %s.\n", sd.Name, sd.Confidence, strings.Join(sd.Evidence, "; "), strings.Join(stacks.Names(), ", "))
+	default:
+		fmt.Fprintf(w, "  Stack detected: %s (from %s).\n", sd.Name, strings.Join(sd.Evidence, "; "))
+	}
 }
 
 // checkExit maps a result to the exit status.
@@ -208,7 +381,7 @@ func checkExit(res *fetch.Result) error {
 	case res.Allowed():
 		return nil
 	case res.Err.Reason == fetch.ReasonNetwork:
-		return exitError{3, networkMessage(res.Err)}
+		return exitError{3, explain.NetError(res.Err.Err) + ": " + networkMessage(res.Err)}
 	}
 	return exitError{code: 1}
 }
@@ -248,10 +421,19 @@ func networkCause(err error) string {
 	return err.Error()
 }
 
-func checkTransport() http.RoundTripper {
+// checkTransport is check's transport: --resolve's dialer and -k's TLS
+// setting, shared with audit (resolver, insecureTLS).
+func checkTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error), insecure bool) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxResponseHeaderBytes = 1 << 20
+	t.DialContext = dial
+	t.TLSClientConfig = insecureTLS(insecure)
 	return t
+}
+
+// insecureTLS is the TLS configuration of -k: certificates not verified.
+func insecureTLS(insecure bool) *tls.Config {
+	return &tls.Config{InsecureSkipVerify: insecure}
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -311,6 +493,9 @@ func printCheck(w io.Writer, res *fetch.Result, d explain.Diagnosis, profile str
 	if res.Allowed() {
 		fmt.Fprintf(w, "%s status %d, script can read: %s\n", s.green("ALLOWED"), res.Response.Status,
 			strings.Join(nonEmpty(res.Response.ReadableHeaderNames()), ", "))
+	} else if d.NetError != "" {
+		// Not a CORS verdict: the server never answered.
+		fmt.Fprintf(w, "%s %s (no answer: not a CORS verdict)\n  Go: %v\n", s.red("NETWORK ERROR"), d.NetError, res.Err.Err)
 	} else {
 		fmt.Fprintf(w, "%s\n  console: %s\n", s.red("BLOCKED"), d.Message)
 	}

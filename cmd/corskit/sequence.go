@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +13,7 @@ import (
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/stacks"
 )
 
 // A sequence is several fetch() calls from one browser session, written
@@ -126,6 +128,15 @@ func checkURL(s string) error {
 	return nil
 }
 
+// seqSetup is what every call of a sequence shares besides the browser:
+// its profile, the transport (--resolve, -k) and the stack the fixes are
+// written for (nil: detected per call).
+type seqSetup struct {
+	profile   fetch.Profile
+	transport http.RoundTripper
+	stack     *stacks.Stack
+}
+
 // seqReport is one call of a sequence in JSON: the single-call report,
 // plus where it stands in the sequence and what the caches did.
 type seqReport struct {
@@ -157,11 +168,12 @@ type httpCacheJSON struct {
 // each call's --after, and prints each call and a summary (or, with
 // --json, {"calls": [...]}). The exit status is 3 if a call failed on the
 // network, else 1 if one was blocked, else 0.
-func runSequence(ctx context.Context, calls []seqCall, prof fetch.Profile, timeout time.Duration, asJSON, color bool, stdout io.Writer) error {
+func runSequence(ctx context.Context, calls []seqCall, setup seqSetup, timeout time.Duration, asJSON, color bool, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var offset time.Duration
-	b := &fetch.Browser{Profile: prof, Transport: checkTransport(),
+	prof := setup.profile
+	b := &fetch.Browser{Profile: prof, Transport: setup.transport,
 		Now: func() time.Time { return time.Now().Add(offset) }, ServerNow: time.Now}
 	s := style{color}
 	var reports []seqReport
@@ -192,14 +204,17 @@ func runSequence(ctx context.Context, calls []seqCall, prof fetch.Profile, timeo
 			}
 			return usageError{fmt.Sprintf("call %d: %s", i+1, strings.TrimPrefix(err.Error(), "fetch: "))}
 		}
-		d := explain.Explain(res)
+		d, sd := diagnose(ctx, b, res, setup.stack)
 		results = append(results, res)
 		clocks = append(clocks, clock)
 		if asJSON {
-			reports = append(reports, newSeqReport(i+1, c.after, clock, res, d, prof.Name))
+			r := newSeqReport(i+1, c.after, clock, res, d, prof.Name)
+			r.Stack = sd
+			reports = append(reports, r)
 			continue
 		}
 		printCheck(stdout, res, d, prof.Name, color)
+		printStack(stdout, d, sd, s)
 		printCaches(stdout, res, s)
 	}
 	if asJSON {
