@@ -36,6 +36,11 @@ type Browser struct {
 	// time.Now when Now is a simulated clock run ahead of real servers, as
 	// `corskit check --after` does: their Date does not move with it.
 	ServerNow func() time.Time
+	// NoHTTPCache turns the HTTP cache off, as DevTools' "Disable cache"
+	// does (without its request headers): every request goes on the wire
+	// and nothing is stored. A HAR replay sets it, since a HAR holds what
+	// went on the wire already. The preflight cache stays on.
+	NoHTTPCache bool
 
 	cache preflightCache
 	http  httpCache

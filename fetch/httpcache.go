@@ -81,16 +81,21 @@ const (
 // the page, as Chromium, Firefox and WebKit partition theirs: a response
 // stored for pages of one site never serves another site's pages, so the
 // missing-Vary-Origin mix-up can happen only between origins of one site.
-// It holds GET responses only, at most maxHTTPCacheEntries of them (the
-// oldest go first), each body at most maxBody.
+// It holds GET responses only, at most maxHTTPCacheEntries of them and
+// maxHTTPCacheBytes of bodies (the oldest go first), each body at most
+// maxBody.
 type httpCache struct {
 	mu      sync.Mutex
 	entries map[httpCacheKey][]*storedResponse // variants, by Vary
 	order   []httpCacheKey                     // insertion order, for eviction
 	size    int
+	bytes   int // of the stored bodies
 }
 
-const maxHTTPCacheEntries = 1024
+const (
+	maxHTTPCacheEntries = 1024
+	maxHTTPCacheBytes   = 32 << 20
+)
 
 type httpCacheKey struct{ site, url string }
 
@@ -130,15 +135,17 @@ func (c *httpCache) store(site, url string, s *storedResponse) {
 	vs := c.entries[key]
 	for i, old := range vs {
 		if varyMatches(old, s.reqHeader) {
+			c.bytes += len(s.body) - len(old.body)
 			vs[i] = s
 			return
 		}
 	}
-	if c.size >= maxHTTPCacheEntries && len(c.order) > 0 {
+	for (c.size >= maxHTTPCacheEntries || c.bytes+len(s.body) > maxHTTPCacheBytes) && len(c.order) > 0 {
 		oldest := c.order[0]
 		c.order = c.order[1:]
 		if ovs := c.entries[oldest]; len(ovs) > 0 {
 			c.size--
+			c.bytes -= len(ovs[0].body)
 			if len(ovs) == 1 {
 				delete(c.entries, oldest)
 			} else {
@@ -146,6 +153,7 @@ func (c *httpCache) store(site, url string, s *storedResponse) {
 			}
 		}
 	}
+	c.bytes += len(s.body)
 	c.entries[key] = append(c.entries[key], s)
 	if len(c.order) >= 2*maxHTTPCacheEntries {
 		// Keys invalidated since they were stored linger in order; drop
@@ -167,6 +175,7 @@ func (c *httpCache) remove(site, url string, hdr http.Header) {
 		if varyMatches(s, hdr) {
 			c.entries[key] = append(vs[:i:i], vs[i+1:]...)
 			c.size--
+			c.bytes -= len(s.body)
 			return
 		}
 	}
@@ -365,6 +374,9 @@ func (f *fetcher) effectiveCacheMode(hs []Header) CacheMode {
 // response with the 304's headers merged in, as browsers do.
 func (f *fetcher) send(ctx context.Context, method, cur string, hdr http.Header, body string, credentials bool, mode CacheMode) (*http.Response, *Exchange, error) {
 	site := f.req.Origin.Site()
+	if f.b.NoHTTPCache {
+		return f.roundTrip(ctx, ExchangeRequest, method, cur, hdr, body, credentials)
+	}
 	if method != http.MethodGet {
 		resp, ex, err := f.roundTrip(ctx, ExchangeRequest, method, cur, hdr, body, credentials)
 		if err == nil && method != http.MethodHead && resp.StatusCode < 400 && !f.p.UnsafeMethodKeepsHTTPCache {
@@ -518,5 +530,8 @@ func (c *httpCache) invalidate(site, url string) {
 	defer c.mu.Unlock()
 	key := httpCacheKey{site, url}
 	c.size -= len(c.entries[key])
+	for _, s := range c.entries[key] {
+		c.bytes -= len(s.body)
+	}
 	delete(c.entries, key)
 }

@@ -322,3 +322,18 @@ func TestPreflightCacheNotes(t *testing.T) {
 		})
 	}
 }
+
+// NoHTTPCache sends every request, as a HAR replay needs.
+func TestNoHTTPCache(t *testing.T) {
+	s := &cacheServer{headers: []string{"Access-Control-Allow-Origin: *", "Cache-Control: max-age=600"}}
+	b := &fetch.Browser{Transport: corstest.HandlerTransport(s), NoHTTPCache: true}
+	for range 2 {
+		res, err := b.Fetch(context.Background(), get(""))
+		if err != nil || !res.Allowed() || res.HTTPCache.Outcome != fetch.HTTPCacheNone {
+			t.Fatalf("%v %v %q", err, res.Err, res.HTTPCache.Outcome)
+		}
+	}
+	if len(s.seen) != 2 {
+		t.Errorf("server got %d requests, want 2", len(s.seen))
+	}
+}

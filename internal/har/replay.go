@@ -58,7 +58,9 @@ func ReplayEach(ctx context.Context, l *Log, p fetch.Profile, yield func(Replaye
 		bad[s.Entry] = true
 	}
 	tr := newReplayTransport(l, bad)
-	b := &fetch.Browser{Profile: p, Transport: tr, Now: tr.now}
+	// The HAR holds what went on the wire: each entry is replayed as sent,
+	// not served from a cache of the entries before it.
+	b := &fetch.Browser{Profile: p, Transport: tr, Now: tr.now, NoHTTPCache: true}
 	redirectTargets := map[string]bool{}
 	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
