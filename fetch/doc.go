@@ -15,7 +15,7 @@
 //
 // # Use
 //
-// A Browser holds a profile and a preflight cache, and sends requests with
+// A Browser holds a profile, a preflight cache and an HTTP cache, and sends requests with
 // any http.RoundTripper: a live URL, a loopback server, or a handler
 // in-process (see corstest.HandlerTransport).
 //
@@ -40,11 +40,28 @@
 // is the Fetch Standard as written. Each difference is one named field of
 // Profile, and each engine has its own message catalogue: Error.Error is
 // Chromium's console line, Profile.ConsoleLines and Profile.TypeErrorMessage
-// give any engine's. The conformance table (internal/corscase, 225 cases)
+// give any engine's. The conformance table (internal/corscase, 240 cases)
 // runs in the three real browsers and in this model in CI, and each engine
 // agrees with its profile on every case: verdict, status and headers visible
 // to script, every request on the wire, the TypeError's text and the console
 // lines. CONFORMANCE.md lists where the engines and Spec differ.
+//
+// # Sequences and caches
+//
+// Successive calls on one Browser share its two caches, as successive calls
+// from one page do. The preflight cache keeps each successful preflight's
+// methods and headers for its Access-Control-Max-Age (5 s without one),
+// capped per engine; Result.PreflightCache says for each call whether its
+// preflight was served from it and, if not, why (no entry, expired, the
+// other credentials mode, a name not covered, the cache mode). The HTTP
+// cache follows RFC 9111 as browsers apply it to GET responses: freshness
+// from max-age, Expires minus Date, or 10% of the time since
+// Last-Modified; revalidation with If-None-Match and If-Modified-Since, a
+// 304's headers merged into the stored response before the CORS check
+// runs on it; Vary (Origin included); partitions by the page's site; the
+// request cache modes with their request headers. Result.HTTPCache says how
+// each call was served. Set Browser.Now to move time between calls (and
+// Browser.ServerNow when the servers are real and Now runs ahead of them).
 //
 // # Bad and hostile input
 //
@@ -62,7 +79,8 @@
 // # What is not modelled
 //
 // Cookies are not stored or sent (Exchange.Credentials says whether the
-// browser would send them); the HTTP cache is not modelled (cache modes
-// matter only for the preflight cache); Private Network Access is gone from
+// browser would send them); the HTTP cache stores GET responses only (no
+// HEAD, no stale-while-revalidate, no heuristic caps, no Range), and a
+// Browser's caches live only as long as it does; Private Network Access is gone from
 // Chromium 156 and is not modelled; only http and https URLs.
 package fetch
