@@ -308,8 +308,18 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			return nil
 		}
 		loc, err := u.Parse(resp.Header.Get("Location"))
-		if err != nil || (loc.Scheme != "http" && loc.Scheme != "https") {
+		switch {
+		case err != nil:
 			f.fail(&Error{Reason: ReasonNetwork, Err: fmt.Errorf("net::ERR_INVALID_REDIRECT")}, cur)
+			return nil
+		case loc.Scheme != "http" && loc.Scheme != "https":
+			// data:, file:, javascript:... The browser refuses to follow
+			// (Chromium: net::ERR_UNSAFE_REDIRECT): a blocked fetch, not a
+			// network failure.
+			f.fail(&Error{Reason: ReasonUnsafeRedirect, Header: "Location", Value: loc.String()}, cur)
+			return nil
+		case fetchspec.IsBadPort(loc.Port()):
+			f.fail(&Error{Reason: ReasonBadPort, Header: "Location", Value: loc.String()}, cur)
 			return nil
 		}
 		locOrigin := origin.FromURL(loc)
@@ -439,7 +449,12 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	}
 	hreq.Header = hdr
 	start := f.b.now()
-	resp, err := f.b.transport().RoundTrip(hreq)
+	var resp *http.Response
+	if t, ok := f.b.transport().(*http.Transport); ok && needsRawHeaders(hdr) {
+		resp, err = rawRoundTrip(ctx, t, hreq)
+	} else {
+		resp, err = f.b.transport().RoundTrip(hreq)
+	}
 	f.res.Trace = append(f.res.Trace, Exchange{
 		// hdr was built for this exchange alone, and a RoundTripper may not
 		// modify it: the trace keeps it as is, without a copy.

@@ -40,6 +40,8 @@ const (
 	ReasonSameOriginMode   // mode same-origin, cross-origin URL
 	ReasonNetwork          // the request never got a response (refused, reset, TLS...)
 	ReasonOnlyIfCachedMode // cache mode only-if-cached outside same-origin mode: fetch() throws
+	ReasonBadPort          // a port on the Fetch Standard's bad-port list: refused before any request
+	ReasonUnsafeRedirect   // a redirect to a scheme other than http(s), such as data:
 )
 
 var reasonNames = [...]string{
@@ -64,6 +66,8 @@ var reasonNames = [...]string{
 	ReasonSameOriginMode:              "same-origin-mode",
 	ReasonNetwork:                     "network",
 	ReasonOnlyIfCachedMode:            "only-if-cached-mode",
+	ReasonBadPort:                     "bad-port",
+	ReasonUnsafeRedirect:              "unsafe-redirect",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON).
@@ -128,6 +132,10 @@ func (e *Error) ConsoleMessage() string {
 		return fmt.Sprintf("Failed to load resource: %v", e.Err)
 	case ReasonTooManyRedirects:
 		return "Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"
+	case ReasonBadPort:
+		return "Failed to load resource: net::ERR_UNSAFE_PORT"
+	case ReasonUnsafeRedirect:
+		return "Failed to load resource: net::ERR_UNSAFE_REDIRECT"
 	case ReasonRedirectModeError:
 		return fmt.Sprintf("Fetch API cannot load %s. Redirect was not allowed.", e.InitialURLOrURL())
 	}

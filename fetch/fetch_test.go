@@ -1,9 +1,11 @@
 package fetch_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -162,6 +164,74 @@ func TestNetworkError(t *testing.T) {
 	}
 	if res.Allowed() || res.Err.Reason != fetch.ReasonNetwork || res.Err.Err == nil {
 		t.Fatalf("got %+v", res.Err)
+	}
+}
+
+// refusingTransport fails the test if anything is sent.
+type refusingTransport struct{ t *testing.T }
+
+func (r refusingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.t.Errorf("%s %s went on the wire", req.Method, req.URL)
+	return nil, errors.New("refused")
+}
+
+// A port on the bad-port list fails before any request, in every profile
+// and mode, as a blocked fetch, not a network failure.
+func TestBadPort(t *testing.T) {
+	for _, p := range append(fetch.Profiles, fetch.Spec) {
+		for _, mode := range []fetch.Mode{fetch.ModeCORS, fetch.ModeNoCORS} {
+			b := &fetch.Browser{Profile: p, Transport: refusingTransport{t}}
+			res, err := b.Fetch(context.Background(), fetch.Request{Origin: page, URL: "http://127.0.0.1:6000/x", Mode: mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Allowed() || res.Err.Reason != fetch.ReasonBadPort || len(res.Trace) != 0 {
+				t.Errorf("%s, %s: got %+v, trace %d", p.Name, mode, res.Err, len(res.Trace))
+			}
+		}
+	}
+}
+
+// A header value with a control byte net/http refuses is sent as the
+// browser sends it, byte for byte.
+func TestControlByteHeaderSent(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		r := bufio.NewReader(c)
+		var head strings.Builder
+		for {
+			l, err := r.ReadString('\n')
+			head.WriteString(l)
+			if err != nil || l == "\r\n" {
+				break
+			}
+		}
+		got <- head.String()
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: https://app.example.com\r\nContent-Length: 2\r\n\r\nok")
+	}()
+	// Same-origin: one request, no preflight.
+	here := "http://" + ln.Addr().String()
+	b := &fetch.Browser{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	res, err := b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse(here), URL: here + "/x",
+		Headers: []fetch.Header{{Name: "X-A", Value: "a\x01b\x7fc"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Allowed() {
+		t.Fatalf("blocked: %v", res.Err)
+	}
+	if head := <-got; !strings.Contains(head, "\r\nX-A: a\x01b\x7fc\r\n") {
+		t.Errorf("request head %q lacks the raw X-A value", head)
 	}
 }
 

@@ -106,6 +106,9 @@ func TestCheckExitStatus(t *testing.T) {
 		// The resolver may answer "no such host" or stay silent: either way
 		// a network error naming the host.
 		{"dns", []string{"check", "http://no-such-host.invalid/x", "--origin", page, "--timeout", "5s"}, 3, "no-such-host.invalid: "},
+		// Refused by every browser before any request: blocked (1), not a
+		// network error of the tool (3).
+		{"bad port", []string{"check", "http://127.0.0.1:6000/x", "--origin", page}, 1, ""},
 		{"missing url", []string{"check", "--origin", page}, 2, "missing URL"},
 		{"missing origin", []string{"check", srv.URL}, 2, "missing --origin"},
 		{"bad origin", []string{"check", srv.URL, "--origin", "https://a.com/path"}, 2, "--origin:"},
