@@ -32,6 +32,16 @@ type Browser struct {
 	Transport http.RoundTripper // zero: http.DefaultTransport; redirects are not followed by it
 	Now       func() time.Time  // zero: time.Now; set it to test cache expiry
 
+	// PageAddressSpace is the address space of the network the page was
+	// loaded from, for Local Network Access (Profile.LocalNetworkAccess).
+	// Zero: taken from the page origin's host when it is an IP address or
+	// localhost; a page named by a domain (https://app.example.com) is then
+	// of unknown space and never gated, since where it is served from is
+	// not in its origin. Set SpacePublic to ask what a public site's page
+	// gets: without the user's permission, which the model never has, a
+	// fetch to loopback or a private address fails before it is sent.
+	PageAddressSpace AddressSpace
+
 	cache preflightCache
 }
 
@@ -234,6 +244,10 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		}
 		cur := u.String()
 		curOrigin := origin.FromURL(u)
+		if e := f.localNetworkCheck(u.Hostname()); e != nil && !f.req.Origin.SameOrigin(curOrigin) {
+			f.fail(e, cur)
+			return nil
+		}
 		if f.tainting == ResponseBasic && !f.req.Origin.SameOrigin(curOrigin) {
 			if f.req.Mode == ModeNoCORS {
 				f.tainting = ResponseOpaque

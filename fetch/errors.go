@@ -42,6 +42,13 @@ const (
 	ReasonOnlyIfCachedMode // cache mode only-if-cached outside same-origin mode: fetch() throws
 	ReasonBadPort          // a port on the Fetch Standard's bad-port list: refused before any request
 	ReasonUnsafeRedirect   // a redirect to a scheme other than http(s), such as data:
+
+	// ReasonLocalNetworkAccess is a fetch from a page to a more private
+	// address space (public to loopback...) without the user's Local
+	// Network Access permission (Chromium 142+): refused before any
+	// request. Chromium words it as a CORS failure, but no response header
+	// fixes it.
+	ReasonLocalNetworkAccess
 )
 
 var reasonNames = [...]string{
@@ -68,6 +75,7 @@ var reasonNames = [...]string{
 	ReasonOnlyIfCachedMode:            "only-if-cached-mode",
 	ReasonBadPort:                     "bad-port",
 	ReasonUnsafeRedirect:              "unsafe-redirect",
+	ReasonLocalNetworkAccess:          "local-network-access",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON).
@@ -197,6 +205,8 @@ func (e *Error) Detail() string {
 		return fmt.Sprintf("Request header field %s is not allowed by Access-Control-Allow-Headers in preflight response.", e.Value)
 	case ReasonRedirectContainsCredentials:
 		s = fmt.Sprintf("Redirect location '%s' contains a username and password, which is disallowed for cross-origin requests.", e.Value)
+	case ReasonLocalNetworkAccess:
+		return localNetworkDetail(e.Value)
 	default:
 		return e.Reason.String()
 	}

@@ -44,7 +44,7 @@ func (p Profile) ConsoleLines(r *Result) []string {
 	case EngineWebKit:
 		return webkitConsole(r)
 	}
-	if e := r.Err; e != nil && (e.Reason.IsCORS() || e.Reason == ReasonSameOriginMode) {
+	if e := r.Err; e != nil && (e.Reason.IsCORS() || e.Reason == ReasonSameOriginMode || e.Reason == ReasonLocalNetworkAccess) {
 		return []string{e.ConsoleMessage()}
 	}
 	return nil

@@ -82,7 +82,7 @@ type checkOptions struct {
 	url, origin, method, data, har string
 	headers                        headerFlags
 	credentials, mode, cache       choice
-	redirect, browser              choice
+	redirect, browser, pageSpace   choice
 	json                           bool
 	timeout                        time.Duration
 }
@@ -94,6 +94,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cache:       choice{"default", []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}},
 		redirect:    choice{"follow", []string{"follow", "error", "manual"}},
 		browser:     choice{"", []string{"all", "chromium", "firefox", "webkit", "spec"}},
+		pageSpace:   choice{"", []string{"public", "local", "loopback"}},
 	}
 	fs := newFlags("check", checkSynopsis, stderr)
 	fs.examples = checkExamples
@@ -107,6 +108,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.redirect, "redirect", "redirect mode: follow, error or manual")
 	fs.Var(&o.browser, "browser", "browser model: all (the three engines; the default, but chromium with --json), chromium, firefox, webkit, or spec (the Fetch Standard as written)")
 	fs.Var(&o.browser, "profile", "the same as --browser (its old name)")
+	fs.Var(&o.pageSpace, "page-address-space", "where the page is served from, for Chromium's Local Network Access: public, local or loopback (default: from --origin when it is an IP address or localhost, else not gated)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
@@ -152,7 +154,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	results, err := fetchEach(ctx, engines, req)
+	results, err := fetchEach(ctx, engines, req, fetch.AddressSpace(o.pageSpace.value))
 	if err != nil {
 		if ctx.Err() != nil {
 			// Show what did arrive (a preflight, a redirect) before the
@@ -216,13 +218,13 @@ func checkEngines(name string, asJSON, har bool) []fetch.Profile {
 // fetchEach makes the call in one fresh model browser per engine, at the
 // same time. The error is the first engine's that fails: a request the
 // model refuses fails in all of them alike, and so does a deadline.
-func fetchEach(ctx context.Context, engines []fetch.Profile, req fetch.Request) ([]*fetch.Result, error) {
+func fetchEach(ctx context.Context, engines []fetch.Profile, req fetch.Request, space fetch.AddressSpace) ([]*fetch.Result, error) {
 	results := make([]*fetch.Result, len(engines))
 	errs := make([]error, len(engines))
 	var wg sync.WaitGroup
 	for i, p := range engines {
 		wg.Go(func() {
-			b := &fetch.Browser{Profile: p, Transport: checkTransport()}
+			b := &fetch.Browser{Profile: p, Transport: checkTransport(), PageAddressSpace: space}
 			results[i], errs[i] = b.Fetch(ctx, req)
 		})
 	}
