@@ -5,7 +5,8 @@
 #                tests, the real-server tests (nginx, Varnish, Express, Flask-CORS),
 #                and a smoke run of the benchmarks. Installs what they need
 #                when it is missing (scripts/ensure-deps.sh).
-#   make bench   the peer benchmark table (bench/README.md), ~10 minutes.
+#   make bench   the peer benchmark tables, sequential and RunParallel at
+#                PCPU (bench/README.md), ~20 minutes.
 #   make fuzz    every fuzz target of every module for FUZZTIME (default
 #                30s) with FUZZPARALLEL workers (default: half the CPUs), then
 #                copies the inputs the fuzzer found interesting (new coverage)

@@ -105,10 +105,13 @@ func TestFixNamesTheStack(t *testing.T) {
 		reflecting(func(o string) bool { return o == "null" || o == "https://app.example.com" }, true, true).ServeHTTP(w, r)
 	})
 	res := scan(t, h, true)
-	if res.Stack == nil || !strings.HasPrefix(res.Stack.Name, "Express") {
+	if res.Stack == nil || res.Stack.Name != "express" || res.Stack.Evidence != "X-Powered-By: Express" {
 		t.Fatalf("stack %+v", res.Stack)
 	}
-	if f := res.Findings[0]; !strings.Contains(f.Fix.Stack, "cors({ origin: ['https://app.example.com'], credentials: true })") {
+	if !strings.Contains(res.Stack.Snippet, `origin: ["https://app.example.com"],`) || !strings.Contains(res.Stack.Snippet, "credentials: true,") {
+		t.Errorf("snippet %s", res.Stack.Snippet)
+	}
+	if f := res.Findings[0]; !strings.Contains(f.Fix.Stack, "Express with the cors package: set `origin` to exactly https://app.example.com, with `credentials` on") {
 		t.Errorf("fix %+v", f.Fix)
 	}
 }

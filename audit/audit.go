@@ -1,12 +1,3 @@
-// Package audit probes a live endpoint for the CORS misconfigurations that
-// let other websites read a logged-in user's data: origins reflected
-// blindly, trusted null, sloppy allowlist matching, trusted third-party
-// hosts, wildcards, missing Vary, permissive preflights, header injection.
-//
-// Unlike scanners that pattern-match headers, audit decides each finding's
-// severity with the browser's own CORS check (the fetch package): a finding
-// is high only when a page on the probe origin could read the response with
-// the user's cookies.
 package audit
 
 import (
@@ -361,7 +352,7 @@ func (s *Scanner) Scan(ctx context.Context, t Target) Result {
 	}
 	tctx, cancel := context.WithTimeout(ctx, s.targetTimeout)
 	defer cancel()
-	a := &auditor{s: s, t: t, u: u, n: names(u), cls: cls, res: &res, hit: map[string]bool{}, sent: map[string]bool{}, stack: -1}
+	a := &auditor{s: s, t: t, u: u, n: names(u), cls: cls, res: &res, hit: map[string]bool{}, sent: map[string]bool{}}
 	a.run(tctx)
 	if res.Err == nil && tctx.Err() != nil {
 		if ctx.Err() != nil {
@@ -391,10 +382,9 @@ type auditor struct {
 	legit, bases []string
 	named        []string // origins the server named in a fixed Allow-Origin
 	hsts         http.Header
-	fixedACAO    string // Allow-Origin of the answer without Origin: a fixed value
-	vary         bool   // missing-vary already reported
-	stack        int    // index in stackSigns, or -1
-	stackWhy     string
+	fixedACAO    string   // Allow-Origin of the answer without Origin: a fixed value
+	vary         bool     // missing-vary already reported
+	stack        observed // what the answers showed of the stack
 }
 
 // hit is a probe origin the server allowed.
@@ -596,10 +586,10 @@ func (a *auditor) resolve() {
 
 // observe recognises the stack from any answer until it is known.
 func (a *auditor) observe(ex *exchange, preflight bool) {
-	if a.stack >= 0 {
+	if a.stack.known() {
 		return
 	}
-	a.stack, a.stackWhy = detectStack(ex.resp, preflight)
+	a.stack.see(ex.resp, ex.status)
 }
 
 // inspect looks at any response for the classes visible in headers alone:
@@ -787,14 +777,7 @@ func (a *auditor) finish() {
 		}
 	}
 	cfg += "}"
-	if a.stack >= 0 {
-		s := stackSigns[a.stack]
-		list := allowed
-		if len(list) == 0 {
-			list = []string{"https://your-front-end.example"}
-		}
-		a.res.Stack = &Stack{Name: s.name, Setting: s.setting(list, creds), Evidence: a.stackWhy}
-	}
+	a.res.Stack = a.stack.stack(allowed, creds)
 	for i := range a.res.Findings {
 		f := &a.res.Findings[i]
 		if !slices.Contains(originClasses, f.ID) {
@@ -803,7 +786,7 @@ func (a *auditor) finish() {
 		f.Fix.Config = cfg
 		f.Fix.Headers += note
 		if a.res.Stack != nil {
-			f.Fix.Stack = a.res.Stack.Name + ": " + a.res.Stack.Setting
+			f.Fix.Stack = a.res.Stack.Title + ": " + a.res.Stack.Setting
 		}
 	}
 }

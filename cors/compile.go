@@ -39,6 +39,8 @@ type policy struct {
 	preflightStatus int
 	passthrough     bool
 	logger          loggerRef
+
+	shared sharedValues // constant values of preflights the middleware answers
 }
 
 const maxMaxAge = 24 * time.Hour
@@ -121,6 +123,9 @@ func compile(cfg Config) (*policy, error) {
 			norm.AllowedMethods = append(norm.AllowedMethods, m)
 		case !httplist.IsToken(m):
 			fail("AllowedMethods", m, "not a valid method name (an HTTP token)", nil)
+		case len(m) > maxMethodLen:
+			fail("AllowedMethods", m, "longer than "+strconv.Itoa(maxMethodLen)+
+				" bytes, the longest method a preflight may ask for: no preflight could approve it", nil)
 		case fetchspec.IsForbiddenMethod(m):
 			fail("AllowedMethods", m, "browsers refuse to send this method", nil)
 		default:
@@ -227,6 +232,7 @@ func compile(cfg Config) (*policy, error) {
 		return nil, errors.Join(errs...)
 	}
 	p.cfg = norm
+	p.shared = newSharedValues(p)
 	return p, nil
 }
 

@@ -56,7 +56,9 @@ type Config struct {
 	// POST and PUT, which browsers uppercase before sending: "put" in the
 	// configuration means PUT, while "PATCH" and "patch" are different
 	// methods. CONNECT, TRACE and TRACK are rejected: browsers refuse to
-	// send them.
+	// send them. A method name is at most 64 bytes: New refuses a longer
+	// one, and a preflight asking for a longer one, even under "*", gets
+	// 403 like any malformed Access-Control-Request-Method.
 	//
 	// Methods restrict preflights only: like the Fetch Standard, the
 	// middleware does not check the method of the actual request.

@@ -106,6 +106,7 @@ func TestMiddleware(t *testing.T) {
 		MaxAge:           10 * time.Minute,
 	}
 	public := cors.Config{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"*"}, AllowedHeaders: []string{"*"}}
+	publicExpose := cors.Config{AllowedOrigins: []string{"*"}, ExposedHeaders: []string{"x-id"}}
 	anyCred := cors.Config{AllowedOrigins: []string{"*"}, AllowCredentials: true, UnsafeAllowAnyOriginWithCredentials: true}
 	null := cors.Config{AllowedOrigins: []string{"null"}, UnsafeAllowNullOrigin: true}
 	noCache := cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedMethods: []string{"PUT"}, DisablePreflightCache: true, PreflightStatus: 200}
@@ -149,6 +150,10 @@ func TestMiddleware(t *testing.T) {
 			outcome{pre, true, hdr("Vary", varyOrigin, "Access-Control-Allow-Origin", "https://app.example.com",
 				"Access-Control-Allow-Credentials", "true", "Access-Control-Expose-Headers", "X-Request-Id, X-Total-Count")}},
 		{"public: no origin still gets *", public, get(""), outcome{pre, true, hdr("Access-Control-Allow-Origin", "*")}},
+		{"public: no origin gets * and Expose-Headers, no Vary", publicExpose, get(""),
+			outcome{pre, true, hdr("Access-Control-Allow-Origin", "*", "Access-Control-Expose-Headers", "X-Id")}},
+		{"public: a disallowed-looking origin gets the same", publicExpose, get("https://A.com/"),
+			outcome{pre, true, hdr("Access-Control-Allow-Origin", "*", "Access-Control-Expose-Headers", "X-Id")}},
 		{"public: any origin gets *", public, get("https://x.com"), outcome{pre, true, hdr("Access-Control-Allow-Origin", "*")}},
 		{"any origin with credentials reflects", anyCred, get("https://x.com"),
 			outcome{pre, true, hdr("Vary", varyOrigin, "Access-Control-Allow-Origin", "https://x.com", "Access-Control-Allow-Credentials", "true")}},
@@ -195,6 +200,13 @@ func TestMiddleware(t *testing.T) {
 			outcome{403, false, hdr("Vary", varyPreflight)}},
 		{"preflight, malformed ACRM", strict, preflight("https://app.example.com", "P T"), outcome{403, false, hdr("Vary", varyPreflight)}},
 		{"preflight, empty ACRM", strict, preflight("https://app.example.com", ""), outcome{403, false, hdr("Vary", varyPreflight)}},
+		{"preflight, ACRM longer than 64 bytes", public, preflight("https://x.com", strings.Repeat("M", 65)),
+			outcome{403, false, hdr("Vary", varyPreflight)}},
+		{"preflight, ACRM on two lines", strict, req{method: "OPTIONS", origin: "https://app.example.com",
+			header: http.Header{"Access-Control-Request-Method": {"PUT", "PUT"}}}, outcome{403, false, hdr("Vary", varyPreflight)}},
+		{"preflight, two Origin lines", public, req{method: "OPTIONS",
+			header: http.Header{"Origin": {"https://x.com", "https://x.com"}, "Access-Control-Request-Method": {"PUT"}}},
+			outcome{403, false, hdr("Vary", varyPreflight)}},
 		{"public preflight echoes method and headers, Authorization included", public,
 			preflight("https://x.com", "PURGE", "authorization,x-y"),
 			outcome{204, false, hdr("Vary", varyPreflight, "Access-Control-Allow-Origin", "*",
@@ -256,5 +268,52 @@ func TestVaryIsAdded(t *testing.T) {
 		if len(v) < 2 || v[0] != "Accept-Encoding" || !strings.HasPrefix(v[1], "Origin") {
 			t.Errorf("%v: Vary = %q, want Accept-Encoding kept and Origin added", r, v)
 		}
+	}
+}
+
+// Header names are matched case-insensitively whatever their length and
+// however many names are configured (the linear scan for a few names, the
+// map beyond).
+func TestLongHeaderNameAnyCase(t *testing.T) {
+	long := "X-" + strings.Repeat("Long", 40) // 162 bytes
+	for _, n := range []int{1, 8, 9, 40} {
+		names := []string{long}
+		for i := range n - 1 {
+			names = append(names, "X-H"+strings.Repeat("i", i))
+		}
+		mw := mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedHeaders: names})
+		for _, asked := range []string{long, strings.ToLower(long), strings.ToUpper(long)} {
+			got := serve(t, mw, preflight("https://a.com", "GET", asked))
+			if got.status != 204 || got.corsHeaders.Get("Access-Control-Allow-Headers") != asked {
+				t.Errorf("%d names configured, preflight for %.12s... (%d bytes): %d %v", n, asked, len(asked), got.status, got.corsHeaders)
+			}
+		}
+		// A name one byte longer than the longest configured is not allowed.
+		if got := serve(t, mw, preflight("https://a.com", "GET", long+"x")); got.corsHeaders.Get("Access-Control-Allow-Headers") == long+"x" {
+			t.Errorf("%d names: a longer name was allowed", n)
+		}
+	}
+}
+
+// Method names are bounded at 64 bytes: New refuses a longer listed method
+// (no preflight could ever approve it), and under "*" a longer requested
+// method is a malformed preflight (403). 64 bytes pass both ways.
+func TestMethodLengthBound(t *testing.T) {
+	m64, m65 := strings.Repeat("M", 64), strings.Repeat("M", 65)
+	listed := mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedMethods: []string{m64}})
+	if got := serve(t, listed, preflight("https://a.com", m64)); got.status != 204 || got.corsHeaders.Get("Access-Control-Allow-Methods") != m64 {
+		t.Errorf("listed 64-byte method: %d %v", got.status, got.corsHeaders)
+	}
+	any := mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedMethods: []string{"*"}})
+	if got := serve(t, any, preflight("https://a.com", m64)); got.status != 204 || got.corsHeaders.Get("Access-Control-Allow-Methods") != m64 {
+		t.Errorf(`64-byte method under "*": %d %v`, got.status, got.corsHeaders)
+	}
+	if got := serve(t, any, preflight("https://a.com", m65)); got.status != 403 {
+		t.Errorf(`65-byte method under "*": %d %v, want 403`, got.status, got.corsHeaders)
+	}
+	_, err := cors.New(cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedMethods: []string{m65}})
+	errs := cors.ConfigErrors(err)
+	if len(errs) != 1 || errs[0].Field != "AllowedMethods" || errs[0].Value != m65 || !strings.Contains(errs[0].Reason, "64") {
+		t.Errorf("New with a 65-byte method: %v", err)
 	}
 }

@@ -148,18 +148,30 @@ func isToken(s string) bool {
 func reference(c cors.Config, r req) outcome {
 	any := slices.Contains(c.AllowedOrigins, "*")
 	allowed := false
+	// The Origin lines: those in r.header if it has the key (even with no
+	// line at all), else r.origin. No line is no Origin; several lines are
+	// never an allowed origin.
+	originLines, set := r.header["Origin"]
+	if !set && r.origin != "" {
+		originLines = []string{r.origin}
+	}
+	isCORS := len(originLines) > 0
+	origin := ""
+	if len(originLines) == 1 {
+		origin = originLines[0]
+	}
 
 	for _, p := range c.AllowedOrigins {
 		if p == "*" {
-			allowed = r.origin != "" && (!c.AllowCredentials || printableNoComma(r.origin))
-		} else if naiveMatch(p, r.origin) {
+			allowed = origin != "" && (!c.AllowCredentials || printableNoComma(origin))
+		} else if naiveMatch(p, origin) {
 			allowed = true
 		}
 	}
-	if len(r.origin) > 512 && !(any && !c.AllowCredentials) {
+	if len(origin) > 512 && !(any && !c.AllowCredentials) {
 		allowed = false // documented bound: never matched nor reflected
 	}
-	acao := r.origin
+	acao := origin
 	if any && !c.AllowCredentials {
 		acao = "*"
 	}
@@ -187,8 +199,8 @@ func reference(c cors.Config, r req) outcome {
 		maxAge = "0"
 	}
 
-	acrm, isPreflight := r.header["Access-Control-Request-Method"]
-	if !(r.method == "OPTIONS" && r.origin != "" && isPreflight) {
+	acrm := r.header["Access-Control-Request-Method"]
+	if !(r.method == "OPTIONS" && isCORS && len(acrm) > 0) {
 		out := outcome{status: handlerStatus, handlerRan: true, corsHeaders: http.Header{}}
 		if any && !c.AllowCredentials {
 			out.corsHeaders.Set("Access-Control-Allow-Origin", "*")

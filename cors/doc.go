@@ -34,9 +34,15 @@
 //
 // # What the middleware sends
 //
-// A request with no Origin header is not a CORS request: it goes to the
-// handler with no CORS headers, only "Vary: Origin" when the policy depends
-// on the origin (so that a shared cache never serves it to a CORS request).
+// A request with no Origin header is not a CORS request, and goes to the
+// handler. Under AllowedOrigins "*" without credentials the answer is the
+// same for every request, with an Origin or without: it carries
+// "Access-Control-Allow-Origin: *" (and Access-Control-Expose-Headers when
+// configured), and no Vary. Under any other policy it carries no CORS
+// header, only "Vary: Origin" (so that a shared cache never serves it to a
+// CORS request). A header present in the request's map with no line (an
+// empty or nil slice, which outer middleware and tests can build) counts as
+// absent.
 //
 // An actual CORS request (any method, including an OPTIONS without
 // Access-Control-Request-Method) always reaches the handler. If its origin is
@@ -50,7 +56,9 @@
 // answered by the middleware and does not reach the handler, unless
 // PreflightPassthrough is set:
 //
-//   - origin not allowed, or a malformed or oversized
+//   - origin not allowed (several Origin lines included), a malformed
+//     Access-Control-Request-Method (not an HTTP token, longer than 64
+//     bytes, or sent on several lines), or a malformed or oversized
 //     Access-Control-Request-Headers: 403, no CORS headers;
 //   - origin allowed, method and headers allowed: PreflightStatus (204), with
 //     Access-Control-Allow-Origin, Access-Control-Allow-Credentials,
@@ -84,15 +92,50 @@
 // Headers is parsed with hard bounds (elements and bytes), so a hostile
 // preflight costs bounded work and gets a 403, never a panic or a 500.
 //
-// The header values the middleware adds are never shared between responses:
-// a handler that edits or appends to them in place changes its own response
-// only (rs/cors issue 198). They are carved out of large chunks that are
-// never reused, so the hot path makes no per-request call to the allocator;
-// the memory is still fresh for every response (about 60 bytes).
+// The header values a handler can see are never shared with another
+// response, nor with the request: a handler that edits or appends to them in
+// place changes its own response only (rs/cors issue 198). They cost one
+// allocation per response, 16 bytes per value (64 bytes for an allowed
+// request with credentials and exposed headers). A preflight that the
+// middleware answers itself reaches no handler, so its constant values
+// (Vary, Access-Control-Allow-Credentials, the configured
+// Access-Control-Allow-Methods, Access-Control-Max-Age) are read-only slices
+// shared by the policy's responses, and only the values taken from the
+// request get storage of their own (32 bytes for a typical preflight). Code
+// that wraps the middleware may append to those values (Header().Add) or
+// replace them (Header().Set), which copies them; it must not assign to an
+// element in place. With PreflightPassthrough every value is the response's
+// own, as for actual requests.
 //
 // # Reconfiguration
 //
 // Middleware.Reconfigure validates and compiles a new Config and swaps it in
 // atomically: each request sees either the old or the new policy, never a
 // mix, and a bad Config leaves the old policy in place.
+//
+// # Routers and frameworks
+//
+// The module github.com/corskit/corskit/examples shows, each with a test
+// that sends a real preflight through the router, where the middleware
+// goes:
+//
+//   - examples/servemux: around a net/http ServeMux. The mux has no
+//     OPTIONS route, so a per-route middleware never sees a preflight.
+//   - examples/chi: r.Use(mw.Wrap) in chi.
+//   - examples/gorillamux: around a gorilla/mux router, not r.Use, which
+//     runs only when a route matches, and a PUT route does not match the
+//     preflight's OPTIONS (the classic OPTIONS 404 or 405).
+//   - examples/gin: around a Gin engine, or through a small adapter.
+//   - examples/echo: e.Pre(echo.WrapMiddleware(mw.Wrap)) in Echo.
+//   - examples/reverseproxy: in front of an httputil.ReverseProxy that
+//     strips the upstream's CORS headers, so that
+//     Access-Control-Allow-Origin is never doubled.
+//
+// For per-tenant policies (examples/tenants), use one Middleware per
+// tenant, chosen by the request's Host, and update it with
+// [Middleware.Reconfigure]. Never decide the policy from other request
+// data (a cookie, a header, a database row): the response would then
+// depend on something no Vary header names, and a shared cache would serve
+// one tenant's answer to another's page (rs/cors issue 157). Config has no
+// request-aware callback, on purpose.
 package cors

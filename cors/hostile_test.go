@@ -1,6 +1,8 @@
 package cors_test
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -78,3 +80,58 @@ type discard struct{}
 func (discard) Header() http.Header         { return http.Header{} }
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
 func (discard) WriteHeader(int)             {}
+
+// A header present in the map with no line at all (an empty or nil slice,
+// which outer middleware, tests and proxies can build) is no header: the
+// answer is the one to the same request without it, and nothing panics.
+func TestEmptyHeaderSlices(t *testing.T) {
+	var logs strings.Builder
+	configs := map[string]cors.Config{
+		"list": {AllowedOrigins: []string{"https://a.com"}, AllowCredentials: true, AllowedMethods: []string{"PUT"},
+			AllowedHeaders: []string{"X-A"}, ExposedHeaders: []string{"X-Id"},
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))},
+		"public":               {AllowedOrigins: []string{"*"}, AllowedMethods: []string{"*"}, AllowedHeaders: []string{"*"}},
+		"any with credentials": {AllowedOrigins: []string{"*"}, AllowCredentials: true, UnsafeAllowAnyOriginWithCredentials: true},
+	}
+	for _, empty := range [][]string{nil, {}} {
+		for _, tc := range []struct {
+			name        string
+			with, minus req
+		}{
+			{"Origin on GET",
+				req{method: "GET", header: http.Header{"Origin": empty}},
+				req{method: "GET"}},
+			{"Origin on a would-be preflight",
+				req{method: "OPTIONS", header: http.Header{"Origin": empty, "Access-Control-Request-Method": {"PUT"}}},
+				req{method: "OPTIONS", header: http.Header{"Access-Control-Request-Method": {"PUT"}}}},
+			{"ACRM on OPTIONS",
+				req{method: "OPTIONS", origin: "https://a.com", header: http.Header{"Access-Control-Request-Method": empty}},
+				req{method: "OPTIONS", origin: "https://a.com"}},
+			{"ACRM from a disallowed origin",
+				req{method: "OPTIONS", origin: "https://evil.com", header: http.Header{"Access-Control-Request-Method": empty}},
+				req{method: "OPTIONS", origin: "https://evil.com"}},
+			{"ACRH on a preflight",
+				req{method: "OPTIONS", origin: "https://a.com", header: http.Header{"Access-Control-Request-Method": {"PUT"}, "Access-Control-Request-Headers": empty}},
+				preflight("https://a.com", "PUT")},
+		} {
+			for cname, cfg := range configs {
+				mw := mustNew(t, cfg)
+				name := fmt.Sprintf("%s/%s/%#v", cname, tc.name, empty)
+				var got outcome
+				func() {
+					defer func() {
+						if p := recover(); p != nil {
+							t.Fatalf("%s: panic: %v", name, p)
+						}
+					}()
+					got = serve(t, mw, tc.with)
+				}()
+				want := serve(t, mw, tc.minus)
+				if got.status != want.status || got.handlerRan != want.handlerRan || !equalHeaders(got.corsHeaders, want.corsHeaders) {
+					t.Errorf("%s:\n got  %d %v %v\n want %d %v %v (as without the header)", name,
+						got.status, got.handlerRan, got.corsHeaders, want.status, want.handlerRan, want.corsHeaders)
+				}
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package cors
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync/atomic"
 
 	"github.com/corskit/corskit/internal/fetchspec"
@@ -86,9 +87,12 @@ type handler struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := h.m.policy.Load() // one load: the whole request sees one policy
-	origin, isCORS := r.Header[hdrOrigin]
+	// A header in the map with no line (an empty or nil slice, which outer
+	// middleware and tests can build) is no header at all.
+	origin := r.Header[hdrOrigin]
+	isCORS := len(origin) > 0
 	if isCORS && r.Method == http.MethodOptions {
-		if acrm, ok := r.Header[hdrACRM]; ok {
+		if acrm := r.Header[hdrACRM]; len(acrm) > 0 {
 			p.preflight(w, r, origin, acrm)
 			if p.passthrough {
 				h.next.ServeHTTP(w, r)
@@ -101,43 +105,49 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // actual sets the headers of a response to a request that is not a
-// preflight.
+// preflight. The handler sees these values and may edit them in place, so
+// they live in storage of this response's own: one allocation holding every
+// value, 16 bytes each.
 func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCORS bool) {
 	if p.anyOrigin && !p.credentials {
 		// The answer is the same for every origin, and for no origin, so
 		// caches need no Vary.
-		n := 1
-		if p.exposeHeader != "" {
-			n++
+		if p.exposeHeader == "" {
+			v := new([1]string)
+			v[0] = "*"
+			hdr[hdrACAO] = v[:]
+			return
 		}
-		v := take(n)
-		v[0] = "*"
+		v := new([2]string)
+		v[0], v[1] = "*", p.exposeHeader
 		hdr[hdrACAO] = v[0:1:1]
-		if p.exposeHeader != "" {
-			v[1] = p.exposeHeader
-			hdr[hdrACEH] = v[1:2:2]
-		}
+		hdr[hdrACEH] = v[1:2:2]
 		return
 	}
 	if !isCORS || !p.originAllowed(origin) {
-		addVary(hdr, "Origin", take(1))
+		v := new([1]string)
+		v[0] = "Origin"
+		addVary(hdr, v[:])
 		if isCORS && p.logger.l != nil {
 			p.logger.reject(r, "origin not allowed", "origin", origin[0])
 		}
 		return
 	}
-	n := 1
+	n := 2
 	if p.credentials {
 		n++
 	}
 	if p.exposeHeader != "" {
 		n++
 	}
-	v := take(n)
-	addVary(hdr, "Origin", v[0:1:1])
-	// The request's own slice: it belongs to this request alone.
-	hdr[hdrACAO] = origin
-	i := 1
+	v := make([]string, n)
+	v[0] = "Origin"
+	addVary(hdr, v[0:1:1])
+	// A copy, never the request's own slice: a handler editing the
+	// response must not rewrite the request.
+	v[1] = origin[0]
+	hdr[hdrACAO] = v[1:2:2]
+	i := 2
 	if p.credentials {
 		v[i] = "true"
 		hdr[hdrACAC] = v[i : i+1 : i+1]
@@ -151,6 +161,15 @@ func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCOR
 
 // preflight answers a CORS-preflight request, or, with passthrough, sets
 // its headers for the handler to finish.
+//
+// A preflight the middleware answers never reaches a handler, so the values
+// that are the same for every response (Vary, Allow-Credentials, the
+// configured Allow-Methods, Max-Age, the diagnostic Allow-Headers, "*") are
+// the policy's read-only slices, shared; their capacity equals their length,
+// so that appending to one (Header().Add) copies it. Values taken from the
+// request (the origin, a method under "*", the echoed header list) get one
+// allocation of their own. With passthrough the handler sees every value,
+// so every value gets its own storage.
 func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm []string) {
 	hdr := w.Header()
 	if !p.originAllowed(origin) {
@@ -173,37 +192,51 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 	// or a header is not, so that the browser's console names the exact
 	// culprit instead of reporting a missing Allow-Origin.
 	ok := methodOK && headersOK
-	v := take(preflightSlots)
-	addVary(hdr, varyPreflight, v[0:1:1])
-	if p.anyOrigin && !p.credentials {
-		v[1] = "*"
-		hdr[hdrACAO] = v[1:2:2]
+	echo := ok && len(acrh) == 1 && acrh[0] != ""
+	var s slots
+	if p.passthrough {
+		s = slots{buf: make([]string, preflightSlots), own: true}
 	} else {
-		hdr[hdrACAO] = origin // the request's own slice
+		n := 0
+		if !p.anyOrigin || p.credentials {
+			n++ // the request's origin
+		}
+		if p.anyMethod {
+			n++ // the requested method
+		}
+		if echo {
+			n++ // the requested headers
+		}
+		s = slots{buf: make([]string, n)}
+	}
+	addVary(hdr, s.value(varyPreflight, p.shared.varyPreflight))
+	if p.anyOrigin && !p.credentials {
+		hdr[hdrACAO] = s.value("*", p.shared.star)
+	} else {
+		hdr[hdrACAO] = s.value(origin[0], nil) // copied: the response must not alias the request
 	}
 	if p.credentials {
-		v[2] = "true"
-		hdr[hdrACAC] = v[2:3:3]
+		hdr[hdrACAC] = s.value("true", p.shared.yes)
 	}
 	switch {
 	case p.anyMethod:
-		hdr[hdrACAM] = acrm
+		hdr[hdrACAM] = s.value(acrm[0], nil)
 	case p.allowMethods != "":
-		v[3] = p.allowMethods
-		hdr[hdrACAM] = v[3:4:4]
+		hdr[hdrACAM] = s.value(p.allowMethods, p.shared.allowMethods)
 	}
 	switch {
 	case ok:
-		if len(acrh) > 1 || len(acrh) == 1 && acrh[0] != "" {
-			hdr[hdrACAH] = acrh
+		switch {
+		case echo:
+			hdr[hdrACAH] = s.value(acrh[0], nil)
+		case len(acrh) > 1: // lines split by a gateway: rare, and bounded by the scanner
+			hdr[hdrACAH] = slices.Clip(slices.Clone(acrh))
 		}
 		if p.maxAge != "" {
-			v[4] = p.maxAge
-			hdr[hdrACMA] = v[4:5:5]
+			hdr[hdrACMA] = s.value(p.maxAge, p.shared.maxAge)
 		}
 	case p.allowHeaders != "":
-		v[4] = p.allowHeaders
-		hdr[hdrACAH] = v[4:5:5]
+		hdr[hdrACAH] = s.value(p.allowHeaders, p.shared.allowHeaders)
 	}
 	if !ok && p.logger.l != nil {
 		if !methodOK {
@@ -217,17 +250,64 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 	}
 }
 
-// maxMethodLen bounds the method names a preflight may ask for; real ones
-// are a few bytes long.
+// slots hands out a response's header values: one-element slices of buf,
+// capacity capped so that an append copies, or, unless own is set, the
+// shared constant when there is one.
+type slots struct {
+	buf []string
+	own bool
+}
+
+func (s *slots) value(v string, shared []string) []string {
+	if shared != nil && !s.own {
+		return shared
+	}
+	s.buf[0] = v
+	out := s.buf[0:1:1]
+	s.buf = s.buf[1:]
+	return out
+}
+
+// sharedValues are a policy's constant header values, for responses no
+// handler sees (preflights the middleware answers). Never written after
+// compile; each has length and capacity 1.
+type sharedValues struct {
+	varyPreflight, star, yes, allowMethods, allowHeaders, maxAge []string
+}
+
+func newSharedValues(p *policy) sharedValues {
+	one := func(v string) []string {
+		if v == "" {
+			return nil
+		}
+		return []string{v}
+	}
+	return sharedValues{
+		varyPreflight: one(varyPreflight),
+		star:          one("*"),
+		yes:           one("true"),
+		allowMethods:  one(p.allowMethods),
+		allowHeaders:  one(p.allowHeaders),
+		maxAge:        one(p.maxAge),
+	}
+}
+
+// maxMethodLen bounds the method names a preflight may ask for, listed or
+// covered by "*" (New refuses longer listed ones); real ones are a few bytes
+// long, and the bound keeps a hostile one out of responses and logs.
 const maxMethodLen = 64
 
-// preflightSlots is the most values a preflight response takes from the
-// slab: Vary, Allow-Origin, Allow-Credentials, Allow-Methods, and Max-Age or
-// Allow-Headers.
-const preflightSlots = 5
+// preflightSlots is the most values a preflight response needs of its own:
+// Vary, Allow-Origin, Allow-Credentials, Allow-Methods, Allow-Headers and
+// Max-Age.
+const preflightSlots = 6
 
 func (p *policy) rejectPreflight(w http.ResponseWriter, r *http.Request, reason, key, value string) {
-	addVary(w.Header(), varyPreflight, take(1))
+	vary := p.shared.varyPreflight
+	if p.passthrough {
+		vary = []string{varyPreflight} // the handler's to edit
+	}
+	addVary(w.Header(), vary)
 	if p.logger.l != nil {
 		p.logger.reject(r, "preflight "+reason, key, value)
 	}
@@ -308,10 +388,9 @@ func (p *policy) allowsHeader(name string) bool {
 	if _, ok := p.headers[name]; ok {
 		return true
 	}
+	// Lowercase into a stack buffer; a longer name (at most longestName
+	// bytes, checked above) takes a heap copy, a rare and bounded cost.
 	var buf [128]byte
-	if len(name) > len(buf) {
-		return false // longer than any name that fits; cannot be in the set
-	}
 	lower := httplist.AppendLower(buf[:0], name)
 	_, ok := p.headers[string(lower)]
 	return ok
@@ -332,20 +411,20 @@ func isReflectable(o string) bool {
 	return true
 }
 
-// addVary adds value to the response's Vary header without touching the
-// backing array of a Vary slice set by someone else; slot is private
-// storage for the common case where there is none yet.
-func addVary(hdr http.Header, value string, slot []string) {
-	slot[0] = value
+// addVary adds v[0] to the response's Vary header without touching the
+// backing array of a Vary slice set by someone else; v, of length and
+// capacity 1, becomes the Vary header in the common case where there is
+// none yet.
+func addVary(hdr http.Header, v []string) {
 	// An empty map has no Vary: skip the lookup, the common case when the
 	// middleware is outermost.
 	if len(hdr) > 0 {
 		if old, ok := hdr[hdrVary]; ok {
-			hdr[hdrVary] = append(old[:len(old):len(old)], value)
+			hdr[hdrVary] = append(old[:len(old):len(old)], v[0])
 			return
 		}
 	}
-	hdr[hdrVary] = slot[0:1:1]
+	hdr[hdrVary] = v
 }
 
 // loggerRef keeps the optional logger; the nil check at each call site

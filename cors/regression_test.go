@@ -2,10 +2,12 @@ package cors_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -29,64 +31,130 @@ func TestRegressionRsCors197(t *testing.T) {
 }
 
 // rs/cors issue 198: shared header slices let one handler's in-place edit
-// leak into every later response.
+// leak into every later response. Every value a handler sees (actual
+// requests, preflights with PreflightPassthrough) is its response's own; a
+// preflight the middleware answers itself shares read-only constants, which
+// code around the middleware may append to (Header().Add) or replace
+// (Header().Set) without affecting any other response.
 func TestRegressionRsCors198(t *testing.T) {
-	mw := mustNew(t, cors.Config{
+	cfg := cors.Config{
 		AllowedOrigins: []string{"https://a.com"}, AllowCredentials: true,
-		AllowedMethods: []string{"PUT"}, ExposedHeaders: []string{"X-Id"}, MaxAge: 60e9,
-	})
-	evil := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"X-A"}, ExposedHeaders: []string{"X-Id"}, MaxAge: 60e9,
+	}
+	mw := mustNew(t, cfg)
+	cfg.PreflightPassthrough = true
+	pass := mustNew(t, cfg)
+	editor := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		for k, v := range w.Header() {
 			for i := range v {
 				v[i] = "oops" // edit in place
 			}
 			w.Header()[k] = append(v, "appended") // and append
 		}
-	}))
-	var preflightOut http.Header
-	evilPreflight := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	})
+	evil, evilPass := mw.Wrap(editor), pass.Wrap(editor)
+	outerAppends := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
 		mw.Wrap(http.NotFoundHandler()).ServeHTTP(rec, r)
-		preflightOut = rec.Header()
-		for _, v := range preflightOut {
-			for i := range v {
-				v[i] = "oops"
-			}
+		for k := range rec.Header() {
+			rec.Header().Add(k, "appended")
+			rec.Header()[k] = append(rec.Header()[k], "appended again")
 		}
+		rec.Header().Set("Vary", "replaced")
 	})
 	for range 3 {
 		evil.ServeHTTP(httptest.NewRecorder(), newReq(get("https://a.com")))
 		evil.ServeHTTP(httptest.NewRecorder(), newReq(get("https://b.com")))
 		evil.ServeHTTP(httptest.NewRecorder(), newReq(get("")))
-		evilPreflight.ServeHTTP(httptest.NewRecorder(), newReq(preflight("https://a.com", "PUT")))
+		evilPass.ServeHTTP(httptest.NewRecorder(), newReq(preflight("https://a.com", "PUT", "x-a")))
+		evilPass.ServeHTTP(httptest.NewRecorder(), newReq(preflight("https://a.com", "PURGE")))
+		evilPass.ServeHTTP(httptest.NewRecorder(), newReq(preflight("https://b.com", "PUT")))
+		outerAppends.ServeHTTP(httptest.NewRecorder(), newReq(preflight("https://a.com", "PUT", "x-a")))
+		outerAppends.ServeHTTP(httptest.NewRecorder(), newReq(preflight("https://a.com", "PURGE")))
+		outerAppends.ServeHTTP(httptest.NewRecorder(), newReq(preflight("https://b.com", "PUT")))
 	}
-	got := serve(t, mw, get("https://a.com"))
-	want := hdr("Vary", "Origin", "Access-Control-Allow-Origin", "https://a.com",
+	allowedGET := hdr("Vary", "Origin", "Access-Control-Allow-Origin", "https://a.com",
 		"Access-Control-Allow-Credentials", "true", "Access-Control-Expose-Headers", "X-Id")
-	if !equalHeaders(got.corsHeaders, want) {
-		t.Fatalf("a handler's edits leaked:\n got  %v\n want %v", got.corsHeaders, want)
-	}
-	got = serve(t, mw, preflight("https://a.com", "PUT"))
-	want = hdr("Vary", varyPreflight, "Access-Control-Allow-Origin", "https://a.com",
-		"Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", "PUT", "Access-Control-Max-Age", "60")
-	if !equalHeaders(got.corsHeaders, want) {
-		t.Fatalf("a preflight's edits leaked:\n got  %v\n want %v", got.corsHeaders, want)
+	allowedPreflight := hdr("Vary", varyPreflight, "Access-Control-Allow-Origin", "https://a.com",
+		"Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", "PUT",
+		"Access-Control-Allow-Headers", "x-a", "Access-Control-Max-Age", "60")
+	deniedMethod := hdr("Vary", varyPreflight, "Access-Control-Allow-Origin", "https://a.com",
+		"Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "x-a")
+	for _, m := range []*cors.Middleware{mw, pass} {
+		for _, tc := range []struct {
+			r    req
+			want http.Header
+		}{
+			{get("https://a.com"), allowedGET},
+			{get(""), hdr("Vary", "Origin")},
+			{preflight("https://a.com", "PUT", "x-a"), allowedPreflight},
+			{preflight("https://a.com", "PURGE"), deniedMethod},
+			{preflight("https://b.com", "PUT"), hdr("Vary", varyPreflight)},
+		} {
+			if got := serve(t, m, tc.r); !equalHeaders(got.corsHeaders, tc.want) {
+				t.Errorf("%v: earlier edits leaked:\n got  %v\n want %v", tc.r, got.corsHeaders, tc.want)
+			}
+		}
 	}
 }
 
-// The same, concurrently: under -race, any sharing is a reported race.
+// The same, concurrently: under -race, a value slot written by one
+// response's handler and read by another's is a reported race, and each
+// goroutine also checks that the values it was given are its policy's.
 func TestNoSharedHeaderSlicesConcurrently(t *testing.T) {
-	mw := mustNew(t, cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowCredentials: true, ExposedHeaders: []string{"X-Id"}})
-	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		for _, v := range w.Header() {
-			v[0] = "x"
-		}
-	}))
+	cfg := cors.Config{AllowedOrigins: []string{"https://a.com", "https://b.com"}, AllowCredentials: true,
+		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"X-A"}, ExposedHeaders: []string{"X-Id"}, MaxAge: 60e9}
+	mw := mustNew(t, cfg)
+	cfg.PreflightPassthrough = true
+	pass := mustNew(t, cfg)
+	type seenKey struct{}
+	h := func(m *cors.Middleware) http.Handler {
+		return m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			*r.Context().Value(seenKey{}).(*http.Header) = corsOnly(w.Header())
+			for k, v := range w.Header() {
+				for i := range v {
+					v[i] = "x" // edit in place
+				}
+				w.Header()[k] = append(v, "y") // and append
+			}
+		}))
+	}
+	hm, hp := h(mw), h(pass)
 	var wg sync.WaitGroup
-	for range 8 {
+	for g := range 8 {
 		wg.Go(func() {
-			for range 200 {
-				h.ServeHTTP(httptest.NewRecorder(), newReq(get("https://a.com")))
+			o := []string{"https://a.com", "https://b.com"}[g%2]
+			for i := range 200 {
+				var r req
+				var handler http.Handler
+				var want http.Header
+				switch i % 4 {
+				case 0:
+					r, handler, want = get(o), hm, hdr("Vary", "Origin", "Access-Control-Allow-Origin", o,
+						"Access-Control-Allow-Credentials", "true", "Access-Control-Expose-Headers", "X-Id")
+				case 1:
+					r, handler, want = get(""), hm, hdr("Vary", "Origin")
+				case 2, 3:
+					r, want = preflight(o, "PUT", "x-a"), hdr("Vary", varyPreflight, "Access-Control-Allow-Origin", o,
+						"Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", "PUT",
+						"Access-Control-Allow-Headers", "x-a", "Access-Control-Max-Age", "60")
+					handler = []http.Handler{hm, hp}[i%4-2]
+				}
+				var seen http.Header
+				hr := newReq(r)
+				hr = hr.WithContext(context.WithValue(hr.Context(), seenKey{}, &seen))
+				w := httptest.NewRecorder()
+				handler.ServeHTTP(w, hr)
+				if seen == nil { // answered by the middleware: code around it appends
+					seen = corsOnly(w.Header())
+					for k := range w.Header() {
+						w.Header().Add(k, "y")
+					}
+				}
+				if !equalHeaders(seen, want) {
+					t.Errorf("%v: got %v, want %v", r, seen, want)
+					return
+				}
 			}
 		})
 	}
@@ -187,4 +255,57 @@ func newReq(r req) *http.Request {
 		hr.Header[k] = v
 	}
 	return hr
+}
+
+// Response header values never share storage with the request: a handler
+// (or an outer middleware, after a preflight is answered) that edits a CORS
+// response header in place must not rewrite the request's Origin,
+// Access-Control-Request-Method or Access-Control-Request-Headers.
+func TestResponseDoesNotAliasRequest(t *testing.T) {
+	listed := cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowCredentials: true,
+		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"X-A", "X-B"}}
+	anything := cors.Config{AllowedOrigins: []string{"https://a.com"}, AllowedMethods: []string{"*"}, AllowedHeaders: []string{"*"}}
+	anyCred := cors.Config{AllowedOrigins: []string{"*"}, AllowCredentials: true, UnsafeAllowAnyOriginWithCredentials: true,
+		AllowedMethods: []string{"*"}, AllowedHeaders: []string{"*"}}
+	for _, tc := range []struct {
+		name string
+		cfg  cors.Config
+		r    req
+	}{
+		{"allowed GET", listed, get("https://a.com")},
+		{"reflected GET", anyCred, get("https://x.com")},
+		{"preflight, listed", listed, preflight("https://a.com", "PUT", "x-a", "x-b")},
+		{"preflight, any method and header", anything, preflight("https://a.com", "PURGE", "x-a,x-c")},
+		{"preflight, reflected", anyCred, preflight("https://x.com", "PURGE", "x-c")},
+	} {
+		for _, passthrough := range []bool{false, true} {
+			cfg := tc.cfg
+			cfg.PreflightPassthrough = passthrough
+			mw := mustNew(t, cfg)
+			edit := func(h http.Header) {
+				for k, v := range h {
+					if strings.HasPrefix(k, "Access-Control-") {
+						for i := range v {
+							v[i] = "edited"
+						}
+					}
+				}
+			}
+			hr := newReq(tc.r)
+			hr.Header = hr.Header.Clone() // its own lines, not tc.r's, which the previous run may have edited
+			before := hr.Header.Clone()
+			w := httptest.NewRecorder()
+			mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { edit(w.Header()) })).ServeHTTP(w, hr)
+			edit(w.Header()) // an outer middleware, after the fact
+			if w.Header().Get("Access-Control-Allow-Origin") == "" {
+				t.Fatalf("%s: not allowed, nothing tested: %v", tc.name, w.Header())
+			}
+			for _, k := range []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"} {
+				if !slices.Equal(hr.Header[k], before[k]) {
+					t.Errorf("%s (passthrough %v): editing the response rewrote the request's %s: %q, was %q",
+						tc.name, passthrough, k, hr.Header[k], before[k])
+				}
+			}
+		}
+	}
 }

@@ -42,6 +42,7 @@ func TestConfigErrors(t *testing.T) {
 		{"method not a token", base(func(c *cors.Config) { c.AllowedMethods = []string{"GE T"} }), "AllowedMethods", "GE T"},
 		{"empty method", base(func(c *cors.Config) { c.AllowedMethods = []string{""} }), "AllowedMethods", ""},
 		{"CONNECT", base(func(c *cors.Config) { c.AllowedMethods = []string{"CONNECT"} }), "AllowedMethods", "CONNECT"},
+		{"method longer than 64 bytes", base(func(c *cors.Config) { c.AllowedMethods = []string{strings.Repeat("M", 65)} }), "AllowedMethods", strings.Repeat("M", 65)},
 		{"trace", base(func(c *cors.Config) { c.AllowedMethods = []string{"trace"} }), "AllowedMethods", "trace"},
 		{"Track", base(func(c *cors.Config) { c.AllowedMethods = []string{"Track"} }), "AllowedMethods", "Track"},
 		{"* mixed methods", base(func(c *cors.Config) { c.AllowedMethods = []string{"*", "PUT"} }), "AllowedMethods", "*"},

@@ -4,9 +4,13 @@
 // A Page is a page on one origin. It runs fetch() calls through the fetch
 // package's model of Chromium (or of another engine, see Page.Profile),
 // either against an http.Handler in-process (no socket, no port) or against
-// real URLs, and asserts the verdict. A failed assertion prints the console
-// lines a developer would see in that engine and the whole exchange,
-// preflight included:
+// real URLs, and asserts the verdict. A failed assertion says what to
+// change: it prints the whole call (the page's origin, the URL, the method,
+// every header, the body, the mode and credentials, as the fetch() call
+// itself), the console lines a developer would see in that engine, the fix
+// as `corskit check` prints it (the header line to send on which response,
+// and the cors.Config change, from the explain package), and the whole
+// exchange, preflight included:
 //
 //	page := corstest.NewPage(t, "https://app.example.com", handler)
 //	page.Fetch("PUT", "https://api.example.com/items/1",
@@ -28,12 +32,16 @@ package corstest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
 )
@@ -262,20 +270,29 @@ func (c *Call) Preflighted(want bool) *Call {
 	return c
 }
 
-// Explain renders a result for a test failure: the verdict, Chromium's
-// console message, and every exchange. ExplainIn renders another engine's.
+// Explain renders a result for a test failure as Chromium shows it; see
+// ExplainIn.
 func Explain(r *fetch.Result) string { return ExplainIn(fetch.Chromium, r) }
 
 func (c *Call) explain() string { return ExplainIn(c.Profile, c.Result) }
 
 // ExplainIn renders a result for a test failure as the engine of profile p
-// shows it: the verdict, the TypeError and console lines, and every
-// exchange.
+// shows it, so that the failure says what to change without a second run:
+//
+//   - the whole call, as the fetch() a page would make: the page's origin,
+//     the URL, the method, every header, the body, the mode and the
+//     credentials mode (and the cache and redirect modes when not the
+//     defaults);
+//   - the verdict: the TypeError and the engine's console lines, or what
+//     script may read;
+//   - the fix, as `corskit check` prints it: the header line to send on
+//     the preflight or actual response, the change in words, the
+//     cors.Config change and what it risks (explain.Explain's Fixes), then
+//     explain's warnings;
+//   - every exchange, curl -v style.
 func ExplainIn(p fetch.Profile, r *fetch.Result) string {
 	var b strings.Builder
-	req := r.Request
-	fmt.Fprintf(&b, "  page %s: fetch(%q, {method: %q, mode: %q, credentials: %q}) in %s\n",
-		req.Origin, req.URL, req.Method, req.Mode, req.Credentials, p.Name)
+	writeCall(&b, p, r.Request)
 	lines := p.ConsoleLines(r)
 	if r.Err != nil {
 		fmt.Fprintf(&b, "  TypeError: %s\n", p.TypeErrorMessage(r))
@@ -296,8 +313,88 @@ func ExplainIn(p fetch.Profile, r *fetch.Result) string {
 		fmt.Fprintf(&b, "  allowed: type %s, status %d, readable headers %v\n",
 			r.Response.Type, r.Response.Status, r.Response.ReadableHeaderNames())
 	}
+	writeDiagnosis(&b, explain.Explain(r))
 	b.WriteString(fetch.FormatTrace(r.Trace))
 	return b.String()
+}
+
+// maxShownBody is how much of a request body a failure message quotes.
+const maxShownBody = 120
+
+// writeCall writes req as the fetch() call a page would make, in
+// JavaScript a developer can paste into the page's console.
+func writeCall(b *strings.Builder, p fetch.Profile, req fetch.Request) {
+	fmt.Fprintf(b, "  page %s: fetch(%s, {method: %s", req.Origin, jsString(req.URL), jsString(req.Method))
+	if len(req.Headers) > 0 {
+		b.WriteString(", headers: {")
+		for i, h := range req.Headers {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(b, "%s: %s", jsString(h.Name), jsString(h.Value))
+		}
+		b.WriteString("}")
+	}
+	if req.Body != "" {
+		if len(req.Body) > maxShownBody {
+			n := maxShownBody
+			for n > 0 && !utf8.RuneStart(req.Body[n]) {
+				n-- // cut before a character, not inside one
+			}
+			fmt.Fprintf(b, ", body: %s /* the first %d of %d bytes */", jsString(req.Body[:n]), n, len(req.Body))
+		} else {
+			fmt.Fprintf(b, ", body: %s", jsString(req.Body))
+		}
+	}
+	fmt.Fprintf(b, ", mode: %s, credentials: %s", jsString(string(req.Mode)), jsString(string(req.Credentials)))
+	// The cache and redirect modes only where they are not fetch()'s
+	// defaults: they rarely matter, and the line is long enough.
+	if req.Cache != "" && req.Cache != fetch.CacheDefault {
+		fmt.Fprintf(b, ", cache: %s", jsString(string(req.Cache)))
+	}
+	if req.Redirect != "" && req.Redirect != fetch.RedirectFollow {
+		fmt.Fprintf(b, ", redirect: %s", jsString(string(req.Redirect)))
+	}
+	fmt.Fprintf(b, "}) in %s\n", p.Name)
+}
+
+// jsString quotes s as a JavaScript string literal (a JSON string is one).
+func jsString(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return strconv.Quote(s) // unreachable: a string always encodes
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// writeDiagnosis writes d's fixes and warnings in the layout of `corskit
+// check`, indented under the verdict.
+func writeDiagnosis(b *strings.Builder, d explain.Diagnosis) {
+	if len(d.Fixes) > 0 {
+		b.WriteString("  Fix:\n")
+		for _, f := range d.Fixes {
+			if f.Header != "" && f.Value != "" {
+				fmt.Fprintf(b, "    on the %s response: %s: %s\n", f.Response, f.Header, f.Value)
+				fmt.Fprintf(b, "      %s\n", f.Text)
+			} else {
+				fmt.Fprintf(b, "    %s: %s\n", f.Response, f.Text)
+			}
+			if f.Config != "" {
+				fmt.Fprintf(b, "      with corskit's cors middleware: %s\n", f.Config)
+			}
+			if f.Security != "" {
+				fmt.Fprintf(b, "      security: %s\n", f.Security)
+			}
+		}
+	}
+	if len(d.Warnings) > 0 {
+		b.WriteString("  Warnings:\n")
+		for _, w := range d.Warnings {
+			fmt.Fprintf(b, "    [%s] %s\n", w.ID, w.Text)
+		}
+	}
 }
 
 // HandlerTransport is an http.RoundTripper that serves every request with

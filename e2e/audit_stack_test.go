@@ -29,8 +29,8 @@ func TestAuditStackWithoutServerName(t *testing.T) {
 	for _, tc := range []struct {
 		url, method, want string
 	}{
-		{ex.URL + "/me", "GET", "Express (cors package)"},
-		{fl.URL + "/me", "PUT", "Flask-CORS"},
+		{ex.URL + "/me", "GET", "express"},
+		{fl.URL + "/me", "PUT", "flask"},
 	} {
 		out, errOut := runCLI(ctx, t, bin, "audit", tc.url, "-X", tc.method, "--origin", frontEnd, "--rate", "0", "--format", "json")
 		var doc struct {

@@ -176,17 +176,24 @@ func okBackend(t *testing.T) string {
 // policy and ":8080" becomes the port the harness gives).
 type goPrograms struct {
 	parent *testing.T // owns the temporary module: it outlives the subtests
-	once   sync.Once
-	bins   map[string]string
-	err    error
+	// policies, when set, replace stackPolicies; only, when set, is the
+	// one Go stack to build.
+	policies []stackPolicy
+	only     string
+	once     sync.Once
+	bins     map[string]string
+	err      error
 }
 
 func (g *goPrograms) build(policies []stackPolicy) (map[string]string, error) {
-	g.once.Do(func() { g.bins, g.err = buildGoPrograms(g.parent, policies) })
+	if g.policies != nil {
+		policies = g.policies
+	}
+	g.once.Do(func() { g.bins, g.err = buildGoPrograms(g.parent, policies, g.only) })
 	return g.bins, g.err
 }
 
-func buildGoPrograms(t *testing.T, policies []stackPolicy) (map[string]string, error) {
+func buildGoPrograms(t *testing.T, policies []stackPolicy, only string) (map[string]string, error) {
 	root, err := filepath.Abs("..")
 	if err != nil {
 		return nil, err
@@ -215,7 +222,7 @@ func buildGoPrograms(t *testing.T, policies []stackPolicy) (map[string]string, e
 	bins := map[string]string{}
 	var pkgs []string
 	for _, s := range stacks.All() {
-		if s.Family != stacks.FamilyGo {
+		if s.Family != stacks.FamilyGo || only != "" && s.Name != only {
 			continue
 		}
 		pkg := filepath.Join(dir, s.Name)

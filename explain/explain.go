@@ -1,8 +1,3 @@
-// Package explain turns a fetch result into a diagnosis: what the browser
-// did and why, where it stopped, and the smallest server-side change that
-// makes the call pass, as exact header lines on the exact response, with
-// the cors.Config field to change where the server uses corskit's
-// middleware. Allowed calls get warnings when something is fragile.
 package explain
 
 import (
@@ -10,18 +5,21 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/fetchspec"
 	"github.com/corskit/corskit/internal/httplist"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/stacks"
 )
 
 // Diagnosis is the explanation of one fetch.
 type Diagnosis struct {
-	Verdict      string    `json:"verdict"`              // "allowed" or "blocked"
+	Verdict      string    `json:"verdict"`              // "allowed", "blocked", or "network-error" when no answer came
 	Message      string    `json:"message"`              // the console message; "" when allowed
+	NetError     string    `json:"net_error,omitempty"`  // Chromium's name of a network failure: "net::ERR_CONNECTION_REFUSED"
 	Reason       string    `json:"reason,omitempty"`     // fetch.Reason name
 	StoppedAt    string    `json:"stopped_at,omitempty"` // browser, preflight, actual, redirect or network
 	CrossOrigin  bool      `json:"cross_origin"`
@@ -49,6 +47,10 @@ type Fix struct {
 	// Security says what the fix risks, and the safe variant, when it
 	// risks something.
 	Security string `json:"security,omitempty"`
+	// Stack is Change in the server stack's own terms (the setting, the
+	// whole configuration after it, the stack's pitfalls), set by
+	// ApplyStack; nil when the fix changes no CORS setting.
+	Stack *stacks.Change `json:"stack,omitempty"`
 }
 
 // ConfigChange is a change to a cors.Config, field by field (explain does
@@ -160,6 +162,13 @@ func Explain(res *fetch.Result) Diagnosis {
 	if res.Err != nil {
 		d.Verdict = "blocked"
 		d.Message = res.Err.ConsoleMessage()
+		if res.Err.Reason == fetch.ReasonNetwork {
+			// Not a CORS verdict: the server never answered. Named as
+			// Chromium's console names it, the Go cause after.
+			d.Verdict = "network-error"
+			d.NetError = NetError(res.Err.Err)
+			d.Message = "Failed to load resource: " + d.NetError + " (" + res.Err.Err.Error() + ")"
+		}
 		d.Reason = res.Err.Reason.String()
 		d.StoppedAt = stoppedAt(res.Err)
 		d.Fixes = fixes(res)
@@ -357,13 +366,15 @@ func fixes(res *fetch.Result) []Fix {
 	}
 	sentOrigin := ex.RequestHeader.Get("Origin")
 	var out []Fix
-	out = append(out, originFixes(ex.ResponseHeader, sentOrigin, response, include)...)
+	if e.Preflight && (ex.Status < 200 || ex.Status > 299) {
+		// The cause comes first: a preflight refused by the router or an
+		// auth filter never reached the CORS code, so no header change
+		// helps until OPTIONS is answered.
+		out = append(out, statusFix(ex.Status))
+	}
+	origins := originFixes(ex.ResponseHeader, sentOrigin, response, include)
+	out = append(out, origins...)
 	if e.Preflight {
-		if ex.Status < 200 || ex.Status > 299 {
-			out = append(out, Fix{Response: "preflight",
-				Text:   fmt.Sprintf("Answer the OPTIONS preflight with a 2xx status (204 is usual), not %d: it is often an auth filter or a router that rejects OPTIONS before the CORS code runs.", ex.Status),
-				Config: "The cors middleware answers preflights itself (PreflightStatus, default 204): make sure it wraps this route and runs before authentication; leave PreflightPassthrough false."})
-		}
 		method := req.Method
 		if m := ex.RequestHeader.Get("Access-Control-Request-Method"); m != "" {
 			method = m
@@ -373,11 +384,16 @@ func fixes(res *fetch.Result) []Fix {
 			unsafe = strings.Split(acrh, ",")
 		}
 		methodMissing, headersMissing := fetch.PreflightGaps(ex.ResponseHeader, method, unsafe, include, fetch.Chromium)
+		if e.Reason == fetch.ReasonHeaderNotAllowed && len(headersMissing) == 0 {
+			// Chromium's profile lets "*" cover Authorization; the browser
+			// that refused it (the Fetch Standard's profile) does not.
+			_, headersMissing = fetch.PreflightGaps(ex.ResponseHeader, method, unsafe, include, fetch.Spec)
+		}
 		if e.Reason == fetch.ReasonInvalidAllowMethods {
 			methodMissing = !fetchspec.IsSafelistedMethod(method)
 		}
 		if methodMissing {
-			f := Fix{Response: "preflight", Header: acam, Value: extend(ex.ResponseHeader, acam, e.Reason == fetch.ReasonInvalidAllowMethods, method),
+			f := Fix{Response: "preflight", Header: acam, Value: extend(ex.ResponseHeader, acam, e.Reason == fetch.ReasonInvalidAllowMethods, include, method),
 				Text: fmt.Sprintf("List %s in Access-Control-Allow-Methods (names are case-sensitive).", method)}
 			if len(method) > corsMaxMethod {
 				// cors.New refuses such a method: suggest no Change.
@@ -391,14 +407,37 @@ func fixes(res *fetch.Result) []Fix {
 			headersMissing = unsafe
 		}
 		if len(headersMissing) > 0 {
-			out = append(out, withChange(Fix{Response: "preflight", Header: acah, Value: extend(ex.ResponseHeader, acah, e.Reason == fetch.ReasonInvalidAllowHeaders, headersMissing...),
+			out = append(out, withChange(Fix{Response: "preflight", Header: acah, Value: extend(ex.ResponseHeader, acah, e.Reason == fetch.ReasonInvalidAllowHeaders, include, headersMissing...),
 				Text: fmt.Sprintf("List %s in Access-Control-Allow-Headers.", strings.Join(headersMissing, ", "))},
 				ConfigChange{AddHeaders: headersMissing}))
 		}
-		// The actual response, never sent yet, will need the same origin headers.
-		out = append(out, actualNeeds(sentOrigin, include)...)
+		// The actual response, never sent yet, will need the same origin
+		// headers. When the preflight already had them right, the same
+		// code most likely sends them on the actual response too: saying
+		// so would be a change more than needed.
+		if len(origins) > 0 || ex.Status < 200 || ex.Status > 299 {
+			out = append(out, actualNeeds(sentOrigin, include)...)
+		}
 	}
 	return out
+}
+
+// statusFix is the fix of a preflight answered with a non-2xx status,
+// worded by its likely cause.
+func statusFix(status int) Fix {
+	f := Fix{Response: "preflight",
+		Config: "The cors middleware answers preflights itself (PreflightStatus, default 204): make sure it wraps this route and runs before authentication; leave PreflightPassthrough false."}
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		f.Text = fmt.Sprintf("The preflight was answered %d: an authentication filter runs before the CORS code. Answer OPTIONS before auth (browsers never send credentials or tokens on a preflight), then the CORS headers below.", status)
+		f.Config = "Put the cors middleware outside (before) the authentication middleware, so it answers the preflight itself; leave PreflightPassthrough false."
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
+		f.Text = fmt.Sprintf("The preflight was answered %d: the router has no OPTIONS route here, so the CORS code never ran. Wrap the whole router with the CORS middleware (not one route), then the CORS headers below.", status)
+		f.Config = "Wrap the router (the whole http.Handler), not a route, with the cors middleware, so it answers OPTIONS for every path; leave PreflightPassthrough false."
+	default:
+		f.Text = fmt.Sprintf("Answer the OPTIONS preflight with a 2xx status (204 is usual), not %d: it is often an auth filter or a router that rejects OPTIONS before the CORS code runs.", status)
+	}
+	return f
 }
 
 // originFixes are the Allow-Origin and Allow-Credentials changes a
@@ -406,6 +445,10 @@ func fixes(res *fetch.Result) []Fix {
 func originFixes(h http.Header, sentOrigin, response string, include bool) []Fix {
 	var out []Fix
 	got, present := fetch.HeaderValue(h, acao)
+	if dup, ok := duplicateFix(h, sentOrigin, response, include); ok {
+		out = append(out, dup)
+		got = sentOrigin // the duplicate is the whole origin problem
+	}
 	switch {
 	case got == sentOrigin:
 	case got == "*" && !include:
@@ -445,6 +488,43 @@ func originFixes(h http.Header, sentOrigin, response string, include bool) []Fix
 	return out
 }
 
+// duplicateFix recognises an Access-Control-Allow-Origin sent twice (two
+// header lines, or one line with two values) where one of them alone
+// would pass: two layers add it, usually a reverse proxy and the
+// application. The fix removes one; which one is named by the response's
+// Server header when a proxy shows itself there.
+func duplicateFix(h http.Header, sentOrigin, response string, include bool) (Fix, bool) {
+	var vals []string
+	for _, line := range h.Values(acao) {
+		for v := range strings.SplitSeq(line, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				vals = append(vals, v)
+			}
+		}
+	}
+	if len(vals) < 2 {
+		return Fix{}, false
+	}
+	good := slices.ContainsFunc(vals, func(v string) bool { return v == sentOrigin || v == "*" && !include })
+	if !good {
+		return Fix{}, false
+	}
+	keep := "the application's (it knows the allowlist)"
+	remove := "the proxy's"
+	switch server := strings.ToLower(h.Get("Server")); {
+	case strings.HasPrefix(server, "nginx"):
+		remove = "nginx's `add_header Access-Control-Allow-Origin` (or hide the app's with `proxy_hide_header Access-Control-Allow-Origin` if nginx owns CORS)"
+	case strings.HasPrefix(server, "apache"):
+		remove = "Apache's `Header set Access-Control-Allow-Origin` (use `Header always set`, which replaces, if Apache owns CORS)"
+	case strings.HasPrefix(server, "caddy"):
+		remove = "Caddy's `header Access-Control-Allow-Origin`"
+	}
+	return Fix{Response: response, Header: acao, Value: sentOrigin,
+		Text: fmt.Sprintf("Access-Control-Allow-Origin is a duplicate (%s): two layers add it, usually a proxy and the app, and browsers refuse more than one value. Keep %s and remove %s.",
+			strings.Join(vals, " and "), keep, remove),
+		Config: "If corskit's cors middleware is the application's layer, keep it and remove the proxy's header."}, true
+}
+
 // actualNeeds says what the actual response of a preflighted request will
 // need, since the browser has not sent it yet.
 func actualNeeds(sentOrigin string, include bool) []Fix {
@@ -459,7 +539,11 @@ func actualNeeds(sentOrigin string, include bool) []Fix {
 
 // extend returns the value of header name with extra names appended (or
 // only them when the current value does not parse).
-func extend(h http.Header, name string, replace bool, extra ...string) string {
+//
+// With credentials a "*" already there is left out: there it is the
+// literal name "*", not a wildcard, and "*, PUT" would read as a wildcard
+// that does not work.
+func extend(h http.Header, name string, replace, include bool, extra ...string) string {
 	var names []string
 	if !replace {
 		sc := httplist.NewScanner(h.Values(name), httplist.DefaultLimits)
@@ -467,6 +551,9 @@ func extend(h http.Header, name string, replace bool, extra ...string) string {
 			e, ok := sc.Next()
 			if !ok {
 				break
+			}
+			if include && e == "*" {
+				continue
 			}
 			names = append(names, e)
 		}
@@ -509,6 +596,12 @@ func warnings(res *fetch.Result) []Warning {
 		if v == "null" {
 			out = append(out, Warning{"null-origin", "Access-Control-Allow-Origin: null lets every sandboxed iframe and data: URL read this response."})
 		}
+		if c, _ := fetch.HeaderValue(ex.ResponseHeader, acac); include && c == "true" && v != "" && v == ex.RequestHeader.Get("Origin") {
+			if why := AttackerLooking(v); why != "" {
+				out = append(out, Warning{"attacker-origin-credentials", fmt.Sprintf(
+					"security: the server allows %s (%s) with credentials: if that is not your own site, any page there can read your users' data. List only your own origins.", v, why)})
+			}
+		}
 	}
 	if ex := lastExchange(res, fetch.ExchangePreflight); ex != nil && ex.Err == nil {
 		if spec, ok := fetch.PreflightMaxAge(ex.ResponseHeader, fetch.Spec); ok {
@@ -524,12 +617,64 @@ func warnings(res *fetch.Result) []Warning {
 		}
 		_, inChromium := fetch.PreflightGaps(ex.ResponseHeader, "GET", unsafe, include, fetch.Chromium)
 		_, inSpec := fetch.PreflightGaps(ex.ResponseHeader, "GET", unsafe, include, fetch.Spec)
-		if !slices.Contains(inChromium, "authorization") && slices.Contains(inSpec, "authorization") {
+		blockedHere := res.Err != nil && res.Err.Preflight
+		if !blockedHere && !slices.Contains(inChromium, "authorization") && slices.Contains(inSpec, "authorization") {
 			out = append(out, Warning{"wildcard-authorization",
 				"Authorization passes only because Chromium lets Access-Control-Allow-Headers: * cover it; the Fetch Standard (and other browsers) do not. Name Authorization explicitly."})
 		}
 	}
 	return out
+}
+
+// AttackerLooking says why a serialized origin looks like one no server
+// should trust (null, an attacker's or a probe's name, a look-alike of a
+// trusted domain as a suffix or prefix), or "" when nothing shows.
+func AttackerLooking(o string) string {
+	if o == "null" {
+		return "the opaque origin of sandboxed frames and data: URLs"
+	}
+	u, err := url.Parse(o)
+	if err != nil {
+		return ""
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, w := range []string{"evil", "attacker", "hacker", "malicious", "phish", ReflectProbeHost} {
+		if strings.Contains(host, w) {
+			return "its name contains " + strconv.Quote(w)
+		}
+	}
+	return ""
+}
+
+// ReflectProbeHost is the host of the made-up origin a client sends to
+// learn whether a server reflects any Origin (see ReflectionWarning).
+const ReflectProbeHost = "corskit-reflect-probe.example"
+
+// ReflectProbeOrigin is ReflectProbeHost's origin.
+const ReflectProbeOrigin = "https://" + ReflectProbeHost
+
+// ReflectionWarning is the security warning for a server that allowed the
+// made-up ReflectProbeOrigin as it allowed the page's origin: it
+// reflects any Origin, so its allowlist protects nothing. probe is the
+// result of the same request sent from ReflectProbeOrigin; ok is false
+// when probe was not allowed (or not a reflection).
+func ReflectionWarning(probe *fetch.Result) (Warning, bool) {
+	if probe == nil || !probe.Allowed() {
+		return Warning{}, false
+	}
+	ex := lastExchange(probe, fetch.ExchangeRequest)
+	if ex == nil {
+		return Warning{}, false
+	}
+	v, _ := fetch.HeaderValue(ex.ResponseHeader, acao)
+	if v != ReflectProbeOrigin {
+		return Warning{}, false
+	}
+	text := "security: the server reflects any Origin: a made-up origin, " + ReflectProbeOrigin + ", was allowed too. Its allowlist protects nothing; list the trusted origins."
+	if c, _ := fetch.HeaderValue(ex.ResponseHeader, acac); c == "true" {
+		text = "security: the server reflects any Origin with credentials: a made-up origin, " + ReflectProbeOrigin + ", was allowed with Access-Control-Allow-Credentials: true, so any website can read your users' data. List the trusted origins."
+	}
+	return Warning{"reflect-any-origin", text}, true
 }
 
 // varies reports whether h's Vary lists name (or *).

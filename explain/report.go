@@ -19,7 +19,13 @@ type Report struct {
 	Warnings        []Warning    `json:"warnings"`
 	Trace           []TraceEntry `json:"trace"`
 	Diagnosis       Diagnosis    `json:"diagnosis"`
-	Request         RequestJSON  `json:"request"`
+	// NetError is Chromium's name of a network failure (verdict
+	// "network-error"): "net::ERR_CONNECTION_REFUSED".
+	NetError string `json:"net_error,omitempty"`
+	// Stack is the server stack the fixes are written for (Fixes[].Stack),
+	// when the caller asked for one (ApplyStack).
+	Stack   *StackDetection `json:"stack,omitempty"`
+	Request RequestJSON     `json:"request"`
 	// Console is every line the engine writes in its developer console
 	// for the call, in order (warnings on allowed calls included), without
 	// generic "Failed to load resource" lines; empty when it writes none.
@@ -85,7 +91,7 @@ func NewReport(res *fetch.Result, d Diagnosis, profile string) Report {
 		}
 	}
 	r := Report{Console: console, TypeError: p.TypeErrorMessage(res),
-		Verdict: d.Verdict, Message: d.Message, Reason: d.Reason,
+		Verdict: d.Verdict, Message: d.Message, Reason: d.Reason, NetError: d.NetError,
 		ReadableHeaders: []string{}, PreflightSent: res.PreflightSent(),
 		Fixes: d.Fixes, Warnings: d.Warnings, Trace: []TraceEntry{}, Diagnosis: d,
 		Request: RequestJSON{

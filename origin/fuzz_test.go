@@ -11,6 +11,7 @@ var seeds = []string{
 	"https://a.com/", "https://a.com:443", "https://*.a.com", "https://*example.com", "http://localhost:*",
 	"https://bücher.example", "https://[::ffff:1.2.3.4]", "https://a..com", "https://a.com:0", "https://u@a.com",
 	"https://*.github.io", "https://*.com", "https://example.com.", "https://[::1", "chrome-extension://x",
+	"https://a.0x1", "https://0x7f.1", "https://xn--.example", "https://xn--a.example", "https://xn--fa-hia.example",
 }
 
 // FuzzParse: Parse never panics, and whatever it accepts serializes back to

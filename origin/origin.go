@@ -43,6 +43,12 @@ func perr(in, reason string) error { return &ParseError{Input: in, Reason: reaso
 // scheme "://" host [":" port], with a lowercase scheme and host, no
 // default port, and nothing else. It is strict on purpose: a browser never
 // sends anything else, and a lenient parser is how allowlists get bypassed.
+//
+// The host must be one the URL Standard's host parser gives back
+// unchanged: a host whose last label is a number ("a.0x1", "example.255",
+// "0x7f.1") is parsed as IPv4, so only a canonical dotted-decimal address
+// passes; an xn-- label must be valid punycode that UTS 46 ToASCII, with the
+// URL Standard's flags, writes back the same ("xn--.example" does not).
 func Parse(s string) (Origin, error) {
 	if s == "null" {
 		return Origin{opaque: true}, nil

@@ -180,3 +180,68 @@ func TestFromURL(t *testing.T) {
 		}
 	}
 }
+
+// Hosts that the URL Standard's host parser never produces are never a
+// browser's serialization, so Parse refuses them. Each case names the step
+// of the URL Standard (https://url.spec.whatwg.org/#host-parsing) that turns
+// the input into something else, or fails; the host examples are the
+// Standard's own where it has them.
+func TestParseURLStandardHosts(t *testing.T) {
+	for _, tc := range []struct {
+		host   string
+		ok     bool
+		reason string // for a refusal, what the error mentions
+	}{
+		// "Ends in a number": the last label (a trailing dot aside) is all
+		// digits, or 0x/0X and hex digits, so the IPv4 parser runs; it fails
+		// or yields a dotted-decimal address written differently.
+		{"example.255", false, "IPv4"},   // Standard: failure
+		{"09", false, "IPv4"},            // Standard: failure
+		{"0x", false, "IPv4"},            // Standard: 0.0.0.0
+		{"0xffffffff", false, "IPv4"},    // Standard: 255.255.255.255
+		{"0", false, "IPv4"},             // Standard: 0.0.0.0
+		{"a.0x1", false, "IPv4"},         // hex last label: failure
+		{"a.0x", false, "IPv4"},          // "0x" alone is the number 0
+		{"a.0xff.", false, "IPv4"},       // the trailing dot is dropped first
+		{"0x7f.1", false, "IPv4"},        // 127.0.0.1
+		{"b.0x1f", false, "IPv4"},        // lowercase hex digits
+		{"a.0xg", true, ""},              // not hex: a domain
+		{"a.1x", true, ""},               // not a number: a domain
+		{"0x1.example", true, ""},        // only the last label counts
+		{"127.0.0.1", true, ""},          // canonical
+		{"255.255.255.255", true, ""},    // canonical
+		{"example.com", true, ""},        // Standard: EXAMPLE.COM -> example.com
+		{"xn--fa-hia.example", true, ""}, // Standard: faß.example -> xn--fa-hia.example
+		{"xn--bcher-kva.example", true, ""},
+		{"xn--ls8h.la", true, ""}, // an emoji domain browsers accept
+		// Domain to ASCII (UTS 46 ToASCII with the Standard's flags): an
+		// xn-- label must be valid punycode of a valid label, and ToASCII
+		// must give it back unchanged.
+		{"xn--.example", false, "punycode"},     // decodes to the empty label
+		{"xn--a.example", false, "punycode"},    // not valid punycode
+		{"xn--ab.example", false, "punycode"},   // decodes to C1 controls
+		{"xn--1ug.example", false, "punycode"},  // a lone ZERO WIDTH JOINER (CheckJoiners)
+		{"xn--abc-.example", false, "punycode"}, // decodes to ASCII "abc", which ToASCII writes as abc
+		{"xn--a-ecp.ru", false, "punycode"},     // U+2488, disallowed by UTS 46
+		{"a.xn--zz.example", false, "punycode"}, // any label, not only the first
+		{"a--b.example", true, ""},              // CheckHyphens is off in the URL Standard
+		{"-a.example", true, ""},                // likewise
+		{"under_score.example", true, ""},       // UseSTD3ASCIIRules is off
+		{"xn--fa-hia.xn--ls8h.la", true, ""},    // several punycode labels
+	} {
+		in := "https://" + tc.host
+		_, err := origin.Parse(in)
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("Parse(%q): unexpected error %v", in, err)
+		case !tc.ok && err == nil:
+			t.Errorf("Parse(%q) succeeded; browsers never serialize this host", in)
+		case !tc.ok && !strings.Contains(err.Error(), tc.reason):
+			t.Errorf("Parse(%q) error %q does not mention %q", in, err, tc.reason)
+		}
+		// Patterns use the same host rules.
+		if _, err := origin.ParsePattern(in); (err == nil) != tc.ok {
+			t.Errorf("ParsePattern(%q) error %v, want ok=%v", in, err, tc.ok)
+		}
+	}
+}

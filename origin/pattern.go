@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -73,7 +72,7 @@ func normalize(s string) (string, string) {
 	host = strings.ToLower(host)
 	if !isASCII(host) {
 		wild := strings.HasPrefix(host, "*.")
-		a, err := idna.Lookup.ToASCII(strings.TrimPrefix(host, "*."))
+		a, err := domainToASCII.ToASCII(strings.TrimPrefix(host, "*."))
 		if err != nil {
 			return "", "host is not a valid internationalized domain name: " + err.Error()
 		}

@@ -8,6 +8,7 @@ package origin
 type Set struct {
 	n       int
 	exact   map[string]struct{} // canonical serializations, "null" included
+	few     []string            // the same, when there are at most maxFew: comparing beats hashing
 	hosts   map[string][]rule   // host -> any-port patterns on it
 	domains map[string][]rule   // domain -> subdomain patterns under it
 }
@@ -55,8 +56,20 @@ func NewSet(patterns ...Pattern) *Set {
 		}
 	}
 	s.n += len(s.exact)
+	if len(s.exact) <= maxFew {
+		s.few = make([]string, 0, len(s.exact))
+		for e := range s.exact {
+			s.few = append(s.few, e)
+		}
+	}
 	return s
 }
+
+// maxFew is the most exact origins MatchString compares one by one rather
+// than hashing the request's: a comparison of strings of different lengths
+// costs one instruction, and one of equal length a memcmp, while hashing
+// reads the whole value.
+const maxFew = 8
 
 // Len returns the number of distinct patterns in s.
 func (s *Set) Len() int { return s.n }
@@ -73,7 +86,13 @@ func (s *Set) MatchString(raw string) bool {
 	if len(raw) > maxLen {
 		return false // not even hashed: hostile input costs nothing
 	}
-	if _, ok := s.exact[raw]; ok {
+	if s.few != nil {
+		for _, e := range s.few {
+			if e == raw {
+				return true
+			}
+		}
+	} else if _, ok := s.exact[raw]; ok {
 		return true
 	}
 	if s.hosts == nil && s.domains == nil {

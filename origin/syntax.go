@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"golang.org/x/net/idna"
 )
 
 // parts is an origin split into its serialized components; the strings
@@ -128,8 +130,9 @@ func defaultPort(scheme string) int {
 }
 
 // checkHost checks a host as a browser serializes it: lowercase ASCII
-// domain labels, a canonical dotted-decimal IPv4 address, or a canonical
-// bracketed IPv6 address.
+// domain labels that the URL Standard's domain-to-ASCII gives back unchanged,
+// a canonical dotted-decimal IPv4 address, or a canonical bracketed IPv6
+// address.
 func checkHost(h string, wildcardDomain bool) string {
 	if h[0] == '[' {
 		if wildcardDomain {
@@ -152,7 +155,7 @@ func checkHost(h string, wildcardDomain bool) string {
 		d = d[:len(d)-1] // a fully qualified name keeps its dot
 	}
 	// One pass over the labels; no allocation, as Set.MatchString calls it.
-	start, digits := 0, true
+	start, punycode := 0, false
 	for i := 0; i <= len(d); i++ {
 		if i == len(d) || d[i] == '.' {
 			switch n := i - start; {
@@ -161,32 +164,71 @@ func checkHost(h string, wildcardDomain bool) string {
 			case n > 63:
 				return "host label longer than 63 bytes"
 			}
+			punycode = punycode || strings.HasPrefix(d[start:i], "xn--")
 			if i < len(d) {
-				start, digits = i+1, true
+				start = i + 1
 			}
 			continue
 		}
 		switch c := d[i]; {
-		case '0' <= c && c <= '9':
-		case 'a' <= c && c <= 'z', c == '-', c == '_':
-			digits = false
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'z', c == '-', c == '_':
 		case 'A' <= c && c <= 'Z':
 			return "host must be lowercase"
 		default:
 			return "host contains " + strconv.QuoteRune(rune(c)) + ", not allowed in a domain"
 		}
 	}
-	if digits {
+	if endsInNumber(d[start:]) {
 		// URL Standard: a host whose last label is a number is an IPv4
-		// address, and browsers serialize it in dotted decimal.
+		// address; the IPv4 parser fails on anything else, and browsers
+		// serialize what it accepts in dotted decimal.
 		if wildcardDomain {
 			return "a subdomain wildcard needs a domain, not an IP address"
 		}
 		if a, err := netip.ParseAddr(h); err != nil || !a.Is4() || a.String() != h {
 			return "ends in a number but is not a canonical IPv4 address"
 		}
+		return ""
+	}
+	if punycode {
+		// Only xn-- labels can fail or change in domain-to-ASCII once the
+		// characters above are checked (no uppercase to map, no STD3 or
+		// hyphen rules in the URL Standard), so the common case skips it.
+		if a, err := domainToASCII.ToASCII(d); err != nil || a != d {
+			return "has an xn-- label that is not valid punycode of a valid name (browsers refuse the host)"
+		}
 	}
 	return ""
+}
+
+// domainToASCII is UTS 46 ToASCII as the URL Standard's "domain to ASCII"
+// runs it (beStrict false): non-transitional, CheckBidi and CheckJoiners on,
+// CheckHyphens, UseSTD3ASCIIRules and VerifyDnsLength off. The idna
+// package's Lookup profile differs in the last three, which would refuse
+// names browsers accept (under_score.example, a--b.example).
+var domainToASCII = idna.New(
+	idna.MapForLookup(),
+	idna.BidiRule(),
+	idna.CheckJoiners(true),
+	idna.CheckHyphens(false),
+	idna.StrictDomainName(false),
+	idna.Transitional(false),
+	idna.VerifyDNSLength(false),
+)
+
+// endsInNumber reports whether label, a host's last label, makes the URL
+// Standard parse the host as IPv4: all decimal digits, or "0x" followed by
+// hex digits or nothing (the host is lowercase by now).
+func endsInNumber(label string) bool {
+	if hex, ok := strings.CutPrefix(label, "0x"); ok {
+		for i := 0; i < len(hex); i++ {
+			if c := hex[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+				return false
+			}
+		}
+		return true
+	}
+	return allDigits(label)
 }
 
 func allDigits(s string) bool {

@@ -35,6 +35,33 @@ type Detection struct {
 	// Evidence lists what in the response pointed at the stack, e.g.
 	// `Server: nginx/1.22.1`.
 	Evidence []string
+	// Cache names a shared cache the response passed through ("varnish"),
+	// with CacheEvidence: not a stack with CORS settings of its own, but
+	// one with a duty (keep Vary: Origin, or key on Origin) that a fix
+	// must name.
+	Cache, CacheEvidence string
+}
+
+// caches are the shared caches Detect recognises.
+var caches = []struct {
+	name  string
+	match func(h http.Header, status int, body string) string
+}{
+	{"varnish", has("X-Varnish")},
+	{"varnish", headerContains("Via", "varnish")},
+}
+
+// headerContains matches a header whose value contains sub
+// (case-insensitively).
+func headerContains(name, sub string) func(http.Header, int, string) string {
+	return func(h http.Header, _ int, _ string) string {
+		for _, v := range h.Values(name) {
+			if strings.Contains(strings.ToLower(v), sub) {
+				return name + ": " + v
+			}
+		}
+		return ""
+	}
 }
 
 // Unsure reports whether a caller should say which stack it assumed and
@@ -103,6 +130,10 @@ var signatures = []signature{
 	{"apache", High, headerPrefix("Server", "Apache")},
 	{"caddy", High, headerPrefix("Server", "Caddy")},
 	{"express", High, headerExact("X-Powered-By", "Express")},
+	// cors's default methods, joined without spaces, answer every
+	// preflight, even with X-Powered-By disabled (measured by
+	// e2e/audit_stack_test.go).
+	{"express", Medium, headerExact("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE")},
 	// cors reflects the request headers when allowedHeaders is unset, and
 	// says so in its own order.
 	{"express", Medium, headerExact("Vary", "Origin, Access-Control-Request-Headers")},
@@ -112,6 +143,9 @@ var signatures = []signature{
 	// Starlette refuses a preflight with 400 and this body.
 	{"starlette", Medium, statusBody(400, "Disallowed CORS ")},
 	{"flask", Medium, headerPrefix("Server", "Werkzeug")},
+	// Flask-CORS's default methods, sorted and joined with ", ", answer a
+	// preflight whose method it allows, behind gunicorn too.
+	{"flask", Medium, headerExact("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")},
 	// Django's runserver (wsgiref); gunicorn or uWSGI in production say
 	// nothing of Django.
 	{"django", Medium, headerPrefix("Server", "WSGIServer")},
@@ -123,6 +157,15 @@ var signatures = []signature{
 	// corskit: 403 with the same line.
 	{"rs-cors", Low, statusVary(204, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
 	{"corskit", Low, statusVary(403, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
+	// gorilla/handlers.CORS sends no Vary at all, and no Server from
+	// net/http: a preflight answer with Allow-Methods and no Vary.
+	{"gorilla", Low, func(h http.Header, st int, _ string) string {
+		if st == 200 && h.Get("Server") == "" && len(h.Values("Vary")) == 0 &&
+			h.Get("Access-Control-Allow-Origin") != "" && h.Get("Access-Control-Allow-Methods") != "" {
+			return "a preflight answer with no Vary and no Server"
+		}
+		return ""
+	}},
 	{"aspnetcore", High, headerPrefix("Server", "Kestrel")},
 	{"s3", High, headerPrefix("Server", "AmazonS3")},
 	{"s3", High, has("X-Amz-Request-Id")},
@@ -196,13 +239,20 @@ func Detect(h http.Header, status int, body []byte) Detection {
 			tie = true
 		}
 	}
+	var cache, cacheEv string
+	for _, c := range caches {
+		if ev := c.match(h, status, b); ev != "" {
+			cache, cacheEv = c.name, ev
+			break
+		}
+	}
 	if best == "" {
-		return Detection{}
+		return Detection{Cache: cache, CacheEvidence: cacheEv}
 	}
 	s, _ := Lookup(best)
 	c := score[best]
 	if tie {
 		c = Low
 	}
-	return Detection{Stack: s, Confidence: c, Evidence: evidence[best]}
+	return Detection{Stack: s, Confidence: c, Evidence: evidence[best], Cache: cache, CacheEvidence: cacheEv}
 }

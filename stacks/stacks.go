@@ -119,6 +119,8 @@ type Change struct {
 	// Provenance is Stack.Provenance.
 	Provenance string `json:"provenance"`
 	Doc        string `json:"doc"`
+	// Policy is the policy after the change, the one Snippet renders.
+	Policy Policy `json:"-"`
 }
 
 // Change turns the header-level fix d of policy p into the stack's own
@@ -143,7 +145,7 @@ func (s *Stack) Change(p Policy, d Delta) (Change, error) {
 	}
 	return Change{
 		Stack: s.Name, Setting: setting, Text: text, Snippet: s.render(q),
-		Pitfalls: s.Pitfalls(q), Provenance: s.Provenance(), Doc: s.Doc,
+		Pitfalls: s.Pitfalls(q), Provenance: s.Provenance(), Doc: s.Doc, Policy: q,
 	}, nil
 }
 

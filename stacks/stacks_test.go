@@ -160,6 +160,10 @@ func TestDetect(t *testing.T) {
 		{h("Server", "uvicorn"), 200, "", "starlette", stacks.Medium},
 		{h("Server", "nginx", "X-Powered-By", "Express"), 200, "", "nginx", stacks.Low}, // proxy and app: unsure
 		{h("Content-Type", "text/plain"), 200, "", "", stacks.Unknown},
+		{h("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE"), 204, "", "express", stacks.Medium},
+		{h("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"), 200, "", "flask", stacks.Medium},
+		{h("Access-Control-Allow-Origin", "https://a.example", "Access-Control-Allow-Methods", "PUT"), 200, "", "gorilla", stacks.Low},
+		{h("X-Varnish", "32770", "Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE"), 204, "", "express", stacks.Medium},
 	} {
 		d := stacks.Detect(tc.h, tc.status, []byte(tc.body))
 		got := ""
@@ -168,6 +172,9 @@ func TestDetect(t *testing.T) {
 		}
 		if got != tc.want || d.Confidence != tc.conf {
 			t.Errorf("%v %d: %s %s, want %s %s", tc.h, tc.status, got, d.Confidence, tc.want, tc.conf)
+		}
+		if tc.h.Get("X-Varnish") != "" && (d.Cache != "varnish" || d.CacheEvidence != "X-Varnish: 32770") {
+			t.Errorf("%v: cache %q %q", tc.h, d.Cache, d.CacheEvidence)
 		}
 		if (tc.conf < stacks.High) != d.Unsure() {
 			t.Errorf("Unsure() = %v at %s", d.Unsure(), d.Confidence)

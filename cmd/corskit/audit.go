@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/tls"
 	binenc "encoding/binary"
 	"errors"
 	"fmt"
@@ -206,7 +205,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	tr := &http.Transport{
 		DialContext:            dial,
-		TLSClientConfig:        &tls.Config{InsecureSkipVerify: o.insecure},
+		TLSClientConfig:        insecureTLS(o.insecure),
 		MaxResponseHeaderBytes: 1 << 20,
 		ResponseHeaderTimeout:  o.timeout,
 		MaxIdleConnsPerHost:    4,

@@ -17,25 +17,33 @@ import (
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/devtools"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/stacks"
 )
 
 const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY]
         [--credentials omit|same-origin|include] [--mode cors|no-cors|same-origin]
         [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
         [--redirect follow|error|manual] [--browser all|chromium|firefox|webkit|spec]
-        [--json] [--timeout DUR]
+        [--page-address-space public|local|loopback] [--json] [--timeout DUR]
+        [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure]
+       corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
        corskit check --har FILE [--browser chromium|firefox|webkit|spec] [--json]
 
 Sends what a browser on ORIGIN would send for fetch(URL, {method, headers, body,
 credentials, mode, cache, redirect}) (a preflight when needed, then the request,
 following redirects), shows each exchange, the verdict, the console lines and the
-smallest server-side fix. --browser all (the default for text output) asks the
-models of Chromium, Firefox and WebKit (Safari's engine): one verdict when they
-agree, a side-by-side table when they differ, and each engine's console lines. With --har, diagnoses every cross-origin request
-of a HAR file exported from DevTools, without sending anything.
+smallest server-side fix, in the server stack's own configuration (--stack:
+detected from the answers by default). --browser all (the default for text
+output) asks the models of Chromium, Firefox and WebKit (Safari's engine): one
+verdict when they agree, a side-by-side table when they differ, and each
+engine's console lines. --curl and --fetch take the request as DevTools' "Copy
+as cURL" / "Copy as fetch" gives it. With --har, diagnoses every cross-origin
+request of a HAR file exported from DevTools, without sending anything.
 
-Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error. With
+Exit status: 0 allowed, 1 blocked, 2 usage error, 3 network or TLS error (named as
+Chromium names it: net::ERR_CONNECTION_REFUSED, ...). With
 --har: 1 when a call is blocked; an entry that cannot be read is reported as
 skipped and the rest diagnosed, and the status is 2 only when no call could be.`
 
@@ -43,6 +51,10 @@ const checkExamples = `  corskit check https://api.example.com/items --origin ht
   corskit check https://api.example.com/items/1 --origin https://app.example.com \
       -X PUT -H 'Content-Type: application/json' --data '{"a":1}' --credentials include
   corskit check https://api.example.com/me --origin https://app.example.com --json
+  corskit check https://api.example.com/items --origin https://app.example.com --stack nginx
+  corskit check --curl "curl 'https://api.example.com/items' -H 'origin: https://app.example.com'"
+  corskit check https://staging.example.com/api --origin https://app.example.com \
+      --resolve staging.example.com:443:10.0.0.5 -k
   corskit check --har session.har
 `
 
@@ -85,6 +97,9 @@ type checkOptions struct {
 	redirect, browser, pageSpace   choice
 	json                           bool
 	timeout                        time.Duration
+	stack, curl, fetchJS           string
+	resolve                        stringsFlag
+	insecure                       bool
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -112,6 +127,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
+	fs.StringVar(&o.stack, "stack", "auto", "server stack to write the fix for: auto (detect from the answers) or one of "+strings.Join(stacks.Names(), ", "))
+	fs.StringVar(&o.curl, "curl", "", "the request as DevTools' Copy as cURL (bash or cmd) gives it")
+	fs.StringVar(&o.fetchJS, "fetch", "", "the request as DevTools' Copy as fetch gives it")
+	fs.Var(&o.resolve, "resolve", "HOST:PORT:ADDR, connect to ADDR for HOST:PORT, as curl --resolve (repeatable)")
+	fs.BoolVar(&o.insecure, "k", false, "do not verify TLS certificates")
+	fs.BoolVar(&o.insecure, "insecure", false, "same as -k")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -119,18 +140,46 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	engines := checkEngines(o.browser.value, o.json, o.har != "")
 	prof := engines[0]
 	color := useColor(stdout)
+	var chosen *stacks.Stack
+	if o.stack != "auto" {
+		if chosen, err = stacks.Lookup(o.stack); err != nil {
+			return usageError{fmt.Sprintf("--stack %q: want auto or one of %s", o.stack, strings.Join(stacks.Names(), ", "))}
+		}
+	}
+	dial, err := resolver(o.resolve)
+	if err != nil {
+		return err
+	}
 	if o.har != "" {
 		if len(pos) > 0 {
 			return usageError{fmt.Sprintf("unexpected argument %q: --har takes no URL", pos[0])}
 		}
 		return checkHAR(ctx, o.har, prof, o.json, color, stdout)
 	}
+	var copied *devtools.Call
+	switch {
+	case o.curl != "" && o.fetchJS != "":
+		return usageError{"--curl and --fetch: give one copied request"}
+	case o.curl != "" || o.fetchJS != "":
+		if len(pos) > 0 {
+			return usageError{fmt.Sprintf("unexpected argument %q: the URL comes from the copied request", pos[0])}
+		}
+		flag, parse, text := "--curl", devtools.ParseCurl, o.curl
+		if o.fetchJS != "" {
+			flag, parse, text = "--fetch", devtools.ParseFetch, o.fetchJS
+		}
+		if copied, err = parse(text); err != nil {
+			return usageError{flag + ": " + strings.TrimPrefix(err.Error(), "devtools: ")}
+		}
+		pos = []string{copied.Request.URL}
+		o.insecure = o.insecure || copied.Insecure
+	}
 	switch {
 	case len(pos) == 0:
 		return usageError{"missing URL (try 'corskit check -h')"}
 	case len(pos) > 1:
 		return usageError{fmt.Sprintf("unexpected argument %q: one URL at a time", pos[1])}
-	case o.origin == "":
+	case o.origin == "" && copied == nil:
 		return usageError{"missing --origin, the origin of the page that makes the call"}
 	case o.timeout <= 0:
 		return usageError{"--timeout must be positive"}
@@ -140,21 +189,34 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageError{fmt.Sprintf("URL %q: want an absolute http:// or https:// URL", o.url)}
 	}
-	page, err := origin.Parse(o.origin)
-	if err != nil {
-		return usageError{fmt.Sprintf("--origin: %v", err)}
-	}
-	if page.IsOpaque() {
-		return usageError{"--origin null: give the page's real origin"}
+	var page origin.Origin
+	if o.origin != "" {
+		if page, err = origin.Parse(o.origin); err != nil {
+			return usageError{fmt.Sprintf("--origin: %v", err)}
+		}
+		if page.IsOpaque() {
+			return usageError{"--origin null: give the page's real origin"}
+		}
 	}
 	req := fetch.Request{
 		Origin: page, Method: o.method, URL: o.url, Headers: o.headers, Body: o.data,
 		Mode: fetch.Mode(o.mode.value), Credentials: fetch.Credentials(o.credentials.value),
 		Cache: fetch.CacheMode(o.cache.value), Redirect: fetch.RedirectMode(o.redirect.value),
 	}
+	if copied != nil {
+		if req, err = copied.Resolve(page); err != nil {
+			var noOrigin *devtools.NoOriginError
+			if errors.As(err, &noOrigin) {
+				return usageError{"the copied request shows no Origin or Referer header: give the page's origin with --origin"}
+			}
+			return usageError{err.Error()}
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	results, err := fetchEach(ctx, engines, req, fetch.AddressSpace(o.pageSpace.value))
+	tr := checkTransport(dial, o.insecure)
+	defer tr.CloseIdleConnections()
+	results, err := fetchEach(ctx, engines, req, fetch.AddressSpace(o.pageSpace.value), tr)
 	if err != nil {
 		if ctx.Err() != nil {
 			// Show what did arrive (a preflight, a redirect) before the
@@ -167,23 +229,49 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{strings.TrimPrefix(err.Error(), "fetch: ")}
 	}
 	res := results[0]
-	d := explain.Explain(res)
+	b := &fetch.Browser{Profile: prof, Transport: tr, PageAddressSpace: fetch.AddressSpace(o.pageSpace.value)}
+	probe, probed := reflectionProbe(ctx, b, res)
+	var chosenStack *stacks.Stack
+	diags := make([]explain.Diagnosis, len(results))
+	var sd *explain.StackDetection
+	for i, r := range results {
+		diags[i] = explain.Explain(r)
+		if probed {
+			diags[i].Warnings = append(diags[i].Warnings, probe)
+		}
+		if r.Err == nil || r.Err.Reason != fetch.ReasonNetwork {
+			if i == 0 {
+				s, det := explain.DetectStack(r)
+				if chosen != nil {
+					s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+				}
+				chosenStack, sd = s, &det
+			}
+			if chosenStack != nil {
+				explain.ApplyStack(r, &diags[i], chosenStack)
+			}
+		}
+	}
+	d := diags[0]
 	switch {
 	case o.json:
 		r := explain.NewReport(res, d, prof.Name)
+		r.Stack = sd
 		if len(engines) > 1 {
 			r.Browsers = make(map[string]explain.Report, len(engines))
 			for i, p := range engines {
-				r.Browsers[p.Name] = explain.NewReport(results[i], explain.Explain(results[i]), p.Name)
+				r.Browsers[p.Name] = explain.NewReport(results[i], diags[i], p.Name)
 			}
 		}
 		if err := writeJSON(stdout, r); err != nil {
 			return err
 		}
 	case len(engines) > 1:
-		printEngines(stdout, engines, results, color)
+		merged := printEngines(stdout, engines, results, diags, color)
+		printStack(stdout, merged, sd, style{color})
 	default:
 		printCheck(stdout, res, d, prof, color)
+		printStack(stdout, d, sd, style{color})
 	}
 	// A network failure in any engine is the tool's (exit 3); otherwise
 	// the exit status is blocked (1) when any engine blocks.
@@ -218,13 +306,13 @@ func checkEngines(name string, asJSON, har bool) []fetch.Profile {
 // fetchEach makes the call in one fresh model browser per engine, at the
 // same time. The error is the first engine's that fails: a request the
 // model refuses fails in all of them alike, and so does a deadline.
-func fetchEach(ctx context.Context, engines []fetch.Profile, req fetch.Request, space fetch.AddressSpace) ([]*fetch.Result, error) {
+func fetchEach(ctx context.Context, engines []fetch.Profile, req fetch.Request, space fetch.AddressSpace, tr http.RoundTripper) ([]*fetch.Result, error) {
 	results := make([]*fetch.Result, len(engines))
 	errs := make([]error, len(engines))
 	var wg sync.WaitGroup
 	for i, p := range engines {
 		wg.Go(func() {
-			b := &fetch.Browser{Profile: p, Transport: checkTransport(), PageAddressSpace: space}
+			b := &fetch.Browser{Profile: p, Transport: tr, PageAddressSpace: space}
 			results[i], errs[i] = b.Fetch(ctx, req)
 		})
 	}
@@ -237,13 +325,101 @@ func fetchEach(ctx context.Context, engines []fetch.Profile, req fetch.Request, 
 	return results, nil
 }
 
+// reflectionProbe asks once more from a made-up origin when the call was
+// allowed for the page's origin by name: a server that allows that one too
+// reflects any Origin, which is a hole whatever the verdict
+// (explain.ReflectionWarning words it).
+//
+// The probe is a simple GET (HEAD when the call was a HEAD) with no body
+// and no script headers, never a repeat of the call itself: check must not
+// send a POST, PUT or DELETE twice. It runs in a browser of its own, so it
+// leaves nothing in the session's preflight or HTTP cache.
+func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (explain.Warning, bool) {
+	if !res.Allowed() || !res.Classification.CrossOrigin || res.Request.Mode != fetch.ModeCORS {
+		return explain.Warning{}, false
+	}
+	var last *fetch.Exchange
+	for i := range res.Trace {
+		if res.Trace[i].Kind == fetch.ExchangeRequest {
+			last = &res.Trace[i]
+		}
+	}
+	if last == nil || last.ResponseHeader.Get("Access-Control-Allow-Origin") != res.Request.Origin.String() {
+		return explain.Warning{}, false
+	}
+	method := http.MethodGet
+	if res.Request.Method == http.MethodHead {
+		method = http.MethodHead
+	}
+	req := fetch.Request{
+		Origin:      origin.MustParse(explain.ReflectProbeOrigin),
+		Method:      method,
+		URL:         res.Request.URL,
+		Credentials: res.Request.Credentials,
+		Mode:        fetch.ModeCORS,
+		Cache:       fetch.CacheNoStore,
+	}
+	pb := &fetch.Browser{Profile: b.Profile, Transport: b.Transport, Now: b.Now}
+	probe, err := pb.Fetch(ctx, req)
+	if err != nil {
+		return explain.Warning{}, false
+	}
+	return explain.ReflectionWarning(probe)
+}
+
+// printStack prints the fix in the stack's own configuration: the
+// setting of each change, the whole corrected configuration, the
+// stack's pitfalls that apply, and which stack was assumed.
+func printStack(w io.Writer, d explain.Diagnosis, sd *explain.StackDetection, s style) {
+	if sd == nil {
+		return
+	}
+	var last *stacks.Change
+	for _, f := range d.Fixes {
+		if f.Stack != nil {
+			last = f.Stack
+		}
+	}
+	if last == nil && len(d.Fixes) == 0 {
+		// Allowed: nothing to change; say the stack only when it is known.
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", s.bold("In "+sd.Title+":"))
+	for _, f := range d.Fixes {
+		if f.Stack != nil {
+			fmt.Fprintf(w, "  %s\n", f.Stack.Text)
+		}
+	}
+	if last != nil {
+		fmt.Fprintf(w, "  the configuration with the change, as far as the answers show it (keep what else yours allows):\n")
+		for _, l := range strings.Split(strings.TrimRight(last.Snippet, "\n"), "\n") {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+		for _, p := range last.Pitfalls {
+			fmt.Fprintf(w, "  %s %s\n", s.red("pitfall:"), p.Text)
+		}
+		fmt.Fprintf(w, "  (%s; %s)\n", last.Provenance, last.Doc)
+	} else {
+		fmt.Fprintf(w, "  no CORS setting to change: the fix above is where the CORS code runs.\n")
+	}
+	switch {
+	case sd.Confidence == "chosen":
+	case sd.Assumed && len(sd.Evidence) == 0:
+		fmt.Fprintf(w, "  Stack not recognised from the answers: assumed %s. Choose yours with --stack: %s.\n", sd.Name, strings.Join(stacks.Names(), ", "))
+	case sd.Assumed:
+		fmt.Fprintf(w, "  Stack assumed: %s (%s confidence, from %s). If it is another, --stack: %s.\n", sd.Name, sd.Confidence, strings.Join(sd.Evidence, "; "), strings.Join(stacks.Names(), ", "))
+	default:
+		fmt.Fprintf(w, "  Stack detected: %s (from %s).\n", sd.Name, strings.Join(sd.Evidence, "; "))
+	}
+}
+
 // checkExit maps a result to the exit status.
 func checkExit(res *fetch.Result) error {
 	switch {
 	case res.Allowed():
 		return nil
 	case res.Err.Reason == fetch.ReasonNetwork:
-		return exitError{3, networkMessage(res.Err)}
+		return exitError{3, explain.NetError(res.Err.Err) + ": " + networkMessage(res.Err)}
 	}
 	return exitError{code: 1}
 }
@@ -283,10 +459,19 @@ func networkCause(err error) string {
 	return err.Error()
 }
 
-func checkTransport() http.RoundTripper {
+// checkTransport is check's transport: --resolve's dialer and -k's TLS
+// setting, shared with audit (resolver, insecureTLS).
+func checkTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error), insecure bool) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxResponseHeaderBytes = 1 << 20
+	t.DialContext = dial
+	t.TLSClientConfig = insecureTLS(insecure)
 	return t
+}
+
+// insecureTLS is the TLS configuration of -k: certificates not verified.
+func insecureTLS(insecure bool) *tls.Config {
+	return &tls.Config{InsecureSkipVerify: insecure}
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -342,6 +527,9 @@ func printCheck(w io.Writer, res *fetch.Result, d explain.Diagnosis, p fetch.Pro
 	if res.Allowed() {
 		fmt.Fprintf(w, "%s status %d, script can read: %s\n", s.green("ALLOWED"), res.Response.Status,
 			strings.Join(nonEmpty(res.Response.ReadableHeaderNames()), ", "))
+	} else if d.NetError != "" {
+		// Not a CORS verdict: the server never answered.
+		fmt.Fprintf(w, "%s %s (no answer: not a CORS verdict)\n  Go: %v\n", s.red("NETWORK ERROR"), d.NetError, res.Err.Err)
 	} else {
 		fmt.Fprintf(w, "%s\n", s.red("BLOCKED"))
 	}
@@ -370,7 +558,7 @@ func printConsole(w io.Writer, indent string, p fetch.Profile, res *fetch.Result
 	}
 	switch {
 	case res.Err.Reason == fetch.ReasonNetwork:
-		fmt.Fprintf(w, "%snetwork: %s\n", indent, networkCause(res.Err.Err))
+		// Not a CORS verdict: the caller says what failed.
 	case len(lines) == 0:
 		fmt.Fprintf(w, "%sconsole: (no CORS line) fetch() rejects with TypeError: %s\n", indent, p.TypeErrorMessage(res))
 	}

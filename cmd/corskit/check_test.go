@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,7 +160,7 @@ func TestCheckHARSkipsMalformedEntries(t *testing.T) {
 	for _, want := range []string{
 		"HAR entry 0\n",
 		`HAR entry 1 skipped: request header name "X Bad" is not a token`,
-		`HAR entry 2 skipped: response header "Access-Control-Allow-Origin": value contains CR, LF or NUL`,
+		`HAR entry 2 skipped: response header "Access-Control-Allow-Origin": value contains control byte 0x0D`,
 		`HAR entry 3 skipped: URL "javascript:alert(1)" is not an absolute http(s) URL`,
 		"1 cross-origin requests in testdata/some-malformed.har, 0 blocked, 3 entries skipped.",
 	} {
@@ -415,5 +416,38 @@ func TestCheckBodyTimeout(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &r); err != nil || len(r.Trace) != 1 || !strings.HasPrefix(r.Trace[0].BodyError, "body timed out after 7 bytes") {
 			t.Errorf("JSON: %v %+v\n%s", err, r, out)
 		}
+	}
+}
+
+// The reflection probe never repeats the call: a DELETE that a reflecting
+// server allows reaches it once, and the probe from the made-up origin is a
+// body-less GET. The security warning is still given.
+func TestCheckReflectionProbeIsSafe(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.Header.Get("Origin"))
+		mu.Unlock()
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		h.Set("Access-Control-Allow-Credentials", "true")
+		h.Set("Access-Control-Allow-Methods", "DELETE")
+		h.Set("Vary", "Origin")
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(srv.Close)
+	out, errOut, code := cli(t, "check", srv.URL+"/items/1", "--origin", page, "-X", "DELETE", "--credentials", "include", "--profile", "chromium")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "[reflect-any-origin] security:") {
+		t.Errorf("no reflection warning:\n%s", out)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"OPTIONS " + page, "DELETE " + page, "GET https://corskit-reflect-probe.example"}
+	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
+		t.Errorf("server saw\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
 	}
 }

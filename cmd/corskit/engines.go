@@ -57,6 +57,9 @@ func rowOf(res *fetch.Result) engineRow {
 	} else {
 		r.verdict = "BLOCKED"
 		r.reason = res.Err.Reason.String()
+		if res.Err.Reason == fetch.ReasonNetwork {
+			r.verdict = "NETWORK ERROR"
+		}
 	}
 	return r
 }
@@ -66,7 +69,8 @@ func rowOf(res *fetch.Result) engineRow {
 // verdict; else a side-by-side table and each engine's trace where it
 // differs. Then each engine's console lines, and the fixes (those of every
 // engine that blocks, once each).
-func printEngines(w io.Writer, engines []fetch.Profile, results []*fetch.Result, color bool) {
+// It returns the merged diagnosis, whose fixes it printed.
+func printEngines(w io.Writer, engines []fetch.Profile, results []*fetch.Result, diags []explain.Diagnosis, color bool) explain.Diagnosis {
 	s := style{color}
 	req := results[0].Request
 	names := make([]string, len(engines))
@@ -75,11 +79,9 @@ func printEngines(w io.Writer, engines []fetch.Profile, results []*fetch.Result,
 	}
 	fmt.Fprintf(w, "%s %s from origin %s (credentials %s, mode %s, models: %s)\n\n",
 		s.bold(req.Method), s.bold(req.URL), s.bold(req.Origin.String()), req.Credentials, req.Mode, strings.Join(names, ", "))
-	diags := make([]explain.Diagnosis, len(results))
 	rows := make([]engineRow, len(results))
 	agree := true
 	for i, r := range results {
-		diags[i] = explain.Explain(r)
 		rows[i] = rowOf(r)
 		if rows[i] != rows[0] || !slices.Equal(wireOf(r), wireOf(results[0])) {
 			agree = false
@@ -90,8 +92,12 @@ func printEngines(w io.Writer, engines []fetch.Profile, results []*fetch.Result,
 		printTrace(w, results[0].Trace, s)
 		fmt.Fprintln(w)
 		verdict := s.green("ALLOWED")
-		if rows[0].verdict == "BLOCKED" {
+		switch rows[0].verdict {
+		case "BLOCKED":
 			verdict = s.red("BLOCKED")
+		case "NETWORK ERROR":
+			// Not a CORS verdict: the server never answered.
+			verdict = s.red("NETWORK ERROR "+diags[0].NetError) + " (no answer: not a CORS verdict)"
 		}
 		fmt.Fprintf(w, "%s in every engine (%s)", verdict, strings.Join(names, ", "))
 		if results[0].Allowed() {
@@ -121,9 +127,14 @@ func printEngines(w io.Writer, engines []fetch.Profile, results []*fetch.Result,
 			fmt.Fprintf(w, "  (no console line)\n")
 			continue
 		}
+		if diags[i].NetError != "" {
+			fmt.Fprintf(w, "  no answer (not a CORS verdict): %s\n", diags[i].Message)
+		}
 		printConsole(w, "  ", engines[i], r)
 	}
-	printAdvice(w, mergeDiagnoses(diags), s)
+	merged := mergeDiagnoses(diags)
+	printAdvice(w, merged, s)
+	return merged
 }
 
 // printEngineTable prints one column per engine.

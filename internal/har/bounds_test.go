@@ -98,6 +98,7 @@ func TestMalformedEntriesSkipped(t *testing.T) {
 		`{"_resourceType":"fetch","request":{"method":"P T","url":"https://api.example.com/e","headers":[` + origin + `]},"response":{"status":200}}`,
 		`{"_resourceType":"fetch","request":{"method":"GET","url":"https://api.example.com/f","headers":"not a list"},"response":{"status":200}}`,
 		`{"request":{}}`,
+		`{"_resourceType":"fetch","request":{"method":"GET","url":"https://api.example.com/g","headers":[` + origin + `]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"\u001b[31mhttps://evil.example\u001b]0;pwned\u0007"}]}}`,
 		ok("https://api.example.com/h"),
 	}, ",") + `]}}`
 	l, err := Parse(strings.NewReader(in))
@@ -113,11 +114,12 @@ func TestMalformedEntriesSkipped(t *testing.T) {
 		reason string
 	}{
 		{1, `request header name "x y" is not a token`},
-		{2, `request header "X-A": value contains CR, LF or NUL`},
+		{2, `request header "X-A": value contains control byte 0x0D`},
 		{3, `URL "ftp://api.example.com/d" is not an absolute http(s) URL`},
 		{4, `request method "P T" is not a token`},
 		{5, `request.headers has the wrong type`},
 		{6, `no request method or URL`},
+		{7, `response header "Access-Control-Allow-Origin": value contains control byte 0x1B`},
 	}
 	if len(skipped) != len(want) {
 		t.Fatalf("skipped %+v, want %d entries", skipped, len(want))
@@ -127,8 +129,8 @@ func TestMalformedEntriesSkipped(t *testing.T) {
 			t.Errorf("skipped[%d] = %+v, want entry %d: %q", i, skipped[i], w.entry, w.reason)
 		}
 	}
-	if len(out) != 2 || out[0].Entry != 0 || out[1].Entry != 7 || !out[0].Result.Allowed() || !out[1].Result.Allowed() {
-		t.Fatalf("replayed %+v, want entries 0 and 7 allowed", out)
+	if len(out) != 2 || out[0].Entry != 0 || out[1].Entry != 8 || !out[0].Result.Allowed() || !out[1].Result.Allowed() {
+		t.Fatalf("replayed %+v, want entries 0 and 8 allowed", out)
 	}
 }
 

@@ -172,7 +172,8 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // what is wrong and where (line and column when r can seek back to count
 // them). An entry that does not decode, or has no method or URL, a method
 // that is not a token, a URL that is not http(s), a header name that is
-// not a token or a header value with CR, LF or NUL, is listed in
+// not a token or a header value with a control byte other than HTAB, is
+// listed in
 // Log.Skipped, and the rest is read.
 func Parse(r io.Reader) (*Log, error) {
 	cr := &countingReader{r: io.LimitReader(r, maxRead+1)}
@@ -338,16 +339,30 @@ func invalid(e *Entry) string {
 			if !httplist.IsToken(name) {
 				return fmt.Sprintf("%s header name %s is not a token", part.what, short(h.Name))
 			}
-			bad := "\r\n\x00"
-			if strings.EqualFold(name, "Set-Cookie") {
-				bad = "\r\x00" // Firefox separates Set-Cookie lines with LF
-			}
-			if strings.ContainsAny(h.Value, bad) {
-				return fmt.Sprintf("%s header %s: value contains CR, LF or NUL", part.what, short(h.Name))
+			// Control bytes other than HTAB are refused: CR, LF and NUL
+			// would split or end a header line, and the others (ESC above
+			// all) would reach the user's terminal through the text report,
+			// from a file that often comes from someone else. Go's HTTP
+			// stack refuses them on a live exchange too.
+			lfOK := strings.EqualFold(name, "Set-Cookie") // Firefox separates Set-Cookie lines with LF
+			if i := controlByte(h.Value, lfOK); i >= 0 {
+				return fmt.Sprintf("%s header %s: value contains control byte 0x%02X", part.what, short(h.Name), h.Value[i])
 			}
 		}
 	}
 	return ""
+}
+
+// controlByte returns the index of the first control byte in v other than
+// HTAB (and LF when lfOK), or -1.
+func controlByte(v string, lfOK bool) int {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if (c < 0x20 && c != '\t' && !(lfOK && c == '\n')) || c == 0x7f {
+			return i
+		}
+	}
+	return -1
 }
 
 // short quotes s, cut to 64 bytes, so that a reason stays one line.

@@ -68,8 +68,10 @@ import (
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/demo"
+	"github.com/corskit/corskit/internal/devtools"
 	"github.com/corskit/corskit/internal/loopback"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/stacks"
 )
 
 //go:embed static
@@ -161,9 +163,11 @@ func (p *Playground) Handler() http.Handler {
 	sub, _ := fs.Sub(static, "static")
 	mux := http.NewServeMux()
 	mux.Handle("GET /config.json", loopback.SameOrigin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"page": loopback.Origin(r), "api": loopback.PeerURL(r, p.api.Port), "token": p.token})
+		writeJSON(w, http.StatusOK, map[string]any{"page": loopback.Origin(r), "api": loopback.PeerURL(r, p.api.Port), "token": p.token,
+			"stacks": stackChoices()})
 	})))
 	mux.Handle("POST /api/check", loopback.API(p.token, http.HandlerFunc(p.check)))
+	mux.Handle("POST /api/devtools", loopback.API(p.token, http.HandlerFunc(pasteDevTools)))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.Handle("GET /", http.FileServerFS(sub))
 	// connect-src is open: "Run it in this browser" calls whatever URL the
@@ -184,15 +188,30 @@ type CheckRequest struct {
 	Credentials string `json:"credentials"`
 	Mode        string `json:"mode"`
 	Profile     string `json:"profile"`
+	// Stack is the server stack to write the fix for: "" or "auto"
+	// (detected from the answers, as check --stack auto), or a name.
+	Stack string `json:"stack"`
 }
 
 // check runs the model on a CheckRequest and answers an explain.Report, or
 // 400 with {"error": ...} for input the model cannot take.
 func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
-	req, prof, err := decodeCheck(r.Body)
+	var in CheckRequest
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("request body: %v", err)})
+		return
+	}
+	req, prof, err := in.request()
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
+	}
+	var chosen *stacks.Stack
+	if in.Stack != "" && in.Stack != "auto" {
+		if chosen, err = stacks.Lookup(in.Stack); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("stack %q: want auto or one of %s", clip(in.Stack), strings.Join(stacks.Names(), ", "))})
+			return
+		}
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	defer cancel()
@@ -202,7 +221,89 @@ func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": strings.TrimPrefix(err.Error(), "fetch: ")})
 		return
 	}
-	writeJSON(w, http.StatusOK, explain.NewReport(res, explain.Explain(res), prof.Name))
+	d := explain.Explain(res)
+	var sd *explain.StackDetection
+	if d.NetError == "" {
+		// The same adapter as check --stack: one place maps fixes to stacks.
+		s, det := explain.DetectStack(res)
+		if chosen != nil {
+			s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+		}
+		explain.ApplyStack(res, &d, s)
+		sd = &det
+	}
+	rep := explain.NewReport(res, d, prof.Name)
+	rep.Stack = sd
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// StackChoice is one entry of the page's stack picker.
+type StackChoice struct {
+	Name   string `json:"name"`
+	Title  string `json:"title"`
+	Family string `json:"family"`
+}
+
+func stackChoices() []StackChoice {
+	var out []StackChoice
+	for _, s := range stacks.All() {
+		out = append(out, StackChoice{s.Name, s.Title, string(s.Family)})
+	}
+	return out
+}
+
+// PasteRequest is what the page posts to /api/devtools: a DevTools copy
+// ("Copy as cURL", bash or cmd, or "Copy as fetch").
+type PasteRequest struct {
+	Text string `json:"text"`
+}
+
+// PasteResult is the copy as the form's fields, with what the parse had
+// to assume.
+type PasteResult struct {
+	CheckRequest
+	Format     string   `json:"format"`
+	OriginFrom string   `json:"origin_from"` // "" when the copy shows no page origin: the form keeps its own
+	Notes      []string `json:"notes"`
+}
+
+// pasteDevTools parses a DevTools copy with internal/devtools (bounded by
+// the guard's MaxBody and devtools.MaxInputSize) and answers the form's
+// fields, or 400 with {"error": ...} naming what is wrong.
+func pasteDevTools(w http.ResponseWriter, r *http.Request) {
+	var in PasteRequest
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("request body: %v", err)})
+		return
+	}
+	call, err := devtools.Parse(in.Text)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": strings.TrimPrefix(err.Error(), "devtools: ")})
+		return
+	}
+	req := call.Request
+	out := PasteResult{Format: string(call.Format), OriginFrom: call.OriginFrom, Notes: call.Notes}
+	if out.Notes == nil {
+		out.Notes = []string{}
+	}
+	var lines []string
+	for _, h := range req.Headers {
+		lines = append(lines, h.Name+": "+h.Value)
+	}
+	out.CheckRequest = CheckRequest{URL: req.URL, Method: req.Method, Headers: strings.Join(lines, "\n"), Body: req.Body,
+		Credentials: string(req.Credentials), Mode: string(req.Mode)}
+	if !req.Origin.IsZero() {
+		out.Origin = req.Origin.String()
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// clip bounds a value quoted back in an error.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
 }
 
 // decodeCheck reads a CheckRequest (JSON, bounded by the guard) and turns

@@ -29,7 +29,8 @@ const presets = () => ({
 
 function form() {
   return { url: $("url").value, origin: $("origin").value, method: $("method").value, headers: $("headers").value,
-    body: $("body").value, credentials: $("credentials").value, mode: $("mode").value, profile: $("profile").value };
+    body: $("body").value, credentials: $("credentials").value, mode: $("mode").value, profile: $("profile").value,
+    stack: $("stack").value };
 }
 
 function updateRunHint() {
@@ -137,10 +138,53 @@ function render(rep) {
   warnings.innerHTML = "";
   $("warnings-box").hidden = rep.warnings.length === 0;
   for (const w of rep.warnings) warnings.append(el("li", {}, el("b", {}, w.id + ": "), w.text));
+  renderStack(rep);
   const steps = $("steps");
   steps.innerHTML = "";
   for (const s of d.steps) steps.append(el("li", {}, s));
   $("real-box").hidden = true;
+}
+
+// renderStack shows the fixes in the server stack's own configuration,
+// as check --stack prints them.
+function renderStack(rep) {
+  const changes = rep.fixes.filter((f) => f.stack).map((f) => f.stack);
+  const box = $("stack-box");
+  box.hidden = !rep.stack || rep.fixes.length === 0;
+  if (box.hidden) return;
+  $("stack-title").textContent = "In " + rep.stack.title;
+  const ul = $("stack-changes");
+  ul.innerHTML = "";
+  for (const c of changes) ul.append(el("li", {}, c.text));
+  const last = changes[changes.length - 1];
+  $("stack-snippet").textContent = last ? last.snippet : "No CORS setting to change: the fix above is where the CORS code runs.";
+  const pf = $("stack-pitfalls");
+  pf.innerHTML = "";
+  for (const p of (last && last.pitfalls) || []) pf.append(el("li", { className: "security" }, p.text));
+  const st = rep.stack;
+  $("stack-note").textContent = st.confidence === "chosen" ? (last ? last.provenance : "")
+    : st.assumed ? `Assumed ${st.name} (${st.confidence} confidence${st.evidence ? ", from " + st.evidence.join("; ") : ""}): pick yours above.`
+    : `Detected ${st.name} from ${st.evidence.join("; ")}.`;
+}
+
+// pasteFill turns a DevTools copy into the form's fields (POST /api/devtools).
+async function pasteFill() {
+  $("error").hidden = true;
+  const res = await fetch("/api/devtools", { method: "POST", headers: { "Content-Type": "application/json", "X-Corskit-Token": token },
+    body: JSON.stringify({ text: $("paste").value }) });
+  const r = res.headers.get("Content-Type") === "application/json" ? await res.json() : { error: await res.text() };
+  if (!res.ok) {
+    $("error").textContent = r.error;
+    $("error").hidden = false;
+    return;
+  }
+  for (const k of ["url", "method", "headers", "body"]) $(k).value = r[k] || "";
+  if (r.credentials) $("credentials").value = r.credentials;
+  if (r.mode) $("mode").value = r.mode;
+  if (r.origin) $("origin").value = r.origin;
+  $("paste-notes").textContent = (r.origin ? "" : "The copy shows no Origin or Referer: set the page's origin below. ") + r.notes.join(" ");
+  updateRunHint();
+  lastReport = null;
 }
 
 async function runReal() {
@@ -183,6 +227,8 @@ async function main() {
   const cfg = await (await fetch("/config.json")).json();
   api = cfg.api;
   token = cfg.token;
+  for (const s of cfg.stacks || []) $("stack").append(el("option", { value: s.name }, s.title));
+  $("paste-fill").addEventListener("click", pasteFill);
   document.querySelectorAll("[data-preset]").forEach((b) => b.addEventListener("click", () => applyPreset(b.dataset.preset)));
   $("form").addEventListener("submit", predict);
   $("run").addEventListener("click", runReal);

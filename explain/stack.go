@@ -1,0 +1,213 @@
+package explain
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/httplist"
+	"github.com/corskit/corskit/stacks"
+)
+
+// This file is the one place where a diagnosis meets the stacks
+// knowledge base: the policy a response shows, each fix's ConfigChange as
+// stacks.Deltas, and the stack the response came from. check, the
+// playground and anything else that shows a fix in a stack's terms call
+// ApplyStack and DetectStack; none maps fixes to stacks itself.
+
+// Deltas returns the change as header-level stacks deltas, origins first
+// (a policy needs an origin before anything else is valid). The Unsafe
+// options have no delta: no stack renders a null origin, and plain-http
+// origins are a policy's origins like any other.
+func (c *ConfigChange) Deltas() []stacks.Delta {
+	var out []stacks.Delta
+	if len(c.AddOrigins) > 0 {
+		out = append(out, stacks.Delta{Field: stacks.FieldOrigins, Add: slices.Clone(c.AddOrigins)})
+	}
+	if len(c.AddMethods) > 0 {
+		out = append(out, stacks.Delta{Field: stacks.FieldMethods, Add: slices.Clone(c.AddMethods)})
+	}
+	if len(c.AddHeaders) > 0 {
+		out = append(out, stacks.Delta{Field: stacks.FieldHeaders, Add: slices.Clone(c.AddHeaders)})
+	}
+	if c.AllowCredentials {
+		out = append(out, stacks.Delta{Field: stacks.FieldCredentials})
+	}
+	return out
+}
+
+// ObservedPolicy is the CORS policy the responses of res show: the
+// origin, methods, request headers, exposed headers, credentials and
+// max-age the server sent, as far as a stacks.Policy can hold them
+// (values no stack may render, such as "*" with credentials, a forbidden
+// method or an invalid origin, are left out). A refused origin shows no
+// list at all, so the policy may allow less than the server does; the
+// fixes only add to it.
+func ObservedPolicy(res *fetch.Result) stacks.Policy {
+	var p stacks.Policy
+	pre := lastExchange(res, fetch.ExchangePreflight)
+	act := lastExchange(res, fetch.ExchangeRequest)
+	creds := false
+	for _, ex := range []*fetch.Exchange{pre, act} {
+		if ex == nil || ex.Err != nil {
+			continue
+		}
+		if v, _ := fetch.HeaderValue(ex.ResponseHeader, acac); v == "true" {
+			creds = true
+		}
+	}
+	p.Credentials = creds
+	valid := func(q stacks.Policy) bool { return q.Validate() == nil }
+	for _, ex := range []*fetch.Exchange{pre, act} {
+		if ex == nil || ex.Err != nil {
+			continue
+		}
+		v, _ := fetch.HeaderValue(ex.ResponseHeader, acao)
+		if v != "" && !slices.Contains(p.Origins, v) {
+			if q := (stacks.Policy{Origins: append(slices.Clone(p.Origins), v), Credentials: creds}); valid(q) {
+				p.Origins = q.Origins
+			}
+		}
+	}
+	// The lists are checked one value at a time against a policy that is
+	// otherwise valid.
+	base := stacks.Policy{Origins: []string{"https://example.com"}, Credentials: creds}
+	keep := func(field string, names []string) []string {
+		var out []string
+		for _, n := range names {
+			q := base
+			switch field {
+			case "methods":
+				q.Methods = []string{n}
+			case "headers":
+				q.Headers = []string{n}
+			default:
+				q.Exposed = []string{n}
+			}
+			if valid(q) && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	if pre != nil && pre.Err == nil {
+		p.Methods = keep("methods", list(pre.ResponseHeader, acam))
+		p.Headers = keep("headers", list(pre.ResponseHeader, acah))
+		if n, err := strconv.Atoi(strings.TrimSpace(pre.ResponseHeader.Get("Access-Control-Max-Age"))); err == nil && n > 0 {
+			p.MaxAge = min(n, stacks.MaxMaxAge)
+		}
+	}
+	if act != nil && act.Err == nil {
+		p.Exposed = keep("exposed", list(act.ResponseHeader, "Access-Control-Expose-Headers"))
+	}
+	return p
+}
+
+// list returns the names of a comma-separated header.
+func list(h http.Header, name string) []string {
+	var out []string
+	sc := httplist.NewScanner(h.Values(name), httplist.DefaultLimits)
+	for {
+		e, ok := sc.Next()
+		if !ok {
+			return out
+		}
+		out = append(out, e)
+	}
+}
+
+// ApplyStack sets the Stack of each fix of d that changes a CORS setting:
+// the change in s's terms, made on the policy res shows with the fixes
+// before it (origins first) already made, so that the last one's Snippet
+// is the whole corrected configuration. A fix a stack cannot express
+// (a null origin, a change whose result is no valid policy) keeps a nil
+// Stack.
+func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
+	p := ObservedPolicy(res)
+	for _, f := range d.Fixes {
+		if f.Change != nil && f.Change.ReplaceAnyOrigin {
+			p.Origins = slices.DeleteFunc(p.Origins, func(o string) bool { return o == "*" })
+		}
+	}
+	// Origins first, then the rest in the fixes' order.
+	order := make([]int, 0, len(d.Fixes))
+	for pass := range 2 {
+		for i, f := range d.Fixes {
+			if f.Change == nil {
+				continue
+			}
+			if (len(f.Change.AddOrigins) > 0) == (pass == 0) {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
+		f := &d.Fixes[i]
+		if f.Change.UnsafeAllowNullOrigin {
+			continue
+		}
+		deltas := f.Change.Deltas()
+		if len(deltas) == 0 {
+			continue
+		}
+		var ch stacks.Change
+		ok := true
+		for _, dl := range deltas {
+			c, err := s.Change(p, dl)
+			if err != nil {
+				ok = false
+				break
+			}
+			if ch.Stack == "" {
+				ch = c
+			} else {
+				ch.Text += "; " + c.Text
+				ch.Snippet, ch.Pitfalls, ch.Policy = c.Snippet, c.Pitfalls, c.Policy
+			}
+			p, _ = p.Apply(dl)
+		}
+		if ok {
+			f.Stack = &ch
+		}
+	}
+}
+
+// StackDetection is which stack a check assumed, and why.
+type StackDetection struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	// Confidence is stacks.Confidence's word: unknown, low, medium, high;
+	// "chosen" when the user named the stack.
+	Confidence string   `json:"confidence"`
+	Evidence   []string `json:"evidence,omitempty"`
+	// Assumed is true when the stack was not recognised for sure: the
+	// output then says so and lists the other names.
+	Assumed bool `json:"assumed"`
+}
+
+// DefaultStack is assumed when nothing in the responses names a stack.
+const DefaultStack = "corskit"
+
+// DetectStack names the stack the responses of res most likely came
+// from: the exchange with the strongest evidence wins (stacks.Detect
+// reads each; the bodies are not kept by the model, so body signatures
+// do not apply). With nothing recognisable it assumes DefaultStack.
+func DetectStack(res *fetch.Result) (*stacks.Stack, StackDetection) {
+	var best stacks.Detection
+	for _, ex := range res.Trace {
+		if ex.Err != nil || ex.ResponseHeader == nil {
+			continue
+		}
+		if d := stacks.Detect(ex.ResponseHeader, ex.Status, nil); d.Stack != nil && d.Confidence > best.Confidence {
+			best = d
+		}
+	}
+	if best.Stack == nil {
+		s, _ := stacks.Lookup(DefaultStack)
+		return s, StackDetection{Name: s.Name, Title: s.Title, Confidence: stacks.Unknown.String(), Assumed: true}
+	}
+	return best.Stack, StackDetection{Name: best.Stack.Name, Title: best.Stack.Title,
+		Confidence: best.Confidence.String(), Evidence: best.Evidence, Assumed: best.Unsure()}
+}
