@@ -182,7 +182,7 @@ func stoppedAt(e *fetch.Error) string {
 	case e.Reason == fetch.ReasonNetwork:
 		return "network"
 	case !e.Reason.IsCORS() || e.Reason == fetch.ReasonTooManyRedirects:
-		if e.Reason == fetch.ReasonTooManyRedirects || e.Reason == fetch.ReasonRedirectModeError {
+		if e.Reason == fetch.ReasonTooManyRedirects || e.Reason == fetch.ReasonRedirectModeError || e.Reason == fetch.ReasonUnsafeRedirect {
 			return "redirect"
 		}
 		return "browser"
@@ -338,6 +338,12 @@ func fixes(res *fetch.Result) []Fix {
 		return []Fix{{Response: "client", Text: "mode 'same-origin' forbids cross-origin URLs; use mode 'cors' (the default)."}}
 	case fetch.ReasonNetwork:
 		return []Fix{{Response: "client", Text: fmt.Sprintf("The request never got an answer (%v): check the URL, that the server runs, DNS and TLS.", e.Err)}}
+	case fetch.ReasonBadPort:
+		return []Fix{{Response: "client", Text: "Browsers refuse this port before sending anything (the Fetch Standard's bad-port list, ports of mail, IRC, X11, SIP...): serve the API on another port. No response header fixes this."}}
+	case fetch.ReasonLocalNetworkAccess:
+		return []Fix{{Response: "client", Text: fmt.Sprintf("Chromium 142+ lets a page call a %s address from a more public one only with the user's Local Network Access permission, asked before anything is sent. No response header fixes this (Access-Control-Allow-Private-Network is ignored): the user must allow it, or the page and the API must be served from the same address space (serve the API publicly, or open the page from the local network).", e.Value)}}
+	case fetch.ReasonUnsafeRedirect:
+		return []Fix{{Response: "actual", Header: "Location", Text: fmt.Sprintf("The server redirects to %s; fetch() follows redirects only to http: and https: URLs. Redirect to an http(s) URL, or answer directly.", e.Value)}}
 	case fetch.ReasonTooManyRedirects:
 		return []Fix{{Response: "actual", Header: "Location", Text: "The server redirects more than 20 times (a loop?): redirect once, to the final URL."}}
 	case fetch.ReasonRedirectModeError:

@@ -1,6 +1,10 @@
 package explain
 
-import "github.com/corskit/corskit/fetch"
+import (
+	"strings"
+
+	"github.com/corskit/corskit/fetch"
+)
 
 // Report is a diagnosis with the facts it rests on, in the JSON form of
 // `corskit check --json` and the playground (docs/check-json.md).
@@ -22,6 +26,18 @@ type Report struct {
 	// when the caller asked for one (ApplyStack).
 	Stack   *StackDetection `json:"stack,omitempty"`
 	Request RequestJSON     `json:"request"`
+	// Console is every line the engine writes in its developer console
+	// for the call, in order (warnings on allowed calls included), without
+	// generic "Failed to load resource" lines; empty when it writes none.
+	Console []string `json:"console"`
+	// TypeError is the message of the TypeError fetch() rejects with in
+	// the engine ("Failed to fetch", "NetworkError when attempting to fetch
+	// resource.", "Load failed"...); "" when allowed.
+	TypeError string `json:"type_error,omitempty"`
+	// Browsers holds, for `check --browser all`, each engine's report by
+	// profile name ("chromium", "firefox", "webkit"); the top-level fields
+	// are then Chromium's.
+	Browsers map[string]Report `json:"browsers,omitempty"`
 }
 
 // RequestJSON is the checked request.
@@ -52,9 +68,29 @@ type TraceEntry struct {
 }
 
 // NewReport builds the report of res, diagnosed as d, by the model named
-// profile.
+// profile ("chromium", "firefox", "webkit" or "spec"; an unknown name is
+// taken as Chromium). The console lines and the TypeError message are that
+// engine's, and so is Message: the engine's console lines, one per line,
+// or, when it writes none for the failure (a method fetch() refuses,
+// redirect mode "error" in Chromium), the TypeError's message. A network
+// failure keeps the transport's cause as Message.
 func NewReport(res *fetch.Result, d Diagnosis, profile string) Report {
-	r := Report{
+	p, ok := fetch.ProfileNamed(profile)
+	if !ok {
+		p = fetch.Chromium
+	}
+	console := p.ConsoleLines(res)
+	if console == nil {
+		console = []string{}
+	}
+	if res.Err != nil && res.Err.Reason != fetch.ReasonNetwork {
+		if len(console) > 0 {
+			d.Message = strings.Join(console, "\n")
+		} else {
+			d.Message = p.TypeErrorMessage(res)
+		}
+	}
+	r := Report{Console: console, TypeError: p.TypeErrorMessage(res),
 		Verdict: d.Verdict, Message: d.Message, Reason: d.Reason, NetError: d.NetError,
 		ReadableHeaders: []string{}, PreflightSent: res.PreflightSent(),
 		Fixes: d.Fixes, Warnings: d.Warnings, Trace: []TraceEntry{}, Diagnosis: d,

@@ -42,6 +42,16 @@ type Browser struct {
 	// went on the wire already. The preflight cache stays on.
 	NoHTTPCache bool
 
+	// PageAddressSpace is the address space of the network the page was
+	// loaded from, for Local Network Access (Profile.LocalNetworkAccess).
+	// Zero: taken from the page origin's host when it is an IP address or
+	// localhost; a page named by a domain (https://app.example.com) is then
+	// of unknown space and never gated, since where it is served from is
+	// not in its origin. Set SpacePublic to ask what a public site's page
+	// gets: without the user's permission, which the model never has, a
+	// fetch to loopback or a private address fails before it is sent.
+	PageAddressSpace AddressSpace
+
 	cache preflightCache
 	http  httpCache
 }
@@ -259,6 +269,10 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		}
 		cur := u.String()
 		curOrigin := origin.FromURL(u)
+		if e := f.localNetworkCheck(u.Hostname()); e != nil && !f.req.Origin.SameOrigin(curOrigin) {
+			f.fail(e, cur)
+			return nil
+		}
 		if f.tainting == ResponseBasic && !f.req.Origin.SameOrigin(curOrigin) {
 			if f.req.Mode == ModeNoCORS {
 				f.tainting = ResponseOpaque
@@ -349,8 +363,18 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			return nil
 		}
 		loc, err := u.Parse(resp.Header.Get("Location"))
-		if err != nil || (loc.Scheme != "http" && loc.Scheme != "https") {
+		switch {
+		case err != nil:
 			f.fail(&Error{Reason: ReasonNetwork, Err: fmt.Errorf("net::ERR_INVALID_REDIRECT")}, cur)
+			return nil
+		case loc.Scheme != "http" && loc.Scheme != "https":
+			// data:, file:, javascript:... The browser refuses to follow
+			// (Chromium: net::ERR_UNSAFE_REDIRECT): a blocked fetch, not a
+			// network failure.
+			f.fail(&Error{Reason: ReasonUnsafeRedirect, Header: "Location", Value: loc.String()}, cur)
+			return nil
+		case fetchspec.IsBadPort(loc.Port()):
+			f.fail(&Error{Reason: ReasonBadPort, Header: "Location", Value: loc.String()}, cur)
 			return nil
 		}
 		locOrigin := origin.FromURL(loc)
@@ -502,7 +526,12 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	}
 	hreq.Header = hdr
 	start := f.b.now()
-	resp, err := f.b.transport().RoundTrip(hreq)
+	var resp *http.Response
+	if t, ok := f.b.transport().(*http.Transport); ok && needsRawHeaders(hdr) {
+		resp, err = rawRoundTrip(ctx, t, hreq)
+	} else {
+		resp, err = f.b.transport().RoundTrip(hreq)
+	}
 	f.res.Trace = append(f.res.Trace, Exchange{
 		// hdr was built for this exchange alone, and a RoundTripper may not
 		// modify it: the trace keeps it as is, without a copy.

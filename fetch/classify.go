@@ -61,6 +61,8 @@ func classify(req Request, u *url.URL, p Profile) (Classification, error) {
 		return fail(ReasonOnlyIfCachedMode)
 	case req.Mode == ModeSameOrigin && c.CrossOrigin:
 		return fail(ReasonSameOriginMode)
+	case fetchspec.IsBadPort(u.Port()):
+		return fail(ReasonBadPort)
 	}
 
 	for _, h := range combined(req.Headers) {

@@ -40,7 +40,7 @@
 // is the Fetch Standard as written. Each difference is one named field of
 // Profile, and each engine has its own message catalogue: Error.Error is
 // Chromium's console line, Profile.ConsoleLines and Profile.TypeErrorMessage
-// give any engine's. The conformance table (internal/corscase, 240 cases)
+// give any engine's. The conformance table (internal/corscase, 251 cases)
 // runs in the three real browsers and in this model in CI, and each engine
 // agrees with its profile on every case: verdict, status and headers visible
 // to script, every request on the wire, the TypeError's text and the console

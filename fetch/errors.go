@@ -40,6 +40,15 @@ const (
 	ReasonSameOriginMode   // mode same-origin, cross-origin URL
 	ReasonNetwork          // the request never got a response (refused, reset, TLS...)
 	ReasonOnlyIfCachedMode // cache mode only-if-cached outside same-origin mode: fetch() throws
+	ReasonBadPort          // a port on the Fetch Standard's bad-port list: refused before any request
+	ReasonUnsafeRedirect   // a redirect to a scheme other than http(s), such as data:
+
+	// ReasonLocalNetworkAccess is a fetch from a page to a more private
+	// address space (public to loopback...) without the user's Local
+	// Network Access permission (Chromium 142+): refused before any
+	// request. Chromium words it as a CORS failure, but no response header
+	// fixes it.
+	ReasonLocalNetworkAccess
 )
 
 var reasonNames = [...]string{
@@ -64,6 +73,9 @@ var reasonNames = [...]string{
 	ReasonSameOriginMode:              "same-origin-mode",
 	ReasonNetwork:                     "network",
 	ReasonOnlyIfCachedMode:            "only-if-cached-mode",
+	ReasonBadPort:                     "bad-port",
+	ReasonUnsafeRedirect:              "unsafe-redirect",
+	ReasonLocalNetworkAccess:          "local-network-access",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON).
@@ -128,6 +140,10 @@ func (e *Error) ConsoleMessage() string {
 		return fmt.Sprintf("Failed to load resource: %v", e.Err)
 	case ReasonTooManyRedirects:
 		return "Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"
+	case ReasonBadPort:
+		return "Failed to load resource: net::ERR_UNSAFE_PORT"
+	case ReasonUnsafeRedirect:
+		return "Failed to load resource: net::ERR_UNSAFE_REDIRECT"
 	case ReasonRedirectModeError:
 		return fmt.Sprintf("Fetch API cannot load %s. Redirect was not allowed.", e.InitialURLOrURL())
 	}
@@ -189,6 +205,8 @@ func (e *Error) Detail() string {
 		return fmt.Sprintf("Request header field %s is not allowed by Access-Control-Allow-Headers in preflight response.", e.Value)
 	case ReasonRedirectContainsCredentials:
 		s = fmt.Sprintf("Redirect location '%s' contains a username and password, which is disallowed for cross-origin requests.", e.Value)
+	case ReasonLocalNetworkAccess:
+		return localNetworkDetail(e.Value)
 	default:
 		return e.Reason.String()
 	}

@@ -1,9 +1,11 @@
 package fetch_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -164,6 +166,127 @@ func TestNetworkError(t *testing.T) {
 		t.Fatalf("got %+v", res.Err)
 	}
 }
+
+// refusingTransport fails the test if anything is sent.
+type refusingTransport struct{ t *testing.T }
+
+func (r refusingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.t.Errorf("%s %s went on the wire", req.Method, req.URL)
+	return nil, errors.New("refused")
+}
+
+// A port on the bad-port list fails before any request, in every profile
+// and mode, as a blocked fetch, not a network failure.
+func TestBadPort(t *testing.T) {
+	for _, p := range append(fetch.Profiles, fetch.Spec) {
+		for _, mode := range []fetch.Mode{fetch.ModeCORS, fetch.ModeNoCORS} {
+			b := &fetch.Browser{Profile: p, Transport: refusingTransport{t}}
+			res, err := b.Fetch(context.Background(), fetch.Request{Origin: page, URL: "http://127.0.0.1:6000/x", Mode: mode})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Allowed() || res.Err.Reason != fetch.ReasonBadPort || len(res.Trace) != 0 {
+				t.Errorf("%s, %s: got %+v, trace %d", p.Name, mode, res.Err, len(res.Trace))
+			}
+		}
+	}
+}
+
+// A header value with a control byte net/http refuses is sent as the
+// browser sends it, byte for byte.
+func TestControlByteHeaderSent(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		r := bufio.NewReader(c)
+		var head strings.Builder
+		for {
+			l, err := r.ReadString('\n')
+			head.WriteString(l)
+			if err != nil || l == "\r\n" {
+				break
+			}
+		}
+		got <- head.String()
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: https://app.example.com\r\nContent-Length: 2\r\n\r\nok")
+	}()
+	// Same-origin: one request, no preflight.
+	here := "http://" + ln.Addr().String()
+	b := &fetch.Browser{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	res, err := b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse(here), URL: here + "/x",
+		Headers: []fetch.Header{{Name: "X-A", Value: "a\x01b\x7fc"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Allowed() {
+		t.Fatalf("blocked: %v", res.Err)
+	}
+	if head := <-got; !strings.Contains(head, "\r\nX-A: a\x01b\x7fc\r\n") {
+		t.Errorf("request head %q lacks the raw X-A value", head)
+	}
+}
+
+// Local Network Access (Chromium 142+): a public page's fetch to loopback
+// fails before anything is sent, with the line headless Chromium 156 prints
+// (measured with --ip-address-space-overrides marking the page public); a
+// page named by a domain is not gated unless its space is given; the other
+// engines have no such gate.
+func TestLocalNetworkAccess(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		p      fetch.Profile
+		page   string
+		space  fetch.AddressSpace
+		target string
+		gated  bool
+	}{
+		{"public IP to loopback", fetch.Chromium, "http://203.0.113.5", "", "http://127.0.0.1:8080/x", true},
+		{"public IP to private", fetch.Chromium, "http://203.0.113.5", "", "http://10.0.0.2:8080/x", true},
+		{"declared public to localhost", fetch.Chromium, "https://app.example.com", fetch.SpacePublic, "http://localhost:8080/x", true},
+		{"private to loopback", fetch.Chromium, "http://192.168.1.2", "", "http://[::1]:8080/x", true},
+		{"domain, space unknown", fetch.Chromium, "https://app.example.com", "", "http://127.0.0.1:8080/x", false},
+		{"loopback to loopback", fetch.Chromium, "http://localhost:3000", "", "http://127.0.0.1:8080/x", false},
+		{"private to public", fetch.Chromium, "http://10.0.0.1", "", "http://203.0.113.9/x", false},
+		{"firefox has no gate", fetch.Firefox, "http://203.0.113.5", "", "http://127.0.0.1:8080/x", false},
+		{"webkit has no gate", fetch.WebKit, "http://203.0.113.5", "", "http://127.0.0.1:8080/x", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sent := false
+			tr := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				sent = true
+				return nil, errors.New("not here")
+			})
+			b := &fetch.Browser{Profile: tc.p, Transport: tr, PageAddressSpace: tc.space}
+			res, err := b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse(tc.page), URL: tc.target})
+			if err != nil {
+				t.Fatal(err)
+			}
+			gated := res.Err != nil && res.Err.Reason == fetch.ReasonLocalNetworkAccess
+			if gated != tc.gated || gated == sent {
+				t.Fatalf("gated %v (want %v), sent %v: %v", gated, tc.gated, sent, res.Err)
+			}
+			if gated {
+				want := "Access to fetch at '" + tc.target + "' from origin '" + tc.page + "' has been blocked by CORS policy: Permission was denied for this request to access the `" + res.Err.Value + "` address space."
+				if got := tc.p.ConsoleLines(res); len(got) != 1 || got[0] != want {
+					t.Errorf("console %q, want %q", got, want)
+				}
+			}
+		})
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestContextCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())

@@ -44,7 +44,7 @@ func (p Profile) ConsoleLines(r *Result) []string {
 	case EngineWebKit:
 		return webkitConsole(r)
 	}
-	if e := r.Err; e != nil && (e.Reason.IsCORS() || e.Reason == ReasonSameOriginMode) {
+	if e := r.Err; e != nil && (e.Reason.IsCORS() || e.Reason == ReasonSameOriginMode || e.Reason == ReasonLocalNetworkAccess) {
 		return []string{e.ConsoleMessage()}
 	}
 	return nil
@@ -180,6 +180,13 @@ func firefoxConsole(r *Result) []string {
 		line = blocked(fmt.Sprintf("invalid token ‘%s’ in CORS header ‘%s’", firstInvalidToken(e.Value), e.Header))
 	case ReasonRedirectContainsCredentials, ReasonTooManyRedirects, ReasonNetwork:
 		return append(out, failed)
+	case ReasonUnsafeRedirect:
+		// Said only of a CORS request (measured: a same-origin fetch
+		// redirected to data: fails without a line).
+		if r.Classification.CrossOrigin && r.Request.Mode == ModeCORS {
+			return append(out, failed)
+		}
+		return out
 	case ReasonSameOriginMode:
 		// Firefox names the document's URL; the model knows only its
 		// origin, and takes the page to be at "/".
@@ -274,6 +281,10 @@ func webkitConsole(r *Result) []string {
 		line = "Load cannot follow more than 20 redirections"
 	case ReasonRedirectModeError:
 		line = "Not allowed to follow a redirection while loading " + e.URL
+	case ReasonUnsafeRedirect:
+		// Said of same-origin fetches too (measured).
+		line = fmt.Sprintf("Cross-origin redirection to %s denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme", e.Value)
+		return []string{line, "Fetch API cannot load " + e.URL + " due to access control checks."}
 	default:
 		return nil
 	}

@@ -131,6 +131,14 @@ type Profile struct {
 	// invalidates them.
 	UnsafeMethodKeepsHTTPCache bool
 
+	// LocalNetworkAccess makes a fetch from a page to a more private
+	// address space (public to local or loopback, local to loopback) need
+	// the user's permission, asked before anything is sent; without it the
+	// fetch fails (ReasonLocalNetworkAccess), and no response header helps.
+	// Chromium 142+: yes (headless Chromium denies it without asking).
+	// Firefox ESR 153 and WebKitGTK 2.50: no.
+	LocalNetworkAccess bool
+
 	// Messages is the engine whose console lines and TypeError messages the
 	// model prints (see ConsoleLines and TypeErrorMessage). The zero value
 	// is Chromium's.
@@ -152,6 +160,7 @@ var Chromium = Profile{
 	PreflightNoCacheHeaders:         true,
 	PreflightMaxAgeZero:             true,
 	UnsafeMethodKeepsHTTPCache:      true,
+	LocalNetworkAccess:              true,
 }
 
 // Spec is the Fetch Standard as written, where it leaves nothing to the

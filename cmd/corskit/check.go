@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/corskit/corskit/explain"
@@ -24,19 +25,23 @@ import (
 const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value']... [--data BODY]
         [--credentials omit|same-origin|include] [--mode cors|no-cors|same-origin]
         [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
-        [--redirect follow|error|manual] [--profile chromium|spec] [--json] [--timeout DUR]
+        [--redirect follow|error|manual] [--browser all|chromium|firefox|webkit|spec]
+        [--page-address-space public|local|loopback] [--json] [--timeout DUR]
         [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure]
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
-       corskit check --har FILE [--profile chromium|spec] [--json]
+       corskit check --har FILE [--browser chromium|firefox|webkit|spec] [--json]
 
 Sends what a browser on ORIGIN would send for fetch(URL, {method, headers, body,
 credentials, mode, cache, redirect}) (a preflight when needed, then the request,
-following redirects), shows each exchange, the verdict, Chromium's console message
-and the smallest server-side fix, in the server stack's own configuration (--stack:
-detected from the answers by default). --curl and --fetch take the request as
-DevTools' "Copy as cURL" / "Copy as fetch" gives it. With --har, diagnoses every
-cross-origin request of a HAR file exported from DevTools, without sending anything.
+following redirects), shows each exchange, the verdict, the console lines and the
+smallest server-side fix, in the server stack's own configuration (--stack:
+detected from the answers by default). --browser all (the default for text
+output) asks the models of Chromium, Firefox and WebKit (Safari's engine): one
+verdict when they agree, a side-by-side table when they differ, and each
+engine's console lines. --curl and --fetch take the request as DevTools' "Copy
+as cURL" / "Copy as fetch" gives it. With --har, diagnoses every cross-origin
+request of a HAR file exported from DevTools, without sending anything.
 
 With --then, further calls follow in the same browser session, sharing its
 preflight cache and HTTP cache: each repeats the call before it but for the
@@ -99,7 +104,7 @@ type checkOptions struct {
 	url, origin, method, data, har string
 	headers                        headerFlags
 	credentials, mode, cache       choice
-	redirect, profile              choice
+	redirect, browser, pageSpace   choice
 	json                           bool
 	timeout, after                 time.Duration
 	stack, curl, fetchJS           string
@@ -114,7 +119,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		mode:        choice{"cors", []string{"cors", "no-cors", "same-origin"}},
 		cache:       choice{"default", []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}},
 		redirect:    choice{"follow", []string{"follow", "error", "manual"}},
-		profile:     choice{"chromium", []string{"chromium", "spec"}},
+		browser:     choice{"", []string{"all", "chromium", "firefox", "webkit", "spec"}},
+		pageSpace:   choice{"", []string{"public", "local", "loopback"}},
 	}
 	fs := newFlags("check", checkSynopsis, stderr)
 	fs.examples = checkExamples
@@ -126,7 +132,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.mode, "mode", "request mode: cors, no-cors or same-origin")
 	fs.Var(&o.cache, "cache", "cache mode: default, no-store, reload, no-cache, force-cache or only-if-cached")
 	fs.Var(&o.redirect, "redirect", "redirect mode: follow, error or manual")
-	fs.Var(&o.profile, "profile", "browser model: chromium or spec (the Fetch Standard as written)")
+	fs.Var(&o.browser, "browser", "browser model: all (the three engines; the default, but chromium with --json), chromium, firefox, webkit, or spec (the Fetch Standard as written)")
+	fs.Var(&o.browser, "profile", "the same as --browser (its old name)")
+	fs.Var(&o.pageSpace, "page-address-space", "where the page is served from, for Chromium's Local Network Access: public, local or loopback (default: from --origin when it is an IP address or localhost, else not gated)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
@@ -142,10 +150,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	prof := fetch.Chromium
-	if o.profile.value == "spec" {
-		prof = fetch.Spec
-	}
+	engines := checkEngines(o.browser.value, o.json, o.har != "")
+	prof := engines[0]
 	color := useColor(stdout)
 	var chosen *stacks.Stack
 	if o.stack != "auto" {
@@ -235,56 +241,120 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		tr := checkTransport(dial, o.insecure)
 		defer tr.CloseIdleConnections()
-		return runSequence(ctx, calls, seqSetup{prof, tr, chosen}, o.timeout, o.json, color, stdout)
+		return runSequences(ctx, calls, engines, seqSetup{transport: tr, stack: chosen, space: fetch.AddressSpace(o.pageSpace.value)},
+			o.timeout, o.json, color, stdout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	tr := checkTransport(dial, o.insecure)
 	defer tr.CloseIdleConnections()
-	b := &fetch.Browser{Profile: prof, Transport: tr}
-	res, err := b.Fetch(ctx, req)
+	results, err := fetchEach(ctx, engines, req, fetch.AddressSpace(o.pageSpace.value), tr)
 	if err != nil {
 		if ctx.Err() != nil {
 			// Show what did arrive (a preflight, a redirect) before the
 			// deadline stopped the rest.
-			if res != nil && len(res.Trace) > 0 && !o.json {
+			if res := results[0]; res != nil && len(res.Trace) > 0 && !o.json {
 				printTrace(stdout, res.Trace, style{color})
 			}
 			return exitError{3, fmt.Sprintf("%s: no answer within %s", u.Host, o.timeout)}
 		}
 		return usageError{strings.TrimPrefix(err.Error(), "fetch: ")}
 	}
-	d, sd := diagnose(ctx, b, res, chosen)
-	if o.json {
+	res := results[0]
+	b := &fetch.Browser{Profile: prof, Transport: tr, PageAddressSpace: fetch.AddressSpace(o.pageSpace.value)}
+	probe, probed := reflectionProbe(ctx, b, res)
+	var chosenStack *stacks.Stack
+	diags := make([]explain.Diagnosis, len(results))
+	var sd *explain.StackDetection
+	for i, r := range results {
+		diags[i] = explain.Explain(r)
+		if probed {
+			diags[i].Warnings = append(diags[i].Warnings, probe)
+		}
+		if r.Err == nil || r.Err.Reason != fetch.ReasonNetwork {
+			if i == 0 {
+				s, det := explain.DetectStack(r)
+				if chosen != nil {
+					s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+				}
+				chosenStack, sd = s, &det
+			}
+			if chosenStack != nil {
+				explain.ApplyStack(r, &diags[i], chosenStack)
+			}
+		}
+	}
+	d := diags[0]
+	switch {
+	case o.json:
 		r := explain.NewReport(res, d, prof.Name)
 		r.Stack = sd
+		if len(engines) > 1 {
+			r.Browsers = make(map[string]explain.Report, len(engines))
+			for i, p := range engines {
+				r.Browsers[p.Name] = explain.NewReport(results[i], diags[i], p.Name)
+			}
+		}
 		if err := writeJSON(stdout, r); err != nil {
 			return err
 		}
-	} else {
-		printCheck(stdout, res, d, prof.Name, color)
+	case len(engines) > 1:
+		merged := printEngines(stdout, engines, results, diags, color)
+		printStack(stdout, merged, sd, style{color})
+	default:
+		printCheck(stdout, res, d, prof, color)
 		printStack(stdout, d, sd, style{color})
 	}
-	return checkExit(res)
+	// A network failure in any engine is the tool's (exit 3); otherwise
+	// the exit status is blocked (1) when any engine blocks.
+	for _, r := range results {
+		if !r.Allowed() && r.Err.Reason == fetch.ReasonNetwork {
+			return checkExit(r)
+		}
+	}
+	for _, r := range results {
+		if err := checkExit(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// diagnose explains res, adds the reflection probe's warning, and renders
-// the fix for the server's stack (chosen, or detected when nil).
-func diagnose(ctx context.Context, b *fetch.Browser, res *fetch.Result, chosen *stacks.Stack) (explain.Diagnosis, *explain.StackDetection) {
-	d := explain.Explain(res)
-	if w, ok := reflectionProbe(ctx, b, res); ok {
-		d.Warnings = append(d.Warnings, w)
+// checkEngines are the profiles --browser names: all three engines for
+// "all", which is the default for text output. With --json the default is
+// Chromium, so that the report keeps the shape it had before --browser
+// existed; a HAR is replayed in one engine, Chromium unless named.
+func checkEngines(name string, asJSON, har bool) []fetch.Profile {
+	if name == "" && asJSON || har && (name == "" || name == "all") {
+		name = "chromium"
 	}
-	var sd *explain.StackDetection
-	if res.Err == nil || res.Err.Reason != fetch.ReasonNetwork {
-		s, det := explain.DetectStack(res)
-		if chosen != nil {
-			s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+	if name == "" || name == "all" {
+		return fetch.Profiles
+	}
+	p, _ := fetch.ProfileNamed(name) // the flag allows only known names
+	return []fetch.Profile{p}
+}
+
+// fetchEach makes the call in one fresh model browser per engine, at the
+// same time. The error is the first engine's that fails: a request the
+// model refuses fails in all of them alike, and so does a deadline.
+func fetchEach(ctx context.Context, engines []fetch.Profile, req fetch.Request, space fetch.AddressSpace, tr http.RoundTripper) ([]*fetch.Result, error) {
+	results := make([]*fetch.Result, len(engines))
+	errs := make([]error, len(engines))
+	var wg sync.WaitGroup
+	for i, p := range engines {
+		wg.Go(func() {
+			b := &fetch.Browser{Profile: p, Transport: tr, PageAddressSpace: space}
+			results[i], errs[i] = b.Fetch(ctx, req)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return results, err
 		}
-		explain.ApplyStack(res, &d, s)
-		sd = &det
 	}
-	return d, sd
+	return results, nil
 }
 
 // reflectionProbe asks once more from a made-up origin when the call was
@@ -478,16 +548,12 @@ func corsRelevant(name string) bool {
 	return strings.HasPrefix(n, "access-control-") || n == "origin" || n == "vary" || n == "location"
 }
 
-func printCheck(w io.Writer, res *fetch.Result, d explain.Diagnosis, profile string, color bool) {
+func printCheck(w io.Writer, res *fetch.Result, d explain.Diagnosis, p fetch.Profile, color bool) {
 	s := style{color}
 	req := res.Request
 	fmt.Fprintf(w, "%s %s from origin %s (credentials %s, mode %s, %s model)\n\n",
-		s.bold(req.Method), s.bold(req.URL), s.bold(req.Origin.String()), req.Credentials, req.Mode, profile)
-	if len(d.PreflightWhy) > 0 {
-		fmt.Fprintf(w, "Preflight needed: %s.\n\n", strings.Join(d.PreflightWhy, "; "))
-	} else if d.CrossOrigin && req.Mode == fetch.ModeCORS {
-		fmt.Fprintf(w, "Simple request: no preflight.\n\n")
-	}
+		s.bold(req.Method), s.bold(req.URL), s.bold(req.Origin.String()), req.Credentials, req.Mode, p.Name)
+	printPreflightWhy(w, req, d)
 	printTrace(w, res.Trace, s)
 	fmt.Fprintln(w)
 	if res.Allowed() {
@@ -497,8 +563,41 @@ func printCheck(w io.Writer, res *fetch.Result, d explain.Diagnosis, profile str
 		// Not a CORS verdict: the server never answered.
 		fmt.Fprintf(w, "%s %s (no answer: not a CORS verdict)\n  Go: %v\n", s.red("NETWORK ERROR"), d.NetError, res.Err.Err)
 	} else {
-		fmt.Fprintf(w, "%s\n  console: %s\n", s.red("BLOCKED"), d.Message)
+		fmt.Fprintf(w, "%s\n", s.red("BLOCKED"))
 	}
+	printConsole(w, "  ", p, res)
+	printAdvice(w, d, s)
+}
+
+func printPreflightWhy(w io.Writer, req fetch.Request, d explain.Diagnosis) {
+	if len(d.PreflightWhy) > 0 {
+		fmt.Fprintf(w, "Preflight needed: %s.\n\n", strings.Join(d.PreflightWhy, "; "))
+	} else if d.CrossOrigin && req.Mode == fetch.ModeCORS {
+		fmt.Fprintf(w, "Simple request: no preflight.\n\n")
+	}
+}
+
+// printConsole prints what the engine of p writes in its console for res,
+// and, for a failure it writes no line about, what script sees instead:
+// the model never invents a console line an engine does not print.
+func printConsole(w io.Writer, indent string, p fetch.Profile, res *fetch.Result) {
+	lines := p.ConsoleLines(res)
+	for _, l := range lines {
+		fmt.Fprintf(w, "%sconsole: %s\n", indent, l)
+	}
+	if res.Err == nil {
+		return
+	}
+	switch {
+	case res.Err.Reason == fetch.ReasonNetwork:
+		// Not a CORS verdict: the caller says what failed.
+	case len(lines) == 0:
+		fmt.Fprintf(w, "%sconsole: (no CORS line) fetch() rejects with TypeError: %s\n", indent, p.TypeErrorMessage(res))
+	}
+}
+
+// printAdvice prints the fixes and warnings of d.
+func printAdvice(w io.Writer, d explain.Diagnosis, s style) {
 	if len(d.Fixes) > 0 {
 		fmt.Fprintf(w, "\n%s\n", s.bold("Fix:"))
 		for _, f := range d.Fixes {

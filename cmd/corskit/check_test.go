@@ -107,6 +107,9 @@ func TestCheckExitStatus(t *testing.T) {
 		// The resolver may answer "no such host" or stay silent: either way
 		// a network error naming the host.
 		{"dns", []string{"check", "http://no-such-host.invalid/x", "--origin", page, "--timeout", "5s"}, 3, "no-such-host.invalid: "},
+		// Refused by every browser before any request: blocked (1), not a
+		// network error of the tool (3).
+		{"bad port", []string{"check", "http://127.0.0.1:6000/x", "--origin", page}, 1, ""},
 		{"missing url", []string{"check", "--origin", page}, 2, "missing URL"},
 		{"missing origin", []string{"check", srv.URL}, 2, "missing --origin"},
 		{"bad origin", []string{"check", srv.URL, "--origin", "https://a.com/path"}, 2, "--origin:"},
@@ -268,6 +271,11 @@ func TestCheckGolden(t *testing.T) {
 		{"allowed-put", []string{"-X", "PUT", "-H", "Content-Type: application/json", "--data", "{}", "--credentials", "include"}},
 		{"blocked-header", []string{"-H", "X-Debug: 1"}},
 		{"blocked-origin", []string{"--origin", "https://evil.example"}},
+		// Chromium safelists the client hint; Firefox and WebKit preflight
+		// it, and this server's preflight does not allow it.
+		{"engines-differ-client-hint", []string{"-H", "Device-Memory: 1"}},
+		{"blocked-header-chromium", []string{"-H", "X-Debug: 1", "--profile", "chromium"}},
+		{"blocked-header-webkit", []string{"-H", "X-Debug: 1", "--browser", "webkit"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"check", srv.URL + "/items/1", "--origin", page}, tc.args...)
@@ -287,6 +295,54 @@ func TestCheckGolden(t *testing.T) {
 				t.Errorf("output differs from %s (run with -update after checking):\n%s", golden, out)
 			}
 		})
+	}
+}
+
+// --browser all --json keeps Chromium's report at the top level and adds
+// each engine's under "browsers", with that engine's console lines.
+func TestCheckJSONBrowsers(t *testing.T) {
+	srv := apiServer(t)
+	out, _, code := cli(t, "check", srv.URL+"/items/1", "--origin", page, "-H", "Device-Memory: 1", "--browser", "all", "--json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (blocked in Firefox and WebKit)", code)
+	}
+	var r struct {
+		Verdict  string
+		Console  []string
+		Request  struct{ Profile string }
+		Browsers map[string]struct {
+			Verdict   string
+			Message   string
+			Console   []string
+			TypeError string `json:"type_error"`
+			Request   struct{ Profile string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Verdict != "allowed" || r.Request.Profile != "chromium" || len(r.Console) != 0 {
+		t.Errorf("top level: %+v, want Chromium's allowed report", r)
+	}
+	for name, want := range map[string]struct{ verdict, typeErr, consolePrefix string }{
+		"chromium": {"allowed", "", ""},
+		"firefox":  {"blocked", "NetworkError when attempting to fetch resource.", "Cross-Origin Request Blocked: "},
+		"webkit":   {"blocked", "Load failed", "Request header field Device-Memory is not allowed"},
+	} {
+		b, ok := r.Browsers[name]
+		switch {
+		case !ok:
+			t.Errorf("browsers.%s missing", name)
+		case b.Verdict != want.verdict || b.TypeError != want.typeErr || b.Request.Profile != name:
+			t.Errorf("browsers.%s = %+v, want verdict %s, type_error %q", name, b, want.verdict, want.typeErr)
+		case want.consolePrefix != "" && (len(b.Console) == 0 || !strings.HasPrefix(b.Console[0], want.consolePrefix) || b.Message != strings.Join(b.Console, "\n")):
+			t.Errorf("browsers.%s console %q, message %q", name, b.Console, b.Message)
+		}
+	}
+	// Without --browser, --json is Chromium's report alone, as before.
+	out, _, _ = cli(t, "check", srv.URL+"/items/1", "--origin", page, "-H", "Device-Memory: 1", "--json")
+	if strings.Contains(out, `"browsers"`) {
+		t.Errorf("plain --json has a browsers object:\n%s", out)
 	}
 }
 

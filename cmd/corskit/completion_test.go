@@ -36,7 +36,8 @@ func completionCases(t *testing.T) []completionCase {
 		{"corskit check --or", []string{"--origin"}, true},
 		{"corskit check https://api.example.com/ --credentials in", []string{"include"}, true},
 		{"corskit audit --format s", []string{"sarif"}, true},
-		{"corskit check --profile ", []string{"chromium", "spec"}, true},
+		{"corskit check --profile ", []string{"all", "chromium", "firefox", "webkit", "spec"}, true},
+		{"corskit check --browser w", []string{"webkit"}, true},
 		{"corskit completion f", []string{"fish"}, true},
 		{"corskit audit --targets " + dir + "/tar", []string{dir + "/targets.txt"}, true},
 	}

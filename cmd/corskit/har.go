@@ -57,7 +57,7 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 			fmt.Fprintln(stdout, "\n"+s.dim("----"))
 		}
 		fmt.Fprintf(stdout, "HAR entry %d\n", r.Entry)
-		printCheck(stdout, r.Result, d, prof.Name, color)
+		printCheck(stdout, r.Result, d, prof, color)
 		return nil
 	})
 	if err != nil {

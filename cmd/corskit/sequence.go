@@ -129,12 +129,12 @@ func checkURL(s string) error {
 }
 
 // seqSetup is what every call of a sequence shares besides the browser:
-// its profile, the transport (--resolve, -k) and the stack the fixes are
-// written for (nil: detected per call).
+// the transport (--resolve, -k), the stack the fixes are written for (nil:
+// detected per call) and the page's address space.
 type seqSetup struct {
-	profile   fetch.Profile
 	transport http.RoundTripper
 	stack     *stacks.Stack
+	space     fetch.AddressSpace // --page-address-space
 }
 
 // seqReport is one call of a sequence in JSON: the single-call report,
@@ -164,82 +164,123 @@ type httpCacheJSON struct {
 	StoreDetail string `json:"store_detail,omitempty"`
 }
 
-// runSequence runs the calls in one model browser whose clock moves by
-// each call's --after, and prints each call and a summary (or, with
-// --json, {"calls": [...]}). The exit status is 3 if a call failed on the
-// network, else 1 if one was blocked, else 0.
-func runSequence(ctx context.Context, calls []seqCall, setup seqSetup, timeout time.Duration, asJSON, color bool, stdout io.Writer) error {
+// runSequences runs the calls in one model browser per engine, one engine
+// after the other, each with its own caches and clock. Text output shows
+// every call in the first engine (Chromium under --browser all) and, for
+// each engine, a summary of how its caches served each call; --json prints
+// {"calls": [...]} for the first engine, and with several engines a
+// "browsers" object holding each engine's {"calls": [...]}. The exit status
+// is 3 if a call failed on the network, else 1 if one was blocked, in any
+// engine, else 0.
+func runSequences(ctx context.Context, calls []seqCall, engines []fetch.Profile, setup seqSetup, timeout time.Duration, asJSON, color bool, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var offset time.Duration
-	prof := setup.profile
-	b := &fetch.Browser{Profile: prof, Transport: setup.transport,
-		Now: func() time.Time { return time.Now().Add(offset) }, ServerNow: time.Now}
 	s := style{color}
-	var reports []seqReport
-	var results []*fetch.Result
-	var clocks []time.Duration
-	start := time.Now()
-	for i, c := range calls {
-		offset += c.after
-		clock := time.Since(start) + offset
-		if !asJSON {
+	type run struct {
+		reports []seqReport
+		results []*fetch.Result
+		clocks  []time.Duration
+	}
+	runs := make([]run, len(engines))
+	for e, prof := range engines {
+		out := stdout
+		if asJSON || e > 0 {
+			out = io.Discard // the details are the first engine's
+		}
+		var offset time.Duration
+		b := &fetch.Browser{Profile: prof, Transport: setup.transport, PageAddressSpace: setup.space,
+			Now: func() time.Time { return time.Now().Add(offset) }, ServerNow: time.Now}
+		start := time.Now()
+		r := &runs[e]
+		for i, c := range calls {
+			offset += c.after
+			clock := time.Since(start) + offset
 			if i > 0 {
-				fmt.Fprintln(stdout)
+				fmt.Fprintln(out)
 			}
 			after := ""
 			if c.after > 0 {
 				after = ", " + c.after.String() + " later"
 			}
-			fmt.Fprintln(stdout, s.bold(fmt.Sprintf("=== Call %d of %d%s (clock +%s)", i+1, len(calls), after, clock.Round(time.Second))))
-		}
-		res, err := b.Fetch(ctx, c.req)
-		if err != nil {
-			if ctx.Err() != nil {
-				if res != nil && len(res.Trace) > 0 && !asJSON {
-					printTrace(stdout, res.Trace, s)
+			fmt.Fprintln(out, s.bold(fmt.Sprintf("=== Call %d of %d%s (clock +%s)", i+1, len(calls), after, clock.Round(time.Second))))
+			res, err := b.Fetch(ctx, c.req)
+			if err != nil {
+				if ctx.Err() != nil {
+					if res != nil && len(res.Trace) > 0 {
+						printTrace(out, res.Trace, s)
+					}
+					u, _ := url.Parse(c.req.URL)
+					return exitError{3, fmt.Sprintf("call %d: %s: no answer within %s", i+1, u.Host, timeout)}
 				}
-				u, _ := url.Parse(c.req.URL)
-				return exitError{3, fmt.Sprintf("call %d: %s: no answer within %s", i+1, u.Host, timeout)}
+				return usageError{fmt.Sprintf("call %d: %s", i+1, strings.TrimPrefix(err.Error(), "fetch: "))}
 			}
-			return usageError{fmt.Sprintf("call %d: %s", i+1, strings.TrimPrefix(err.Error(), "fetch: "))}
+			d, sd := diagnose(ctx, b, res, setup.stack)
+			r.results = append(r.results, res)
+			r.clocks = append(r.clocks, clock)
+			rep := newSeqReport(i+1, c.after, clock, res, d, prof.Name)
+			rep.Stack = sd
+			r.reports = append(r.reports, rep)
+			printCheck(out, res, d, prof, color)
+			printStack(out, d, sd, s)
+			printCaches(out, res, s)
 		}
-		d, sd := diagnose(ctx, b, res, setup.stack)
-		results = append(results, res)
-		clocks = append(clocks, clock)
-		if asJSON {
-			r := newSeqReport(i+1, c.after, clock, res, d, prof.Name)
-			r.Stack = sd
-			reports = append(reports, r)
-			continue
-		}
-		printCheck(stdout, res, d, prof.Name, color)
-		printStack(stdout, d, sd, s)
-		printCaches(stdout, res, s)
 	}
 	if asJSON {
-		if err := writeJSON(stdout, struct {
+		type calls struct {
 			Calls []seqReport `json:"calls"`
-		}{reports}); err != nil {
+		}
+		v := struct {
+			Calls    []seqReport      `json:"calls"`
+			Browsers map[string]calls `json:"browsers,omitempty"`
+		}{Calls: runs[0].reports}
+		if len(engines) > 1 {
+			v.Browsers = make(map[string]calls, len(engines))
+			for e, p := range engines {
+				v.Browsers[p.Name] = calls{runs[e].reports}
+			}
+		}
+		if err := writeJSON(stdout, v); err != nil {
 			return err
 		}
 	} else {
-		printSummary(stdout, results, clocks, prof.Name, s)
+		for e, p := range engines {
+			printSummary(stdout, runs[e].results, runs[e].clocks, p.Name, s)
+		}
 	}
 	var worst error
-	for i, res := range results {
-		switch err := checkExit(res).(type) {
-		case exitError:
-			if err.code == 3 {
-				err.msg = fmt.Sprintf("call %d: %s", i+1, err.msg)
-				return err
-			}
-			if worst == nil {
-				worst = err
+	for _, r := range runs {
+		for i, res := range r.results {
+			if err, ok := checkExit(res).(exitError); ok {
+				if err.code == 3 {
+					err.msg = fmt.Sprintf("call %d: %s", i+1, err.msg)
+					return err
+				}
+				if worst == nil {
+					worst = err
+				}
 			}
 		}
 	}
 	return worst
+}
+
+// diagnose explains res, adds the reflection probe's warning, and renders
+// the fix for the server's stack (chosen, or detected when nil).
+func diagnose(ctx context.Context, b *fetch.Browser, res *fetch.Result, chosen *stacks.Stack) (explain.Diagnosis, *explain.StackDetection) {
+	d := explain.Explain(res)
+	if w, ok := reflectionProbe(ctx, b, res); ok {
+		d.Warnings = append(d.Warnings, w)
+	}
+	var sd *explain.StackDetection
+	if res.Err == nil || res.Err.Reason != fetch.ReasonNetwork {
+		s, det := explain.DetectStack(res)
+		if chosen != nil {
+			s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+		}
+		explain.ApplyStack(res, &d, s)
+		sd = &det
+	}
+	return d, sd
 }
 
 func newSeqReport(n int, after, clock time.Duration, res *fetch.Result, d explain.Diagnosis, profile string) seqReport {

@@ -93,7 +93,7 @@ func TestCheckSequenceGolden(t *testing.T) {
 	}{
 		{"seq-preflight-default", 0, nil, append(put, "--then", "--after", "4s", "--then", "--after", "2s"), 0},
 		{"seq-preflight-capped", 24 * time.Hour, nil, append(put, "--then", "--after", "1h", "--then", "--after", "1h"), 0},
-		{"seq-preflight-credentials", time.Hour, nil, append(put, "--then", "--after", "1s", "--credentials", "include"), 0},
+		{"seq-preflight-credentials", time.Hour, nil, append(put, "--credentials", "include", "--then", "--after", "1s", "--credentials", "omit", "--then", "--credentials", "include"), 0},
 		{"seq-http-cache", 0, []string{"Cache-Control: no-cache", `Etag: "v1"`},
 			[]string{"--then", "--after", "1m", "--then", "--cache", "force-cache", "--then", "--cache", "no-store"}, 0},
 		{"seq-missing-vary", 0, nil, []string{"--then", "--origin", "https://admin.app.example.com"}, 1},
@@ -149,6 +149,28 @@ func TestCheckSequenceJSON(t *testing.T) {
 	}
 	if hc, _ := r.Calls[2]["http_cache"].(map[string]any); hc == nil || hc["outcome"] != "miss" || hc["stored"] != true || !strings.Contains(hc["store_detail"].(string), "stale at once") {
 		t.Errorf("call 3: http_cache %v", r.Calls[2]["http_cache"])
+	}
+	// --browser all: each engine's run under "browsers"; a credentialed
+	// entry serves a call without credentials in Chromium, not in Firefox.
+	out, _, code = cli(t, "check", srv.URL+"/items/1", "--origin", page, "-X", "PUT", "--credentials", "include", "--json", "--browser", "all",
+		"--then", "--credentials", "omit")
+	var all struct {
+		Calls    []map[string]any `json:"calls"`
+		Browsers map[string]struct {
+			Calls []struct {
+				PreflightCache struct {
+					Why string `json:"why"`
+				} `json:"preflight_cache"`
+			} `json:"calls"`
+		} `json:"browsers"`
+	}
+	if err := json.Unmarshal([]byte(out), &all); err != nil || code != 0 || len(all.Calls) != 2 || len(all.Browsers) != 3 {
+		t.Fatalf("exit %d, %v: %d calls, %d browsers\n%s", code, err, len(all.Calls), len(all.Browsers), out)
+	}
+	for engine, want := range map[string]string{"chromium": "hit", "firefox": "credentials", "webkit": "hit"} {
+		if got := all.Browsers[engine].Calls[1].PreflightCache.Why; got != want {
+			t.Errorf("%s, call 2: preflight cache %q, want %q", engine, got, want)
+		}
 	}
 	// A single call keeps the single-call shape.
 	out, _, _ = cli(t, "check", srv.URL+"/items/1", "--origin", page, "--json")

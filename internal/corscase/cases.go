@@ -83,7 +83,35 @@ func All() []Case {
 	cs = append(cs, cacheCases()...)
 	cs = append(cs, sequenceCases()...)
 	cs = append(cs, redirectCases()...)
+	cs = append(cs, gapCases()...)
 	return cs
+}
+
+func refused(c Case) Case { c.ServerRefuses = true; return c }
+
+// gapCases pin the places where the model once departed from Chromium
+// (issue 11, section 2), in all three engines.
+func gapCases() []Case {
+	ok := reply(acaoPage)
+	// A preflight answer that allows x-a and none of the client hints.
+	allowXA := okPreflight("Access-Control-Allow-Headers: x-a")
+	hint := func(name, about, line string) Case { return pre(name, about, with(get, line), allowXA, ok, blocked) }
+	return []Case{
+		hint("hint-device-memory-negative", "Device-Memory: -1 is outside the hint's grammar: a preflight, in Chromium too", "Device-Memory: -1"),
+		hint("hint-dpr-exponent", "DPR: 1e2 is outside the hint's grammar (digits and one dot)", "DPR: 1e2"),
+		hint("hint-downlink-plus", "Downlink: +1 is outside the hint's grammar", "Downlink: +1"),
+		simple("expose-star-connection", "* exposes a Connection header as well", get,
+			reply(acaoPage, "Access-Control-Expose-Headers: *", "Connection: keep-alive", "X-Custom: 1"), allowed),
+		simple("redir-to-data-url", "a redirect to a data: URL is refused (net::ERR_UNSAFE_REDIRECT), not a network error", get,
+			Reply{Status: 302, Location: "data:text/plain,hi", Headers: []string{acaoPage}}, blocked),
+		simple("redir-to-data-url-same-origin", "the same from the page's own origin", Fetch{Target: "page"},
+			Reply{Status: 302, Location: "data:text/plain,hi"}, blocked),
+		simple("bad-port-6000", "port 6000 (X11) is on the bad-port list: blocked before any request", Fetch{Target: "port:6000"}, ok, blocked),
+		simple("bad-port-5060", "port 5060 (SIP) is on the bad-port list", Fetch{Target: "port:5060"}, ok, blocked),
+		simple("bad-port-no-cors", "no-cors does not help: the port is refused in every mode", Fetch{Target: "port:6667", Mode: fetch.ModeNoCORS}, ok, blocked),
+		refused(pre("header-value-ctl-01", "a value with the control byte 0x01 is sent (after a preflight); Go's server answers 400", with(get, "X-A: a\x01b"), allowXA, ok, blocked)),
+		refused(pre("header-value-ctl-7f", "a value with DEL (0x7F) is sent too", with(get, "X-A: a\x7fb"), allowXA, ok, blocked)),
+	}
 }
 
 func allowOriginCases() []Case {

@@ -37,6 +37,10 @@ type Case struct {
 	// Engines holds, for an engine ("firefox", "webkit") whose outcomes
 	// differ from Want, that engine's expected outcomes.
 	Engines map[string][]string
+	// ServerRefuses is set when Go's HTTP server itself answers the actual
+	// request (a 400 for a header value it refuses) before the case's
+	// handler runs: no change to the case's replies can fix it.
+	ServerRefuses bool
 }
 
 // WantIn is the expected outcome of each fetch in engine (a profile name).
@@ -49,7 +53,7 @@ func (c Case) WantIn(engine string) []string {
 
 // Fetch is one fetch() call, relative to the case.
 type Fetch struct {
-	Target      string // "api" (default) or "page" (same-origin) or "api2"
+	Target      string // "api" (default) or "page" (same-origin) or "api2", or "port:N" (localhost:N)
 	Method      string
 	Headers     []fetch.Header
 	Body        string
@@ -97,6 +101,11 @@ func (u URLs) base(target string) string {
 		return u.Page
 	case "api2":
 		return u.API2
+	}
+	// "port:N" is the API's host on port N, where nothing need listen: the
+	// bad-port cases, which no browser lets reach the network.
+	if port, ok := strings.CutPrefix(target, "port:"); ok {
+		return "http://localhost:" + port
 	}
 	return u.API
 }

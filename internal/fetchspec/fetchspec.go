@@ -108,3 +108,40 @@ func IsBrowserDefaultRequestHeader(name, value string) bool {
 	}
 	return false
 }
+
+// IsBadPort reports whether browsers refuse to fetch from port (a decimal
+// port number, as a URL spells it) over http(s): the Fetch Standard's
+// "bad port" list, ports of protocols a request could be smuggled into
+// (SMTP, IRC, X11, SIP...). The fetch fails before any connection
+// (Chromium: net::ERR_UNSAFE_PORT), in every mode, and no response header
+// can change that. Reference: https://fetch.spec.whatwg.org/#port-blocking.
+func IsBadPort(port string) bool {
+	n := 0
+	if port == "" || len(port) > 5 {
+		return false
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+		n = n*10 + int(port[i]-'0')
+	}
+	_, bad := badPorts[n]
+	return bad
+}
+
+// badPorts is the Fetch Standard's list, in its order.
+var badPorts = func() map[int]struct{} {
+	m := make(map[int]struct{})
+	for _, p := range [...]int{
+		0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79,
+		87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
+		139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+		540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723,
+		2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669,
+		6679, 6697, 10080,
+	} {
+		m[p] = struct{}{}
+	}
+	return m
+}()

@@ -74,3 +74,15 @@ func TestBrowserDefaultRequestHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestIsBadPort(t *testing.T) {
+	for port, want := range map[string]bool{
+		"1": true, "7": true, "25": true, "6000": true, "6665": true, "6669": true, "5060": true,
+		"10080": true, "0": true, "": false, "80": false, "443": false, "6670": false, "8080": false,
+		"06000": true, // a URL's port is a number: 06000 is 6000 "-1": false, "60000": false, "100800": false, "x": false,
+	} {
+		if got := fetchspec.IsBadPort(port); got != want {
+			t.Errorf("IsBadPort(%q) = %v, want %v", port, got, want)
+		}
+	}
+}

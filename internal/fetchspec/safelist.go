@@ -2,7 +2,6 @@ package fetchspec
 
 import (
 	"mime"
-	"strconv"
 	"strings"
 
 	"github.com/corskit/corskit/internal/httplist"
@@ -123,8 +122,7 @@ func IsChromiumSafelistedClientHint(name, value string) bool {
 	}
 	switch {
 	case httplist.EqualFold(name, "DPR"), httplist.EqualFold(name, "Device-Memory"), httplist.EqualFold(name, "Downlink"):
-		_, err := strconv.ParseFloat(value, 64)
-		return err == nil
+		return isSimilarToDouble(value)
 	case httplist.EqualFold(name, "Width"), httplist.EqualFold(name, "Viewport-Width"), httplist.EqualFold(name, "RTT"):
 		return value != "" && allDigits(value)
 	case httplist.EqualFold(name, "ECT"):
@@ -139,4 +137,24 @@ func IsChromiumSafelistedClientHint(name, value string) bool {
 		return true
 	}
 	return false
+}
+
+// isSimilarToDouble is Chromium's IsSimilarToDoubleABNF: a digit, then
+// digits with at most one dot. "-1", "+1", "1e2", ".5" and "" are not, so
+// those hint values need a preflight, where strconv.ParseFloat took them.
+func isSimilarToDouble(v string) bool {
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	dot := false
+	for i := 1; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -45,3 +45,21 @@ func TestIsCORSSafelistedRequestHeader(t *testing.T) {
 		}
 	}
 }
+
+// Chromium's client-hint grammar: a digit, then digits and at most one
+// dot, for DPR, Device-Memory and Downlink.
+func TestChromiumClientHintGrammar(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		want        bool
+	}{
+		{"Device-Memory", "8", true}, {"Device-Memory", "0.5", true}, {"DPR", "1.", true},
+		{"Device-Memory", "-1", false}, {"Device-Memory", "+1", false}, {"DPR", "1e2", false},
+		{"DPR", ".5", false}, {"Downlink", "1.2.3", false}, {"DPR", "", false}, {"DPR", "NaN", false},
+		{"Downlink", "Inf", false},
+	} {
+		if got := fetchspec.IsChromiumSafelistedClientHint(tc.name, tc.value); got != tc.want {
+			t.Errorf("%s: %q: got %v, want %v", tc.name, tc.value, got, tc.want)
+		}
+	}
+}

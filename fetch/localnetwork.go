@@ -1,0 +1,87 @@
+package fetch
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/corskit/corskit/origin"
+)
+
+// AddressSpace is where a host lies for Local Network Access: Chromium
+// 142+ asks the user's permission before a page may fetch from an address
+// space more private than its own (public to local or loopback, local to
+// loopback). No response header grants it: Access-Control-Request-Private-
+// Network and Access-Control-Allow-Private-Network, from the abandoned
+// Private Network Access preflights, play no part, and the model neither
+// sends nor checks them.
+type AddressSpace string
+
+// The address spaces, most private first. Unknown is a host name the model
+// does not resolve.
+const (
+	SpaceLoopback AddressSpace = "loopback" // 127.0.0.0/8, ::1, localhost
+	SpaceLocal    AddressSpace = "local"    // private and link-local: 10/8, 172.16/12, 192.168/16, 169.254/16, fc00::/7, fe80::/10
+	SpacePublic   AddressSpace = "public"
+	SpaceUnknown  AddressSpace = ""
+)
+
+// HostAddressSpace is the address space of host as an origin or URL holds
+// it: an IP address (IPv6 in brackets) by its range, "localhost" and names
+// under ".localhost" loopback, any other name Unknown.
+func HostAddressSpace(host string) AddressSpace {
+	if origin.IsLoopbackHost(host) {
+		return SpaceLoopback
+	}
+	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	switch {
+	case err != nil:
+		return SpaceUnknown
+	case a.IsPrivate() || a.IsLinkLocalUnicast():
+		return SpaceLocal
+	}
+	return SpacePublic
+}
+
+func (s AddressSpace) rank() int {
+	switch s {
+	case SpaceLoopback:
+		return 0
+	case SpaceLocal:
+		return 1
+	case SpacePublic:
+		return 2
+	}
+	return -1
+}
+
+// LocalNetworkGate says whether a page in address space page needs the
+// user's Local Network Access permission to fetch from a host in address
+// space target: when target is more private than page. An Unknown space
+// on either side needs none (the model cannot tell).
+func LocalNetworkGate(page, target AddressSpace) bool {
+	return page.rank() >= 0 && target.rank() >= 0 && target.rank() < page.rank()
+}
+
+// localNetworkError is the failure of a fetch that Local Network Access
+// stopped before anything was sent, or nil.
+func (f *fetcher) localNetworkCheck(host string) *Error {
+	if !f.p.LocalNetworkAccess {
+		return nil
+	}
+	page := f.b.PageAddressSpace
+	if page == SpaceUnknown {
+		page = HostAddressSpace(f.req.Origin.Host())
+	}
+	target := HostAddressSpace(host)
+	if !LocalNetworkGate(page, target) {
+		return nil
+	}
+	return &Error{Reason: ReasonLocalNetworkAccess, Value: string(target)}
+}
+
+// localNetworkDetail is Chromium's text for a denied permission (measured
+// in headless Chromium 156, which denies it without asking).
+func localNetworkDetail(space string) string {
+	return fmt.Sprintf("Permission was denied for this request to access the `%s` address space.", space)
+}

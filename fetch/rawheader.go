@@ -1,0 +1,148 @@
+package fetch
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Browsers send a header value with any byte but NUL, CR and LF: a script's
+// "X-A: a\x01b" goes on the wire as set. net/http refuses to send the
+// control bytes 0x01-0x08, 0x0B, 0x0C, 0x0E-0x1F and DEL ("invalid header
+// field value"), so the model writes such a request itself, byte for byte,
+// over HTTP/1.1, on a connection dialled the way the Browser's
+// *http.Transport dials (its DialContext, DialTLSContext and
+// TLSClientConfig), so that what the server answers is what the browser
+// would get. A Transport of another type gets the request as usual.
+
+// needsRawHeaders reports whether a value in h holds a byte that browsers
+// send and net/http refuses to.
+func needsRawHeaders(h http.Header) bool {
+	for _, vs := range h {
+		for _, v := range vs {
+			for i := 0; i < len(v); i++ {
+				if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// rawLimit bounds what rawRoundTrip reads from the server: the response
+// headers (1 MiB, as the CLI's transport allows) and the body the model
+// keeps.
+const rawLimit = 1<<20 + maxBody
+
+// rawRoundTrip sends req over a connection of its own, dialled as t dials,
+// writing its header lines unchecked (the model has already refused NUL, CR
+// and LF in values and non-token names), and reads the response. The
+// connection closes with the response's body.
+func rawRoundTrip(ctx context.Context, t *http.Transport, req *http.Request) (*http.Response, error) {
+	conn, err := rawDial(ctx, t, req)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.URL.Host)
+	keys := make([]string, 0, len(req.Header))
+	for k := range req.Header {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range req.Header[k] {
+			b.WriteString(k + ": " + v + "\r\n")
+		}
+	}
+	var body []byte
+	if req.Body != nil {
+		if body, err = io.ReadAll(req.Body); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	if len(body) > 0 || req.Method == http.MethodPost || req.Method == http.MethodPut {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
+	}
+	b.WriteString("Connection: close\r\n\r\n")
+	if _, err := io.WriteString(conn, b.String()+string(body)); err != nil {
+		conn.Close()
+		return nil, wrapCtx(ctx, err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(io.LimitReader(conn, rawLimit)), req)
+	if err != nil {
+		conn.Close()
+		return nil, wrapCtx(ctx, err)
+	}
+	resp.Body = &closeBoth{ReadCloser: resp.Body, conn: conn, stop: stop}
+	return resp, nil
+}
+
+// wrapCtx prefers the context's error to the closed connection's.
+func wrapCtx(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// rawDial opens a connection to req's host as t would: TLS for https.
+func rawDial(ctx context.Context, t *http.Transport, req *http.Request) (net.Conn, error) {
+	host, port := req.URL.Hostname(), req.URL.Port()
+	tlsOn := req.URL.Scheme == "https"
+	if port == "" {
+		port = "80"
+		if tlsOn {
+			port = "443"
+		}
+	}
+	addr := net.JoinHostPort(host, port)
+	if tlsOn && t.DialTLSContext != nil {
+		return t.DialTLSContext(ctx, "tcp", addr)
+	}
+	dial := (&net.Dialer{}).DialContext
+	if t.DialContext != nil {
+		dial = t.DialContext
+	}
+	conn, err := dial(ctx, "tcp", addr)
+	if err != nil || !tlsOn {
+		return conn, err
+	}
+	cfg := &tls.Config{}
+	if t.TLSClientConfig != nil {
+		cfg = t.TLSClientConfig.Clone()
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = host
+	}
+	cfg.NextProtos = []string{"http/1.1"}
+	tc := tls.Client(conn, cfg)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return tc, nil
+}
+
+// closeBoth closes the response body and its connection.
+type closeBoth struct {
+	io.ReadCloser
+	conn net.Conn
+	stop func() bool
+}
+
+func (c *closeBoth) Close() error {
+	c.stop()
+	err := c.ReadCloser.Close()
+	c.conn.Close()
+	return err
+}
