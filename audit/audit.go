@@ -822,8 +822,8 @@ func (a *auditor) preflightProbe(ctx context.Context) {
 	}
 	if v, _ := single(ex.resp, "Access-Control-Allow-Private-Network"); v == "true" {
 		a.add(Finding{ID: PrivateNetwork, Severity: Info, Origin: o, Credentials: true, Evidence: ex.evidence(),
-			Explanation: fmt.Sprintf("The preflight grants private-network access (Access-Control-Allow-Private-Network: true) to %s: pages on public sites that it allows may call this endpoint from inside the user's network.", o),
-			Fix:         Fix{Headers: "Send Access-Control-Allow-Private-Network: true only to the origins that must reach the private network.", Config: "cors.Config has no private-network grant: it never sends the header"}})
+			Explanation: fmt.Sprintf("The preflight grants private-network access (Access-Control-Allow-Private-Network: true) to %s. It states that pages on public sites the server allows may call this endpoint from inside the user's network. Current browsers do not read it: Chromium 142+ replaced Private Network Access preflights with the Local Network Access permission, which only the user grants, and Firefox and Safari never used it.", o),
+			Fix:         Fix{Headers: "Send Access-Control-Allow-Private-Network: true only to the origins that must reach the private network, or not at all: current browsers do not read it.", Config: "cors.Config has no private-network grant: it never sends the header"}})
 	}
 	// A preflight answer that echoes the request's method or headers
 	// depends on them: without Vary a cache can hand it to another request.
