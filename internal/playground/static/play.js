@@ -30,6 +30,7 @@ const presets = () => ({
   "bad-header": { url: api + "/api/bad/items/1", method: "PUT", credentials: "same-origin",
     headers: "Content-Type: application/json\nX-Demo-Token: s3cret", body: '{"name":"corskit"}' },
   "bad-credentials": { url: api + "/api/bad/me", method: "GET", headers: "", credentials: "include", body: "" },
+  "client-hint": { url: api + "/api/bad/items/1", method: "GET", headers: "Device-Memory: 1", credentials: "same-origin", body: "" },
 });
 
 function form() {
@@ -233,7 +234,7 @@ function render(rep) {
 // renderStack shows the fixes in the server stack's own configuration,
 // as check --stack prints them.
 function renderStack(rep) {
-  const changes = rep.fixes.filter((f) => f.stack && f.own).map((f) => f.stack);
+  const changes = rep.fixes.filter((f) => f.stack).map((f) => f.stack);
   const box = $("stack-box");
   box.hidden = !rep.stack || rep.fixes.length === 0;
   if (box.hidden) return;
