@@ -62,6 +62,45 @@ func TestDemoInChromium(t *testing.T) {
 			t.Errorf("scenario %s: the page says model and browser agree = %q", id, m)
 		}
 	}
+	// The page knows it runs in Chromium and says so; every scenario
+	// shows the three engines' predictions, marks Chromium's as this
+	// browser's, and compares the run with Chromium's.
+	type engines struct {
+		Engines  []string `json:"engines"`
+		Verdicts []string `json:"verdicts"`
+		Visitor  []string `json:"visitor"`
+		Compared string   `json:"compared"`
+		Console  []string `json:"console"`
+	}
+	var visitor string
+	var perScenario map[string]engines
+	if err == nil {
+		visitor, err = chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`document.getElementById("visitor-engine").dataset.engine + "|" + document.getElementById("visitor-engine").textContent`))
+	}
+	if err == nil {
+		perScenario, err = chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]engines](`Object.fromEntries([...document.querySelectorAll("section[data-scenario]")].map(s => [s.dataset.scenario, {
+			engines: [...s.querySelectorAll(".engines li")].map(li => li.dataset.engine),
+			verdicts: [...s.querySelectorAll(".engines li")].map(li => li.dataset.verdict),
+			visitor: [...s.querySelectorAll(".engines li[data-visitor]")].map(li => li.dataset.engine),
+			compared: s.querySelector(".agreement").dataset.engine || "",
+			console: [...s.querySelectorAll(".prediction .console")].map(c => c.dataset.engine),
+		}]))`))
+	}
+	if err == nil && visitor != "chromium|Chromium (Blink)" {
+		t.Errorf("the page names the visitor's engine %q, want chromium|Chromium (Blink)", visitor)
+	}
+	three := []string{"chromium", "firefox", "webkit"}
+	for id, e := range perScenario {
+		if !slices.Equal(e.Engines, three) || !slices.Equal(e.Console, three) || !slices.Equal(e.Visitor, []string{"chromium"}) || e.Compared != "chromium" {
+			t.Errorf("scenario %s: engines %q, console for %q, marked as yours %q, compared with %q; want the three, Chromium's marked and compared",
+				id, e.Engines, e.Console, e.Visitor, e.Compared)
+		}
+		for i, v := range e.Verdicts {
+			if v != outcomes[id] {
+				t.Errorf("scenario %s: %s predicts %q, Chromium did %q", id, e.Engines[i], v, outcomes[id])
+			}
+		}
+	}
 	var shot []byte
 	if err == nil {
 		shot, err = chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,14 @@ func TestPlaygroundInChromium(t *testing.T) {
 		Match     string   `json:"match"`
 		Preflight bool     `json:"preflight"`
 		Concepts  []string `json:"concepts"`
+		Visitor   string   `json:"visitor"`
+		VisitorTx string   `json:"visitorText"`
+		ForEngine string   `json:"forEngine"`
+		Compared  string   `json:"compared"`
+		Agreement string   `json:"agreement"`
+		Agree     string   `json:"agree"`
+		Engines   []string `json:"engines"`
+		Verdicts  []string `json:"verdicts"`
 	}
 	const read = `({
 		verdict: document.getElementById("verdict").dataset.verdict,
@@ -45,6 +54,14 @@ func TestPlaygroundInChromium(t *testing.T) {
 		match: document.getElementById("agreement").dataset.match || "",
 		preflight: [...document.querySelectorAll("#diagram .msg.req .arrow")].some(a => a.textContent.includes("(preflight")),
 		concepts: [...document.querySelectorAll(".concept")].filter(c => !c.hidden).map(c => c.id),
+		visitor: document.getElementById("visitor-engine").dataset.engine,
+		visitorText: document.getElementById("visitor-engine").textContent,
+		forEngine: document.getElementById("for-engine").dataset.engine,
+		compared: document.getElementById("agreement").dataset.engine || "",
+		agreement: document.getElementById("agreement").textContent,
+		agree: document.getElementById("engines").dataset.agree || "",
+		engines: [...new Set([...document.querySelectorAll("#engines [data-engine]")].map(e => e.dataset.engine))],
+		verdicts: [...document.querySelectorAll("#engines .verdict")].map(v => v.dataset.verdict),
 	})`
 	// The page as printed, and as a user may type it: under localhost it
 	// calls the sample API as 127.0.0.1, and must work just the same.
@@ -60,6 +77,9 @@ func TestPlaygroundInChromium(t *testing.T) {
 			bad       string // substring of a header marked red
 			fix       string // a fix line shown
 			preflight bool
+			// verdicts are Chromium's, Firefox's and WebKit's, when the
+			// engines disagree
+			verdicts []string
 		}{
 			{preset: "simple-get", verdict: "allowed"},
 			{preset: "preflight-put", verdict: "allowed", preflight: true},
@@ -70,6 +90,11 @@ func TestPlaygroundInChromium(t *testing.T) {
 				bad: "Access-Control-Allow-Headers: content-type", fix: "Access-Control-Allow-Headers: content-type, x-demo-token", preflight: true},
 			{preset: "bad-credentials", verdict: "blocked", message: "'Access-Control-Allow-Credentials' header in the response is ''",
 				bad: "missing Access-Control-Allow-Credentials", fix: "Access-Control-Allow-Credentials: true"},
+			// Chromium safelists the Device-Memory client hint and reads
+			// the answer; Firefox and WebKit preflight, and the server
+			// allows only Content-Type. The fix they need is shown too.
+			{preset: "client-hint", verdict: "allowed", fix: "Access-Control-Allow-Headers: content-type, device-memory",
+				verdicts: []string{"allowed", "blocked", "blocked"}},
 		} {
 			t.Run(name+"/"+tc.preset, func(t *testing.T) {
 				step, cancel := context.WithTimeout(tab.Ctx, 15*time.Second)
@@ -109,7 +134,26 @@ func TestPlaygroundInChromium(t *testing.T) {
 				if !containsSub(got.Concepts, "concept-sop") || !containsSub(got.Concepts, "concept-preflight") {
 					t.Errorf("concept notes shown: %q", got.Concepts)
 				}
-				if tc.preset == "bad-header" && name == "127.0.0.1" {
+				// The page knows it runs in Chromium, says so, details
+				// Chromium's prediction and compares the run with it; the
+				// three engines' predictions are all on the page, and for
+				// the sample API they agree.
+				if got.Visitor != "chromium" || got.VisitorTx != "Chromium (Blink)" {
+					t.Errorf("visitor's engine shown as %q (%q), want chromium", got.Visitor, got.VisitorTx)
+				}
+				if got.ForEngine != "chromium" || got.Compared != "chromium" || !strings.Contains(got.Agreement, "prediction for Chromium") {
+					t.Errorf("details for %q, run compared with %q (%q); want Chromium's", got.ForEngine, got.Compared, got.Agreement)
+				}
+				if want := []string{"chromium", "firefox", "webkit"}; !slices.Equal(got.Engines, want) {
+					t.Errorf("engines shown: %q, want %q", got.Engines, want)
+				}
+				if tc.verdicts == nil && (got.Agree != "true" || !slices.Equal(got.Verdicts, []string{tc.verdict})) {
+					t.Errorf("engines agree: %q, verdicts shown %q; want one verdict %q in every engine", got.Agree, got.Verdicts, tc.verdict)
+				}
+				if tc.verdicts != nil && (got.Agree != "false" || !slices.Equal(got.Verdicts, tc.verdicts)) {
+					t.Errorf("engines agree: %q, verdicts shown %q; want the table with %q", got.Agree, got.Verdicts, tc.verdicts)
+				}
+				if tc.preset == "client-hint" && name == "127.0.0.1" {
 					shot, err := chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))
 					if err != nil || len(shot) == 0 {
 						t.Fatalf("screenshot: %v", err)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corskit/corskit/explain"
+	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/loopback"
 )
 
@@ -115,7 +117,7 @@ func TestPolicies(t *testing.T) {
 
 func TestPageServesAssetsAndConfig(t *testing.T) {
 	d := startDemo(t)
-	for _, path := range []string{"/", "/app.js", "/style.css", "/config.json", "/same/hello"} {
+	for _, path := range []string{"/", "/app.js", "/engine.js", "/style.css", "/config.json", "/same/hello"} {
 		if res := do(t, http.MethodGet, d.PageURL+path, nil); res.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %d", path, res.StatusCode)
 		}
@@ -148,14 +150,34 @@ func TestPredictions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var rep struct {
-			Verdict string `json:"verdict"`
-			Message string `json:"message"`
-		}
+		var rep explain.Report
 		json.NewDecoder(res.Body).Decode(&rep)
 		res.Body.Close()
 		if rep.Verdict != want[s.ID] {
 			t.Errorf("%s: predicted %q, want %q (%s)", s.ID, rep.Verdict, want[s.ID], rep.Message)
+		}
+		// One prediction per engine, each in that engine's words: the
+		// walkthrough's calls behave alike in all three.
+		if len(rep.Browsers) != len(fetch.Profiles) {
+			t.Errorf("%s: predictions for %d engines, want %d", s.ID, len(rep.Browsers), len(fetch.Profiles))
+		}
+		for _, p := range fetch.Profiles {
+			b, ok := rep.Browsers[p.Name]
+			if !ok || b.Verdict != want[s.ID] || b.Request.Profile != p.Name {
+				t.Errorf("%s: %s predicts %q (profile %q), want %q", s.ID, p.Name, b.Verdict, b.Request.Profile, want[s.ID])
+			}
+			if want[s.ID] == "blocked" && (len(b.Console) == 0 || b.TypeError == "") {
+				t.Errorf("%s: %s blocks with no console line or TypeError: %q %q", s.ID, p.Name, b.Console, b.TypeError)
+			}
+		}
+		if want[s.ID] == "blocked" {
+			ff, wk := rep.Browsers["firefox"].Console, rep.Browsers["webkit"].Console
+			if len(ff) == 0 || !strings.HasPrefix(ff[0], "Cross-Origin Request Blocked:") {
+				t.Errorf("%s: Firefox's console %q, want its own words", s.ID, ff)
+			}
+			if len(wk) == 0 || !strings.Contains(strings.Join(wk, "\n"), "due to access control checks") {
+				t.Errorf("%s: WebKit's console %q, want its own words", s.ID, wk)
+			}
 		}
 		delete(want, s.ID)
 	}

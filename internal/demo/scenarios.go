@@ -72,7 +72,8 @@ func (d *Demo) scenarios(page, api string) []Scenario {
 }
 
 // predict runs scenario s, for a page on origin page, through the browser
-// model against the live API.
+// model against the live API, once per engine (fetch.Profiles), all under
+// one 10-second deadline.
 func (d *Demo) predict(ctx context.Context, page string, s Scenario) (explain.Report, error) {
 	o, err := origin.Parse(page)
 	if err != nil {
@@ -80,15 +81,14 @@ func (d *Demo) predict(ctx context.Context, page string, s Scenario) (explain.Re
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	b := &fetch.Browser{Transport: d.transport}
-	res, err := b.Fetch(ctx, fetch.Request{
+	p, err := Predict(ctx, d.transport, fetch.Request{
 		Origin: o, Method: s.Method, URL: s.URL, Headers: s.Headers, Body: s.Body,
 		Credentials: fetch.Credentials(s.Credentials),
-	})
+	}, fetch.Profiles)
 	if err != nil {
 		return explain.Report{}, err
 	}
-	return explain.NewReport(res, explain.Explain(res), b.Profile.Name), nil
+	return p.Report(), nil
 }
 
 // servePrediction predicts a scenario for the page that asks: its origin

@@ -33,6 +33,9 @@ func FuzzDecodeCheck(f *testing.F) {
 		`{"url": "http://a.test/", "origin": "http://b.test", "headers": "A: 1\r\nB: 2\n\n: x"}`,
 		`{"url": "/relative", "origin": "http://b.test", "mode": "navigate"}`,
 		`{"url": "http://a.test/", "origin": "http://b.test", "method": "P T"}`,
+		`{"url": "http://a.test/", "origin": "http://b.test", "profile": "firefox"}`,
+		`{"url": "http://a.test/", "origin": "http://b.test", "profile": "all", "headers": "Device-Memory: 1"}`,
+		`{"url": "http://a.test/", "origin": "http://b.test", "profile": "netscape"}`,
 		`{"url": 1}`,
 		`not json`,
 		`{}`,
@@ -40,10 +43,10 @@ func FuzzDecodeCheck(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req, prof, err := decodeCheck(bytes.NewReader(body))
+		req, profiles, err := decodeCheck(bytes.NewReader(body))
 		if err != nil {
 			msg := err.Error()
-			if !strings.HasPrefix(msg, "request body: ") && !strings.HasPrefix(msg, "origin: ") && !strings.HasPrefix(msg, "headers, line ") {
+			if !strings.HasPrefix(msg, "request body: ") && !strings.HasPrefix(msg, "origin: ") && !strings.HasPrefix(msg, "headers, line ") && !strings.HasPrefix(msg, "profile ") {
 				t.Fatalf("error names no field: %v", err)
 			}
 			return
@@ -56,10 +59,16 @@ func FuzzDecodeCheck(f *testing.F) {
 				t.Fatalf("accepted header name %q", h.Name)
 			}
 		}
-		b := &fetch.Browser{Profile: prof, Transport: noNetwork{}}
-		res, err := b.Fetch(context.Background(), req)
-		if err == nil && res == nil {
-			t.Fatal("Fetch returned neither a result nor an error")
+		// The work of one request is bounded: at most the three engines.
+		if len(profiles) == 0 || len(profiles) > len(fetch.Profiles) {
+			t.Fatalf("%d models to run", len(profiles))
+		}
+		for _, prof := range profiles {
+			b := &fetch.Browser{Profile: prof, Transport: noNetwork{}}
+			res, err := b.Fetch(context.Background(), req)
+			if err == nil && res == nil {
+				t.Fatal("Fetch returned neither a result nor an error")
+			}
 		}
 	})
 }

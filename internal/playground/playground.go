@@ -47,11 +47,15 @@
 // bodies at MaxRequestBody (1 MiB) on the playground, 64 KiB on the sample
 // API, 4 KiB on the demo page, answered 413 before any decoding;
 // loopback.DefaultTimeouts for reading headers (5 s), a whole request
-// (10 s), writing a response (30 s) and idle keep-alives (30 s); and one
-// model run at 15 s. What is not defended: a local process or user on the
-// same machine can read the token from the page like the browser does, and
-// the model's calls go wherever the page's user asks; the playground is a
-// tool for that user, not a sandbox.
+// (10 s), writing a response (30 s) and idle keep-alives (30 s); and the
+// model's work: a POST /api/check runs the call once per engine
+// (Chromium, Firefox and WebKit, or the one model the request names), so
+// at most three runs, at the same time and under one 15-second deadline
+// for them all; a demo prediction likewise, under 10 seconds. What is not
+// defended: a local process or user on the same machine can read the token
+// from the page like the browser does, and the model's calls go wherever
+// the page's user asks; the playground is a tool for that user, not a
+// sandbox.
 package playground
 
 import (
@@ -99,7 +103,8 @@ const (
 // CheckRequest, the body to send included); larger ones get 413.
 const MaxRequestBody = 1 << 20
 
-// checkTimeout bounds one model run, every exchange included.
+// checkTimeout bounds the model's runs for one request, every engine and
+// every exchange included.
 const checkTimeout = 15 * time.Second
 
 // Playground is the pair of servers.
@@ -168,6 +173,7 @@ func (p *Playground) Handler() http.Handler {
 	})))
 	mux.Handle("POST /api/check", loopback.API(p.token, http.HandlerFunc(p.check)))
 	mux.Handle("POST /api/devtools", loopback.API(p.token, http.HandlerFunc(pasteDevTools)))
+	mux.HandleFunc("GET /engine.js", demo.ServeEngineScript)
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.Handle("GET /", http.FileServerFS(sub))
 	// connect-src is open: "Run it in this browser" calls whatever URL the
@@ -187,21 +193,26 @@ type CheckRequest struct {
 	Body        string `json:"body"`
 	Credentials string `json:"credentials"`
 	Mode        string `json:"mode"`
-	Profile     string `json:"profile"`
+	// Profile names the models to run: "" or "all" for Chromium, Firefox
+	// and WebKit, each in a browser of its own; or one of "chromium",
+	// "firefox", "webkit" and "spec".
+	Profile string `json:"profile"`
 	// Stack is the server stack to write the fix for: "" or "auto"
 	// (detected from the answers, as check --stack auto), or a name.
 	Stack string `json:"stack"`
 }
 
-// check runs the model on a CheckRequest and answers an explain.Report, or
-// 400 with {"error": ...} for input the model cannot take.
+// check runs the model on a CheckRequest, once per engine the request
+// names (at most the three), and answers an explain.Report whose browsers
+// object holds each engine's report, or 400 with {"error": ...} for input
+// the model cannot take.
 func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
 	var in CheckRequest
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("request body: %v", err)})
 		return
 	}
-	req, prof, err := in.request()
+	req, profiles, err := in.request()
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
@@ -213,27 +224,38 @@ func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// One deadline for the whole request, all engines together.
 	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	defer cancel()
-	b := &fetch.Browser{Profile: prof, Transport: p.transport}
-	res, err := b.Fetch(ctx, req)
+	pred, err := demo.Predict(ctx, p.transport, req, profiles)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": strings.TrimPrefix(err.Error(), "fetch: ")})
 		return
 	}
-	d := explain.Explain(res)
+	// The stack is detected from the first engine's answers (the server
+	// answers every engine alike) and the fixes of each are written for it,
+	// as check --stack does.
 	var sd *explain.StackDetection
-	if d.NetError == "" {
-		// The same adapter as check --stack: one place maps fixes to stacks.
-		s, det := explain.DetectStack(res)
-		if chosen != nil {
-			s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+	var stack *stacks.Stack
+	for i, res := range pred.Results {
+		if pred.Diags[i].NetError != "" {
+			continue
 		}
-		explain.ApplyStack(res, &d, s)
-		sd = &det
+		if sd == nil {
+			s, det := explain.DetectStack(res)
+			if chosen != nil {
+				s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+			}
+			stack, sd = s, &det
+		}
+		explain.ApplyStack(res, &pred.Diags[i], stack)
 	}
-	rep := explain.NewReport(res, d, prof.Name)
+	rep := pred.Report()
 	rep.Stack = sd
+	for name, b := range rep.Browsers {
+		b.Stack = sd
+		rep.Browsers[name] = b
+	}
 	writeJSON(w, http.StatusOK, rep)
 }
 
@@ -307,19 +329,34 @@ func clip(s string) string {
 }
 
 // decodeCheck reads a CheckRequest (JSON, bounded by the guard) and turns
-// it into the model's request; errors name the field at fault.
-func decodeCheck(body io.Reader) (fetch.Request, fetch.Profile, error) {
+// it into the model's request and the engines to run it in; errors name
+// the field at fault.
+func decodeCheck(body io.Reader) (fetch.Request, []fetch.Profile, error) {
 	var in CheckRequest
 	if err := json.NewDecoder(body).Decode(&in); err != nil {
-		return fetch.Request{}, fetch.Profile{}, fmt.Errorf("request body: %w", err)
+		return fetch.Request{}, nil, fmt.Errorf("request body: %w", err)
 	}
 	return in.request()
 }
 
-func (in CheckRequest) request() (fetch.Request, fetch.Profile, error) {
+// profiles are the models CheckRequest.Profile names: "" or "all" for the
+// three engines (fetch.Profiles), or one profile by name ("chromium",
+// "firefox", "webkit", or "spec", the Fetch Standard as written, which no
+// browser is). Never more than the three: that bounds a request's work.
+func (in CheckRequest) profiles() ([]fetch.Profile, error) {
+	if in.Profile == "" || in.Profile == "all" {
+		return fetch.Profiles, nil
+	}
+	if p, ok := fetch.ProfileNamed(in.Profile); ok {
+		return []fetch.Profile{p}, nil
+	}
+	return nil, fmt.Errorf("profile %q: want all, chromium, firefox, webkit or spec", clip(in.Profile))
+}
+
+func (in CheckRequest) request() (fetch.Request, []fetch.Profile, error) {
 	o, err := origin.Parse(strings.TrimSpace(in.Origin))
 	if err != nil {
-		return fetch.Request{}, fetch.Profile{}, fmt.Errorf("origin: %w", err)
+		return fetch.Request{}, nil, fmt.Errorf("origin: %w", err)
 	}
 	req := fetch.Request{
 		Origin: o, Method: strings.TrimSpace(in.Method), URL: strings.TrimSpace(in.URL), Body: in.Body,
@@ -331,15 +368,15 @@ func (in CheckRequest) request() (fetch.Request, fetch.Profile, error) {
 		}
 		h, err := fetch.ParseHeader(line)
 		if err != nil {
-			return req, fetch.Profile{}, fmt.Errorf("headers, line %d: %w", i+1, err)
+			return req, nil, fmt.Errorf("headers, line %d: %w", i+1, err)
 		}
 		req.Headers = append(req.Headers, h)
 	}
-	prof := fetch.Chromium
-	if in.Profile == "spec" {
-		prof = fetch.Spec
+	profiles, err := in.profiles()
+	if err != nil {
+		return req, nil, err
 	}
-	return req, prof, nil
+	return req, profiles, nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

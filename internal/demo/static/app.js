@@ -44,22 +44,56 @@ function render(list) {
   });
 }
 
-// predict shows what corskit's model says this browser will do, and why.
+const engines = ["chromium", "firefox", "webkit"];
+
+// predict shows what corskit's model says each engine does, and why, and
+// which prediction this browser will be compared with.
 async function predict(s) {
   const p = s.predictionEl;
   try {
     const rep = await (await fetch("/predict/" + s.id, { headers: { "X-Corskit-Token": token } })).json();
-    s.predicted = rep.verdict;
-    p.dataset.verdict = rep.verdict;
-    p.textContent = `corskit's model predicts: ${rep.verdict}`;
-    const d = el("details", {}, el("summary", {}, rep.verdict === "blocked" ? "why, and the fix" : "what the browser does"));
-    if (rep.message) d.append(el("p", { className: "console" }, "Console: " + rep.message));
+    const by = rep.browsers;
+    const mine = by[visitor.name];
+    s.predicted = mine.verdict;
+    p.dataset.verdict = mine.verdict;
+    const agree = engines.every((e) => by[e].verdict === by.chromium.verdict && by[e].preflight_sent === by.chromium.preflight_sent);
+    p.dataset.agree = String(agree);
+    p.textContent = "";
+    p.append(agree ? `corskit's model predicts: ${by.chromium.verdict} in every engine`
+      : "corskit's model predicts: the engines disagree");
+    const list = el("ul", { className: "engines" });
+    for (const e of engines) {
+      const li = el("li", {}, `${engineTitles[e]}: ${by[e].verdict}${by[e].preflight_sent ? " (after a preflight)" : ""}`);
+      li.dataset.engine = e;
+      li.dataset.verdict = by[e].verdict;
+      if (e === visitor.name) {
+        li.dataset.visitor = "true";
+        li.append(el("span", { className: "yours" }, " ← your browser"));
+      }
+      list.append(li);
+    }
+    p.append(list);
+    const d = el("details", {}, el("summary", {}, mine.verdict === "blocked" ? "why, and the fix" : "what the browser does"));
+    for (const e of engines) {
+      const lines = by[e].console.length ? by[e].console : ["(no console line)"];
+      const c = el("div", { className: "console" }, el("b", {}, `${engineTitles[e]} console: `));
+      c.dataset.engine = e;
+      lines.forEach((l, i) => { if (i) c.append(el("br")); c.append(l); });
+      if (by[e].type_error) c.append(el("br"), `fetch() rejects with TypeError: ${by[e].type_error}`);
+      d.append(c);
+    }
     const steps = el("ol", {});
-    for (const st of rep.diagnosis.steps) steps.append(el("li", {}, st));
-    d.append(steps);
-    for (const f of rep.fixes) {
+    for (const st of mine.diagnosis.steps) steps.append(el("li", {}, st));
+    d.append(el("p", {}, `What ${engineTitles[visitor.name]} does, step by step:`), steps);
+    // Fixes from every engine that blocks, once each: a server must
+    // satisfy all three.
+    const seen = new Set();
+    for (const e of engines) for (const f of by[e].fixes) {
       const line = f.header && f.value ? `On the ${f.response} response: ${f.header}: ${f.value}. ` : "";
-      d.append(el("p", { className: "fix" }, "Fix: " + line + f.text + (f.config ? ` (cors.Config: ${f.config})` : "")));
+      const text = "Fix: " + line + f.text + (f.config ? ` (cors.Config: ${f.config})` : "");
+      if (seen.has(text)) continue;
+      seen.add(text);
+      d.append(el("p", { className: "fix" }, text));
     }
     p.append(d);
   } catch (err) {
@@ -68,13 +102,17 @@ async function predict(s) {
   compare(s);
 }
 
-// compare marks whether the browser did what the model predicted.
+// compare marks whether this browser did what the model predicted for its
+// engine.
 function compare(s) {
   const seen = s.outcomeEl.dataset.outcome;
   if (!seen || !s.predicted) return;
   const match = seen === s.predicted;
+  const name = engineTitles[visitor.name];
   s.agreementEl.dataset.match = String(match);
-  s.agreementEl.textContent = match ? "✓ the browser did what the model predicted" : "✗ the browser and the model disagree";
+  s.agreementEl.dataset.engine = visitor.name;
+  s.agreementEl.textContent = match ? `✓ this browser did what the model predicted for ${name}`
+    : `✗ this browser and the model's prediction for ${name} disagree`;
 }
 
 async function runScenario(s) {
@@ -92,6 +130,7 @@ async function runScenario(s) {
     out.dataset.outcome = "allowed";
   } catch (err) {
     out.textContent = `blocked: ${err} (the reason is in the DevTools console)`;
+    out.dataset.error = String(err);
     out.dataset.outcome = "blocked";
   }
   compare(s);
@@ -101,6 +140,9 @@ async function main() {
   const cfg = await (await fetch("/config.json")).json();
   token = cfg.token;
   document.getElementById("page-origin").textContent = location.origin;
+  const v = document.getElementById("visitor-engine");
+  v.textContent = visitor.label;
+  v.dataset.engine = visitor.known ? visitor.name : "";
   document.getElementById("api-origin").textContent = cfg.api;
   const list = cfg.scenarios;
   render(list);

@@ -1,5 +1,7 @@
-// The playground: predict with corskit's model (POST /api/check), draw the
-// exchanges, then run the same fetch() for real and compare.
+// The playground: predict with corskit's model (POST /api/check) in every
+// engine, draw the exchanges of this browser's engine, then run the same
+// fetch() for real and compare with that engine's prediction. engine.js,
+// loaded first, says which engine this browser is (visitor).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -7,7 +9,10 @@ let api = "";
 // token proves to the server that a call comes from this page (see
 // /config.json); other sites cannot read it.
 let token = "";
+// lastReport is the prediction the real run is compared with: this
+// browser's engine's, or the Fetch Standard's when that model was chosen.
 let lastReport = null;
+const engines = ["chromium", "firefox", "webkit"];
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -25,6 +30,7 @@ const presets = () => ({
   "bad-header": { url: api + "/api/bad/items/1", method: "PUT", credentials: "same-origin",
     headers: "Content-Type: application/json\nX-Demo-Token: s3cret", body: '{"name":"corskit"}' },
   "bad-credentials": { url: api + "/api/bad/me", method: "GET", headers: "", credentials: "include", body: "" },
+  "client-hint": { url: api + "/api/bad/items/1", method: "GET", headers: "Device-Memory: 1", credentials: "same-origin", body: "" },
 });
 
 function form() {
@@ -51,9 +57,84 @@ async function predict(ev) {
     $("result").hidden = true;
     return;
   }
-  lastReport = rep;
-  render(rep);
+  const by = rep.browsers || {};
+  const mine = by[visitor.name] || by.spec || rep;
+  lastReport = mine;
+  renderEngines(by);
+  render(withEveryFix(mine, by));
   document.body.dataset.predicted = "true";
+}
+
+// withEveryFix returns mine with the fixes other engines need added (once
+// each, marked with the engines that need them): a server must satisfy all
+// three. Only mine's own fixes mark headers in the diagram.
+function withEveryFix(mine, by) {
+  const key = (f) => [f.response, f.header, f.value, f.text].join("\0");
+  const own = new Set(mine.fixes.map(key));
+  const extra = new Map();
+  for (const e of engines) {
+    if (!by[e] || by[e] === mine) continue;
+    for (const f of by[e].fixes) {
+      if (own.has(key(f))) continue;
+      const x = extra.get(key(f)) || Object.assign({}, f, { engines: [] });
+      x.engines.push(engineTitles[e]);
+      extra.set(key(f), x);
+    }
+  }
+  return Object.assign({}, mine, { fixes: mine.fixes.map((f) => Object.assign({ own: true }, f)).concat([...extra.values()]) });
+}
+
+// renderEngines shows every engine's prediction: one verdict when they
+// agree (each engine's console text a click away), else a table with a
+// column per engine. This browser's engine is marked.
+function renderEngines(by) {
+  const box = $("engines");
+  box.innerHTML = "";
+  const names = engines.filter((e) => by[e]);
+  if (names.length === 0) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const preflight = (r) => r.preflight_sent ? "sent" : r.trace.some((t) => t.kind === "preflight-cache-hit") ? "cache hit" : "none";
+  const agree = names.every((e) => by[e].verdict === by[names[0]].verdict && preflight(by[e]) === preflight(by[names[0]]));
+  box.dataset.agree = String(agree);
+  const consoleCell = (e) => {
+    const c = el("div", { className: by[e].console.length ? "console" : "console quiet" });
+    const lines = by[e].console.length ? by[e].console : [by[e].verdict === "allowed" ? "(no console line)" : "(no console line; TypeError: " + by[e].type_error + ")"];
+    lines.forEach((l, i) => { if (i) c.append(el("br")); c.append(l); });
+    return c;
+  };
+  const title = (e) => engineTitles[e] + (e === visitor.name ? " (yours)" : "");
+  if (agree) {
+    const v = by[names[0]].verdict;
+    const head = el("p", { className: "every" }, el("span", { className: "verdict" }, v), " in every engine (" + names.map((e) => engineTitles[e]).join(", ") + ")");
+    head.querySelector(".verdict").dataset.verdict = v;
+    const d = el("details", {}, el("summary", {}, "Each engine's console"));
+    for (const e of names) {
+      const row = el("div", { className: "engine-console" }, el("b", {}, title(e) + ": "), consoleCell(e));
+      row.dataset.engine = e;
+      d.append(row);
+    }
+    box.append(head, d);
+  } else {
+    const table = el("table", { className: "engines" });
+    const row = (label, cell) => {
+      const tr = el("tr", {}, el("th", {}, label));
+      for (const e of names) {
+        const td = el("td", {}, cell(e));
+        td.dataset.engine = e;
+        if (e === visitor.name) td.className = "yours";
+        tr.append(td);
+      }
+      return tr;
+    };
+    table.append(row("", (e) => title(e)),
+      row("verdict", (e) => { const s = el("span", { className: "verdict" }, by[e].verdict); s.dataset.verdict = by[e].verdict; return s; }),
+      row("preflight", (e) => preflight(by[e])),
+      row("console", consoleCell));
+    box.append(el("p", { className: "every" }, "The engines disagree:"), table);
+  }
 }
 
 // failingIndex is the exchange where the browser stopped, or -1.
@@ -79,6 +160,10 @@ function headerList(h, classify, extra) {
 
 function render(rep) {
   $("result").hidden = false;
+  const model = rep.request.profile;
+  $("for-engine").textContent = model === "spec" ? "Prediction of the Fetch Standard" :
+    `Prediction for ${engineTitles[model]}` + (model === visitor.name && visitor.known ? ", your browser:" : ":");
+  $("for-engine").dataset.engine = model;
   $("verdict").textContent = rep.verdict;
   $("verdict").dataset.verdict = rep.verdict;
   $("message").textContent = rep.message;
@@ -95,7 +180,7 @@ function render(rep) {
   } else pf.hidden = true;
 
   const fail = failingIndex(rep);
-  const fixesFor = (kind) => rep.fixes.filter((f) => f.response === kind && f.header);
+  const fixesFor = (kind) => rep.fixes.filter((f) => f.own && f.response === kind && f.header);
   const diagram = $("diagram");
   diagram.innerHTML = "";
   const host = (() => { try { return new URL(rep.request.url).host; } catch { return "server"; } })();
@@ -128,6 +213,7 @@ function render(rep) {
   $("fixes-box").hidden = rep.fixes.length === 0;
   for (const f of rep.fixes) {
     const li = el("li", {});
+    if (f.engines) li.append(el("b", {}, `For ${f.engines.join(" and ")}: `));
     if (f.header && f.value) li.append(`On the ${f.response} response: `, el("span", { className: "fixline" }, `${f.header}: ${f.value}`), el("br"));
     li.append(f.text);
     if (f.config) li.append(el("br"), el("span", { className: "muted" }, "corskit cors.Config: " + f.config));
@@ -203,12 +289,16 @@ async function runReal() {
     real.textContent = `allowed: status ${res.status}, type ${res.type}, readable headers: ${[...res.headers.keys()].join(", ") || "none"}`;
     real.dataset.outcome = "allowed";
   } catch (err) {
-    real.textContent = `blocked: ${err} (Chromium's reason is in the DevTools console)`;
+    real.textContent = `blocked: ${err} (${engineTitles[visitor.name]}'s reason is in the DevTools console)`;
     real.dataset.outcome = "blocked";
   }
   const match = lastReport && real.dataset.outcome === lastReport.verdict;
-  $("agreement").textContent = match ? "The browser did what the model predicted." : "The browser and the model disagree: please report it.";
+  const model = lastReport ? lastReport.request.profile : visitor.name;
+  const what = model === "spec" ? "the Fetch Standard" : engineTitles[model];
+  $("agreement").textContent = `Compared with the prediction for ${what}: ` +
+    (match ? "this browser did what the model predicted." : "this browser and the model disagree" + (model === "spec" ? "." : ": please report it."));
   $("agreement").dataset.match = String(!!match);
+  $("agreement").dataset.engine = model;
   $("real-box").hidden = false;
   document.body.dataset.ran = "true";
 }
@@ -224,6 +314,9 @@ function applyPreset(name) {
 }
 
 async function main() {
+  const v = $("visitor-engine");
+  v.textContent = visitor.label;
+  v.dataset.engine = visitor.known ? visitor.name : "";
   const cfg = await (await fetch("/config.json")).json();
   api = cfg.api;
   token = cfg.token;
