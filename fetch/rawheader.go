@@ -146,3 +146,19 @@ func (c *closeBoth) Close() error {
 	c.conn.Close()
 	return err
 }
+
+// RawHeaderTransport is t, except that a request whose header values hold
+// bytes browsers send and net/http refuses is written byte for byte, as a
+// Browser does when its Transport is t itself. Use it under a RoundTripper
+// of your own that wraps t, so that the Browser keeps sending such
+// requests the browsers' way.
+func RawHeaderTransport(t *http.Transport) http.RoundTripper { return rawHeaderTransport{t} }
+
+type rawHeaderTransport struct{ t *http.Transport }
+
+func (r rawHeaderTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if needsRawHeaders(req.Header) {
+		return rawRoundTrip(req.Context(), r.t, req)
+	}
+	return r.t.RoundTrip(req)
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/devtools"
+	"github.com/corskit/corskit/internal/sendonce"
 	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
 )
@@ -336,15 +337,19 @@ func checkEngines(name string, asJSON, har bool) []fetch.Profile {
 }
 
 // fetchEach makes the call in one fresh model browser per engine, at the
-// same time. The error is the first engine's that fails: a request the
-// model refuses fails in all of them alike, and so does a deadline.
+// same time. The engines share one sendonce.Group: a request that several
+// of them send alike reaches the server once. The error is the first
+// engine's that fails: a request the model refuses fails in all of them
+// alike, and so does a deadline.
 func fetchEach(ctx context.Context, engines []fetch.Profile, req fetch.Request, space fetch.AddressSpace, tr http.RoundTripper) ([]*fetch.Result, error) {
 	results := make([]*fetch.Result, len(engines))
 	errs := make([]error, len(engines))
+	group := sendonce.New(tr)
 	var wg sync.WaitGroup
 	for i, p := range engines {
+		session := group.Session()
 		wg.Go(func() {
-			b := &fetch.Browser{Profile: p, Transport: tr, PageAddressSpace: space}
+			b := &fetch.Browser{Profile: p, Transport: session, PageAddressSpace: space}
 			results[i], errs[i] = b.Fetch(ctx, req)
 		})
 	}

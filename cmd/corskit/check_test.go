@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -449,5 +450,32 @@ func TestCheckReflectionProbeIsSafe(t *testing.T) {
 	want := []string{"OPTIONS " + page, "DELETE " + page, "GET https://corskit-reflect-probe.example"}
 	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
 		t.Errorf("server saw\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// `--browser all` models three engines, but a request they send alike
+// reaches the server once: a checked DELETE is made once, not three times.
+func TestCheckEnginesShareSends(t *testing.T) {
+	var deletes, preflights atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodDelete:
+			deletes.Add(1)
+		case http.MethodOptions:
+			preflights.Add(1)
+		}
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", page)
+		h.Set("Access-Control-Allow-Methods", "DELETE")
+		h.Set("Vary", "Origin")
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(srv.Close)
+	out, errOut, code := cli(t, "check", srv.URL+"/items/1", "--origin", page, "-X", "DELETE", "--browser", "all")
+	if code != 0 || !strings.Contains(out, "ALLOWED in every engine") {
+		t.Fatalf("exit %d, want 0 and ALLOWED in every engine\n%s%s", code, out, errOut)
+	}
+	if deletes.Load() != 1 || preflights.Load() != 1 {
+		t.Errorf("server saw %d DELETE and %d OPTIONS, want 1 and 1", deletes.Load(), preflights.Load())
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/sendonce"
 	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
 )
@@ -182,13 +183,16 @@ func runSequences(ctx context.Context, calls []seqCall, engines []fetch.Profile,
 		clocks  []time.Duration
 	}
 	runs := make([]run, len(engines))
+	// The engines replay one sequence: the n-th request that several of
+	// them send alike reaches the server once (sendonce).
+	group := sendonce.New(setup.transport)
 	for e, prof := range engines {
 		out := stdout
 		if asJSON || e > 0 {
 			out = io.Discard // the details are the first engine's
 		}
 		var offset time.Duration
-		b := &fetch.Browser{Profile: prof, Transport: setup.transport, PageAddressSpace: setup.space,
+		b := &fetch.Browser{Profile: prof, Transport: group.Session(), PageAddressSpace: setup.space,
 			Now: func() time.Time { return time.Now().Add(offset) }, ServerNow: time.Now}
 		start := time.Now()
 		r := &runs[e]

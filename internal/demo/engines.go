@@ -8,6 +8,7 @@ import (
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/sendonce"
 )
 
 // A Prediction is one call run through the model once per engine: the
@@ -30,10 +31,14 @@ type Prediction struct {
 func Predict(ctx context.Context, tr http.RoundTripper, req fetch.Request, profiles []fetch.Profile) (*Prediction, error) {
 	p := &Prediction{Profiles: profiles, Results: make([]*fetch.Result, len(profiles)), Diags: make([]explain.Diagnosis, len(profiles))}
 	errs := make([]error, len(profiles))
+	// One send per distinct request: the engines' identical requests
+	// reach the server once (a POST is not made three times).
+	group := sendonce.New(tr)
 	var wg sync.WaitGroup
 	for i, prof := range profiles {
+		session := group.Session()
 		wg.Go(func() {
-			b := &fetch.Browser{Profile: prof, Transport: tr}
+			b := &fetch.Browser{Profile: prof, Transport: session}
 			p.Results[i], errs[i] = b.Fetch(ctx, req)
 		})
 	}
