@@ -133,6 +133,13 @@ func list(h http.Header, name string) []string {
 // Stack.
 func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 	p := ObservedPolicy(res)
+	if len(p.Origins) == 0 && !slices.ContainsFunc(d.Fixes, func(f Fix) bool { return f.Change != nil && len(f.Change.AddOrigins) > 0 }) {
+		// No answer showed the origin, yet no fix adds it: the diagnosis
+		// (Narrow's probes) found it allowed.
+		if q := (stacks.Policy{Origins: []string{res.Request.Origin.String()}}); q.Validate() == nil {
+			p.Origins = q.Origins
+		}
+	}
 	unseen := unseenFields(res, p)
 	for _, f := range d.Fixes {
 		if f.Change != nil && f.Change.ReplaceAnyOrigin {
