@@ -135,6 +135,7 @@ func TestCheckStackFixRealServers(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := explain.Explain(res)
+			explain.Narrow(ctx, &http.Transport{}, res, &d) // as check does
 			explain.ApplyStack(res, &d, s)
 			var p1 *stacks.Policy
 			for _, f := range d.Fixes {

@@ -75,8 +75,11 @@ type ConfigChange struct {
 	// or AllowedHeaders, unless that is "*", which allows them already and
 	// cannot be mixed with names. (A preflight refused for its origin shows
 	// no method or header list, so the advice cannot tell.)
-	AddMethods       []string `json:"add_methods,omitempty"`
-	AddHeaders       []string `json:"add_headers,omitempty"`
+	AddMethods []string `json:"add_methods,omitempty"`
+	AddHeaders []string `json:"add_headers,omitempty"`
+	// AddExposed must be readable by script: add each to ExposedHeaders
+	// (set by [Unexposed], for a script that reads response headers).
+	AddExposed       []string `json:"add_exposed,omitempty"`
 	AllowCredentials bool     `json:"allow_credentials,omitempty"`
 	// The Unsafe options the change needs (the Fix's Security says why).
 	UnsafeAllowNullOrigin                     bool `json:"unsafe_allow_null_origin,omitempty"`
@@ -110,6 +113,9 @@ func (c *ConfigChange) String() string {
 	}
 	if len(c.AddHeaders) > 0 {
 		parts = append(parts, "AllowedHeaders: add "+quoteAll(c.AddHeaders)+` (unless it is "*")`)
+	}
+	if len(c.AddExposed) > 0 {
+		parts = append(parts, "ExposedHeaders: add "+quoteAll(c.AddExposed))
 	}
 	if c.AllowCredentials {
 		w := "AllowCredentials: true"

@@ -32,6 +32,9 @@ func (c *ConfigChange) Deltas() []stacks.Delta {
 	if len(c.AddHeaders) > 0 {
 		out = append(out, stacks.Delta{Field: stacks.FieldHeaders, Add: slices.Clone(c.AddHeaders)})
 	}
+	if len(c.AddExposed) > 0 {
+		out = append(out, stacks.Delta{Field: stacks.FieldExposed, Add: slices.Clone(c.AddExposed)})
+	}
 	if c.AllowCredentials {
 		out = append(out, stacks.Delta{Field: stacks.FieldCredentials})
 	}
@@ -121,11 +124,23 @@ func list(h http.Header, name string) []string {
 // ApplyStack sets the Stack of each fix of d that changes a CORS setting:
 // the change in s's terms, made on the policy res shows with the fixes
 // before it (origins first) already made, so that the last one's Snippet
-// is the whole corrected configuration. A fix a stack cannot express
+// is the whole corrected configuration as far as the answers show it.
+// Where they cannot show a setting in full (see stacks.Change.Partial),
+// the change says so: the Text is then the fix, the Snippet only a
+// picture of it, since a configuration rebuilt from the answers would
+// drop what the server allows beyond them. A fix a stack cannot express
 // (a null origin, a change whose result is no valid policy) keeps a nil
 // Stack.
 func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 	p := ObservedPolicy(res)
+	if len(p.Origins) == 0 && !slices.ContainsFunc(d.Fixes, func(f Fix) bool { return f.Change != nil && len(f.Change.AddOrigins) > 0 }) {
+		// No answer showed the origin, yet no fix adds it: the diagnosis
+		// (Narrow's probes) found it allowed.
+		if q := (stacks.Policy{Origins: []string{res.Request.Origin.String()}}); q.Validate() == nil {
+			p.Origins = q.Origins
+		}
+	}
+	unseen := unseenFields(res, p)
 	for _, f := range d.Fixes {
 		if f.Change != nil && f.Change.ReplaceAnyOrigin {
 			p.Origins = slices.DeleteFunc(p.Origins, func(o string) bool { return o == "*" })
@@ -169,9 +184,51 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 			p, _ = p.Apply(dl)
 		}
 		if ok {
+			ch.Unseen = unseen
+			ch.Partial = len(unseen) > 0
 			f.Stack = &ch
 		}
 	}
+}
+
+// unseenFields lists the settings whose whole value the answers of res do
+// not show, so that a snippet built from ObservedPolicy could allow less
+// than the server does (issue 12: a fix must not drop what the server
+// already allowed). The origins are seen only as "*": an allowlist answers
+// with the one origin that was sent. A method or header list is seen when
+// an allowed preflight carried it, the exposed headers when an allowed
+// actual response did, credentials when any answer allowed the origin
+// (with or without Access-Control-Allow-Credentials). A stack that echoes
+// only what was asked (rs/cors answers a preflight with the requested
+// method) shows less than it allows even then; the words of the change
+// ("add DELETE to `AllowedMethods`") stay right in every case.
+func unseenFields(res *fetch.Result, p stacks.Policy) []stacks.Field {
+	allowedBy := func(ex *fetch.Exchange) bool {
+		if ex == nil || ex.Err != nil {
+			return false
+		}
+		v, _ := fetch.HeaderValue(ex.ResponseHeader, acao)
+		return v != "" && (v == "*" || v == ex.RequestHeader.Get("Origin"))
+	}
+	pre := lastExchange(res, fetch.ExchangePreflight)
+	act := lastExchange(res, fetch.ExchangeRequest)
+	var out []stacks.Field
+	if len(p.Origins) != 1 || p.Origins[0] != "*" {
+		out = append(out, stacks.FieldOrigins)
+	}
+	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acam)) == 0 {
+		out = append(out, stacks.FieldMethods)
+	}
+	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acah)) == 0 {
+		out = append(out, stacks.FieldHeaders)
+	}
+	if !allowedBy(act) || len(act.ResponseHeader.Values("Access-Control-Expose-Headers")) == 0 {
+		out = append(out, stacks.FieldExposed)
+	}
+	if !p.Credentials && !allowedBy(pre) && !allowedBy(act) {
+		out = append(out, stacks.FieldCredentials)
+	}
+	return out
 }
 
 // StackDetection is which stack a check assumed, and why.

@@ -119,6 +119,17 @@ type Change struct {
 	// Provenance is Stack.Provenance.
 	Provenance string `json:"provenance"`
 	Doc        string `json:"doc"`
+	// Partial reports that Snippet may allow less than the server does:
+	// it is built from what the server's answers showed, and Unseen names
+	// the settings they could not show in full (an answer echoes only the
+	// origin that was sent; a refused preflight shows no lists; an actual
+	// response never sent shows no exposed headers). Then Snippet is a
+	// picture of the result, not a configuration to paste: make Text's
+	// change in the configuration the server has, keeping what it lists.
+	// Set by the caller that knows what the answers showed
+	// (explain.ApplyStack).
+	Partial bool    `json:"partial"`
+	Unseen  []Field `json:"unseen,omitempty"`
 	// Policy is the policy after the change, the one Snippet renders.
 	Policy Policy `json:"-"`
 }

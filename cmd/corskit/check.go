@@ -269,6 +269,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var sd *explain.StackDetection
 	for i, r := range results {
 		diags[i] = explain.Explain(r)
+		explain.Narrow(ctx, tr, r, &diags[i]) // a refused preflight that shows nothing: ask which part
 		if probed {
 			diags[i].Warnings = append(diags[i].Warnings, probe)
 		}
