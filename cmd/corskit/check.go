@@ -267,9 +267,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var chosenStack *stacks.Stack
 	diags := make([]explain.Diagnosis, len(results))
 	var sd *explain.StackDetection
+	// Narrow's probes (OPTIONS only) are shared by the engines as their
+	// calls were: a probe they make alike is sent once.
+	narrow := sendonce.New(tr)
 	for i, r := range results {
 		diags[i] = explain.Explain(r)
-		explain.Narrow(ctx, tr, r, &diags[i]) // a refused preflight that shows nothing: ask which part
+		explain.Narrow(ctx, narrow.Session(), r, &diags[i]) // a refused preflight that shows nothing: ask which part
 		if probed {
 			diags[i].Warnings = append(diags[i].Warnings, probe)
 		}
