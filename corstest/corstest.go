@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -399,29 +400,101 @@ func writeDiagnosis(b *strings.Builder, d explain.Diagnosis) {
 
 // HandlerTransport is an http.RoundTripper that serves every request with
 // h in-process: no socket, no port, whatever the URL's host. The handler
-// gets its own copy of the request's header, and the response holds the
-// header as it was when the handler wrote the status (as on the wire:
+// gets its own copy of the request's header and URL, and the response holds
+// the header as it was when the handler wrote the status (as on the wire:
 // later changes are not sent).
+//
+// It is on the path of every in-process fetch (corstest suites, the audit
+// of a handler), so one round trip makes one allocation for the
+// server-side request, the recorder and the response, and the header
+// copies keep their values in it too.
 func HandlerTransport(h http.Handler) http.RoundTripper {
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		// A server-side request: RequestURI set, Host from the URL.
-		sreq := req.WithContext(req.Context())
-		sreq.Header = req.Header.Clone()
+		x := new(inProcessExchange)
+		// A server-side request: a shallow copy (as WithContext makes, the
+		// context kept) with its own URL and header, RequestURI set, Host
+		// from the URL.
+		x.req = *req
+		sreq := &x.req
+		if req.URL != nil {
+			x.url = *req.URL
+			sreq.URL = &x.url
+		}
+		sreq.Header = cloneHeader(req.Header, x.reqVals[:0])
 		sreq.RequestURI = req.URL.RequestURI()
 		sreq.Host = req.URL.Host
 		if sreq.Body == nil {
 			sreq.Body = http.NoBody
 		}
-		w := &responseWriter{header: make(http.Header)}
+		w := &x.w
+		w.header, w.vals = make(http.Header), x.respVals[:0]
 		h.ServeHTTP(w, sreq)
 		w.WriteHeader(http.StatusOK) // a no-op when the handler wrote one
-		return &http.Response{
-			Status: fmt.Sprintf("%03d %s", w.code, http.StatusText(w.code)), StatusCode: w.code,
+		x.resp = http.Response{
+			Status: statusLine(w.code), StatusCode: w.code,
 			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 			Header: w.sent, Body: body(w.body.Bytes()),
 			ContentLength: int64(w.body.Len()), Request: req,
-		}, nil
+		}
+		return &x.resp, nil
 	})
+}
+
+// inProcessExchange is what one HandlerTransport round trip allocates, in
+// one piece.
+type inProcessExchange struct {
+	req      http.Request
+	url      url.URL
+	w        responseWriter
+	resp     http.Response
+	reqVals  [8]string // the values of the handler's copy of the request header
+	respVals [8]string // the values of the header as sent
+}
+
+// cloneHeader is h.Clone with the values in dst's array while they fit
+// (each name's values capped, so that an append copies them out).
+func cloneHeader(h http.Header, dst []string) http.Header {
+	if h == nil {
+		return nil
+	}
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	if n > cap(dst) {
+		return h.Clone()
+	}
+	h2 := make(http.Header, len(h))
+	for k, vs := range h {
+		if vs == nil {
+			h2[k] = nil // as Clone keeps a nil value
+			continue
+		}
+		i := len(dst)
+		dst = append(dst, vs...)
+		h2[k] = dst[i:len(dst):len(dst)]
+	}
+	return h2
+}
+
+// statusLines are the status lines of the codes net/http names, built
+// once rather than per response.
+var statusLines = func() map[int]string {
+	m := make(map[int]string)
+	for code := 100; code < 600; code++ {
+		if t := http.StatusText(code); t != "" {
+			m[code] = strconv.Itoa(code) + " " + t
+		}
+	}
+	return m
+}()
+
+// statusLine is http.Response.Status for code: "200 OK".
+func statusLine(code int) string {
+	if s, ok := statusLines[code]; ok {
+		return s
+	}
+	return fmt.Sprintf("%03d %s", code, http.StatusText(code))
 }
 
 // body is a response body holding b (http.NoBody when b is empty).
@@ -438,6 +511,7 @@ func body(b []byte) io.ReadCloser {
 type responseWriter struct {
 	header http.Header // what Header returns
 	sent   http.Header // the header as written, once the status is
+	vals   []string    // room for sent's values
 	code   int
 	body   bytes.Buffer
 }
@@ -448,7 +522,7 @@ func (w *responseWriter) WriteHeader(code int) {
 	if w.sent != nil {
 		return
 	}
-	w.code, w.sent = code, w.header.Clone()
+	w.code, w.sent = code, cloneHeader(w.header, w.vals)
 }
 
 func (w *responseWriter) Write(p []byte) (int, error) {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/corskit/corskit/internal/fetchspec"
@@ -54,6 +55,7 @@ type Browser struct {
 
 	cache preflightCache
 	http  httpCache
+	page  atomic.Pointer[pageInfo] // the last page's, see pageInfo
 }
 
 func (b *Browser) profile() Profile {
@@ -199,20 +201,49 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	p := b.profile()
-	// Room for a preflight, the request and a redirect or two, so that
-	// the trace rarely grows.
-	res := &Result{Request: req, Trace: make([]Exchange, 0, 4)}
-	cls, err := classify(req, u, p)
+	st := &fetchState{}
+	res := &st.res
+	res.Request = req
+	res.Trace = st.trace[:0]
+	target := origin.FromURL(u)
+	cls, err := classify(req, u, target, p, st)
 	res.Classification = cls
 	if err != nil {
 		res.Err = err.(*Error)
 		return res, nil
 	}
-	f := &fetcher{b: b, p: p, req: req, res: res, initial: u.String(), raw: raw}
+	f := &st.f
+	*f = fetcher{b: b, p: p, req: req, res: res, raw: raw, st: st, page: b.pageInfo(req.Origin), target0: target}
 	if err := f.run(ctx, u, cls); err != nil {
 		return res, err
 	}
 	return res, nil
+}
+
+// fetchState is what one fetch needs in memory, allocated as one piece
+// rather than a dozen: the Result with room for its trace (a preflight, the
+// request and a redirect or two), the fetcher, the notes, the page's
+// Response, the bodies and http.Requests of the first round trips, and
+// backing arrays for the short slices a fetch builds (header values, header
+// names). The Result points into it, so it lives as long as the Result;
+// each slice handed out from it has its capacity clipped, so a caller's
+// append copies instead of writing into a neighbour.
+type fetchState struct {
+	res     Result
+	trace   [4]Exchange
+	f       fetcher
+	note    PreflightCacheNote
+	resp    Response
+	bodies  [2]readBody
+	reqs    [2]http.Request
+	hdrs    [4]Header  // the script's headers, combined
+	names   [4]string  // CORS-unsafe names
+	vals    [16]string // request header values
+	allowed [12]string // names of parsed allow lists
+	nbody   int
+	nreq    int
+	nval    int
+	nallow  int
 }
 
 // fetcher is the state of one fetch across redirects.
@@ -228,7 +259,10 @@ type fetcher struct {
 
 	raw         []Header // the script's headers as set, before combining
 	preflighted bool     // a preflight was needed at some hop
-	page        string   // req.Origin serialized once, for the many uses
+	page        *pageInfo
+	st          *fetchState
+	target0     origin.Origin // the origin of the first URL, as classify computed it
+	hopURL      *url.URL      // the current hop's URL, parsed
 }
 
 func (f *fetcher) originHeader() string {
@@ -238,20 +272,15 @@ func (f *fetcher) originHeader() string {
 	return f.pageOrigin()
 }
 
-// pageOrigin is the page's origin serialized, computed once per fetch.
-func (f *fetcher) pageOrigin() string {
-	if f.page == "" {
-		f.page = f.req.Origin.String()
-	}
-	return f.page
-}
+// pageOrigin is the page's origin serialized.
+func (f *fetcher) pageOrigin() string { return f.page.serialized }
 
 func (f *fetcher) include() bool { return f.req.Credentials == CredentialsInclude }
 
 // fail records a failure at URL cur.
 func (f *fetcher) fail(e *Error, cur string) {
 	e.URL = cur
-	if cur != f.initial {
+	if f.initial != "" && cur != f.initial {
 		e.InitialURL = f.initial
 	}
 	e.Origin = f.pageOrigin()
@@ -268,7 +297,13 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			return err
 		}
 		cur := u.String()
-		curOrigin := origin.FromURL(u)
+		curOrigin := f.target0
+		if hops == 0 {
+			f.initial = cur
+		} else {
+			curOrigin = origin.FromURL(u)
+		}
+		f.hopURL = u
 		if e := f.localNetworkCheck(u.Hostname()); e != nil && !f.req.Origin.SameOrigin(curOrigin) {
 			f.fail(e, cur)
 			return nil
@@ -282,7 +317,7 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		}
 		unsafeNames := cls.UnsafeHeaders // classify's, while the headers are the script's
 		if hops > 0 {
-			unsafeNames = unsafeHeaderNames(headers, f.p)
+			unsafeNames = unsafeHeaderNames(headers, f.p, nil)
 		}
 		needsPreflight := f.tainting == ResponseCORS && f.req.Mode == ModeCORS &&
 			(!fetchspec.IsSafelistedMethod(method) || len(unsafeNames) > 0 ||
@@ -300,7 +335,7 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 
 		credentials := f.req.Credentials == CredentialsInclude ||
 			f.req.Credentials == CredentialsSameOrigin && f.tainting == ResponseBasic
-		hb := newHeaderBuilder(len(headers) + 2)
+		hb := f.newHeaderBuilder(len(headers) + 4)
 		for _, h := range headers {
 			hb.add(h.Name, h.Value)
 		}
@@ -419,7 +454,7 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		(f.req.Cache == CacheNoStore || f.req.Cache == CacheReload || f.req.Cache == CacheNoCache) ||
 		f.p.ReloadBypassesPreflightCache && (f.req.Cache == CacheNoStore || f.req.Cache == CacheReload) ||
 		unsafeMethod == "" && len(unsafeNames) == 0 // a preflight repeated after a redirect (PreflightAfterRedirect)
-	note := &PreflightCacheNote{}
+	note := &f.st.note
 	f.res.PreflightCache = note
 	switch {
 	case unsafeMethod == "" && len(unsafeNames) == 0:
@@ -434,7 +469,7 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 			return true, nil
 		}
 	}
-	hb := newHeaderBuilder(4)
+	hb := f.newHeaderBuilder(6)
 	hb.set("Accept", "*/*")
 	hb.set("Access-Control-Request-Method", method)
 	if len(unsafeNames) > 0 {
@@ -483,11 +518,11 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 	if !statusOK {
 		return failed(ReasonPreflightInvalidStatus, "", fmt.Sprint(resp.StatusCode))
 	}
-	methods, ok := parseAllowList(resp.Header, "Access-Control-Allow-Methods", false)
+	methods, ok := parseAllowListInto(f.allowScratch(), resp.Header, "Access-Control-Allow-Methods", false)
 	if !ok {
 		return failed(ReasonInvalidAllowMethods, "Access-Control-Allow-Methods", strings.Join(resp.Header.Values("Access-Control-Allow-Methods"), ", "))
 	}
-	headers, ok := parseAllowList(resp.Header, "Access-Control-Allow-Headers", true)
+	headers, ok := parseAllowListInto(f.allowScratch(), resp.Header, "Access-Control-Allow-Headers", true)
 	if !ok {
 		return failed(ReasonInvalidAllowHeaders, "Access-Control-Allow-Headers", strings.Join(resp.Header.Values("Access-Control-Allow-Headers"), ", "))
 	}
@@ -502,29 +537,24 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		}
 	}
 	age, cacheable := maxAge(resp.Header, f.p)
+	if cacheable && f.p.CacheModeBypassesPreflightCache && f.req.Cache == CacheNoStore {
+		note.StoreDetail = "not cached: cache mode no-store (" + f.p.Name + ")"
+		return true, nil
+	}
 	note.StoreDetail = maxAgeNote(resp.Header, age, cacheable, f.p)
 	if cacheable {
-		if !(f.p.CacheModeBypassesPreflightCache && f.req.Cache == CacheNoStore) {
-			f.b.cache.expire(now)
-			f.b.cache.store(f.originHeader(), cur, include, methods, headers, unsafeMethod, now, now.Add(age))
-		} else {
-			note.StoreDetail = "not cached: cache mode no-store (" + f.p.Name + ")"
-		}
+		f.b.cache.expire(now)
+		f.b.cache.store(f.originHeader(), cur, include, methods, headers, unsafeMethod, now, now.Add(age))
 	}
 	return true, nil
 }
 
 // roundTrip sends one request on the wire and records it in the trace.
 func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur string, hdr http.Header, body string, credentials bool) (*http.Response, *Exchange, error) {
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	hreq, err := http.NewRequestWithContext(ctx, method, cur, rd)
+	hreq, err := f.newRequest(ctx, method, cur, hdr, body)
 	if err != nil {
 		return nil, nil, err
 	}
-	hreq.Header = hdr
 	start := f.b.now()
 	var resp *http.Response
 	if t, ok := f.b.transport().(*http.Transport); ok && needsRawHeaders(hdr) {
@@ -556,10 +586,64 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
 		ex.BodyErr = rerr
 	}
-	b := &readBody{data: data, err: ex.BodyErr}
-	b.r.Reset(data)
+	b := f.newReadBody(data)
+	b.err = ex.BodyErr
 	resp.Body = b
 	return resp, ex, nil
+}
+
+// newRequest is the http.Request of one round trip. Without a body, and
+// with a context that carries nothing (context.Background, which a nil
+// context reads as), it is built in place from the hop's parsed URL, where
+// http.NewRequestWithContext would parse cur again and allocate the
+// request, its URL and a header.
+func (f *fetcher) newRequest(ctx context.Context, method, cur string, hdr http.Header, body string) (*http.Request, error) {
+	u := f.hopURL
+	if body != "" || ctx != context.Background() || u == nil || f.st.nreq == len(f.st.reqs) {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		hreq, err := http.NewRequestWithContext(ctx, method, cur, rd)
+		if err != nil {
+			return nil, err
+		}
+		hreq.Header = hdr
+		return hreq, nil
+	}
+	hreq := &f.st.reqs[f.st.nreq]
+	f.st.nreq++
+	host := u.Host
+	if strings.LastIndexByte(host, ':') > strings.LastIndexByte(host, ']') {
+		host = strings.TrimSuffix(host, ":") // an empty port, as NewRequest drops it
+	}
+	*hreq = http.Request{Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: hdr, Host: host}
+	return hreq, nil
+}
+
+// newReadBody is a body already read, from the fetch's own room when
+// there is some left.
+func (f *fetcher) newReadBody(data []byte) *readBody {
+	var b *readBody
+	if f.st.nbody < len(f.st.bodies) {
+		b = &f.st.bodies[f.st.nbody]
+		f.st.nbody++
+	} else {
+		b = new(readBody)
+	}
+	b.data = data
+	b.r.Reset(data)
+	return b
+}
+
+// allowScratch is room for the names of one parsed allow list.
+func (f *fetcher) allowScratch() []string {
+	if f.st.nallow+4 > len(f.st.allowed) {
+		return nil
+	}
+	n := f.st.nallow
+	f.st.nallow += 4
+	return f.st.allowed[n:n:f.st.nallow]
 }
 
 // readUpTo reads at most max bytes of resp's body. A body of known length
@@ -567,6 +651,8 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 // io.ReadAll's growing buffers.
 func readUpTo(resp *http.Response, max int64) ([]byte, error) {
 	switch n := resp.ContentLength; {
+	case n == 0 && resp.Body == http.NoBody:
+		return nil, nil
 	case n == 0:
 		// Nothing to keep; read to EOF all the same (the connection is then
 		// reused), and keep what comes if the length was wrong.
@@ -593,12 +679,26 @@ func readUpTo(resp *http.Response, max int64) ([]byte, error) {
 
 // respond builds what script sees of the final response.
 func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirected bool) {
-	r := &Response{Type: f.tainting, URL: cur, Redirected: redirected, Header: http.Header{}}
+	r := &f.st.resp
+	*r = Response{Type: f.tainting, URL: cur, Redirected: redirected, Header: http.Header{}}
 	if f.tainting != ResponseOpaque {
 		r.Status = resp.StatusCode
-		for _, key := range readableHeaders(resp.Header, f.tainting, f.include()) {
-			r.Header[http.CanonicalHeaderKey(key)] = append(r.Header[http.CanonicalHeaderKey(key)], resp.Header[key]...) // not shared with the trace
-		}
+		// The readable lines are copied, so that the page's header is not
+		// shared with the trace; their values share one array.
+		var vals []string
+		readableHeaders(resp.Header, f.tainting, f.include(), f.allowScratch(), func(key string) {
+			key, vs := http.CanonicalHeaderKey(key), resp.Header[key]
+			if len(vals)+len(vs) > cap(vals) {
+				vals = make([]string, 0, max(len(vs), 2*cap(vals), 4))
+			}
+			n := len(vals)
+			vals = append(vals, vs...)
+			if old := r.Header[key]; old != nil {
+				r.Header[key] = append(old, vs...)
+				return
+			}
+			r.Header[key] = vals[n:len(vals):len(vals)]
+		})
 		if b, ok := resp.Body.(*readBody); ok {
 			r.Body = b.data
 		} else {
@@ -618,8 +718,16 @@ type headerBuilder struct {
 	vals []string
 }
 
-func newHeaderBuilder(n int) headerBuilder {
-	return headerBuilder{h: make(http.Header, n), vals: make([]string, 0, n)}
+// newHeaderBuilder is a builder for about n lines, their values in the
+// fetch's own room while it lasts.
+func (f *fetcher) newHeaderBuilder(n int) headerBuilder {
+	st := f.st
+	if st.nval+n > len(st.vals) {
+		return headerBuilder{h: make(http.Header, n), vals: make([]string, 0, n)}
+	}
+	i := st.nval
+	st.nval += n
+	return headerBuilder{h: make(http.Header, n), vals: st.vals[i:i:st.nval]}
 }
 
 // set replaces the lines of key (canonical, or made so) with v.

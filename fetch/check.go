@@ -102,7 +102,13 @@ type allowList struct {
 // parseAllowList parses a preflight's allow list; ok is false when a
 // present header does not parse (an element that is not a token).
 func parseAllowList(h http.Header, name string, lower bool) (allowList, bool) {
-	var l allowList
+	return parseAllowListInto(nil, h, name, lower)
+}
+
+// parseAllowListInto is parseAllowList appending the names to dst, so that
+// a caller with room for them allocates nothing for a short list.
+func parseAllowListInto(dst []string, h http.Header, name string, lower bool) (allowList, bool) {
+	l := allowList{names: dst[:0]}
 	sc := httplist.NewScanner(h.Values(name), httplist.DefaultLimits)
 	for {
 		e, more := sc.Next()
@@ -116,9 +122,12 @@ func parseAllowList(h http.Header, name string, lower bool) (allowList, bool) {
 			l.wildcard = true
 		}
 		if lower {
-			e = strings.ToLower(e)
+			e = lowerName(e)
 		}
 		l.names = append(l.names, e)
+	}
+	if len(l.names) == 0 {
+		l.names = nil // as without dst
 	}
 	return l, sc.Err() == nil
 }
@@ -203,34 +212,57 @@ func headerAllowed(l allowList, name string, include bool, p Profile) bool {
 	return name != "authorization" || p.WildcardAllowsAuthorization
 }
 
-// readableHeaders returns the keys of h whose lines script may read from a
-// response of type typ: every one but the forbidden ones for a basic
-// response; for a CORS response, the safelisted ones and those listed in
-// Access-Control-Expose-Headers ("*" counts without credentials). The keys
-// are h's own, so that no name is rebuilt.
-func readableHeaders(h http.Header, typ ResponseType, include bool) []string {
+// readableHeaders calls yield with each key of h whose lines script may
+// read from a response of type typ: every one but the forbidden ones for a
+// basic response; for a CORS response, the safelisted ones and those listed
+// in Access-Control-Expose-Headers ("*" counts without credentials). The
+// keys are h's own, so that no name is rebuilt. scratch is room for the
+// exposed names (nil: none).
+func readableHeaders(h http.Header, typ ResponseType, include bool, scratch []string, yield func(key string)) {
 	if typ != ResponseBasic && typ != ResponseCORS {
-		return nil
+		return
 	}
 	var exposed allowList
 	if typ == ResponseCORS {
-		if l, ok := parseAllowList(h, "Access-Control-Expose-Headers", true); ok {
+		if l, ok := parseAllowListInto(scratch, h, "Access-Control-Expose-Headers", true); ok {
 			exposed = l
 		}
 	}
-	var keys []string
+	var buf [64]byte
 	for key := range h {
-		lname := lowerName(key)
+		lname := lowerKey(&buf, key)
 		switch {
 		case fetchspec.IsForbiddenResponseHeader(lname):
 		case typ == ResponseBasic,
 			fetchspec.IsSafelistedResponseHeader(lname),
 			slices.Contains(exposed.names, lname),
 			exposed.wildcard && !include:
-			keys = append(keys, key)
+			yield(key)
 		}
 	}
-	return keys
+}
+
+// lowerKey is lowerName(key) for a comparison that does not keep the
+// result: a name that is not in lowerNames is lowered into buf when it fits.
+func lowerKey(buf *[64]byte, key string) string {
+	if l, ok := lowerNames[key]; ok || len(key) > len(buf) {
+		if ok {
+			return l
+		}
+		return strings.ToLower(key)
+	}
+	b := buf[:0]
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 0x80 {
+			return strings.ToLower(key) // Unicode's rules, as lowerName
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // lowerNames holds the lowercase form of the header names responses carry
@@ -242,6 +274,9 @@ var lowerNames = func() map[string]string {
 		"Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Access-Control-Max-Age",
 		"Cache-Control", "Content-Language", "Content-Length", "Content-Type", "Date", "Etag", "Expires",
 		"Last-Modified", "Location", "Pragma", "Server", "Set-Cookie", "Set-Cookie2", "Vary", "X-Request-Id",
+		// and the request headers scripts set most
+		"Accept", "Accept-Language", "Authorization", "If-Match", "If-Modified-Since", "If-None-Match", "Range",
+		"X-Api-Key", "X-Requested-With", "X-Csrf-Token",
 	} {
 		m[n] = strings.ToLower(n)
 	}

@@ -43,12 +43,14 @@ func Classify(req Request, p Profile) (Classification, error) {
 	if err != nil {
 		return Classification{}, err
 	}
-	return classify(req, u, p)
+	return classify(req, u, origin.FromURL(u), p, nil)
 }
 
-func classify(req Request, u *url.URL, p Profile) (Classification, error) {
+// classify is Classify of a valid request whose URL u has origin target.
+// The slices it returns are carved from st when it is not nil.
+func classify(req Request, u *url.URL, target origin.Origin, p Profile, st *fetchState) (Classification, error) {
 	var c Classification
-	c.CrossOrigin = !req.Origin.SameOrigin(origin.FromURL(u))
+	c.CrossOrigin = !req.Origin.SameOrigin(target)
 	fail := func(r Reason) (Classification, error) {
 		return c, &Error{Reason: r, URL: u.String(), Origin: req.Origin.String(), Value: req.Method}
 	}
@@ -65,17 +67,27 @@ func classify(req Request, u *url.URL, p Profile) (Classification, error) {
 		return fail(ReasonBadPort)
 	}
 
-	for _, h := range combined(req.Headers) {
+	var hdrs []Header
+	var names []string
+	if st != nil {
+		hdrs, names = st.hdrs[:0], st.names[:0]
+	}
+	hs := combined(req.Headers, hdrs)
+	kept := hs[:0] // filtered in place: hs is this call's own
+	for _, h := range hs {
 		if dropHeader(h, req.Mode, p) {
 			c.Dropped = append(c.Dropped, h.Name)
 			continue
 		}
-		c.Headers = append(c.Headers, h)
+		kept = append(kept, h)
+	}
+	if len(kept) > 0 {
+		c.Headers = slices.Clip(kept)
 	}
 	if !fetchspec.IsSafelistedMethod(req.Method) {
 		c.UnsafeMethod = req.Method
 	}
-	c.UnsafeHeaders = unsafeHeaderNames(c.Headers, p)
+	c.UnsafeHeaders = unsafeHeaderNames(c.Headers, p, names)
 	c.Preflight = req.Mode == ModeCORS && c.CrossOrigin && (c.UnsafeMethod != "" || len(c.UnsafeHeaders) > 0)
 	return c, nil
 }
@@ -120,8 +132,9 @@ func overridesForbiddenMethod(v string) bool {
 // unsafeHeaderNames is the Fetch Standard's "CORS-unsafe request-header
 // names": the names that are not safelisted, plus all of them once the
 // safelisted values exceed 1024 bytes together; lowercased, sorted, unique.
-func unsafeHeaderNames(hs []Header, p Profile) []string {
-	var unsafe []string
+// The names are appended to dst[:0] (nil: a new slice).
+func unsafeHeaderNames(hs []Header, p Profile, dst []string) []string {
+	unsafe := dst[:0]
 	total := 0
 	for _, h := range hs {
 		switch {
@@ -140,8 +153,11 @@ func unsafeHeaderNames(hs []Header, p Profile) []string {
 			}
 		}
 	}
+	if len(unsafe) == 0 {
+		return nil // as without dst
+	}
 	slices.Sort(unsafe)
-	return slices.Compact(unsafe)
+	return slices.Clip(slices.Compact(unsafe))
 }
 
 // normalizeMethod uppercases the six methods browsers normalise.

@@ -23,7 +23,7 @@ func TestCombinedAllocatesLinearly(t *testing.T) {
 		}
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		out := combined(hs)
+		out := combined(hs, nil)
 		runtime.ReadMemStats(&after)
 		if len(out) != 1 || len(out[0].Value) != n*102-2 {
 			t.Fatalf("combined %d lines into %d headers of %d bytes", n, len(out), len(out[0].Value))
@@ -44,7 +44,7 @@ func BenchmarkCombined(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		combined(hs)
+		combined(hs, nil)
 	}
 }
 

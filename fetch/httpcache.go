@@ -373,7 +373,7 @@ func (f *fetcher) effectiveCacheMode(hs []Header) CacheMode {
 // check and the page see: for a revalidation answered 304, the stored
 // response with the 304's headers merged in, as browsers do.
 func (f *fetcher) send(ctx context.Context, method, cur string, hdr http.Header, body string, credentials bool, mode CacheMode) (*http.Response, *Exchange, error) {
-	site := f.req.Origin.Site()
+	site := f.page.site
 	if f.b.NoHTTPCache {
 		return f.roundTrip(ctx, ExchangeRequest, method, cur, hdr, body, credentials)
 	}

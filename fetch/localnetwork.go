@@ -33,7 +33,14 @@ func HostAddressSpace(host string) AddressSpace {
 	if origin.IsLoopbackHost(host) {
 		return SpaceLoopback
 	}
-	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	ip := strings.Trim(host, "[]")
+	if ip == "" || (ip[0] < '0' || ip[0] > '9') && !strings.Contains(ip, ":") {
+		// Not an IP address (netip.ParseAddr reads an IPv4 address only
+		// from a digit, an IPv6 one only with a colon), and the error it
+		// would build is the only allocation here.
+		return SpaceUnknown
+	}
+	a, err := netip.ParseAddr(ip)
 	switch {
 	case err != nil:
 		return SpaceUnknown
@@ -71,7 +78,7 @@ func (f *fetcher) localNetworkCheck(host string) *Error {
 	}
 	page := f.b.PageAddressSpace
 	if page == SpaceUnknown {
-		page = HostAddressSpace(f.req.Origin.Host())
+		page = f.page.space
 	}
 	target := HostAddressSpace(host)
 	if !LocalNetworkGate(page, target) {
@@ -84,4 +91,26 @@ func (f *fetcher) localNetworkCheck(host string) *Error {
 // in headless Chromium 156, which denies it without asking).
 func localNetworkDetail(space string) string {
 	return fmt.Sprintf("Permission was denied for this request to access the `%s` address space.", space)
+}
+
+// pageInfo is what the model derives from a page's origin, computed once
+// per Browser and origin rather than once per fetch: a Browser usually
+// serves one page (corstest.Page, a HAR replay, the audit's scan of one
+// origin).
+type pageInfo struct {
+	origin     origin.Origin
+	serialized string       // origin.String()
+	site       string       // origin.Site(), the HTTP cache's partition
+	space      AddressSpace // HostAddressSpace(origin.Host())
+}
+
+// pageInfo returns the page information of o, from b's memo of the last
+// origin when it is o.
+func (b *Browser) pageInfo(o origin.Origin) *pageInfo {
+	if pi := b.page.Load(); pi != nil && pi.origin == o {
+		return pi
+	}
+	pi := &pageInfo{origin: o, serialized: o.String(), site: o.Site(), space: HostAddressSpace(o.Host())}
+	b.page.Store(pi)
+	return pi
 }

@@ -160,13 +160,17 @@ func (req Request) validate() (*url.URL, error) {
 // combined returns the script's headers with names lowercased and repeated
 // names combined, in first-set order, as a Headers object holds them. Its
 // work is linear in the headers' size: one map lookup per header, and
-// each combined value is joined once.
-func combined(hs []Header) []Header {
-	out := make([]Header, 0, len(hs))
+// each combined value is joined once. The headers are appended to dst[:0]
+// (nil: a new slice).
+func combined(hs []Header, dst []Header) []Header {
+	out := dst[:0]
+	if cap(out) < len(hs) {
+		out = make([]Header, 0, len(hs))
+	}
 	index := make(map[string]int, len(hs))
 	var more map[int][]string // values after the first, by index in out
 	for _, h := range hs {
-		name := strings.ToLower(h.Name)
+		name := lowerName(h.Name)
 		v := trimHTTPWhitespace(h.Value)
 		if i, ok := index[name]; ok {
 			if more == nil {

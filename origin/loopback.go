@@ -14,7 +14,14 @@ func IsLoopbackHost(host string) bool {
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
-	if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+	ip := strings.Trim(host, "[]")
+	if ip == "" || (ip[0] < '0' || ip[0] > '9') && !strings.Contains(ip, ":") {
+		// A name: netip.ParseAddr reads IPv4 only from a digit and IPv6
+		// only with a colon; skipping it spares the error it would build,
+		// on the path of every fetch the browser model makes.
+		return false
+	}
+	if a, err := netip.ParseAddr(ip); err == nil {
 		return a.IsLoopback()
 	}
 	return false

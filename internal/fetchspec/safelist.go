@@ -70,6 +70,15 @@ func isLanguageByte(c byte) bool {
 // isSafelistedMIME reports whether v parses as a MIME type whose essence is
 // one of the three a plain HTML form can send.
 func isSafelistedMIME(v string) bool {
+	if !strings.Contains(v, ";") {
+		// Without parameters, mime.ParseMediaType's media type is v trimmed
+		// and lowercased; the three essences are valid media types, so an
+		// ASCII case-insensitive match is the same answer without the map
+		// of parameters it allocates (the common "application/json").
+		mt := strings.TrimSpace(v)
+		return httplist.EqualFold(mt, "application/x-www-form-urlencoded") ||
+			httplist.EqualFold(mt, "multipart/form-data") || httplist.EqualFold(mt, "text/plain")
+	}
 	mt, _, err := mime.ParseMediaType(v)
 	if err != nil && err != mime.ErrInvalidMediaParameter {
 		return false
