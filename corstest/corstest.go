@@ -429,7 +429,12 @@ func HandlerTransport(h http.Handler) http.RoundTripper {
 		w := &x.w
 		w.header, w.vals = make(http.Header), x.respVals[:0]
 		h.ServeHTTP(w, sreq)
-		w.WriteHeader(http.StatusOK) // a no-op when the handler wrote one
+		if w.sent == nil {
+			// The handler returned without writing: its header is final (a
+			// handler may not use w once it has returned), so it is sent as
+			// is, without a copy.
+			w.code, w.sent = http.StatusOK, w.header
+		}
 		x.resp = http.Response{
 			Status: statusLine(w.code), StatusCode: w.code,
 			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,

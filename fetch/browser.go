@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -229,21 +230,22 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 // each slice handed out from it has its capacity clipped, so a caller's
 // append copies instead of writing into a neighbour.
 type fetchState struct {
-	res     Result
-	trace   [4]Exchange
-	f       fetcher
-	note    PreflightCacheNote
-	resp    Response
-	bodies  [2]readBody
-	reqs    [2]http.Request
-	hdrs    [4]Header  // the script's headers, combined
-	names   [4]string  // CORS-unsafe names
-	vals    [16]string // request header values
-	allowed [12]string // names of parsed allow lists
-	nbody   int
-	nreq    int
-	nval    int
-	nallow  int
+	res      Result
+	trace    [4]Exchange
+	f        fetcher
+	note     PreflightCacheNote
+	resp     Response
+	bodies   [2]readBody
+	reqs     [2]http.Request
+	hdrs     [4]Header  // the script's headers, combined
+	names    [4]string  // CORS-unsafe names
+	vals     [16]string // request header values
+	allowed  [12]string // names of parsed allow lists
+	respVals [4]string  // the values of the page's response header
+	nbody    int
+	nreq     int
+	nval     int
+	nallow   int
 }
 
 // fetcher is the state of one fetch across redirects.
@@ -339,7 +341,7 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		for _, h := range headers {
 			hb.add(h.Name, h.Value)
 		}
-		if hb.h.Get("Accept") == "" {
+		if !hb.has("Accept") {
 			hb.set("Accept", "*/*") // fetch()'s default
 		}
 		// Origin goes with every CORS request, and with any request whose
@@ -352,14 +354,14 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		mode := f.effectiveCacheMode(headers)
 		switch mode {
 		case CacheNoStore, CacheReload:
-			if hb.h.Get("Pragma") == "" {
+			if !hb.has("Pragma") {
 				hb.set("Pragma", "no-cache")
 			}
-			if hb.h.Get("Cache-Control") == "" {
+			if !hb.has("Cache-Control") {
 				hb.set("Cache-Control", "no-cache")
 			}
 		case CacheNoCache:
-			if hb.h.Get("Cache-Control") == "" {
+			if !hb.has("Cache-Control") {
 				hb.set("Cache-Control", "max-age=0")
 			}
 		}
@@ -460,7 +462,7 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 	case unsafeMethod == "" && len(unsafeNames) == 0:
 		note.Why, note.Detail = CacheWhyRedirect, "the "+f.p.Name+" engine preflights again after a redirect, without a cache lookup"
 	case bypass:
-		note.Why, note.Detail = CacheWhyCacheMode, "cache mode "+string(f.req.Cache)+" skips the preflight cache in the "+f.p.Name+" engine"
+		note.Why, note.Detail = CacheWhyCacheMode, textCacheModeSkips.text(f.p.Name, f.req.Cache)
 	default:
 		hit, why, detail := f.b.cache.lookup(f.originHeader(), cur, include, unsafeMethod, unsafeNames, now, f.p)
 		note.Hit, note.Why, note.Detail = hit, why, detail
@@ -538,7 +540,7 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 	}
 	age, cacheable := maxAge(resp.Header, f.p)
 	if cacheable && f.p.CacheModeBypassesPreflightCache && f.req.Cache == CacheNoStore {
-		note.StoreDetail = "not cached: cache mode no-store (" + f.p.Name + ")"
+		note.StoreDetail = textNoStoreNotCached.text(f.p.Name, f.req.Cache)
 		return true, nil
 	}
 	note.StoreDetail = maxAgeNote(resp.Header, age, cacheable, f.p)
@@ -685,7 +687,7 @@ func (f *fetcher) respond(resp *http.Response, _ *Exchange, cur string, redirect
 		r.Status = resp.StatusCode
 		// The readable lines are copied, so that the page's header is not
 		// shared with the trace; their values share one array.
-		var vals []string
+		vals := f.st.respVals[:0]
 		readableHeaders(resp.Header, f.tainting, f.include(), f.allowScratch(), func(key string) {
 			key, vs := http.CanonicalHeaderKey(key), resp.Header[key]
 			if len(vals)+len(vs) > cap(vals) {
@@ -730,9 +732,16 @@ func (f *fetcher) newHeaderBuilder(n int) headerBuilder {
 	return headerBuilder{h: make(http.Header, n), vals: st.vals[i:i:st.nval]}
 }
 
+// has reports whether the header has a non-empty first line of key (in
+// canonical form), as Get(key) != "" does.
+func (b *headerBuilder) has(key string) bool {
+	vs := b.h[key]
+	return len(vs) > 0 && vs[0] != ""
+}
+
 // set replaces the lines of key (canonical, or made so) with v.
 func (b *headerBuilder) set(key, v string) {
-	key = http.CanonicalHeaderKey(key)
+	key = canonicalKey(key)
 	if len(b.vals) == cap(b.vals) {
 		b.h.Set(key, v)
 		return
@@ -743,7 +752,7 @@ func (b *headerBuilder) set(key, v string) {
 
 // add adds a line to key, as Header.Add does.
 func (b *headerBuilder) add(key, v string) {
-	key = http.CanonicalHeaderKey(key)
+	key = canonicalKey(key)
 	if _, ok := b.h[key]; ok {
 		b.h[key] = append(b.h[key], v) // full capacity: append copies
 		return
@@ -785,4 +794,59 @@ func (f *fetcher) firstDisallowed(l allowList, unsafe []string) string {
 		}
 	}
 	return ""
+}
+
+// A profileText is a sentence of the notes that depends on the profile's
+// name and the cache mode only.
+type profileText uint8
+
+const (
+	textCacheModeSkips profileText = iota
+	textNoStoreNotCached
+)
+
+// profileTexts memoizes profileText's sentences, which every preflight of a
+// no-store or reload fetch would otherwise build again. It holds at most
+// maxProfileTexts of them (profile names are the caller's).
+var profileTexts struct {
+	sync.RWMutex
+	m map[profileTextKey]string
+}
+
+type profileTextKey struct {
+	kind    profileText
+	profile string
+	mode    CacheMode
+}
+
+const maxProfileTexts = 256
+
+func (k profileTextKey) build() string {
+	switch k.kind {
+	case textCacheModeSkips:
+		return "cache mode " + string(k.mode) + " skips the preflight cache in the " + k.profile + " engine"
+	default:
+		return "not cached: cache mode " + string(k.mode) + " (" + k.profile + ")"
+	}
+}
+
+// text returns the sentence of kind for profile and mode.
+func (kind profileText) text(profile string, mode CacheMode) string {
+	k := profileTextKey{kind, profile, mode}
+	profileTexts.RLock()
+	t, ok := profileTexts.m[k]
+	profileTexts.RUnlock()
+	if ok {
+		return t
+	}
+	t = k.build()
+	profileTexts.Lock()
+	if profileTexts.m == nil {
+		profileTexts.m = make(map[profileTextKey]string)
+	}
+	if len(profileTexts.m) < maxProfileTexts {
+		profileTexts.m[k] = t
+	}
+	profileTexts.Unlock()
+	return t
 }

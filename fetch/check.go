@@ -17,7 +17,16 @@ import (
 // it: the lines of that name joined by ", ", each trimmed of surrounding
 // spaces and tabs; ok is false when there is no such line.
 func HeaderValue(h http.Header, name string) (v string, ok bool) {
-	lines := h.Values(name)
+	return joinedValue(h.Values(name))
+}
+
+// canonicalValues is h.Values(key) for a key already in canonical form, as
+// every name the model looks up is (TestModelKeysCanonical): Values would
+// canonicalize it again, on every lookup of every response.
+func canonicalValues(h http.Header, key string) []string { return h[key] }
+
+// joinedValue is HeaderValue of a header's lines.
+func joinedValue(lines []string) (v string, ok bool) {
 	if len(lines) == 0 {
 		return "", false
 	}
@@ -37,7 +46,7 @@ func HeaderValue(h http.Header, name string) (v string, ok bool) {
 // reason, header and value, or ReasonNone.
 func corsCheck(h http.Header, requestOrigin string, include bool) (Reason, string, string) {
 	const acao, acac = "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"
-	v, ok := HeaderValue(h, acao)
+	v, ok := joinedValue(canonicalValues(h, acao))
 	switch {
 	case !ok:
 		return ReasonMissingAllowOrigin, acao, ""
@@ -56,7 +65,7 @@ func corsCheck(h http.Header, requestOrigin string, include bool) (Reason, strin
 		return ReasonAllowOriginMismatch, acao, v
 	}
 	if include {
-		if c, _ := HeaderValue(h, acac); c != "true" {
+		if c, _ := joinedValue(canonicalValues(h, acac)); c != "true" {
 			return ReasonInvalidAllowCredentials, acac, c
 		}
 	}
@@ -88,7 +97,8 @@ func isOKStatus(code int) bool { return code >= 200 && code <= 299 }
 func isRedirect(res *http.Response) bool {
 	switch res.StatusCode {
 	case 301, 302, 303, 307, 308:
-		return res.Header.Get("Location") != ""
+		ls := canonicalValues(res.Header, "Location")
+		return len(ls) > 0 && ls[0] != ""
 	}
 	return false
 }
@@ -109,7 +119,7 @@ func parseAllowList(h http.Header, name string, lower bool) (allowList, bool) {
 // a caller with room for them allocates nothing for a short list.
 func parseAllowListInto(dst []string, h http.Header, name string, lower bool) (allowList, bool) {
 	l := allowList{names: dst[:0]}
-	sc := httplist.NewScanner(h.Values(name), httplist.DefaultLimits)
+	sc := httplist.NewScanner(canonicalValues(h, name), httplist.DefaultLimits)
 	for {
 		e, more := sc.Next()
 		if !more {
@@ -135,7 +145,7 @@ func parseAllowListInto(dst []string, h http.Header, name string, lower bool) (a
 // maxAge reads Access-Control-Max-Age: how long the result may be cached,
 // and whether it may be cached at all.
 func maxAge(h http.Header, p Profile) (time.Duration, bool) {
-	lines := h.Values("Access-Control-Max-Age")
+	lines := canonicalValues(h, "Access-Control-Max-Age")
 	d := defaultMaxAge
 	if len(lines) > 1 && p.InvalidMaxAgeNoCache {
 		return 0, false
@@ -168,7 +178,7 @@ func maxAge(h http.Header, p Profile) (time.Duration, bool) {
 // maxAgeNote says in a sentence how long a preflight result with headers
 // h is cached in profile p, and why: maxAge's result explained.
 func maxAgeNote(h http.Header, age time.Duration, cacheable bool, p Profile) string {
-	lines := h.Values("Access-Control-Max-Age")
+	lines := canonicalValues(h, "Access-Control-Max-Age")
 	src := "no Access-Control-Max-Age: the default 5s"
 	if len(lines) > 0 {
 		src = "Access-Control-Max-Age: " + strings.Join(lines, ", ")
@@ -267,8 +277,10 @@ func lowerKey(buf *[64]byte, key string) string {
 
 // lowerNames holds the lowercase form of the header names responses carry
 // most, so that lowerName finds it instead of building it.
-var lowerNames = func() map[string]string {
-	m := make(map[string]string)
+// canonicalNames maps their lowercase and canonical forms to the
+// canonical one, for canonicalKey.
+var lowerNames, canonicalNames = func() (map[string]string, map[string]string) {
+	m, c := make(map[string]string), make(map[string]string)
 	for _, n := range []string{
 		"Access-Control-Allow-Credentials", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods",
 		"Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Access-Control-Max-Age",
@@ -276,12 +288,24 @@ var lowerNames = func() map[string]string {
 		"Last-Modified", "Location", "Pragma", "Server", "Set-Cookie", "Set-Cookie2", "Vary", "X-Request-Id",
 		// and the request headers scripts set most
 		"Accept", "Accept-Language", "Authorization", "If-Match", "If-Modified-Since", "If-None-Match", "Range",
-		"X-Api-Key", "X-Requested-With", "X-Csrf-Token",
+		"X-Api-Key", "X-Requested-With", "X-Csrf-Token", "Origin", "Access-Control-Request-Method",
+		"Access-Control-Request-Headers", "Content-Encoding", "Content-Location", "If-Unmodified-Since", "If-Range",
 	} {
 		m[n] = strings.ToLower(n)
+		canon := http.CanonicalHeaderKey(n)
+		c[m[n]], c[canon] = canon, canon
 	}
-	return m
+	return m, c
 }()
+
+// canonicalKey is http.CanonicalHeaderKey(name), without building (or
+// checking) the common names: the script's headers arrive lowercased.
+func canonicalKey(name string) string {
+	if c, ok := canonicalNames[name]; ok {
+		return c
+	}
+	return http.CanonicalHeaderKey(name)
+}
 
 // lowerName is strings.ToLower(name), without building the common names.
 func lowerName(name string) string {

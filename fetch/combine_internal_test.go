@@ -125,3 +125,28 @@ func TestReadUpTo(t *testing.T) {
 		}
 	}
 }
+
+// TestModelKeysCanonical pins what canonicalValues and canonicalKey rely
+// on: the names the model looks up directly in a header map are in
+// canonical form, and canonicalKey agrees with http.CanonicalHeaderKey.
+func TestModelKeysCanonical(t *testing.T) {
+	for _, k := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
+		"Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers",
+		"Access-Control-Max-Age", "Location", "Accept", "Pragma", "Cache-Control"} {
+		if c := http.CanonicalHeaderKey(k); c != k {
+			t.Errorf("%q is not canonical (%q)", k, c)
+		}
+	}
+	for n := range canonicalNames {
+		for _, k := range []string{n, strings.ToLower(n), strings.ToUpper(n)} {
+			if got, want := canonicalKey(k), http.CanonicalHeaderKey(k); got != want {
+				t.Errorf("canonicalKey(%q) = %q, want %q", k, got, want)
+			}
+		}
+	}
+	for _, k := range []string{"x-custom", "X-CUSTOM", "bad key", "x_y"} {
+		if got, want := canonicalKey(k), http.CanonicalHeaderKey(k); got != want {
+			t.Errorf("canonicalKey(%q) = %q, want %q", k, got, want)
+		}
+	}
+}
