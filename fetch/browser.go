@@ -57,6 +57,57 @@ type Browser struct {
 	cache preflightCache
 	http  httpCache
 	page  atomic.Pointer[pageInfo] // the last page's, see pageInfo
+	url   atomic.Pointer[urlMemo]  // the last URL's, see parseURL
+	host  atomic.Pointer[hostMemo] // the last target's origin, see originOf
+}
+
+// urlMemo is a request URL parsed, and serialized again, once per Browser
+// rather than once per fetch: a test suite or an audit fetches the same
+// URLs over and over. The *url.URL is shared, read-only, by the fetches
+// (and handed to the Transport, which a RoundTripper must not modify).
+type urlMemo struct {
+	raw        string
+	u          *url.URL
+	serialized string // u.String()
+}
+
+// parseURL is url.Parse(raw), from b's memo of the last URL when it is raw.
+func (b *Browser) parseURL(raw string) (*url.URL, error) {
+	if b != nil {
+		if m := b.url.Load(); m != nil && m.raw == raw {
+			return m.u, nil
+		}
+	}
+	u, err := url.Parse(raw)
+	if err == nil && b != nil {
+		b.url.Store(&urlMemo{raw: raw, u: u, serialized: u.String()})
+	}
+	return u, err
+}
+
+// urlString is u.String(), from the memo when u is the memoized URL.
+func (b *Browser) urlString(u *url.URL) string {
+	if m := b.url.Load(); m != nil && m.u == u {
+		return m.serialized
+	}
+	return u.String()
+}
+
+// hostMemo is the origin of the last URL's scheme and host.
+type hostMemo struct {
+	scheme, host string
+	o            origin.Origin
+}
+
+// originOf is origin.FromURL(u), which depends on u's scheme and host
+// only, from b's memo of the last ones.
+func (b *Browser) originOf(u *url.URL) origin.Origin {
+	if m := b.host.Load(); m != nil && m.scheme == u.Scheme && m.host == u.Host {
+		return m.o
+	}
+	o := origin.FromURL(u)
+	b.host.Store(&hostMemo{scheme: u.Scheme, host: u.Host, o: o})
+	return o
 }
 
 func (b *Browser) profile() Profile {
@@ -197,7 +248,7 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 	}
 	raw := req.Headers
 	req = req.normalized()
-	u, err := req.validate()
+	u, err := req.validateWith(b)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +257,7 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 	res := &st.res
 	res.Request = req
 	res.Trace = st.trace[:0]
-	target := origin.FromURL(u)
+	target := b.originOf(u)
 	cls, err := classify(req, u, target, p, st)
 	res.Classification = cls
 	if err != nil {
@@ -298,12 +349,12 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		cur := u.String()
+		cur := f.b.urlString(u)
 		curOrigin := f.target0
 		if hops == 0 {
 			f.initial = cur
 		} else {
-			curOrigin = origin.FromURL(u)
+			curOrigin = f.b.originOf(u)
 		}
 		f.hopURL = u
 		if e := f.localNetworkCheck(u.Hostname()); e != nil && !f.req.Origin.SameOrigin(curOrigin) {
@@ -342,12 +393,12 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			hb.add(h.Name, h.Value)
 		}
 		if !hb.has("Accept") {
-			hb.set("Accept", "*/*") // fetch()'s default
+			hb.setCanonical("Accept", "*/*") // fetch()'s default
 		}
 		// Origin goes with every CORS request, and with any request whose
 		// method is not GET or HEAD (no-cors and same-origin included).
 		if f.tainting == ResponseCORS || (method != http.MethodGet && method != http.MethodHead) {
-			hb.set("Origin", f.originHeader())
+			hb.setCanonical("Origin", f.originHeader())
 		}
 		// The cache mode's own headers (Fetch, HTTP-network-or-cache fetch),
 		// unless the script set its own.
@@ -355,14 +406,14 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		switch mode {
 		case CacheNoStore, CacheReload:
 			if !hb.has("Pragma") {
-				hb.set("Pragma", "no-cache")
+				hb.setCanonical("Pragma", "no-cache")
 			}
 			if !hb.has("Cache-Control") {
-				hb.set("Cache-Control", "no-cache")
+				hb.setCanonical("Cache-Control", "no-cache")
 			}
 		case CacheNoCache:
 			if !hb.has("Cache-Control") {
-				hb.set("Cache-Control", "max-age=0")
+				hb.setCanonical("Cache-Control", "max-age=0")
 			}
 		}
 		hdr := hb.h
@@ -472,22 +523,22 @@ func (f *fetcher) preflight(ctx context.Context, cur, method string, unsafeNames
 		}
 	}
 	hb := f.newHeaderBuilder(6)
-	hb.set("Accept", "*/*")
-	hb.set("Access-Control-Request-Method", method)
+	hb.setCanonical("Accept", "*/*")
+	hb.setCanonical("Access-Control-Request-Method", method)
 	if len(unsafeNames) > 0 {
-		hb.set("Access-Control-Request-Headers", joinNames(unsafeNames))
+		hb.setCanonical("Access-Control-Request-Headers", joinNames(unsafeNames))
 	}
 	sent := f.originHeader()
 	if f.p.PreflightKeepsOrigin {
 		sent = f.pageOrigin()
 	}
-	hb.set("Origin", sent)
+	hb.setCanonical("Origin", sent)
 	switch {
 	case f.p.PreflightNoCacheHeaders && (f.req.Cache == CacheNoStore || f.req.Cache == CacheReload):
-		hb.set("Pragma", "no-cache")
-		hb.set("Cache-Control", "no-cache")
+		hb.setCanonical("Pragma", "no-cache")
+		hb.setCanonical("Cache-Control", "no-cache")
 	case f.p.PreflightMaxAgeZero && f.req.Cache == CacheNoCache:
-		hb.set("Cache-Control", "max-age=0")
+		hb.setCanonical("Cache-Control", "max-age=0")
 	}
 	hdr := hb.h
 	resp, _, err := f.roundTrip(ctx, ExchangePreflight, http.MethodOptions, cur, hdr, "", false)
@@ -740,8 +791,10 @@ func (b *headerBuilder) has(key string) bool {
 }
 
 // set replaces the lines of key (canonical, or made so) with v.
-func (b *headerBuilder) set(key, v string) {
-	key = canonicalKey(key)
+func (b *headerBuilder) set(key, v string) { b.setCanonical(canonicalKey(key), v) }
+
+// setCanonical is set of a key in canonical form.
+func (b *headerBuilder) setCanonical(key, v string) {
 	if len(b.vals) == cap(b.vals) {
 		b.h.Set(key, v)
 		return

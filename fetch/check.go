@@ -238,41 +238,42 @@ func readableHeaders(h http.Header, typ ResponseType, include bool, scratch []st
 			exposed = l
 		}
 	}
-	var buf [64]byte
 	for key := range h {
-		lname := lowerKey(&buf, key)
+		// The checks below ignore ASCII case, so an ASCII key needs no
+		// lowercase copy; another is lowered as strings.ToLower does.
+		name := key
+		if !isASCII(key) {
+			name = strings.ToLower(key)
+		}
 		switch {
-		case fetchspec.IsForbiddenResponseHeader(lname):
+		case fetchspec.IsForbiddenResponseHeader(name):
 		case typ == ResponseBasic,
-			fetchspec.IsSafelistedResponseHeader(lname),
-			slices.Contains(exposed.names, lname),
+			fetchspec.IsSafelistedResponseHeader(name),
+			containsFold(exposed.names, name),
 			exposed.wildcard && !include:
 			yield(key)
 		}
 	}
 }
 
-// lowerKey is lowerName(key) for a comparison that does not keep the
-// result: a name that is not in lowerNames is lowered into buf when it fits.
-func lowerKey(buf *[64]byte, key string) string {
-	if l, ok := lowerNames[key]; ok || len(key) > len(buf) {
-		if ok {
-			return l
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
 		}
-		return strings.ToLower(key)
 	}
-	b := buf[:0]
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if c >= 0x80 {
-			return strings.ToLower(key) // Unicode's rules, as lowerName
+	return true
+}
+
+// containsFold reports whether names (lowercase tokens) hold name, ignoring
+// ASCII case.
+func containsFold(names []string, name string) bool {
+	for _, n := range names {
+		if httplist.EqualFold(n, name) {
+			return true
 		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
 	}
-	return string(b)
+	return false
 }
 
 // lowerNames holds the lowercase form of the header names responses carry

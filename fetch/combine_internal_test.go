@@ -132,7 +132,8 @@ func TestReadUpTo(t *testing.T) {
 func TestModelKeysCanonical(t *testing.T) {
 	for _, k := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
 		"Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers",
-		"Access-Control-Max-Age", "Location", "Accept", "Pragma", "Cache-Control"} {
+		"Access-Control-Max-Age", "Location", "Accept", "Pragma", "Cache-Control", "Origin",
+		"Access-Control-Request-Method", "Access-Control-Request-Headers"} {
 		if c := http.CanonicalHeaderKey(k); c != k {
 			t.Errorf("%q is not canonical (%q)", k, c)
 		}

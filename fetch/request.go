@@ -100,11 +100,14 @@ func (req Request) normalized() Request {
 
 // validate reports what makes Go callers' requests unusable: these are
 // programming errors, not browser behaviour.
-func (req Request) validate() (*url.URL, error) {
+func (req Request) validate() (*url.URL, error) { return req.validateWith(nil) }
+
+// validateWith is validate, with the URL parsed by b (nil: url.Parse).
+func (req Request) validateWith(b *Browser) (*url.URL, error) {
 	if req.Origin.IsZero() {
 		return nil, fmt.Errorf("fetch: request has no initiating origin")
 	}
-	u, err := url.Parse(req.URL)
+	u, err := b.parseURL(req.URL)
 	if err != nil {
 		return nil, fmt.Errorf("fetch: request URL: %w", err)
 	}
