@@ -2,12 +2,15 @@ package fetch_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/corskit/corskit/cors"
 	"github.com/corskit/corskit/corstest"
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
 )
 
 // TestFetchAllocs pins the allocations of BenchmarkFetch's calls, so that
@@ -68,5 +71,45 @@ func TestFetchAllocs(t *testing.T) {
 				t.Errorf("X-Id not readable: %v", res.Response.Header)
 			}
 		})
+	}
+}
+
+// TestFetchMemosConcurrent runs fetches from two pages to two URLs on one
+// Browser at once: the Browser's memos of the last page, URL and target
+// origin must never hand one fetch another's (run it with -race).
+func TestFetchMemosConcurrent(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Header().Set("X-Path", r.URL.Path)
+	})
+	br := &fetch.Browser{Transport: corstest.HandlerTransport(h)}
+	pages := []string{"https://a.example", "http://127.0.0.1:8080"}
+	urls := []string{"https://api.example.com/one", "https://other.example.net:8443/two"}
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var err error
+			for i := 0; i < 200 && err == nil; i++ {
+				pg, u := pages[(g+i)%2], urls[(g+i/2)%2]
+				req := fetch.Request{Origin: origin.MustParse(pg), URL: u}
+				res, ferr := br.Fetch(context.Background(), req)
+				switch {
+				case ferr != nil:
+					err = ferr
+				case !res.Allowed():
+					err = res.Err
+				case res.Trace[0].URL != u || res.Trace[0].RequestHeader.Get("Origin") != pg:
+					err = fmt.Errorf("fetch from %s to %s went to %s from %s", pg, u, res.Trace[0].URL, res.Trace[0].RequestHeader.Get("Origin"))
+				case res.Trace[0].ResponseHeader.Get("X-Path") != u[strings.LastIndex(u, "/"):]:
+					err = fmt.Errorf("fetch to %s reached path %s", u, res.Trace[0].ResponseHeader.Get("X-Path"))
+				}
+			}
+			done <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
