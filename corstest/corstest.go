@@ -456,18 +456,13 @@ type inProcessExchange struct {
 	respVals [8]string // the values of the header as sent
 }
 
-// cloneHeader is h.Clone with the values in dst's array while they fit
-// (each name's values capped, so that an append copies them out).
+// cloneHeader is h.Clone with the values in dst's array while they fit,
+// then in arrays append grows (each name's values capped, so that an append
+// to them copies them out). One pass over the map: iterating a map costs
+// more than the copies.
 func cloneHeader(h http.Header, dst []string) http.Header {
 	if h == nil {
 		return nil
-	}
-	n := 0
-	for _, vs := range h {
-		n += len(vs)
-	}
-	if n > cap(dst) {
-		return h.Clone()
 	}
 	h2 := make(http.Header, len(h))
 	for k, vs := range h {
