@@ -47,6 +47,39 @@ func BenchmarkFetch(b *testing.B) {
 	}
 }
 
+// BenchmarkFetchHarness is BenchmarkFetch/preflight+actual's harness alone:
+// the same preflight and request, built once, through the cors middleware
+// and corstest.HandlerTransport, without the model. BenchmarkFetch minus
+// this is the model's own cost.
+func BenchmarkFetchHarness(b *testing.B) {
+	mw, err := cors.New(cors.Config{
+		AllowedOrigins: []string{page.String()}, AllowCredentials: true,
+		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"Content-Type"},
+		ExposedHeaders: []string{"X-Id"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("X-Id", "1") }))
+	tr := corstest.HandlerTransport(h)
+	pre, _ := http.NewRequest("OPTIONS", "https://api.example.com/x", nil)
+	pre.Header = http.Header{"Accept": {"*/*"}, "Access-Control-Request-Method": {"PUT"},
+		"Access-Control-Request-Headers": {"content-type"}, "Origin": {page.String()},
+		"Pragma": {"no-cache"}, "Cache-Control": {"no-cache"}}
+	put, _ := http.NewRequest("PUT", "https://api.example.com/x", nil)
+	put.Header = http.Header{"Accept": {"*/*"}, "Content-Type": {"application/json"}, "Origin": {page.String()},
+		"Pragma": {"no-cache"}, "Cache-Control": {"no-cache"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range []*http.Request{pre, put} {
+			res, err := tr.RoundTrip(r)
+			if err != nil || res.Header.Get("Access-Control-Allow-Origin") == "" {
+				b.Fatal(err, res.Header)
+			}
+		}
+	}
+}
+
 func BenchmarkClassify(b *testing.B) {
 	req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x",
 		Headers: []fetch.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Api-Key", Value: "k"}}}
