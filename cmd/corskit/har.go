@@ -11,7 +11,7 @@ import (
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/har"
+	"github.com/corskit/corskit/cmd/corskit/internal/har"
 )
 
 // checkHAR diagnoses every cross-origin call recorded in a HAR file by

@@ -12,7 +12,7 @@ import (
 
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/sendonce"
+	"github.com/corskit/corskit/cmd/corskit/internal/sendonce"
 	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
 )

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/devtools"
+	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
 	"github.com/corskit/corskit/origin"
 )
 
