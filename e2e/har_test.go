@@ -1,9 +1,10 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,16 +14,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
-	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/har"
 )
 
 // harFile is the HAR that `corskit check --har` is tested with in the root
 // module: recorded from Chromium running the demo.
-var harFile = filepath.Join("..", "internal", "har", "testdata", "demo-chromium.har")
+var harFile = filepath.Join("..", "cmd", "corskit", "internal", "har", "testdata", "demo-chromium.har")
 
 // TestDemoHARReplay records Chromium's traffic while it runs the demo, then
-// replays the HAR through the model, as `corskit check --har` does: every
+// replays the HAR with `corskit check --har --json`, as a user does: every
 // cross-origin call must get Chromium's verdict and console line.
 func TestDemoHARReplay(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -54,32 +53,41 @@ func TestDemoHARReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	log, err := har.Parse(bytes.NewReader(data))
-	if err != nil {
+	// Replay it as a user does: corskit check --har FILE --json.
+	harPath := filepath.Join(t.TempDir(), "demo.har")
+	if err := os.WriteFile(harPath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	replayed, skipped, err := har.Replay(ctx, log, fetch.Chromium)
-	if err != nil {
-		t.Fatal(err)
+	cmd := exec.CommandContext(ctx, buildCLI(ctx, t), "check", "--har", harPath, "--json")
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) { // 1: some calls blocked
+		t.Fatalf("check --har: %v\n%s", err, out)
 	}
-	if len(skipped) > 0 {
-		t.Errorf("Chromium's own HAR has skipped entries: %+v", skipped)
+	var got struct {
+		Requests []struct {
+			Verdict string `json:"verdict"`
+			Message string `json:"message"`
+			Trace   any    `json:"trace"`
+		} `json:"requests"`
+		Skipped []any `json:"skipped"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("check --har --json: %v\n%s", err, out)
+	}
+	if len(got.Skipped) > 0 {
+		t.Errorf("Chromium's own HAR has skipped entries: %+v", got.Skipped)
 	}
 	// The cross-origin scenarios, in the page's order.
 	want := []string{"simple-get", "preflight-put", "credentials", "bad-origin", "bad-header", "bad-credentials"}
-	if len(replayed) != len(want) {
-		t.Fatalf("replayed %d cross-origin calls, want %d", len(replayed), len(want))
+	if len(got.Requests) != len(want) {
+		t.Fatalf("replayed %d cross-origin calls, want %d", len(got.Requests), len(want))
 	}
-	for i, r := range replayed {
-		got := "allowed"
-		if !r.Result.Allowed() {
-			got = "blocked"
-			if msg := r.Result.Err.ConsoleMessage(); !slices.Contains(console, msg) {
-				t.Errorf("%s: the model's message is not in Chromium's console:\n  %s\nconsole:\n  %s", want[i], msg, strings.Join(console, "\n  "))
-			}
+	for i, r := range got.Requests {
+		if r.Verdict == "blocked" && !slices.Contains(console, r.Message) {
+			t.Errorf("%s: the model's message is not in Chromium's console:\n  %s\nconsole:\n  %s", want[i], r.Message, strings.Join(console, "\n  "))
 		}
-		if got != outcomes[want[i]] {
-			t.Errorf("%s: replaying the HAR says %s, Chromium said %s\n%s", want[i], got, outcomes[want[i]], fetch.FormatTrace(r.Result.Trace))
+		if r.Verdict != outcomes[want[i]] {
+			t.Errorf("%s: replaying the HAR says %s, Chromium said %s\n%v", want[i], r.Verdict, outcomes[want[i]], r.Trace)
 		}
 	}
 	if *update {

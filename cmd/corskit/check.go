@@ -15,10 +15,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
+	"github.com/corskit/corskit/cmd/corskit/internal/sendonce"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/devtools"
-	"github.com/corskit/corskit/internal/sendonce"
 	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
 )

@@ -126,7 +126,7 @@ func TestCheckExitStatus(t *testing.T) {
 		{"har not json", []string{"check", "--har", "testdata/not-json.har"}, 2, "not valid JSON at line 1"},
 		{"har truncated", []string{"check", "--har", "testdata/truncated.har"}, 2, "truncated"},
 		{"har with url", []string{"check", "--har", "x.har", srv.URL}, 2, "--har takes no URL"},
-		{"har blocked calls", []string{"check", "--har", "../../internal/har/testdata/demo-chromium.har"}, 1, ""},
+		{"har blocked calls", []string{"check", "--har", "internal/har/testdata/demo-chromium.har"}, 1, ""},
 		{"har device", []string{"check", "--har", "/dev/zero"}, 2, "--har /dev/zero: har: not a regular file"},
 		{"har directory", []string{"check", "--har", "testdata"}, 2, "a directory"},
 		{"har nothing readable", []string{"check", "--har", "testdata/all-malformed.har"}, 2, "no entry could be diagnosed (2 skipped)"},
@@ -247,7 +247,7 @@ func TestCheckJSON(t *testing.T) {
 		t.Errorf("readable headers %s", h)
 	}
 
-	out, _, code = cli(t, "check", "--har", "../../internal/har/testdata/demo-chromium.har", "--json")
+	out, _, code = cli(t, "check", "--har", "internal/har/testdata/demo-chromium.har", "--json")
 	var hr struct {
 		Requests []map[string]any `json:"requests"`
 		Blocked  int              `json:"blocked"`

@@ -9,9 +9,9 @@ import (
 	"io"
 	"io/fs"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/har"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/har"
 )
 
 // checkHAR diagnoses every cross-origin call recorded in a HAR file by

@@ -23,9 +23,9 @@ import (
 	"slices"
 	"syscall"
 
-	"github.com/corskit/corskit/internal/demo"
+	"github.com/corskit/corskit/cmd/corskit/internal/demo"
+	"github.com/corskit/corskit/cmd/corskit/internal/playground"
 	"github.com/corskit/corskit/internal/loopback"
-	"github.com/corskit/corskit/internal/playground"
 )
 
 // A command is one subcommand: the CLI is a table of them, so new ones slot

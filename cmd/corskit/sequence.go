@@ -10,9 +10,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/sendonce"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/sendonce"
 	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
 )

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/corskit/corskit/internal/sendonce"
+	"github.com/corskit/corskit/cmd/corskit/internal/sendonce"
 )
 
 // counting is a server that counts what reaches it, by method and body.

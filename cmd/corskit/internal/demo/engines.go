@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/sendonce"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/sendonce"
 )
 
 // A Prediction is one call run through the model once per engine: the

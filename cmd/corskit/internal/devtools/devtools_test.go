@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/devtools"
 	"github.com/corskit/corskit/origin"
 )
 

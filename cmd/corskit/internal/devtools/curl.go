@@ -227,30 +227,8 @@ func isExpansionStart(c byte) bool {
 // (Firefox writes an emoji as two), and NUL stays a NUL byte.
 func ansiC(in string, i int, out *strings.Builder) (int, error) {
 	open := i - 2
-	high := rune(-1) // a pending high surrogate
-	flush := func() {
-		if high >= 0 {
-			out.WriteRune(utf8.RuneError)
-			high = -1
-		}
-	}
-	emit := func(r rune) {
-		switch {
-		case 0xD800 <= r && r <= 0xDBFF:
-			flush()
-			high = r
-		case 0xDC00 <= r && r <= 0xDFFF:
-			if high >= 0 {
-				out.WriteRune(0x10000 + (high-0xD800)<<10 + (r - 0xDC00))
-				high = -1
-			} else {
-				out.WriteRune(utf8.RuneError)
-			}
-		default:
-			flush()
-			out.WriteRune(r)
-		}
-	}
+	j := joiner{out: out, high: -1}
+	flush, emit := j.flush, j.emit
 	for {
 		if i >= len(in) {
 			return 0, position(CurlBash, in, open, "unterminated $'...' string")

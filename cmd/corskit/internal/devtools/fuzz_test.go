@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corskit/corskit/internal/devtools"
+	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
 )
 
 // The fuzz targets check that no input makes a parser panic or return

@@ -69,10 +69,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/demo"
+	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/internal/demo"
-	"github.com/corskit/corskit/internal/devtools"
 	"github.com/corskit/corskit/internal/loopback"
 	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"

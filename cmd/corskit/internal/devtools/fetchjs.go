@@ -324,30 +324,8 @@ func (p *jsParser) str() (string, error) {
 	q := p.in[p.i]
 	p.i++
 	var b strings.Builder
-	high := rune(-1)
-	flush := func() {
-		if high >= 0 {
-			b.WriteRune(utf8.RuneError)
-			high = -1
-		}
-	}
-	emit := func(r rune) {
-		switch {
-		case 0xD800 <= r && r <= 0xDBFF:
-			flush()
-			high = r
-		case 0xDC00 <= r && r <= 0xDFFF:
-			if high >= 0 {
-				b.WriteRune(0x10000 + (high-0xD800)<<10 + (r - 0xDC00))
-				high = -1
-			} else {
-				b.WriteRune(utf8.RuneError)
-			}
-		default:
-			flush()
-			b.WriteRune(r)
-		}
-	}
+	j := joiner{out: &b, high: -1}
+	flush, emit := j.flush, j.emit
 	for {
 		if p.i >= len(p.in) {
 			return "", p.fail(open, "unterminated string")

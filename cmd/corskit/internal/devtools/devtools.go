@@ -48,6 +48,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/fetchspec"
@@ -355,4 +356,39 @@ func urlOrigin(raw string) (origin.Origin, bool) {
 	}
 	o := origin.FromURL(u)
 	return o, !o.IsZero()
+}
+
+// joiner writes code points decoded from escapes, joining a UTF-16
+// surrogate pair (\uD83D\uDE00, as JavaScript and Firefox's curl copy
+// write an emoji) into one code point; a lone surrogate becomes U+FFFD,
+// so what it writes is always valid UTF-8.
+type joiner struct {
+	out  *strings.Builder
+	high rune // a pending high surrogate, or -1
+}
+
+// flush writes a pending high surrogate, which no low one followed.
+func (j *joiner) flush() {
+	if j.high >= 0 {
+		j.out.WriteRune(utf8.RuneError)
+		j.high = -1
+	}
+}
+
+func (j *joiner) emit(r rune) {
+	switch {
+	case 0xD800 <= r && r <= 0xDBFF:
+		j.flush()
+		j.high = r
+	case 0xDC00 <= r && r <= 0xDFFF:
+		if j.high >= 0 {
+			j.out.WriteRune(0x10000 + (j.high-0xD800)<<10 + (r - 0xDC00))
+			j.high = -1
+		} else {
+			j.out.WriteRune(utf8.RuneError)
+		}
+	default:
+		j.flush()
+		j.out.WriteRune(r)
+	}
 }
