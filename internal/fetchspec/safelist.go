@@ -70,11 +70,13 @@ func isLanguageByte(c byte) bool {
 // isSafelistedMIME reports whether v parses as a MIME type whose essence is
 // one of the three a plain HTML form can send.
 func isSafelistedMIME(v string) bool {
-	if !strings.Contains(v, ";") {
+	if !strings.Contains(v, ";") && isASCII(v) {
 		// Without parameters, mime.ParseMediaType's media type is v trimmed
 		// and lowercased; the three essences are valid media types, so an
 		// ASCII case-insensitive match is the same answer without the map
-		// of parameters it allocates (the common "application/json").
+		// of parameters it allocates (the common "application/json"). Not
+		// for non-ASCII values: Unicode lowercasing maps some of them to
+		// ASCII ("İ" to "i"), which is what mime.ParseMediaType answers.
 		mt := strings.TrimSpace(v)
 		return httplist.EqualFold(mt, "application/x-www-form-urlencoded") ||
 			httplist.EqualFold(mt, "multipart/form-data") || httplist.EqualFold(mt, "text/plain")
@@ -162,6 +164,15 @@ func isSimilarToDouble(v string) bool {
 		case c == '.' && !dot:
 			dot = true
 		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
 			return false
 		}
 	}
