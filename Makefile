@@ -31,9 +31,9 @@ MODULES     := . bench e2e conformance load examples
 FUZZTIME    ?= 30s
 LOADFLAGS   ?=
 
-.PHONY: test deps fmt vet staticcheck race bench-smoke bench fuzz load demo
+.PHONY: test deps fmt vet staticcheck race allocs bench-smoke bench fuzz load demo
 
-test: deps fmt vet staticcheck race bench-smoke
+test: deps fmt vet staticcheck race allocs bench-smoke
 
 deps:
 	@scripts/ensure-deps.sh
@@ -50,6 +50,12 @@ staticcheck:
 
 race:
 	@for m in $(MODULES); do echo "go test -race ($$m)"; (cd $$m && $(GO) test -race -count=1 ./...) || exit 1; done
+
+# The allocation-count tests skip under -race (the race runtime allocates
+# more), so they run once more without it.
+allocs:
+	@echo "allocation counts (fetch, without -race)"
+	@$(GO) test -count=1 -run 'Allocs' ./fetch/
 
 bench-smoke:
 	@echo "benchmark smoke run (bench)"
