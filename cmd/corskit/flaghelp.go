@@ -111,3 +111,67 @@ func shortDuration(d time.Duration) string {
 
 // durationPart is one number-and-unit of a time.Duration's String.
 var durationPart = regexp.MustCompile(`[0-9.]+[^0-9.]+`)
+
+// flagError rewords the flag package's parse errors for a CLI whose help
+// and docs spell word flags with two dashes: the flag package writes
+// "flag provided but not defined: -nope" for --nope and "invalid value
+// "x" for flag -timeout: parse error", which names a flag the user never
+// typed and does not say what a value should look like. Messages it does
+// not recognise, and a value's own error (a choice's "must be one of
+// ..."), are kept as they are.
+func flagError(fs flags, err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "unknown flag " + dashed(name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return dashed(name) + ": missing value"
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid boolean value "); ok {
+		// invalid boolean value "V" for -NAME: CAUSE (--json=maybe)
+		if value, err := strconv.QuotedPrefix(rest); err == nil {
+			if name, _, ok := strings.Cut(strings.TrimPrefix(rest[len(value):], " for -"), ": "); ok {
+				return dashed(name) + "=" + value + ": want true or false (or the flag alone)"
+			}
+		}
+		return msg
+	}
+	// invalid value "V" for flag -NAME: CAUSE
+	rest, ok := strings.CutPrefix(msg, "invalid value ")
+	if !ok {
+		return msg
+	}
+	value, err := strconv.QuotedPrefix(rest)
+	if err != nil {
+		return msg
+	}
+	rest, ok = strings.CutPrefix(rest[len(value):], " for flag -")
+	if !ok {
+		return msg
+	}
+	name, cause, ok := strings.Cut(rest, ": ")
+	if !ok {
+		return msg
+	}
+	if f := fs.Lookup(name); f != nil && cause == "parse error" {
+		cause = want(f)
+	}
+	return dashed(name) + " " + value + ": " + cause
+}
+
+// want says what a flag's value should look like, for a value the flag
+// package could not parse.
+func want(f *flag.Flag) string {
+	if g, ok := f.Value.(flag.Getter); ok {
+		if _, isDur := g.Get().(time.Duration); isDur {
+			return "want a duration such as 10s, 1m30s or 2h"
+		}
+	}
+	switch name, _ := flag.UnquoteUsage(f); name {
+	case "int", "uint":
+		return "want a whole number"
+	case "float":
+		return "want a number"
+	}
+	return "parse error"
+}

@@ -174,7 +174,7 @@ func parseInterspersed(fs flags, args []string) ([]string, error) {
 			}
 			return nil, err
 		case err != nil:
-			return nil, usageError{err.Error()}
+			return nil, usageError{flagError(fs, err)}
 		}
 		if fs.NArg() == 0 {
 			return pos, nil

@@ -18,8 +18,14 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, 2, "missing command"},
 		{[]string{"bogus"}, 2, `unknown command "bogus"`},
-		{[]string{"demo", "--api-port", "x"}, 2, `invalid value "x" for flag -api-port`},
-		{[]string{"demo", "--nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"demo", "--api-port", "x"}, 2, `--api-port "x": want a whole number`},
+		{[]string{"demo", "--nope"}, 2, "unknown flag --nope"},
+		{[]string{"demo", "-nope"}, 2, "unknown flag --nope"}, // as the docs spell it
+		{[]string{"check", "-X"}, 2, "-X: missing value"},
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--timeout", "banana"}, 2, `--timeout "banana": want a duration such as 10s`},
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--browser", "netscape"}, 2, `--browser "netscape": must be one of all, chromium`},
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--json=maybe"}, 2, `--json="maybe": want true or false`},
+		{[]string{"audit", "http://a.example/", "--rate", "fast"}, 2, `--rate "fast": want a number`},
 		{[]string{"demo", "--web-port", "70000"}, 2, "--web-port 70000: not a port"},
 		{[]string{"demo", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"version", "extra"}, 2, `unexpected argument "extra"`},

@@ -193,7 +193,7 @@ func TestCheckSequenceArgs(t *testing.T) {
 		{"url first", []string{srv.URL + "/items/1", "--origin", page, "--then", srv.URL + "/items/2", "-X", "PUT"}, 0, ""},
 		{"flags first", []string{"--origin", page, srv.URL + "/items/1", "--then", "-X", "PUT", srv.URL + "/items/2", "--after", "1s"}, 0, ""},
 		{"blocked call", []string{srv.URL, "--origin", page, "--then", "-X", "DELETE"}, 1, ""},
-		{"bad flag", []string{srv.URL, "--origin", page, "--then", "--bogus"}, 2, "call 2 (after --then): flag provided but not defined: -bogus"},
+		{"bad flag", []string{srv.URL, "--origin", page, "--then", "--bogus"}, 2, "call 2 (after --then): unknown flag --bogus"},
 		{"bad after", []string{srv.URL, "--origin", page, "--then", "--after", "-1s"}, 2, "call 2 (after --then): --after must not be negative"},
 		{"bad url", []string{srv.URL, "--origin", page, "--then", "--then", "ftp://x"}, 2, `call 3 (after --then): URL "ftp://x": want an absolute`},
 		{"two urls", []string{srv.URL, "--origin", page, "--then", srv.URL, srv.URL}, 2, "one URL per call"},

@@ -343,7 +343,7 @@ func TestShardAutoCLI(t *testing.T) {
 		{[]string{"JOB_COMPLETION_INDEX=1"}, []string{one, "--shard", "auto"}, "give --shards N or CORSKIT_SHARDS=N"},
 		{[]string{"JOB_COMPLETION_INDEX=4", "CORSKIT_SHARDS=4"}, []string{one, "--shard", "auto"}, "JOB_COMPLETION_INDEX 4 is not below the 4 shards of CORSKIT_SHARDS"},
 		{[]string{"JOB_COMPLETION_INDEX=one", "CORSKIT_SHARDS=4"}, []string{one, "--shard", "auto"}, `JOB_COMPLETION_INDEX "one"`},
-		{[]string{"JOB_COMPLETION_INDEX=0"}, []string{one, "--shard", "auto", "--shards", "four"}, `"four" for flag -shards`},
+		{[]string{"JOB_COMPLETION_INDEX=0"}, []string{one, "--shard", "auto", "--shards", "four"}, `--shards "four": want a whole number`},
 		{nil, []string{one, "--shard", "1/4", "--shards", "4"}, "--shards 4: only with --shard auto"},
 	} {
 		out, stderr, code := audit(c.env, c.args...)
