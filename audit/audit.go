@@ -347,7 +347,7 @@ func (s *Scanner) Scan(ctx context.Context, t Target) Result {
 		Origin: origin.MustParse("https://" + attackerDomain), Method: t.Method, URL: t.URL, Headers: t.Headers,
 	}, fetch.Chromium)
 	if err != nil {
-		res.Err = fmt.Errorf("target %s %s: the request: %w", t.Method, t.URL, err)
+		res.Err = fmt.Errorf("%s %s: %w", t.Method, t.URL, err) // as run's errors name the target
 		return res
 	}
 	tctx, cancel := context.WithTimeout(ctx, s.targetTimeout)

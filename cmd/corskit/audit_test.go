@@ -500,3 +500,21 @@ func TestAuditErrorsWhole(t *testing.T) {
 		}
 	}
 }
+
+// A target the browser model refuses before any probe (a port on the
+// Fetch Standard's bad-port list) is reported on one line that names the
+// endpoint once, as an unreachable one is.
+func TestAuditRefusedTargetNamedOnce(t *testing.T) {
+	const target = "http://127.0.0.1:1/"
+	_, errOut, code := cli(t, "audit", target)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3\nstderr:\n%s", code, errOut)
+	}
+	first, _, _ := strings.Cut(errOut, "\n")
+	if want := "corskit audit: GET " + target + ": "; !strings.HasPrefix(first, want) || strings.Count(first, target) != 1 {
+		t.Errorf("stderr's first line %q: want it to start with %q and name the target once", first, want)
+	}
+	if !strings.Contains(first, "net::ERR_UNSAFE_PORT") {
+		t.Errorf("stderr's first line %q: want the cause, net::ERR_UNSAFE_PORT", first)
+	}
+}

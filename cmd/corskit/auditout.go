@@ -155,7 +155,9 @@ func (o *auditOutput) add(oc outcome) error {
 		o.reached++
 	} else {
 		o.errs++
-		rec.Error = describeError(r.Err)
+		// The line names the endpoint already; an error that names it too
+		// (one the browser model refuses before any probe) would say it twice.
+		rec.Error = strings.TrimPrefix(describeError(r.Err), r.Method+" "+r.URL+": ")
 		if o.format == "jsonl" || o.format == "text" {
 			fmt.Fprintf(o.errw, "corskit audit: %s %s: %s\n", r.Method, r.URL, rec.Error)
 		}
