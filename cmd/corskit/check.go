@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
@@ -249,7 +248,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer cancel()
 	tr := checkTransport(dial, o.insecure)
 	defer tr.CloseIdleConnections()
-	results, err := fetchEach(ctx, engines, req, fetch.AddressSpace(o.pageSpace.value), tr)
+	results, err := sendonce.FetchEach(ctx, tr, engines, fetch.AddressSpace(o.pageSpace.value), req)
 	if err != nil {
 		if ctx.Err() != nil {
 			// Show what did arrive (a preflight, a redirect) before the
@@ -338,32 +337,6 @@ func checkEngines(name string, asJSON, har bool) []fetch.Profile {
 	}
 	p, _ := fetch.ProfileNamed(name) // the flag allows only known names
 	return []fetch.Profile{p}
-}
-
-// fetchEach makes the call in one fresh model browser per engine, at the
-// same time. The engines share one sendonce.Group: a request that several
-// of them send alike reaches the server once. The error is the first
-// engine's that fails: a request the model refuses fails in all of them
-// alike, and so does a deadline.
-func fetchEach(ctx context.Context, engines []fetch.Profile, req fetch.Request, space fetch.AddressSpace, tr http.RoundTripper) ([]*fetch.Result, error) {
-	results := make([]*fetch.Result, len(engines))
-	errs := make([]error, len(engines))
-	group := sendonce.New(tr)
-	var wg sync.WaitGroup
-	for i, p := range engines {
-		session := group.Session()
-		wg.Go(func() {
-			b := &fetch.Browser{Profile: p, Transport: session, PageAddressSpace: space}
-			results[i], errs[i] = b.Fetch(ctx, req)
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return results, err
-		}
-	}
-	return results, nil
 }
 
 // reflectionProbe asks once more from a made-up origin when the call was

@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"net/http"
-	"sync"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/sendonce"
 	"github.com/corskit/corskit/explain"
@@ -29,25 +28,11 @@ type Prediction struct {
 // engine's that fails (a request the model refuses fails in every engine
 // alike, and so does a deadline).
 func Predict(ctx context.Context, tr http.RoundTripper, req fetch.Request, profiles []fetch.Profile) (*Prediction, error) {
-	p := &Prediction{Profiles: profiles, Results: make([]*fetch.Result, len(profiles)), Diags: make([]explain.Diagnosis, len(profiles))}
-	errs := make([]error, len(profiles))
-	// One send per distinct request: the engines' identical requests
-	// reach the server once (a POST is not made three times).
-	group := sendonce.New(tr)
-	var wg sync.WaitGroup
-	for i, prof := range profiles {
-		session := group.Session()
-		wg.Go(func() {
-			b := &fetch.Browser{Profile: prof, Transport: session}
-			p.Results[i], errs[i] = b.Fetch(ctx, req)
-		})
+	results, err := sendonce.FetchEach(ctx, tr, profiles, "", req)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
+	p := &Prediction{Profiles: profiles, Results: results, Diags: make([]explain.Diagnosis, len(profiles))}
 	for i, r := range p.Results {
 		p.Diags[i] = explain.Explain(r)
 	}

@@ -226,3 +226,31 @@ func requestKey(req *http.Request) (string, []byte, error) {
 	}
 	return b.String(), body, nil
 }
+
+// FetchEach makes req in one fresh model browser per engine, all at once
+// under ctx's one deadline, sharing one Group over tr: no engine sees
+// another's caches, and a request they send alike reaches the server once.
+// space is the page's address space (fetch.Browser.PageAddressSpace). The
+// results are in the engines' order, those that completed even when one
+// failed; the error is the first engine's that failed (a request the model
+// refuses fails in every engine alike, and so does a deadline).
+func FetchEach(ctx context.Context, tr http.RoundTripper, engines []fetch.Profile, space fetch.AddressSpace, req fetch.Request) ([]*fetch.Result, error) {
+	results := make([]*fetch.Result, len(engines))
+	errs := make([]error, len(engines))
+	group := New(tr)
+	var wg sync.WaitGroup
+	for i, p := range engines {
+		session := group.Session()
+		wg.Go(func() {
+			b := &fetch.Browser{Profile: p, Transport: session, PageAddressSpace: space}
+			results[i], errs[i] = b.Fetch(ctx, req)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return results, err
+		}
+	}
+	return results, nil
+}
