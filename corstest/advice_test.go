@@ -45,17 +45,7 @@ func adConfig(r *rand.Rand) cors.Config {
 }
 
 func adRequest(r *rand.Rand) fetch.Request {
-	req := fetch.Request{
-		Origin:      origin.MustParse(adOrigins[r.IntN(len(adOrigins))]),
-		Method:      adMethods[r.IntN(len(adMethods))],
-		URL:         "https://api.example.net/things/1",
-		Credentials: rtCredentials[r.IntN(len(rtCredentials))],
-	}
-	for range r.IntN(3) {
-		h := adHeaders[r.IntN(len(adHeaders))]
-		req.Headers = append(req.Headers, fetch.Header{Name: h[0], Value: h[1]})
-	}
-	return req
+	return randomRequest(r, adOrigins, adMethods, adHeaders)
 }
 
 // apply returns c with the change made.

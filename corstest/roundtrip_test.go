@@ -69,14 +69,20 @@ func rtConfig(r *rand.Rand) cors.Config {
 }
 
 func rtRequest(r *rand.Rand) fetch.Request {
+	return randomRequest(r, rtOrigins, rtReqMethods, rtReqHeaders)
+}
+
+// randomRequest is a call to the test API from one of origins, with one of
+// methods, up to two of headers ({name, value}) and any credentials mode.
+func randomRequest(r *rand.Rand, origins, methods []string, headers [][2]string) fetch.Request {
 	req := fetch.Request{
-		Origin:      origin.MustParse(rtOrigins[r.IntN(len(rtOrigins))]),
-		Method:      rtReqMethods[r.IntN(len(rtReqMethods))],
+		Origin:      origin.MustParse(origins[r.IntN(len(origins))]),
+		Method:      methods[r.IntN(len(methods))],
 		URL:         "https://api.example.net/things/1",
 		Credentials: rtCredentials[r.IntN(len(rtCredentials))],
 	}
 	for range r.IntN(3) {
-		h := rtReqHeaders[r.IntN(len(rtReqHeaders))]
+		h := headers[r.IntN(len(headers))]
 		req.Headers = append(req.Headers, fetch.Header{Name: h[0], Value: h[1]})
 	}
 	return req
