@@ -293,9 +293,8 @@ func newSharedValues(p *policy) sharedValues {
 }
 
 // maxMethodLen bounds the method names a preflight may ask for, listed or
-// covered by "*" (New refuses longer listed ones); real ones are a few bytes
-// long, and the bound keeps a hostile one out of responses and logs.
-const maxMethodLen = 64
+// covered by "*" (New refuses longer listed ones).
+const maxMethodLen = httplist.MaxMethodLen
 
 // preflightSlots is the most values a preflight response needs of its own:
 // Vary, Allow-Origin, Allow-Credentials, Allow-Methods, Allow-Headers and

@@ -144,10 +144,9 @@ type Warning struct {
 }
 
 // corsMaxMethod is the longest method name cors.New accepts and a
-// preflight may ask the middleware for (cors.Config.AllowedMethods
-// documents it; explain does not import cors). The advice property test in
-// corstest fails if the two disagree.
-const corsMaxMethod = 64
+// preflight may ask the middleware for (explain does not import cors; both
+// read the bound from httplist).
+const corsMaxMethod = httplist.MaxMethodLen
 
 // The CORS response headers, by their usual spelling.
 const (

@@ -32,6 +32,13 @@ type Limits struct {
 // margin, and keep the cost of a hostile list small.
 var DefaultLimits = Limits{Elements: 128, Bytes: 8192}
 
+// MaxMethodLen is the longest method name corskit's middleware takes in
+// Access-Control-Request-Method or AllowedMethods (cors.New refuses a
+// longer listed one), and so the longest explain may advise listing. Real
+// methods are a few bytes long; the bound keeps a hostile one out of
+// responses and logs.
+const MaxMethodLen = 64
+
 var (
 	// ErrTooLong reports a list over its Limits.
 	ErrTooLong = errors.New("httplist: list exceeds its limits")
