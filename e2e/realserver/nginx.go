@@ -230,16 +230,14 @@ func nginxCORSConf(o NginxCORSOptions) string {
 		return "            " + strings.Join(all, "\n            ")
 	}
 
-	var b strings.Builder
-	switch o.Form {
-	case AddHeaderForm:
-		acao := []string{"add_header Access-Control-Allow-Origin " + q(o.Origins[0]) + " always;"}
-		fmt.Fprintf(&b, `
-    server {
+	// Every form ends in the same server block; what differs is how the
+	// allowed origin reaches add_header, and what the location sets first.
+	server := func(acao, first string) string {
+		return fmt.Sprintf(`    server {
         listen {{listen}};
         server_name _;
         location / {
-            if ($request_method = OPTIONS) {
+%s            if ($request_method = OPTIONS) {
     %s
                 return 204;
             }
@@ -247,35 +245,26 @@ func nginxCORSConf(o NginxCORSOptions) string {
             return 200 %s;
         }
     }
-`, lines(acao, common, pre), lines(acao, common, simple), q(body))
+`, first, lines([]string{acao}, common, pre), lines([]string{acao}, common, simple), q(body))
+	}
+	var b strings.Builder
+	switch o.Form {
+	case AddHeaderForm:
+		b.WriteString("\n" + server("add_header Access-Control-Allow-Origin "+q(o.Origins[0])+" always;", ""))
 	case IfForm:
 		// nginx's if has no "or": a variable set by a chain of ifs is the
 		// usual way round it, and add_header inside if {} replaces the
 		// location's add_headers, so each branch repeats them.
-		fmt.Fprintf(&b, `
-    server {
-        listen {{listen}};
-        server_name _;
-        location / {
-            set $cors "";
-`)
+		var first strings.Builder
+		first.WriteString("            set $cors \"\";\n")
 		for _, origin := range o.Origins {
 			if origin == "*" || origin == "$http_origin" {
-				fmt.Fprintf(&b, "            set $cors %s;\n", q(origin))
+				fmt.Fprintf(&first, "            set $cors %s;\n", q(origin))
 				continue
 			}
-			fmt.Fprintf(&b, "            if ($http_origin = %s) { set $cors $http_origin; }\n", q(origin))
+			fmt.Fprintf(&first, "            if ($http_origin = %s) { set $cors $http_origin; }\n", q(origin))
 		}
-		acao := []string{"add_header Access-Control-Allow-Origin $cors always;"}
-		fmt.Fprintf(&b, `            if ($request_method = OPTIONS) {
-    %s
-                return 204;
-            }
-%s
-            return 200 %s;
-        }
-    }
-`, lines(acao, common, pre), lines(acao, common, simple), q(body))
+		b.WriteString("\n" + server("add_header Access-Control-Allow-Origin $cors always;", first.String()))
 	case MapForm:
 		b.WriteString("\n    map $http_origin $cors_origin {\n        default \"\";\n")
 		for _, origin := range o.Origins {
@@ -288,21 +277,7 @@ func nginxCORSConf(o NginxCORSOptions) string {
 				fmt.Fprintf(&b, "        %s $http_origin;\n", q(origin))
 			}
 		}
-		acao := []string{"add_header Access-Control-Allow-Origin $cors_origin always;"}
-		fmt.Fprintf(&b, `    }
-    server {
-        listen {{listen}};
-        server_name _;
-        location / {
-            if ($request_method = OPTIONS) {
-    %s
-                return 204;
-            }
-%s
-            return 200 %s;
-        }
-    }
-`, lines(acao, common, pre), lines(acao, common, simple), q(body))
+		b.WriteString("    }\n" + server("add_header Access-Control-Allow-Origin $cors_origin always;", ""))
 	}
 	return b.String()
 }
