@@ -373,29 +373,7 @@ func jsString(s string) string {
 // writeDiagnosis writes d's fixes and warnings in the layout of `corskit
 // check`, indented under the verdict.
 func writeDiagnosis(b *strings.Builder, d explain.Diagnosis) {
-	if len(d.Fixes) > 0 {
-		b.WriteString("  Fix:\n")
-		for _, f := range d.Fixes {
-			if f.Header != "" && f.Value != "" {
-				fmt.Fprintf(b, "    on the %s response: %s: %s\n", f.Response, f.Header, f.Value)
-				fmt.Fprintf(b, "      %s\n", f.Text)
-			} else {
-				fmt.Fprintf(b, "    %s: %s\n", f.Response, f.Text)
-			}
-			if f.Config != "" {
-				fmt.Fprintf(b, "      with corskit's cors middleware: %s\n", f.Config)
-			}
-			if f.Security != "" {
-				fmt.Fprintf(b, "      security: %s\n", f.Security)
-			}
-		}
-	}
-	if len(d.Warnings) > 0 {
-		b.WriteString("  Warnings:\n")
-		for _, w := range d.Warnings {
-			fmt.Fprintf(b, "    [%s] %s\n", w.ID, w.Text)
-		}
-	}
+	explain.WriteAdvice(b, d, explain.AdviceLayout{Indent: "  "})
 }
 
 // HandlerTransport is an http.RoundTripper that serves every request with

@@ -580,30 +580,7 @@ func printConsole(w io.Writer, indent string, p fetch.Profile, res *fetch.Result
 
 // printAdvice prints the fixes and warnings of d.
 func printAdvice(w io.Writer, d explain.Diagnosis, s style) {
-	if len(d.Fixes) > 0 {
-		fmt.Fprintf(w, "\n%s\n", s.bold("Fix:"))
-		for _, f := range d.Fixes {
-			switch {
-			case f.Header != "" && f.Value != "":
-				fmt.Fprintf(w, "  on the %s response: %s\n", f.Response, s.green(f.Header+": "+f.Value))
-				fmt.Fprintf(w, "    %s\n", f.Text)
-			default:
-				fmt.Fprintf(w, "  %s: %s\n", f.Response, f.Text)
-			}
-			if f.Config != "" {
-				fmt.Fprintf(w, "    with corskit's cors middleware: %s\n", f.Config)
-			}
-			if f.Security != "" {
-				fmt.Fprintf(w, "    %s %s\n", s.red("security:"), f.Security)
-			}
-		}
-	}
-	if len(d.Warnings) > 0 {
-		fmt.Fprintf(w, "\n%s\n", s.bold("Warnings:"))
-		for _, wn := range d.Warnings {
-			fmt.Fprintf(w, "  [%s] %s\n", wn.ID, wn.Text)
-		}
-	}
+	explain.WriteAdvice(w, d, explain.AdviceLayout{Spaced: true, Heading: s.bold, Header: s.green, Risk: s.red})
 }
 
 func nonEmpty(s []string) []string {
