@@ -405,13 +405,16 @@ func HandlerTransport(h http.Handler) http.RoundTripper {
 			sreq.Body = http.NoBody
 		}
 		w := &x.w
-		w.header, w.vals = make(http.Header), x.respVals[:0]
+		w.header = make(http.Header)
+		w.snap = headerSnapshot{vals: x.respVals[:0]}
 		h.ServeHTTP(w, sreq)
-		if w.sent == nil {
+		if !w.wrote {
 			// The handler returned without writing: its header is final (a
 			// handler may not use w once it has returned), so it is sent as
 			// is, without a copy.
 			w.code, w.sent = http.StatusOK, w.header
+		} else {
+			w.sent = w.snap.header(w.header)
 		}
 		x.resp = http.Response{
 			Status: statusLine(w.code), StatusCode: w.code,
@@ -484,12 +487,13 @@ func body(b []byte) io.ReadCloser {
 }
 
 // responseWriter records a handler's response, with less work than
-// httptest.ResponseRecorder: the header is copied once, when the status
-// is written, so that later changes are not sent, as on the wire.
+// httptest.ResponseRecorder: the header is taken down when the status is
+// written, so that later changes are not sent, as on the wire.
 type responseWriter struct {
 	header http.Header // what Header returns
-	sent   http.Header // the header as written, once the status is
-	vals   []string    // room for sent's values
+	sent   http.Header // the header as sent, once the handler has returned
+	snap   headerSnapshot
+	wrote  bool
 	code   int
 	body   bytes.Buffer
 }
@@ -497,15 +501,94 @@ type responseWriter struct {
 func (w *responseWriter) Header() http.Header { return w.header }
 
 func (w *responseWriter) WriteHeader(code int) {
-	if w.sent != nil {
+	if w.wrote {
 		return
 	}
-	w.code, w.sent = code, cloneHeader(w.header, w.vals)
+	w.wrote, w.code = true, code
+	w.snap.take(w.header)
 }
 
 func (w *responseWriter) Write(p []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	return w.body.Write(p)
+}
+
+// headerSnapshot is a header as it was when the status was written, kept
+// as flat lists rather than as a map: most handlers leave their header
+// alone after that, and then the live map itself can be sent, which spares
+// a map per response. The map is built only when the header changed.
+type headerSnapshot struct {
+	keys  []string
+	spans []span   // keys[i]'s values are vals[spans[i].start:spans[i].end]
+	vals  []string // copies of the values, so that an edit in place shows
+}
+
+// span is where a name's values are in headerSnapshot.vals. 32 bits are
+// enough: 2^31 values would take 32 GiB of string headers.
+type span struct {
+	start, end int32
+	isNil      bool // the value was nil, not empty
+}
+
+// snapshotIndex is room for the names and spans of a short header, in one
+// allocation of 224 bytes where a map of the same takes two and 400.
+type snapshotIndex struct {
+	keys  [8]string
+	spans [8]span
+}
+
+func (s *headerSnapshot) take(h http.Header) {
+	if len(h) <= 8 {
+		idx := new(snapshotIndex)
+		s.keys, s.spans = idx.keys[:0], idx.spans[:0]
+	}
+	for k, vs := range h {
+		n := len(s.vals)
+		s.vals = append(s.vals, vs...)
+		s.keys = append(s.keys, k)
+		s.spans = append(s.spans, span{start: int32(n), end: int32(len(s.vals)), isNil: vs == nil})
+	}
+}
+
+// values is keys[i]'s values as taken, capped so that an append copies
+// them out.
+func (s *headerSnapshot) values(i int) []string {
+	if sp := s.spans[i]; !sp.isNil {
+		return s.vals[sp.start:sp.end:sp.end]
+	}
+	return nil
+}
+
+// header is the header as taken: live itself when it still holds exactly
+// that, a new map otherwise.
+func (s *headerSnapshot) header(live http.Header) http.Header {
+	if s.unchanged(live) {
+		return live
+	}
+	h := make(http.Header, len(s.keys))
+	for i, k := range s.keys {
+		h[k] = s.values(i)
+	}
+	return h
+}
+
+func (s *headerSnapshot) unchanged(live http.Header) bool {
+	if len(live) != len(s.keys) {
+		return false
+	}
+	for i, k := range s.keys {
+		vs, ok := live[k]
+		want := s.values(i)
+		if !ok || (vs == nil) != (want == nil) || len(vs) != len(want) {
+			return false
+		}
+		for j := range vs {
+			if vs[j] != want[j] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

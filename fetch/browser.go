@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -122,6 +121,15 @@ func (b *Browser) now() time.Time {
 		return b.Now()
 	}
 	return time.Now()
+}
+
+// since is now().Sub(start); on the real clock, from the monotonic
+// reading alone (time.Since), which is half the work of time.Now.
+func (b *Browser) since(start time.Time) time.Duration {
+	if b.Now != nil {
+		return b.Now().Sub(start)
+	}
+	return time.Since(start)
 }
 
 func (b *Browser) transport() http.RoundTripper {
@@ -623,7 +631,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	})
 	ex := &f.res.Trace[len(f.res.Trace)-1]
 	if err != nil {
-		ex.Duration = f.b.now().Sub(start)
+		ex.Duration = f.b.since(start)
 		return nil, ex, err
 	}
 	ex.Status = resp.StatusCode
@@ -634,7 +642,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	// undo the response: its headers, all that CORS looks at, are in.
 	data, rerr := readUpTo(resp, maxBody)
 	resp.Body.Close()
-	ex.Duration = f.b.now().Sub(start)
+	ex.Duration = f.b.since(start)
 	ex.BodyBytes = len(data)
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
 		ex.BodyErr = rerr
@@ -652,7 +660,9 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 // request, its URL and a header.
 func (f *fetcher) newRequest(ctx context.Context, method, cur string, hdr http.Header, body string) (*http.Request, error) {
 	u := f.hopURL
-	if body != "" || ctx != context.Background() || u == nil || f.st.nreq == len(f.st.reqs) {
+	// An empty port ("host:") is dropped from the URL and Host by
+	// NewRequest; rare enough to leave to it.
+	if body != "" || ctx != context.Background() || u == nil || f.st.nreq == len(f.st.reqs) || strings.HasSuffix(u.Host, ":") {
 		var rd io.Reader
 		if body != "" {
 			rd = strings.NewReader(body)
@@ -666,11 +676,7 @@ func (f *fetcher) newRequest(ctx context.Context, method, cur string, hdr http.H
 	}
 	hreq := &f.st.reqs[f.st.nreq]
 	f.st.nreq++
-	host := u.Host
-	if strings.LastIndexByte(host, ':') > strings.LastIndexByte(host, ']') {
-		host = strings.TrimSuffix(host, ":") // an empty port, as NewRequest drops it
-	}
-	*hreq = http.Request{Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: hdr, Host: host}
+	*hreq = http.Request{Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: hdr, Host: u.Host}
 	return hreq, nil
 }
 
@@ -858,21 +864,29 @@ const (
 	textNoStoreNotCached
 )
 
-// profileTexts memoizes profileText's sentences, which every preflight of a
-// no-store or reload fetch would otherwise build again. It holds at most
-// maxProfileTexts of them (profile names are the caller's).
-var profileTexts struct {
-	sync.RWMutex
-	m map[profileTextKey]string
-}
+// profileTexts holds profileText's sentences for the built-in profiles and
+// every cache mode, which every preflight of a no-store or reload fetch
+// would otherwise build again. It is built once and only read after, so
+// that concurrent fetches (an audit, parallel tests) share it without a
+// lock; a profile of the caller's own gets its sentence built.
+var profileTexts = func() map[profileTextKey]string {
+	m := make(map[profileTextKey]string)
+	for _, p := range append([]Profile{Spec}, Profiles...) {
+		for _, mode := range []CacheMode{CacheDefault, CacheNoStore, CacheReload, CacheNoCache, CacheForceCache, CacheOnlyIfCached} {
+			for _, kind := range []profileText{textCacheModeSkips, textNoStoreNotCached} {
+				k := profileTextKey{kind, p.Name, mode}
+				m[k] = k.build()
+			}
+		}
+	}
+	return m
+}()
 
 type profileTextKey struct {
 	kind    profileText
 	profile string
 	mode    CacheMode
 }
-
-const maxProfileTexts = 256
 
 func (k profileTextKey) build() string {
 	switch k.kind {
@@ -886,20 +900,8 @@ func (k profileTextKey) build() string {
 // text returns the sentence of kind for profile and mode.
 func (kind profileText) text(profile string, mode CacheMode) string {
 	k := profileTextKey{kind, profile, mode}
-	profileTexts.RLock()
-	t, ok := profileTexts.m[k]
-	profileTexts.RUnlock()
-	if ok {
+	if t, ok := profileTexts[k]; ok {
 		return t
 	}
-	t = k.build()
-	profileTexts.Lock()
-	if profileTexts.m == nil {
-		profileTexts.m = make(map[profileTextKey]string)
-	}
-	if len(profileTexts.m) < maxProfileTexts {
-		profileTexts.m[k] = t
-	}
-	profileTexts.Unlock()
-	return t
+	return k.build()
 }

@@ -31,11 +31,11 @@ func joinedValue(lines []string) (v string, ok bool) {
 		return "", false
 	}
 	if len(lines) == 1 {
-		return strings.Trim(lines[0], " \t"), true
+		return httplist.TrimOWS(lines[0]), true
 	}
 	trimmed := make([]string, len(lines))
 	for i, l := range lines {
-		trimmed[i] = strings.Trim(l, " \t")
+		trimmed[i] = httplist.TrimOWS(l)
 	}
 	return strings.Join(trimmed, ", "), true
 }
@@ -105,7 +105,7 @@ func isRedirect(res *http.Response) bool {
 
 // allowList is a parsed Access-Control-Allow-Methods or -Headers.
 type allowList struct {
-	names    []string // as sent (methods) or lowercased (headers)
+	names    []string // as sent (methods, exposed headers) or lowercased (allowed headers)
 	wildcard bool     // "*" is among them
 }
 
@@ -151,7 +151,7 @@ func maxAge(h http.Header, p Profile) (time.Duration, bool) {
 		return 0, false
 	}
 	if len(lines) == 1 {
-		v := strings.Trim(lines[0], " \t")
+		v := httplist.TrimOWS(lines[0])
 		if p.NegativeMaxAgeNoCache && strings.HasPrefix(v, "-") {
 			if _, err := strconv.ParseInt(v, 10, 64); err == nil {
 				return 0, false
@@ -182,7 +182,7 @@ func maxAgeNote(h http.Header, age time.Duration, cacheable bool, p Profile) str
 	src := "no Access-Control-Max-Age: the default 5s"
 	if len(lines) > 0 {
 		src = "Access-Control-Max-Age: " + strings.Join(lines, ", ")
-		if cacheable && (len(lines) > 1 || !allDigitsASCII(strings.Trim(lines[0], " \t"))) {
+		if cacheable && (len(lines) > 1 || !allDigitsASCII(httplist.TrimOWS(lines[0]))) {
 			src += " (not a number: the default 5s)"
 		}
 	}
@@ -190,7 +190,7 @@ func maxAgeNote(h http.Header, age time.Duration, cacheable bool, p Profile) str
 		return "not cached: " + src + " means no caching in the " + p.Name + " engine"
 	}
 	note := fmt.Sprintf("cached for %s: %s", age, src)
-	if p.MaxAgeCap > 0 && age == p.MaxAgeCap && (len(lines) != 1 || strings.Trim(lines[0], " \t") != strconv.Itoa(int(p.MaxAgeCap/time.Second))) {
+	if p.MaxAgeCap > 0 && age == p.MaxAgeCap && (len(lines) != 1 || httplist.TrimOWS(lines[0]) != strconv.Itoa(int(p.MaxAgeCap/time.Second))) {
 		note += fmt.Sprintf(", capped at %s in the %s engine", p.MaxAgeCap, p.Name)
 	}
 	return note
@@ -234,39 +234,26 @@ func readableHeaders(h http.Header, typ ResponseType, include bool, scratch []st
 	}
 	var exposed allowList
 	if typ == ResponseCORS {
-		if l, ok := parseAllowListInto(scratch, h, "Access-Control-Expose-Headers", true); ok {
+		// As sent: containsFold below ignores case, so no lowercase copies.
+		if l, ok := parseAllowListInto(scratch, h, "Access-Control-Expose-Headers", false); ok {
 			exposed = l
 		}
 	}
-	for key := range h {
-		// The checks below ignore ASCII case, so an ASCII key needs no
-		// lowercase copy; another is lowered as strings.ToLower does.
-		name := key
-		if !isASCII(key) {
-			name = strings.ToLower(key)
-		}
+	for name := range h {
+		// Names match byte-case-insensitively (the Fetch Standard): ASCII
+		// letters only, as the checks below compare, so no lowercase copy.
 		switch {
 		case fetchspec.IsForbiddenResponseHeader(name):
 		case typ == ResponseBasic,
 			fetchspec.IsSafelistedResponseHeader(name),
 			containsFold(exposed.names, name),
 			exposed.wildcard && !include:
-			yield(key)
+			yield(name)
 		}
 	}
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// containsFold reports whether names (lowercase tokens) hold name, ignoring
-// ASCII case.
+// containsFold reports whether names hold name, ignoring ASCII case.
 func containsFold(names []string, name string) bool {
 	for _, n := range names {
 		if httplist.EqualFold(n, name) {
@@ -308,8 +295,20 @@ func canonicalKey(name string) string {
 	return http.CanonicalHeaderKey(name)
 }
 
-// lowerName is strings.ToLower(name), without building the common names.
+// lowerName is strings.ToLower(name), without building the common names
+// or copying one that is lowercase already (as tokens in allow lists and
+// the names scripts set mostly are).
 func lowerName(name string) string {
+	lower := true
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			lower = false
+			break
+		}
+	}
+	if lower {
+		return name
+	}
 	if l, ok := lowerNames[name]; ok {
 		return l
 	}

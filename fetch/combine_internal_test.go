@@ -151,3 +151,29 @@ func TestModelKeysCanonical(t *testing.T) {
 		}
 	}
 }
+
+// combined is what a Headers object holds, whichever of its two lookups
+// (among a few headers, or through a map beyond them) finds repeats.
+func TestCombinedAsHeadersHoldsThem(t *testing.T) {
+	for _, tc := range []struct {
+		in   []Header
+		want []Header
+	}{
+		{nil, nil},
+		{[]Header{{"X-A", " 1 "}}, []Header{{"x-a", "1"}}},
+		{[]Header{{"X-A", "1"}, {"x-b", "2"}, {"x-a", "3"}}, []Header{{"x-a", "1, 3"}, {"x-b", "2"}}},
+		{[]Header{{"X-A", "1"}, {"X-A", ""}, {"X-A", "\t2\r\n"}}, []Header{{"x-a", "1, , 2"}}},
+	} {
+		for _, pad := range []int{0, 12} { // 12 more distinct names take the map
+			in := tc.in
+			want := tc.want
+			for i := range pad {
+				in = append(in[:len(in):len(in)], Header{fmt.Sprintf("X-Pad-%d", i), "p"})
+				want = append(want[:len(want):len(want)], Header{fmt.Sprintf("x-pad-%d", i), "p"})
+			}
+			if got := combined(in, nil); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("combined(%v) = %v, want %v", in, got, want)
+			}
+		}
+	}
+}

@@ -394,3 +394,29 @@ func TestParseHeader(t *testing.T) {
 		}
 	}
 }
+
+// The model builds its http.Requests without http.NewRequest; they must
+// carry the Host and URL that NewRequest would give them, empty ports and
+// IPv6 literals included.
+func TestRequestsAsNewRequestBuildsThem(t *testing.T) {
+	for _, raw := range []string{
+		"https://api.example.com/x", "https://api.example.com:/x", "https://api.example.com:8443/x?q=1",
+		"http://[::1]/x", "http://[::1]:/x", "http://[::1]:8080/x", "http://127.0.0.1:/",
+	} {
+		want, err := http.NewRequest(http.MethodGet, raw, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *http.Request
+		br := &fetch.Browser{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			got = r
+			return &http.Response{StatusCode: 200, Header: http.Header{"Access-Control-Allow-Origin": {"*"}}, Body: http.NoBody}, nil
+		})}
+		if _, err := br.Fetch(context.Background(), fetch.Request{Origin: page, URL: raw}); err != nil {
+			t.Fatal(err)
+		}
+		if got == nil || got.Host != want.Host || got.URL.String() != want.URL.String() || got.Method != want.Method || got.Proto != want.Proto {
+			t.Errorf("%s: sent Host %q URL %v, want Host %q URL %v", raw, got.Host, got.URL, want.Host, want.URL)
+		}
+	}
+}

@@ -261,8 +261,12 @@ func freshness(s *storedResponse) (time.Duration, string) {
 
 // date is the response's Date, or the time it arrived when it has none.
 func (s *storedResponse) date() time.Time {
-	if t, err := http.ParseTime(s.header.Get("Date")); err == nil {
-		return t
+	// Most in-process responses have no Date, and ParseTime("") builds
+	// three errors to say so.
+	if v := s.header.Get("Date"); v != "" {
+		if t, err := http.ParseTime(v); err == nil {
+			return t
+		}
 	}
 	return s.responseTime
 }
@@ -271,7 +275,9 @@ func (s *storedResponse) date() time.Time {
 func (s *storedResponse) age(now time.Time) time.Duration {
 	apparent := s.apparentAge
 	corrected := s.responseTime.Sub(s.requestTime)
-	if n, err := strconv.ParseInt(strings.TrimSpace(s.header.Get("Age")), 10, 64); err == nil && n > 0 {
+	if v := strings.TrimSpace(s.header.Get("Age")); v == "" {
+		// no Age header (and no error to build for it)
+	} else if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 		corrected += time.Duration(min(n, int64(1<<62)/int64(time.Second))) * time.Second
 	}
 	return max(apparent, corrected) + now.Sub(s.responseTime)
@@ -298,13 +304,13 @@ func storable(status int, h http.Header, mode CacheMode) (bool, string) {
 
 // storeNote describes a stored response's lifetime.
 func storeNote(s *storedResponse) string {
-	life, src := freshness(s)
-	note := fmt.Sprintf("stored, fresh for %s (%s)", life, src)
-	if life == 0 {
-		note = "stored but stale at once (" + src + "): used again only after a revalidation, or by force-cache and only-if-cached"
-	}
+	var note string
 	if _, ok := cacheControl(s.header)["no-cache"]; ok {
 		note = "stored, revalidated before every use (Cache-Control: no-cache)"
+	} else if life, src := freshness(s); life == 0 {
+		note = "stored but stale at once (" + src + "): used again only after a revalidation, or by force-cache and only-if-cached"
+	} else {
+		note = fmt.Sprintf("stored, fresh for %s (%s)", life, src)
 	}
 	if v := s.header.Values("Vary"); len(v) > 0 {
 		note += "; varies on " + strings.Join(v, ", ")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/corskit/corskit/internal/httplist"
 )
 
 // Engine names a browser engine whose messages the model prints: each
@@ -210,7 +212,7 @@ func firefoxConsole(r *Result) []string {
 // names as an invalid token.
 func firstInvalidToken(v string) string {
 	for _, el := range strings.Split(v, ",") {
-		el = strings.Trim(el, " \t")
+		el = httplist.TrimOWS(el)
 		if el != "" && !isToken(el) {
 			return el
 		}

@@ -162,20 +162,39 @@ func (req Request) validateWith(b *Browser) (*url.URL, error) {
 
 // combined returns the script's headers with names lowercased and repeated
 // names combined, in first-set order, as a Headers object holds them. Its
-// work is linear in the headers' size: one map lookup per header, and
-// each combined value is joined once. The headers are appended to dst[:0]
+// work is linear in the headers' size: one map lookup per header (beyond a
+// few), and each combined value is joined once. The headers are appended to dst[:0]
 // (nil: a new slice).
 func combined(hs []Header, dst []Header) []Header {
 	out := dst[:0]
 	if cap(out) < len(hs) {
 		out = make([]Header, 0, len(hs))
 	}
-	index := make(map[string]int, len(hs))
+	// A few headers (the usual case) are looked up among those kept so far,
+	// which costs less than hashing; more go through a map, so that the work
+	// stays linear.
+	const fewHeaders = 8
+	var index map[string]int
+	if len(hs) > fewHeaders {
+		index = make(map[string]int, len(hs))
+	}
+	seen := func(name string) (int, bool) {
+		if index != nil {
+			i, ok := index[name]
+			return i, ok
+		}
+		for i := range out {
+			if out[i].Name == name {
+				return i, true
+			}
+		}
+		return 0, false
+	}
 	var more map[int][]string // values after the first, by index in out
 	for _, h := range hs {
 		name := lowerName(h.Name)
 		v := trimHTTPWhitespace(h.Value)
-		if i, ok := index[name]; ok {
+		if i, ok := seen(name); ok {
 			if more == nil {
 				more = make(map[int][]string)
 			}
@@ -185,7 +204,9 @@ func combined(hs []Header, dst []Header) []Header {
 			more[i] = append(more[i], v)
 			continue
 		}
-		index[name] = len(out)
+		if index != nil {
+			index[name] = len(out)
+		}
 		out = append(out, Header{name, v})
 	}
 	for i, vs := range more {
@@ -196,7 +217,16 @@ func combined(hs []Header, dst []Header) []Header {
 
 // trimHTTPWhitespace removes leading and trailing tab, space, CR and LF, as
 // Headers normalises a value.
-func trimHTTPWhitespace(s string) string { return strings.Trim(s, " \t\r\n") }
+func trimHTTPWhitespace(s string) string {
+	isWS := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+	for len(s) > 0 && isWS(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isWS(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
 
 // ParseHeader parses a header written as "Name: value", as curl -H and the
 // tools' forms take it: the name and value are trimmed, and the name must

@@ -16,12 +16,20 @@ const (
 // IsCORSUnsafeRequestHeaderByte reports whether c may not appear in the
 // value of a safelisted Accept or Content-Type header: control bytes other
 // than tab, DEL, and "():<>?@[\]{}.
-func IsCORSUnsafeRequestHeaderByte(c byte) bool {
-	if c < 0x20 && c != '\t' || c == 0x7f {
-		return true
+func IsCORSUnsafeRequestHeaderByte(c byte) bool { return corsUnsafeByte[c] }
+
+// corsUnsafeByte is IsCORSUnsafeRequestHeaderByte as a table: it runs on
+// every byte of every header value a script sets.
+var corsUnsafeByte = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t'
 	}
-	return strings.IndexByte(`"():<>?@[\]{}`, c) >= 0
-}
+	t[0x7f] = true
+	for _, c := range []byte(`"():<>?@[\]{}`) {
+		t[c] = true
+	}
+	return t
+}()
 
 // IsCORSSafelistedRequestHeader reports whether the header name: value,
 // set by a script, leaves a request simple (no preflight) per the Fetch
@@ -128,26 +136,24 @@ func allDigits(s string) bool {
 // header name: value as CORS-safelisted although the Fetch Standard does
 // not: the client-hint headers with well-formed values.
 func IsChromiumSafelistedClientHint(name, value string) bool {
-	if len(value) > MaxSafelistedValue || containsUnsafeByte(value) {
-		return false
-	}
+	// The name first: it is rarely a hint, and the value's bytes need not
+	// be looked at then.
+	var valid func(string) bool
 	switch {
 	case httplist.EqualFold(name, "DPR"), httplist.EqualFold(name, "Device-Memory"), httplist.EqualFold(name, "Downlink"):
-		return isSimilarToDouble(value)
+		valid = isSimilarToDouble
 	case httplist.EqualFold(name, "Width"), httplist.EqualFold(name, "Viewport-Width"), httplist.EqualFold(name, "RTT"):
-		return value != "" && allDigits(value)
+		valid = func(v string) bool { return v != "" && allDigits(v) }
 	case httplist.EqualFold(name, "ECT"):
-		switch value {
-		case "slow-2g", "2g", "3g", "4g":
-			return true
-		}
-		return false
+		valid = func(v string) bool { return v == "slow-2g" || v == "2g" || v == "3g" || v == "4g" }
 	case httplist.EqualFold(name, "Save-Data"):
-		return value == "on"
+		valid = func(v string) bool { return v == "on" }
 	case httplist.EqualFold(name, "Intervention"):
-		return true
+		valid = func(string) bool { return true }
+	default:
+		return false
 	}
-	return false
+	return len(value) <= MaxSafelistedValue && !containsUnsafeByte(value) && valid(value)
 }
 
 // isSimilarToDouble is Chromium's IsSimilarToDoubleABNF: a digit, then

@@ -63,3 +63,19 @@ func TestChromiumClientHintGrammar(t *testing.T) {
 		}
 	}
 }
+
+// The Fetch Standard's CORS-unsafe request-header byte, spelled out as it
+// defines it, for every byte.
+func TestCORSUnsafeRequestHeaderByte(t *testing.T) {
+	for i := range 256 {
+		c := byte(i)
+		want := c < 0x20 && c != 0x09 || c == 0x7f
+		switch c {
+		case '"', '(', ')', ':', '<', '>', '?', '@', '[', '\\', ']', '{', '}':
+			want = true
+		}
+		if got := fetchspec.IsCORSUnsafeRequestHeaderByte(c); got != want {
+			t.Errorf("IsCORSUnsafeRequestHeaderByte(%#x) = %v, want %v", c, got, want)
+		}
+	}
+}

@@ -170,6 +170,11 @@ func indexComma(s string) int {
 	return -1
 }
 
+// TrimOWS removes the optional whitespace (spaces and tabs) around a
+// header value or list element: strings.Trim(s, " \t") without building
+// a cutset each time.
+func TrimOWS(s string) string { return trimOWS(s) }
+
 func trimOWS(s string) string {
 	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
 		s = s[1:]
