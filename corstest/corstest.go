@@ -3,8 +3,10 @@
 //
 // A Page is a page on one origin. It runs fetch() calls through the fetch
 // package's model of Chromium (or of another engine, see Page.Profile),
-// either against an http.Handler in-process (no socket, no port) or against
-// real URLs, and asserts the verdict. A failed assertion says what to
+// either against an http.Handler in-process (no socket, no port; the
+// handler's answer reaches the page as a net/http server would put it on
+// the wire, see HandlerTransport) or against real URLs, and asserts the
+// verdict. A failed assertion says what to
 // change: it prints the whole call (the page's origin, the URL, the method,
 // every header, the body, the mode and credentials, as the fetch() call
 // itself), the console lines a developer would see in that engine, the fix
@@ -34,9 +36,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -374,221 +374,6 @@ func jsString(s string) string {
 // check`, indented under the verdict.
 func writeDiagnosis(b *strings.Builder, d explain.Diagnosis) {
 	explain.WriteAdvice(b, d, explain.AdviceLayout{Indent: "  "})
-}
-
-// HandlerTransport is an http.RoundTripper that serves every request with
-// h in-process: no socket, no port, whatever the URL's host. The handler
-// gets its own copy of the request's header and URL, and the response holds
-// the header as it was when the handler wrote the status (as on the wire:
-// later changes are not sent).
-//
-// It is on the path of every in-process fetch (corstest suites, the audit
-// of a handler), so one round trip makes one allocation for the
-// server-side request, the recorder and the response, and the header
-// copies keep their values in it too.
-func HandlerTransport(h http.Handler) http.RoundTripper {
-	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		x := new(inProcessExchange)
-		// A server-side request: a shallow copy (as WithContext makes, the
-		// context kept) with its own URL and header, RequestURI set, Host
-		// from the URL.
-		x.req = *req
-		sreq := &x.req
-		if req.URL != nil {
-			x.url = *req.URL
-			sreq.URL = &x.url
-		}
-		sreq.Header = cloneHeader(req.Header, x.reqVals[:0])
-		sreq.RequestURI = req.URL.RequestURI()
-		sreq.Host = req.URL.Host
-		if sreq.Body == nil {
-			sreq.Body = http.NoBody
-		}
-		w := &x.w
-		w.header = make(http.Header)
-		w.snap = headerSnapshot{vals: x.respVals[:0]}
-		h.ServeHTTP(w, sreq)
-		if !w.wrote {
-			// The handler returned without writing: its header is final (a
-			// handler may not use w once it has returned), so it is sent as
-			// is, without a copy.
-			w.code, w.sent = http.StatusOK, w.header
-		} else {
-			w.sent = w.snap.header(w.header)
-		}
-		x.resp = http.Response{
-			Status: statusLine(w.code), StatusCode: w.code,
-			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: w.sent, Body: body(w.body.Bytes()),
-			ContentLength: int64(w.body.Len()), Request: req,
-		}
-		return &x.resp, nil
-	})
-}
-
-// inProcessExchange is what one HandlerTransport round trip allocates, in
-// one piece.
-type inProcessExchange struct {
-	req      http.Request
-	url      url.URL
-	w        responseWriter
-	resp     http.Response
-	reqVals  [8]string // the values of the handler's copy of the request header
-	respVals [8]string // the values of the header as sent
-}
-
-// cloneHeader is h.Clone with the values in dst's array while they fit,
-// then in arrays append grows (each name's values capped, so that an append
-// to them copies them out). One pass over the map: iterating a map costs
-// more than the copies.
-func cloneHeader(h http.Header, dst []string) http.Header {
-	if h == nil {
-		return nil
-	}
-	h2 := make(http.Header, len(h))
-	for k, vs := range h {
-		if vs == nil {
-			h2[k] = nil // as Clone keeps a nil value
-			continue
-		}
-		i := len(dst)
-		dst = append(dst, vs...)
-		h2[k] = dst[i:len(dst):len(dst)]
-	}
-	return h2
-}
-
-// statusLines are the status lines of the codes net/http names, built
-// once rather than per response.
-var statusLines = func() map[int]string {
-	m := make(map[int]string)
-	for code := 100; code < 600; code++ {
-		if t := http.StatusText(code); t != "" {
-			m[code] = strconv.Itoa(code) + " " + t
-		}
-	}
-	return m
-}()
-
-// statusLine is http.Response.Status for code: "200 OK".
-func statusLine(code int) string {
-	if s, ok := statusLines[code]; ok {
-		return s
-	}
-	return fmt.Sprintf("%03d %s", code, http.StatusText(code))
-}
-
-// body is a response body holding b (http.NoBody when b is empty).
-func body(b []byte) io.ReadCloser {
-	if len(b) == 0 {
-		return http.NoBody
-	}
-	return io.NopCloser(bytes.NewReader(b))
-}
-
-// responseWriter records a handler's response, with less work than
-// httptest.ResponseRecorder: the header is taken down when the status is
-// written, so that later changes are not sent, as on the wire.
-type responseWriter struct {
-	header http.Header // what Header returns
-	sent   http.Header // the header as sent, once the handler has returned
-	snap   headerSnapshot
-	wrote  bool
-	code   int
-	body   bytes.Buffer
-}
-
-func (w *responseWriter) Header() http.Header { return w.header }
-
-func (w *responseWriter) WriteHeader(code int) {
-	if w.wrote {
-		return
-	}
-	w.wrote, w.code = true, code
-	w.snap.take(w.header)
-}
-
-func (w *responseWriter) Write(p []byte) (int, error) {
-	w.WriteHeader(http.StatusOK)
-	return w.body.Write(p)
-}
-
-// headerSnapshot is a header as it was when the status was written, kept
-// as flat lists rather than as a map: most handlers leave their header
-// alone after that, and then the live map itself can be sent, which spares
-// a map per response. The map is built only when the header changed.
-type headerSnapshot struct {
-	keys  []string
-	spans []span   // keys[i]'s values are vals[spans[i].start:spans[i].end]
-	vals  []string // copies of the values, so that an edit in place shows
-}
-
-// span is where a name's values are in headerSnapshot.vals. 32 bits are
-// enough: 2^31 values would take 32 GiB of string headers.
-type span struct {
-	start, end int32
-	isNil      bool // the value was nil, not empty
-}
-
-// snapshotIndex is room for the names and spans of a short header, in one
-// allocation of 224 bytes where a map of the same takes two and 400.
-type snapshotIndex struct {
-	keys  [8]string
-	spans [8]span
-}
-
-func (s *headerSnapshot) take(h http.Header) {
-	if len(h) <= 8 {
-		idx := new(snapshotIndex)
-		s.keys, s.spans = idx.keys[:0], idx.spans[:0]
-	}
-	for k, vs := range h {
-		n := len(s.vals)
-		s.vals = append(s.vals, vs...)
-		s.keys = append(s.keys, k)
-		s.spans = append(s.spans, span{start: int32(n), end: int32(len(s.vals)), isNil: vs == nil})
-	}
-}
-
-// values is keys[i]'s values as taken, capped so that an append copies
-// them out.
-func (s *headerSnapshot) values(i int) []string {
-	if sp := s.spans[i]; !sp.isNil {
-		return s.vals[sp.start:sp.end:sp.end]
-	}
-	return nil
-}
-
-// header is the header as taken: live itself when it still holds exactly
-// that, a new map otherwise.
-func (s *headerSnapshot) header(live http.Header) http.Header {
-	if s.unchanged(live) {
-		return live
-	}
-	h := make(http.Header, len(s.keys))
-	for i, k := range s.keys {
-		h[k] = s.values(i)
-	}
-	return h
-}
-
-func (s *headerSnapshot) unchanged(live http.Header) bool {
-	if len(live) != len(s.keys) {
-		return false
-	}
-	for i, k := range s.keys {
-		vs, ok := live[k]
-		want := s.values(i)
-		if !ok || (vs == nil) != (want == nil) || len(vs) != len(want) {
-			return false
-		}
-		for j := range vs {
-			if vs[j] != want[j] {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

@@ -4,6 +4,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 
@@ -14,7 +15,7 @@ import (
 // as it was when the status was written. Each case changes the header
 // after that in another way, and none of the changes may be sent.
 func TestHandlerTransportSendsTheHeaderAsWritten(t *testing.T) {
-	written := http.Header{"Vary": {"Origin"}, "Access-Control-Allow-Origin": {"https://app.example"}, "X-Two": {"a", "b"}, "X-Empty": {}}
+	written := http.Header{"Vary": {"Origin"}, "Access-Control-Allow-Origin": {"https://app.example"}, "X-Two": {"a", "b"}, "X-Empty": {""}}
 	for _, tc := range []struct {
 		name  string
 		after func(w http.ResponseWriter, held http.Header)
@@ -32,6 +33,7 @@ func TestHandlerTransportSendsTheHeaderAsWritten(t *testing.T) {
 			w.Header().Set("X-Late", "1")
 		}},
 		{"empty to nil", func(w http.ResponseWriter, _ http.Header) { w.Header()["X-Empty"] = nil }},
+		{"empty to none", func(w http.ResponseWriter, _ http.Header) { w.Header()["X-Empty"] = []string{} }},
 		{"write again", func(w http.ResponseWriter, _ http.Header) {
 			w.Header().Set("Vary", "Cookie")
 			w.WriteHeader(http.StatusTeapot)
@@ -58,7 +60,7 @@ func TestHandlerTransportSendsTheHeaderAsWritten(t *testing.T) {
 			if resp.StatusCode != http.StatusNoContent {
 				t.Errorf("status %d, want 204", resp.StatusCode)
 			}
-			if !maps.EqualFunc(resp.Header, written, slices.Equal) || resp.Header["X-Empty"] == nil {
+			if !maps.EqualFunc(resp.Header, written, slices.Equal) {
 				t.Errorf("sent %v, want %v", resp.Header, written)
 			}
 		})
@@ -105,5 +107,33 @@ func TestHandlerTransportKeepsTheSidesApart(t *testing.T) {
 	_ = append(sent, "appended")
 	if len(resp.Header["X-A"]) != 1 {
 		t.Errorf("append to a sent value changed the response: %v", resp.Header)
+	}
+}
+
+// A handler that spells its CORS headers in lower case, straight into the
+// map, is allowed over a socket (the client canonicalizes what it reads),
+// and so in process too; the page reads what the server adds.
+func TestPageSeesWhatTheWireCarries(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["access-control-allow-origin"] = []string{"*"}
+		io.WriteString(w, "<html>")
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, tc := range []struct {
+		name    string
+		handler http.Handler
+		url     string
+	}{{"in process", h, "https://api.example.com/x"}, {"over a socket", nil, srv.URL + "/x"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := corstest.NewPage(t, "https://app.example.com", tc.handler)
+			res := page.Fetch("GET", tc.url).Allowed()
+			if got := res.Header.Get("Content-Type"); got != "text/html; charset=utf-8" {
+				t.Errorf("Content-Type %q, want the sniffed text/html; charset=utf-8", got)
+			}
+			if got := res.Header.Get("Content-Length"); got != "6" {
+				t.Errorf("Content-Length %q, want 6", got)
+			}
+		})
 	}
 }
