@@ -28,6 +28,7 @@ type reqBody struct {
 // seen is what a handler saw of its request and of its own writes.
 type seen struct {
 	method, host, requestURI string
+	url                      string
 	contentLength            int64
 	transferEncoding         []string
 	tls                      bool
@@ -160,7 +161,7 @@ func TestHandlerTransportMatchesNetHTTP(t *testing.T) {
 			var mu sync.Mutex
 			var got seen
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				s := seen{method: r.Method, host: r.Host, requestURI: r.RequestURI, header: r.Header.Clone(),
+				s := seen{method: r.Method, host: r.Host, requestURI: r.RequestURI, url: r.URL.String(), header: r.Header.Clone(),
 					contentLength: r.ContentLength, transferEncoding: r.TransferEncoding, tls: r.TLS != nil}
 				_, _, err := net.SplitHostPort(r.RemoteAddr)
 				s.remoteHostPort = err == nil
@@ -186,7 +187,7 @@ func TestHandlerTransportMatchesNetHTTP(t *testing.T) {
 						reqBody = io.MultiReader(reqBody) // NewRequest cannot tell its length
 					}
 				}
-				req, err := http.NewRequest(tc.method, url+"/p?q=1", reqBody)
+				req, err := http.NewRequest(tc.method, url+"/p/a%2Fb?q=1&r=%20", reqBody)
 				if err != nil {
 					t.Fatal(err)
 				}
