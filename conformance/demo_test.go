@@ -63,7 +63,7 @@ var engineLabels = map[string]string{"firefox": "Firefox (Gecko)", "webkit": "We
 // the console lines it predicts for Firefox are the ones Firefox prints.
 func TestDemoInFirefox(t *testing.T) {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	page, api, stop := cli.StartDemo(ctx, t)
 
@@ -164,7 +164,7 @@ func TestDemoInFirefox(t *testing.T) {
 // WebKit.
 func TestDemoInWebKit(t *testing.T) {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	page, _, stop := cli.StartDemo(ctx, t)
 
