@@ -1,24 +1,21 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/e2e/cli"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/demo.png, the screenshot in the README")
@@ -179,101 +176,30 @@ func TestDemoInChromium(t *testing.T) {
 	}
 }
 
-// startDemo builds the CLI and runs `corskit demo` on free ports, as a
-// user would; stop sends it Ctrl-C and reports how it ended.
+// startDemo runs `corskit demo` on free ports, as a user would; stop
+// sends it Ctrl-C and reports how it ended (see cli.StartDemo).
 func startDemo(ctx context.Context, t *testing.T) (page, api string, stop func() error) {
 	t.Helper()
-	urls, stop := startCLI(ctx, t, "demo", "--api-port", "0", "--web-port", "0")
-	return urls["page"], urls["api"], stop
+	return cli.StartDemo(ctx, t)
 }
 
-// startCLI builds the CLI, runs it with args, and reads the URLs it prints
-// as "label: http://..." lines until the banner's last URL line.
+// startCLI builds the CLI, runs it with args, and reads the URLs its
+// banner prints (see cli.Start).
 func startCLI(ctx context.Context, t *testing.T, args ...string) (urls map[string]string, stop func() error) {
 	t.Helper()
-	bin := buildCLI(ctx, t)
-	cmd := exec.CommandContext(ctx, bin, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start demo: %v", err)
-	}
-	urls = readURLs(t, stdout)
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	t.Cleanup(func() {
-		if !stopped {
-			cmd.Process.Kill()
-			<-exited
-		}
-	})
-	return urls, func() error {
-		stopped = true
-		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-			return err
-		}
-		select {
-		case err := <-exited:
-			if err != nil {
-				return fmt.Errorf("%s exited with %v after SIGINT, want status 0; stderr: %s", args[0], err, stderr.String())
-			}
-			return nil
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			return fmt.Errorf("%s did not stop within 10s of SIGINT", args[0])
-		}
-	}
+	return cli.Start(ctx, t, args...)
+}
+
+// buildCLI builds the corskit command from the root module, as a user does.
+func buildCLI(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	return cli.Build(ctx, t)
 }
 
 // scenarioField is a script returning {scenario id: outcome.dataset[field]}.
 func scenarioField(field string) string {
 	return `Object.fromEntries([...document.querySelectorAll("section[data-scenario]")].map(
 		s => [s.dataset.scenario, s.querySelector(".outcome").dataset.` + field + ` || ""]))`
-}
-
-// buildCLI builds the corskit command from the root module, as a user does.
-func buildCLI(ctx context.Context, t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "corskit")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/corskit")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/corskit: %v\n%s", err, out)
-	}
-	return bin
-}
-
-var urlLine = regexp.MustCompile(`^\s*([a-z ]+):\s+(http://\S+)`)
-
-// readURLs reads a command's banner up to its "Press Ctrl-C" or "Each
-// scenario" line, collecting the "label: URL" lines.
-func readURLs(t *testing.T, r interface{ Read([]byte) (int, error) }) map[string]string {
-	t.Helper()
-	urls := map[string]string{}
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := sc.Text()
-		if m := urlLine.FindStringSubmatch(line); m != nil {
-			urls[m[1]] = m[2]
-		}
-		if strings.HasPrefix(line, "Press Ctrl-C") || strings.HasPrefix(line, "Each scenario") {
-			break
-		}
-	}
-	if len(urls) == 0 {
-		t.Fatalf("the command printed no URLs (scan error %v)", sc.Err())
-	}
-	// Keep draining stdout so the command never blocks on a full pipe.
-	go func() {
-		for sc.Scan() {
-		}
-	}()
-	return urls
 }
 
 // waitConsole waits until at least n lines mention a CORS block, or the

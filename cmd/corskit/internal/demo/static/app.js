@@ -75,11 +75,14 @@ async function predict(s) {
     p.append(list);
     const d = el("details", {}, el("summary", {}, mine.verdict === "blocked" ? "why, and the fix" : "what the browser does"));
     for (const e of engines) {
-      const lines = by[e].console.length ? by[e].console : ["(no console line)"];
+      // Each predicted line is a .line of its own, and the TypeError's
+      // message a .type-error: the tests read them back and hold them to
+      // what the engine really prints.
       const c = el("div", { className: "console" }, el("b", {}, `${engineTitles[e]} console: `));
       c.dataset.engine = e;
-      lines.forEach((l, i) => { if (i) c.append(el("br")); c.append(l); });
-      if (by[e].type_error) c.append(el("br"), `fetch() rejects with TypeError: ${by[e].type_error}`);
+      by[e].console.forEach((l, i) => { if (i) c.append(el("br")); c.append(el("span", { className: "line" }, l)); });
+      if (!by[e].console.length) c.append("(no console line)");
+      if (by[e].type_error) c.append(el("br"), "fetch() rejects with TypeError: ", el("span", { className: "type-error" }, by[e].type_error));
       d.append(c);
     }
     const steps = el("ol", {});
@@ -98,6 +101,7 @@ async function predict(s) {
     p.append(d);
   } catch (err) {
     p.textContent = "prediction failed: " + err;
+    p.closest("section").dataset.predictionFailed = "true";
   }
   compare(s);
 }
@@ -106,13 +110,59 @@ async function predict(s) {
 // engine.
 function compare(s) {
   const seen = s.outcomeEl.dataset.outcome;
-  if (!seen || !s.predicted) return;
+  if (!seen || !s.predicted) {
+    reportWhenSettled();
+    return;
+  }
   const match = seen === s.predicted;
   const name = engineTitles[visitor.name];
   s.agreementEl.dataset.match = String(match);
   s.agreementEl.dataset.engine = visitor.name;
   s.agreementEl.textContent = match ? `✓ this browser did what the model predicted for ${name}`
     : `✗ this browser and the model's prediction for ${name} disagree`;
+  reportWhenSettled();
+}
+
+// summary is what the page shows, read back from the page itself: the
+// visitor's engine and, for each scenario, what this browser did, each
+// engine's predicted verdict and console lines, and the comparison.
+function summary() {
+  const v = document.getElementById("visitor-engine");
+  return {
+    engine: v.dataset.engine, label: v.textContent,
+    scenarios: [...document.querySelectorAll("section[data-scenario]")].map((sec) => {
+      const out = sec.querySelector(".outcome").dataset;
+      const agreement = sec.querySelector(".agreement").dataset;
+      const lis = [...sec.querySelectorAll(".engines li")];
+      return {
+        id: sec.dataset.scenario, url: scenarioURLs[sec.dataset.scenario] || "",
+        outcome: out.outcome || "", error: out.error || "",
+        match: agreement.match || "", compared: agreement.engine || "",
+        engines: lis.map((li) => li.dataset.engine), verdicts: lis.map((li) => li.dataset.verdict),
+        visitor: lis.filter((li) => li.dataset.visitor).map((li) => li.dataset.engine),
+        console: Object.fromEntries([...sec.querySelectorAll(".prediction .console")].map((c) =>
+          [c.dataset.engine, [...c.querySelectorAll(".line")].map((l) => l.textContent)])),
+        typeError: Object.fromEntries([...sec.querySelectorAll(".prediction .console")].map((c) =>
+          [c.dataset.engine, c.querySelector(".type-error")?.textContent || ""])),
+      };
+    }),
+  };
+}
+
+const scenarioURLs = {};
+let reported = false;
+
+// reportWhenSettled writes summary() to the console once, when a "Run all"
+// has finished and every scenario is compared (or its prediction failed):
+// one line, "corskit demo: " and JSON. It repeats what the page already
+// shows, for a browser that gives a test no way to read the page but its
+// console (WebKitGTK's MiniBrowser writes it on standard error).
+function reportWhenSettled() {
+  if (reported || document.body.dataset.done !== "true") return;
+  const all = [...document.querySelectorAll("section[data-scenario]")];
+  if (!all.every((sec) => sec.querySelector(".agreement").dataset.match || sec.dataset.predictionFailed)) return;
+  reported = true;
+  console.info("corskit demo: " + JSON.stringify(summary()));
 }
 
 async function runScenario(s) {
@@ -145,12 +195,20 @@ async function main() {
   v.dataset.engine = visitor.known ? visitor.name : "";
   document.getElementById("api-origin").textContent = cfg.api;
   const list = cfg.scenarios;
+  for (const s of list) scenarioURLs[s.id] = s.url;
   render(list);
-  document.getElementById("run-all").addEventListener("click", async () => {
+  const runAll = async () => {
     for (const s of list) await runScenario(s);
     document.body.dataset.done = "true";
-  });
+    reportWhenSettled();
+  };
+  document.getElementById("run-all").addEventListener("click", runAll);
   document.body.dataset.ready = "true";
+  // Opened as …/#run-all, the page presses "Run all" itself: a browser
+  // driven without a remote protocol (the WebKit test) cannot click. The
+  // fragment never reaches the server, and the run is the one the button
+  // makes: the page's fixed calls to its own API.
+  if (location.hash === "#run-all") runAll();
 }
 
 main();
