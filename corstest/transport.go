@@ -79,9 +79,7 @@ func HandlerTransport(h http.Handler) http.RoundTripper {
 		if sreq.Host == "" {
 			sreq.Host = req.URL.Host
 		}
-		if strings.HasSuffix(sreq.Host, ":") {
-			sreq.Host = strings.TrimSuffix(sreq.Host, ":") // an empty port, as http.Transport drops it
-		}
+		sreq.Host = strings.TrimSuffix(sreq.Host, ":") // an empty port, as http.Transport drops it
 		sreq.RemoteAddr = "192.0.2.1:1234"
 		if req.URL.Scheme == "https" {
 			sreq.TLS = tlsState(&tlsLast, sreq.Host)
