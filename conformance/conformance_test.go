@@ -124,23 +124,31 @@ func runChromium(t *testing.T, cases []corscase.Case, s *corscase.Servers) map[s
 	return results
 }
 
+// openFirefox starts headless Firefox, listens to its console and opens
+// url; Firefox stops when the test ends.
+func openFirefox(ctx context.Context, t *testing.T, url string) *Firefox {
+	t.Helper()
+	f, err := StartFirefox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	if err := f.ListenToConsole(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Navigate(ctx, url); err != nil {
+		t.Fatalf("opening %s: %v", url, err)
+	}
+	t.Logf("browser: %s", f.Version(ctx))
+	return f
+}
+
 // runFirefox runs every case in one page of headless Firefox.
 func runFirefox(t *testing.T, cases []corscase.Case, s *corscase.Servers) map[string]corscase.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	f, err := StartFirefox(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := f.ListenToConsole(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Navigate(ctx, s.URLs.Page+"/"); err != nil {
-		t.Fatalf("loading the runner page: %v", err)
-	}
-	t.Logf("browser: %s", f.Version(ctx))
+	f := openFirefox(ctx, t, s.URLs.Page+"/")
 	results := runAll(t, cases, s, func(spec string) (pageResult, error) {
 		var r pageResult
 		js, err := f.EvalString(ctx, "runFetch("+spec+").then(JSON.stringify)")
@@ -150,13 +158,9 @@ func runFirefox(t *testing.T, cases []corscase.Case, s *corscase.Servers) map[st
 		return r, err
 	})
 	lines := settle(func() []string {
-		msgs, err := f.ConsoleService(ctx)
+		lines, err := f.ConsoleLines(ctx)
 		if err != nil {
 			t.Fatal(err)
-		}
-		var lines []string
-		for _, m := range msgs {
-			lines = append(lines, m.Text)
 		}
 		return lines
 	})

@@ -40,18 +40,6 @@ type demoScenario struct {
 // settled (app.js, reportWhenSettled).
 const summaryPrefix = "corskit demo: "
 
-// demoWant is what each scenario of the walkthrough must do in every
-// engine: the page's text says so, whatever the model predicts.
-var demoWant = map[string]string{
-	"same-origin":     "allowed",
-	"simple-get":      "allowed",
-	"preflight-put":   "allowed",
-	"credentials":     "allowed",
-	"bad-origin":      "blocked",
-	"bad-header":      "blocked",
-	"bad-credentials": "blocked",
-}
-
 // engineLabels are the names the page gives the visitor's engine
 // (engine.js).
 var engineLabels = map[string]string{"firefox": "Firefox (Gecko)", "webkit": "WebKit (Safari)"}
@@ -67,18 +55,7 @@ func TestDemoInFirefox(t *testing.T) {
 	defer cancel()
 	page, api, stop := cli.StartDemo(ctx, t)
 
-	f, err := StartFirefox(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := f.ListenToConsole(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Navigate(ctx, page); err != nil {
-		t.Fatalf("opening %s: %v", page, err)
-	}
-	t.Logf("browser: %s", f.Version(ctx))
+	f := openFirefox(ctx, t, page)
 	// The same steps as a visitor: wait for the page, press the button,
 	// wait for the run and every comparison to settle.
 	poll := func(expr string) error {
@@ -97,7 +74,7 @@ func TestDemoInFirefox(t *testing.T) {
 			}
 		}
 	}
-	err = poll(`String(document.body.dataset.ready === "true")`)
+	err := poll(`String(document.body.dataset.ready === "true")`)
 	if err == nil {
 		_, err = f.EvalString(ctx, `document.getElementById("run-all").click(), "clicked"`)
 	}
@@ -119,13 +96,9 @@ func TestDemoInFirefox(t *testing.T) {
 	// The console service has Firefox's own lines (CORS errors and
 	// warnings); log.entryAdded has the page's console.info.
 	lines := settle(func() []string {
-		msgs, err := f.ConsoleService(ctx)
+		lines, err := f.ConsoleLines(ctx)
 		if err != nil {
 			t.Fatal(err)
-		}
-		var lines []string
-		for _, m := range msgs {
-			lines = append(lines, m.Text)
 		}
 		return lines
 	})
@@ -218,7 +191,7 @@ func checkDemo(t *testing.T, engine string, shown demoPage, printed []string) {
 	var blame []string // the scenario of each predicted line
 	for _, s := range shown.Scenarios {
 		ids = append(ids, s.ID)
-		if w, ok := demoWant[s.ID]; !ok || s.Outcome != w {
+		if w, ok := cli.DemoOutcomes[s.ID]; !ok || s.Outcome != w {
 			t.Errorf("scenario %s: %s did %q, the walkthrough says %q", s.ID, engine, s.Outcome, w)
 		}
 		if !slices.Equal(s.Engines, three) || !slices.Equal(s.Visitor, []string{engine}) {
@@ -245,8 +218,8 @@ func checkDemo(t *testing.T, engine string, shown demoPage, printed []string) {
 			blame = append(blame, s.ID)
 		}
 	}
-	if len(shown.Scenarios) != len(demoWant) {
-		t.Errorf("the page has scenarios %q, want exactly %d", ids, len(demoWant))
+	if len(shown.Scenarios) != len(cli.DemoOutcomes) {
+		t.Errorf("the page has scenarios %q, want exactly %d", ids, len(cli.DemoOutcomes))
 	}
 
 	left := slices.Clone(printed)

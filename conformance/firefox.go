@@ -399,6 +399,19 @@ func (f *Firefox) ConsoleService(ctx context.Context) ([]ConsoleMessage, error) 
 	return msgs, nil
 }
 
+// ConsoleLines is the text of each ConsoleService message.
+func (f *Firefox) ConsoleLines(ctx context.Context) ([]string, error) {
+	msgs, err := f.ConsoleService(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		lines = append(lines, m.Text)
+	}
+	return lines, nil
+}
+
 // Close ends the session, stops Firefox and removes its profile.
 func (f *Firefox) Close() {
 	if f.conn != nil {

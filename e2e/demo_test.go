@@ -106,22 +106,13 @@ func TestDemoInChromium(t *testing.T) {
 		t.Fatalf("driving the demo page: %v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
 	}
 
-	want := map[string]string{
-		"same-origin":     "allowed",
-		"simple-get":      "allowed",
-		"preflight-put":   "allowed",
-		"credentials":     "allowed",
-		"bad-origin":      "blocked",
-		"bad-header":      "blocked",
-		"bad-credentials": "blocked",
-	}
-	for id, w := range want {
+	for id, w := range cli.DemoOutcomes {
 		if got := outcomes[id]; got != w {
 			t.Errorf("scenario %s: page shows %q, want %q", id, got, w)
 		}
 	}
-	if len(outcomes) != len(want) {
-		t.Errorf("page has scenarios %v, want exactly %d", keys(outcomes), len(want))
+	if len(outcomes) != len(cli.DemoOutcomes) {
+		t.Errorf("page has scenarios %v, want exactly %d", keys(outcomes), len(cli.DemoOutcomes))
 	}
 
 	// The preflighted PUT reached the handler after a preflight the page
@@ -268,9 +259,7 @@ func TestDemoInChromiumOnLocalhost(t *testing.T) {
 	if err != nil {
 		t.Fatalf("driving the demo page on localhost: %v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
 	}
-	want := map[string]string{"same-origin": "allowed", "simple-get": "allowed", "preflight-put": "allowed",
-		"credentials": "allowed", "bad-origin": "blocked", "bad-header": "blocked", "bad-credentials": "blocked"}
-	for id, w := range want {
+	for id, w := range cli.DemoOutcomes {
 		if outcomes[id] != w || agreement[id] != "true" {
 			t.Errorf("scenario %s on %s: browser %q (want %q), model agrees %q", id, page, outcomes[id], w, agreement[id])
 		}

@@ -85,6 +85,19 @@ func Start(ctx context.Context, t testing.TB, args ...string) (urls map[string]s
 	}
 }
 
+// DemoOutcomes is what each scenario of the demo's walkthrough does in
+// every browser, as its page explains: the tests of the page in each
+// engine hold the page and the engine to it.
+var DemoOutcomes = map[string]string{
+	"same-origin":     "allowed",
+	"simple-get":      "allowed",
+	"preflight-put":   "allowed",
+	"credentials":     "allowed",
+	"bad-origin":      "blocked",
+	"bad-header":      "blocked",
+	"bad-credentials": "blocked",
+}
+
 // StartDemo runs `corskit demo` on free ports, as a user would, and
 // returns the page's and the API's URLs as its banner prints them.
 func StartDemo(ctx context.Context, t testing.TB) (page, api string, stop func() error) {
