@@ -47,6 +47,36 @@ func BenchmarkFetch(b *testing.B) {
 	}
 }
 
+// BenchmarkFetchParallel is BenchmarkFetch/preflight+actual under
+// b.RunParallel: each goroutine a Browser of its own, as parallel tests
+// each have their Page, all through one middleware and handler. With -cpu
+// it shows whether anything the fetches share (package state, the
+// middleware's policy) serialises them.
+func BenchmarkFetchParallel(b *testing.B) {
+	mw, err := cors.New(cors.Config{
+		AllowedOrigins: []string{page.String()}, AllowCredentials: true,
+		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"Content-Type"},
+		ExposedHeaders: []string{"X-Id"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("X-Id", "1") }))
+	req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x",
+		Headers: []fetch.Header{{Name: "Content-Type", Value: "application/json"}}, Credentials: fetch.CredentialsInclude,
+		Cache: fetch.CacheNoStore}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		br := &fetch.Browser{Transport: corstest.HandlerTransport(h)}
+		for pb.Next() {
+			res, err := br.Fetch(context.Background(), req)
+			if err != nil || !res.Allowed() {
+				b.Fatal(err, res.Err)
+			}
+		}
+	})
+}
+
 // BenchmarkFetchHarness is BenchmarkFetch/preflight+actual's harness alone:
 // the same preflight and request, built once, through the cors middleware
 // and corstest.HandlerTransport, without the model. BenchmarkFetch minus
