@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/corskit/corskit/cors"
 	"github.com/corskit/corskit/corstest"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
@@ -28,17 +27,7 @@ func TestFetchAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("-race changes allocation counts; this test runs in the plain go test ./fetch")
 	}
-	mw, err := cors.New(cors.Config{
-		AllowedOrigins: []string{page.String()}, AllowCredentials: true,
-		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"Content-Type"},
-		ExposedHeaders: []string{"X-Id"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("X-Id", "1") }))
-	put := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x",
-		Headers: []fetch.Header{{Name: "Content-Type", Value: "application/json"}}, Credentials: fetch.CredentialsInclude}
+	h, put := benchAPI(t)
 	noStore := put
 	noStore.Cache = fetch.CacheNoStore
 	for _, tc := range []struct {

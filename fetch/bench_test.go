@@ -10,22 +10,32 @@ import (
 	"github.com/corskit/corskit/fetch"
 )
 
-// BenchmarkFetch is a full in-process check against a handler behind the
-// cors middleware: classification, preflight (or cache hit), actual
-// request, CORS check and exposed headers. The handler's own cost is
-// included; no socket is involved.
-func BenchmarkFetch(b *testing.B) {
+// benchAPI is the API the fetch benchmarks and TestFetchAllocs call: the
+// cors middleware (page's origin, credentials, PUT, Content-Type, X-Id
+// exposed) around a handler that sets X-Id, and a credentialed PUT with
+// Content-Type to it, which needs a preflight.
+func benchAPI(tb testing.TB) (http.Handler, fetch.Request) {
+	tb.Helper()
 	mw, err := cors.New(cors.Config{
 		AllowedOrigins: []string{page.String()}, AllowCredentials: true,
 		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"Content-Type"},
 		ExposedHeaders: []string{"X-Id"},
 	})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("X-Id", "1") }))
 	put := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x",
 		Headers: []fetch.Header{{Name: "Content-Type", Value: "application/json"}}, Credentials: fetch.CredentialsInclude}
+	return h, put
+}
+
+// BenchmarkFetch is a full in-process check against a handler behind the
+// cors middleware: classification, preflight (or cache hit), actual
+// request, CORS check and exposed headers. The handler's own cost is
+// included; no socket is involved.
+func BenchmarkFetch(b *testing.B) {
+	h, put := benchAPI(b)
 	for _, bc := range []struct {
 		name string
 		req  fetch.Request
@@ -53,18 +63,8 @@ func BenchmarkFetch(b *testing.B) {
 // it shows whether anything the fetches share (package state, the
 // middleware's policy) serialises them.
 func BenchmarkFetchParallel(b *testing.B) {
-	mw, err := cors.New(cors.Config{
-		AllowedOrigins: []string{page.String()}, AllowCredentials: true,
-		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"Content-Type"},
-		ExposedHeaders: []string{"X-Id"},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("X-Id", "1") }))
-	req := fetch.Request{Origin: page, Method: "PUT", URL: "https://api.example.com/x",
-		Headers: []fetch.Header{{Name: "Content-Type", Value: "application/json"}}, Credentials: fetch.CredentialsInclude,
-		Cache: fetch.CacheNoStore}
+	h, req := benchAPI(b)
+	req.Cache = fetch.CacheNoStore
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		br := &fetch.Browser{Transport: corstest.HandlerTransport(h)}
@@ -82,15 +82,7 @@ func BenchmarkFetchParallel(b *testing.B) {
 // and corstest.HandlerTransport, without the model. BenchmarkFetch minus
 // this is the model's own cost.
 func BenchmarkFetchHarness(b *testing.B) {
-	mw, err := cors.New(cors.Config{
-		AllowedOrigins: []string{page.String()}, AllowCredentials: true,
-		AllowedMethods: []string{"PUT"}, AllowedHeaders: []string{"Content-Type"},
-		ExposedHeaders: []string{"X-Id"},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := mw.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("X-Id", "1") }))
+	h, _ := benchAPI(b)
 	tr := corstest.HandlerTransport(h)
 	pre, _ := http.NewRequest("OPTIONS", "https://api.example.com/x", nil)
 	pre.Header = http.Header{"Accept": {"*/*"}, "Access-Control-Request-Method": {"PUT"},
