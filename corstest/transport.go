@@ -248,15 +248,9 @@ func declaredLength(v string) int64 {
 	return n
 }
 
-// parseLength is a Content-Length as net/http's client reads it; -1 when
-// it does not parse.
-func parseLength(v string) int64 {
-	n, err := strconv.ParseInt(textproto.TrimString(v), 10, 64)
-	if err != nil || n < 0 {
-		return -1
-	}
-	return n
-}
+// parseLength is a Content-Length as net/http's client reads it: the
+// server's reading, once trimmed.
+func parseLength(v string) int64 { return declaredLength(textproto.TrimString(v)) }
 
 func bodyAllowed(code int) bool {
 	return !(code >= 100 && code <= 199 || code == http.StatusNoContent || code == http.StatusNotModified)
@@ -518,14 +512,11 @@ func wireValue(v string) string {
 	if isWireValue(v, true) {
 		return v
 	}
-	b := []byte(v)
-	for i, c := range b {
-		if c == '\r' || c == '\n' {
-			b[i] = ' '
-		}
-	}
-	return string(bytes.TrimFunc(b, func(r rune) bool { return r < 0x80 && byteClass[r]&clsSpace != 0 }))
+	return textproto.TrimString(lineBreaksToSpaces.Replace(v))
 }
+
+// lineBreaksToSpaces is net/http's headerNewlineToSpace.
+var lineBreaksToSpaces = strings.NewReplacer("\n", " ", "\r", " ")
 
 // statusLines are the status lines of the codes net/http names, built
 // once rather than per response.

@@ -3,6 +3,7 @@ package fetch
 import (
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 
@@ -216,17 +217,8 @@ func combined(hs []Header, dst []Header) []Header {
 }
 
 // trimHTTPWhitespace removes leading and trailing tab, space, CR and LF, as
-// Headers normalises a value.
-func trimHTTPWhitespace(s string) string {
-	isWS := func(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-	for len(s) > 0 && isWS(s[0]) {
-		s = s[1:]
-	}
-	for len(s) > 0 && isWS(s[len(s)-1]) {
-		s = s[:len(s)-1]
-	}
-	return s
-}
+// Headers normalises a value (textproto.TrimString's set).
+func trimHTTPWhitespace(s string) string { return textproto.TrimString(s) }
 
 // ParseHeader parses a header written as "Name: value", as curl -H and the
 // tools' forms take it: the name and value are trimmed, and the name must
