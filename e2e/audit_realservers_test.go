@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corskit/corskit/e2e/cli"
 	"github.com/corskit/corskit/e2e/realserver"
 )
 
@@ -73,7 +74,7 @@ func want(kv ...string) map[string]string {
 func TestAuditRealServers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	bin := buildCLI(ctx, t)
+	bin := cli.Build(ctx, t)
 	var mu sync.Mutex
 	var cases []auditCase
 	add := func(c auditCase) { mu.Lock(); cases = append(cases, c); mu.Unlock() }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corskit/corskit/e2e/cli"
 	"github.com/corskit/corskit/e2e/realserver"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestAuditStackWithoutServerName(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	bin := buildCLI(ctx, t)
+	bin := cli.Build(ctx, t)
 	ex := realserver.Express(t, realserver.ExpressOptions{
 		CORS: `{origin: ['` + frontEnd + `'], credentials: true}`,
 		Code: `app.disable('x-powered-by');`,

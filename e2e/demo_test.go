@@ -28,7 +28,7 @@ func TestDemoInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	page, api, stop := startDemo(ctx, t)
+	page, api, stop := cli.StartDemo(ctx, t)
 
 	tab := browser.OpenTab(ctx, t)
 
@@ -167,26 +167,6 @@ func TestDemoInChromium(t *testing.T) {
 	}
 }
 
-// startDemo runs `corskit demo` on free ports, as a user would; stop
-// sends it Ctrl-C and reports how it ended (see cli.StartDemo).
-func startDemo(ctx context.Context, t *testing.T) (page, api string, stop func() error) {
-	t.Helper()
-	return cli.StartDemo(ctx, t)
-}
-
-// startCLI builds the CLI, runs it with args, and reads the URLs its
-// banner prints (see cli.Start).
-func startCLI(ctx context.Context, t *testing.T, args ...string) (urls map[string]string, stop func() error) {
-	t.Helper()
-	return cli.Start(ctx, t, args...)
-}
-
-// buildCLI builds the corskit command from the root module, as a user does.
-func buildCLI(ctx context.Context, t *testing.T) string {
-	t.Helper()
-	return cli.Build(ctx, t)
-}
-
 // scenarioField is a script returning {scenario id: outcome.dataset[field]}.
 func scenarioField(field string) string {
 	return `Object.fromEntries([...document.querySelectorAll("section[data-scenario]")].map(
@@ -236,7 +216,7 @@ func keys(m map[string]string) []string {
 func TestDemoInChromiumOnLocalhost(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	page, _, stop := startDemo(ctx, t)
+	page, _, stop := cli.StartDemo(ctx, t)
 	page = strings.Replace(page, "127.0.0.1", "localhost", 1)
 	tab := browser.OpenTab(ctx, t)
 	err := chromedp.Do(tab.Ctx,

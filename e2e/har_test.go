@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/e2e/cli"
 )
 
 // harFile is the HAR that `corskit check --har` is tested with in the root
@@ -26,7 +27,7 @@ var harFile = filepath.Join("..", "cmd", "corskit", "internal", "har", "testdata
 func TestDemoHARReplay(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	page, _, stop := startDemo(ctx, t)
+	page, _, stop := cli.StartDemo(ctx, t)
 	defer stop()
 	tab := browser.OpenTab(ctx, t)
 	rec, err := tab.RecordHAR()
@@ -58,7 +59,7 @@ func TestDemoHARReplay(t *testing.T) {
 	if err := os.WriteFile(harPath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, buildCLI(ctx, t), "check", "--har", harPath, "--json")
+	cmd := exec.CommandContext(ctx, cli.Build(ctx, t), "check", "--har", harPath, "--json")
 	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) { // 1: some calls blocked
 		t.Fatalf("check --har: %v\n%s", err, out)

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/e2e/cli"
 )
 
 // attackerPage is a page on another origin that tries every way a web page
@@ -102,7 +103,7 @@ func serveLoopback(t *testing.T, h http.Handler) int {
 func TestPlaygroundRefusesOtherSites(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	urls, stop := startCLI(ctx, t, "serve", "--port", "0", "--api-port", "0")
+	urls, stop := cli.Start(ctx, t, "serve", "--port", "0", "--api-port", "0")
 	pg := urls["playground"]
 	if pg == "" {
 		t.Fatalf("no playground URL in %v", urls)

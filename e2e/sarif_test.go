@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/corskit/corskit/e2e/cli"
 )
 
 // TestAuditSARIFValidates runs `corskit audit --format sarif` on a
@@ -22,7 +24,7 @@ import (
 func TestAuditSARIFValidates(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	bin := buildCLI(ctx, t)
+	bin := cli.Build(ctx, t)
 	vuln := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o := r.Header.Get("Origin"); o != "" {
 			w.Header().Set("Access-Control-Allow-Origin", o)

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/e2e/cli"
 )
 
 // TestPlaygroundInChromium drives `corskit serve` in headless Chromium: for
@@ -21,7 +22,7 @@ import (
 func TestPlaygroundInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	urls, stop := startCLI(ctx, t, "serve", "--port", "0", "--api-port", "0")
+	urls, stop := cli.Start(ctx, t, "serve", "--port", "0", "--api-port", "0")
 	if urls["playground"] == "" {
 		t.Fatalf("no playground URL in %v", urls)
 	}

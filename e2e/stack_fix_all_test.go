@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corskit/corskit/e2e/cli"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
@@ -149,7 +150,7 @@ func TestStackFixAllCalls(t *testing.T) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	bin := buildCLI(ctx, t)
+	bin := cli.Build(ctx, t)
 	check := func(t *testing.T, args ...string) (checkJSON, string) {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, bin, append([]string{"check"}, args...)...)

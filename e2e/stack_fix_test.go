@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/e2e/cli"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
@@ -31,7 +32,7 @@ import (
 func TestCheckStackFixRealServers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	bin := buildCLI(ctx, t)
+	bin := cli.Build(ctx, t)
 	pageHTML := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, "<!doctype html><title>page</title>")
