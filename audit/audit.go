@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/corskit/corskit/fetch"
@@ -173,6 +174,12 @@ type Options struct {
 	Origins []string
 }
 
+// MaxResponseHeaderBytes is the largest response header a probe reads
+// (Options.Transport should say the same): a server that sends megabytes
+// of headers still answers, and its CORS headers are judged like any
+// other's; memory stays bounded per probe.
+const MaxResponseHeaderBytes = 16 << 20
+
 // New returns a Scanner.
 func New(opts Options) *Scanner {
 	if opts.Timeout <= 0 {
@@ -186,7 +193,7 @@ func New(opts Options) *Scanner {
 	}
 	tr := opts.Transport
 	if tr == nil {
-		tr = &http.Transport{MaxResponseHeaderBytes: 1 << 20, ResponseHeaderTimeout: opts.Timeout, MaxIdleConnsPerHost: 16}
+		tr = &http.Transport{MaxResponseHeaderBytes: MaxResponseHeaderBytes, ResponseHeaderTimeout: opts.Timeout, MaxIdleConnsPerHost: 16}
 	}
 	return &Scanner{
 		client: &http.Client{
@@ -210,6 +217,7 @@ type exchange struct {
 	req    http.Header
 	status int
 	resp   http.Header
+	cut    bool // the body was still coming when the probe stopped reading
 }
 
 func (e *exchange) evidence() Evidence {
@@ -221,8 +229,9 @@ func (e *exchange) evidence() Evidence {
 	return Evidence{Method: e.method, URL: e.url, RequestHeaders: req, Status: e.status, ResponseHeaders: e.resp}
 }
 
-// do makes one request to exactly this URL.
-func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header) (*exchange, error) {
+// do makes one request to exactly this URL, reading its body for at most
+// wait.
+func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header, wait time.Duration) (*exchange, error) {
 	u, err := url.Parse(target)
 	if err != nil {
 		return nil, err
@@ -243,20 +252,23 @@ func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header
 	// else. The body is read (bounded in size and in time) only so that
 	// the connection is reused; a body that streams (server-sent events)
 	// or drips is cut off, never a reason to call the server unreachable.
-	s.drain(res.Body)
-	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header}, nil
+	cut := s.drain(res.Body, wait)
+	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header, cut: cut}, nil
 }
 
 // bodyWait bounds how long a probe reads a body after its headers came.
 const bodyWait = 300 * time.Millisecond
 
-// drain reads and closes a body, at most maxBody bytes for at most
-// bodyWait; a body still coming then is abandoned with its connection.
-func (s *Scanner) drain(body io.ReadCloser) {
-	stop := time.AfterFunc(bodyWait, func() { body.Close() })
+// drain reads and closes a body, at most maxBody bytes for at most wait;
+// a body still coming then is abandoned with its connection, and drain
+// reports that it was cut off.
+func (s *Scanner) drain(body io.ReadCloser, wait time.Duration) (cut bool) {
+	var timedOut atomic.Bool
+	stop := time.AfterFunc(wait, func() { timedOut.Store(true); body.Close() })
 	io.Copy(io.Discard, io.LimitReader(body, s.maxBody))
 	stop.Stop()
 	body.Close()
+	return timedOut.Load()
 }
 
 // send makes one probe request: on a URL of its own (unless NoCacheBust)
@@ -296,11 +308,21 @@ func (a *auditor) sendAs(ctx context.Context, method string, hdr http.Header, co
 	return ex, nil
 }
 
-// request sends one request and counts it.
+// request sends one request and counts it. Once one body of the target
+// streamed past bodyWait (server-sent events, a dripping body), the next
+// probes read only the headers: each would wait the same for nothing.
 func (a *auditor) request(ctx context.Context, method, target string, hdr http.Header) (*exchange, error) {
 	a.res.Probes++
 	a.res.Requests[method]++
-	return a.s.do(ctx, method, target, hdr)
+	wait := bodyWait
+	if a.streams {
+		wait = 0
+	}
+	ex, err := a.s.do(ctx, method, target, hdr, wait)
+	if err == nil && ex.cut {
+		a.streams = true
+	}
+	return ex, err
 }
 
 // verdict is what the browser's CORS check makes of a probe.
@@ -448,6 +470,8 @@ type auditor struct {
 	// cached is the answer a shared cache gave a probe: the audit stops
 	// at it (see sendAs and checkCacheKey).
 	cached *exchange
+	// streams: a body of this target's was still coming after bodyWait.
+	streams bool
 }
 
 // errFromCache is a probe's error once a shared cache has answered one.

@@ -206,7 +206,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tr := &http.Transport{
 		DialContext:            dial,
 		TLSClientConfig:        insecureTLS(o.insecure),
-		MaxResponseHeaderBytes: 1 << 20,
+		MaxResponseHeaderBytes: audit.MaxResponseHeaderBytes,
 		ResponseHeaderTimeout:  o.timeout,
 		MaxIdleConnsPerHost:    4,
 		TLSHandshakeTimeout:    o.timeout,
