@@ -26,6 +26,23 @@ func (e *LineError) Unwrap() error { return e.Err }
 // ErrNotHTTPURL is wrapped by CheckURL's errors.
 var ErrNotHTTPURL = errors.New("want an absolute http:// or https:// URL")
 
+// ErrSpaceInURL is a target line with a space or tab inside its URL.
+var ErrSpaceInURL = errors.New("a URL has no spaces: want one URL a line, with an optional # comment after a space")
+
+// withoutComment trims a line and the comment after its URL.
+func withoutComment(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "#") {
+		return s
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] == '#' && (s[i-1] == ' ' || s[i-1] == '\t') {
+			return strings.TrimSpace(s[:i])
+		}
+	}
+	return s
+}
+
 // CheckURL reports whether u is a URL the audit can target.
 func CheckURL(u string) error {
 	p, err := url.Parse(u)
@@ -44,7 +61,9 @@ func cut(s string, n int) string {
 
 // ReadTargets reads a target list: one absolute http(s) URL a line;
 // blank lines and lines starting with # are skipped; surrounding spaces
-// are trimmed. For each other line it calls fn with the line number and
+// are trimmed, and so is a comment after the URL (a # after a space or
+// tab: a URL has no spaces, so the # of a fragment is never one). A line
+// with a space left inside is malformed. For each other line it calls fn with the line number and
 // either the URL or a *LineError, and stops when fn returns false. A
 // malformed line never ends the list: the caller reports it and the
 // other lines are still audited. The error returned is the reader's own.
@@ -78,11 +97,13 @@ func ReadTargets(r io.Reader, fn func(line int, target string, err error) bool) 
 		}
 		line++
 		var ok bool
-		switch s := strings.TrimSpace(string(buf)); {
+		switch s := withoutComment(string(buf)); {
 		case tooLong:
 			ok = fn(line, "", &LineError{line, cut(s, 200), fmt.Errorf("longer than %d bytes", MaxTargetLine)})
 		case s == "" || strings.HasPrefix(s, "#"):
 			ok = true
+		case strings.ContainsAny(s, " \t"):
+			ok = fn(line, "", &LineError{line, cut(s, 200), ErrSpaceInURL})
 		default:
 			if err := CheckURL(s); err != nil {
 				ok = fn(line, "", &LineError{line, cut(s, 200), err})

@@ -30,6 +30,29 @@ func TestReadTargets(t *testing.T) {
 	}
 }
 
+// A comment after the URL is not part of it; a space left inside the
+// URL makes the line malformed. Before, "https://x.example/api/items   #
+// staging" was audited as /api/items%20%20%20, a 404 reported clean.
+func TestReadTargetsInlineComment(t *testing.T) {
+	in := "https://x.example/api/items   # staging\nhttps://x.example/a#frag\thttps://x.example/b\nhttps://x.example/p#top # the page\nhttps://x.example/a b\n"
+	var got []string
+	audit.ReadTargets(strings.NewReader(in), func(line int, u string, err error) bool {
+		if err != nil {
+			if !errors.Is(err, audit.ErrSpaceInURL) {
+				t.Errorf("line %d: %v", line, err)
+			}
+			got = append(got, "error")
+			return true
+		}
+		got = append(got, u)
+		return true
+	})
+	want := "https://x.example/api/items|error|https://x.example/p#top|error"
+	if strings.Join(got, "|") != want {
+		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+}
+
 // FuzzReadTargets: any input gives, for each line, a valid URL or a
 // *LineError naming that line; never a panic, lines in order.
 func FuzzReadTargets(f *testing.F) {

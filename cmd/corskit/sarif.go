@@ -107,7 +107,7 @@ func (o *auditOutput) sarif() error {
 		bw.WriteString("]")
 		return err
 	}
-	bw.WriteString(`"invocations":[{"executionSuccessful":true,`)
+	fmt.Fprintf(bw, `"invocations":[{"executionSuccessful":%t,`, !o.failed)
 	if err := stream("toolExecutionNotifications", func(r *record, emit func(any) error) error {
 		e := r.targetError()
 		if e == nil {
