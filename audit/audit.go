@@ -702,11 +702,8 @@ func (a *auditor) resolve() {
 	}
 }
 
-// observe recognises the stack from any answer until it is known.
+// observe recognises the stack, and its layers, from every answer.
 func (a *auditor) observe(ex *exchange, preflight bool) {
-	if a.stack.known() {
-		return
-	}
 	a.stack.see(ex.resp, ex.status)
 }
 
