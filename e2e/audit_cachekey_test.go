@@ -78,7 +78,10 @@ sub vcl_deliver {
 			var doc struct {
 				Probes    int
 				Findings  []struct{ ID, Severity string }
-				Endpoints []struct{ Partial string }
+				Endpoints []struct {
+					Partial  string
+					Requests map[string]int
+				}
 			}
 			if err := json.Unmarshal(out, &doc); err != nil {
 				t.Fatalf("%v\n%s\n%s", err, out, errOut)
@@ -91,7 +94,11 @@ sub vcl_deliver {
 				t.Errorf("findings %v: want cache-ignores-query (low): the answers were the cache's", ids)
 			}
 			if len(doc.Endpoints) != 1 || !strings.Contains(doc.Endpoints[0].Partial, "shared cache ignores the query string: audit limited, to avoid poisoning") {
-				t.Errorf("endpoints %+v", doc.Endpoints)
+				t.Fatalf("endpoints %+v", doc.Endpoints)
+			}
+			// The cache-key check's anonymous GETs, nothing else.
+			if rq := doc.Endpoints[0].Requests; len(rq) != 1 || rq["GET"] < 1 || rq["GET"] > 2 {
+				t.Errorf("requests by method %v: want the cache-key check's one or two GETs only", rq)
 			}
 			if n := c.Count(func(r realserver.Request) bool { return r.Origin != "" }); n > 0 {
 				t.Errorf("%d requests with an Origin reached the backend through the cache", n)

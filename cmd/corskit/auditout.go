@@ -298,15 +298,16 @@ func (o *auditOutput) json() error {
 		}
 		res := r.Result
 		return emit(struct {
-			URL      string       `json:"url"`
-			Method   string       `json:"method"`
-			Line     int          `json:"line,omitempty"`
-			Probes   int          `json:"probes"`
-			Findings int          `json:"findings"`
-			Allowed  []string     `json:"allowed_origins"`
-			Stack    *audit.Stack `json:"stack,omitempty"`
-			Partial  string       `json:"partial,omitempty"`
-		}{res.URL, res.Method, r.Line, res.Probes, len(res.Findings), res.Allowed, res.Stack, res.Partial})
+			URL      string         `json:"url"`
+			Method   string         `json:"method"`
+			Line     int            `json:"line,omitempty"`
+			Probes   int            `json:"probes"`
+			Findings int            `json:"findings"`
+			Allowed  []string       `json:"allowed_origins"`
+			Stack    *audit.Stack   `json:"stack,omitempty"`
+			Partial  string         `json:"partial,omitempty"`
+			Requests map[string]int `json:"requests,omitempty"`
+		}{res.URL, res.Method, r.Line, res.Probes, len(res.Findings), res.Allowed, res.Stack, res.Partial, res.Requests})
 	}); err != nil {
 		return err
 	}
