@@ -30,9 +30,10 @@
 // allows), and the same fix in the recognised stack's own setting.
 //
 // [ReadTargets] reads a targets file: one absolute http(s) URL a line,
-// blank lines and # comments skipped, lines cut at [MaxTargetLine]; a
-// malformed line is reported as a [*LineError] and the others are still
-// read.
+// blank lines and # comments skipped (also a comment after the URL),
+// lines cut at [MaxTargetLine]; a malformed line is reported as a
+// [*LineError] and the others are still read; input whose line does not
+// end within 1 MiB is no list ([ErrNotAList]).
 //
 // # How an audit runs
 //

@@ -13,6 +13,15 @@ import (
 // longer line is an error of its own (LineError), and reading goes on.
 const MaxTargetLine = 64 << 10
 
+// maxSkippedLine is how far a line too long to be a target is read in
+// search of its end: past it the input is no list of URLs (/dev/zero, a
+// binary file), and reading stops with ErrNotAList.
+const maxSkippedLine = 1 << 20
+
+// ErrNotAList is ReadTargets' error for input with a line that does not
+// end within maxSkippedLine bytes.
+var ErrNotAList = errors.New("no line end within 1 MiB: not a list of URLs")
+
 // LineError is a malformed line of a target list.
 type LineError struct {
 	Line  int
@@ -73,7 +82,7 @@ func ReadTargets(r io.Reader, fn func(line int, target string, err error) bool) 
 	line := 0
 	for {
 		buf = buf[:0]
-		tooLong, eof := false, false
+		tooLong, eof, n := false, false, 0
 		for {
 			chunk, isPrefix, err := br.ReadLine()
 			if err == io.EOF {
@@ -82,6 +91,9 @@ func ReadTargets(r io.Reader, fn func(line int, target string, err error) bool) 
 			}
 			if err != nil {
 				return err
+			}
+			if n += len(chunk); n > maxSkippedLine {
+				return fmt.Errorf("line %d: %w", line+1, ErrNotAList)
 			}
 			if len(buf)+len(chunk) > MaxTargetLine {
 				tooLong = true // read on to the line's end, keeping nothing

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -50,6 +51,22 @@ func TestReadTargetsInlineComment(t *testing.T) {
 	want := "https://x.example/api/items|error|https://x.example/p#top|error"
 	if strings.Join(got, "|") != want {
 		t.Errorf("got %q, want %q", strings.Join(got, "|"), want)
+	}
+}
+
+// zeros is /dev/zero: no line ever ends.
+type zeros struct{ n int }
+
+func (z *zeros) Read(p []byte) (int, error) { clear(p); z.n += len(p); return len(p), nil }
+
+// Input with no line end (/dev/zero, a binary file) is no list: reading
+// stops after a bounded read. Before, ReadTargets read it forever (a run
+// on /dev/zero went 41 minutes until SIGKILL).
+func TestReadTargetsNotAList(t *testing.T) {
+	z := &zeros{}
+	err := audit.ReadTargets(io.MultiReader(strings.NewReader("https://a.example/\n"), z), func(int, string, error) bool { return true })
+	if !errors.Is(err, audit.ErrNotAList) || !strings.Contains(err.Error(), "line 2") || z.n > 2<<20 {
+		t.Errorf("error %v after %d bytes", err, z.n)
 	}
 }
 

@@ -17,10 +17,11 @@ import (
 )
 
 // A signal ends an audit at once, even while --targets is still being
-// read (a stalled producer on stdin, /dev/zero), with the report of what
-// was audited and a status that is not success (130). Before, SIGTERM
-// and Ctrl-C were ignored until the list ended (/dev/zero ran 41 minutes
-// until SIGKILL), and an interrupted run exited 0.
+// read (a stalled producer on stdin), with the report of what was audited
+// and a status that is not success (130); /dev/zero is no list, and the
+// run ends on its own. Before, SIGTERM and Ctrl-C were ignored until the
+// list ended (/dev/zero ran 41 minutes until SIGKILL), and an interrupted
+// run exited 0.
 func TestAuditSignalWhileReadingTargets(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -36,9 +37,11 @@ func TestAuditSignalWhileReadingTargets(t *testing.T) {
 		name    string
 		targets string
 		sig     os.Signal
+		code    int
 	}{
-		{"stalled stdin, SIGTERM", "-", syscall.SIGTERM},
-		{"/dev/zero, SIGINT", "/dev/zero", os.Interrupt},
+		{"stalled stdin, SIGTERM", "-", syscall.SIGTERM, 130},
+		{"stalled stdin, SIGINT", "-", os.Interrupt, 130},
+		{"/dev/zero, SIGINT", "/dev/zero", os.Interrupt, 2}, // ends before the signal
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, "audit", "--targets", tc.targets, "--rate", "0", "--format", "json")
@@ -70,11 +73,11 @@ func TestAuditSignalWhileReadingTargets(t *testing.T) {
 				t.Fatalf("still running 5 s after the signal")
 			}
 			took := time.Since(sent)
-			if code := cmd.ProcessState.ExitCode(); code != 130 {
-				t.Errorf("exit %d, want 130 (interrupted)\n%s", code, errOut.String())
+			if code := cmd.ProcessState.ExitCode(); code != tc.code {
+				t.Errorf("exit %d, want %d\n%s", code, tc.code, errOut.String())
 			}
-			if !strings.Contains(errOut.String(), "interrupted") {
-				t.Errorf("stderr %q", errOut.String())
+			if want := map[int]string{130: "interrupted", 2: "not a list of URLs"}[tc.code]; !strings.Contains(errOut.String(), want) {
+				t.Errorf("stderr %q, want %q", errOut.String(), want)
 			}
 			if tc.targets == "-" && !strings.Contains(out.String(), "reflect-any-origin") {
 				t.Errorf("the endpoint audited before the signal is not in the report:\n%s", out.String())

@@ -295,14 +295,15 @@ receive:
 		}
 		return exitError{interruptedStatus, fmt.Sprintf("interrupted: %d endpoints audited before the signal; the report is partial", out.endpoints)}
 	}
-	if err := <-readErr; err != nil {
-		return usageError{fmt.Sprintf("--targets: %v", err)}
-	}
-	out.failed = out.lineErrs > 0
+	// The report of what was read comes first, also when reading failed.
+	readE := <-readErr
+	out.failed = out.lineErrs > 0 || readE != nil
 	if err := out.finish(); err != nil {
 		return err
 	}
 	switch {
+	case readE != nil:
+		return usageError{fmt.Sprintf("--targets: %v", readE)}
 	case out.lineErrs > 0:
 		return usageError{fmt.Sprintf("--targets: %d malformed line(s), %s; the first: %s", out.lineErrs, out.lineErrsWhere(), out.firstLineErr)}
 	case out.endpoints == 0 && feed.elsewhere > 0:
