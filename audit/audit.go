@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/corskit/corskit/fetch"
@@ -110,6 +112,10 @@ type Result struct {
 	Method   string    `json:"method"`
 	Findings []Finding `json:"findings"`
 	Probes   int       `json:"probes"` // requests sent
+	// Requests counts the requests sent by method: a state-changing
+	// method is sent only where a browser would send it (after a
+	// preflight that allowed it, for a method that needs one).
+	Requests map[string]int `json:"requests"`
 	// CookieSent reports that every probe carried Target.Cookie.
 	CookieSent bool `json:"cookie_sent,omitempty"`
 	// Allowed are the origins the server allows that no probe showed to
@@ -168,6 +174,12 @@ type Options struct {
 	Origins []string
 }
 
+// MaxResponseHeaderBytes is the largest response header a probe reads
+// (Options.Transport should say the same): a server that sends megabytes
+// of headers still answers, and its CORS headers are judged like any
+// other's; memory stays bounded per probe.
+const MaxResponseHeaderBytes = 16 << 20
+
 // New returns a Scanner.
 func New(opts Options) *Scanner {
 	if opts.Timeout <= 0 {
@@ -181,7 +193,7 @@ func New(opts Options) *Scanner {
 	}
 	tr := opts.Transport
 	if tr == nil {
-		tr = &http.Transport{MaxResponseHeaderBytes: 1 << 20, ResponseHeaderTimeout: opts.Timeout, MaxIdleConnsPerHost: 16}
+		tr = &http.Transport{MaxResponseHeaderBytes: MaxResponseHeaderBytes, ResponseHeaderTimeout: opts.Timeout, MaxIdleConnsPerHost: 16}
 	}
 	return &Scanner{
 		client: &http.Client{
@@ -205,6 +217,7 @@ type exchange struct {
 	req    http.Header
 	status int
 	resp   http.Header
+	cut    bool // the body was still coming when the probe stopped reading
 }
 
 func (e *exchange) evidence() Evidence {
@@ -216,8 +229,9 @@ func (e *exchange) evidence() Evidence {
 	return Evidence{Method: e.method, URL: e.url, RequestHeaders: req, Status: e.status, ResponseHeaders: e.resp}
 }
 
-// do makes one request to exactly this URL.
-func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header) (*exchange, error) {
+// do makes one request to exactly this URL, reading its body for at most
+// wait.
+func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header, wait time.Duration) (*exchange, error) {
 	u, err := url.Parse(target)
 	if err != nil {
 		return nil, err
@@ -234,31 +248,79 @@ func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header
 	if err != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
-	// The body is read (bounded) so that the connection is reused; a body
-	// that stalls ends at the probe's timeout.
-	if _, err := io.Copy(io.Discard, io.LimitReader(res.Body, s.maxBody)); err != nil {
-		return nil, err
-	}
-	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header}, nil
+	// The headers are the answer: the browser's CORS check reads nothing
+	// else. The body is read (bounded in size and in time) only so that
+	// the connection is reused; a body that streams (server-sent events)
+	// or drips is cut off, never a reason to call the server unreachable.
+	cut := s.drain(res.Body, wait)
+	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header, cut: cut}, nil
+}
+
+// bodyWait bounds how long a probe reads a body after its headers came.
+const bodyWait = 300 * time.Millisecond
+
+// drain reads and closes a body, at most maxBody bytes for at most wait;
+// a body still coming then is abandoned with its connection, and drain
+// reports that it was cut off.
+func (s *Scanner) drain(body io.ReadCloser, wait time.Duration) (cut bool) {
+	var timedOut atomic.Bool
+	stop := time.AfterFunc(wait, func() { timedOut.Store(true); body.Close() })
+	io.Copy(io.Discard, io.LimitReader(body, s.maxBody))
+	stop.Stop()
+	body.Close()
+	return timedOut.Load()
 }
 
 // send makes one probe request: on a URL of its own (unless NoCacheBust)
 // and asking caches not to answer from storage, with the target's cookie.
 func (a *auditor) send(ctx context.Context, method string, hdr http.Header) (*exchange, error) {
+	return a.sendAs(ctx, method, hdr, true)
+}
+
+// sendAs is send, with the target's cookie only when cookie is set (a
+// page's fetch without credentials sends none).
+func (a *auditor) sendAs(ctx context.Context, method string, hdr http.Header, cookie bool) (*exchange, error) {
+	if a.cached != nil {
+		return nil, errFromCache // nothing more once a cache answered
+	}
 	target := a.t.URL
 	if !a.s.noBust {
 		target = withParam(target, CacheBustParam, cacheBustValue())
 		hdr.Set("Cache-Control", "no-cache")
 		hdr.Set("Pragma", "no-cache")
 	}
-	if a.t.Cookie != "" {
+	if cookie && a.t.Cookie != "" {
 		hdr.Set("Cookie", a.t.Cookie)
 	}
+	ex, err := a.request(ctx, method, target, hdr)
+	if err != nil {
+		return nil, err
+	}
+	a.observe(ex, method == http.MethodOptions)
+	if cacheHit(ex.resp) {
+		// The answer is a cache's, not the server's: judging it would
+		// report what the cache holds (and a unique URL that hits means
+		// the cache-buster is not in the key, so the probes write into
+		// the entry real users get). Stop here.
+		a.cached = ex
+		return nil, errFromCache
+	}
+	return ex, nil
+}
+
+// request sends one request and counts it. Once one body of the target
+// streamed past bodyWait (server-sent events, a dripping body), the next
+// probes read only the headers: each would wait the same for nothing.
+func (a *auditor) request(ctx context.Context, method, target string, hdr http.Header) (*exchange, error) {
 	a.res.Probes++
-	ex, err := a.s.do(ctx, method, target, hdr)
-	if err == nil {
-		a.observe(ex, method == http.MethodOptions)
+	a.res.Requests[method]++
+	wait := bodyWait
+	if a.streams {
+		wait = 0
+	}
+	ex, err := a.s.do(ctx, method, target, hdr, wait)
+	if err == nil && ex.cut {
+		a.streams = true
 	}
 	return ex, err
 }
@@ -270,6 +332,9 @@ type verdict struct {
 	plain     bool      // a page on the origin can read the response without credentials
 	cred      bool      // ... and with the user's credentials
 	reflected bool      // Allow-Origin is exactly the origin sent
+	// redirect: the answer is a 3xx, which the browser follows and no
+	// page ever reads; only the final response could be read.
+	redirect bool
 }
 
 func (v *verdict) allowed() bool { return v.plain || v.cred }
@@ -303,14 +368,29 @@ func (a *auditor) probe(ctx context.Context, o string) (*verdict, error) {
 				v.plain = ok
 			}
 		}
+		if !v.allowed() || (!safeMethod(t.Method) && o != "null" && !validOrigin(o)) {
+			// The browser stops at a refused preflight: the method itself
+			// is never sent (a DELETE after a 403 would be the audit's
+			// own, with the user's cookie). Nor does any page send it from
+			// an origin no browser serializes (the special characters'
+			// %60): the preflight's answer is the verdict.
+			v.ex = pre
+			acao, _ := single(pre.resp, "Access-Control-Allow-Origin")
+			v.reflected = acao == o
+			a.inspect(pre, o, v)
+			return v, nil
+		}
 	}
 	h := a.baseHeader()
 	h.Set("Origin", o)
-	ex, err := a.send(ctx, t.Method, h)
+	// After a preflight that passed only without credentials, the only
+	// page that gets to send the method is one that sends no cookie.
+	ex, err := a.sendAs(ctx, t.Method, h, v.cred)
 	if err != nil {
 		return nil, err
 	}
 	v.ex = ex
+	v.redirect = ex.status >= 300 && ex.status < 400
 	if r, _, _ := fetch.CheckCORS(ex.resp, o, false); r != fetch.ReasonNone {
 		v.plain = false
 	}
@@ -335,7 +415,7 @@ func (s *Scanner) Scan(ctx context.Context, t Target) Result {
 	if t.Method == "" {
 		t.Method = http.MethodGet
 	}
-	res := Result{URL: t.URL, Method: t.Method, Findings: []Finding{}, Allowed: []string{}, CookieSent: t.Cookie != ""}
+	res := Result{URL: t.URL, Method: t.Method, Findings: []Finding{}, Allowed: []string{}, CookieSent: t.Cookie != "", Requests: map[string]int{}}
 	u, err := url.Parse(t.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		res.Err = fmt.Errorf("target %q: not an absolute http:// or https:// URL", t.URL)
@@ -354,7 +434,9 @@ func (s *Scanner) Scan(ctx context.Context, t Target) Result {
 	defer cancel()
 	a := &auditor{s: s, t: t, u: u, n: names(u), cls: cls, res: &res, hit: map[string]bool{}, sent: map[string]bool{}}
 	a.run(tctx)
-	if res.Err == nil && tctx.Err() != nil {
+	if a.cached != nil {
+		a.cacheLimited()
+	} else if res.Err == nil && tctx.Err() != nil {
 		if ctx.Err() != nil {
 			res.Partial = fmt.Sprintf("stopped after %d probes: partially audited", res.Probes)
 		} else {
@@ -385,7 +467,15 @@ type auditor struct {
 	fixedACAO    string   // Allow-Origin of the answer without Origin: a fixed value
 	vary         bool     // missing-vary already reported
 	stack        observed // what the answers showed of the stack
+	// cached is the answer a shared cache gave a probe: the audit stops
+	// at it (see sendAs and checkCacheKey).
+	cached *exchange
+	// streams: a body of this target's was still coming after bodyWait.
+	streams bool
 }
+
+// errFromCache is a probe's error once a shared cache has answered one.
+var errFromCache = errors.New("a shared cache answered: audit limited")
 
 // hit is a probe origin the server allowed.
 type hit struct {
@@ -394,8 +484,27 @@ type hit struct {
 }
 
 func (a *auditor) run(ctx context.Context) {
-	// A baseline without Origin: is the server reachable at all?
-	base, err := a.send(ctx, a.t.Method, a.baseHeader())
+	// First, before anything a cache could store under the URL real users
+	// fetch: is the cache-buster in the shared cache's key?
+	if !a.s.noBust {
+		if err := a.checkCacheKey(ctx); err != nil {
+			if !errors.Is(err, errFromCache) {
+				a.res.Err = fmt.Errorf("%s %s: %w", a.t.Method, a.t.URL, err)
+			}
+			return
+		}
+	}
+	// A baseline without Origin: is the server reachable at all? No page
+	// sends a state-changing method without Origin, so for those it is a
+	// GET.
+	method := a.t.Method
+	if !safeMethod(method) {
+		method = http.MethodGet
+	}
+	base, err := a.send(ctx, method, a.baseHeader())
+	if errors.Is(err, errFromCache) {
+		return
+	}
 	if err != nil {
 		a.res.Err = fmt.Errorf("%s %s: %w", a.t.Method, a.t.URL, err)
 		return
@@ -410,7 +519,7 @@ func (a *auditor) run(ctx context.Context) {
 	// Reflect-any and null first: a server that reflects everything needs
 	// no allowlist discovery.
 	a.try(ctx, all[:2])
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || a.cached != nil {
 		return
 	}
 	reflects := a.hitClass(ReflectAnyOrigin)
@@ -439,15 +548,21 @@ func (a *auditor) run(ctx context.Context) {
 		slices.SortStableFunc(ps, func(x, y Probe) int { return classOrder(x.Class) - classOrder(y.Class) })
 		a.try(ctx, ps)
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || a.cached != nil {
 		return
 	}
 	a.resolve()
 	a.preflightProbe(ctx)
 	a.injectionProbe(ctx)
-	if a.s.prove {
+	if a.s.prove && safeMethod(a.t.Method) && a.cached == nil { // caches store GET and HEAD answers
 		a.provePoisoning(ctx)
 	}
+}
+
+// safeMethod reports whether a method changes nothing on the server (RFC
+// 9110): the only ones the audit sends without a browser's reason to.
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
 var probeOrder = []string{ReflectAnyOrigin, NullOrigin, LocalhostOrigin, AnySubdomain, PrefixMatch, SuffixMatch, SubstringMatch,
@@ -488,7 +603,10 @@ func (a *auditor) discover(ctx context.Context, o, class string) {
 	}
 	a.sent[o] = true
 	v, err := a.probe(ctx, o)
-	if err != nil || !v.allowed() {
+	// Only an answer that names the origin says the server trusts it:
+	// under Access-Control-Allow-Origin: * every origin is "allowed",
+	// which is the wildcard finding, not an allowlist entry.
+	if err != nil || !v.allowed() || !v.reflected {
 		return
 	}
 	if class != "" {
@@ -584,11 +702,8 @@ func (a *auditor) resolve() {
 	}
 }
 
-// observe recognises the stack from any answer until it is known.
+// observe recognises the stack, and its layers, from every answer.
 func (a *auditor) observe(ex *exchange, preflight bool) {
-	if a.stack.known() {
-		return
-	}
 	a.stack.see(ex.resp, ex.status)
 }
 
@@ -719,6 +834,14 @@ func (a *auditor) report(class, o string, v *verdict) {
 		why += ", though without cookies (no Access-Control-Allow-Credentials: true)."
 	}
 	sev := a.severity(class, o, v)
+	if v.redirect {
+		// The grant is on a redirect: the browser follows it (the grant
+		// lets a cross-origin fetch do so) and the page reads only the
+		// final response, which this audit did not request.
+		sev = Info
+		why += fmt.Sprintf(" But the answer is a redirect (%d to %q): a page never reads a redirect response, only the final one, so this alone exposes nothing; audit the final URL to rate what it allows.", v.ex.status, v.ex.resp.Get("Location"))
+		v = &verdict{ex: v.ex, pre: v.pre, reflected: v.reflected, redirect: true}
+	}
 	switch {
 	case class == InsecureScheme && sev == Info:
 		why += " The target's Strict-Transport-Security covers that host, so browsers upgrade it to https and never load the http page."
@@ -760,10 +883,16 @@ func (a *auditor) finish() {
 		creds = creds || f.Credentials
 	}
 	var cfg, note string
-	if len(allowed) == 0 {
+	switch {
+	case len(allowed) == 0 && (a.hit[ReflectAnyOrigin] || a.hit[WildcardOrigin]):
+		// Origins guessed from the target's name (www., app.) prove
+		// nothing when every origin is allowed: only the user's count.
+		note = " The allowlist could not be learned: the server allows every origin, so an origin being allowed says nothing (give your front ends with --origin or --origins-file): list them yourself."
+		cfg = "cors.Config{AllowedOrigins: []string{ /* your front ends' origins: not learnable here */ }"
+	case len(allowed) == 0:
 		note = " No legitimately allowed origin was found (give your front ends with --origin): list them yourself."
 		cfg = "cors.Config{AllowedOrigins: []string{ /* your front ends' origins: none found */ }"
-	} else {
+	default:
 		cfg = fmt.Sprintf("cors.Config{AllowedOrigins: %#v", allowed)
 	}
 	insecure := false
@@ -872,9 +1001,14 @@ func (a *auditor) injectionProbe(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		h := a.baseHeader()
+		// No browser sends such an Origin: a state-changing method goes
+		// as the preflight that would precede it, which changes nothing.
+		h, m := a.baseHeader(), a.t.Method
+		if !safeMethod(m) {
+			h, m = http.Header{"Access-Control-Request-Method": {m}, "Accept": {"*/*"}}, http.MethodOptions
+		}
 		h.Set("Origin", o)
-		ex, err := a.send(ctx, a.t.Method, h)
+		ex, err := a.send(ctx, m, h)
 		if err != nil {
 			continue
 		}
@@ -917,8 +1051,7 @@ func (a *auditor) provePoisoning(ctx context.Context) {
 		if a.t.Cookie != "" {
 			h.Set("Cookie", a.t.Cookie)
 		}
-		a.res.Probes++
-		return a.s.do(ctx, a.t.Method, throwaway, h)
+		return a.request(ctx, a.t.Method, throwaway, h)
 	}
 	ex1, err := req(first)
 	if err != nil {

@@ -1,8 +1,10 @@
 package audit
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -101,4 +103,48 @@ func hstsCovers(h http.Header, target, host string) bool {
 		}
 	}
 	return maxAge && (host == target || (sub && strings.HasSuffix(host, "."+target)))
+}
+
+// CacheIgnoresQuery is the finding of an audit stopped because a shared
+// cache answered a probe: the cache-buster is not in the cache's key (a
+// CDN or nginx keyed on the path alone, proxy_cache_key
+// $scheme$proxy_host$uri), so every probe would read the entry real
+// users get, and a probe that missed would replace it.
+const CacheIgnoresQuery = "cache-ignores-query"
+
+// checkCacheKey finds out, before the audit sends anything a cache could
+// keep for real users, whether a shared cache in front keys on the
+// cache-buster. It sends what any anonymous visitor sends: two GETs
+// without Origin, cookie or the target's headers, and without no-cache
+// (which some caches take as an order to refetch and store), each to a
+// URL of its own. If either comes from a cache (the first: the entry
+// real users get was there; the second: the first one's answer was
+// stored under it), the key ignores the query, and the error is
+// errFromCache (a.cached is that answer). When neither is a hit, either
+// the key has the buster or these answers are not stored; every later
+// answer is checked the same way (sendAs).
+func (a *auditor) checkCacheKey(ctx context.Context) error {
+	for range 2 {
+		u := withParam(a.t.URL, CacheBustParam, cacheBustValue())
+		ex, err := a.request(ctx, http.MethodGet, u, http.Header{"Accept": {"*/*"}})
+		if err != nil {
+			return err
+		}
+		a.observe(ex, false)
+		if cacheHit(ex.resp) {
+			a.cached = ex
+			return errFromCache
+		}
+	}
+	return nil
+}
+
+// cacheLimited reports the audit that a cache cut short.
+func (a *auditor) cacheLimited() {
+	ex := a.cached
+	a.res.Partial = "shared cache ignores the query string: audit limited, to avoid poisoning"
+	a.add(Finding{ID: CacheIgnoresQuery, Severity: Low, Evidence: ex.evidence(),
+		Explanation: fmt.Sprintf("A shared cache answered a request for a URL of the audit's own (%s: %s): its key ignores the query string, so the audit's cache-buster does nothing here. Every probe would be answered from (and, on a miss, would replace) the entry real users get, so the audit stopped after %d requests, before any probe with an Origin; nothing here says the endpoint is safe.",
+			CacheBustParam, cacheShown(ex.resp), a.res.Probes),
+		Fix: Fix{Headers: "Audit the origin server directly (--resolve to the backend, or a staging copy without the cache), or key the cache on the full URL for the audit's run; and send Vary: Origin on every answer whose CORS headers depend on Origin."}})
 }

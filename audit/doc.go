@@ -30,14 +30,18 @@
 // allows), and the same fix in the recognised stack's own setting.
 //
 // [ReadTargets] reads a targets file: one absolute http(s) URL a line,
-// blank lines and # comments skipped, lines cut at [MaxTargetLine]; a
-// malformed line is reported as a [*LineError] and the others are still
-// read.
+// blank lines and # comments skipped (also a comment after the URL),
+// lines cut at [MaxTargetLine]; a malformed line is reported as a
+// [*LineError] and the others are still read; input whose line does not
+// end within 1 MiB is no list ([ErrNotAList]).
 //
 // # How an audit runs
 //
-// For each target the scanner first sends the request without Origin (is
-// the server there at all?), then the two probes that need no knowledge
+// For each target the scanner first asks, with two anonymous GETs on URLs
+// of their own, whether a shared cache in front ignores the cache-buster
+// (then it stops, with a [CacheIgnoresQuery] finding: probes would read
+// and replace the entry real users get). It then sends the request
+// without Origin (is the server there at all?), then the two probes that need no knowledge
 // of the allowlist: an attacker's origin, and "null". If the server
 // reflects any origin, there is nothing more to learn about its allowlist.
 // Otherwise the audit learns it: it sends the target's own origin, its
@@ -51,7 +55,9 @@
 // (https://corskitapp.example.com), an unescaped dot, special characters,
 // http:// instead of https://, another port, a trailing dot. Every probe
 // is sent as a browser would send it, preflight first when the target's
-// method or headers need one, and the answers go through fetch.CheckCORS,
+// method or headers need one (the method itself only after a preflight
+// that allowed it; [Result.Requests] counts each method), and the answers
+// go through fetch.CheckCORS,
 // the check the conformance suite pins to Chromium. Last come the preflight probes
 // (does it approve any method or header?), header injection through
 // encoded line breaks and, only when asked, the cache-poisoning proof.

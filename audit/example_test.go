@@ -41,7 +41,7 @@ func Example() {
 	// low    missing-vary       Origin: http://corskit-attacker.example (with cookies: true)
 	//
 	// The server echoes any Origin in Access-Control-Allow-Origin: every website can read this endpoint, with the user's cookies (Access-Control-Allow-Credentials: true).
-	// fix: cors.Config{AllowedOrigins: []string{ /* your front ends' origins: none found */ }, AllowCredentials: true}
+	// fix: cors.Config{AllowedOrigins: []string{ /* your front ends' origins: not learnable here */ }, AllowCredentials: true}
 }
 
 // A subtler hole: the allowlist check is a suffix match, so

@@ -70,11 +70,14 @@ func TestHostileServers(t *testing.T) {
 				time.Sleep(50 * time.Millisecond)
 			}
 		}), "timeout"},
-		{"10 MB of headers", rawServer(t, func(c net.Conn) {
+		// A complete answer with 10 MB of headers is an answer (see
+		// e2e/audit_stream_test.go); headers past MaxResponseHeaderBytes
+		// are refused, and memory stays bounded.
+		{"headers past the cap", rawServer(t, func(c net.Conn) {
 			readRequest(c)
 			c.Write([]byte("HTTP/1.1 200 OK\r\n"))
 			line := []byte("X-Big: " + strings.Repeat("a", 1000) + "\r\n")
-			for range 10_000 {
+			for range audit.MaxResponseHeaderBytes/1000 + 1000 {
 				if _, err := c.Write(line); err != nil {
 					return
 				}

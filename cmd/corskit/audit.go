@@ -50,7 +50,8 @@ targets exits 0.
 
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 usage error (also after the report when --targets had malformed lines),
-3 no target could be reached.`
+3 no target could be reached, 130 interrupted (Ctrl-C, SIGTERM: the report
+of what was audited is written first).`
 
 const auditExamples = `  corskit audit https://api.example.com/me --origin https://app.example.com
   corskit audit --targets urls.txt --format sarif > cors.sarif
@@ -206,7 +207,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tr := &http.Transport{
 		DialContext:            dial,
 		TLSClientConfig:        insecureTLS(o.insecure),
-		MaxResponseHeaderBytes: 1 << 20,
+		MaxResponseHeaderBytes: audit.MaxResponseHeaderBytes,
 		ResponseHeaderTimeout:  o.timeout,
 		MaxIdleConnsPerHost:    4,
 		TLSHandshakeTimeout:    o.timeout,
@@ -220,11 +221,11 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	jobs := make(chan job)
 	outcomes := make(chan outcome)
 	feed := feeder{ctx: ctx, methods: o.methods, paths: paths, shard: sh, jobs: jobs, outcomes: outcomes}
+	// The feeder is not waited for when the run is interrupted: it may be
+	// blocked reading a stalled --targets - (a read nothing interrupts),
+	// and the run must end at once all the same.
 	readErr := make(chan error, 1)
-	var wg sync.WaitGroup
-	wg.Add(1)
 	go func() {
-		defer wg.Done()
 		defer close(jobs)
 		readErr <- feed.run(urls, targetFile)
 	}()
@@ -233,6 +234,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// so a host held to the rate does not hold up the others.
 	work := make(chan job)
 	done := make(chan string)
+	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -249,7 +251,11 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}()
 	}
-	go func() { wg.Wait(); close(outcomes) }()
+	// The workers (and the scheduler) end when the feeder has sent every
+	// endpoint, or at once when ctx ends: then the outcomes received are
+	// all there are, and every malformed line came before them.
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
 
 	loc := sarifLoc{path: ".corskit/targets.txt"}
 	switch {
@@ -267,22 +273,39 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if useColor(stderr) && (len(urls) > 1 || targetFile != nil || len(paths) > 0 || len(o.methods) > 1) {
 		progress = &progressLine{w: stderr, rate: o.rate}
 	}
-	for oc := range outcomes {
-		if err := out.add(oc); err != nil {
-			return err
+receive:
+	for {
+		select {
+		case oc := <-outcomes:
+			if err := out.add(oc); err != nil {
+				return err
+			}
+			progress.update(out.endpoints, out.hosts)
+		case <-finished:
+			break receive
 		}
-		progress.update(out.endpoints, out.hosts)
 	}
 	progress.done()
-	if err := <-readErr; err != nil {
-		return usageError{fmt.Sprintf("--targets: %v", err)}
+	if ctx.Err() != nil {
+		// Interrupted (Ctrl-C, SIGTERM): the report of what was audited,
+		// marked unsuccessful, and a status that is not success.
+		out.failed = true
+		if err := out.finish(); err != nil {
+			return err
+		}
+		return exitError{interruptedStatus, fmt.Sprintf("interrupted: %d endpoints audited before the signal; the report is partial", out.endpoints)}
 	}
+	// The report of what was read comes first, also when reading failed.
+	readE := <-readErr
+	out.failed = out.lineErrs > 0 || readE != nil
 	if err := out.finish(); err != nil {
 		return err
 	}
 	switch {
+	case readE != nil:
+		return usageError{fmt.Sprintf("--targets: %v", readE)}
 	case out.lineErrs > 0:
-		return usageError{fmt.Sprintf("--targets: %d malformed line(s), reported above; the first: %s", out.lineErrs, out.firstLineErr)}
+		return usageError{fmt.Sprintf("--targets: %d malformed line(s), %s; the first: %s", out.lineErrs, out.lineErrsWhere(), out.firstLineErr)}
 	case out.endpoints == 0 && feed.elsewhere > 0:
 		// Hashing leaves a shard empty now and then when the list is
 		// short: that is no failure of this run, whose share was audited
@@ -332,6 +355,10 @@ func readList(name, flag string, check func(string) error) ([]string, error) {
 	}
 	return out, nil
 }
+
+// interruptedStatus is the exit status of a run ended by a signal, as a
+// shell reports one killed by SIGINT.
+const interruptedStatus = 130
 
 // job is one endpoint to audit; line is its line in --targets (0 for a
 // URL given as an argument).

@@ -187,7 +187,8 @@ func TestAuditMalformedLines(t *testing.T) {
 	sURL, sResolve := named(strict(t), "api.example.net")
 	dir := t.TempDir()
 	list := filepath.Join(dir, "targets.txt")
-	os.WriteFile(list, []byte("# targets\n"+vURL+"\n\nftp://nope\n"+sURL+"\n"), 0o644)
+	// Line 5 has a comment after its URL: not part of the URL.
+	os.WriteFile(list, []byte("# targets\n"+vURL+"\n\nftp://nope\n"+sURL+"   # the strict one\n"), 0o644)
 	for _, format := range []string{"text", "json", "jsonl", "sarif"} {
 		t.Run(format, func(t *testing.T) {
 			out, errOut, code := cli(t, "audit", "--targets", list, "--resolve", vResolve, "--resolve", sResolve, "--rate", "0", "--format", format)
@@ -200,8 +201,16 @@ func TestAuditMalformedLines(t *testing.T) {
 			if !strings.Contains(out+errOut, "line 4") {
 				t.Errorf("line 4 not named:\n%s\n%s", out, errOut)
 			}
-			if last := strings.TrimSpace(errOut)[strings.LastIndex(strings.TrimSpace(errOut), "\n")+1:]; !strings.Contains(last, "1 malformed line") {
+			last := strings.TrimSpace(errOut)[strings.LastIndex(strings.TrimSpace(errOut), "\n")+1:]
+			if !strings.Contains(last, "1 malformed line") {
 				t.Errorf("last stderr line %q", last)
+			}
+			// Only text and jsonl print the line on stderr before.
+			if above := strings.Contains(last, "reported above"); above != (format == "text" || format == "jsonl") {
+				t.Errorf("%s: last stderr line %q", format, last)
+			}
+			if strings.Contains(out+errOut, "%20") || strings.Contains(out, "the strict one") {
+				t.Errorf("the comment after line 5's URL was taken as part of it:\n%s", out)
 			}
 			switch format {
 			case "json":
@@ -231,6 +240,7 @@ func TestAuditMalformedLines(t *testing.T) {
 							Properties map[string]any
 						}
 						Invocations []struct {
+							ExecutionSuccessful        bool
 							ToolExecutionNotifications []struct {
 								Message   struct{ Text string }
 								Locations []struct {
@@ -252,6 +262,9 @@ func TestAuditMalformedLines(t *testing.T) {
 					if want := map[string]int{vURL: 2, sURL: 5}[r.Properties["url"].(string)]; pl.Region.StartLine != want {
 						t.Errorf("%v at line %d, want %d", r.Properties["url"], pl.Region.StartLine, want)
 					}
+				}
+				if run.Invocations[0].ExecutionSuccessful {
+					t.Errorf("executionSuccessful true on exit 2")
 				}
 				ns := run.Invocations[0].ToolExecutionNotifications
 				if len(ns) != 1 || ns[0].Locations[0].PhysicalLocation.Region.StartLine != 4 {
@@ -293,7 +306,7 @@ func TestAuditEndpoints(t *testing.T) {
 func TestAuditCookie(t *testing.T) {
 	got := make(chan string, 1000)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got <- r.Header.Get("Cookie")
+		got <- r.Header.Get("Cookie") + "|" + r.Header.Get("Origin")
 	}))
 	defer srv.Close()
 	for _, args := range [][]string{{"--cookie", "sid=s3cret"}, {"-H", "Cookie: sid=s3cret"}} {
@@ -301,11 +314,21 @@ func TestAuditCookie(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "the given cookie was sent with every probe") || strings.Contains(out+errOut, "s3cret") {
 			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
 		}
-		n := len(got)
+		n, anonymous := len(got), 0
 		for range n {
-			if c := <-got; c != "sid=s3cret" {
-				t.Fatalf("%v: a probe sent Cookie %q", args, c)
+			// The cache-key check's two GETs are an anonymous visitor's:
+			// no cookie, no Origin. Every probe carries the cookie.
+			switch c := <-got; c {
+			case "|":
+				anonymous++
+			default:
+				if !strings.HasPrefix(c, "sid=s3cret|") {
+					t.Fatalf("%v: a probe sent Cookie|Origin %q", args, c)
+				}
 			}
+		}
+		if anonymous != 2 {
+			t.Errorf("%v: %d requests without the cookie, want the 2 of the cache-key check", args, anonymous)
 		}
 		if n < 20 {
 			t.Errorf("%v: %d probes", args, n)

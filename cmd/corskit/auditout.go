@@ -99,6 +99,20 @@ type auditOutput struct {
 	counts                                    [4]int
 	rules                                     map[string]audit.Severity // class -> worst severity (≤ 30 classes)
 	cookie                                    bool
+	// failed marks a run that did not do all it was asked (malformed
+	// --targets lines, an interruption): SARIF's executionSuccessful.
+	failed bool
+}
+
+// lineErrsWhere says where the malformed --targets lines were reported.
+func (o *auditOutput) lineErrsWhere() string {
+	switch o.format {
+	case "json":
+		return "listed in the report's errors"
+	case "sarif":
+		return "listed in the SARIF's toolExecutionNotifications"
+	}
+	return "reported above"
 }
 
 func newAuditOutput(format string, w, errw io.Writer, loc sarifLoc) (*auditOutput, error) {
@@ -284,15 +298,16 @@ func (o *auditOutput) json() error {
 		}
 		res := r.Result
 		return emit(struct {
-			URL      string       `json:"url"`
-			Method   string       `json:"method"`
-			Line     int          `json:"line,omitempty"`
-			Probes   int          `json:"probes"`
-			Findings int          `json:"findings"`
-			Allowed  []string     `json:"allowed_origins"`
-			Stack    *audit.Stack `json:"stack,omitempty"`
-			Partial  string       `json:"partial,omitempty"`
-		}{res.URL, res.Method, r.Line, res.Probes, len(res.Findings), res.Allowed, res.Stack, res.Partial})
+			URL      string         `json:"url"`
+			Method   string         `json:"method"`
+			Line     int            `json:"line,omitempty"`
+			Probes   int            `json:"probes"`
+			Findings int            `json:"findings"`
+			Allowed  []string       `json:"allowed_origins"`
+			Stack    *audit.Stack   `json:"stack,omitempty"`
+			Partial  string         `json:"partial,omitempty"`
+			Requests map[string]int `json:"requests,omitempty"`
+		}{res.URL, res.Method, r.Line, res.Probes, len(res.Findings), res.Allowed, res.Stack, res.Partial, res.Requests})
 	}); err != nil {
 		return err
 	}
@@ -359,7 +374,7 @@ func (o *auditOutput) text() error {
 		})
 	}
 	if o.cookie {
-		fmt.Fprintln(bw, "\nAudited as a logged-in user: the given cookie was sent with every probe (its value is not shown).")
+		fmt.Fprintln(bw, "\nAudited as a logged-in user: the given cookie was sent with every probe (its value is not shown), not with the two anonymous GETs that first check the cache key.")
 	}
 	fmt.Fprintf(bw, "\n%d endpoints, %d unreachable, %d partially audited, %d probes: %d high, %d medium, %d low, %d info.\n",
 		o.endpoints, o.errs, o.partial, o.probes, o.counts[audit.High], o.counts[audit.Medium], o.counts[audit.Low], o.counts[audit.Info])

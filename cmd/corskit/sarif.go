@@ -38,6 +38,7 @@ var ruleHelp = map[string]string{
 	audit.TrailingDot:             "The allowlist accepts a trusted host with a trailing dot.",
 	audit.PrivateNetwork:          "Preflights grant private-network access.",
 	audit.CachePoisoning:          "A shared cache serves one origin's CORS answer to other origins.",
+	audit.CacheIgnoresQuery:       "A shared cache ignores the query string: the audit stopped, to avoid poisoning the entry real users get.",
 }
 
 // sarifLevel maps severities to SARIF levels; securitySeverity is GitHub's
@@ -107,7 +108,7 @@ func (o *auditOutput) sarif() error {
 		bw.WriteString("]")
 		return err
 	}
-	bw.WriteString(`"invocations":[{"executionSuccessful":true,`)
+	fmt.Fprintf(bw, `"invocations":[{"executionSuccessful":%t,`, !o.failed)
 	if err := stream("toolExecutionNotifications", func(r *record, emit func(any) error) error {
 		e := r.targetError()
 		if e == nil {

@@ -13,8 +13,9 @@ import (
 
 type actionFile struct {
 	Inputs map[string]struct {
-		Default  string `yaml:"default"`
-		Required bool   `yaml:"required"`
+		Description string `yaml:"description"`
+		Default     string `yaml:"default"`
+		Required    bool   `yaml:"required"`
 	} `yaml:"inputs"`
 	Runs struct {
 		Using string       `yaml:"using"`
@@ -61,14 +62,18 @@ func TestAction(t *testing.T) {
 		{"report only", map[string]string{"fail-on-findings": "false", "args": "--rate 0"}, "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			runAction(t, a, tc.inputs, tc.wantFail, tc.wantFound)
+			ws := t.TempDir()
+			_, vulnerable := targets(t, ws, 6)
+			runAction(t, a, ws, vulnerable, tc.inputs, tc.wantFail, tc.wantFound)
 		})
 	}
 }
 
-func runAction(t *testing.T, a actionFile, given map[string]string, wantFail string, wantFound bool) {
-	ws := t.TempDir()
-	_, vulnerable := targets(t, ws, 6)
+// runAction runs the action's steps in the workspace ws, whose
+// targets.txt the caller wrote, and checks the SARIF it would upload
+// names every vulnerable URL (wantFound) or none. It returns what the
+// steps printed.
+func runAction(t *testing.T, a actionFile, ws string, vulnerable []string, given map[string]string, wantFail string, wantFound bool) string {
 	inputs := map[string]string{}
 	for name, in := range a.Inputs {
 		inputs[name] = in.Default
@@ -105,6 +110,7 @@ func runAction(t *testing.T, a actionFile, given map[string]string, wantFail str
 	}
 	failed := ""
 	uploaded := ""
+	var printed strings.Builder
 	for i, st := range a.Runs.Steps {
 		if st.If != "" {
 			t.Fatalf("step %q has if: %q, which this test cannot evaluate; keep conditions in the scripts", st.Name, st.If)
@@ -144,6 +150,7 @@ func runAction(t *testing.T, a actionFile, given map[string]string, wantFail str
 		}
 		// The runner's bash: bash --noprofile --norc -eo pipefail {0}, in the workspace.
 		stdout, stderr, code := runIn(t, ws, env, "bash", "--noprofile", "--norc", "-eo", "pipefail", scriptFile)
+		printed.WriteString(stdout + stderr)
 		if code != 0 {
 			failed = st.Name
 			if st.Name != wantFail {
@@ -165,6 +172,7 @@ func runAction(t *testing.T, a actionFile, given map[string]string, wantFail str
 		t.Fatal("no upload-sarif step ran")
 	}
 	checkSARIF(t, ws, uploaded, vulnerable, wantFound)
+	return printed.String()
 }
 
 func runIn(t *testing.T, dir string, env []string, name string, args ...string) (string, string, int) {
