@@ -206,7 +206,11 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 	acrh := r.Header[hdrACRH]
 	headersOK, denied, wellFormed := p.allowsHeaders(acrh)
 	if !wellFormed {
-		p.rejectPreflight(w, r, reason.InvalidRequestHeaders, origin[0], joinedPrefix(acrh))
+		value := ""
+		if p.reports { // building it allocates: only for a listener
+			value = joinedPrefix(acrh)
+		}
+		p.rejectPreflight(w, r, reason.InvalidRequestHeaders, origin[0], value)
 		return
 	}
 
