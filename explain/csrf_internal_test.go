@@ -19,7 +19,7 @@ func TestCSRFGuardBodies(t *testing.T) {
 		}
 		w := httptest.NewRecorder()
 		guard.ServeHTTP(w, r)
-		if w.Code != 403 || w.Body.String() != csrfGuardBodies[i] {
+		if w.Code != http.StatusForbidden || w.Body.String() != csrfGuardBodies[i] {
 			t.Errorf("Sec-Fetch-Site %q: %d %q, want 403 %q", sfs, w.Code, w.Body.String(), csrfGuardBodies[i])
 		}
 	}

@@ -21,7 +21,7 @@ func TestCSRFGuardWarning(t *testing.T) {
 	}
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {})
 	guard := http.NewCrossOriginProtection()
-	forbidden := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "forbidden", 403) })
+	forbidden := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "forbidden", http.StatusForbidden) })
 	for _, tc := range []struct {
 		name string
 		h    http.Handler
