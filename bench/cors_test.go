@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	chicors "github.com/go-chi/cors"
 	"github.com/gorilla/handlers"
@@ -26,15 +27,20 @@ var (
 	libNames = []string{"corskit", "rs", "jub0bs", "chi", "gorilla"}
 )
 
+// corskitConfig is the policy in corskit's terms.
+func corskitConfig(allowed []string) cors.Config {
+	return cors.Config{
+		AllowedOrigins: allowed, AllowCredentials: true, AllowedMethods: methods,
+		AllowedHeaders: headers, ExposedHeaders: exposed, MaxAge: time.Duration(maxAge) * time.Second,
+	}
+}
+
 // wrap builds library lib's middleware for the allowed origins around the
 // no-op handler.
 func wrap(tb testing.TB, lib string, allowed []string) http.Handler {
 	switch lib {
 	case "corskit":
-		mw, err := cors.New(cors.Config{
-			AllowedOrigins: allowed, AllowCredentials: true, AllowedMethods: methods,
-			AllowedHeaders: headers, ExposedHeaders: exposed, MaxAge: 600e9,
-		})
+		mw, err := cors.New(corskitConfig(allowed))
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -40,6 +40,12 @@ type policy struct {
 	passthrough     bool
 	logger          loggerRef
 
+	// Rejections: reports is set when a hook or a logger listens, so that
+	// a rejection nobody hears costs one branch.
+	onReject   func(*http.Request, Rejection)
+	reports    bool
+	generation uint64 // set by Middleware.install
+
 	shared sharedValues // constant values of preflights the middleware answers
 }
 
@@ -54,6 +60,8 @@ func compile(cfg Config) (*policy, error) {
 	}
 	p := &policy{credentials: cfg.AllowCredentials, passthrough: cfg.PreflightPassthrough}
 	p.logger.l = cfg.Logger
+	p.onReject = cfg.OnReject
+	p.reports = cfg.Logger != nil || cfg.OnReject != nil
 	norm := cfg
 	norm.AllowedOrigins = nil
 	norm.AllowedMethods = nil

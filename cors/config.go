@@ -2,6 +2,7 @@ package cors
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -124,9 +125,25 @@ type Config struct {
 	// ----- Diagnostics -----
 
 	// Logger, when non-nil, receives one Info record each time a CORS
-	// request or preflight is rejected, saying why (origin, method or
-	// header). It costs nothing when nil.
+	// request or preflight is rejected, saying why: the reason (the same
+	// ID as Rejection.Reason), the offending origin, method or header, the
+	// policy's generation. At most 10 such records a second are written, so
+	// that a hostile client cannot flood the log; the next record says how
+	// many were suppressed. At Debug level it also says why a request was
+	// let through without CORS checks (no Origin header; an OPTIONS without
+	// Access-Control-Request-Method, which is not a preflight). It costs
+	// nothing when nil.
 	Logger *slog.Logger
+
+	// OnReject, when non-nil, is called once for each request the policy
+	// refuses (an origin, method or header it does not allow, or a
+	// malformed preflight), in the request's goroutine, before the handler
+	// runs or the refused preflight is answered; never for a request it
+	// allows. Use it to count rejections ([Rejection.Reason] is a small,
+	// fixed set: a safe metric label, unlike the Origin) or to report them.
+	// It must be safe for concurrent use and quick; it must not keep r
+	// beyond the call. It costs nothing when nil.
+	OnReject func(r *http.Request, rj Rejection)
 
 	// ----- Unsafe -----
 

@@ -113,6 +113,21 @@
 // atomically: each request sees either the old or the new policy, never a
 // mix, and a bad Config leaves the old policy in place.
 //
+// # In production
+//
+// [Config.OnReject] is called once for each refused request, with a
+// [Rejection]: its reason (an ID of package reason, the vocabulary of the
+// browser model and `corskit check`), the offending value (bounded), the
+// policy's generation, and [Rejection.Console], the line the user's
+// browser printed. [Config.Logger] gets an Info record per rejection, at
+// most 10 a second, and Debug records saying why a request was not a CORS
+// request or not a preflight; log the Middleware itself (a slog.LogValuer)
+// at start-up to record the policy in force. [Middleware.Protect] and
+// [Middleware.TrustedOrigins] give Go's http.CrossOriginProtection the
+// policy's allowlist. docs/production.md has the details, a dashboard and
+// what other middlewares offer; examples/metrics counts rejections in
+// Prometheus and OpenTelemetry.
+//
 // # Routers and frameworks
 //
 // The module github.com/corskit/corskit/examples shows, each with a test

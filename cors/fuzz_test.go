@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/corskit/corskit/cors"
+	"github.com/corskit/corskit/reason"
 )
 
 var fuzzConfigs = []cors.Config{
@@ -55,6 +56,8 @@ func FuzzMiddleware(f *testing.F) {
 			return // net/http rejects such requests before any handler
 		}
 		cfg := fuzzConfigs[int(ci)%len(fuzzConfigs)]
+		var rejections []cors.Rejection
+		cfg.OnReject = func(_ *http.Request, rj cors.Rejection) { rejections = append(rejections, rj) }
 		mw := mustNew(t, cfg)
 		r := req{method: method, header: http.Header{}}
 		// Mode 0 is the original layout: a header when its value is set
@@ -84,6 +87,8 @@ func FuzzMiddleware(f *testing.F) {
 		if got.status >= 500 {
 			t.Fatalf("%v: status %d", r, got.status)
 		}
+		checkRejections(t, r, got, rejections)
+		rejections = rejections[:0]
 		want := reference(cfg, r)
 		if cfg.PreflightPassthrough && !want.handlerRan {
 			// The handler finishes every preflight, with the same headers.
@@ -105,6 +110,35 @@ func FuzzMiddleware(f *testing.F) {
 			t.Fatalf("%v: a previous response's edits leaked:\n first  %v\n second %v", r, got.corsHeaders, again.corsHeaders)
 		}
 	})
+}
+
+// checkRejections holds the OnReject hook to its promises whatever the
+// input: at most one call per request, none on an answer that allows the
+// origin (but for a preflight refusing a method or header), every value
+// bounded, Console total.
+func checkRejections(t *testing.T, r req, got outcome, rjs []cors.Rejection) {
+	t.Helper()
+	if len(rjs) > 1 {
+		t.Fatalf("%v: %d hook calls", r, len(rjs))
+	}
+	if len(rjs) == 0 {
+		return
+	}
+	rj := rjs[0]
+	if rj.Reason.String() == "" || len(rj.Value) > 131 || len(rj.Origin) > 131 || len(rj.URL) > 2051 {
+		t.Fatalf("%v: unbounded or unnamed rejection %+v", r, rj)
+	}
+	// Only a refused method or header leaves Allow-Origin on the answer,
+	// so that the browser names the culprit.
+	refusedPart := rj.Reason == reason.MethodNotAllowed || rj.Reason == reason.HeaderNotAllowed
+	if got.corsHeaders.Get("Access-Control-Allow-Origin") != "" && !(rj.Preflight && refusedPart) {
+		t.Fatalf("%v: hook called for an answer that allows the origin: %+v", r, rj)
+	}
+	for _, e := range []reason.Engine{reason.Chromium, reason.Firefox, reason.WebKit} {
+		if len(rj.Console(e)) == 0 {
+			t.Fatalf("%v: no console line in %v for %+v", r, e, rj)
+		}
+	}
 }
 
 // Header layouts for FuzzMiddleware, three bits per header.

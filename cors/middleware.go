@@ -4,10 +4,12 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/corskit/corskit/internal/fetchspec"
 	"github.com/corskit/corskit/internal/httplist"
+	"github.com/corskit/corskit/reason"
 )
 
 // Header names, canonical as net/http stores them, so that map accesses
@@ -32,6 +34,10 @@ const (
 // swap its policy while it serves.
 type Middleware struct {
 	policy atomic.Pointer[policy]
+
+	mu         sync.Mutex // serialises Reconfigure, so generations only grow
+	generation uint64     // of the policy in force; under mu
+	logLimit   logLimiter // shared by every generation's logger
 }
 
 // New validates cfg and returns a Middleware that enforces it. If cfg has
@@ -43,7 +49,7 @@ func New(cfg Config) (*Middleware, error) {
 		return nil, err
 	}
 	m := new(Middleware)
-	m.policy.Store(p)
+	m.install(p)
 	return m, nil
 }
 
@@ -56,8 +62,18 @@ func (m *Middleware) Reconfigure(cfg Config) error {
 	if err != nil {
 		return err
 	}
-	m.policy.Store(p)
+	m.install(p)
 	return nil
+}
+
+// install makes p the policy in force, as the next generation.
+func (m *Middleware) install(p *policy) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.generation++
+	p.generation = m.generation
+	p.logger.limit = &m.logLimit
+	m.policy.Store(p)
 }
 
 // Config returns the configuration in force, normalised: origins in
@@ -99,6 +115,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
+		if p.logger.l != nil {
+			p.logger.debug(r, "cors: not a preflight", "OPTIONS without Access-Control-Request-Method: an actual request")
+		}
+	}
+	if !isCORS && p.logger.l != nil {
+		p.logger.debug(r, "cors: not a CORS request", "no Origin header")
 	}
 	p.actual(w.Header(), r, origin, isCORS)
 	h.next.ServeHTTP(w, r)
@@ -128,8 +150,8 @@ func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCOR
 		v := new([1]string)
 		v[0] = "Origin"
 		addVary(hdr, v[:])
-		if isCORS && p.logger.l != nil {
-			p.logger.reject(r, "origin not allowed", "origin", origin[0])
+		if isCORS && p.reports {
+			p.reject(r, reason.MissingAllowOrigin, false, origin[0], origin[0], 0)
 		}
 		return
 	}
@@ -173,18 +195,22 @@ func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCOR
 func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm []string) {
 	hdr := w.Header()
 	if !p.originAllowed(origin) {
-		p.rejectPreflight(w, r, "origin not allowed", "origin", origin[0])
+		p.rejectPreflight(w, r, reason.MissingAllowOrigin, origin[0], origin[0])
 		return
 	}
 	if len(acrm) != 1 || len(acrm[0]) > maxMethodLen || !httplist.IsToken(acrm[0]) {
-		p.rejectPreflight(w, r, "malformed Access-Control-Request-Method", "method", truncate(acrm[0]))
+		p.rejectPreflight(w, r, reason.InvalidRequestMethod, origin[0], acrm[0])
 		return
 	}
 	methodOK := p.allowsMethod(acrm[0])
 	acrh := r.Header[hdrACRH]
 	headersOK, denied, wellFormed := p.allowsHeaders(acrh)
 	if !wellFormed {
-		p.rejectPreflight(w, r, "malformed or oversized Access-Control-Request-Headers", "origin", origin[0])
+		value := ""
+		if p.reports { // building it allocates: only for a listener
+			value = joinedPrefix(acrh)
+		}
+		p.rejectPreflight(w, r, reason.InvalidRequestHeaders, origin[0], value)
 		return
 	}
 
@@ -238,11 +264,15 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 	case p.allowHeaders != "":
 		hdr[hdrACAH] = s.value(p.allowHeaders, p.shared.allowHeaders)
 	}
-	if !ok && p.logger.l != nil {
+	if !ok && p.reports {
+		status := p.preflightStatus
+		if p.passthrough {
+			status = 0 // the handler's to choose
+		}
 		if !methodOK {
-			p.logger.reject(r, "preflight method not allowed", "method", acrm[0])
+			p.reject(r, reason.MethodNotAllowed, true, origin[0], acrm[0], status)
 		} else {
-			p.logger.reject(r, "preflight header not allowed", "header", denied)
+			p.reject(r, reason.HeaderNotAllowed, true, origin[0], denied, status)
 		}
 	}
 	if !p.passthrough {
@@ -301,14 +331,18 @@ const maxMethodLen = httplist.MaxMethodLen
 // Max-Age.
 const preflightSlots = 6
 
-func (p *policy) rejectPreflight(w http.ResponseWriter, r *http.Request, reason, key, value string) {
+func (p *policy) rejectPreflight(w http.ResponseWriter, r *http.Request, id reason.ID, origin, value string) {
 	vary := p.shared.varyPreflight
 	if p.passthrough {
 		vary = []string{varyPreflight} // the handler's to edit
 	}
 	addVary(w.Header(), vary)
-	if p.logger.l != nil {
-		p.logger.reject(r, "preflight "+reason, key, value)
+	if p.reports {
+		status := http.StatusForbidden
+		if p.passthrough {
+			status = 0 // the handler's to choose
+		}
+		p.reject(r, id, true, origin, value, status)
 	}
 	if !p.passthrough {
 		w.WriteHeader(http.StatusForbidden)
@@ -428,17 +462,58 @@ func addVary(hdr http.Header, v []string) {
 
 // loggerRef keeps the optional logger; the nil check at each call site
 // makes logging free when it is off.
-type loggerRef struct{ l *slog.Logger }
+type loggerRef struct {
+	l     *slog.Logger
+	limit *logLimiter // the Middleware's, set by install
+}
 
-// Values are strings, never interfaces, so that the calls allocate nothing
-// when logging is off.
-func (lr loggerRef) reject(r *http.Request, reason, key, value string) {
-	lr.l.LogAttrs(r.Context(), slog.LevelInfo, "cors: rejected",
-		slog.String("reason", reason),
-		slog.String(key, truncate(value)),
+// reject writes the Info record of a rejection, unless the limit of
+// logBurst records a second is reached (a hostile client can make every
+// request a rejection). The first record after a suppressed spell says how
+// many were left out.
+func (lr loggerRef) reject(r *http.Request, rj Rejection) {
+	ctx := r.Context()
+	if !lr.l.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	ok, suppressed := lr.limit.allow()
+	if !ok {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 8)
+	attrs = append(attrs,
+		slog.String("reason", rj.Reason.String()),
+		slog.Bool("preflight", rj.Preflight),
+		slog.String("origin", rj.Origin))
+	if k := valueKey(rj.Reason); k != "origin" {
+		attrs = append(attrs, slog.String(k, rj.Value))
+	}
+	attrs = append(attrs,
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
-	)
+		slog.String("path", truncate(r.URL.Path)),
+		slog.Uint64("generation", rj.Generation))
+	if suppressed > 0 {
+		attrs = append(attrs, slog.Int64("suppressed", suppressed))
+	}
+	lr.l.LogAttrs(ctx, slog.LevelInfo, "cors: rejected", attrs...)
+}
+
+// joinedPrefix is the start of a header's lines joined by ", ", for a
+// Rejection's Value: a little over truncate's bound at most, whatever the
+// number and length of the lines.
+func joinedPrefix(lines []string) string {
+	const bound = 129 // one byte over truncate's, so that it marks the cut
+	var b []byte
+	for i, l := range lines {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		if len(b)+len(l) >= bound {
+			return string(append(b, l[:max(0, bound-len(b))]...))
+		}
+		b = append(b, l...)
+	}
+	return string(b)
 }
 
 // truncate keeps hostile values from flooding logs.

@@ -226,11 +226,12 @@ func TestLogger(t *testing.T) {
 		r    req
 		want string
 	}{
-		{get("https://evil.com"), `reason="origin not allowed" origin=https://evil.com`},
-		{preflight("https://evil.com", "PUT"), `reason="preflight origin not allowed"`},
-		{preflight("https://a.com", "PURGE"), `reason="preflight method not allowed" method=PURGE`},
-		{preflight("https://a.com", "PUT", "x-a,x-b"), `reason="preflight header not allowed" header=x-b`},
-		{preflight("https://a.com", "PUT", "x a"), `reason="preflight malformed or oversized Access-Control-Request-Headers"`},
+		{get("https://evil.com"), `reason=missing-allow-origin preflight=false origin=https://evil.com method=GET path=/resource generation=1`},
+		{preflight("https://evil.com", "PUT"), `reason=missing-allow-origin preflight=true origin=https://evil.com method=OPTIONS`},
+		{preflight("https://a.com", "PURGE"), `reason=method-not-allowed preflight=true origin=https://a.com requested_method=PURGE method=OPTIONS`},
+		{preflight("https://a.com", "PUT", "x-a,x-b"), `reason=header-not-allowed preflight=true origin=https://a.com requested_header=x-b`},
+		{preflight("https://a.com", "PUT", "x a"), `reason=invalid-request-headers preflight=true origin=https://a.com requested_headers="x a"`},
+		{preflight("https://a.com", "P T"), `reason=invalid-request-method preflight=true origin=https://a.com requested_method="P T"`},
 	} {
 		buf.Reset()
 		serve(t, mw, tc.r)

@@ -2,95 +2,56 @@ package fetch
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/corskit/corskit/reason"
 )
 
 // Reason says why a fetch failed. The CORS reasons are Chromium's; each has
-// the console text Chromium prints for it.
-type Reason int
+// the console text Chromium prints for it. The vocabulary is package
+// reason's, shared with the middleware (package cors): Reason is its ID.
+type Reason = reason.ID
 
 // The reasons. ReasonNone is success.
 const (
-	ReasonNone Reason = iota
+	ReasonNone = reason.None
 
 	// CORS check of a response (actual or preflight).
-	ReasonMissingAllowOrigin       // no Access-Control-Allow-Origin
-	ReasonWildcardOriginNotAllowed // "*" with credentials mode include
-	ReasonMultipleAllowOrigin      // several values, or several header lines
-	ReasonInvalidAllowOrigin       // a value that is not an origin
-	ReasonAllowOriginMismatch      // an origin, but not the request's
-	ReasonInvalidAllowCredentials  // credentials mode include, and ACAC is not exactly "true"
+	ReasonMissingAllowOrigin       = reason.MissingAllowOrigin       // no Access-Control-Allow-Origin
+	ReasonWildcardOriginNotAllowed = reason.WildcardOriginNotAllowed // "*" with credentials mode include
+	ReasonMultipleAllowOrigin      = reason.MultipleAllowOrigin      // several values, or several header lines
+	ReasonInvalidAllowOrigin       = reason.InvalidAllowOrigin       // a value that is not an origin
+	ReasonAllowOriginMismatch      = reason.AllowOriginMismatch      // an origin, but not the request's
+	ReasonInvalidAllowCredentials  = reason.InvalidAllowCredentials  // credentials mode include, and ACAC is not exactly "true"
 
 	// Preflight only.
-	ReasonPreflightInvalidStatus // not a 2xx status
-	ReasonPreflightRedirect      // a preflight is never redirected
-	ReasonInvalidAllowMethods    // Access-Control-Allow-Methods does not parse
-	ReasonInvalidAllowHeaders    // Access-Control-Allow-Headers does not parse
-	ReasonMethodNotAllowed       // the method is not in Access-Control-Allow-Methods
-	ReasonHeaderNotAllowed       // a header is not in Access-Control-Allow-Headers
+	ReasonPreflightInvalidStatus = reason.PreflightInvalidStatus // not a 2xx status
+	ReasonPreflightRedirect      = reason.PreflightRedirect      // a preflight is never redirected
+	ReasonInvalidAllowMethods    = reason.InvalidAllowMethods    // Access-Control-Allow-Methods does not parse
+	ReasonInvalidAllowHeaders    = reason.InvalidAllowHeaders    // Access-Control-Allow-Headers does not parse
+	ReasonMethodNotAllowed       = reason.MethodNotAllowed       // the method is not in Access-Control-Allow-Methods
+	ReasonHeaderNotAllowed       = reason.HeaderNotAllowed       // a header is not in Access-Control-Allow-Headers
 
 	// Redirects.
-	ReasonRedirectContainsCredentials // a cross-origin Location with user:password@
-	ReasonTooManyRedirects            // more than 20 redirects
-	ReasonRedirectModeError           // redirect mode "error" met a redirect
+	ReasonRedirectContainsCredentials = reason.RedirectContainsCredentials // a cross-origin Location with user:password@
+	ReasonTooManyRedirects            = reason.TooManyRedirects            // more than 20 redirects
+	ReasonRedirectModeError           = reason.RedirectModeError           // redirect mode "error" met a redirect
 
 	// Not CORS: the browser refuses before or without the CORS protocol.
-	ReasonForbiddenMethod  // CONNECT, TRACE, TRACK: fetch() throws
-	ReasonNoCORSMethod     // mode no-cors with a method other than GET, HEAD, POST: fetch() throws
-	ReasonSameOriginMode   // mode same-origin, cross-origin URL
-	ReasonNetwork          // the request never got a response (refused, reset, TLS...)
-	ReasonOnlyIfCachedMode // cache mode only-if-cached outside same-origin mode: fetch() throws
-	ReasonBadPort          // a port on the Fetch Standard's bad-port list: refused before any request
-	ReasonUnsafeRedirect   // a redirect to a scheme other than http(s), such as data:
+	ReasonForbiddenMethod  = reason.ForbiddenMethod  // CONNECT, TRACE, TRACK: fetch() throws
+	ReasonNoCORSMethod     = reason.NoCORSMethod     // mode no-cors with a method other than GET, HEAD, POST: fetch() throws
+	ReasonSameOriginMode   = reason.SameOriginMode   // mode same-origin, cross-origin URL
+	ReasonNetwork          = reason.Network          // the request never got a response (refused, reset, TLS...)
+	ReasonOnlyIfCachedMode = reason.OnlyIfCachedMode // cache mode only-if-cached outside same-origin mode: fetch() throws
+	ReasonBadPort          = reason.BadPort          // a port on the Fetch Standard's bad-port list: refused before any request
+	ReasonUnsafeRedirect   = reason.UnsafeRedirect   // a redirect to a scheme other than http(s), such as data:
 
 	// ReasonLocalNetworkAccess is a fetch from a page to a more private
 	// address space (public to loopback...) without the user's Local
 	// Network Access permission (Chromium 142+): refused before any
 	// request. Chromium words it as a CORS failure, but no response header
 	// fixes it.
-	ReasonLocalNetworkAccess
+	ReasonLocalNetworkAccess = reason.LocalNetworkAccess
 )
-
-var reasonNames = [...]string{
-	ReasonNone:                        "none",
-	ReasonMissingAllowOrigin:          "missing-allow-origin",
-	ReasonWildcardOriginNotAllowed:    "wildcard-origin-not-allowed",
-	ReasonMultipleAllowOrigin:         "multiple-allow-origin",
-	ReasonInvalidAllowOrigin:          "invalid-allow-origin",
-	ReasonAllowOriginMismatch:         "allow-origin-mismatch",
-	ReasonInvalidAllowCredentials:     "invalid-allow-credentials",
-	ReasonPreflightInvalidStatus:      "preflight-invalid-status",
-	ReasonPreflightRedirect:           "preflight-redirect",
-	ReasonInvalidAllowMethods:         "invalid-allow-methods",
-	ReasonInvalidAllowHeaders:         "invalid-allow-headers",
-	ReasonMethodNotAllowed:            "method-not-allowed",
-	ReasonHeaderNotAllowed:            "header-not-allowed",
-	ReasonRedirectContainsCredentials: "redirect-contains-credentials",
-	ReasonTooManyRedirects:            "too-many-redirects",
-	ReasonRedirectModeError:           "redirect-mode-error",
-	ReasonForbiddenMethod:             "forbidden-method",
-	ReasonNoCORSMethod:                "no-cors-method",
-	ReasonSameOriginMode:              "same-origin-mode",
-	ReasonNetwork:                     "network",
-	ReasonOnlyIfCachedMode:            "only-if-cached-mode",
-	ReasonBadPort:                     "bad-port",
-	ReasonUnsafeRedirect:              "unsafe-redirect",
-	ReasonLocalNetworkAccess:          "local-network-access",
-}
-
-// String returns the reason's stable, kebab-case name (used in JSON).
-func (r Reason) String() string {
-	if r >= 0 && int(r) < len(reasonNames) {
-		return reasonNames[r]
-	}
-	return fmt.Sprintf("reason(%d)", int(r))
-}
-
-// IsCORS reports whether the reason is a CORS policy failure: one the
-// server can fix by sending other headers.
-func (r Reason) IsCORS() bool {
-	return r >= ReasonMissingAllowOrigin && r <= ReasonRedirectContainsCredentials
-}
 
 // Error is a failed fetch: why, where, and what the browser says.
 type Error struct {
@@ -147,20 +108,7 @@ func (e *Error) ConsoleMessage() string {
 	case ReasonRedirectModeError:
 		return fmt.Sprintf("Fetch API cannot load %s. Redirect was not allowed.", e.InitialURLOrURL())
 	}
-	var b strings.Builder
-	b.WriteString("Access to fetch at '")
-	b.WriteString(e.URL)
-	b.WriteString("' ")
-	if e.InitialURL != "" && e.InitialURL != e.URL {
-		b.WriteString("(redirected from '")
-		b.WriteString(e.InitialURL)
-		b.WriteString("') ")
-	}
-	b.WriteString("from origin '")
-	b.WriteString(e.Origin)
-	b.WriteString("' has been blocked by CORS policy: ")
-	b.WriteString(e.Detail())
-	return b.String()
+	return reason.ChromiumLine(e.URL, e.InitialURL, e.Origin, e.Detail())
 }
 
 // InitialURLOrURL is the URL fetch() was called with.
@@ -171,47 +119,11 @@ func (e *Error) InitialURLOrURL() string {
 	return e.URL
 }
 
-// validValueHint ends Chromium's messages about a wrong Allow-Origin value.
-const validValueHint = " Have the server send the header with a valid value."
-
 // Detail is the part of the console message after "blocked by CORS
 // policy: ".
 func (e *Error) Detail() string {
-	var s string
-	switch e.Reason {
-	case ReasonMissingAllowOrigin:
-		s = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
-	case ReasonWildcardOriginNotAllowed:
-		s = "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
-	case ReasonMultipleAllowOrigin:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains multiple values '%s', but only one is allowed.%s", e.Value, validValueHint)
-	case ReasonInvalidAllowOrigin:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains the invalid value '%s'.%s", e.Value, validValueHint)
-	case ReasonAllowOriginMismatch:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header has a value '%s' that is not equal to the supplied origin.%s", e.Value, validValueHint)
-	case ReasonInvalidAllowCredentials:
-		s = fmt.Sprintf("The value of the 'Access-Control-Allow-Credentials' header in the response is '%s' which must be 'true' when the request's credentials mode is 'include'.", e.Value)
-	case ReasonPreflightInvalidStatus:
-		s = "It does not have HTTP ok status."
-	case ReasonPreflightRedirect:
-		s = "Redirect is not allowed for a preflight request."
-	case ReasonInvalidAllowMethods:
-		return "Cannot parse Access-Control-Allow-Methods response header field in preflight response."
-	case ReasonInvalidAllowHeaders:
-		return "Cannot parse Access-Control-Allow-Headers response header field in preflight response."
-	case ReasonMethodNotAllowed:
-		return fmt.Sprintf("Method %s is not allowed by Access-Control-Allow-Methods in preflight response.", e.Value)
-	case ReasonHeaderNotAllowed:
-		return fmt.Sprintf("Request header field %s is not allowed by Access-Control-Allow-Headers in preflight response.", e.Value)
-	case ReasonRedirectContainsCredentials:
-		s = fmt.Sprintf("Redirect location '%s' contains a username and password, which is disallowed for cross-origin requests.", e.Value)
-	case ReasonLocalNetworkAccess:
+	if e.Reason == ReasonLocalNetworkAccess {
 		return localNetworkDetail(e.Value)
-	default:
-		return e.Reason.String()
 	}
-	if e.Preflight {
-		return "Response to preflight request doesn't pass access control check: " + s
-	}
-	return s
+	return reason.ChromiumDetail(e.Reason, e.Value, e.Preflight)
 }

@@ -6,32 +6,22 @@ import (
 	"strings"
 
 	"github.com/corskit/corskit/internal/httplist"
+	"github.com/corskit/corskit/reason"
 )
 
 // Engine names a browser engine whose messages the model prints: each
 // engine words its console lines and the TypeError fetch() rejects with in
 // its own way, and a developer searching for the text their browser shows
-// must find that text, byte for byte.
-type Engine int
+// must find that text, byte for byte. It is package reason's Engine, shared
+// with the middleware's rejections.
+type Engine = reason.Engine
 
 // The engines. The zero value is Chromium, the default profile's.
 const (
-	EngineChromium Engine = iota
-	EngineFirefox
-	EngineWebKit
+	EngineChromium = reason.Chromium
+	EngineFirefox  = reason.Firefox
+	EngineWebKit   = reason.WebKit
 )
-
-func (e Engine) String() string {
-	switch e {
-	case EngineChromium:
-		return "chromium"
-	case EngineFirefox:
-		return "firefox"
-	case EngineWebKit:
-		return "webkit"
-	}
-	return fmt.Sprintf("engine(%d)", int(e))
-}
 
 // ConsoleLines returns the lines the engine of profile p writes in the
 // developer console for the fetch r, in order: for a blocked fetch, its
@@ -119,11 +109,9 @@ func redirectTarget(ex *Exchange) (string, bool) {
 
 // Firefox's messages are in dom/locales/en-US/chrome/security/security.properties
 // (the CORS* keys) and dom/fetch for the TypeErrors; its quotes are the
-// curly ‘ ’.
+// curly ‘ ’. The lines a server's refusal leads to are package reason's.
 
 const (
-	firefoxBlocked = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at %s. (Reason: %s)."
-	firefoxStatus  = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at %s. (Reason: %s). Status code: %s."
 	// firefoxAuthorizationWarning is CORSAllowHeaderFromPreflightDeprecation.
 	firefoxAuthorizationWarning = "Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at %s soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`)."
 )
@@ -150,13 +138,13 @@ func firefoxConsole(r *Result) []string {
 	if ex != nil && ex.Err == nil && ex.Status != 0 {
 		status = fmt.Sprint(ex.Status)
 	}
-	blocked := func(reason string) string { return fmt.Sprintf(firefoxBlocked, e.URL, reason) }
-	withStatus := func(reason, status string) string { return fmt.Sprintf(firefoxStatus, e.URL, reason, status) }
-	failed := withStatus("CORS request did not succeed", "(null)")
+	blocked := func(phrase string) string { return reason.FirefoxLine(e.URL, phrase) }
+	withStatus := func(phrase, status string) string { return reason.FirefoxLineStatus(e.URL, phrase, status) }
+	failed := withStatus(reason.FirefoxRequestFailed, "(null)")
 	var line string
 	switch e.Reason {
 	case ReasonMissingAllowOrigin:
-		line = withStatus("CORS header ‘Access-Control-Allow-Origin’ missing", status)
+		line = withStatus(reason.FirefoxPhrase(e.Reason, e.Value), status)
 	case ReasonAllowOriginMismatch, ReasonInvalidAllowOrigin, ReasonMultipleAllowOrigin:
 		if ex != nil && len(ex.ResponseHeader.Values("Access-Control-Allow-Origin")) > 1 {
 			line = blocked("Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed")
@@ -164,20 +152,18 @@ func firefoxConsole(r *Result) []string {
 			line = blocked(fmt.Sprintf("CORS header ‘Access-Control-Allow-Origin’ does not match ‘%s’", e.Value))
 		}
 	case ReasonWildcardOriginNotAllowed:
-		line = fmt.Sprintf(firefoxBlocked, "‘"+e.URL+"’", "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’")
+		line = reason.FirefoxLine("‘"+e.URL+"’", "Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’")
 	case ReasonInvalidAllowCredentials:
-		line = blocked("expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’")
+		line = blocked(reason.FirefoxPhrase(e.Reason, e.Value))
 	case ReasonPreflightInvalidStatus:
-		line = withStatus("CORS preflight response did not succeed", status)
+		line = withStatus(reason.FirefoxPhrase(e.Reason, e.Value), status)
 	case ReasonPreflightRedirect:
 		// The redirect is refused, then the preflight reported failed; the
 		// request itself is never said to fail.
 		return append(out, blocked("CORS request external redirect not allowed"),
-			withStatus("CORS preflight response did not succeed", status), failed)
-	case ReasonMethodNotAllowed:
-		line = blocked("Did not find method in CORS header ‘Access-Control-Allow-Methods’")
-	case ReasonHeaderNotAllowed:
-		line = blocked(fmt.Sprintf("header ‘%s’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response", e.Value))
+			withStatus(reason.FirefoxPhrase(ReasonPreflightInvalidStatus, ""), status), failed)
+	case ReasonMethodNotAllowed, ReasonHeaderNotAllowed:
+		line = blocked(reason.FirefoxPhrase(e.Reason, e.Value))
 	case ReasonInvalidAllowMethods, ReasonInvalidAllowHeaders:
 		line = blocked(fmt.Sprintf("invalid token ‘%s’ in CORS header ‘%s’", firstInvalidToken(e.Value), e.Header))
 	case ReasonRedirectContainsCredentials, ReasonTooManyRedirects, ReasonNetwork:
@@ -252,22 +238,20 @@ func webkitConsole(r *Result) []string {
 		if strings.Contains(e.Value, ",") {
 			line = "Access-Control-Allow-Origin cannot contain more than one origin."
 		} else {
-			line = fmt.Sprintf("Origin %s is not allowed by Access-Control-Allow-Origin. Status code: %d", originSent, status)
+			line = reason.WebKitLine(ReasonMissingAllowOrigin, originSent, "", status)
 		}
-	case ReasonWildcardOriginNotAllowed:
-		line = "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."
-	case ReasonInvalidAllowCredentials:
-		line = `Credentials flag is true, but Access-Control-Allow-Credentials is not "true".`
+	case ReasonWildcardOriginNotAllowed, ReasonInvalidAllowCredentials:
+		line = reason.WebKitLine(e.Reason, originSent, "", status)
 	case ReasonPreflightInvalidStatus, ReasonPreflightRedirect:
-		line = fmt.Sprintf("Preflight response is not successful. Status code: %d", status)
+		line = reason.WebKitLine(ReasonPreflightInvalidStatus, originSent, "", status)
 	case ReasonMethodNotAllowed:
-		line = fmt.Sprintf("Method %s is not allowed by Access-Control-Allow-Methods.", e.Value)
+		line = reason.WebKitLine(e.Reason, originSent, e.Value, status)
 	case ReasonHeaderNotAllowed:
 		name := e.Value
 		if e.ScriptName != "" {
 			name = e.ScriptName
 		}
-		line = fmt.Sprintf("Request header field %s is not allowed by Access-Control-Allow-Headers.", name)
+		line = reason.WebKitLine(e.Reason, originSent, name, status)
 	case ReasonInvalidAllowMethods, ReasonInvalidAllowHeaders:
 		line = fmt.Sprintf("Header %s has an invalid value: %s", e.Header, e.Value)
 	case ReasonRedirectContainsCredentials:
@@ -286,7 +270,7 @@ func webkitConsole(r *Result) []string {
 	case ReasonUnsafeRedirect:
 		// Said of same-origin fetches too (measured).
 		line = fmt.Sprintf("Cross-origin redirection to %s denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme", e.Value)
-		return []string{line, "Fetch API cannot load " + e.URL + " due to access control checks."}
+		return []string{line, reason.WebKitCannotLoad(e.URL)}
 	default:
 		return nil
 	}
@@ -295,5 +279,5 @@ func webkitConsole(r *Result) []string {
 			line = fmt.Sprintf("Cross-origin redirection to %s denied by Cross-Origin Resource Sharing policy: %s", loc, line)
 		}
 	}
-	return []string{line, "Fetch API cannot load " + e.URL + " due to access control checks."}
+	return []string{line, reason.WebKitCannotLoad(e.URL)}
 }

@@ -1,0 +1,142 @@
+// Package reason is corskit's one vocabulary of why a cross-origin call
+// fails, and of the console text each browser engine prints for it.
+//
+// The browser model (package fetch) reports a failed fetch with an [ID];
+// the middleware (package cors) names the cause of a rejection with the
+// same ID, so that `corskit check`, the model, a log record and a metric
+// say "header-not-allowed" for the same thing. It imports only the
+// standard library, so that the middleware can use it without pulling in
+// the model.
+package reason
+
+import "fmt"
+
+// ID says why a fetch failed, or why the middleware refused a request.
+// Its String form is stable: logs, metrics and JSON reports use it.
+type ID int
+
+// The reasons. None is success. The CORS reasons are Chromium's; each has
+// the console text Chromium prints for it (see [ChromiumDetail]).
+const (
+	None ID = iota
+
+	// CORS check of a response (actual or preflight).
+	MissingAllowOrigin       // no Access-Control-Allow-Origin
+	WildcardOriginNotAllowed // "*" with credentials mode include
+	MultipleAllowOrigin      // several values, or several header lines
+	InvalidAllowOrigin       // a value that is not an origin
+	AllowOriginMismatch      // an origin, but not the request's
+	InvalidAllowCredentials  // credentials mode include, and ACAC is not exactly "true"
+
+	// Preflight only.
+	PreflightInvalidStatus // not a 2xx status
+	PreflightRedirect      // a preflight is never redirected
+	InvalidAllowMethods    // Access-Control-Allow-Methods does not parse
+	InvalidAllowHeaders    // Access-Control-Allow-Headers does not parse
+	MethodNotAllowed       // the method is not in Access-Control-Allow-Methods
+	HeaderNotAllowed       // a header is not in Access-Control-Allow-Headers
+
+	// Redirects.
+	RedirectContainsCredentials // a cross-origin Location with user:password@
+	TooManyRedirects            // more than 20 redirects
+	RedirectModeError           // redirect mode "error" met a redirect
+
+	// Not CORS: the browser refuses before or without the CORS protocol.
+	ForbiddenMethod  // CONNECT, TRACE, TRACK: fetch() throws
+	NoCORSMethod     // mode no-cors with a method other than GET, HEAD, POST: fetch() throws
+	SameOriginMode   // mode same-origin, cross-origin URL
+	Network          // the request never got a response (refused, reset, TLS...)
+	OnlyIfCachedMode // cache mode only-if-cached outside same-origin mode: fetch() throws
+	BadPort          // a port on the Fetch Standard's bad-port list: refused before any request
+	UnsafeRedirect   // a redirect to a scheme other than http(s), such as data:
+
+	// LocalNetworkAccess is a fetch from a page to a more private address
+	// space (public to loopback...) without the user's Local Network
+	// Access permission (Chromium 142+): refused before any request.
+	// Chromium words it as a CORS failure, but no response header fixes it.
+	LocalNetworkAccess
+
+	// Server side only: a preflight no browser sends. The middleware
+	// refuses it (403, no CORS headers); the model never reports these.
+	InvalidRequestMethod  // Access-Control-Request-Method is not one method name of at most 64 bytes
+	InvalidRequestHeaders // Access-Control-Request-Headers does not parse, or is over its bounds
+)
+
+var names = [...]string{
+	None:                        "none",
+	MissingAllowOrigin:          "missing-allow-origin",
+	WildcardOriginNotAllowed:    "wildcard-origin-not-allowed",
+	MultipleAllowOrigin:         "multiple-allow-origin",
+	InvalidAllowOrigin:          "invalid-allow-origin",
+	AllowOriginMismatch:         "allow-origin-mismatch",
+	InvalidAllowCredentials:     "invalid-allow-credentials",
+	PreflightInvalidStatus:      "preflight-invalid-status",
+	PreflightRedirect:           "preflight-redirect",
+	InvalidAllowMethods:         "invalid-allow-methods",
+	InvalidAllowHeaders:         "invalid-allow-headers",
+	MethodNotAllowed:            "method-not-allowed",
+	HeaderNotAllowed:            "header-not-allowed",
+	RedirectContainsCredentials: "redirect-contains-credentials",
+	TooManyRedirects:            "too-many-redirects",
+	RedirectModeError:           "redirect-mode-error",
+	ForbiddenMethod:             "forbidden-method",
+	NoCORSMethod:                "no-cors-method",
+	SameOriginMode:              "same-origin-mode",
+	Network:                     "network",
+	OnlyIfCachedMode:            "only-if-cached-mode",
+	BadPort:                     "bad-port",
+	UnsafeRedirect:              "unsafe-redirect",
+	LocalNetworkAccess:          "local-network-access",
+	InvalidRequestMethod:        "invalid-request-method",
+	InvalidRequestHeaders:       "invalid-request-headers",
+}
+
+// String returns the reason's stable, kebab-case name (used in JSON, logs
+// and metric labels).
+func (r ID) String() string {
+	if r >= 0 && int(r) < len(names) {
+		return names[r]
+	}
+	return fmt.Sprintf("reason(%d)", int(r))
+}
+
+// IsCORS reports whether the reason is a CORS policy failure: one the
+// server can fix by sending other headers.
+func (r ID) IsCORS() bool {
+	return r >= MissingAllowOrigin && r <= RedirectContainsCredentials
+}
+
+// All returns every reason but None, in order: for tables and tests that
+// must cover the whole vocabulary.
+func All() []ID {
+	out := make([]ID, 0, len(names)-1)
+	for i := 1; i < len(names); i++ {
+		out = append(out, ID(i))
+	}
+	return out
+}
+
+// Engine names a browser engine whose messages are known: each engine
+// words its console lines and the TypeError fetch() rejects with in its
+// own way, and a developer searching for the text their browser shows
+// must find that text, byte for byte.
+type Engine int
+
+// The engines. The zero value is Chromium.
+const (
+	Chromium Engine = iota
+	Firefox
+	WebKit
+)
+
+func (e Engine) String() string {
+	switch e {
+	case Chromium:
+		return "chromium"
+	case Firefox:
+		return "firefox"
+	case WebKit:
+		return "webkit"
+	}
+	return fmt.Sprintf("engine(%d)", int(e))
+}
