@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,22 +85,11 @@ func TestRejectionGeneration(t *testing.T) {
 		t.Fatal("an empty Config was accepted")
 	}
 	serve(t, mw, get("https://evil.example"))
-	if want := []uint64{1, 2, 2}; !equalU64(gens, want) {
+	if want := []uint64{1, 2, 2}; !slices.Equal(gens, want) {
 		t.Errorf("generations %v, want %v", gens, want)
 	}
 }
 
-func equalU64(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // TestRejectionConsoleIsTheModels: for every reason the middleware gives,
 // in every engine, Console renders the lines the browser model prints for
@@ -139,24 +129,13 @@ func TestRejectionConsoleIsTheModels(t *testing.T) {
 			}
 			rj.URL = strings.Replace(rj.URL, "http://", "https://", 1) // in process, TLS is not seen
 			want := call.Profile.ConsoleLines(call.Result)
-			if lines := rj.Console(call.Profile.Messages); !slicesEqual(lines, want) {
+			if lines := rj.Console(call.Profile.Messages); !slices.Equal(lines, want) {
 				t.Errorf("%s in %s:\n Console %q\n model   %q", tc.name, call.Profile.Name, lines, want)
 			}
 		}
 	}
 }
 
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // TestRejectionConsoleIsTheEngines: for every reason the middleware gives,
 // Console renders, byte for byte, the lines real Chromium, Firefox and
@@ -202,7 +181,7 @@ func TestRejectionConsoleIsTheEngines(t *testing.T) {
 			if e == reason.WebKit && tc.scriptName != "" {
 				got[0] = strings.Replace(got[0], rj.Value, tc.scriptName, 1)
 			}
-			if !slicesEqual(got, want) {
+			if !slices.Equal(got, want) {
 				t.Errorf("%v in %s (%s):\n Console  %q\n recorded %q", rj.Reason, e, tc.kase, got, want)
 			}
 		}
