@@ -90,7 +90,6 @@ func TestRejectionGeneration(t *testing.T) {
 	}
 }
 
-
 // TestRejectionConsoleIsTheModels: for every reason the middleware gives,
 // in every engine, Console renders the lines the browser model prints for
 // the middleware's real answer (the model's lines are pinned to the real
@@ -135,7 +134,6 @@ func TestRejectionConsoleIsTheModels(t *testing.T) {
 		}
 	}
 }
-
 
 // TestRejectionConsoleIsTheEngines: for every reason the middleware gives,
 // Console renders, byte for byte, the lines real Chromium, Firefox and
