@@ -8,6 +8,7 @@ import (
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/httplist"
+	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
 )
 
@@ -68,7 +69,13 @@ func ObservedPolicy(res *fetch.Result) stacks.Policy {
 			continue
 		}
 		v, _ := fetch.HeaderValue(ex.ResponseHeader, acao)
-		if v != "" && !slices.Contains(p.Origins, v) {
+		if v != "*" && !isOrigin(v) {
+			// A pattern ("https://*.example.com") or anything else that
+			// is not one serialized origin allows nothing in a browser,
+			// which compares the value byte for byte: it is no grant.
+			continue
+		}
+		if !slices.Contains(p.Origins, v) {
 			if q := (stacks.Policy{Origins: append(slices.Clone(p.Origins), v), Credentials: creds}); valid(q) {
 				p.Origins = q.Origins
 			}
@@ -108,6 +115,13 @@ func ObservedPolicy(res *fetch.Result) stacks.Policy {
 	return p
 }
 
+// isOrigin reports whether v is one serialized origin, as a browser
+// compares it: no pattern, path or trailing slash.
+func isOrigin(v string) bool {
+	o, err := origin.Parse(v)
+	return err == nil && o.String() == v
+}
+
 // list returns the names of a comma-separated header.
 func list(h http.Header, name string) []string {
 	var out []string
@@ -141,11 +155,8 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 		}
 	}
 	unseen := unseenFields(res, p)
-	for _, f := range d.Fixes {
-		if f.Change != nil && f.Change.ReplaceAnyOrigin {
-			p.Origins = slices.DeleteFunc(p.Origins, func(o string) bool { return o == "*" })
-		}
-	}
+	p, unseen = writable(s, p, unseen)
+	anyOrigin := slices.Contains(p.Origins, "*")
 	// Origins first, then the rest in the fixes' order.
 	order := make([]int, 0, len(d.Fixes))
 	for pass := range 2 {
@@ -158,19 +169,30 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 			}
 		}
 	}
+	for i := range d.Fixes {
+		if f := &d.Fixes[i]; f.Change == nil && f.Placement != "" {
+			if text := s.Placement(f.Placement); text != "" {
+				f.Stack = &stacks.Change{Stack: s.Name, Text: text, Provenance: s.Provenance(), Doc: s.Doc}
+			}
+		}
+	}
 	for _, i := range order {
 		f := &d.Fixes[i]
 		if f.Change.UnsafeAllowNullOrigin {
 			continue
 		}
 		deltas := f.Change.Deltas()
+		for j := range deltas {
+			// "*" gives way to the origins only where the answers showed it.
+			deltas[j].ReplaceAny = deltas[j].Field == stacks.FieldOrigins && f.Change.ReplaceAnyOrigin && anyOrigin
+		}
 		if len(deltas) == 0 {
 			continue
 		}
 		var ch stacks.Change
 		ok := true
 		for _, dl := range deltas {
-			c, err := s.Change(p, dl)
+			c, err := s.Change(p, dl, unseen...)
 			if err != nil {
 				ok = false
 				break
@@ -179,16 +201,47 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 				ch = c
 			} else {
 				ch.Text += "; " + c.Text
-				ch.Snippet, ch.Pitfalls, ch.Policy = c.Snippet, c.Pitfalls, c.Policy
+				ch.Snippet, ch.Pitfalls, ch.Policy, ch.Kept = c.Snippet, c.Pitfalls, c.Policy, c.Kept
 			}
 			p, _ = p.Apply(dl)
 		}
 		if ok {
-			ch.Unseen = unseen
-			ch.Partial = len(unseen) > 0
+			for fld := range ch.Kept {
+				ch.Unseen = append(ch.Unseen, fld)
+			}
+			slices.SortFunc(ch.Unseen, func(a, b stacks.Field) int { return slices.Index(stacks.Fields, a) - slices.Index(stacks.Fields, b) })
+			ch.Partial = len(ch.Unseen) > 0
 			f.Stack = &ch
 		}
 	}
+}
+
+// writable leaves out of p the values s cannot write as the literals they
+// are (an answered method "$http_cookie" is a variable in nginx): their
+// settings join unseen, so that the snippet keeps the reader's own.
+func writable(s *stacks.Stack, p stacks.Policy, unseen []stacks.Field) (stacks.Policy, []stacks.Field) {
+	ok := func(q stacks.Policy) bool { _, err := s.Snippet(q); return err == nil }
+	base := stacks.Policy{Origins: []string{"https://example.com"}}
+	filter := func(f stacks.Field, vals []string, set func(*stacks.Policy, []string)) []string {
+		var out []string
+		for _, v := range vals {
+			q := base
+			set(&q, []string{v})
+			if ok(q) {
+				out = append(out, v)
+			} else if !slices.Contains(unseen, f) {
+				unseen = append(unseen, f)
+			}
+		}
+		if slices.Contains(unseen, f) {
+			return nil
+		}
+		return out
+	}
+	p.Methods = filter(stacks.FieldMethods, p.Methods, func(q *stacks.Policy, v []string) { q.Methods = v })
+	p.Headers = filter(stacks.FieldHeaders, p.Headers, func(q *stacks.Policy, v []string) { q.Headers = v })
+	p.Exposed = filter(stacks.FieldExposed, p.Exposed, func(q *stacks.Policy, v []string) { q.Exposed = v })
+	return p, unseen
 }
 
 // unseenFields lists the settings whose whole value the answers of res do
@@ -216,10 +269,26 @@ func unseenFields(res *fetch.Result, p stacks.Policy) []stacks.Field {
 	if len(p.Origins) != 1 || p.Origins[0] != "*" {
 		out = append(out, stacks.FieldOrigins)
 	}
-	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acam)) == 0 {
+	// A list that names exactly what the preflight asked for may be an
+	// echo (rs/cors answers with the requested method; Express's cors
+	// without allowedHeaders reflects the requested headers): it shows
+	// nothing of the setting.
+	echo := func(name, asked string) bool {
+		got := list(pre.ResponseHeader, name)
+		var want []string
+		for a := range strings.SplitSeq(asked, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				want = append(want, a)
+			}
+		}
+		return len(got) == len(want) && !slices.ContainsFunc(got, func(g string) bool {
+			return !slices.ContainsFunc(want, func(w string) bool { return strings.EqualFold(g, w) })
+		})
+	}
+	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acam)) == 0 || echo(acam, pre.RequestHeader.Get("Access-Control-Request-Method")) {
 		out = append(out, stacks.FieldMethods)
 	}
-	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acah)) == 0 {
+	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acah)) == 0 || echo(acah, pre.RequestHeader.Get("Access-Control-Request-Headers")) {
 		out = append(out, stacks.FieldHeaders)
 	}
 	if !allowedBy(act) || len(act.ResponseHeader.Values("Access-Control-Expose-Headers")) == 0 {
@@ -227,6 +296,9 @@ func unseenFields(res *fetch.Result, p stacks.Policy) []stacks.Field {
 	}
 	if !p.Credentials && !allowedBy(pre) && !allowedBy(act) {
 		out = append(out, stacks.FieldCredentials)
+	}
+	if !allowedBy(pre) || len(pre.ResponseHeader.Values("Access-Control-Max-Age")) == 0 {
+		out = append(out, stacks.FieldMaxAge)
 	}
 	return out
 }
@@ -239,6 +311,9 @@ type StackDetection struct {
 	// "chosen" when the user named the stack.
 	Confidence string   `json:"confidence"`
 	Evidence   []string `json:"evidence,omitempty"`
+	// Or names another stack that the answers fit as well (corskit and
+	// rs/cors answer alike): the stack is "Name or Or".
+	Or string `json:"or,omitempty"`
 	// Assumed is true when the stack was not recognised for sure: the
 	// output then says so and lists the other names.
 	Assumed bool `json:"assumed"`
@@ -265,6 +340,10 @@ func DetectStack(res *fetch.Result) (*stacks.Stack, StackDetection) {
 		s, _ := stacks.Lookup(DefaultStack)
 		return s, StackDetection{Name: s.Name, Title: s.Title, Confidence: stacks.Unknown.String(), Assumed: true}
 	}
-	return best.Stack, StackDetection{Name: best.Stack.Name, Title: best.Stack.Title,
+	sd := StackDetection{Name: best.Stack.Name, Title: best.Stack.Title,
 		Confidence: best.Confidence.String(), Evidence: best.Evidence, Assumed: best.Unsure()}
+	if best.Or != nil {
+		sd.Or, sd.Title = best.Or.Name, best.Stack.Title+" or "+best.Or.Title
+	}
+	return best.Stack, sd
 }
