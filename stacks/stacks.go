@@ -172,14 +172,16 @@ type Change struct {
 	// Provenance is Stack.Provenance.
 	Provenance string `json:"provenance"`
 	Doc        string `json:"doc"`
-	// Partial reports that Snippet may allow less than the server does:
-	// it is built from what the server's answers showed, and Unseen names
-	// the settings they could not show in full (an answer echoes only the
-	// origin that was sent; a refused preflight shows no lists; an actual
-	// response never sent shows no exposed headers). Then Snippet is a
-	// picture of the result, not a configuration to paste: make Text's
-	// change in the configuration the server has, keeping what it lists.
-	// Set by the caller that knows what the answers showed
+	// Partial reports that the answers did not show every setting in
+	// full, and Unseen names those (an answer echoes only the origin that
+	// was sent; a refused preflight shows no lists; a list that names
+	// exactly what was asked may be an echo; an actual response never
+	// sent shows no exposed headers; a value the stack cannot write as a
+	// literal). Snippet writes each as a comment in the stack's syntax,
+	// "not seen in the answers: keep yours" with what the change adds
+	// (JSON, which has no comments, leaves them out): applied as it says,
+	// it is the server's configuration with the change, nothing else.
+	// Set from Kept by the caller that knows what the answers showed
 	// (explain.ApplyStack).
 	Partial bool    `json:"partial"`
 	Unseen  []Field `json:"unseen,omitempty"`
