@@ -211,8 +211,8 @@ func TestStackFixAllCalls(t *testing.T) {
 						t.Fatalf("before the fix, %s must be allowed with %s readable (the regression baseline): %v\n%s", c.name, c.read, res.Err, traceText(res))
 					}
 				}
-				after := fixBefore
 				diags := map[string]fixDiagnosis{}
+				var applied []stackPolicy // each printed snippet applied, in fixCalls' order
 				for _, c := range fixCalls {
 					if why, ok := fixCannot[s.Name][c.name]; ok {
 						row(s.Name, c.name, "cannot: "+why)
@@ -259,8 +259,8 @@ func TestStackFixAllCalls(t *testing.T) {
 					// own settings), is exactly the server's configuration
 					// with the one change: nothing dropped, nothing
 					// invented, nothing granted beyond the change.
-					applied := appliedSnippet(fixBefore, fd.last)
-					if again, err := s.SnippetKeeping(applied, fd.last.Kept); err != nil || again != fd.last.Snippet {
+					ap := appliedSnippet(fixBefore, fd.last)
+					if again, err := s.SnippetKeeping(ap, fd.last.Kept); err != nil || again != fd.last.Snippet {
 						t.Errorf("%s: the printed snippet is not the applied configuration with its kept settings as comments (%v):\nprinted:\n%s\napplied:\n%s", c.name, err, fd.last.Snippet, again)
 					}
 					want, werr := fixBefore.Apply(fd.deltas[0])
@@ -272,15 +272,15 @@ func TestStackFixAllCalls(t *testing.T) {
 					// Accept-Language, Content-Language and Content-Type
 					// whatever allow_headers says).
 					extra := map[stacks.Field][]string{}
-					notShown := droppedFrom(applied, explain.ObservedPolicy(fd.res))
-					for f, vals := range droppedFrom(applied, want) {
+					notShown := droppedFrom(ap, explain.ObservedPolicy(fd.res))
+					for f, vals := range droppedFrom(ap, want) {
 						for _, v := range vals {
 							if slices.Contains(notShown[f], v) {
 								extra[f] = append(extra[f], v)
 							}
 						}
 					}
-					if lost := droppedFrom(want, applied); len(lost) > 0 || len(extra) > 0 {
+					if lost := droppedFrom(want, ap); len(lost) > 0 || len(extra) > 0 {
 						t.Errorf("%s: the applied snippet drops %v and adds %v beyond the change:\n%s", c.name, lost, extra, fd.last.Snippet)
 					}
 					if c.read == "" {
@@ -297,10 +297,7 @@ func TestStackFixAllCalls(t *testing.T) {
 							t.Errorf("%s: check --json says %s with %+v, the adapter %+v", c.name, fd.cli.Verdict, cliLast, fd.last)
 						}
 					}
-					var err error
-					if after, err = after.Apply(fd.deltas[0]); err != nil {
-						t.Fatalf("%s: %v", c.name, err)
-					}
+					applied = append(applied, stackPolicy{c.name, ap})
 					diags[c.name] = fd
 					t.Logf("%s: %s (partial %v, unseen %v)", c.name, fd.last.Text, fd.last.Partial, fd.last.Unseen)
 				}
@@ -309,52 +306,54 @@ func TestStackFixAllCalls(t *testing.T) {
 					return
 				}
 
-				// One "after" server: fixBefore with the five changes.
-				goAfter := &goPrograms{parent: t, policies: []stackPolicy{{"after", after}}, only: s.Name}
-				srv = startStack(t, goAfter, s, 0, after)
-				url = srv.URL + "/api/items"
-				for _, c := range fixCalls {
-					if _, ok := fixCannot[s.Name][c.name]; ok {
-						continue
-					}
+				// Each printed snippet, applied as it says, on the real
+				// server: the call it fixes passes, the calls that passed
+				// before still pass, the calls that must stay blocked stay
+				// blocked (issue 18 §3, proof).
+				goAfter := &goPrograms{parent: t, policies: applied, only: s.Name}
+				reg := "ok"
+				for i, ap := range applied {
+					c := fixCalls[slices.IndexFunc(fixCalls, func(c fixCall) bool { return c.name == ap.name })]
+					srv = startStack(t, goAfter, s, i, ap.p)
+					url = srv.URL + "/api/items"
 					res := model(t, c, url)
 					cell := "blocked before"
 					if c.read != "" {
 						cell = c.read + " unreadable before"
 					}
 					if !res.Allowed() || unreadable(res, c) != "" {
-						t.Errorf("%s after the fix: allowed %v, unreadable %q (%v)\n%s", c.name, res.Allowed(), unreadable(res, c), res.Err, traceText(res))
+						t.Errorf("%s after its snippet: allowed %v, unreadable %q (%v)\n%s", c.name, res.Allowed(), unreadable(res, c), res.Err, traceText(res))
 						cell += ", STILL BLOCKED after"
 					} else {
 						cell += ", allowed after"
 					}
 					if c.read == "" {
 						if r, out := check(t, append(c.args(url), "--stack", s.Name, "--json")...); r.Verdict != "allowed" {
-							t.Errorf("%s after the fix: check says %s\n%s", c.name, r.Verdict, out)
+							t.Errorf("%s after its snippet: check says %s\n%s", c.name, r.Verdict, out)
 						}
 					}
 					if fd := diags[c.name]; fd.last != nil && fd.last.Partial {
-						cell += fmt.Sprintf(" (snippet partial: %v unseen)", fd.last.Unseen)
+						cell += fmt.Sprintf(" (kept as comments: %v)", fd.last.Unseen)
 					}
 					row(s.Name, c.name, cell)
-				}
-				reg := "ok"
-				for _, c := range fixRegressions {
-					if res := model(t, c, url); !res.Allowed() || unreadable(res, c) != "" {
-						t.Errorf("regression: %s was allowed before the fix and is not after (%v, %s unreadable %q)\n%s", c.name, res.Err, c.read, unreadable(res, c), traceText(res))
-						reg = "REGRESSED: " + c.name
+					for _, rc := range fixRegressions {
+						if res := model(t, rc, url); !res.Allowed() || unreadable(res, rc) != "" {
+							t.Errorf("regression after the %s snippet: %s was allowed before and is not after (%v, %s unreadable %q)\n%s", c.name, rc.name, res.Err, rc.read, unreadable(res, rc), traceText(res))
+							reg = "REGRESSED: " + rc.name + " after " + c.name
+						}
 					}
-				}
-				for _, c := range fixStillBlocked {
-					if res := model(t, c, url); res.Allowed() {
-						t.Errorf("%s: allowed after the fix; the fix must be the smallest\n%s", c.name, traceText(res))
-						reg = "TOO WIDE: " + c.name
+					for _, bc := range fixStillBlocked {
+						if res := model(t, bc, url); res.Allowed() {
+							t.Errorf("%s: allowed after the %s snippet; the fix must be the smallest\n%s", bc.name, c.name, traceText(res))
+							reg = "TOO WIDE: " + bc.name + " after " + c.name
+						}
 					}
+					if t.Failed() {
+						t.Logf("%s log:\n%s", s.Name, srv.Log())
+					}
+					srv.Close()
 				}
 				row(s.Name, "regression", reg)
-				if t.Failed() {
-					t.Logf("%s log:\n%s", s.Name, srv.Log())
-				}
 			})
 		}
 	})
