@@ -176,3 +176,16 @@ func TestDetectCorskitOrRSCors(t *testing.T) {
 	}
 	_ = origin.MustParse
 }
+
+// A fix of two kept settings (the method and the header of a preflight
+// that showed neither list, as Flask-CORS answers): the last snippet,
+// the whole configuration, says to add both (real Chromium blocked the
+// DELETE when the method's addition was lost).
+func TestKeptAdditionsAccumulate(t *testing.T) {
+	_, c := fixFor(t, "flask", headers(200, "Access-Control-Allow-Origin", page.String()),
+		fetch.Request{Method: "DELETE", Headers: []fetch.Header{{Name: "X-Debug", Value: "1"}}})
+	if c == nil || !strings.Contains(c.Snippet, "# methods: not seen in the answers: keep yours, and add DELETE") ||
+		!strings.Contains(c.Snippet, "# allow_headers: not seen in the answers: keep yours, and add x-debug") {
+		t.Errorf("%+v", c)
+	}
+}

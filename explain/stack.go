@@ -157,6 +157,12 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 	unseen := unseenFields(res, p)
 	p, unseen = writable(s, p, unseen)
 	anyOrigin := slices.Contains(p.Origins, "*")
+	// The unseen settings, with what the fixes add to them as they are
+	// made: the last change's snippet holds them all.
+	keep := stacks.Kept{}
+	for _, f := range unseen {
+		keep[f] = nil
+	}
 	// Origins first, then the rest in the fixes' order.
 	order := make([]int, 0, len(d.Fixes))
 	for pass := range 2 {
@@ -192,7 +198,7 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 		var ch stacks.Change
 		ok := true
 		for _, dl := range deltas {
-			c, err := s.Change(p, dl, unseen...)
+			c, err := s.Change(p, dl, keep)
 			if err != nil {
 				ok = false
 				break
@@ -204,6 +210,7 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 				ch.Snippet, ch.Pitfalls, ch.Policy, ch.Kept = c.Snippet, c.Pitfalls, c.Policy, c.Kept
 			}
 			p, _ = p.Apply(dl)
+			keep = c.Kept
 		}
 		if ok {
 			for fld := range ch.Kept {

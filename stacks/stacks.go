@@ -195,24 +195,31 @@ type Change struct {
 
 // Change turns the header-level fix d of policy p into the stack's own
 // change: which setting, what to do to it, and the configuration after.
-// The fields in unseen are the settings p does not hold in full (the
-// answers did not show them): the snippet writes them as comments, with
-// what d adds, never as a value that would replace the reader's. A
-// change that sets a field whole (credentials, max-age) shows it.
-func (s *Stack) Change(p Policy, d Delta, unseen ...Field) (Change, error) {
+// The fields in keep are the settings p does not hold in full (the
+// answers did not show them), with what earlier changes added to them:
+// the snippet writes them as comments, with what they and d add, never
+// as a value that would replace the reader's. A change that sets a field
+// whole (credentials, max-age) shows it. The Change's Kept is keep after
+// d, for the next change of the same fix.
+func (s *Stack) Change(p Policy, d Delta, keep Kept) (Change, error) {
 	q, err := p.Apply(d)
 	if err != nil {
 		return Change{}, err
 	}
-	keep := Kept{}
-	for _, f := range unseen {
-		keep[f] = nil
+	old := keep
+	keep = Kept{}
+	for f, add := range old {
+		keep[f] = slices.Clone(add)
 	}
 	if _, ok := keep[d.Field]; ok {
 		if d.Field == FieldCredentials || d.Field == FieldMaxAge {
 			delete(keep, d.Field)
 		} else {
-			keep[d.Field] = d.Add
+			for _, v := range d.Add {
+				if !slices.Contains(keep[d.Field], v) {
+					keep[d.Field] = append(keep[d.Field], v)
+				}
+			}
 		}
 	}
 	snippet, err := s.SnippetKeeping(q, keep)

@@ -87,7 +87,7 @@ func TestChangeIsTheSmallest(t *testing.T) {
 		"spring": "add PUT to `allowedMethods`", "nginx": "add PUT to `add_header Access-Control-Allow-Methods`",
 	} {
 		s, _ := stacks.Lookup(name)
-		c, err := s.Change(p, stacks.Delta{Field: stacks.FieldMethods, Add: []string{"PUT"}})
+		c, err := s.Change(p, stacks.Delta{Field: stacks.FieldMethods, Add: []string{"PUT"}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,11 +96,11 @@ func TestChangeIsTheSmallest(t *testing.T) {
 		}
 	}
 	s, _ := stacks.Lookup("s3")
-	c, _ := s.Change(p, stacks.Delta{Field: stacks.FieldCredentials})
+	c, _ := s.Change(p, stacks.Delta{Field: stacks.FieldCredentials}, nil)
 	if !strings.Contains(c.Setting, "none") || len(c.Pitfalls) == 0 {
 		t.Errorf("s3 credentials: %+v", c)
 	}
-	if _, err := s.Change(stacks.Policy{Origins: []string{"*"}}, stacks.Delta{Field: stacks.FieldCredentials}); err == nil {
+	if _, err := s.Change(stacks.Policy{Origins: []string{"*"}}, stacks.Delta{Field: stacks.FieldCredentials}, nil); err == nil {
 		t.Error(`credentials on "*": no error`)
 	}
 }
