@@ -11,6 +11,8 @@ import (
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
+
+	"github.com/corskit/corskit/e2e/realserver"
 )
 
 // TestStackSnippetValuesAreLiteral is issue 18 §3(c) on the real servers:
@@ -87,4 +89,94 @@ func TestStackSnippetValuesAreLiteral(t *testing.T) {
 			t.Errorf("nginx sent Allow-Methods %q, want \"GET, DELETE\"\n%s", m, srv.Log())
 		}
 	})
+}
+
+// TestStackPatternInAllowOriginOnNginx is issue 18 §3(b) on real nginx: a
+// server answering "Access-Control-Allow-Origin: https://*.com" allows no
+// origin in a browser; its fix, applied to nginx, must not allow
+// https://evil.com (it once did, with credentials).
+func TestStackPatternInAllowOriginOnNginx(t *testing.T) {
+	answered := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "https://*.com")
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
+	}))
+	defer answered.Close()
+	res, err := (&fetch.Browser{Profile: fetch.Chromium}).Fetch(context.Background(), fetch.Request{
+		Origin: origin.MustParse(fixOriginA), Method: "GET", URL: answered.URL, Credentials: fetch.CredentialsInclude})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := explain.Explain(res)
+	s, _ := stacks.Lookup("nginx")
+	explain.ApplyStack(res, &d, s)
+	var last *stacks.Change
+	for _, f := range d.Fixes {
+		if f.Stack != nil && f.Stack.Snippet != "" {
+			last = f.Stack
+		}
+	}
+	if last == nil || strings.Contains(last.Snippet, "com$") || !strings.Contains(d.Fixes[0].Text, "never matched") {
+		t.Fatalf("fixes %+v, change %+v", d.Fixes, last)
+	}
+	// The reader's nginx allowed nothing that a browser accepts; applied,
+	// the snippet allows the page's origin and nothing else.
+	applied := appliedSnippet(stacks.Policy{Origins: []string{"https://other.example.org"}, Credentials: true}, last)
+	srv := startStack(t, nil, s, 0, applied)
+	for o, want := range map[string]string{fixOriginA: fixOriginA, "https://evil.com": "", "https://a.com": ""} {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/items", nil)
+		req.Header.Set("Origin", o)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != want {
+			t.Errorf("Origin %s: nginx sent Allow-Origin %q, want %q\n%s", o, got, want, last.Snippet)
+		}
+	}
+}
+
+// TestStackNginxWithoutAlways is issue 18 §4 on real nginx: add_header
+// without `always` leaves a 500 without CORS headers, though the origin is
+// allowed. The diagnosis is `always` (in nginx's words), not "add the
+// origin".
+func TestStackNginxWithoutAlways(t *testing.T) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	}))
+	defer backend.Close()
+	srv := realserver.NginxHTTP(t, `map $http_origin $cors_origin {
+    default "";
+    "`+fixOriginA+`" $http_origin;
+}
+server {
+    listen {{listen}};
+    location / {
+        if ($request_method = OPTIONS) {
+            add_header Access-Control-Allow-Origin $cors_origin;
+            add_header Access-Control-Allow-Methods "GET, PUT";
+            add_header Vary Origin;
+            return 204;
+        }
+        add_header Access-Control-Allow-Origin $cors_origin;
+        add_header Vary Origin;
+        proxy_pass http://`+strings.TrimPrefix(backend.URL, "http://")+`;
+    }
+}
+`)
+	res, err := (&fetch.Browser{Profile: fetch.Chromium}).Fetch(context.Background(), fetch.Request{
+		Origin: origin.MustParse(fixOriginA), Method: "PUT", URL: srv.URL + "/api/items"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Allowed() {
+		t.Fatalf("the 500 without CORS headers is allowed:\n%s", traceText(res))
+	}
+	d := explain.Explain(res)
+	s, sd := explain.DetectStack(res)
+	explain.ApplyStack(res, &d, s)
+	if sd.Name != "nginx" || len(d.Fixes) != 1 || d.Fixes[0].Change != nil || !strings.Contains(d.Fixes[0].Text, "`always`") ||
+		d.Fixes[0].Stack == nil || !strings.Contains(d.Fixes[0].Stack.Text, "end every add_header with `always`") {
+		t.Errorf("stack %s, fixes %+v", sd.Name, d.Fixes)
+	}
 }
