@@ -135,16 +135,18 @@ func list(h http.Header, name string) []string {
 	}
 }
 
-// ApplyStack sets the Stack of each fix of d that changes a CORS setting:
-// the change in s's terms, made on the policy res shows with the fixes
-// before it (origins first) already made, so that the last one's Snippet
-// is the whole corrected configuration as far as the answers show it.
-// Where they cannot show a setting in full (see stacks.Change.Partial),
-// the change says so: the Text is then the fix, the Snippet only a
-// picture of it, since a configuration rebuilt from the answers would
-// drop what the server allows beyond them. A fix a stack cannot express
-// (a null origin, a change whose result is no valid policy) keeps a nil
-// Stack.
+// ApplyStack sets the Stack of each fix of d that changes a CORS setting
+// or where the CORS code runs: the change in s's terms, made on the
+// policy res shows with the fixes before it (origins first) already made,
+// so that the last one's Snippet is the whole corrected configuration.
+// What the answers cannot show in full (see stacks.Change.Partial: an
+// allowlist, a refused preflight's lists, a list that only echoes the
+// request, a value s cannot write as a literal) is a comment in the
+// snippet, "keep yours" with what the fixes add, never a value that would
+// replace the server's own; a pattern in Access-Control-Allow-Origin,
+// which no browser matches, is no grant to copy. A fix a stack cannot
+// express (a null origin, a change whose result is no valid policy)
+// keeps a nil Stack.
 func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 	p := ObservedPolicy(res)
 	if len(p.Origins) == 0 && !slices.ContainsFunc(d.Fixes, func(f Fix) bool { return f.Change != nil && len(f.Change.AddOrigins) > 0 }) {
