@@ -180,3 +180,32 @@ server {
 		t.Errorf("stack %s, fixes %+v", sd.Name, d.Fixes)
 	}
 }
+
+// TestCorskitSnippetsStart is issue 18 §3(b)'s last case: corskit's
+// snippet was once a configuration that cors.New refuses. Each policy
+// here is built into the generated program, which must start (log.Fatal
+// on cors.New's error otherwise) and allow its origin.
+func TestCorskitSnippetsStart(t *testing.T) {
+	s, _ := stacks.Lookup("corskit")
+	policies := []stackPolicy{
+		{"http origin with credentials", stacks.Policy{Origins: []string{"http://app.example.com"}, Credentials: true}},
+		{"loopback with credentials", stacks.Policy{Origins: []string{"http://127.0.0.1:3000"}, Credentials: true}},
+		{"subdomains with credentials", stacks.Policy{Origins: []string{"https://*.example.com"}, Credentials: true, Methods: []string{"PUT"}}},
+	}
+	g := &goPrograms{parent: t, policies: policies, only: s.Name}
+	for i, sp := range policies {
+		srv := startStack(t, g, s, i, sp.p)
+		o := strings.Replace(sp.p.Origins[0], "*.", "api.", 1)
+		req, _ := http.NewRequest("GET", srv.URL+"/api/items", nil)
+		req.Header.Set("Origin", o)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", sp.name, err, srv.Log())
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); got != o {
+			t.Errorf("%s: Allow-Origin %q, want %q\n%s", sp.name, got, o, srv.Log())
+		}
+		srv.Close()
+	}
+}

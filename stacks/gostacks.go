@@ -2,9 +2,12 @@ package stacks
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/corskit/corskit/origin"
 )
 
 // goProgram is a complete net/http program: imports, the CORS middleware
@@ -69,6 +72,7 @@ func renderCorskit(v view) string {
 		goField(v, FieldExposed, "ExposedHeaders", goStrings(v.Exposed)),
 		goField(v, FieldCredentials, "AllowCredentials", strconv.FormatBool(v.Credentials)),
 		goField(v, FieldMaxAge, "MaxAge", maxAge),
+		iff(v.insecureWithCredentials(), "\t\t// A plain-http origin with credentials: cors.New asks for this (better, serve it over https).\n\t\tUnsafeAllowInsecureOriginsWithCredentials: true,"),
 		"\t})",
 		"\tif err != nil {",
 		"\t\tlog.Fatal(err) // a typed error naming the field and the value",
@@ -204,4 +208,24 @@ func main() {
 		goField(v, FieldCredentials, "AllowCredentials", strconv.FormatBool(v.Credentials)),
 		goField(v, FieldMaxAge, "MaxAge", strconv.Itoa(v.MaxAge)),
 	), ListenPort)
+}
+
+// insecureWithCredentials reports whether v allows credentials for an
+// origin on plain http that is not loopback (written, or to be added to
+// a kept list): cors.New refuses that unless told.
+func (v view) insecureWithCredentials() bool {
+	if !v.Credentials {
+		return false
+	}
+	origins := v.keep[FieldOrigins]
+	if v.shows(FieldOrigins) {
+		origins = v.Origins
+	}
+	for _, o := range origins {
+		u, err := url.Parse(strings.Replace(o, "*.", "", 1))
+		if err == nil && u.Scheme == "http" && !origin.IsLoopbackHost(u.Hostname()) {
+			return true
+		}
+	}
+	return false
 }
