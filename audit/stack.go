@@ -132,7 +132,10 @@ func (o *observed) stack(allowed []string, creds bool) *Stack {
 		out.Name, out.Title = s.Name, s.Title
 		ev = append(det.Evidence, ev...)
 		p := stacks.Policy{Origins: list, Credentials: creds}
-		if snippet, err := s.Snippet(p); err == nil {
+		// The probes show the origins and credentials, not the rest: the
+		// other settings are "keep yours" comments (issue 18 §3(a)).
+		keep := stacks.Kept{stacks.FieldMethods: nil, stacks.FieldHeaders: nil, stacks.FieldExposed: nil, stacks.FieldMaxAge: nil}
+		if snippet, err := s.SnippetKeeping(p, keep); err == nil {
 			out.Snippet = snippet
 			out.Pitfalls = s.Pitfalls(p)
 		}

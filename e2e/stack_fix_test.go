@@ -49,8 +49,12 @@ func TestCheckStackFixRealServers(t *testing.T) {
 	defer b.Close()
 
 	// inChromium makes the call from page and says "allowed STATUS" or
-	// "blocked: TypeError".
-	inChromium := func(t *testing.T, page, url string) string {
+	// "blocked: TypeError": the DELETE with X-Debug the fix is for, or
+	// the init given.
+	inChromium := func(t *testing.T, page, url string, init ...string) string {
+		if len(init) == 0 {
+			init = []string{`{method: "DELETE", headers: {"X-Debug": "1"}}`}
+		}
 		t.Helper()
 		tab, err := b.NewTab()
 		if err != nil {
@@ -61,7 +65,7 @@ func TestCheckStackFixRealServers(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](
-			`fetch(`+jsString(url)+`, {method: "DELETE", headers: {"X-Debug": "1"}}).then(r => "allowed " + r.status, e => "blocked: " + e.name)`,
+			`fetch(`+jsString(url)+`, `+init[0]+`).then(r => "allowed " + r.status, e => "blocked: " + e.name)`,
 			chromedp.EvalAwaitPromise))
 		if err != nil {
 			t.Fatal(err)
@@ -138,21 +142,27 @@ func TestCheckStackFixRealServers(t *testing.T) {
 			d := explain.Explain(res)
 			explain.Narrow(ctx, &http.Transport{}, res, &d) // as check does
 			explain.ApplyStack(res, &d, s)
-			var p1 *stacks.Policy
+			var last *stacks.Change
 			for _, f := range d.Fixes {
-				if f.Stack != nil {
-					p1 = &f.Stack.Policy
+				if f.Stack != nil && f.Stack.Snippet != "" {
+					last = f.Stack
 				}
 			}
-			if p1 == nil || cliSnippet == "" {
+			if last == nil || cliSnippet == "" {
 				t.Fatalf("no stack change: %+v\n%s", d.Fixes, js)
 			}
-			if want, _ := s.Snippet(*p1); want != cliSnippet {
+			if want, _ := s.SnippetKeeping(last.Policy, last.Kept); want != cliSnippet {
 				t.Fatalf("check's snippet is not the policy's:\n%s\nwant\n%s", cliSnippet, want)
 			}
 			srv0.Close()
 
-			srv1 := startStack(t, &goPrograms{parent: t, policies: []stackPolicy{{"after", *p1}}, only: s.Name}, s, 0, *p1)
+			// The printed snippet applied as it says: its "keep yours"
+			// comments keep the server's own settings.
+			p1 := appliedSnippet(p0, last)
+			if again, _ := s.SnippetKeeping(p1, last.Kept); again != cliSnippet {
+				t.Fatalf("the printed snippet is not the applied configuration:\n%s\napplied:\n%s", cliSnippet, again)
+			}
+			srv1 := startStack(t, &goPrograms{parent: t, policies: []stackPolicy{{"after", p1}}, only: s.Name}, s, 0, p1)
 			url = srv1.URL + "/api/items"
 			args[0] = url
 			text, code = check(t, args...)
@@ -165,6 +175,11 @@ func TestCheckStackFixRealServers(t *testing.T) {
 			}
 			if got := inChromium(t, pageB.URL, url); !strings.HasPrefix(got, "blocked") {
 				t.Errorf("after the fix, Chromium on another origin says %q", got)
+			}
+			// What passed before still passes (issue 18 §3(a): a pasted
+			// methods: ["GET","HEAD","POST"] once blocked a PUT).
+			if got := inChromium(t, pageA.URL, url, `{method: "PUT", headers: {"X-Api-Key": "k"}}`); got != "allowed 200" {
+				t.Errorf("after the fix, Chromium's PUT with X-Api-Key (allowed before) says %q", got)
 			}
 		})
 	}

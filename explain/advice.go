@@ -58,3 +58,21 @@ func WriteAdvice(w io.Writer, d Diagnosis, l AdviceLayout) {
 		}
 	}
 }
+
+// ForStack returns d as written for a server on the stack sd names: the
+// Config words (corskit's cors.Config) only when that is corskit's
+// middleware, detected, chosen or possible ("corskit or rs/cors"), not
+// when corskit was merely assumed for want of evidence. The JSON report
+// keeps them; this is for text.
+func (d Diagnosis) ForStack(sd *StackDetection) Diagnosis {
+	if sd != nil && sd.Name == DefaultStack && (sd.Confidence == "chosen" || len(sd.Evidence) > 0) {
+		return d
+	}
+	out := d
+	out.Fixes = make([]Fix, len(d.Fixes))
+	for i, f := range d.Fixes {
+		f.Config = ""
+		out.Fixes[i] = f
+	}
+	return out
+}

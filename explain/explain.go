@@ -47,6 +47,10 @@ type Fix struct {
 	// Security says what the fix risks, and the safe variant, when it
 	// risks something.
 	Security string `json:"security,omitempty"`
+	// Placement, for a fix that moves the CORS code rather than changing
+	// a setting (a preflight answered by auth or the router), says
+	// where it must run; ApplyStack words it in the stack's terms.
+	Placement stacks.Placement `json:"placement,omitempty"`
 	// Stack is Change in the server stack's own terms (the setting, the
 	// whole configuration after it, the stack's pitfalls), set by
 	// ApplyStack; nil when the fix changes no CORS setting.
@@ -397,6 +401,15 @@ func fixes(res *fetch.Result) []Fix {
 		// helps until OPTIONS is answered.
 		out = append(out, statusFix(ex.Status))
 	}
+	if f, ok := errorStatusFix(res, ex, sentOrigin); ok {
+		// The cause first: the layer that adds the headers skipped this
+		// error answer. With a preflight that allowed the origin, the
+		// origin is allowed already: nothing else to add.
+		out = append(out, f)
+		if preflightAllowed(res, sentOrigin) {
+			return out
+		}
+	}
 	origins := originFixes(ex.ResponseHeader, sentOrigin, response, include)
 	out = append(out, origins...)
 	if e.Preflight {
@@ -447,6 +460,45 @@ func fixes(res *fetch.Result) []Fix {
 	return out
 }
 
+// errorStatusFix recognises an actual answer with an error status (4xx,
+// 5xx) and no Access-Control-Allow-Origin from a server that sends CORS
+// headers on its other answers (the preflight allowed this origin) or
+// that is nginx, whose add_header skips error answers unless it ends in
+// `always`. The browser then reports a CORS error instead of the status.
+func errorStatusFix(res *fetch.Result, ex *fetch.Exchange, sentOrigin string) (Fix, bool) {
+	if ex.Status < 400 || len(ex.ResponseHeader.Values(acao)) > 0 {
+		return Fix{}, false
+	}
+	nginx := strings.HasPrefix(strings.ToLower(ex.ResponseHeader.Get("Server")), "nginx")
+	apache := strings.HasPrefix(strings.ToLower(ex.ResponseHeader.Get("Server")), "apache")
+	f := Fix{Response: "actual", Placement: stacks.OnErrors}
+	switch {
+	case preflightAllowed(res, sentOrigin):
+		f.Text = fmt.Sprintf("The %d answer carries no CORS headers, though the preflight allowed this origin: the layer that adds them skips error answers (nginx's add_header without `always`, Apache's Header set without `always`). Send them on every status; the page then sees the real %d.", ex.Status, ex.Status)
+	case nginx:
+		f.Text = fmt.Sprintf("nginx drops add_header from 4xx and 5xx answers unless it ends in `always`: if nginx adds the CORS headers, add `always` to each add_header (the origin may be allowed already); the page then sees the real %d.", ex.Status)
+	case apache:
+		f.Text = fmt.Sprintf("Apache's `Header set` skips error answers: if Apache adds the CORS headers, use `Header always set` (the origin may be allowed already); the page then sees the real %d.", ex.Status)
+	default:
+		return Fix{}, false
+	}
+	return f, true
+}
+
+// preflightAllowed reports whether a preflight of res allowed origin.
+func preflightAllowed(res *fetch.Result, origin string) bool {
+	pre := lastExchange(res, fetch.ExchangePreflight)
+	if pre == nil || pre.Err != nil {
+		return false
+	}
+	v, _ := fetch.HeaderValue(pre.ResponseHeader, acao)
+	return v == origin || v == "*"
+}
+
+// originHint is what a configured origin must look like; the usual
+// mismatch is one written with a trailing slash, a path or a wildcard.
+const originHint = "An origin is exactly scheme://host[:port]: no trailing slash, path or wildcard."
+
 // statusFix is the fix of a preflight answered with a non-2xx status,
 // worded by its likely cause.
 func statusFix(status int) Fix {
@@ -454,9 +506,11 @@ func statusFix(status int) Fix {
 		Config: "The cors middleware answers preflights itself (PreflightStatus, default 204): make sure it wraps this route and runs before authentication; leave PreflightPassthrough false."}
 	switch status {
 	case http.StatusUnauthorized, http.StatusForbidden:
+		f.Placement = stacks.BeforeAuth
 		f.Text = fmt.Sprintf("The preflight was answered %d: an authentication filter runs before the CORS code. Answer OPTIONS before auth (browsers never send credentials or tokens on a preflight), then the CORS headers below.", status)
 		f.Config = "Put the cors middleware outside (before) the authentication middleware, so it answers the preflight itself; leave PreflightPassthrough false."
 	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
+		f.Placement = stacks.WholeRouter
 		f.Text = fmt.Sprintf("The preflight was answered %d: the router has no OPTIONS route here, so the CORS code never ran. Wrap the whole router with the CORS middleware (not one route), then the CORS headers below.", status)
 		f.Config = "Wrap the router (the whole http.Handler), not a route, with the cors middleware, so it answers OPTIONS for every path; leave PreflightPassthrough false."
 	default:
@@ -485,10 +539,16 @@ func originFixes(h http.Header, sentOrigin, response string, include bool) []Fix
 	default:
 		f := Fix{Response: response, Header: acao, Value: sentOrigin}
 		change := ConfigChange{AddOrigins: []string{sentOrigin}, InsecureOrigin: insecureOrigin(sentOrigin), ReplaceAnyOrigin: include}
-		if present {
+		switch {
+		case present && strings.Contains(got, "*"):
+			f.Text = fmt.Sprintf("Access-Control-Allow-Origin is %q: a pattern there is never matched (browsers compare the value byte for byte with the Origin, and allow only one origin or a lone *). Send exactly the request's Origin %q, and Vary: Origin.", got, sentOrigin)
+		case present:
 			f.Text = fmt.Sprintf("Send exactly one Access-Control-Allow-Origin, byte for byte the request's Origin %q (it is %q), and Vary: Origin.", sentOrigin, got)
-		} else {
+		default:
 			f.Text = fmt.Sprintf("Send Access-Control-Allow-Origin: %s (and Vary: Origin).", sentOrigin)
+		}
+		if sentOrigin != "null" {
+			f.Text += " " + originHint
 		}
 		if sentOrigin == "null" {
 			change.UnsafeAllowNullOrigin = true

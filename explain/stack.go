@@ -8,6 +8,7 @@ import (
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/httplist"
+	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
 )
 
@@ -68,7 +69,13 @@ func ObservedPolicy(res *fetch.Result) stacks.Policy {
 			continue
 		}
 		v, _ := fetch.HeaderValue(ex.ResponseHeader, acao)
-		if v != "" && !slices.Contains(p.Origins, v) {
+		if v != "*" && !isOrigin(v) {
+			// A pattern ("https://*.example.com") or anything else that
+			// is not one serialized origin allows nothing in a browser,
+			// which compares the value byte for byte: it is no grant.
+			continue
+		}
+		if !slices.Contains(p.Origins, v) {
 			if q := (stacks.Policy{Origins: append(slices.Clone(p.Origins), v), Credentials: creds}); valid(q) {
 				p.Origins = q.Origins
 			}
@@ -108,6 +115,13 @@ func ObservedPolicy(res *fetch.Result) stacks.Policy {
 	return p
 }
 
+// isOrigin reports whether v is one serialized origin, as a browser
+// compares it: no pattern, path or trailing slash.
+func isOrigin(v string) bool {
+	o, err := origin.Parse(v)
+	return err == nil && o.String() == v
+}
+
 // list returns the names of a comma-separated header.
 func list(h http.Header, name string) []string {
 	var out []string
@@ -121,16 +135,18 @@ func list(h http.Header, name string) []string {
 	}
 }
 
-// ApplyStack sets the Stack of each fix of d that changes a CORS setting:
-// the change in s's terms, made on the policy res shows with the fixes
-// before it (origins first) already made, so that the last one's Snippet
-// is the whole corrected configuration as far as the answers show it.
-// Where they cannot show a setting in full (see stacks.Change.Partial),
-// the change says so: the Text is then the fix, the Snippet only a
-// picture of it, since a configuration rebuilt from the answers would
-// drop what the server allows beyond them. A fix a stack cannot express
-// (a null origin, a change whose result is no valid policy) keeps a nil
-// Stack.
+// ApplyStack sets the Stack of each fix of d that changes a CORS setting
+// or where the CORS code runs: the change in s's terms, made on the
+// policy res shows with the fixes before it (origins first) already made,
+// so that the last one's Snippet is the whole corrected configuration.
+// What the answers cannot show in full (see stacks.Change.Partial: an
+// allowlist, a refused preflight's lists, a list that only echoes the
+// request, a value s cannot write as a literal) is a comment in the
+// snippet, "keep yours" with what the fixes add, never a value that would
+// replace the server's own; a pattern in Access-Control-Allow-Origin,
+// which no browser matches, is no grant to copy. A fix a stack cannot
+// express (a null origin, a change whose result is no valid policy)
+// keeps a nil Stack.
 func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 	p := ObservedPolicy(res)
 	if len(p.Origins) == 0 && !slices.ContainsFunc(d.Fixes, func(f Fix) bool { return f.Change != nil && len(f.Change.AddOrigins) > 0 }) {
@@ -141,10 +157,13 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 		}
 	}
 	unseen := unseenFields(res, p)
-	for _, f := range d.Fixes {
-		if f.Change != nil && f.Change.ReplaceAnyOrigin {
-			p.Origins = slices.DeleteFunc(p.Origins, func(o string) bool { return o == "*" })
-		}
+	p, unseen = writable(s, p, unseen)
+	anyOrigin := slices.Contains(p.Origins, "*")
+	// The unseen settings, with what the fixes add to them as they are
+	// made: the last change's snippet holds them all.
+	keep := stacks.Kept{}
+	for _, f := range unseen {
+		keep[f] = nil
 	}
 	// Origins first, then the rest in the fixes' order.
 	order := make([]int, 0, len(d.Fixes))
@@ -158,19 +177,30 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 			}
 		}
 	}
+	for i := range d.Fixes {
+		if f := &d.Fixes[i]; f.Change == nil && f.Placement != "" {
+			if text := s.Placement(f.Placement); text != "" {
+				f.Stack = &stacks.Change{Stack: s.Name, Text: text, Provenance: s.Provenance(), Doc: s.Doc}
+			}
+		}
+	}
 	for _, i := range order {
 		f := &d.Fixes[i]
 		if f.Change.UnsafeAllowNullOrigin {
 			continue
 		}
 		deltas := f.Change.Deltas()
+		for j := range deltas {
+			// "*" gives way to the origins only where the answers showed it.
+			deltas[j].ReplaceAny = deltas[j].Field == stacks.FieldOrigins && f.Change.ReplaceAnyOrigin && anyOrigin
+		}
 		if len(deltas) == 0 {
 			continue
 		}
 		var ch stacks.Change
 		ok := true
 		for _, dl := range deltas {
-			c, err := s.Change(p, dl)
+			c, err := s.Change(p, dl, keep)
 			if err != nil {
 				ok = false
 				break
@@ -179,16 +209,48 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 				ch = c
 			} else {
 				ch.Text += "; " + c.Text
-				ch.Snippet, ch.Pitfalls, ch.Policy = c.Snippet, c.Pitfalls, c.Policy
+				ch.Snippet, ch.Pitfalls, ch.Policy, ch.Kept = c.Snippet, c.Pitfalls, c.Policy, c.Kept
 			}
 			p, _ = p.Apply(dl)
+			keep = c.Kept
 		}
 		if ok {
-			ch.Unseen = unseen
-			ch.Partial = len(unseen) > 0
+			for fld := range ch.Kept {
+				ch.Unseen = append(ch.Unseen, fld)
+			}
+			slices.SortFunc(ch.Unseen, func(a, b stacks.Field) int { return slices.Index(stacks.Fields, a) - slices.Index(stacks.Fields, b) })
+			ch.Partial = len(ch.Unseen) > 0
 			f.Stack = &ch
 		}
 	}
+}
+
+// writable leaves out of p the values s cannot write as the literals they
+// are (an answered method "$http_cookie" is a variable in nginx): their
+// settings join unseen, so that the snippet keeps the reader's own.
+func writable(s *stacks.Stack, p stacks.Policy, unseen []stacks.Field) (stacks.Policy, []stacks.Field) {
+	ok := func(q stacks.Policy) bool { _, err := s.Snippet(q); return err == nil }
+	base := stacks.Policy{Origins: []string{"https://example.com"}}
+	filter := func(f stacks.Field, vals []string, set func(*stacks.Policy, []string)) []string {
+		var out []string
+		for _, v := range vals {
+			q := base
+			set(&q, []string{v})
+			if ok(q) {
+				out = append(out, v)
+			} else if !slices.Contains(unseen, f) {
+				unseen = append(unseen, f)
+			}
+		}
+		if slices.Contains(unseen, f) {
+			return nil
+		}
+		return out
+	}
+	p.Methods = filter(stacks.FieldMethods, p.Methods, func(q *stacks.Policy, v []string) { q.Methods = v })
+	p.Headers = filter(stacks.FieldHeaders, p.Headers, func(q *stacks.Policy, v []string) { q.Headers = v })
+	p.Exposed = filter(stacks.FieldExposed, p.Exposed, func(q *stacks.Policy, v []string) { q.Exposed = v })
+	return p, unseen
 }
 
 // unseenFields lists the settings whose whole value the answers of res do
@@ -216,10 +278,26 @@ func unseenFields(res *fetch.Result, p stacks.Policy) []stacks.Field {
 	if len(p.Origins) != 1 || p.Origins[0] != "*" {
 		out = append(out, stacks.FieldOrigins)
 	}
-	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acam)) == 0 {
+	// A list that names exactly what the preflight asked for may be an
+	// echo (rs/cors answers with the requested method; Express's cors
+	// without allowedHeaders reflects the requested headers): it shows
+	// nothing of the setting.
+	echo := func(name, asked string) bool {
+		got := list(pre.ResponseHeader, name)
+		var want []string
+		for a := range strings.SplitSeq(asked, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				want = append(want, a)
+			}
+		}
+		return len(got) == len(want) && !slices.ContainsFunc(got, func(g string) bool {
+			return !slices.ContainsFunc(want, func(w string) bool { return strings.EqualFold(g, w) })
+		})
+	}
+	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acam)) == 0 || echo(acam, pre.RequestHeader.Get("Access-Control-Request-Method")) {
 		out = append(out, stacks.FieldMethods)
 	}
-	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acah)) == 0 {
+	if !allowedBy(pre) || len(pre.ResponseHeader.Values(acah)) == 0 || echo(acah, pre.RequestHeader.Get("Access-Control-Request-Headers")) {
 		out = append(out, stacks.FieldHeaders)
 	}
 	if !allowedBy(act) || len(act.ResponseHeader.Values("Access-Control-Expose-Headers")) == 0 {
@@ -227,6 +305,9 @@ func unseenFields(res *fetch.Result, p stacks.Policy) []stacks.Field {
 	}
 	if !p.Credentials && !allowedBy(pre) && !allowedBy(act) {
 		out = append(out, stacks.FieldCredentials)
+	}
+	if !allowedBy(pre) || len(pre.ResponseHeader.Values("Access-Control-Max-Age")) == 0 {
+		out = append(out, stacks.FieldMaxAge)
 	}
 	return out
 }
@@ -239,6 +320,9 @@ type StackDetection struct {
 	// "chosen" when the user named the stack.
 	Confidence string   `json:"confidence"`
 	Evidence   []string `json:"evidence,omitempty"`
+	// Or names another stack that the answers fit as well (corskit and
+	// rs/cors answer alike): the stack is "Name or Or".
+	Or string `json:"or,omitempty"`
 	// Assumed is true when the stack was not recognised for sure: the
 	// output then says so and lists the other names.
 	Assumed bool `json:"assumed"`
@@ -265,6 +349,10 @@ func DetectStack(res *fetch.Result) (*stacks.Stack, StackDetection) {
 		s, _ := stacks.Lookup(DefaultStack)
 		return s, StackDetection{Name: s.Name, Title: s.Title, Confidence: stacks.Unknown.String(), Assumed: true}
 	}
-	return best.Stack, StackDetection{Name: best.Stack.Name, Title: best.Stack.Title,
+	sd := StackDetection{Name: best.Stack.Name, Title: best.Stack.Title,
 		Confidence: best.Confidence.String(), Evidence: best.Evidence, Assumed: best.Unsure()}
+	if best.Or != nil {
+		sd.Or, sd.Title = best.Or.Name, best.Stack.Title+" or "+best.Or.Title
+	}
+	return best.Stack, sd
 }

@@ -35,6 +35,11 @@ type Detection struct {
 	// Evidence lists what in the response pointed at the stack, e.g.
 	// `Server: nginx/1.22.1`.
 	Evidence []string
+	// Or is another stack the evidence fits exactly as well, when the
+	// two answer alike (corskit's middleware and rs/cors answer an
+	// allowed preflight byte for byte the same): a caller says "Stack or
+	// Or", not one of them.
+	Or *Stack
 	// Cache names a shared cache the response passed through ("varnish"),
 	// with CacheEvidence: not a stack with CORS settings of its own, but
 	// one with a duty (keep Vary: Origin, or key on Origin) that a fix
@@ -71,7 +76,9 @@ func (d Detection) Unsure() bool { return d.Confidence < High }
 // signature is one thing a response can show about its stack.
 type signature struct {
 	stack string
-	conf  Confidence
+	// or is a stack the signature fits as well, "" when none.
+	or   string
+	conf Confidence
 	// match returns the evidence, or "" when the response does not show it.
 	match func(h http.Header, status int, body string) string
 }
@@ -126,51 +133,78 @@ func statusBody(status int, body string) func(http.Header, int, string) string {
 // servers by e2e/stacks_test.go (TestDetectRealServers) where the stack is
 // run here, and taken from the vendors' documentation otherwise.
 var signatures = []signature{
-	{"nginx", High, headerPrefix("Server", "nginx")},
-	{"apache", High, headerPrefix("Server", "Apache")},
-	{"caddy", High, headerPrefix("Server", "Caddy")},
-	{"express", High, headerExact("X-Powered-By", "Express")},
+	{stack: "nginx", conf: High, match: headerPrefix("Server", "nginx")},
+	{stack: "apache", conf: High, match: headerPrefix("Server", "Apache")},
+	{stack: "caddy", conf: High, match: headerPrefix("Server", "Caddy")},
+	{stack: "express", conf: High, match: headerExact("X-Powered-By", "Express")},
 	// cors's default methods, joined without spaces, answer every
 	// preflight, even with X-Powered-By disabled (measured by
 	// e2e/audit_stack_test.go).
-	{"express", Medium, headerExact("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE")},
+	{stack: "express", conf: Medium, match: headerExact("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE")},
 	// cors reflects the request headers when allowedHeaders is unset, and
 	// says so in its own order.
-	{"express", Medium, headerExact("Vary", "Origin, Access-Control-Request-Headers")},
+	{stack: "express", conf: Medium, match: headerExact("Vary", "Origin, Access-Control-Request-Headers")},
 	// Fastify's default keepAliveTimeout is 72 s, and it says so.
-	{"fastify", Medium, headerExact("Keep-Alive", "timeout=72")},
-	{"starlette", Medium, headerPrefix("Server", "uvicorn")},
+	{stack: "fastify", conf: Medium, match: headerExact("Keep-Alive", "timeout=72")},
+	{stack: "starlette", conf: Medium, match: headerPrefix("Server", "uvicorn")},
 	// Starlette refuses a preflight with 400 and this body.
-	{"starlette", Medium, statusBody(400, "Disallowed CORS ")},
-	{"flask", Medium, headerPrefix("Server", "Werkzeug")},
+	{stack: "starlette", conf: Medium, match: statusBody(400, "Disallowed CORS ")},
+	{stack: "flask", conf: Medium, match: headerPrefix("Server", "Werkzeug")},
 	// Flask-CORS's default methods, sorted and joined with ", ", answer a
 	// preflight whose method it allows, behind gunicorn too.
-	{"flask", Medium, headerExact("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")},
+	{stack: "flask", conf: Medium, match: headerExact("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")},
 	// Django's runserver (wsgiref); gunicorn or uWSGI in production say
 	// nothing of Django.
-	{"django", Medium, headerPrefix("Server", "WSGIServer")},
+	{stack: "django", conf: Medium, match: headerPrefix("Server", "WSGIServer")},
 	// Echo writes "charset=UTF-8" in capitals.
-	{"echo", Medium, headerExact("Content-Type", "text/plain; charset=UTF-8")},
+	{stack: "echo", conf: Medium, match: headerExact("Content-Type", "text/plain; charset=UTF-8")},
 	// jub0bs/cors lowercases the exposed header names.
-	{"jub0bs-cors", Low, lowercaseValue("Access-Control-Expose-Headers")},
-	// rs/cors: a refused preflight is 204 with one combined Vary line;
-	// corskit: 403 with the same line.
-	{"rs-cors", Low, statusVary(204, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
-	{"corskit", Low, statusVary(403, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")},
+	{stack: "jub0bs-cors", conf: Low, match: lowercaseValue("Access-Control-Expose-Headers")},
+	// rs/cors: a refused preflight is 204 with one combined Vary line and
+	// no CORS header; corskit: 403 with the same line. An allowed
+	// preflight is the same in both (the headers, their values, the Vary
+	// line: measured side by side), so it names the two.
+	{stack: "rs-cors", conf: Low, match: refused(statusVary(204, preflightVary))},
+	{stack: "corskit", conf: Low, match: statusVary(403, preflightVary)},
+	{stack: "corskit", or: "rs-cors", conf: Low, match: allowed(statusVary(204, preflightVary))},
 	// gorilla/handlers.CORS sends no Vary at all, and no Server from
 	// net/http: a preflight answer with Allow-Methods and no Vary.
-	{"gorilla", Low, func(h http.Header, st int, _ string) string {
+	{stack: "gorilla", conf: Low, match: func(h http.Header, st int, _ string) string {
 		if st == 200 && h.Get("Server") == "" && len(h.Values("Vary")) == 0 &&
 			h.Get("Access-Control-Allow-Origin") != "" && h.Get("Access-Control-Allow-Methods") != "" {
 			return "a preflight answer with no Vary and no Server"
 		}
 		return ""
 	}},
-	{"aspnetcore", High, headerPrefix("Server", "Kestrel")},
-	{"s3", High, headerPrefix("Server", "AmazonS3")},
-	{"s3", High, has("X-Amz-Request-Id")},
-	{"apigateway", High, has("Apigw-Requestid")},
-	{"spring", High, statusBody(403, "Invalid CORS request")},
+	{stack: "aspnetcore", conf: High, match: headerPrefix("Server", "Kestrel")},
+	{stack: "s3", conf: High, match: headerPrefix("Server", "AmazonS3")},
+	{stack: "s3", conf: High, match: has("X-Amz-Request-Id")},
+	{stack: "apigateway", conf: High, match: has("Apigw-Requestid")},
+	{stack: "spring", conf: High, match: statusBody(403, "Invalid CORS request")},
+}
+
+// preflightVary is the one Vary line corskit and rs/cors send on a
+// preflight answer.
+const preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+
+// refused and allowed narrow m to answers without, or with,
+// Access-Control-Allow-Origin.
+func refused(m func(http.Header, int, string) string) func(http.Header, int, string) string {
+	return func(h http.Header, st int, b string) string {
+		if h.Get("Access-Control-Allow-Origin") != "" {
+			return ""
+		}
+		return m(h, st, b)
+	}
+}
+
+func allowed(m func(http.Header, int, string) string) func(http.Header, int, string) string {
+	return func(h http.Header, st int, b string) string {
+		if h.Get("Access-Control-Allow-Origin") == "" {
+			return ""
+		}
+		return m(h, st, b)
+	}
 }
 
 // lowercaseValue matches a header whose value has letters, all lowercase.
@@ -212,6 +246,7 @@ func Detect(h http.Header, status int, body []byte) Detection {
 	b := string(body)
 	score := map[string]Confidence{}
 	evidence := map[string][]string{}
+	or := map[string]string{}
 	var order []string
 	for _, sig := range signatures {
 		ev := sig.match(h, status, b)
@@ -220,6 +255,9 @@ func Detect(h http.Header, status int, body []byte) Detection {
 		}
 		if _, seen := score[sig.stack]; !seen {
 			order = append(order, sig.stack)
+			or[sig.stack] = sig.or
+		} else if sig.or == "" {
+			or[sig.stack] = "" // a signature of the one stack decides
 		}
 		// Two hints for one stack are worth one more level.
 		c := max(score[sig.stack], sig.conf)
@@ -254,5 +292,9 @@ func Detect(h http.Header, status int, body []byte) Detection {
 	if tie {
 		c = Low
 	}
-	return Detection{Stack: s, Confidence: c, Evidence: evidence[best], Cache: cache, CacheEvidence: cacheEv}
+	d := Detection{Stack: s, Confidence: c, Evidence: evidence[best], Cache: cache, CacheEvidence: cacheEv}
+	if or[best] != "" {
+		d.Or, _ = Lookup(or[best])
+	}
+	return d
 }

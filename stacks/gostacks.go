@@ -2,9 +2,12 @@ package stacks
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/corskit/corskit/origin"
 )
 
 // goProgram is a complete net/http program: imports, the CORS middleware
@@ -41,32 +44,35 @@ func main() {
 `, imp, body, ListenPort)
 }
 
-// goField writes one `Name: value,` line of a composite literal, or
-// nothing when the value is empty.
-func goField(name, value string) string {
-	if value == "" || value == "[]string{}" || value == "false" || value == "0" {
-		return ""
-	}
-	return "\t\t" + name + ": " + value + ","
+// goField writes one `Name: value,` line of a composite literal for
+// field f, or nothing when the value is empty, or the keep-yours comment
+// when f is kept.
+func goField(v view, f Field, name, value string) string {
+	empty := value == "" || value == "[]string{}" || value == "false" || value == "0"
+	return v.set(f, !empty, "\t\t"+name+": "+value+",")
 }
 
 func goStrings(vals []string) string { return "[]string{" + quoted(vals) + "}" }
 
-func renderCorskit(p Policy) string {
-	imports := []string{"github.com/corskit/corskit/cors"}
-	maxAge := ""
-	if p.MaxAge > 0 {
-		imports = append(imports, "time")
-		maxAge = strconv.Itoa(p.MaxAge) + " * time.Second"
+// goMaxAge is a time.Duration max-age, and the import it needs.
+func goMaxAge(v view, imports []string) (string, []string) {
+	if !v.shows(FieldMaxAge) || v.MaxAge == 0 {
+		return "", imports
 	}
+	return strconv.Itoa(v.MaxAge) + " * time.Second", append(imports, "time")
+}
+
+func renderCorskit(v view) string {
+	maxAge, imports := goMaxAge(v, []string{"github.com/corskit/corskit/cors"})
 	return goProgram(imports, lines(
 		"\tmw, err := cors.New(cors.Config{",
-		goField("AllowedOrigins", goStrings(p.Origins)),
-		goField("AllowedMethods", goStrings(p.Methods)),
-		goField("AllowedHeaders", goStrings(p.Headers)),
-		goField("ExposedHeaders", goStrings(p.Exposed)),
-		goField("AllowCredentials", strconv.FormatBool(p.Credentials)),
-		goField("MaxAge", maxAge),
+		goField(v, FieldOrigins, "AllowedOrigins", goStrings(v.Origins)),
+		goField(v, FieldMethods, "AllowedMethods", goStrings(v.Methods)),
+		goField(v, FieldHeaders, "AllowedHeaders", goStrings(v.Headers)),
+		goField(v, FieldExposed, "ExposedHeaders", goStrings(v.Exposed)),
+		goField(v, FieldCredentials, "AllowCredentials", strconv.FormatBool(v.Credentials)),
+		goField(v, FieldMaxAge, "MaxAge", maxAge),
+		iff(v.insecureWithCredentials(), "\t\t// A plain-http origin with credentials: cors.New asks for this (better, serve it over https).\n\t\tUnsafeAllowInsecureOriginsWithCredentials: true,"),
 		"\t})",
 		"\tif err != nil {",
 		"\t\tlog.Fatal(err) // a typed error naming the field and the value",
@@ -75,29 +81,29 @@ func renderCorskit(p Policy) string {
 	))
 }
 
-func renderRSCors(p Policy) string {
+func renderRSCors(v view) string {
 	return goProgram([]string{"github.com/rs/cors"}, lines(
 		"\tc := cors.New(cors.Options{",
-		goField("AllowedOrigins", goStrings(p.Origins)),
-		goField("AllowedMethods", goStrings(p.methods())),
-		goField("AllowedHeaders", goStrings(p.Headers)),
-		goField("ExposedHeaders", goStrings(p.Exposed)),
-		goField("AllowCredentials", strconv.FormatBool(p.Credentials)),
-		goField("MaxAge", strconv.Itoa(p.MaxAge)),
+		goField(v, FieldOrigins, "AllowedOrigins", goStrings(v.Origins)),
+		goField(v, FieldMethods, "AllowedMethods", goStrings(v.methods())),
+		goField(v, FieldHeaders, "AllowedHeaders", goStrings(v.Headers)),
+		goField(v, FieldExposed, "ExposedHeaders", goStrings(v.Exposed)),
+		goField(v, FieldCredentials, "AllowCredentials", strconv.FormatBool(v.Credentials)),
+		goField(v, FieldMaxAge, "MaxAge", strconv.Itoa(v.MaxAge)),
 		"\t})",
 		"\thandler := c.Handler(api)",
 	))
 }
 
-func renderJub0bs(p Policy) string {
+func renderJub0bs(v view) string {
 	return goProgram([]string{"github.com/jub0bs/cors"}, lines(
 		"\tmw, err := cors.NewMiddleware(cors.Config{",
-		goField("Origins", goStrings(p.Origins)),
-		goField("Credentialed", strconv.FormatBool(p.Credentials)),
-		goField("Methods", goStrings(p.Methods)),
-		goField("RequestHeaders", goStrings(p.Headers)),
-		goField("MaxAgeInSeconds", strconv.Itoa(p.MaxAge)),
-		goField("ResponseHeaders", goStrings(p.Exposed)),
+		goField(v, FieldOrigins, "Origins", goStrings(v.Origins)),
+		goField(v, FieldCredentials, "Credentialed", strconv.FormatBool(v.Credentials)),
+		goField(v, FieldMethods, "Methods", goStrings(v.Methods)),
+		goField(v, FieldHeaders, "RequestHeaders", goStrings(v.Headers)),
+		goField(v, FieldMaxAge, "MaxAgeInSeconds", strconv.Itoa(v.MaxAge)),
+		goField(v, FieldExposed, "ResponseHeaders", goStrings(v.Exposed)),
 		"\t})",
 		"\tif err != nil {",
 		"\t\tlog.Fatal(err)",
@@ -106,61 +112,50 @@ func renderJub0bs(p Policy) string {
 	))
 }
 
-func renderChi(p Policy) string {
+func renderChi(v view) string {
 	return goProgram([]string{"github.com/go-chi/cors"}, lines(
 		"\t// cors.Handler works with chi's router and any other net/http one.",
 		"\thandler := cors.Handler(cors.Options{",
-		goField("AllowedOrigins", goStrings(p.Origins)),
-		goField("AllowedMethods", goStrings(p.methods())),
-		goField("AllowedHeaders", goStrings(p.Headers)),
-		goField("ExposedHeaders", goStrings(p.Exposed)),
-		goField("AllowCredentials", strconv.FormatBool(p.Credentials)),
-		goField("MaxAge", strconv.Itoa(p.MaxAge)),
+		goField(v, FieldOrigins, "AllowedOrigins", goStrings(v.Origins)),
+		goField(v, FieldMethods, "AllowedMethods", goStrings(v.methods())),
+		goField(v, FieldHeaders, "AllowedHeaders", goStrings(v.Headers)),
+		goField(v, FieldExposed, "ExposedHeaders", goStrings(v.Exposed)),
+		goField(v, FieldCredentials, "AllowCredentials", strconv.FormatBool(v.Credentials)),
+		goField(v, FieldMaxAge, "MaxAge", strconv.Itoa(v.MaxAge)),
 		"\t})(api)",
 	))
 }
 
-func renderGorilla(p Policy) string {
+func renderGorilla(v view) string {
 	imports := []string{"github.com/gorilla/handlers"}
-	opts := []string{}
-	if len(p.patterns()) > 0 {
+	origins := "\t\thandlers.AllowedOrigins(" + goStrings(v.Origins) + "),"
+	if v.shows(FieldOrigins) && len(v.patterns()) > 0 {
 		// AllowedOrigins has no patterns; a validator replaces the list.
 		imports = append(imports, "regexp")
-		opts = append(opts, "\t\thandlers.AllowedOriginValidator(regexp.MustCompile("+goRaw(originsRegexp(p))+").MatchString),")
-	} else {
-		opts = append(opts, "\t\thandlers.AllowedOrigins("+goStrings(p.Origins)+"),")
-	}
-	opts = append(opts, "\t\thandlers.AllowedMethods("+goStrings(p.methods())+"),")
-	if len(p.Headers) > 0 {
-		opts = append(opts, "\t\thandlers.AllowedHeaders("+goStrings(p.Headers)+"),")
-	}
-	if len(p.Exposed) > 0 {
-		opts = append(opts, "\t\thandlers.ExposedHeaders("+goStrings(p.Exposed)+"),")
-	}
-	if p.Credentials {
-		opts = append(opts, "\t\thandlers.AllowCredentials(),")
-	}
-	if p.MaxAge > 0 {
-		opts = append(opts, "\t\thandlers.MaxAge("+strconv.Itoa(p.MaxAge)+"),")
+		origins = "\t\thandlers.AllowedOriginValidator(regexp.MustCompile(" + goRaw(originsRegexp(v.Policy)) + ").MatchString),"
 	}
 	return goProgram(imports, lines(
 		"\thandler := handlers.CORS(",
-		strings.Join(opts, "\n"),
+		v.set(FieldOrigins, true, origins),
+		v.set(FieldMethods, true, "\t\thandlers.AllowedMethods("+goStrings(v.methods())+"),"),
+		v.set(FieldHeaders, len(v.Headers) > 0, "\t\thandlers.AllowedHeaders("+goStrings(v.Headers)+"),"),
+		v.set(FieldExposed, len(v.Exposed) > 0, "\t\thandlers.ExposedHeaders("+goStrings(v.Exposed)+"),"),
+		v.set(FieldCredentials, v.Credentials, "\t\thandlers.AllowCredentials(),"),
+		v.set(FieldMaxAge, v.MaxAge > 0, "\t\thandlers.MaxAge("+strconv.Itoa(v.MaxAge)+"),"),
 		"\t)(api)",
 	))
 }
 
-func renderGin(p Policy) string {
-	maxAge := ""
+func renderGin(v view) string {
+	maxAge, imps := goMaxAge(v, nil)
 	imports := `	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"`
-	if p.MaxAge > 0 {
-		maxAge = strconv.Itoa(p.MaxAge) + " * time.Second"
+	if len(imps) > 0 {
 		imports = "\t\"time\"\n\n" + imports
 	}
-	origins := goField("AllowOrigins", goStrings(p.Origins))
-	if p.anyOrigin() {
-		origins = goField("AllowAllOrigins", "true")
+	origins := goField(v, FieldOrigins, "AllowOrigins", goStrings(v.Origins))
+	if v.shows(FieldOrigins) && v.anyOrigin() {
+		origins = goField(v, FieldOrigins, "AllowAllOrigins", "true")
 	}
 	return fmt.Sprintf(`package main
 
@@ -178,16 +173,16 @@ func main() {
 }
 `, imports, lines(
 		origins,
-		goField("AllowWildcard", strconv.FormatBool(len(p.patterns()) > 0)),
-		goField("AllowMethods", goStrings(p.methods())),
-		goField("AllowHeaders", goStrings(p.Headers)),
-		goField("ExposeHeaders", goStrings(p.Exposed)),
-		goField("AllowCredentials", strconv.FormatBool(p.Credentials)),
-		goField("MaxAge", maxAge),
+		iff(v.shows(FieldOrigins), goField(v, FieldOrigins, "AllowWildcard", strconv.FormatBool(len(v.patterns()) > 0))),
+		goField(v, FieldMethods, "AllowMethods", goStrings(v.methods())),
+		goField(v, FieldHeaders, "AllowHeaders", goStrings(v.Headers)),
+		goField(v, FieldExposed, "ExposeHeaders", goStrings(v.Exposed)),
+		goField(v, FieldCredentials, "AllowCredentials", strconv.FormatBool(v.Credentials)),
+		goField(v, FieldMaxAge, "MaxAge", maxAge),
 	), ListenPort)
 }
 
-func renderEcho(p Policy) string {
+func renderEcho(v view) string {
 	return fmt.Sprintf(`package main
 
 import (
@@ -206,11 +201,31 @@ func main() {
 	e.Logger.Fatal(e.Start(":%s"))
 }
 `, lines(
-		goField("AllowOrigins", goStrings(p.Origins)),
-		goField("AllowMethods", goStrings(p.methods())),
-		goField("AllowHeaders", goStrings(p.Headers)),
-		goField("ExposeHeaders", goStrings(p.Exposed)),
-		goField("AllowCredentials", strconv.FormatBool(p.Credentials)),
-		goField("MaxAge", strconv.Itoa(p.MaxAge)),
+		goField(v, FieldOrigins, "AllowOrigins", goStrings(v.Origins)),
+		goField(v, FieldMethods, "AllowMethods", goStrings(v.methods())),
+		goField(v, FieldHeaders, "AllowHeaders", goStrings(v.Headers)),
+		goField(v, FieldExposed, "ExposeHeaders", goStrings(v.Exposed)),
+		goField(v, FieldCredentials, "AllowCredentials", strconv.FormatBool(v.Credentials)),
+		goField(v, FieldMaxAge, "MaxAge", strconv.Itoa(v.MaxAge)),
 	), ListenPort)
+}
+
+// insecureWithCredentials reports whether v allows credentials for an
+// origin on plain http that is not loopback (written, or to be added to
+// a kept list): cors.New refuses that unless told.
+func (v view) insecureWithCredentials() bool {
+	if !v.Credentials {
+		return false
+	}
+	origins := v.keep[FieldOrigins]
+	if v.shows(FieldOrigins) {
+		origins = v.Origins
+	}
+	for _, o := range origins {
+		u, err := url.Parse(strings.Replace(o, "*.", "", 1))
+		if err == nil && u.Scheme == "http" && !origin.IsLoopbackHost(u.Hostname()) {
+			return true
+		}
+	}
+	return false
 }

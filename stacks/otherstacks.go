@@ -2,24 +2,25 @@ package stacks
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // jsOptions writes the options object that Express's cors and
 // @fastify/cors share.
-func jsOptions(p Policy) string {
+func jsOptions(v view) string {
 	return lines(
-		"  origin: "+jsOrigins(p)+",",
-		"  methods: ["+quoted(p.methods())+"],",
-		iff(len(p.Headers) > 0, "  allowedHeaders: ["+quoted(p.Headers)+"],"),
-		iff(len(p.Exposed) > 0, "  exposedHeaders: ["+quoted(p.Exposed)+"],"),
-		iff(p.Credentials, "  credentials: true,"),
-		iff(p.MaxAge > 0, "  maxAge: "+strconv.Itoa(p.MaxAge)+","),
+		v.set(FieldOrigins, true, "  origin: "+jsOrigins(v.Policy)+","),
+		v.set(FieldMethods, true, "  methods: ["+quoted(v.methods())+"],"),
+		v.set(FieldHeaders, len(v.Headers) > 0, "  allowedHeaders: ["+quoted(v.Headers)+"],"),
+		v.set(FieldExposed, len(v.Exposed) > 0, "  exposedHeaders: ["+quoted(v.Exposed)+"],"),
+		v.set(FieldCredentials, v.Credentials, "  credentials: true,"),
+		v.set(FieldMaxAge, v.MaxAge > 0, "  maxAge: "+strconv.Itoa(v.MaxAge)+","),
 	)
 }
 
-func renderExpress(p Policy) string {
+func renderExpress(v view) string {
 	return fmt.Sprintf(`const express = require('express');
 const cors = require('cors');
 
@@ -30,10 +31,10 @@ app.use(cors({
 }));
 app.use((req, res) => res.type('text/plain').send('ok\n')); // your routes
 app.listen(%s, '127.0.0.1');
-`, jsOptions(p), ListenPort)
+`, jsOptions(v), ListenPort)
 }
 
-func renderFastify(p Policy) string {
+func renderFastify(v view) string {
 	return fmt.Sprintf(`const fastify = require('fastify')();
 
 fastify.register(require('@fastify/cors'), {
@@ -45,7 +46,7 @@ fastify.route({ // your routes
   handler: async (request, reply) => { reply.type('text/plain'); return 'ok\n'; },
 });
 fastify.listen({ port: %s, host: '127.0.0.1' });
-`, jsOptions(p), ListenPort)
+`, jsOptions(v), ListenPort)
 }
 
 // pyOrigins returns the list of exact origins and one regular expression
@@ -63,9 +64,12 @@ func pyPatterns(p Policy) string {
 	return "^(" + strings.Join(alts, "|") + ")$"
 }
 
-func renderDjango(p Policy) string {
+func renderDjango(v view) string {
+	p := v.Policy
 	origins := ""
 	switch {
+	case !v.shows(FieldOrigins):
+		origins = v.set(FieldOrigins, true, "")
 	case p.anyOrigin():
 		origins = "CORS_ALLOW_ALL_ORIGINS = True"
 	default:
@@ -87,27 +91,28 @@ func renderDjango(p Policy) string {
 		"    # ...",
 		"]",
 		origins,
-		"CORS_ALLOW_METHODS = ["+quoted(p.methods())+"]",
-		iff(len(p.Headers) > 0, "CORS_ALLOW_HEADERS = ["+quoted(p.Headers)+"]"),
-		iff(len(p.Exposed) > 0, "CORS_EXPOSE_HEADERS = ["+quoted(p.Exposed)+"]"),
-		iff(p.Credentials, "CORS_ALLOW_CREDENTIALS = True"),
-		iff(p.MaxAge > 0, "CORS_PREFLIGHT_MAX_AGE = "+strconv.Itoa(p.MaxAge)),
+		v.set(FieldMethods, true, "CORS_ALLOW_METHODS = ["+quoted(p.methods())+"]"),
+		v.set(FieldHeaders, len(p.Headers) > 0, "CORS_ALLOW_HEADERS = ["+quoted(p.Headers)+"]"),
+		v.set(FieldExposed, len(p.Exposed) > 0, "CORS_EXPOSE_HEADERS = ["+quoted(p.Exposed)+"]"),
+		v.set(FieldCredentials, p.Credentials, "CORS_ALLOW_CREDENTIALS = True"),
+		v.set(FieldMaxAge, p.MaxAge > 0, "CORS_PREFLIGHT_MAX_AGE = "+strconv.Itoa(p.MaxAge)),
 	) + "\n"
 }
 
-func renderStarlette(p Policy) string {
+func renderStarlette(v view) string {
+	p := v.Policy
 	origins := "[" + quoted(p.exact()) + "]"
 	if p.anyOrigin() {
 		origins = `["*"]`
 	}
 	args := lines(
-		"            allow_origins="+origins+",",
-		iff(len(p.patterns()) > 0, "            allow_origin_regex="+pyRaw(pyPatterns(p))+","),
-		"            allow_methods=["+quoted(p.methods())+"],",
-		iff(len(p.Headers) > 0, "            allow_headers=["+quoted(p.Headers)+"],"),
-		iff(len(p.Exposed) > 0, "            expose_headers=["+quoted(p.Exposed)+"],"),
-		iff(p.Credentials, "            allow_credentials=True,"),
-		iff(p.MaxAge > 0, "            max_age="+strconv.Itoa(p.MaxAge)+","),
+		v.set(FieldOrigins, true, "            allow_origins="+origins+","),
+		iff(v.shows(FieldOrigins) && len(p.patterns()) > 0, "            allow_origin_regex="+pyRaw(pyPatterns(p))+","),
+		v.set(FieldMethods, true, "            allow_methods=["+quoted(p.methods())+"],"),
+		v.set(FieldHeaders, len(p.Headers) > 0, "            allow_headers=["+quoted(p.Headers)+"],"),
+		v.set(FieldExposed, len(p.Exposed) > 0, "            expose_headers=["+quoted(p.Exposed)+"],"),
+		v.set(FieldCredentials, p.Credentials, "            allow_credentials=True,"),
+		v.set(FieldMaxAge, p.MaxAge > 0, "            max_age="+strconv.Itoa(p.MaxAge)+","),
 	)
 	return fmt.Sprintf(`# FastAPI: app.add_middleware(CORSMiddleware, ...) with the same arguments.
 from starlette.applications import Starlette
@@ -135,25 +140,27 @@ if __name__ == "__main__":
     import uvicorn
 
     uvicorn.run(app, host="127.0.0.1", port=%s)
-`, quoted(routeMethods(p)), args, ListenPort)
+`, quoted(routeMethods(v)), args, ListenPort)
 }
 
 // routeMethods are the methods the snippets' placeholder routes accept:
-// the policy's, without OPTIONS, which the CORS layers answer.
-func routeMethods(p Policy) []string {
-	var out []string
-	for _, m := range p.methods() {
-		if m != "OPTIONS" && m != "HEAD" && m != "*" {
+// the usual ones, and the policy's others when the snippet shows them,
+// without OPTIONS, which the CORS layers answer.
+func routeMethods(v view) []string {
+	out := []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+	if !v.shows(FieldMethods) {
+		return out
+	}
+	for _, m := range v.Methods {
+		if m != "OPTIONS" && m != "HEAD" && m != "*" && !slices.Contains(out, m) {
 			out = append(out, m)
 		}
-	}
-	if len(out) == 0 {
-		out = []string{"GET"}
 	}
 	return out
 }
 
-func renderFlask(p Policy) string {
+func renderFlask(v view) string {
+	p := v.Policy
 	origins := "[" + quoted(p.exact())
 	if pats := pyPatterns(p); pats != "" {
 		if len(p.exact()) > 0 {
@@ -166,12 +173,12 @@ func renderFlask(p Policy) string {
 		origins = `"*"`
 	}
 	args := lines(
-		"    origins="+origins+",",
-		"    methods=["+quoted(p.methods())+"],",
-		iff(len(p.Headers) > 0, "    allow_headers=["+quoted(p.Headers)+"],"),
-		iff(len(p.Exposed) > 0, "    expose_headers=["+quoted(p.Exposed)+"],"),
-		iff(p.Credentials, "    supports_credentials=True,"),
-		iff(p.MaxAge > 0, "    max_age="+strconv.Itoa(p.MaxAge)+","),
+		v.set(FieldOrigins, true, "    origins="+origins+","),
+		v.set(FieldMethods, true, "    methods=["+quoted(p.methods())+"],"),
+		v.set(FieldHeaders, len(p.Headers) > 0, "    allow_headers=["+quoted(p.Headers)+"],"),
+		v.set(FieldExposed, len(p.Exposed) > 0, "    expose_headers=["+quoted(p.Exposed)+"],"),
+		v.set(FieldCredentials, p.Credentials, "    supports_credentials=True,"),
+		v.set(FieldMaxAge, p.MaxAge > 0, "    max_age="+strconv.Itoa(p.MaxAge)+","),
 	)
 	return fmt.Sprintf(`from flask import Flask
 from flask_cors import CORS
@@ -191,29 +198,34 @@ def ok(path):  # your application
 
 if __name__ == "__main__":
     app.run(host="127.0.0.1", port=%[3]s)
-`, args, quoted(routeMethods(p)), ListenPort)
+`, args, quoted(routeMethods(v)), ListenPort)
 }
 
-func renderNginx(p Policy) string {
+func renderNginx(v view) string {
+	p := v.Policy
 	var b strings.Builder
 	acao := `"*"`
 	vary := ""
-	if !p.anyOrigin() {
+	if !v.shows(FieldOrigins) || !p.anyOrigin() {
 		acao = "$cors_origin"
 		vary = "        add_header Vary Origin always;\n"
 		b.WriteString("# http {} context: the allowed origins, reflected; anything else gets no header.\n")
 		b.WriteString("map $http_origin $cors_origin {\n    default \"\";\n")
-		for _, o := range p.exact() {
-			fmt.Fprintf(&b, "    %s $http_origin;\n", strconv.Quote(o))
-		}
-		for _, pat := range p.patterns() {
-			fmt.Fprintf(&b, "    \"~%s\" $http_origin;\n", patternRegexp(pat))
+		if !v.shows(FieldOrigins) {
+			b.WriteString(v.kept(FieldOrigins, "    ") + "\n")
+		} else {
+			for _, o := range p.exact() {
+				fmt.Fprintf(&b, "    %s $http_origin;\n", strconv.Quote(o))
+			}
+			for _, pat := range p.patterns() {
+				fmt.Fprintf(&b, "    \"~%s\" $http_origin;\n", patternRegexp(pat))
+			}
 		}
 		b.WriteString("}\n\n")
 	}
 	common := lines(
 		"add_header Access-Control-Allow-Origin "+acao+" always;",
-		iff(p.Credentials, "add_header Access-Control-Allow-Credentials true always;"),
+		v.set(FieldCredentials, p.Credentials, "add_header Access-Control-Allow-Credentials true always;"),
 	)
 	indent := func(s, pad string) string {
 		if s == "" {
@@ -223,14 +235,14 @@ func renderNginx(p Policy) string {
 	}
 	pre := lines(
 		common,
-		"add_header Access-Control-Allow-Methods "+strconv.Quote(headerList(p.methods()))+" always;",
-		iff(len(p.Headers) > 0, "add_header Access-Control-Allow-Headers "+strconv.Quote(headerList(p.Headers))+" always;"),
-		iff(p.MaxAge > 0, "add_header Access-Control-Max-Age "+strconv.Itoa(p.MaxAge)+" always;"),
-		iff(!p.anyOrigin(), "add_header Vary Origin always;"),
+		v.set(FieldMethods, true, "add_header Access-Control-Allow-Methods "+strconv.Quote(headerList(p.methods()))+" always;"),
+		v.set(FieldHeaders, len(p.Headers) > 0, "add_header Access-Control-Allow-Headers "+strconv.Quote(headerList(p.Headers))+" always;"),
+		v.set(FieldMaxAge, p.MaxAge > 0, "add_header Access-Control-Max-Age "+strconv.Itoa(p.MaxAge)+" always;"),
+		iff(acao != `"*"`, "add_header Vary Origin always;"),
 	)
 	actual := lines(
 		common,
-		iff(len(p.Exposed) > 0, "add_header Access-Control-Expose-Headers "+strconv.Quote(headerList(p.Exposed))+" always;"),
+		v.set(FieldExposed, len(p.Exposed) > 0, "add_header Access-Control-Expose-Headers "+strconv.Quote(headerList(p.Exposed))+" always;"),
 	)
 	fmt.Fprintf(&b, `server {
     listen %s;
@@ -249,19 +261,21 @@ func renderNginx(p Policy) string {
 	return b.String()
 }
 
-func renderApache(p Policy) string {
+func renderApache(v view) string {
+	p := v.Policy
 	cond := ""
 	acao := `"*"`
 	setenv := ""
-	if !p.anyOrigin() {
+	if !v.shows(FieldOrigins) || !p.anyOrigin() {
 		cond = " env=CORS_ORIGIN"
 		// expr=: mod_headers' own %{...} formats have no request headers.
 		acao = `"expr=%{req:Origin}"`
-		setenv = "    SetEnvIf Origin \"" + originsRegexp(p) + "\" CORS_ORIGIN\n"
+		setenv = v.set(FieldOrigins, true, "    SetEnvIf Origin \""+originsRegexp(p)+"\" CORS_ORIGIN") + "\n"
 	}
 	h := func(name, value string) string {
 		return "    Header always set " + name + " " + value + cond
 	}
+	list := func(vals []string) string { return `"` + headerList(v.esc(vals)) + `"` }
 	return fmt.Sprintf(`# Modules: headers, setenvif, rewrite, proxy, proxy_http (a2enmod headers setenvif rewrite proxy_http)
 <VirtualHost *:%s>
 %s%s
@@ -276,19 +290,20 @@ func renderApache(p Policy) string {
 </VirtualHost>
 `, ListenPort, setenv, lines(
 		h("Access-Control-Allow-Origin", acao),
-		iff(p.Credentials, h("Access-Control-Allow-Credentials", `"true"`)),
-		h("Access-Control-Allow-Methods", `"`+headerList(p.methods())+`"`),
-		iff(len(p.Headers) > 0, h("Access-Control-Allow-Headers", `"`+headerList(p.Headers)+`"`)),
-		iff(len(p.Exposed) > 0, h("Access-Control-Expose-Headers", `"`+headerList(p.Exposed)+`"`)),
-		iff(p.MaxAge > 0, h("Access-Control-Max-Age", `"`+strconv.Itoa(p.MaxAge)+`"`)),
+		v.set(FieldCredentials, p.Credentials, h("Access-Control-Allow-Credentials", `"true"`)),
+		v.set(FieldMethods, true, h("Access-Control-Allow-Methods", list(p.methods()))),
+		v.set(FieldHeaders, len(p.Headers) > 0, h("Access-Control-Allow-Headers", list(p.Headers))),
+		v.set(FieldExposed, len(p.Exposed) > 0, h("Access-Control-Expose-Headers", list(p.Exposed))),
+		v.set(FieldMaxAge, p.MaxAge > 0, h("Access-Control-Max-Age", `"`+strconv.Itoa(p.MaxAge)+`"`)),
 	), Upstream)
 }
 
-func renderCaddy(p Policy) string {
+func renderCaddy(v view) string {
+	p := v.Policy
 	match := "\t@cors header Origin *\n"
 	acao := "*"
-	if !p.anyOrigin() {
-		match = "\t@cors header_regexp Origin " + originsRegexp(p) + "\n"
+	if !v.shows(FieldOrigins) || !p.anyOrigin() {
+		match = v.set(FieldOrigins, true, "\t@cors header_regexp Origin "+originsRegexp(p)) + "\n"
 		acao = "{http.request.header.Origin}"
 	}
 	preMatch := "\t@preflight {\n\t\tmethod OPTIONS\n\t\theader Access-Control-Request-Method *\n\t}\n"
@@ -305,19 +320,23 @@ func renderCaddy(p Policy) string {
 }
 `, ListenPort, match, preMatch, ind(lines(
 		"Access-Control-Allow-Origin "+acao,
-		iff(p.Credentials, "Access-Control-Allow-Credentials true"),
-		iff(len(p.Exposed) > 0, "Access-Control-Expose-Headers "+strconv.Quote(headerList(p.Exposed))),
+		v.set(FieldCredentials, p.Credentials, "Access-Control-Allow-Credentials true"),
+		v.set(FieldExposed, len(p.Exposed) > 0, "Access-Control-Expose-Headers "+strconv.Quote(headerList(p.Exposed))),
 	)), ind(lines(
-		"Access-Control-Allow-Methods "+strconv.Quote(headerList(p.methods())),
-		iff(len(p.Headers) > 0, "Access-Control-Allow-Headers "+strconv.Quote(headerList(p.Headers))),
-		iff(p.MaxAge > 0, "Access-Control-Max-Age "+strconv.Itoa(p.MaxAge)),
-	)), iff(!p.anyOrigin(), "\theader +Vary Origin\n"), Upstream)
+		v.set(FieldMethods, true, "Access-Control-Allow-Methods "+strconv.Quote(headerList(p.methods()))),
+		v.set(FieldHeaders, len(p.Headers) > 0, "Access-Control-Allow-Headers "+strconv.Quote(headerList(p.Headers))),
+		v.set(FieldMaxAge, p.MaxAge > 0, "Access-Control-Max-Age "+strconv.Itoa(p.MaxAge)),
+	)), iff(acao != "*", "\theader +Vary Origin\n"), Upstream)
 }
 
-func renderSpring(p Policy) string {
+func renderSpring(v view) string {
+	p := v.Policy
 	origins := iff(len(p.exact()) > 0, "                .allowedOrigins("+quoted(p.exact())+")")
 	if p.anyOrigin() {
 		origins = `                .allowedOrigins("*")`
+	}
+	if !v.shows(FieldOrigins) {
+		origins = v.kept(FieldOrigins, "                ")
 	}
 	return fmt.Sprintf(`// Or per controller: @CrossOrigin(origins = ..., originPatterns = ..., methods = ...,
 // allowedHeaders = ..., exposedHeaders = ..., allowCredentials = "true", maxAge = ...)
@@ -331,48 +350,52 @@ public class CorsConfig implements WebMvcConfigurer {
 }
 `, lines(
 		origins,
-		iff(len(p.patterns()) > 0, "                .allowedOriginPatterns("+quoted(p.patterns())+")"),
-		"                .allowedMethods("+quoted(p.methods())+")",
-		iff(len(p.Headers) > 0, "                .allowedHeaders("+quoted(p.Headers)+")"),
-		iff(len(p.Exposed) > 0, "                .exposedHeaders("+quoted(p.Exposed)+")"),
-		iff(p.Credentials, "                .allowCredentials(true)"),
-		iff(p.MaxAge > 0, "                .maxAge("+strconv.Itoa(p.MaxAge)+")"),
+		iff(v.shows(FieldOrigins) && len(p.patterns()) > 0, "                .allowedOriginPatterns("+quoted(p.patterns())+")"),
+		v.set(FieldMethods, true, "                .allowedMethods("+quoted(p.methods())+")"),
+		v.set(FieldHeaders, len(p.Headers) > 0, "                .allowedHeaders("+quoted(p.Headers)+")"),
+		v.set(FieldExposed, len(p.Exposed) > 0, "                .exposedHeaders("+quoted(p.Exposed)+")"),
+		v.set(FieldCredentials, p.Credentials, "                .allowCredentials(true)"),
+		v.set(FieldMaxAge, p.MaxAge > 0, "                .maxAge("+strconv.Itoa(p.MaxAge)+")"),
 	))
 }
 
-func renderASPNet(p Policy) string {
-	origins := "policy.WithOrigins(" + quoted(p.Origins) + ")"
+func renderASPNet(v view) string {
+	p := v.Policy
+	origins := "        .WithOrigins(" + quoted(p.Origins) + ")"
 	if p.anyOrigin() {
-		origins = "policy.AllowAnyOrigin()"
+		origins = "        .AllowAnyOrigin()"
 	}
 	return fmt.Sprintf(`// Program.cs
-builder.Services.AddCors(options => options.AddPolicy("api", policy =>
-    %s
+builder.Services.AddCors(options => options.AddPolicy("api", policy => policy
 %s));
 
 var app = builder.Build();
 app.UseRouting();
 app.UseCors("api"); // after UseRouting, before UseAuthentication/UseAuthorization
-`, origins, lines(
-		iff(len(p.patterns()) > 0, "        .SetIsOriginAllowedToAllowWildcardSubdomains()"),
-		"        .WithMethods("+quoted(p.methods())+")",
-		iff(len(p.Headers) > 0, "        .WithHeaders("+quoted(p.Headers)+")"),
-		iff(len(p.Exposed) > 0, "        .WithExposedHeaders("+quoted(p.Exposed)+")"),
-		iff(p.Credentials, "        .AllowCredentials()"),
-		iff(p.MaxAge > 0, "        .SetPreflightMaxAge(TimeSpan.FromSeconds("+strconv.Itoa(p.MaxAge)+"))"),
+`, lines(
+		v.set(FieldOrigins, true, origins),
+		iff(v.shows(FieldOrigins) && len(p.patterns()) > 0, "        .SetIsOriginAllowedToAllowWildcardSubdomains()"),
+		v.set(FieldMethods, true, "        .WithMethods("+quoted(p.methods())+")"),
+		v.set(FieldHeaders, len(p.Headers) > 0, "        .WithHeaders("+quoted(p.Headers)+")"),
+		v.set(FieldExposed, len(p.Exposed) > 0, "        .WithExposedHeaders("+quoted(p.Exposed)+")"),
+		v.set(FieldCredentials, p.Credentials, "        .AllowCredentials()"),
+		v.set(FieldMaxAge, p.MaxAge > 0, "        .SetPreflightMaxAge(TimeSpan.FromSeconds("+strconv.Itoa(p.MaxAge)+"))"),
 	))
 }
 
 // jsonList writes a JSON array of strings.
 func jsonList(vals []string) string { return "[" + quoted(vals) + "]" }
 
-func renderS3(p Policy) string {
+// JSON has no comments: a setting the answers did not show is left out
+// (v.set writes nothing), and the change's Unseen names it.
+func renderS3(v view) string {
+	p := v.Policy
 	return "[\n  {\n" + lines(
-		"    \"AllowedOrigins\": "+jsonList(p.Origins)+",",
-		"    \"AllowedMethods\": "+jsonList(s3Methods(p))+",",
-		iff(len(p.Headers) > 0, "    \"AllowedHeaders\": "+jsonList(p.Headers)+","),
-		iff(len(p.Exposed) > 0, "    \"ExposeHeaders\": "+jsonList(p.Exposed)+","),
-		iff(p.MaxAge > 0, "    \"MaxAgeSeconds\": "+strconv.Itoa(p.MaxAge)+","),
+		v.set(FieldOrigins, true, "    \"AllowedOrigins\": "+jsonList(p.Origins)+","),
+		v.set(FieldMethods, true, "    \"AllowedMethods\": "+jsonList(s3Methods(p))+","),
+		v.set(FieldHeaders, len(p.Headers) > 0, "    \"AllowedHeaders\": "+jsonList(p.Headers)+","),
+		v.set(FieldExposed, len(p.Exposed) > 0, "    \"ExposeHeaders\": "+jsonList(p.Exposed)+","),
+		v.set(FieldMaxAge, p.MaxAge > 0, "    \"MaxAgeSeconds\": "+strconv.Itoa(p.MaxAge)+","),
 	)
 }
 
@@ -388,14 +411,15 @@ func s3Methods(p Policy) []string {
 	return out
 }
 
-func renderAPIGateway(p Policy) string {
+func renderAPIGateway(v view) string {
+	p := v.Policy
 	return "{\n" + lines(
-		"  \"AllowOrigins\": "+jsonList(apiGatewayOrigins(p))+",",
-		"  \"AllowMethods\": "+jsonList(p.methods())+",",
-		iff(len(p.Headers) > 0, "  \"AllowHeaders\": "+jsonList(p.Headers)+","),
-		iff(len(p.Exposed) > 0, "  \"ExposeHeaders\": "+jsonList(p.Exposed)+","),
-		iff(p.Credentials, "  \"AllowCredentials\": true,"),
-		iff(p.MaxAge > 0, "  \"MaxAge\": "+strconv.Itoa(p.MaxAge)+","),
+		v.set(FieldOrigins, true, "  \"AllowOrigins\": "+jsonList(apiGatewayOrigins(p))+","),
+		v.set(FieldMethods, true, "  \"AllowMethods\": "+jsonList(p.methods())+","),
+		v.set(FieldHeaders, len(p.Headers) > 0, "  \"AllowHeaders\": "+jsonList(p.Headers)+","),
+		v.set(FieldExposed, len(p.Exposed) > 0, "  \"ExposeHeaders\": "+jsonList(p.Exposed)+","),
+		v.set(FieldCredentials, p.Credentials, "  \"AllowCredentials\": true,"),
+		v.set(FieldMaxAge, p.MaxAge > 0, "  \"MaxAge\": "+strconv.Itoa(p.MaxAge)+","),
 	)
 }
 

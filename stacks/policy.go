@@ -84,6 +84,9 @@ func (p Policy) Validate() error {
 		if pat.IsOpaque() {
 			return &PolicyError{Field: "Origins", Value: o, Reason: `"null" is the origin of sandboxed and file: documents; no stack here renders it`}
 		}
+		if pat.HasSubdomainWildcard() && pat.CoversPublicSuffix() {
+			return &PolicyError{Field: "Origins", Value: o, Reason: "the pattern ranges over a public suffix: every site registered there would be allowed"}
+		}
 		if pat.HasPortWildcard() {
 			return &PolicyError{Field: "Origins", Value: o, Reason: "port wildcards are not rendered; list the ports"}
 		}
@@ -178,6 +181,9 @@ type Delta struct {
 	Add []string
 	// MaxAge is the new max-age, for FieldMaxAge.
 	MaxAge int
+	// ReplaceAny, for FieldOrigins, says that Add replaces a "*" there
+	// (which cannot allow a request with credentials).
+	ReplaceAny bool
 }
 
 // Apply returns p with d applied (values already there are not added
@@ -199,6 +205,9 @@ func (p Policy) Apply(d Delta) (Policy, error) {
 	}
 	switch d.Field {
 	case FieldOrigins:
+		if d.ReplaceAny {
+			q.Origins = slices.DeleteFunc(q.Origins, func(o string) bool { return o == "*" })
+		}
 		q.Origins = add(q.Origins, false)
 	case FieldMethods:
 		if len(q.Methods) == 0 {

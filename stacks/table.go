@@ -14,13 +14,22 @@ var rsSettings = map[Field]string{
 	FieldExposed: "ExposedHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
 }
 
+// goPlacement is where the CORS middleware goes in a net/http program;
+// wrap is how the stack wraps a handler.
+func goPlacement(wrap string) map[Placement]string {
+	return map[Placement]string{
+		BeforeAuth:  "wrap the authentication middleware with the CORS one (" + wrap + "(auth(mux))), not the other way round, so that it answers the preflight first",
+		WholeRouter: "wrap the whole router (" + wrap + "(mux)), not one route: a preflight is an OPTIONS request that a route registered for GET or PUT never sees",
+	}
+}
+
 // table is every stack corskit knows, in the order of the documentation.
 // Each entry's Doc is where its setting names come from.
 var table = []*Stack{
 	{
 		Name: "corskit", Title: "corskit cors", Family: FamilyGo, Lang: "go", RunHere: true,
 		Doc:      "https://pkg.go.dev/github.com/corskit/corskit/cors#Config",
-		Settings: rsSettings, render: renderCorskit,
+		Settings: rsSettings, render: renderCorskit, placement: goPlacement("mw.Wrap"),
 		pitfalls: []pitfall{
 			{id: "wrap-router", text: "Wrap the whole router (mw.Wrap(mux)), not one route: a preflight is an OPTIONS request that a route registered for GET or PUT never sees."},
 		},
@@ -28,7 +37,7 @@ var table = []*Stack{
 	{
 		Name: "rs-cors", Title: "rs/cors", Family: FamilyGo, Lang: "go", RunHere: true,
 		Doc:      "https://pkg.go.dev/github.com/rs/cors#Options",
-		Settings: rsSettings, render: renderRSCors,
+		Settings: rsSettings, render: renderRSCors, placement: goPlacement("c.Handler"),
 		pitfalls: []pitfall{
 			{id: "wrap-router", text: "Wrap the whole router (c.Handler(mux)), not one route: preflights are OPTIONS requests."},
 			{id: "rs-cors-default-methods", text: "Without AllowedMethods, rs/cors allows GET, POST and HEAD only: list every other method the page sends."},
@@ -41,7 +50,7 @@ var table = []*Stack{
 			FieldOrigins: "Origins", FieldMethods: "Methods", FieldHeaders: "RequestHeaders",
 			FieldExposed: "ResponseHeaders", FieldCredentials: "Credentialed", FieldMaxAge: "MaxAgeInSeconds",
 		},
-		render: renderJub0bs,
+		render: renderJub0bs, placement: goPlacement("mw.Wrap"),
 		pitfalls: []pitfall{
 			{id: "wrap-router", text: "Wrap the whole router (mw.Wrap(mux)), not one route: preflights are OPTIONS requests."},
 		},
@@ -49,7 +58,7 @@ var table = []*Stack{
 	{
 		Name: "go-chi-cors", Title: "go-chi/cors", Family: FamilyGo, Lang: "go", RunHere: true,
 		Doc:      "https://pkg.go.dev/github.com/go-chi/cors#Options",
-		Settings: rsSettings, render: renderChi,
+		Settings: rsSettings, render: renderChi, placement: goPlacement("cors.Handler(...)"),
 		pitfalls: []pitfall{
 			{id: "chi-use-first", text: "With chi, r.Use(cors.Handler(...)) before the routes: middleware added to a route group never sees the preflight of a route outside it."},
 		},
@@ -62,7 +71,7 @@ var table = []*Stack{
 			FieldHeaders: "handlers.AllowedHeaders", FieldExposed: "handlers.ExposedHeaders",
 			FieldCredentials: "handlers.AllowCredentials()", FieldMaxAge: "handlers.MaxAge",
 		},
-		render: renderGorilla,
+		render: renderGorilla, placement: goPlacement("handlers.CORS(...)"),
 		pitfalls: []pitfall{
 			{id: "gorilla-mux-options", text: "Wrap the router, not a route: with gorilla/mux a route registered with .Methods(\"PUT\") answers the preflight 405 before handlers.CORS sees it unless OPTIONS is listed too."},
 			{id: "gorilla-no-vary", when: notAnyOrigin, text: "gorilla/handlers sends no Vary: Origin on a refused origin's response: behind a shared cache, one origin's answer can be served to another. Add Vary: Origin in the application or the proxy."},
@@ -77,6 +86,10 @@ var table = []*Stack{
 			FieldExposed: "ExposeHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
 		},
 		render: renderGin,
+		placement: map[Placement]string{
+			BeforeAuth:  "r.Use(cors.New(...)) before the authentication middleware: gin runs middleware in the order Use added them",
+			WholeRouter: "r.Use(cors.New(...)) on the engine, before the routes, not on a group",
+		},
 		pitfalls: []pitfall{
 			{id: "gin-use-first", text: "r.Use(cors.New(...)) before the routes are registered, on the engine, not on a group."},
 			{id: "gin-wildcard", when: withPatterns, text: "A subdomain pattern in AllowOrigins needs AllowWildcard: true; without it cors.New panics at start."},
@@ -90,6 +103,10 @@ var table = []*Stack{
 			FieldExposed: "ExposeHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
 		},
 		render: renderEcho,
+		placement: map[Placement]string{
+			BeforeAuth:  "e.Use(middleware.CORSWithConfig(...)) before the authentication middleware (e.Use order), or skip auth for OPTIONS",
+			WholeRouter: "e.Use(middleware.CORSWithConfig(...)) on the Echo instance, not as route middleware",
+		},
 		pitfalls: []pitfall{
 			{id: "echo-use", text: "e.Use(middleware.CORSWithConfig(...)) on the Echo instance: as route middleware it never sees the preflight, which Echo answers 405."},
 			{id: "echo-wildcard-credentials", when: withCredentials, text: "Never combine AllowOrigins: [\"*\"] with UnsafeWildcardOriginWithAllowCredentials: it reflects every origin, with credentials."},
@@ -103,6 +120,10 @@ var table = []*Stack{
 			FieldExposed: "exposedHeaders", FieldCredentials: "credentials", FieldMaxAge: "maxAge",
 		},
 		render: renderExpress,
+		placement: map[Placement]string{
+			BeforeAuth:  "move app.use(cors(...)) above the auth middleware (app.use order is the order requests meet them)",
+			WholeRouter: "app.use(cors(...)) before the routes, on the app, not on one route: the route never sees the OPTIONS",
+		},
 		pitfalls: []pitfall{
 			{id: "express5-options-star", text: "Express 5 rejects app.options('*', cors()) (path-to-regexp 8 needs a named wildcard): use app.use(cors(...)) before the routes, or app.options('/{*splat}', cors(...))."},
 			{id: "express-reflect-headers", text: "Without allowedHeaders, cors reflects whatever Access-Control-Request-Headers asks for: list the headers to allow only those."},
@@ -117,6 +138,10 @@ var table = []*Stack{
 			FieldExposed: "exposedHeaders", FieldCredentials: "credentials", FieldMaxAge: "maxAge",
 		},
 		render: renderFastify,
+		placement: map[Placement]string{
+			BeforeAuth:  "register @fastify/cors before the authentication hook (or skip it for OPTIONS): an onRequest hook that answers 401 runs first otherwise",
+			WholeRouter: "register @fastify/cors on the root instance, not in an encapsulated plugin that the route is outside of",
+		},
 		pitfalls: []pitfall{
 			{id: "fastify-default-methods", text: "@fastify/cors 10 and later allow GET, HEAD and POST by default: PUT, PATCH and DELETE must be listed in methods."},
 			{id: "express-reflect-headers", text: "Without allowedHeaders, @fastify/cors reflects whatever Access-Control-Request-Headers asks for: list the headers to allow only those."},
@@ -131,6 +156,10 @@ var table = []*Stack{
 			FieldCredentials: "CORS_ALLOW_CREDENTIALS", FieldMaxAge: "CORS_PREFLIGHT_MAX_AGE",
 		},
 		render: renderDjango,
+		placement: map[Placement]string{
+			BeforeAuth:  "move \"corsheaders.middleware.CorsMiddleware\" above the authentication middleware in MIDDLEWARE",
+			WholeRouter: "put \"corsheaders.middleware.CorsMiddleware\" at the top of MIDDLEWARE; it answers preflights for every URL that CORS_URLS_REGEX matches",
+		},
 		pitfalls: []pitfall{
 			{id: "django-middleware-order", text: "CorsMiddleware must come before CommonMiddleware and anything else that can answer (WhiteNoise, authentication): responses made before it carry no CORS headers."},
 			{id: "django-allow-all-credentials", when: withCredentials, text: "CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOW_CREDENTIALS = True reflects every origin with credentials: any site can read the user's data."},
@@ -145,6 +174,10 @@ var table = []*Stack{
 			FieldCredentials: "allow_credentials", FieldMaxAge: "max_age",
 		},
 		render: renderStarlette,
+		placement: map[Placement]string{
+			BeforeAuth:  "add CORSMiddleware last (app.add_middleware runs the last one added first), so that it is outside the authentication middleware",
+			WholeRouter: "add CORSMiddleware to the app, not to a mounted sub-application the route is outside of",
+		},
 		pitfalls: []pitfall{
 			{id: "starlette-allow-all-credentials", when: withCredentials, text: "allow_origins=[\"*\"] with allow_credentials=True answers a request that carries cookies with its own origin: any site can read the user's data. List the origins."},
 			{id: "starlette-default-methods", text: "allow_methods defaults to GET only: list every method the page sends."},
@@ -157,7 +190,11 @@ var table = []*Stack{
 			FieldOrigins: "origins", FieldMethods: "methods", FieldHeaders: "allow_headers",
 			FieldExposed: "expose_headers", FieldCredentials: "supports_credentials", FieldMaxAge: "max_age",
 		},
-		render: renderFlask,
+		render: renderFlask, refuse: refuseFlaskPattern,
+		placement: map[Placement]string{
+			BeforeAuth:  "call CORS(app, ...) before the authentication (a before_request that answers 401 runs first otherwise), or let OPTIONS through it",
+			WholeRouter: "CORS(app, ...) on the app, not on one blueprint or route: routes registered without OPTIONS answer the preflight 405",
+		},
 		pitfalls: []pitfall{
 			{id: "flask-default-reflects", when: withCredentials, text: "origins defaults to \"*\", which Flask-CORS sends as the request's own origin: with supports_credentials=True every site can read the user's data. List the origins."},
 			{id: "flask-no-vary-refused", when: notAnyOrigin, text: "Flask-CORS sends Vary: Origin only with allowed origins: behind a shared cache, add Vary: Origin to every response."},
@@ -172,6 +209,11 @@ var table = []*Stack{
 			FieldCredentials: "add_header Access-Control-Allow-Credentials", FieldMaxAge: "add_header Access-Control-Max-Age",
 		},
 		render: renderNginx,
+		placement: map[Placement]string{
+			BeforeAuth:  "answer OPTIONS in nginx before auth_request or auth_basic runs: the `if ($request_method = OPTIONS) { ... return 204; }` block of the snippet, in the same location",
+			WholeRouter: "answer OPTIONS in nginx (the `if ($request_method = OPTIONS)` block) in the location that serves this URL, so that the application never sees the preflight",
+			OnErrors:    "end every add_header with `always` (add_header Access-Control-Allow-Origin ... always;): without it nginx drops them from 4xx and 5xx answers",
+		},
 		pitfalls: []pitfall{
 			{id: "nginx-always", text: "add_header without `always` is dropped from 4xx and 5xx responses: the browser then reports a CORS error instead of the real status."},
 			{id: "nginx-nested-add-header", text: "One add_header in a nested block (location, if) drops every add_header inherited from the enclosing block: repeat them all there."},
@@ -187,6 +229,11 @@ var table = []*Stack{
 			FieldCredentials: "Header always set Access-Control-Allow-Credentials", FieldMaxAge: "Header always set Access-Control-Max-Age",
 		},
 		render: renderApache,
+		placement: map[Placement]string{
+			BeforeAuth:  "answer the preflight before authentication: the RewriteRule of the snippet answers OPTIONS 204, and `<LimitExcept OPTIONS> Require valid-user </LimitExcept>` keeps auth off it",
+			WholeRouter: "answer OPTIONS in Apache (the RewriteRule of the snippet) for this URL, so that the application never sees the preflight",
+			OnErrors:    "use `Header always set`, not `Header set`, for every CORS header: the onsuccess table skips error answers",
+		},
 		pitfalls: []pitfall{
 			{id: "apache-always", text: "Header set (the onsuccess table) leaves error responses and the 204 of a rewritten preflight without CORS headers: use Header always set."},
 			{id: "apache-vary-merge", text: "Header set Vary replaces the Vary the application sent; Header merge Vary Origin adds to it."},
@@ -202,6 +249,10 @@ var table = []*Stack{
 			FieldCredentials: "header @cors Access-Control-Allow-Credentials", FieldMaxAge: "header @preflight Access-Control-Max-Age",
 		},
 		render: renderCaddy,
+		placement: map[Placement]string{
+			BeforeAuth:  "answer @preflight (respond @preflight 204) before basic_auth or forward_auth in the route order: `route { ... }` keeps the order written",
+			WholeRouter: "answer @preflight in Caddy (respond @preflight 204) for this URL, so that the application never sees the preflight",
+		},
 		pitfalls: []pitfall{
 			{id: "caddy-duplicate", text: "reverse_proxy adds the application's own CORS headers to the ones header set: keep one layer (or header_down -Access-Control-Allow-Origin)."},
 		},
@@ -242,7 +293,7 @@ var table = []*Stack{
 			FieldExposed: "ExposeHeaders", FieldCredentials: "(none: S3 sends Access-Control-Allow-Credentials: true for any origin that is not \"*\")",
 			FieldMaxAge: "MaxAgeSeconds",
 		},
-		render: func(p Policy) string { return closeJSON(renderS3(p), "  }\n]\n") },
+		render: func(v view) string { return closeJSON(renderS3(v), "  }\n]\n") }, refuse: refuseS3Wildcard,
 		pitfalls: []pitfall{
 			{id: "s3-no-credentials-field", text: "S3 has no credentials setting: it answers Access-Control-Allow-Credentials: true to every origin listed explicitly, and never with \"*\"."},
 			{id: "s3-methods", when: withMethodsNotS3, text: "AllowedMethods accepts GET, PUT, POST, DELETE and HEAD only; the other methods were left out."},
@@ -256,7 +307,7 @@ var table = []*Stack{
 			FieldOrigins: "AllowOrigins", FieldMethods: "AllowMethods", FieldHeaders: "AllowHeaders",
 			FieldExposed: "ExposeHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
 		},
-		render: func(p Policy) string { return closeJSON(renderAPIGateway(p), "}\n") },
+		render: func(v view) string { return closeJSON(renderAPIGateway(v), "}\n") },
 		pitfalls: []pitfall{
 			{id: "apigw-ignores-backend", text: "Once CORS is configured on the API, API Gateway ignores the CORS headers the backend integration returns and answers preflights itself: change this configuration, not the backend."},
 			{id: "apigw-patterns", when: withPatterns, text: "HTTP APIs match no subdomain patterns (their only wildcards are \"*\", \"https://*\" and \"http://*\"): the patterns were left out; list each subdomain."},

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -303,10 +304,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	case len(engines) > 1:
-		merged := printEngines(stdout, engines, results, diags, color)
+		shown := make([]explain.Diagnosis, len(diags))
+		for i := range diags {
+			shown[i] = diags[i].ForStack(sd)
+		}
+		merged := printEngines(stdout, engines, results, shown, color)
 		printStack(stdout, merged, sd, style{color})
 	default:
-		printCheck(stdout, res, d, prof, color)
+		printCheck(stdout, res, d.ForStack(sd), prof, color)
 		printStack(stdout, d, sd, style{color})
 	}
 	// A network failure in any engine is the tool's (exit 3); otherwise
@@ -389,13 +394,16 @@ func printStack(w io.Writer, d explain.Diagnosis, sd *explain.StackDetection, s 
 		return
 	}
 	var last *stacks.Change
+	server := false
 	for _, f := range d.Fixes {
-		if f.Stack != nil {
+		if f.Stack != nil && f.Stack.Snippet != "" {
 			last = f.Stack
 		}
+		server = server || f.Stack != nil || f.Response != "client"
 	}
-	if last == nil && len(d.Fixes) == 0 {
-		// Allowed: nothing to change; say the stack only when it is known.
+	if !server {
+		// Allowed, or a fix in the page (a bad port, a forbidden
+		// method): no setting of any stack applies.
 		return
 	}
 	fmt.Fprintf(w, "\n%s\n", s.bold("In "+sd.Title+":"))
@@ -405,26 +413,53 @@ func printStack(w io.Writer, d explain.Diagnosis, sd *explain.StackDetection, s 
 		}
 	}
 	if last != nil {
-		fmt.Fprintf(w, "  the configuration with the change, as far as the answers show it (keep what else yours allows):\n")
+		fmt.Fprintf(w, "  the configuration with the change; what the answers did not show is a comment, \"keep yours\":\n")
 		for _, l := range strings.Split(strings.TrimRight(last.Snippet, "\n"), "\n") {
 			fmt.Fprintf(w, "    %s\n", l)
 		}
 		for _, p := range last.Pitfalls {
 			fmt.Fprintf(w, "  %s %s\n", s.red("pitfall:"), p.Text)
 		}
+		if syntaxHasNoComments(last) {
+			fmt.Fprintf(w, "  left out, not seen in the answers (keep yours): %s\n", keptSettings(last))
+		}
 		fmt.Fprintf(w, "  (%s; %s)\n", last.Provenance, last.Doc)
-	} else {
+	} else if !slices.ContainsFunc(d.Fixes, func(f explain.Fix) bool { return f.Stack != nil }) {
 		fmt.Fprintf(w, "  no CORS setting to change: the fix above is where the CORS code runs.\n")
 	}
 	switch {
 	case sd.Confidence == "chosen":
 	case sd.Assumed && len(sd.Evidence) == 0:
 		fmt.Fprintf(w, "  Stack not recognised from the answers: assumed %s. Choose yours with --stack: %s.\n", sd.Name, strings.Join(stacks.Names(), ", "))
+	case sd.Or != "":
+		fmt.Fprintf(w, "  Stack: %s or %s: they answer alike (from %s); shown for %s, --stack %s for the other.\n", sd.Name, sd.Or, strings.Join(sd.Evidence, "; "), sd.Name, sd.Or)
 	case sd.Assumed:
 		fmt.Fprintf(w, "  Stack assumed: %s (%s confidence, from %s). If it is another, --stack: %s.\n", sd.Name, sd.Confidence, strings.Join(sd.Evidence, "; "), strings.Join(stacks.Names(), ", "))
 	default:
 		fmt.Fprintf(w, "  Stack detected: %s (from %s).\n", sd.Name, strings.Join(sd.Evidence, "; "))
 	}
+}
+
+// syntaxHasNoComments reports whether c's snippet could not write its
+// kept settings as comments (JSON): then they are named here.
+func syntaxHasNoComments(c *stacks.Change) bool {
+	return len(c.Kept) > 0 && !strings.Contains(c.Snippet, "keep yours")
+}
+
+// keptSettings names the settings c keeps, with what the change adds.
+func keptSettings(c *stacks.Change) string {
+	s, _ := stacks.Lookup(c.Stack)
+	var out []string
+	for _, f := range stacks.Fields {
+		if add, ok := c.Kept[f]; ok {
+			w := s.Setting(f)
+			if len(add) > 0 {
+				w += " (add " + strings.Join(add, ", ") + ")"
+			}
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // checkExit maps a result to the exit status.

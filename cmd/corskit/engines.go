@@ -105,7 +105,7 @@ func printEngines(w io.Writer, engines []fetch.Profile, results []*fetch.Result,
 		}
 		fmt.Fprintln(w)
 	} else {
-		fmt.Fprintf(w, "%s\n\n", s.bold("The engines disagree:"))
+		fmt.Fprintf(w, "%s\n\n", s.bold(disagreement(rows, names)))
 		printEngineTable(w, names, rows)
 	engine:
 		for i, r := range results {
@@ -191,4 +191,22 @@ func mergeDiagnoses(ds []explain.Diagnosis) explain.Diagnosis {
 		}
 	}
 	return out
+}
+
+// disagreement is the heading of the side-by-side table: "The engines
+// disagree" only when their verdicts differ; the same verdict reached
+// differently is said as such.
+func disagreement(rows []engineRow, names []string) string {
+	for _, r := range rows[1:] {
+		if r.verdict != rows[0].verdict {
+			return "The engines disagree:"
+		}
+	}
+	verdict := map[string]string{"ALLOWED": "Allowed", "BLOCKED": "Blocked", "NETWORK ERROR": "A network error"}[rows[0].verdict]
+	for _, r := range rows[1:] {
+		if r.reason != rows[0].reason {
+			return verdict + " in every engine (" + strings.Join(names, ", ") + "), for different reasons:"
+		}
+	}
+	return verdict + " in every engine (" + strings.Join(names, ", ") + "), by different requests or readings:"
 }

@@ -224,7 +224,7 @@ func runSequences(ctx context.Context, calls []seqCall, engines []fetch.Profile,
 			rep := newSeqReport(i+1, c.after, clock, res, d, prof.Name)
 			rep.Stack = sd
 			r.reports = append(r.reports, rep)
-			printCheck(out, res, d, prof, color)
+			printCheck(out, res, d.ForStack(sd), prof, color)
 			printStack(out, d, sd, s)
 			printCaches(out, res, s)
 		}
