@@ -229,7 +229,10 @@ type builder struct {
 // header sorts one header of the copy into the script's or the browser's.
 func (b *builder) header(name, value string, nodeStyle bool) {
 	lower := strings.ToLower(name)
-	value = strings.Trim(value, " \t") // as fetch() and curl do
+	// fetch() normalizes a value by trimming HTTP whitespace (tab, space,
+	// CR, LF) at both ends; trimming the same set here for every option
+	// (-H, -A, -e...) keeps "-A $'\n'" and "-H 'User-Agent;'" one call.
+	value = strings.Trim(value, " \t\r\n")
 	why := ""
 	switch {
 	case strings.HasPrefix(name, ":") || pseudoHeaders[name]:
