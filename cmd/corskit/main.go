@@ -89,7 +89,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != name {
 			continue
 		}
-		err := c.run(ctx, args[1:], stdout, stderr)
+		// Everything a command prints passes the one terminal escaper:
+		// servers and HAR files choose much of it (safeWriter).
+		sw := newSafeWriter(stdout)
+		err := c.run(ctx, args[1:], sw, stderr)
+		sw.Flush()
 		var ue usageError
 		var ee exitError
 		switch {
