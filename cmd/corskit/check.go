@@ -27,7 +27,7 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
         [--redirect follow|error|manual] [--browser all|chromium|firefox|webkit|spec]
         [--page-address-space public|local|loopback] [--json] [--timeout DUR]
-        [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure]
+        [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--no-probe]
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
        corskit check --har FILE [--browser chromium|firefox|webkit|spec] [--json]
@@ -40,8 +40,19 @@ detected from the answers by default). --browser all (the default for text
 output) asks the models of Chromium, Firefox and WebKit (Safari's engine): one
 verdict when they agree, a side-by-side table when they differ, and each
 engine's console lines. --curl and --fetch take the request as DevTools' "Copy
-as cURL" / "Copy as fetch" gives it. With --har, diagnoses every cross-origin
+as cURL" / "Copy as fetch" gives it; flags given beside a copy (-X, -H,
+--data, --credentials, --mode, --cache, --redirect, --origin) replace its
+values (-H replaces the copy's headers of that name). A copy cannot show the
+credentials mode unless a cookie went out: check then says so, also makes
+the call with credentials 'include' (the same requests, sent once), and
+exits 1 when that blocks it. With --har, diagnoses every cross-origin
 request of a HAR file exported from DevTools, without sending anything.
+
+After a call that is allowed with the page's origin named in
+Access-Control-Allow-Origin, check sends one more request, shown after the
+fix: the reflection probe, a GET (HEAD for a HEAD) with Origin:
+https://corskit-reflect-probe.example, no body and no script headers, to see
+whether the server allows any origin. --no-probe turns it off.
 
 With --then, further calls follow in the same browser session, sharing its
 preflight cache and HTTP cache: each repeats the call before it but for the
@@ -109,7 +120,7 @@ type checkOptions struct {
 	timeout, after                 time.Duration
 	stack, curl, fetchJS           string
 	resolve                        stringsFlag
-	insecure                       bool
+	insecure, noProbe              bool
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -144,6 +155,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.resolve, "resolve", "HOST:PORT:ADDR, connect to ADDR for HOST:PORT, as curl --resolve (repeatable)")
 	fs.BoolVar(&o.insecure, "k", false, "do not verify TLS certificates")
 	fs.BoolVar(&o.insecure, "insecure", false, "same as -k")
+	fs.BoolVar(&o.noProbe, "no-probe", false, "do not send the reflection probe from "+explain.ReflectProbeOrigin+" after an allowed call")
 	fs.Bool("then", false, "start the next call of a sequence in the same browser session (its flags follow)")
 	fs.DurationVar(&o.after, "after", 0, "advance the model's clock by this much before the call (in a sequence)")
 	pos, err := parseInterspersed(fs, args)
@@ -221,6 +233,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Mode: fetch.Mode(o.mode.value), Credentials: fetch.Credentials(o.credentials.value),
 		Cache: fetch.CacheMode(o.cache.value), Redirect: fetch.RedirectMode(o.redirect.value),
 	}
+	var cp *copyInfo
 	if copied != nil {
 		if req, err = copied.Resolve(page); err != nil {
 			var noOrigin *devtools.NoOriginError
@@ -229,6 +242,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			return usageError{err.Error()}
 		}
+		cp = newCopyInfo(copied, &req, o, givenFlags(fs))
 	}
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
@@ -241,14 +255,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		tr := checkTransport(dial, o.insecure)
 		defer tr.CloseIdleConnections()
-		return runSequences(ctx, calls, engines, seqSetup{transport: tr, stack: chosen, space: fetch.AddressSpace(o.pageSpace.value)},
+		if cp != nil && !o.json {
+			printCopy(stdout, cp, style{color})
+		}
+		return runSequences(ctx, calls, engines, seqSetup{transport: tr, stack: chosen, space: fetch.AddressSpace(o.pageSpace.value), noProbe: o.noProbe},
 			o.timeout, o.json, color, stdout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	tr := checkTransport(dial, o.insecure)
 	defer tr.CloseIdleConnections()
-	results, err := sendonce.FetchEach(ctx, tr, engines, fetch.AddressSpace(o.pageSpace.value), req)
+	group := sendonce.New(tr)
+	results, err := group.FetchEach(ctx, engines, fetch.AddressSpace(o.pageSpace.value), req)
+	if err == nil && cp != nil {
+		err = cp.tryInclude(ctx, group, engines, fetch.AddressSpace(o.pageSpace.value), req, results)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			// Show what did arrive (a preflight, a redirect) before the
@@ -262,7 +283,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res := results[0]
 	b := &fetch.Browser{Profile: prof, Transport: tr, PageAddressSpace: fetch.AddressSpace(o.pageSpace.value)}
-	probe, probed := reflectionProbe(ctx, b, res)
+	var probe *probeRun
+	if !o.noProbe {
+		probe = reflectionProbe(ctx, b, res)
+	}
 	var chosenStack *stacks.Stack
 	diags := make([]explain.Diagnosis, len(results))
 	var sd *explain.StackDetection
@@ -272,8 +296,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for i, r := range results {
 		diags[i] = explain.Explain(r)
 		explain.Narrow(ctx, narrow.Session(), r, &diags[i]) // a refused preflight that shows nothing: ask which part
-		if probed {
-			diags[i].Warnings = append(diags[i].Warnings, probe)
+		if probe != nil && probe.reflected {
+			diags[i].Warnings = append(diags[i].Warnings, probe.warning)
 		}
 		if r.Err == nil || r.Err.Reason != fetch.ReasonNetwork {
 			if i == 0 {
@@ -291,7 +315,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	d := diags[0]
 	switch {
 	case o.json:
-		r := explain.NewReport(res, d, prof.Name)
+		r := checkReport{Report: explain.NewReport(res, d, prof.Name), Copy: cp.json(), Probe: probe.json()}
 		r.Stack = sd
 		if len(engines) > 1 {
 			r.Browsers = make(map[string]explain.Report, len(engines))
@@ -303,11 +327,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	case len(engines) > 1:
+		printCopy(stdout, cp, style{color})
 		merged := printEngines(stdout, engines, results, diags, color)
 		printStack(stdout, merged, sd, style{color})
+		printProbe(stdout, probe, style{color})
 	default:
+		printCopy(stdout, cp, style{color})
 		printCheck(stdout, res, d, prof, color)
 		printStack(stdout, d, sd, style{color})
+		printProbe(stdout, probe, style{color})
 	}
 	// A network failure in any engine is the tool's (exit 3); otherwise
 	// the exit status is blocked (1) when any engine blocks.
@@ -320,6 +348,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := checkExit(r); err != nil {
 			return err
 		}
+	}
+	if cp.includeBlocks() {
+		// Allowed as the copy shows the call, blocked had the page set
+		// credentials: "include", which the copy cannot show: not a pass.
+		return exitError{code: 1}
 	}
 	return nil
 }
@@ -342,15 +375,17 @@ func checkEngines(name string, asJSON, har bool) []fetch.Profile {
 // reflectionProbe asks once more from a made-up origin when the call was
 // allowed for the page's origin by name: a server that allows that one too
 // reflects any Origin, which is a hole whatever the verdict
-// (explain.ReflectionWarning words it).
+// (explain.ReflectionWarning words it). It returns nil when it sent
+// nothing; what it sent is shown to the user (printProbe, the JSON's
+// "probe"), and --no-probe turns it off.
 //
 // The probe is a simple GET (HEAD when the call was a HEAD) with no body
 // and no script headers, never a repeat of the call itself: check must not
 // send a POST, PUT or DELETE twice. It runs in a browser of its own, so it
 // leaves nothing in the session's preflight or HTTP cache.
-func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (explain.Warning, bool) {
+func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) *probeRun {
 	if !res.Allowed() || !res.Classification.CrossOrigin || res.Request.Mode != fetch.ModeCORS {
-		return explain.Warning{}, false
+		return nil
 	}
 	var last *fetch.Exchange
 	for i := range res.Trace {
@@ -359,7 +394,7 @@ func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (
 		}
 	}
 	if last == nil || last.ResponseHeader.Get("Access-Control-Allow-Origin") != res.Request.Origin.String() {
-		return explain.Warning{}, false
+		return nil
 	}
 	method := http.MethodGet
 	if res.Request.Method == http.MethodHead {
@@ -376,9 +411,11 @@ func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (
 	pb := &fetch.Browser{Profile: b.Profile, Transport: b.Transport, Now: b.Now}
 	probe, err := pb.Fetch(ctx, req)
 	if err != nil {
-		return explain.Warning{}, false
+		return nil
 	}
-	return explain.ReflectionWarning(probe)
+	p := &probeRun{res: probe}
+	p.warning, p.reflected = explain.ReflectionWarning(probe)
+	return p
 }
 
 // printStack prints the fix in the stack's own configuration: the
