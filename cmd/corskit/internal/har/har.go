@@ -283,6 +283,26 @@ func skipValue(dec *json.Decoder) error {
 	}
 }
 
+// tokenKind names the JSON type of a token as encoding/json's type errors
+// do, never its text: a string token may hold a line break or a terminal
+// control, and the error is one line on the user's terminal.
+func tokenKind(t json.Token) string {
+	switch t := t.(type) {
+	case string:
+		return "string"
+	case float64, json.Number:
+		return "number"
+	case bool:
+		return "bool"
+	case json.Delim:
+		if t == '[' {
+			return "array"
+		}
+		return "object"
+	}
+	return "null"
+}
+
 // entries reads the entries array one entry at a time.
 func entries(dec *json.Decoder, l *Log) error {
 	t, err := dec.Token()
@@ -293,7 +313,7 @@ func entries(dec *json.Decoder, l *Log) error {
 		return nil
 	}
 	if d, ok := t.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("har: log.entries has the wrong type (%v, want an array)", t)
+		return fmt.Errorf("har: log.entries has the wrong type (%s, want an array)", tokenKind(t))
 	}
 	for i := 0; dec.More(); i++ {
 		var e Entry
