@@ -46,12 +46,12 @@ func completionCases(t *testing.T) []completionCase {
 // helpFlags lists the flags 'corskit CMD -h' documents, as the binary
 // prints them: the completions must offer every one.
 func helpFlags(t *testing.T, cmd string) []string {
-	_, stderr, code := cli(t, cmd, "-h")
+	stdout, _, code := cli(t, cmd, "-h")
 	if code != 0 {
 		t.Fatalf("%s -h: exit %d", cmd, code)
 	}
 	var names []string
-	for _, m := range regexp.MustCompile(`(?m)^  (--?[A-Za-z][\w-]*)`).FindAllStringSubmatch(stderr, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^  (--?[A-Za-z][\w-]*)`).FindAllStringSubmatch(stdout, -1) {
 		names = append(names, m[1])
 	}
 	return names

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/demo"
@@ -54,6 +55,13 @@ func init() {
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// helpRequested is -h: the command's usage, which run prints on stdout
+// (help that was asked for is output, not an error). It is a flag.ErrHelp.
+type helpRequested struct{ usage string }
+
+func (h helpRequested) Error() string        { return "help requested" }
+func (h helpRequested) Is(target error) bool { return target == flag.ErrHelp }
 
 // exitError ends a command with a given status; msg, when set, is printed
 // as the one line on stderr.
@@ -96,7 +104,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sw.Flush()
 		var ue usageError
 		var ee exitError
+		var help helpRequested
 		switch {
+		case errors.As(err, &help):
+			fmt.Fprint(stdout, help.usage) // asked for: stdout, exit 0
+			return 0
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.As(err, &ue):
@@ -171,12 +183,13 @@ func parseInterspersed(fs flags, args []string) ([]string, error) {
 		err := fs.Parse(args)
 		switch {
 		case errors.Is(err, flag.ErrHelp):
-			fmt.Fprintf(fs.stderr, "Usage: corskit %s\n\nFlags:\n", fs.synopsis)
-			printFlags(fs.stderr, fs)
+			var b strings.Builder
+			fmt.Fprintf(&b, "Usage: corskit %s\n\nFlags:\n", fs.synopsis)
+			printFlags(&b, fs)
 			if fs.examples != "" {
-				fmt.Fprintf(fs.stderr, "\nExamples:\n%s", fs.examples)
+				fmt.Fprintf(&b, "\nExamples:\n%s", fs.examples)
 			}
-			return nil, err
+			return nil, helpRequested{b.String()}
 		case err != nil:
 			return nil, usageError{flagError(fs, err)}
 		}
