@@ -108,7 +108,7 @@ func (c *choice) Set(v string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("must be one of %s", strings.Join(c.allowed, ", "))
+	return fmt.Errorf("must be one of %s%s", strings.Join(c.allowed, ", "), didYouMean(v, c.allowed))
 }
 
 type checkOptions struct {
@@ -168,7 +168,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var chosen *stacks.Stack
 	if o.stack != "auto" {
 		if chosen, err = stacks.Lookup(o.stack); err != nil {
-			return usageError{fmt.Sprintf("--stack %q: want auto or one of %s", o.stack, strings.Join(stacks.Names(), ", "))}
+			return usageError{fmt.Sprintf("--stack %q: want auto or one of %s%s", o.stack, strings.Join(stacks.Names(), ", "), didYouMean(o.stack, append([]string{"auto"}, stacks.Names()...)))}
 		}
 	}
 	dial, err := resolver(o.resolve)

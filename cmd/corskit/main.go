@@ -124,7 +124,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	fmt.Fprintf(stderr, "corskit: unknown command %q (try 'corskit help')\n", name)
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	if hint := didYouMean(name, names); hint != "" {
+		fmt.Fprintf(stderr, "corskit: unknown command %q%s\n", name, hint)
+	} else {
+		fmt.Fprintf(stderr, "corskit: unknown command %q (try 'corskit help')\n", name)
+	}
 	return 2
 }
 

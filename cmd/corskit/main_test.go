@@ -110,3 +110,28 @@ func TestPortInUse(t *testing.T) {
 		}
 	}
 }
+
+// A typo in a command, a flag, a choice or a --stack value is answered
+// with the closest name; a word close to nothing is not.
+func TestDidYouMean(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"chek"}, `corskit: unknown command "chek" (did you mean check?)`},
+		{[]string{"audti"}, `corskit: unknown command "audti" (did you mean audit?)`},
+		{[]string{"frobnicate"}, `corskit: unknown command "frobnicate" (try 'corskit help')`},
+		{[]string{"check", "--orign", "x"}, "corskit check: unknown flag --orign (did you mean --origin?)"},
+		{[]string{"check", "-x", "PUT"}, "corskit check: unknown flag -x (did you mean -X?)"},
+		{[]string{"audit", "--fromat", "json"}, "corskit audit: unknown flag --fromat (did you mean --format?)"},
+		{[]string{"check", "https://a.example/", "--origin", "https://b.example", "--stack", "ngnix"}, "(did you mean nginx?)"},
+		{[]string{"check", "https://a.example/", "--origin", "https://b.example", "--credentials", "inclde"}, "(did you mean include?)"},
+		{[]string{"check", "--zzzzzz"}, "corskit check: unknown flag --zzzzzz\n"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), tc.want) || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%q: exit %d, stderr %q; want one line with %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+}
