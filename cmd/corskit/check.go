@@ -118,7 +118,8 @@ type checkOptions struct {
 	redirect, browser, pageSpace   choice
 	json                           bool
 	timeout, after                 time.Duration
-	stack, curl, fetchJS           string
+	stack                          choice
+	curl, fetchJS                  string
 	resolve                        stringsFlag
 	insecure, noProbe              bool
 }
@@ -132,6 +133,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		redirect:    choice{"follow", []string{"follow", "error", "manual"}},
 		browser:     choice{"", []string{"all", "chromium", "firefox", "webkit", "spec"}},
 		pageSpace:   choice{"", []string{"public", "local", "loopback"}},
+		// A choice, so that completion offers the names and a typo gets one
+		// line naming them.
+		stack: choice{"auto", append([]string{"auto"}, stacks.Names()...)},
 	}
 	fs := newFlags("check", checkSynopsis, stderr)
 	fs.examples = checkExamples
@@ -149,7 +153,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
-	fs.StringVar(&o.stack, "stack", "auto", "server stack to write the fix for: auto (detect from the answers) or one of "+strings.Join(stacks.Names(), ", "))
+	fs.Var(&o.stack, "stack", "server stack to write the fix for: auto (detect from the answers) or one of "+strings.Join(stacks.Names(), ", "))
 	fs.StringVar(&o.curl, "curl", "", "the request as DevTools' Copy as cURL (bash or cmd) gives it")
 	fs.StringVar(&o.fetchJS, "fetch", "", "the request as DevTools' Copy as fetch gives it")
 	fs.Var(&o.resolve, "resolve", "HOST:PORT:ADDR, connect to ADDR for HOST:PORT, as curl --resolve (repeatable)")
@@ -166,9 +170,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	prof := engines[0]
 	color := useColor(stdout)
 	var chosen *stacks.Stack
-	if o.stack != "auto" {
-		if chosen, err = stacks.Lookup(o.stack); err != nil {
-			return usageError{fmt.Sprintf("--stack %q: want auto or one of %s%s", o.stack, strings.Join(stacks.Names(), ", "), didYouMean(o.stack, append([]string{"auto"}, stacks.Names()...)))}
+	if o.stack.value != "auto" {
+		if chosen, err = stacks.Lookup(o.stack.value); err != nil {
+			return usageError{fmt.Sprintf("--stack %q: %v", o.stack.value, err)} // the choice allows only known names
 		}
 	}
 	dial, err := resolver(o.resolve)
