@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	binenc "encoding/binary"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/corskit/corskit/audit"
@@ -193,14 +195,14 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch o.targets {
 	case "":
 	case "-":
-		targetFile = os.Stdin
+		targetFile = skipBOM(os.Stdin)
 	default:
 		f, err := os.Open(o.targets)
 		if err != nil {
 			return usageError{fmt.Sprintf("--targets: %v", err)}
 		}
 		defer f.Close()
-		targetFile = f
+		targetFile = skipBOM(f)
 	}
 
 	tr := &http.Transport{
@@ -265,7 +267,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer out.close()
 	var progress *progressLine
 	if useColor(stderr) && (len(urls) > 1 || targetFile != nil || len(paths) > 0 || len(o.methods) > 1) {
-		progress = &progressLine{w: stderr, rate: o.rate}
+		progress = &progressLine{w: stderr, rate: o.rate, feed: &feed, start: time.Now()}
 	}
 	for oc := range outcomes {
 		if err := out.add(oc); err != nil {
@@ -292,6 +294,9 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case out.endpoints == 0:
 		return exitError{3, "no target to audit (an empty list)"}
 	case out.reached == 0:
+		if out.endpoints == 1 {
+			return exitError{3, "the target could not be reached"}
+		}
 		return exitError{3, fmt.Sprintf("none of the %d targets could be reached", out.endpoints)}
 	case out.worst >= failOn:
 		return exitError{code: 1}
@@ -317,7 +322,7 @@ func readList(name, flag string, check func(string) error) ([]string, error) {
 		return nil, usageError{fmt.Sprintf("%s: %v", flag, err)}
 	}
 	var out []string
-	for i, l := range strings.Split(string(b), "\n") {
+	for i, l := range strings.Split(string(bytes.TrimPrefix(b, utf8BOM)), "\n") {
 		l = strings.TrimSpace(l)
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
@@ -360,6 +365,12 @@ type feeder struct {
 	// elsewhere counts the targets left to other shards; it is read once
 	// run has returned.
 	elsewhere int
+
+	// queued counts the endpoints handed to the workers, and fed says that
+	// run has returned, so that queued is the total: the progress line
+	// reads both while run goes on.
+	queued atomic.Int64
+	fed    atomic.Bool
 }
 
 func (f *feeder) send(u string, line int) bool {
@@ -379,6 +390,7 @@ func (f *feeder) send(u string, line int) bool {
 		for _, m := range f.methods {
 			select {
 			case f.jobs <- job{x, m, line}:
+				f.queued.Add(1)
 			case <-f.ctx.Done():
 				return false
 			}
@@ -388,6 +400,7 @@ func (f *feeder) send(u string, line int) bool {
 }
 
 func (f *feeder) run(urls []string, file io.Reader) error {
+	defer f.fed.Store(true)
 	for _, u := range urls {
 		if !f.send(u, 0) {
 			return nil

@@ -30,7 +30,7 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--no-probe]
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
-       corskit check --har FILE [--browser chromium|firefox|webkit|spec] [--json]
+       corskit check --har FILE [--browser chromium|all|firefox|webkit|spec] [--json]
 
 Sends what a browser on ORIGIN would send for fetch(URL, {method, headers, body,
 credentials, mode, cache, redirect}) (a preflight when needed, then the request,
@@ -186,7 +186,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if len(thens) > 0 {
 			return usageError{"--then: --har replays its own calls; give a URL instead"}
 		}
-		return checkHAR(ctx, o.har, prof, o.json, color, stdout)
+		return checkHAR(ctx, o.har, engines, o.json, color, stdout)
 	}
 	var copied *devtools.Call
 	switch {
@@ -364,9 +364,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // checkEngines are the profiles --browser names: all three engines for
 // "all", which is the default for text output. With --json the default is
 // Chromium, so that the report keeps the shape it had before --browser
-// existed; a HAR is replayed in one engine, Chromium unless named.
+// existed; a HAR is replayed in Chromium unless --browser names another
+// engine or all.
 func checkEngines(name string, asJSON, har bool) []fetch.Profile {
-	if name == "" && asJSON || har && (name == "" || name == "all") {
+	if name == "" && (asJSON || har) {
 		name = "chromium"
 	}
 	if name == "" || name == "all" {

@@ -159,7 +159,7 @@ type countingReader struct {
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	if !c.nonSpace && len(bytes.TrimLeft(p[:n], " \t\r\n")) > 0 {
+	if !c.nonSpace && len(bytes.TrimLeft(p[:n], " \t\r\n\ufeff")) > 0 {
 		c.nonSpace = true
 	}
 	return n, err
@@ -177,7 +177,13 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // Log.Skipped, and the rest is read.
 func Parse(r io.Reader) (*Log, error) {
 	cr := &countingReader{r: io.LimitReader(r, maxRead+1)}
-	dec := json.NewDecoder(bufio.NewReaderSize(cr, 64<<10))
+	br := bufio.NewReaderSize(cr, 64<<10)
+	// A UTF-8 byte order mark, which some Windows tools write before JSON,
+	// is not JSON: skip it.
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	dec := json.NewDecoder(br)
 	l, err := parseLog(dec)
 	if cr.n > maxRead {
 		return nil, fmt.Errorf("har: file larger than %d MiB", maxRead>>20)

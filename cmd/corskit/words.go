@@ -1,0 +1,40 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+)
+
+// count writes n and the noun, in the plural unless n is 1: "1 endpoint",
+// "12 endpoints".
+func count(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// utf8BOM is the byte order mark some Windows editors write at the start
+// of a UTF-8 file; it is not part of the first line.
+var utf8BOM = []byte("\ufeff")
+
+// skipBOM returns r without a leading UTF-8 byte order mark.
+func skipBOM(r io.Reader) io.Reader {
+	head := make([]byte, len(utf8BOM))
+	n, err := io.ReadFull(r, head)
+	head = head[:n]
+	if bytes.Equal(head, utf8BOM) {
+		return r
+	}
+	rest := io.MultiReader(bytes.NewReader(head), r)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return io.MultiReader(rest, errReader{err})
+	}
+	return rest
+}
+
+// errReader fails every read with its error.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
