@@ -187,7 +187,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	for _, x := range o.origins {
 		if err := checkOrigin(x); err != nil {
-			return usageError{"--origin: " + err.Error()}
+			return usageError{fmt.Sprintf("--origin %q: want scheme://host[:port]", x)}
 		}
 	}
 	trusted := append(slices.Clone([]string(o.origins)), fileOrigins...)
@@ -518,8 +518,8 @@ func resolver(entries []string) (func(ctx context.Context, network, addr string)
 			return nil, usageError{fmt.Sprintf("--resolve %q: want HOST:PORT:ADDR", e)}
 		}
 		host, port, addr := e[:i], e[i+1:i+1+j], strings.Trim(e[i+2+j:], "[]")
-		if _, err := strconv.Atoi(port); err != nil || net.ParseIP(addr) == nil {
-			return nil, usageError{fmt.Sprintf("--resolve %q: want HOST:PORT:ADDR with a numeric port and an IP address", e)}
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || net.ParseIP(addr) == nil {
+			return nil, usageError{fmt.Sprintf("--resolve %q: want HOST:PORT:ADDR with a port (1-65535) and an IP address", e)}
 		}
 		m[net.JoinHostPort(strings.ToLower(host), port)] = net.JoinHostPort(addr, port)
 	}

@@ -226,7 +226,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var page origin.Origin
 	if o.origin != "" {
 		if page, err = origin.Parse(o.origin); err != nil {
-			return usageError{fmt.Sprintf("--origin: %v", err)}
+			return originError(o.origin, err)
 		}
 		if page.IsOpaque() {
 			return usageError{"--origin null: give the page's real origin"}
@@ -359,6 +359,17 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return exitError{code: 1}
 	}
 	return nil
+}
+
+// originError is the one line for an --origin that is not an origin:
+// `--origin "https://app.example/": has a path: remove the trailing slash`,
+// the flag and the value named once.
+func originError(value string, err error) usageError {
+	var pe *origin.ParseError
+	if errors.As(err, &pe) {
+		return usageError{fmt.Sprintf("--origin %q: %s", value, pe.Reason)}
+	}
+	return usageError{fmt.Sprintf("--origin %q: %v", value, err)}
 }
 
 // checkEngines are the profiles --browser names: all three engines for

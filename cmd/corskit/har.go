@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/har"
 	"github.com/corskit/corskit/explain"
@@ -27,7 +28,8 @@ func checkHAR(ctx context.Context, path string, engines []fetch.Profile, asJSON,
 		if errors.As(err, &pe) {
 			err = pe.Err // the path is named below
 		}
-		return usageError{fmt.Sprintf("--har %s: %v", path, err)}
+		// har's errors start "har: ", which the flag says already.
+		return usageError{fmt.Sprintf("--har %s: %s", path, strings.TrimPrefix(err.Error(), "har: "))}
 	}
 	// Each result is printed (or turned into its report) and dropped at
 	// once, so memory stays that of the parsed log.

@@ -33,6 +33,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"serve", "--api-port", "65536"}, 2, "--api-port 65536: not a port"},
 		{[]string{"demo", "--api-port", "-1"}, 2, "--api-port -1: not a port"},
 		{[]string{"serve", "now"}, 2, `unexpected argument "now"`},
+		// The flag and the value named once, no "origin: invalid origin".
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example/"}, 2, `corskit check: --origin "http://b.example/": has a path`},
+		{[]string{"check", "http://a.example/", "--origin", "foo"}, 2, `corskit check: --origin "foo": missing "://"`},
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--then", "--origin", "foo"}, 2, `--origin "foo": missing "://"`},
+		{[]string{"audit", "http://a.example/", "--origin", "foo"}, 2, `corskit audit: --origin "foo": want scheme://host[:port]`},
+		{[]string{"check", "--har", "/"}, 2, "corskit check: --har /: a directory, not a HAR file"},
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--resolve", "x:99999:127.0.0.1"}, 2, `--resolve "x:99999:127.0.0.1": want HOST:PORT:ADDR with a port (1-65535)`},
+		{[]string{"audit", "http://a.example/", "--resolve", "x:0:127.0.0.1"}, 2, `--resolve "x:0:127.0.0.1": want HOST:PORT:ADDR with a port (1-65535)`},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, &stdout, &stderr)
@@ -45,6 +53,11 @@ func TestUsageErrors(t *testing.T) {
 		}
 		if !strings.Contains(last, tc.msg) {
 			t.Errorf("%q: stderr %q does not contain %q", tc.args, last, tc.msg)
+		}
+		for _, stutter := range []string{"origin: invalid origin", "har: ", "--origin: origin"} {
+			if strings.Contains(last, stutter) {
+				t.Errorf("%q: stderr %q says %q: the word twice", tc.args, last, stutter)
+			}
 		}
 	}
 }

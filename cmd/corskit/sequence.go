@@ -100,7 +100,7 @@ func parseThen(n int, args []string, prev fetch.Request, stderr io.Writer) (seqC
 	if org != prev.Origin.String() {
 		p, err := origin.Parse(org)
 		if err != nil {
-			return bad("--origin: %v", err)
+			return bad("%s", originError(org, err).msg)
 		}
 		if p.IsOpaque() {
 			return bad("--origin null: give the page's real origin")
