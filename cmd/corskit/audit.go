@@ -112,6 +112,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.noCacheBust, "no-cache-bust", false, "do not add the "+audit.CacheBustParam+" query parameter (for endpoints that reject unknown parameters; a cache may then hide the server's answers)")
 	fs.BoolVar(&o.prove, "prove-cache-poisoning", false, "show cache poisoning on a throwaway URL of each endpoint (never the URL users fetch)")
 	fs.Var(&o.format, "format", "output: text, json, jsonl (one finding a line, streamed) or sarif (2.1.0, for GitHub code scanning)")
+	colorMode := colorFlag(fs)
 	fs.StringVar(&o.sarifLocation, "sarif-location", "", "repository file SARIF results point at (default: the --targets file, else .corskit/targets.txt)")
 	fs.Var(&o.failOn, "fail-on", "exit 1 when a finding is at least this severe")
 	fs.StringVar(&o.shard, "shard", "", "K/N: audit only shard K of N of the targets (by a hash of the URL); auto: K is $JOB_COMPLETION_INDEX+1 (as a Kubernetes Indexed Job sets it), N is --shards or $CORSKIT_SHARDS")
@@ -264,6 +265,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	out.color = colorOn(colorMode.value, stdout)
 	defer out.close()
 	var progress *progressLine
 	if useColor(stderr) && (len(urls) > 1 || targetFile != nil || len(paths) > 0 || len(o.methods) > 1) {

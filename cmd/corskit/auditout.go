@@ -118,6 +118,7 @@ type auditOutput struct {
 	counts                                    [4]int
 	rules                                     map[string]audit.Severity // class -> worst severity (≤ 30 classes)
 	cookie                                    bool
+	color                                     bool // --color
 }
 
 func newAuditOutput(format string, w, errw io.Writer, loc sarifLoc) (*auditOutput, error) {
@@ -331,7 +332,7 @@ func (o *auditOutput) json() error {
 // spill file per severity), each with its findings.
 func (o *auditOutput) text() error {
 	bw := bufio.NewWriter(o.w)
-	s := style{useColor(o.w)}
+	s := style{o.color}
 	color := map[audit.Severity]func(string) string{audit.High: s.red, audit.Medium: s.red, audit.Low: s.bold, audit.Info: s.dim}
 	for sev := audit.High; sev >= audit.Info; sev-- {
 		err := o.each(func(r *record) error {

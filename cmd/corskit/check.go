@@ -28,6 +28,7 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--redirect follow|error|manual] [--browser all|chromium|firefox|webkit|spec]
         [--page-address-space public|local|loopback] [--json] [--timeout DUR]
         [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--no-probe]
+        [--color auto|always|never]
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
        corskit check --har FILE [--browser chromium|all|firefox|webkit|spec] [--json]
@@ -160,6 +161,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.insecure, "k", false, "do not verify TLS certificates")
 	fs.BoolVar(&o.insecure, "insecure", false, "same as -k")
 	fs.BoolVar(&o.noProbe, "no-probe", false, "do not send the reflection probe from "+explain.ReflectProbeOrigin+" after an allowed call")
+	colorMode := colorFlag(fs)
 	fs.Bool("then", false, "start the next call of a sequence in the same browser session (its flags follow)")
 	fs.DurationVar(&o.after, "after", 0, "advance the model's clock by this much before the call (in a sequence)")
 	pos, err := parseInterspersed(fs, args)
@@ -168,7 +170,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	engines := checkEngines(o.browser.value, o.json, o.har != "")
 	prof := engines[0]
-	color := useColor(stdout)
+	color := colorOn(colorMode.value, stdout)
 	var chosen *stacks.Stack
 	if o.stack.value != "auto" {
 		if chosen, err = stacks.Lookup(o.stack.value); err != nil {

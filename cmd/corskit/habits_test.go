@@ -110,3 +110,22 @@ func TestHARAllEngines(t *testing.T) {
 		t.Errorf("default:\n%s", out)
 	}
 }
+
+// --color always colours even where NO_COLOR is set (cli sets it) and
+// output is no terminal; never and auto (here) do not; the help says
+// NO_COLOR.
+func TestColorFlag(t *testing.T) {
+	srv, open := strict(t), reflectAll(t)
+	for _, cmd := range [][]string{{"check", srv.URL, "--origin", "https://evil.example"}, {"audit", open.URL}} {
+		for mode, want := range map[string]bool{"always": true, "never": false, "auto": false} {
+			out, errOut, _ := cli(t, append(cmd, "--color", mode)...)
+			if got := strings.Contains(out, "\x1b["); got != want {
+				t.Errorf("%s --color %s: colour %v, want %v\n%s%s", cmd[0], mode, got, want, out, errOut)
+			}
+		}
+		help, _, _ := cli(t, cmd[0], "-h")
+		if !strings.Contains(help, "--color auto|always|never") || !strings.Contains(help, "NO_COLOR") {
+			t.Errorf("%s -h does not document --color and NO_COLOR:\n%s", cmd[0], help)
+		}
+	}
+}

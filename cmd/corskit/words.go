@@ -38,3 +38,22 @@ func skipBOM(r io.Reader) io.Reader {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// colorFlag adds --color to fs: auto (the default) colours output on a
+// terminal unless NO_COLOR is set, always and never override both.
+func colorFlag(fs flags) *choice {
+	c := &choice{"auto", []string{"auto", "always", "never"}}
+	fs.Var(c, "color", "colour the output: auto (when it goes to a terminal and the NO_COLOR environment variable is not set), always or never")
+	return c
+}
+
+// colorOn says whether output to w is coloured under --color mode.
+func colorOn(mode string, w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return useColor(w)
+}
