@@ -41,9 +41,10 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		p = append(s.tail, p...)
 		s.tail = nil
 	}
-	// Hold back a UTF-8 sequence cut by the end of p: a caller may write a
-	// character in two parts.
-	if k := cutRune(p); k < len(p) {
+	// Hold back a UTF-8 sequence, or a colour sequence of style's, cut by
+	// the end of p: a caller (a bufio.Writer flushing) may write either in
+	// two parts.
+	if k := min(cutRune(p), cutSGR(p)); k < len(p) {
 		s.tail = append([]byte(nil), p[k:]...)
 		p = p[:k]
 	}
@@ -82,6 +83,20 @@ func cutRune(p []byte) int {
 	return len(p)
 }
 
+// cutSGR returns where a proper prefix of one of ownSGR ends p, or len(p).
+func cutSGR(p []byte) int {
+	i := bytes.LastIndexByte(p, 0x1b)
+	if i < 0 || len(p)-i >= 8 {
+		return len(p)
+	}
+	for _, s := range ownSGR {
+		if len(p)-i < len(s) && bytes.HasPrefix(s, p[i:]) {
+			return i
+		}
+	}
+	return len(p)
+}
+
 // ownSGR are the only escape sequences corskit writes to stdout itself
 // (style's colours); every other ESC is escaped.
 var ownSGR = [][]byte{[]byte("\x1b[0m"), []byte("\x1b[1m"), []byte("\x1b[2m"), []byte("\x1b[36m"), []byte("\x1b[1;31m"), []byte("\x1b[1;32m")}
@@ -90,6 +105,16 @@ var ownSGR = [][]byte{[]byte("\x1b[0m"), []byte("\x1b[1m"), []byte("\x1b[2m"), [
 // on escaped (see safeWriter).
 func escapeTerminal(b *bytes.Buffer, p []byte) {
 	for i := 0; i < len(p); {
+		// Printable ASCII, tab and newline, the bulk of any output, in
+		// one write.
+		j := i
+		for j < len(p) && (0x20 <= p[j] && p[j] < 0x7f || p[j] == '\t' || p[j] == '\n') {
+			j++
+		}
+		b.Write(p[i:j])
+		if i = j; i == len(p) {
+			break
+		}
 		r, n := utf8.DecodeRune(p[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:

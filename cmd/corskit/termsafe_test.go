@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // hostile is a value with the characters a terminal acts on: a C1 CSI
@@ -125,4 +126,50 @@ func TestSafeWriterSplitRune(t *testing.T) {
 	if got, want := b.String(), `x\u009by `+"\x1b[1;31mred\x1b[0m "+`\x1b]0;t\x07 é`+"\t\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+// FuzzSafeWriter: whatever a server sends and however it is cut into
+// writes, what reaches the terminal holds no character a terminal acts on
+// (but for style's own colours), is UTF-8, does not depend on the cuts,
+// and JSON through it stays JSON with the same value.
+func FuzzSafeWriter(f *testing.F) {
+	f.Add("a\u009b2Jb\u202e\x1b]0;x\x07", uint(2))
+	f.Add("\xe2\x80", uint(1))
+	f.Add("\x1b[1;31mred\x1b[0m\xff", uint(5))
+	f.Fuzz(func(t *testing.T, in string, cut uint) {
+		write := func(parts ...string) string {
+			var b bytes.Buffer
+			w := newSafeWriter(&b)
+			for _, p := range parts {
+				if _, err := w.Write([]byte(p)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.Flush()
+			return b.String()
+		}
+		whole := write(in)
+		k := int(cut % uint(len(in)+1))
+		if split := write(in[:k], in[k:]); split != whole {
+			t.Fatalf("cut at %d: %q, whole: %q", k, split, whole)
+		}
+		if !utf8.ValidString(whole) {
+			t.Fatalf("not UTF-8: %q", whole)
+		}
+		rest := whole
+		for _, sgr := range ownSGR {
+			rest = strings.ReplaceAll(rest, string(sgr), "")
+		}
+		for _, r := range rest {
+			if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || terminalUnsafe(r) {
+				t.Fatalf("U+%04X reaches the terminal: %q", r, whole)
+			}
+		}
+		data, _ := json.Marshal(in)
+		var want, got string
+		json.Unmarshal(data, &want)
+		if err := json.Unmarshal([]byte(write(string(data))), &got); err != nil || got != want {
+			t.Fatalf("JSON %s through the writer: %q (%v), want %q", data, got, err, want)
+		}
+	})
 }
