@@ -15,13 +15,13 @@ import (
 // sequence that can move the cursor, rewrite lines or set the window
 // title), C1 controls (U+009B is a CSI of its own), and the bidirectional
 // formatting characters, which reorder what is shown (a Trojan Source
-// line). Each is written as a visible escape instead: \x1b for a C0
-// control or DEL, \u009b for a C1 control or a bidi control, \xHH for a
-// byte that is not UTF-8.
+// line). Each is written as a visible escape instead, \u001b, \u009b,
+// \u202e, and a byte that is not UTF-8 as \xHH.
 //
 // JSON stays valid and means the same: encoding/json escapes C0 controls
-// and invalid UTF-8 itself, and a C1 or bidi character can only be inside
-// a string, where \u009b is its JSON escape. Tab and newline pass, and so
+// and replaces invalid UTF-8 itself, and DEL, a C1 or a bidi character can
+// only be inside a string, where \u007f, \u009b, \u202e are its JSON
+// escapes. Tab and newline pass, and so
 // do the colour sequences that style writes itself (exactly those), so
 // that a server can at most change a colour, never move the cursor.
 type safeWriter struct {
@@ -121,9 +121,7 @@ func escapeTerminal(b *bytes.Buffer, p []byte) {
 			fmt.Fprintf(b, `\x%02x`, p[i])
 		case r == 0x1b && isOwnSGR(p[i:]):
 			b.WriteByte(0x1b)
-		case r < 0x20 && r != '\t' && r != '\n' || r == 0x7f:
-			fmt.Fprintf(b, `\x%02x`, r)
-		case terminalUnsafe(r):
+		case r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || terminalUnsafe(r):
 			fmt.Fprintf(b, `\u%04x`, r)
 		default:
 			b.Write(p[i : i+n])

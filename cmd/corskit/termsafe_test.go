@@ -123,7 +123,7 @@ func TestSafeWriterSplitRune(t *testing.T) {
 	w.Write([]byte("x" + string(csi[:1])))
 	w.Write([]byte(string(csi[1:]) + "y \x1b[1;31mred\x1b[0m \x1b]0;t\x07 é\t\n"))
 	w.Flush()
-	if got, want := b.String(), `x\u009by `+"\x1b[1;31mred\x1b[0m "+`\x1b]0;t\x07 é`+"\t\n"; got != want {
+	if got, want := b.String(), `x\u009by `+"\x1b[1;31mred\x1b[0m "+`\u001b]0;t\u0007 é`+"\t\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
