@@ -200,7 +200,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	default:
 		f, err := os.Open(o.targets)
 		if err != nil {
-			return usageError{fmt.Sprintf("--targets: %v", err)}
+			return fileError("--targets", o.targets, err)
 		}
 		defer f.Close()
 		targetFile = skipBOM(f)
@@ -321,7 +321,7 @@ func readList(name, flag string, check func(string) error) ([]string, error) {
 	}
 	b, err := os.ReadFile(name)
 	if err != nil {
-		return nil, usageError{fmt.Sprintf("%s: %v", flag, err)}
+		return nil, fileError(flag, name, err)
 	}
 	var out []string
 	for i, l := range strings.Split(string(bytes.TrimPrefix(b, utf8BOM)), "\n") {

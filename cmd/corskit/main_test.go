@@ -39,6 +39,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--then", "--origin", "foo"}, 2, `--origin "foo": missing "://"`},
 		{[]string{"audit", "http://a.example/", "--origin", "foo"}, 2, `corskit audit: --origin "foo": want scheme://host[:port]`},
 		{[]string{"check", "--har", "/"}, 2, "corskit check: --har /: a directory, not a HAR file"},
+		{[]string{"audit", "http://a.example/", "--paths", "/no/such/file"}, 2, "corskit audit: --paths /no/such/file: no such file or directory"},
+		{[]string{"audit", "--targets", "/no/such/file"}, 2, "corskit audit: --targets /no/such/file: no such file or directory"},
 		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--resolve", "x:99999:127.0.0.1"}, 2, `--resolve "x:99999:127.0.0.1": want HOST:PORT:ADDR with a port (1-65535)`},
 		{[]string{"audit", "http://a.example/", "--resolve", "x:0:127.0.0.1"}, 2, `--resolve "x:0:127.0.0.1": want HOST:PORT:ADDR with a port (1-65535)`},
 	} {
@@ -54,7 +56,7 @@ func TestUsageErrors(t *testing.T) {
 		if !strings.Contains(last, tc.msg) {
 			t.Errorf("%q: stderr %q does not contain %q", tc.args, last, tc.msg)
 		}
-		for _, stutter := range []string{"origin: invalid origin", "har: ", "--origin: origin"} {
+		for _, stutter := range []string{"origin: invalid origin", "har: ", "--origin: origin", ": open "} {
 			if strings.Contains(last, stutter) {
 				t.Errorf("%q: stderr %q says %q: the word twice", tc.args, last, stutter)
 			}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 )
 
 // count writes n and the noun, in the plural unless n is 1: "1 endpoint",
@@ -56,4 +58,16 @@ func colorOn(mode string, w io.Writer) bool {
 		return false
 	}
 	return useColor(w)
+}
+
+// fileError is the one line for an input file that cannot be opened or
+// read: the flag and the file named once, then the cause alone
+// ("--paths p.txt: no such file or directory", not "--paths: open p.txt:
+// no such file or directory").
+func fileError(flag, name string, err error) usageError {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return usageError{fmt.Sprintf("%s %s: %v", flag, name, err)}
 }
