@@ -264,7 +264,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if cp != nil && !o.json {
 			printCopy(stdout, cp, style{color})
 		}
-		return runSequences(ctx, calls, engines, seqSetup{transport: tr, stack: chosen, space: fetch.AddressSpace(o.pageSpace.value), noProbe: o.noProbe},
+		return runSequences(ctx, calls, engines, seqSetup{transport: tr, stack: chosen, space: fetch.AddressSpace(o.pageSpace.value), noProbe: o.noProbe, copied: cp},
 			o.timeout, o.json, color, stdout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)

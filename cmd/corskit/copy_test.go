@@ -197,3 +197,24 @@ func TestCheckReflectionProbeShown(t *testing.T) {
 		t.Errorf("check -h does not describe the probe:\n%s", help+helpErr)
 	}
 }
+
+// A sequence that starts from a copy says so in its JSON, and --no-probe
+// holds for each of its calls.
+func TestCheckCopySequence(t *testing.T) {
+	srv := newRecorder(t, false)
+	copied := "curl '" + srv.URL + "/x' -H 'Origin: " + page + "'"
+	out, _, _ := cli(t, "check", "--curl", copied, "--json", "--no-probe", "--then")
+	var v struct {
+		Calls []json.RawMessage `json:"calls"`
+		Copy  *struct {
+			CredentialsKnown bool   `json:"credentials_known"`
+			CredentialsNote  string `json:"credentials_note"`
+		} `json:"copy"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Calls) != 2 || v.Copy == nil || v.Copy.CredentialsKnown || v.Copy.CredentialsNote == "" {
+		t.Errorf("(%v)\n%s", err, out)
+	}
+	if got := srv.requests(); strings.Contains(got, "corskit-reflect-probe") {
+		t.Errorf("--no-probe in a sequence: server saw\n%s", got)
+	}
+}

@@ -137,6 +137,7 @@ type seqSetup struct {
 	stack     *stacks.Stack
 	space     fetch.AddressSpace // --page-address-space
 	noProbe   bool               // --no-probe
+	copied    *copyInfo          // the DevTools copy the first call came from, if any
 }
 
 // seqReport is one call of a sequence in JSON: the single-call report,
@@ -239,7 +240,8 @@ func runSequences(ctx context.Context, calls []seqCall, engines []fetch.Profile,
 		v := struct {
 			Calls    []seqReport      `json:"calls"`
 			Browsers map[string]calls `json:"browsers,omitempty"`
-		}{Calls: runs[0].reports}
+			Copy     *copyJSON        `json:"copy,omitempty"`
+		}{Calls: runs[0].reports, Copy: setup.copied.json()}
 		if len(engines) > 1 {
 			v.Browsers = make(map[string]calls, len(engines))
 			for e, p := range engines {
