@@ -36,7 +36,7 @@ func TestAuditSummarySingular(t *testing.T) {
 		}
 	}
 	srv := strict(t)
-	out, _, _ := cli(t, "audit", srv.URL)
+	out, _, _ := cli(t, "audit", srv.URL, "--rate", "0")
 	if !strings.Contains(out, "\n1 endpoint, ") || strings.Contains(out, "1 endpoints") {
 		t.Errorf("summary:\n%s", out)
 	}
@@ -51,7 +51,7 @@ func TestInputFilesWithBOM(t *testing.T) {
 	origins := filepath.Join(dir, "origins.txt")
 	os.WriteFile(targets, []byte("\ufeff"+srv.URL+"/\n"), 0o600)
 	os.WriteFile(origins, []byte("\ufeff"+page+"\n"), 0o600)
-	out, errOut, code := cli(t, "audit", "--targets", targets, "--origins-file", origins)
+	out, errOut, code := cli(t, "audit", "--targets", targets, "--origins-file", origins, "--rate", "0")
 	if code == 2 || strings.Contains(out+errOut, "malformed") || !strings.Contains(out, "1 endpoint,") {
 		t.Errorf("--targets with a BOM: exit %d\n%s%s", code, out, errOut)
 	}
@@ -116,7 +116,7 @@ func TestHARAllEngines(t *testing.T) {
 // NO_COLOR.
 func TestColorFlag(t *testing.T) {
 	srv, open := strict(t), reflectAll(t)
-	for _, cmd := range [][]string{{"check", srv.URL, "--origin", "https://evil.example"}, {"audit", open.URL}} {
+	for _, cmd := range [][]string{{"check", srv.URL, "--origin", "https://evil.example"}, {"audit", open.URL, "--rate", "0"}} {
 		for mode, want := range map[string]bool{"always": true, "never": false, "auto": false} {
 			out, errOut, _ := cli(t, append(cmd, "--color", mode)...)
 			if got := strings.Contains(out, "\x1b["); got != want {

@@ -106,7 +106,7 @@ func TestTerminalSafeAudit(t *testing.T) {
 	// The report quotes an Access-Control-Allow-Origin that is not an origin.
 	srv := hostileServer(t, hostile)
 	for _, format := range []string{"text", "json", "jsonl"} {
-		out, _, _ := cli(t, "audit", srv.URL, "--format", format)
+		out, _, _ := cli(t, "audit", srv.URL, "--format", format, "--rate", "0")
 		assertTerminalSafe(t, "audit --format "+format, out)
 		if format == "json" && !json.Valid([]byte(out)) {
 			t.Errorf("audit --format json is no longer JSON:\n%s", out)
