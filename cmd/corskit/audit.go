@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	binenc "encoding/binary"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/corskit/corskit/audit"
@@ -111,6 +113,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.noCacheBust, "no-cache-bust", false, "do not add the "+audit.CacheBustParam+" query parameter (for endpoints that reject unknown parameters; a cache may then hide the server's answers)")
 	fs.BoolVar(&o.prove, "prove-cache-poisoning", false, "show cache poisoning on a throwaway URL of each endpoint (never the URL users fetch)")
 	fs.Var(&o.format, "format", "output: text, json, jsonl (one finding a line, streamed) or sarif (2.1.0, for GitHub code scanning)")
+	colorMode := colorFlag(fs)
 	fs.StringVar(&o.sarifLocation, "sarif-location", "", "repository file SARIF results point at (default: the --targets file, else .corskit/targets.txt)")
 	fs.Var(&o.failOn, "fail-on", "exit 1 when a finding is at least this severe")
 	fs.StringVar(&o.shard, "shard", "", "K/N: audit only shard K of N of the targets (by a hash of the URL); auto: K is $JOB_COMPLETION_INDEX+1 (as a Kubernetes Indexed Job sets it), N is --shards or $CORSKIT_SHARDS")
@@ -186,7 +189,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	for _, x := range o.origins {
 		if err := checkOrigin(x); err != nil {
-			return usageError{"--origin: " + err.Error()}
+			return usageError{fmt.Sprintf("--origin %q: want scheme://host[:port]", x)}
 		}
 	}
 	trusted := append(slices.Clone([]string(o.origins)), fileOrigins...)
@@ -194,14 +197,14 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch o.targets {
 	case "":
 	case "-":
-		targetFile = os.Stdin
+		targetFile = skipBOM(os.Stdin)
 	default:
 		f, err := os.Open(o.targets)
 		if err != nil {
-			return usageError{fmt.Sprintf("--targets: %v", err)}
+			return fileError("--targets", o.targets, err)
 		}
 		defer f.Close()
-		targetFile = f
+		targetFile = skipBOM(f)
 	}
 
 	tr := &http.Transport{
@@ -268,10 +271,11 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	out.color = colorOn(colorMode.value, stdout)
 	defer out.close()
 	var progress *progressLine
 	if useColor(stderr) && (len(urls) > 1 || targetFile != nil || len(paths) > 0 || len(o.methods) > 1) {
-		progress = &progressLine{w: stderr, rate: o.rate}
+		progress = &progressLine{w: stderr, rate: o.rate, feed: &feed, start: time.Now()}
 	}
 receive:
 	for {
@@ -315,6 +319,9 @@ receive:
 	case out.endpoints == 0:
 		return exitError{3, "no target to audit (an empty list)"}
 	case out.reached == 0:
+		if out.endpoints == 1 {
+			return exitError{3, "the target could not be reached"}
+		}
 		return exitError{3, fmt.Sprintf("none of the %d targets could be reached", out.endpoints)}
 	case out.worst >= failOn:
 		return exitError{code: 1}
@@ -337,10 +344,10 @@ func readList(name, flag string, check func(string) error) ([]string, error) {
 	}
 	b, err := os.ReadFile(name)
 	if err != nil {
-		return nil, usageError{fmt.Sprintf("%s: %v", flag, err)}
+		return nil, fileError(flag, name, err)
 	}
 	var out []string
-	for i, l := range strings.Split(string(b), "\n") {
+	for i, l := range strings.Split(string(bytes.TrimPrefix(b, utf8BOM)), "\n") {
 		l = strings.TrimSpace(l)
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
@@ -387,6 +394,12 @@ type feeder struct {
 	// elsewhere counts the targets left to other shards; it is read once
 	// run has returned.
 	elsewhere int
+
+	// queued counts the endpoints handed to the workers, and fed says that
+	// run has returned, so that queued is the total: the progress line
+	// reads both while run goes on.
+	queued atomic.Int64
+	fed    atomic.Bool
 }
 
 func (f *feeder) send(u string, line int) bool {
@@ -406,6 +419,7 @@ func (f *feeder) send(u string, line int) bool {
 		for _, m := range f.methods {
 			select {
 			case f.jobs <- job{x, m, line}:
+				f.queued.Add(1)
 			case <-f.ctx.Done():
 				return false
 			}
@@ -415,6 +429,7 @@ func (f *feeder) send(u string, line int) bool {
 }
 
 func (f *feeder) run(urls []string, file io.Reader) error {
+	defer f.fed.Store(true)
 	for _, u := range urls {
 		if !f.send(u, 0) {
 			return nil
@@ -532,8 +547,8 @@ func resolver(entries []string) (func(ctx context.Context, network, addr string)
 			return nil, usageError{fmt.Sprintf("--resolve %q: want HOST:PORT:ADDR", e)}
 		}
 		host, port, addr := e[:i], e[i+1:i+1+j], strings.Trim(e[i+2+j:], "[]")
-		if _, err := strconv.Atoi(port); err != nil || net.ParseIP(addr) == nil {
-			return nil, usageError{fmt.Sprintf("--resolve %q: want HOST:PORT:ADDR with a numeric port and an IP address", e)}
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || net.ParseIP(addr) == nil {
+			return nil, usageError{fmt.Sprintf("--resolve %q: want HOST:PORT:ADDR with a port (1-65535) and an IP address", e)}
 		}
 		m[net.JoinHostPort(strings.ToLower(host), port)] = net.JoinHostPort(addr, port)
 	}

@@ -67,7 +67,7 @@ func TestAuditExitStatus(t *testing.T) {
 		{"vulnerable", []string{"audit", vURL, "--resolve", vResolve, "--rate", "0"}, 1, ""},
 		{"strict", []string{"audit", sURL, "--resolve", sResolve, "--rate", "0"}, 0, ""},
 		{"fail-on high, vulnerable", []string{"audit", vURL, "--resolve", vResolve, "--rate", "0", "--fail-on", "high"}, 1, ""},
-		{"unreachable only", []string{"audit", closedURL}, 3, "none of the 1 targets could be reached"},
+		{"unreachable only", []string{"audit", closedURL}, 3, "the target could not be reached"},
 		{"one reachable of two", []string{"audit", sURL, closedURL, "--resolve", sResolve, "--rate", "0"}, 0, ""},
 		{"no target", []string{"audit"}, 2, "no target"},
 		{"bad url", []string{"audit", "not-a-url"}, 2, "want an absolute http:// or https:// URL"},

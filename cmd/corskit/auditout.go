@@ -17,9 +17,11 @@ import (
 
 // progressLine shows endpoints done on a terminal's stderr.
 type progressLine struct {
-	w    io.Writer
-	rate float64
-	last time.Time
+	w     io.Writer
+	rate  float64
+	last  time.Time
+	feed  *feeder   // the endpoints queued so far, and whether that is all
+	start time.Time // of the run, for the time left
 }
 
 func (p *progressLine) update(endpoints, hosts int) {
@@ -27,12 +29,29 @@ func (p *progressLine) update(endpoints, hosts int) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r\x1b[Kaudited %d endpoints on %d hosts…", endpoints, hosts)
+	fmt.Fprintf(p.w, "\r\x1b[K%s", p.text(endpoints, hosts, p.last))
 	if p.rate > 0 {
 		// Hosts run in parallel (each from its own queue); the endpoints of
 		// one host share its rate, which bounds a long list of its paths.
 		fmt.Fprintf(p.w, " (at most %g probes/s per host: many paths on one host are bounded by it)", p.rate)
 	}
+}
+
+// text is the progress line: "audited 9/12 endpoints on 3 hosts, about
+// 20s left" once the list is read, "audited 9 of 12+ endpoints" while it
+// is being read (from a file or stdin that has more to come).
+func (p *progressLine) text(endpoints, hosts int, now time.Time) string {
+	done, total := int64(endpoints), p.feed.queued.Load()
+	on := " on " + count(int64(hosts), "host")
+	if !p.feed.fed.Load() {
+		return fmt.Sprintf("audited %d of %d+ endpoints%s…", done, total, on)
+	}
+	s := fmt.Sprintf("audited %d/%s%s", done, count(total, "endpoint"), on)
+	if done > 0 && done < total {
+		left := time.Duration(float64(now.Sub(p.start)) / float64(done) * float64(total-done))
+		s += ", about " + shortDuration(left.Round(time.Second)) + " left"
+	}
+	return s + "…"
 }
 
 func (p *progressLine) done() {
@@ -99,6 +118,7 @@ type auditOutput struct {
 	counts                                    [4]int
 	rules                                     map[string]audit.Severity // class -> worst severity (≤ 30 classes)
 	cookie                                    bool
+	color                                     bool // --color
 	// failed marks a run that did not do all it was asked (malformed
 	// --targets lines, an interruption): SARIF's executionSuccessful.
 	failed bool
@@ -327,7 +347,7 @@ func (o *auditOutput) json() error {
 // spill file per severity), each with its findings.
 func (o *auditOutput) text() error {
 	bw := bufio.NewWriter(o.w)
-	s := style{useColor(o.w)}
+	s := style{o.color}
 	color := map[audit.Severity]func(string) string{audit.High: s.red, audit.Medium: s.red, audit.Low: s.bold, audit.Info: s.dim}
 	for sev := audit.High; sev >= audit.Info; sev-- {
 		err := o.each(func(r *record) error {
@@ -376,8 +396,8 @@ func (o *auditOutput) text() error {
 	if o.cookie {
 		fmt.Fprintln(bw, "\nAudited as a logged-in user: the given cookie was sent with every probe (its value is not shown), not with the two anonymous GETs that first check the cache key.")
 	}
-	fmt.Fprintf(bw, "\n%d endpoints, %d unreachable, %d partially audited, %d probes: %d high, %d medium, %d low, %d info.\n",
-		o.endpoints, o.errs, o.partial, o.probes, o.counts[audit.High], o.counts[audit.Medium], o.counts[audit.Low], o.counts[audit.Info])
+	fmt.Fprintf(bw, "\n%s, %d unreachable, %d partially audited, %s: %d high, %d medium, %d low, %d info.\n",
+		count(int64(o.endpoints), "endpoint"), o.errs, o.partial, count(int64(o.probes), "probe"), o.counts[audit.High], o.counts[audit.Medium], o.counts[audit.Low], o.counts[audit.Info])
 	return bw.Flush()
 }
 

@@ -28,10 +28,11 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--cache default|no-store|reload|no-cache|force-cache|only-if-cached]
         [--redirect follow|error|manual] [--browser all|chromium|firefox|webkit|spec]
         [--page-address-space public|local|loopback] [--json] [--timeout DUR]
-        [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure]
+        [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--no-probe]
+        [--color auto|always|never]
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
-       corskit check --har FILE [--browser chromium|firefox|webkit|spec] [--json]
+       corskit check --har FILE [--browser chromium|all|firefox|webkit|spec] [--json]
 
 Sends what a browser on ORIGIN would send for fetch(URL, {method, headers, body,
 credentials, mode, cache, redirect}) (a preflight when needed, then the request,
@@ -41,8 +42,19 @@ detected from the answers by default). --browser all (the default for text
 output) asks the models of Chromium, Firefox and WebKit (Safari's engine): one
 verdict when they agree, a side-by-side table when they differ, and each
 engine's console lines. --curl and --fetch take the request as DevTools' "Copy
-as cURL" / "Copy as fetch" gives it. With --har, diagnoses every cross-origin
+as cURL" / "Copy as fetch" gives it; flags given beside a copy (-X, -H,
+--data, --credentials, --mode, --cache, --redirect, --origin) replace its
+values (-H replaces the copy's headers of that name). A copy cannot show the
+credentials mode unless a cookie went out: check then says so, also makes
+the call with credentials 'include' (the same requests, sent once), and
+exits 1 when that blocks it. With --har, diagnoses every cross-origin
 request of a HAR file exported from DevTools, without sending anything.
+
+After a call that is allowed with the page's origin named in
+Access-Control-Allow-Origin, check sends one more request, shown after the
+fix: the reflection probe, a GET (HEAD for a HEAD) with Origin:
+https://corskit-reflect-probe.example, no body and no script headers, to see
+whether the server allows any origin. --no-probe turns it off.
 
 With --then, further calls follow in the same browser session, sharing its
 preflight cache and HTTP cache: each repeats the call before it but for the
@@ -98,7 +110,7 @@ func (c *choice) Set(v string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("must be one of %s", strings.Join(c.allowed, ", "))
+	return fmt.Errorf("must be one of %s%s", strings.Join(c.allowed, ", "), didYouMean(v, c.allowed))
 }
 
 type checkOptions struct {
@@ -108,9 +120,10 @@ type checkOptions struct {
 	redirect, browser, pageSpace   choice
 	json                           bool
 	timeout, after                 time.Duration
-	stack, curl, fetchJS           string
+	stack                          choice
+	curl, fetchJS                  string
 	resolve                        stringsFlag
-	insecure                       bool
+	insecure, noProbe              bool
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -122,6 +135,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		redirect:    choice{"follow", []string{"follow", "error", "manual"}},
 		browser:     choice{"", []string{"all", "chromium", "firefox", "webkit", "spec"}},
 		pageSpace:   choice{"", []string{"public", "local", "loopback"}},
+		// A choice, so that completion offers the names and a typo gets one
+		// line naming them.
+		stack: choice{"auto", append([]string{"auto"}, stacks.Names()...)},
 	}
 	fs := newFlags("check", checkSynopsis, stderr)
 	fs.examples = checkExamples
@@ -139,12 +155,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
-	fs.StringVar(&o.stack, "stack", "auto", "server stack to write the fix for: auto (detect from the answers) or one of "+strings.Join(stacks.Names(), ", "))
+	fs.Var(&o.stack, "stack", "server stack to write the fix for: auto (detect from the answers) or one of "+strings.Join(stacks.Names(), ", "))
 	fs.StringVar(&o.curl, "curl", "", "the request as DevTools' Copy as cURL (bash or cmd) gives it")
 	fs.StringVar(&o.fetchJS, "fetch", "", "the request as DevTools' Copy as fetch gives it")
 	fs.Var(&o.resolve, "resolve", "HOST:PORT:ADDR, connect to ADDR for HOST:PORT, as curl --resolve (repeatable)")
 	fs.BoolVar(&o.insecure, "k", false, "do not verify TLS certificates")
 	fs.BoolVar(&o.insecure, "insecure", false, "same as -k")
+	fs.BoolVar(&o.noProbe, "no-probe", false, "do not send the reflection probe from "+explain.ReflectProbeOrigin+" after an allowed call")
+	colorMode := colorFlag(fs)
 	fs.Bool("then", false, "start the next call of a sequence in the same browser session (its flags follow)")
 	fs.DurationVar(&o.after, "after", 0, "advance the model's clock by this much before the call (in a sequence)")
 	pos, err := parseInterspersed(fs, args)
@@ -153,11 +171,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	engines := checkEngines(o.browser.value, o.json, o.har != "")
 	prof := engines[0]
-	color := useColor(stdout)
+	color := colorOn(colorMode.value, stdout)
 	var chosen *stacks.Stack
-	if o.stack != "auto" {
-		if chosen, err = stacks.Lookup(o.stack); err != nil {
-			return usageError{fmt.Sprintf("--stack %q: want auto or one of %s", o.stack, strings.Join(stacks.Names(), ", "))}
+	if o.stack.value != "auto" {
+		if chosen, err = stacks.Lookup(o.stack.value); err != nil {
+			return usageError{fmt.Sprintf("--stack %q: %v", o.stack.value, err)} // the choice allows only known names
 		}
 	}
 	dial, err := resolver(o.resolve)
@@ -171,7 +189,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if len(thens) > 0 {
 			return usageError{"--then: --har replays its own calls; give a URL instead"}
 		}
-		return checkHAR(ctx, o.har, prof, o.json, color, stdout)
+		return checkHAR(ctx, o.har, engines, o.json, color, stdout)
 	}
 	var copied *devtools.Call
 	switch {
@@ -211,7 +229,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var page origin.Origin
 	if o.origin != "" {
 		if page, err = origin.Parse(o.origin); err != nil {
-			return usageError{fmt.Sprintf("--origin: %v", err)}
+			return originError(o.origin, err)
 		}
 		if page.IsOpaque() {
 			return usageError{"--origin null: give the page's real origin"}
@@ -222,6 +240,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Mode: fetch.Mode(o.mode.value), Credentials: fetch.Credentials(o.credentials.value),
 		Cache: fetch.CacheMode(o.cache.value), Redirect: fetch.RedirectMode(o.redirect.value),
 	}
+	var cp *copyInfo
 	if copied != nil {
 		if req, err = copied.Resolve(page); err != nil {
 			var noOrigin *devtools.NoOriginError
@@ -230,6 +249,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			return usageError{err.Error()}
 		}
+		cp = newCopyInfo(copied, &req, o, givenFlags(fs))
 	}
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
@@ -242,14 +262,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		tr := checkTransport(dial, o.insecure)
 		defer tr.CloseIdleConnections()
-		return runSequences(ctx, calls, engines, seqSetup{transport: tr, stack: chosen, space: fetch.AddressSpace(o.pageSpace.value)},
+		if cp != nil && !o.json {
+			printCopy(stdout, cp, style{color})
+		}
+		return runSequences(ctx, calls, engines, seqSetup{transport: tr, stack: chosen, space: fetch.AddressSpace(o.pageSpace.value), noProbe: o.noProbe, copied: cp},
 			o.timeout, o.json, color, stdout)
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	tr := checkTransport(dial, o.insecure)
 	defer tr.CloseIdleConnections()
-	results, err := sendonce.FetchEach(ctx, tr, engines, fetch.AddressSpace(o.pageSpace.value), req)
+	group := sendonce.New(tr)
+	results, err := group.FetchEach(ctx, engines, fetch.AddressSpace(o.pageSpace.value), req)
+	if err == nil && cp != nil {
+		err = cp.tryInclude(ctx, group, engines, fetch.AddressSpace(o.pageSpace.value), req, results)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			// Show what did arrive (a preflight, a redirect) before the
@@ -263,7 +290,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	res := results[0]
 	b := &fetch.Browser{Profile: prof, Transport: tr, PageAddressSpace: fetch.AddressSpace(o.pageSpace.value)}
-	probe, probed := reflectionProbe(ctx, b, res)
+	var probe *probeRun
+	if !o.noProbe {
+		probe = reflectionProbe(ctx, b, res)
+	}
 	var chosenStack *stacks.Stack
 	diags := make([]explain.Diagnosis, len(results))
 	var sd *explain.StackDetection
@@ -273,8 +303,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for i, r := range results {
 		diags[i] = explain.Explain(r)
 		explain.Narrow(ctx, narrow.Session(), r, &diags[i]) // a refused preflight that shows nothing: ask which part
-		if probed {
-			diags[i].Warnings = append(diags[i].Warnings, probe)
+		if probe != nil && probe.reflected {
+			diags[i].Warnings = append(diags[i].Warnings, probe.warning)
 		}
 		if r.Err == nil || r.Err.Reason != fetch.ReasonNetwork {
 			if i == 0 {
@@ -292,7 +322,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	d := diags[0]
 	switch {
 	case o.json:
-		r := explain.NewReport(res, d, prof.Name)
+		r := checkReport{Report: explain.NewReport(res, d, prof.Name), Copy: cp.json(), Probe: probe.json()}
 		r.Stack = sd
 		if len(engines) > 1 {
 			r.Browsers = make(map[string]explain.Report, len(engines))
@@ -308,11 +338,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		for i := range diags {
 			shown[i] = diags[i].ForStack(sd)
 		}
+		printCopy(stdout, cp, style{color})
 		merged := printEngines(stdout, engines, results, shown, color)
 		printStack(stdout, merged, sd, style{color})
+		printProbe(stdout, probe, style{color})
 	default:
+		printCopy(stdout, cp, style{color})
 		printCheck(stdout, res, d.ForStack(sd), prof, color)
 		printStack(stdout, d, sd, style{color})
+		printProbe(stdout, probe, style{color})
 	}
 	// A network failure in any engine is the tool's (exit 3); otherwise
 	// the exit status is blocked (1) when any engine blocks.
@@ -326,15 +360,32 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	if cp.includeBlocks() {
+		// Allowed as the copy shows the call, blocked had the page set
+		// credentials: "include", which the copy cannot show: not a pass.
+		return exitError{code: 1}
+	}
 	return nil
+}
+
+// originError is the one line for an --origin that is not an origin:
+// `--origin "https://app.example/": has a path: remove the trailing slash`,
+// the flag and the value named once.
+func originError(value string, err error) usageError {
+	var pe *origin.ParseError
+	if errors.As(err, &pe) {
+		return usageError{fmt.Sprintf("--origin %q: %s", value, pe.Reason)}
+	}
+	return usageError{fmt.Sprintf("--origin %q: %v", value, err)}
 }
 
 // checkEngines are the profiles --browser names: all three engines for
 // "all", which is the default for text output. With --json the default is
 // Chromium, so that the report keeps the shape it had before --browser
-// existed; a HAR is replayed in one engine, Chromium unless named.
+// existed; a HAR is replayed in Chromium unless --browser names another
+// engine or all.
 func checkEngines(name string, asJSON, har bool) []fetch.Profile {
-	if name == "" && asJSON || har && (name == "" || name == "all") {
+	if name == "" && (asJSON || har) {
 		name = "chromium"
 	}
 	if name == "" || name == "all" {
@@ -347,15 +398,17 @@ func checkEngines(name string, asJSON, har bool) []fetch.Profile {
 // reflectionProbe asks once more from a made-up origin when the call was
 // allowed for the page's origin by name: a server that allows that one too
 // reflects any Origin, which is a hole whatever the verdict
-// (explain.ReflectionWarning words it).
+// (explain.ReflectionWarning words it). It returns nil when it sent
+// nothing; what it sent is shown to the user (printProbe, the JSON's
+// "probe"), and --no-probe turns it off.
 //
 // The probe is a simple GET (HEAD when the call was a HEAD) with no body
 // and no script headers, never a repeat of the call itself: check must not
 // send a POST, PUT or DELETE twice. It runs in a browser of its own, so it
 // leaves nothing in the session's preflight or HTTP cache.
-func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (explain.Warning, bool) {
+func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) *probeRun {
 	if !res.Allowed() || !res.Classification.CrossOrigin || res.Request.Mode != fetch.ModeCORS {
-		return explain.Warning{}, false
+		return nil
 	}
 	var last *fetch.Exchange
 	for i := range res.Trace {
@@ -364,7 +417,7 @@ func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (
 		}
 	}
 	if last == nil || last.ResponseHeader.Get("Access-Control-Allow-Origin") != res.Request.Origin.String() {
-		return explain.Warning{}, false
+		return nil
 	}
 	method := http.MethodGet
 	if res.Request.Method == http.MethodHead {
@@ -381,9 +434,11 @@ func reflectionProbe(ctx context.Context, b *fetch.Browser, res *fetch.Result) (
 	pb := &fetch.Browser{Profile: b.Profile, Transport: b.Transport, Now: b.Now}
 	probe, err := pb.Fetch(ctx, req)
 	if err != nil {
-		return explain.Warning{}, false
+		return nil
 	}
-	return explain.ReflectionWarning(probe)
+	p := &probeRun{res: probe}
+	p.warning, p.reflected = explain.ReflectionWarning(probe)
+	return p
 }
 
 // printStack prints the fix in the stack's own configuration: the
@@ -534,6 +589,9 @@ func writeJSON(w io.Writer, v any) error {
 func useColor(w io.Writer) bool {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		return false
+	}
+	if u, ok := w.(interface{ Unwrap() io.Writer }); ok {
+		w = u.Unwrap()
 	}
 	f, ok := w.(*os.File)
 	if !ok {

@@ -127,6 +127,13 @@ func bashCompletion(cmds []compCommand) string {
 _corskit() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} flags=
 	COMPREPLY=()
+	# --flag=value: bash splits at "=" (it is in COMP_WORDBREAKS), so the
+	# value's flag is the word before the "="; the value is "" right after it.
+	if [[ $cur == = ]]; then
+		cur=
+	elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
+		prev=${COMP_WORDS[COMP_CWORD-2]}
+	fi
 	if [[ $COMP_CWORD -eq 1 ]]; then
 		COMPREPLY=($(compgen -W ` + shQuote(strings.Join(topLevel(cmds), " ")) + ` -- "$cur"))
 		return

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/corskit/corskit/stacks"
 )
 
 // The completion tests load each script into the real shell and ask that
@@ -38,6 +40,8 @@ func completionCases(t *testing.T) []completionCase {
 		{"corskit audit --format s", []string{"sarif"}, true},
 		{"corskit check --profile ", []string{"all", "chromium", "firefox", "webkit", "spec"}, true},
 		{"corskit check --browser w", []string{"webkit"}, true},
+		{"corskit check https://api.example.com/ --stack ng", []string{"nginx"}, true},
+		{"corskit check --stack exp", []string{"express"}, true},
 		{"corskit completion f", []string{"fish"}, true},
 		{"corskit audit --targets " + dir + "/tar", []string{dir + "/targets.txt"}, true},
 	}
@@ -46,12 +50,12 @@ func completionCases(t *testing.T) []completionCase {
 // helpFlags lists the flags 'corskit CMD -h' documents, as the binary
 // prints them: the completions must offer every one.
 func helpFlags(t *testing.T, cmd string) []string {
-	_, stderr, code := cli(t, cmd, "-h")
+	stdout, _, code := cli(t, cmd, "-h")
 	if code != 0 {
 		t.Fatalf("%s -h: exit %d", cmd, code)
 	}
 	var names []string
-	for _, m := range regexp.MustCompile(`(?m)^  (--?[A-Za-z][\w-]*)`).FindAllStringSubmatch(stderr, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^  (--?[A-Za-z][\w-]*)`).FindAllStringSubmatch(stdout, -1) {
 		names = append(names, m[1])
 	}
 	return names
@@ -119,12 +123,21 @@ func TestCompletionBash(t *testing.T) {
 	bash := needShell(t, "bash")
 	script := completionScript(t, "bash")
 	cases := append(completionCases(t), flagCases(t, "-")...)
+	// The --flag=value forms, which bash splits at "=" (COMP_WORDBREAKS).
+	cases = append(cases,
+		completionCase{"corskit check https://api.example.com/ --credentials=in", []string{"include"}, true},
+		completionCase{"corskit check --stack=ng", []string{"nginx"}, true},
+		completionCase{"corskit check --stack=", append([]string{"auto"}, stacks.Names()...), true},
+		completionCase{"corskit audit --format=", []string{"text", "json", "jsonl", "sarif"}, true},
+	)
 	// One bash runs every case: set COMP_* as readline does for the line,
 	// call the function that 'complete -p corskit' names, print COMPREPLY.
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "source %s\nfn=$(complete -p corskit | sed -n 's/.*-F \\([^ ]*\\).*/\\1/p')\n[ -n \"$fn\" ] || { echo 'no completion registered for corskit' >&2; exit 1; }\n", shQuote(script))
 	for _, tc := range cases {
-		fmt.Fprintf(&sb, "COMP_LINE=%s; COMP_POINT=${#COMP_LINE}; read -ra COMP_WORDS <<<\"$COMP_LINE\"\n", shQuote(tc.line))
+		// bash splits words at blanks and at "=", which is in its
+		// default COMP_WORDBREAKS: --stack=ng is --stack, =, ng.
+		fmt.Fprintf(&sb, "COMP_LINE=%s; COMP_POINT=${#COMP_LINE}; read -ra COMP_WORDS <<<\"${COMP_LINE//=/ = }\"\n", shQuote(tc.line))
 		if strings.HasSuffix(tc.line, " ") {
 			sb.WriteString("COMP_WORDS+=('')\n")
 		}

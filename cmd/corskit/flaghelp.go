@@ -122,7 +122,7 @@ var durationPart = regexp.MustCompile(`[0-9.]+[^0-9.]+`)
 func flagError(fs flags, err error) string {
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return "unknown flag " + dashed(name)
+		return "unknown flag " + dashed(name) + didYouMean(dashed(name), flagNames(fs.FlagSet))
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		return dashed(name) + ": missing value"

@@ -31,7 +31,7 @@ func TestHelpFlags(t *testing.T) {
 		if code := run(context.Background(), []string{c.name, "-h"}, &stdout, &stderr); code != 0 {
 			t.Fatalf("%s -h: exit %d", c.name, code)
 		}
-		help := stderr.String()
+		help := stdout.String()
 		documented := map[string]string{} // flag -> placeholder
 		lines := strings.Split(help, "\n")
 		for i, line := range lines {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/har"
 	"github.com/corskit/corskit/explain"
@@ -19,14 +20,16 @@ import (
 // that cannot be read or replayed is reported as skipped, with its index
 // and the reason, and the rest is diagnosed; the exit status is 2 (usage)
 // only when entries were skipped and no call could be diagnosed.
-func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, color bool, stdout io.Writer) error {
+func checkHAR(ctx context.Context, path string, engines []fetch.Profile, asJSON, color bool, stdout io.Writer) error {
+	prof := engines[0]
 	log, err := har.Open(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err // the path is named below
 		}
-		return usageError{fmt.Sprintf("--har %s: %v", path, err)}
+		// har's errors start "har: ", which the flag says already.
+		return usageError{fmt.Sprintf("--har %s: %s", path, strings.TrimPrefix(err.Error(), "har: "))}
 	}
 	// Each result is printed (or turned into its report) and dropped at
 	// once, so memory stays that of the parsed log.
@@ -36,9 +39,15 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 		// The reports are streamed into the "requests" array as they come.
 		fmt.Fprint(stdout, "{\n  \"requests\": [")
 	}
-	skipped, err := har.ReplayEach(ctx, log, prof, func(r har.Replayed) error {
-		d := explain.Explain(r.Result)
-		if !r.Result.Allowed() {
+	skipped, err := har.ReplayEngines(ctx, log, engines, func(r har.Replayed) error {
+		diags := make([]explain.Diagnosis, len(r.Results))
+		isBlocked := false
+		for i, res := range r.Results {
+			diags[i] = explain.Explain(res)
+			isBlocked = isBlocked || !res.Allowed()
+		}
+		d := diags[0]
+		if isBlocked {
 			blocked++
 		}
 		calls++
@@ -46,7 +55,14 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 			if calls > 1 {
 				fmt.Fprint(stdout, ",")
 			}
-			data, err := jsonIndented(harReport{Entry: r.Entry, Report: explain.NewReport(r.Result, d, prof.Name)}, "    ")
+			rep := explain.NewReport(r.Result, d, prof.Name)
+			if len(engines) > 1 {
+				rep.Browsers = make(map[string]explain.Report, len(engines))
+				for i, p := range engines {
+					rep.Browsers[p.Name] = explain.NewReport(r.Results[i], diags[i], p.Name)
+				}
+			}
+			data, err := jsonIndented(harReport{Entry: r.Entry, Report: rep}, "    ")
 			if err != nil {
 				return err
 			}
@@ -57,6 +73,10 @@ func checkHAR(ctx context.Context, path string, prof fetch.Profile, asJSON, colo
 			fmt.Fprintln(stdout, "\n"+s.dim("----"))
 		}
 		fmt.Fprintf(stdout, "HAR entry %d\n", r.Entry)
+		if len(engines) > 1 {
+			printEngines(stdout, engines, r.Results, diags, color)
+			return nil
+		}
 		printCheck(stdout, r.Result, d, prof, color)
 		return nil
 	})

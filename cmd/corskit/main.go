@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/demo"
@@ -54,6 +55,13 @@ func init() {
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// helpRequested is -h: the command's usage, which run prints on stdout
+// (help that was asked for is output, not an error). It is a flag.ErrHelp.
+type helpRequested struct{ usage string }
+
+func (h helpRequested) Error() string        { return "help requested" }
+func (h helpRequested) Is(target error) bool { return target == flag.ErrHelp }
 
 // exitError ends a command with a given status; msg, when set, is printed
 // as the one line on stderr.
@@ -89,10 +97,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != name {
 			continue
 		}
-		err := c.run(ctx, args[1:], stdout, stderr)
+		// Everything a command prints passes the one terminal escaper:
+		// servers and HAR files choose much of it (safeWriter).
+		sw := newSafeWriter(stdout)
+		err := c.run(ctx, args[1:], sw, stderr)
+		sw.Flush()
 		var ue usageError
 		var ee exitError
+		var help helpRequested
 		switch {
+		case errors.As(err, &help):
+			fmt.Fprint(stdout, help.usage) // asked for: stdout, exit 0
+			return 0
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.As(err, &ue):
@@ -108,7 +124,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	fmt.Fprintf(stderr, "corskit: unknown command %q (try 'corskit help')\n", name)
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	if hint := didYouMean(name, names); hint != "" {
+		fmt.Fprintf(stderr, "corskit: unknown command %q%s\n", name, hint)
+	} else {
+		fmt.Fprintf(stderr, "corskit: unknown command %q (try 'corskit help')\n", name)
+	}
 	return 2
 }
 
@@ -167,12 +191,13 @@ func parseInterspersed(fs flags, args []string) ([]string, error) {
 		err := fs.Parse(args)
 		switch {
 		case errors.Is(err, flag.ErrHelp):
-			fmt.Fprintf(fs.stderr, "Usage: corskit %s\n\nFlags:\n", fs.synopsis)
-			printFlags(fs.stderr, fs)
+			var b strings.Builder
+			fmt.Fprintf(&b, "Usage: corskit %s\n\nFlags:\n", fs.synopsis)
+			printFlags(&b, fs)
 			if fs.examples != "" {
-				fmt.Fprintf(fs.stderr, "\nExamples:\n%s", fs.examples)
+				fmt.Fprintf(&b, "\nExamples:\n%s", fs.examples)
 			}
-			return nil, err
+			return nil, helpRequested{b.String()}
 		case err != nil:
 			return nil, usageError{flagError(fs, err)}
 		}

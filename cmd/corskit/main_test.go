@@ -33,6 +33,16 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"serve", "--api-port", "65536"}, 2, "--api-port 65536: not a port"},
 		{[]string{"demo", "--api-port", "-1"}, 2, "--api-port -1: not a port"},
 		{[]string{"serve", "now"}, 2, `unexpected argument "now"`},
+		// The flag and the value named once, no "origin: invalid origin".
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example/"}, 2, `corskit check: --origin "http://b.example/": has a path`},
+		{[]string{"check", "http://a.example/", "--origin", "foo"}, 2, `corskit check: --origin "foo": missing "://"`},
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--then", "--origin", "foo"}, 2, `--origin "foo": missing "://"`},
+		{[]string{"audit", "http://a.example/", "--origin", "foo"}, 2, `corskit audit: --origin "foo": want scheme://host[:port]`},
+		{[]string{"check", "--har", "/"}, 2, "corskit check: --har /: a directory, not a HAR file"},
+		{[]string{"audit", "http://a.example/", "--paths", "/no/such/file"}, 2, "corskit audit: --paths /no/such/file: no such file or directory"},
+		{[]string{"audit", "--targets", "/no/such/file"}, 2, "corskit audit: --targets /no/such/file: no such file or directory"},
+		{[]string{"check", "http://a.example/", "--origin", "http://b.example", "--resolve", "x:99999:127.0.0.1"}, 2, `--resolve "x:99999:127.0.0.1": want HOST:PORT:ADDR with a port (1-65535)`},
+		{[]string{"audit", "http://a.example/", "--resolve", "x:0:127.0.0.1"}, 2, `--resolve "x:0:127.0.0.1": want HOST:PORT:ADDR with a port (1-65535)`},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), tc.args, &stdout, &stderr)
@@ -46,17 +56,25 @@ func TestUsageErrors(t *testing.T) {
 		if !strings.Contains(last, tc.msg) {
 			t.Errorf("%q: stderr %q does not contain %q", tc.args, last, tc.msg)
 		}
+		for _, stutter := range []string{"origin: invalid origin", "har: ", "--origin: origin", ": open "} {
+			if strings.Contains(last, stutter) {
+				t.Errorf("%q: stderr %q says %q: the word twice", tc.args, last, stutter)
+			}
+		}
 	}
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"version"}, {"demo", "-h"}, {"check", "-h"}, {"serve", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"version"}, {"demo", "-h"}, {"check", "-h"}, {"serve", "--help"},
+		{"audit", "-h"}, {"version", "-h"}, {"completion", "-h"}, {"check", "https://a.example/", "--origin", "https://b.example", "--then", "-h"}} {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
 			t.Errorf("%q: exit %d (%s)", args, code, stderr.String())
 		}
-		if stdout.Len()+stderr.Len() == 0 {
-			t.Errorf("%q printed nothing", args)
+		// Help that was asked for is output: stdout, nothing on stderr
+		// (so that 'corskit check -h | less' shows it).
+		if stdout.Len() == 0 || stderr.Len() != 0 {
+			t.Errorf("%q: stdout %d bytes, stderr %q; want the help on stdout", args, stdout.Len(), stderr.String())
 		}
 	}
 }
@@ -104,6 +122,31 @@ func TestPortInUse(t *testing.T) {
 		code := run(context.Background(), tc.args, &stdout, &stderr)
 		if code != 1 || stderr.String() != tc.want+"\n" {
 			t.Errorf("%q: exit %d, stderr %q; want 1 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+}
+
+// A typo in a command, a flag, a choice or a --stack value is answered
+// with the closest name; a word close to nothing is not.
+func TestDidYouMean(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"chek"}, `corskit: unknown command "chek" (did you mean check?)`},
+		{[]string{"audti"}, `corskit: unknown command "audti" (did you mean audit?)`},
+		{[]string{"frobnicate"}, `corskit: unknown command "frobnicate" (try 'corskit help')`},
+		{[]string{"check", "--orign", "x"}, "corskit check: unknown flag --orign (did you mean --origin?)"},
+		{[]string{"check", "-x", "PUT"}, "corskit check: unknown flag -x (did you mean -X?)"},
+		{[]string{"audit", "--fromat", "json"}, "corskit audit: unknown flag --fromat (did you mean --format?)"},
+		{[]string{"check", "https://a.example/", "--origin", "https://b.example", "--stack", "ngnix"}, "(did you mean nginx?)"},
+		{[]string{"check", "https://a.example/", "--origin", "https://b.example", "--credentials", "inclde"}, "(did you mean include?)"},
+		{[]string{"check", "--zzzzzz"}, "corskit check: unknown flag --zzzzzz\n"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), tc.want) || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%q: exit %d, stderr %q; want one line with %q", tc.args, code, stderr.String(), tc.want)
 		}
 	}
 }

@@ -100,7 +100,7 @@ func parseThen(n int, args []string, prev fetch.Request, stderr io.Writer) (seqC
 	if org != prev.Origin.String() {
 		p, err := origin.Parse(org)
 		if err != nil {
-			return bad("--origin: %v", err)
+			return bad("%s", originError(org, err).msg)
 		}
 		if p.IsOpaque() {
 			return bad("--origin null: give the page's real origin")
@@ -136,6 +136,8 @@ type seqSetup struct {
 	transport http.RoundTripper
 	stack     *stacks.Stack
 	space     fetch.AddressSpace // --page-address-space
+	noProbe   bool               // --no-probe
+	copied    *copyInfo          // the DevTools copy the first call came from, if any
 }
 
 // seqReport is one call of a sequence in JSON: the single-call report,
@@ -147,6 +149,7 @@ type seqReport struct {
 	ClockMS        int64               `json:"clock_ms"` // the model's clock, from the first call
 	PreflightCache *preflightCacheJSON `json:"preflight_cache"`
 	HTTPCache      *httpCacheJSON      `json:"http_cache"`
+	Probe          *probeJSON          `json:"probe,omitempty"`
 }
 
 type preflightCacheJSON struct {
@@ -218,14 +221,15 @@ func runSequences(ctx context.Context, calls []seqCall, engines []fetch.Profile,
 				}
 				return usageError{fmt.Sprintf("call %d: %s", i+1, strings.TrimPrefix(err.Error(), "fetch: "))}
 			}
-			d, sd := diagnose(ctx, b, res, setup.stack)
+			d, sd, probe := diagnose(ctx, b, res, setup)
 			r.results = append(r.results, res)
 			r.clocks = append(r.clocks, clock)
 			rep := newSeqReport(i+1, c.after, clock, res, d, prof.Name)
-			rep.Stack = sd
+			rep.Stack, rep.Probe = sd, probe.json()
 			r.reports = append(r.reports, rep)
 			printCheck(out, res, d.ForStack(sd), prof, color)
 			printStack(out, d, sd, s)
+			printProbe(out, probe, s)
 			printCaches(out, res, s)
 		}
 	}
@@ -236,7 +240,8 @@ func runSequences(ctx context.Context, calls []seqCall, engines []fetch.Profile,
 		v := struct {
 			Calls    []seqReport      `json:"calls"`
 			Browsers map[string]calls `json:"browsers,omitempty"`
-		}{Calls: runs[0].reports}
+			Copy     *copyJSON        `json:"copy,omitempty"`
+		}{Calls: runs[0].reports, Copy: setup.copied.json()}
 		if len(engines) > 1 {
 			v.Browsers = make(map[string]calls, len(engines))
 			for e, p := range engines {
@@ -268,12 +273,18 @@ func runSequences(ctx context.Context, calls []seqCall, engines []fetch.Profile,
 	return worst
 }
 
-// diagnose explains res, adds the reflection probe's warning, and renders
-// the fix for the server's stack (chosen, or detected when nil).
-func diagnose(ctx context.Context, b *fetch.Browser, res *fetch.Result, chosen *stacks.Stack) (explain.Diagnosis, *explain.StackDetection) {
+// diagnose explains res, sends the reflection probe (unless --no-probe)
+// and adds its warning, and renders the fix for the server's stack
+// (setup's, or detected when nil). It returns the probe it sent, or nil.
+func diagnose(ctx context.Context, b *fetch.Browser, res *fetch.Result, setup seqSetup) (explain.Diagnosis, *explain.StackDetection, *probeRun) {
+	chosen := setup.stack
 	d := explain.Explain(res)
-	if w, ok := reflectionProbe(ctx, b, res); ok {
-		d.Warnings = append(d.Warnings, w)
+	var probe *probeRun
+	if !setup.noProbe {
+		probe = reflectionProbe(ctx, b, res)
+	}
+	if probe != nil && probe.reflected {
+		d.Warnings = append(d.Warnings, probe.warning)
 	}
 	var sd *explain.StackDetection
 	if res.Err == nil || res.Err.Reason != fetch.ReasonNetwork {
@@ -284,7 +295,7 @@ func diagnose(ctx context.Context, b *fetch.Browser, res *fetch.Result, chosen *
 		explain.ApplyStack(res, &d, s)
 		sd = &det
 	}
-	return d, sd
+	return d, sd, probe
 }
 
 func newSeqReport(n int, after, clock time.Duration, res *fetch.Result, d explain.Diagnosis, profile string) seqReport {

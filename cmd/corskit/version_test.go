@@ -200,7 +200,7 @@ func copyModule(t *testing.T, root, dst string) {
 // 'version' takes no argument, and -h explains what it prints.
 func TestVersionUsage(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"version", "-h"}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "VCS revision") {
-		t.Errorf("version -h: exit %d, stderr %q", code, stderr.String())
+	if code := run(context.Background(), []string{"version", "-h"}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "VCS revision") {
+		t.Errorf("version -h: exit %d, stdout %q", code, stdout.String())
 	}
 }

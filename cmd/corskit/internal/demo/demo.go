@@ -66,7 +66,7 @@ func Listen(opts Options) (*Demo, error) {
 		}
 	}
 	d := &Demo{PageURL: ss[0].URL, APIURL: ss[1].URL, web: ss[0], api: ss[1],
-		token: loopback.NewToken(), transport: loopback.Transport()}
+		token: loopback.NewToken(), transport: predictionTransport{loopback.Transport()}}
 	// The page may be opened under either name of the loopback address;
 	// the API allows both (see pageHandler).
 	if d.sample, err = NewAPI(d.web.Origins()...); err != nil {
@@ -168,12 +168,27 @@ func NewAPI(pages ...string) (*API, error) {
 	// Count preflights before the middleware answers them, so the page can
 	// show that one happened: JavaScript never sees a preflight.
 	a.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" && r.Header.Get(predictionHeader) == "" {
 			a.preflights.Add(1)
 		}
 		mux.ServeHTTP(w, r)
 	})
 	return a, nil
+}
+
+// predictionHeader marks the requests the demo's model sends to predict a
+// scenario, so that the API's counter counts the browser's preflights
+// only. A browser puts no header of its own choosing on a preflight, so
+// only the model's carry it; the CORS middleware ignores it.
+const predictionHeader = "Corskit-Prediction"
+
+// predictionTransport is the model's transport: every request marked.
+type predictionTransport struct{ *http.Transport }
+
+func (t predictionTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set(predictionHeader, "1")
+	return t.Transport.RoundTrip(r)
 }
 
 var requestID atomic.Int64

@@ -359,3 +359,32 @@ func TestServersCloseIdleConnections(t *testing.T) {
 }
 
 func port(u string) string { return u[strings.LastIndex(u, ":")+1:] }
+
+// The API counts the browser's preflights: the model's own, sent to
+// predict a scenario, are not counted (a fresh demo showed
+// preflights_seen: 3 after one call).
+func TestPreflightCounterIgnoresPredictions(t *testing.T) {
+	d := startDemo(t)
+	for _, id := range []string{"preflight-put", "bad-header"} {
+		req, _ := http.NewRequest(http.MethodGet, d.PageURL+"/predict/"+id, nil)
+		req.Header.Set("X-Corskit-Token", d.token)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("predict %s: %d", id, res.StatusCode)
+		}
+	}
+	if n := d.sample.Preflights(); n != 0 {
+		t.Errorf("after two predictions and no browser call, preflights counted: %d, want 0", n)
+	}
+	// A browser's preflight is counted.
+	do(t, http.MethodOptions, apiURL(d, "/api/good/x"), map[string]string{"Origin": d.PageURL, "Access-Control-Request-Method": "PUT"})
+	if n := d.sample.Preflights(); n != 1 {
+		t.Errorf("after one browser preflight: %d, want 1", n)
+	}
+}

@@ -28,7 +28,8 @@
 // the Referer header (or of the copy's "referrer" option); else it is
 // unknown and Call.Resolve asks for one. The credentials mode is "include"
 // when a cookie went out (a Cookie header, curl's -b), because that is the
-// only trace credentials leave on the wire; the mode comes from
+// only trace credentials leave on the wire; with no cookie the copy cannot
+// show the mode (Call.CredentialsKnown). The mode comes from
 // Sec-Fetch-Mode.
 //
 // Quoted values are decoded as the inverse of the DevTools generators,
@@ -101,6 +102,16 @@ type Call struct {
 	// --compressed; Chromium writes --insecure for a page whose
 	// certificate was not trusted.
 	Insecure, Compressed bool
+
+	// CredentialsKnown is false when the copy cannot show the credentials
+	// mode: no cookie went out and the copy says nothing or "omit". DevTools
+	// writes credentials: "include" (or a Cookie header) only when a cookie
+	// (or, in Chromium's Copy as fetch, an Authorization header) went out,
+	// and Chromium's Copy as fetch writes "omit" otherwise, so a page whose
+	// fetch() set "include" with no cookie yet is copied without it.
+	// Request.Credentials is then the default, and the caller should say so
+	// and consider "include" too.
+	CredentialsKnown bool
 
 	// Notes say what the rebuilt call had to assume, one sentence each.
 	Notes []string
@@ -229,7 +240,10 @@ type builder struct {
 // header sorts one header of the copy into the script's or the browser's.
 func (b *builder) header(name, value string, nodeStyle bool) {
 	lower := strings.ToLower(name)
-	value = strings.Trim(value, " \t") // as fetch() and curl do
+	// fetch() normalizes a value by trimming HTTP whitespace (tab, space,
+	// CR, LF) at both ends; trimming the same set here for every option
+	// (-H, -A, -e...) keeps "-A $'\n'" and "-H 'User-Agent;'" one call.
+	value = strings.Trim(value, " \t\r\n")
 	why := ""
 	switch {
 	case strings.HasPrefix(name, ":") || pseudoHeaders[name]:
@@ -286,6 +300,7 @@ func (b *builder) finish() *Call {
 			}
 		}
 	}
+	c.CredentialsKnown = b.cookie || b.credentials != "" && b.credentials != "omit"
 	switch {
 	case b.cookie:
 		c.Request.Credentials = fetch.CredentialsInclude

@@ -270,6 +270,7 @@ func TestOriginAndCredentials(t *testing.T) {
 		mode       fetch.Mode
 		headers    []string // the script's header names
 		noteSubstr string
+		known      bool // the copy shows the credentials mode
 	}{
 		{name: "origin header wins over referer",
 			in:     `curl 'https://api.example/' -H 'Referer: https://other.example/x' -H 'Origin: https://app.example'`,
@@ -281,7 +282,7 @@ func TestOriginAndCredentials(t *testing.T) {
 		{name: "nothing shows the page", in: `curl 'https://api.example/' -H 'Authorization: Bearer x'`,
 			headers: []string{"Authorization"}, noteSubstr: "page's origin must be given"},
 		{name: "-b means credentials", in: `curl 'https://api.example/' -b 'a=1' -H 'Origin: https://app.example'`,
-			origin: "https://app.example", from: "Origin", cred: fetch.CredentialsInclude},
+			origin: "https://app.example", from: "Origin", cred: fetch.CredentialsInclude, known: true},
 		{name: "an empty Cookie is not", in: `curl 'https://api.example/' -H 'Cookie;' -H 'Origin: https://app.example'`,
 			origin: "https://app.example", from: "Origin"},
 		{name: "no-cors from Sec-Fetch-Mode", in: `curl 'https://api.example/' -H 'Sec-Fetch-Mode: no-cors' -H 'Origin: https://app.example'`,
@@ -302,14 +303,17 @@ func TestOriginAndCredentials(t *testing.T) {
 		{name: "fetch: include with Authorization is noted",
 			in:     `fetch("https://api.example/", {"headers": {"authorization": "Bearer t"}, "referrer": "https://app.example/", "mode": "cors", "credentials": "include"});`,
 			origin: "https://app.example", from: "referrer", mode: fetch.ModeCORS, cred: fetch.CredentialsInclude,
-			headers: []string{"authorization"}, noteSubstr: "Authorization header too"},
+			headers: []string{"authorization"}, noteSubstr: "Authorization header too", known: true},
+		{name: "fetch: Chromium's omit does not show the mode",
+			in:     `fetch("https://api.example/", {"headers": {"x-a": "1"}, "referrer": "https://app.example/", "mode": "cors", "credentials": "omit"});`,
+			origin: "https://app.example", from: "referrer", mode: fetch.ModeCORS, headers: []string{"x-a"}},
 		{name: "fetch node: cookie header and Referer",
 			in:     `fetch("https://api.example/", {"headers": {"x-a": "1", "cookie": "a=b", "Referer": "https://app.example/", "Referrer-Policy": "strict-origin-when-cross-origin"}, "body": null, "method": "GET"});`,
-			origin: "https://app.example", from: "Referer", cred: fetch.CredentialsInclude, headers: []string{"x-a"}},
+			origin: "https://app.example", from: "Referer", cred: fetch.CredentialsInclude, headers: []string{"x-a"}, known: true},
 		{name: "fetch: hand-written, unquoted keys, single quotes, comments",
 			in:   "await fetch('https://api.example/', { // copied\n headers: {'X-A': 'b', n: 5}, method: 'DELETE', mode: 'cors', credentials: 'same-origin', /* note */ });",
 			cred: fetch.CredentialsSameOrigin, mode: fetch.ModeCORS, headers: []string{"X-A", "n"},
-			noteSubstr: "page's origin must be given"},
+			noteSubstr: "page's origin must be given", known: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := devtools.Parse(tc.in)
@@ -321,6 +325,9 @@ func TestOriginAndCredentials(t *testing.T) {
 			}
 			if c.OriginFrom != tc.from {
 				t.Errorf("OriginFrom = %q, want %q", c.OriginFrom, tc.from)
+			}
+			if c.CredentialsKnown != tc.known {
+				t.Errorf("CredentialsKnown = %v, want %v", c.CredentialsKnown, tc.known)
 			}
 			if c.Request.Credentials != tc.cred || c.Request.Mode != tc.mode {
 				t.Errorf("credentials, mode = %q, %q; want %q, %q", c.Request.Credentials, c.Request.Mode, tc.cred, tc.mode)

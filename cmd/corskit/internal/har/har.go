@@ -159,7 +159,7 @@ type countingReader struct {
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	if !c.nonSpace && len(bytes.TrimLeft(p[:n], " \t\r\n")) > 0 {
+	if !c.nonSpace && len(bytes.TrimLeft(p[:n], " \t\r\n\ufeff")) > 0 {
 		c.nonSpace = true
 	}
 	return n, err
@@ -177,7 +177,13 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // Log.Skipped, and the rest is read.
 func Parse(r io.Reader) (*Log, error) {
 	cr := &countingReader{r: io.LimitReader(r, maxRead+1)}
-	dec := json.NewDecoder(bufio.NewReaderSize(cr, 64<<10))
+	br := bufio.NewReaderSize(cr, 64<<10)
+	// A UTF-8 byte order mark, which some Windows tools write before JSON,
+	// is not JSON: skip it.
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	dec := json.NewDecoder(br)
 	l, err := parseLog(dec)
 	if cr.n > maxRead {
 		return nil, fmt.Errorf("har: file larger than %d MiB", maxRead>>20)
@@ -283,6 +289,26 @@ func skipValue(dec *json.Decoder) error {
 	}
 }
 
+// tokenKind names the JSON type of a token as encoding/json's type errors
+// do, never its text: a string token may hold a line break or a terminal
+// control, and the error is one line on the user's terminal.
+func tokenKind(t json.Token) string {
+	switch t := t.(type) {
+	case string:
+		return "string"
+	case float64, json.Number:
+		return "number"
+	case bool:
+		return "bool"
+	case json.Delim:
+		if t == '[' {
+			return "array"
+		}
+		return "object"
+	}
+	return "null"
+}
+
 // entries reads the entries array one entry at a time.
 func entries(dec *json.Decoder, l *Log) error {
 	t, err := dec.Token()
@@ -293,7 +319,7 @@ func entries(dec *json.Decoder, l *Log) error {
 		return nil
 	}
 	if d, ok := t.(json.Delim); !ok || d != '[' {
-		return fmt.Errorf("har: log.entries has the wrong type (%v, want an array)", t)
+		return fmt.Errorf("har: log.entries has the wrong type (%s, want an array)", tokenKind(t))
 	}
 	for i := 0; dec.More(); i++ {
 		var e Entry

@@ -20,6 +20,10 @@ import (
 type Replayed struct {
 	Entry  int // index of the call's first entry in the HAR's entries
 	Result *fetch.Result
+
+	// Results are the call as each engine of ReplayEngines replays it, in
+	// the engines' order (Result is the first); nil from ReplayEach.
+	Results []*fetch.Result
 }
 
 // Replay diagnoses every cross-origin call a page made in l (fetch and XHR
@@ -53,14 +57,28 @@ func Replay(ctx context.Context, l *Log, p fetch.Profile) (out []Replayed, skipp
 // forgets them keeps memory to the parsed log. An error from yield stops
 // the replay and is returned.
 func ReplayEach(ctx context.Context, l *Log, p fetch.Profile, yield func(Replayed) error) (skipped []Skipped, err error) {
+	return ReplayEngines(ctx, l, []fetch.Profile{p}, func(r Replayed) error {
+		r.Results = nil
+		return yield(r)
+	})
+}
+
+// ReplayEngines is ReplayEach in one model browser per engine, each with
+// the recorded answers to itself: every call is handed to yield once, with
+// each engine's result. A call that one engine refuses is skipped.
+func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(Replayed) error) (skipped []Skipped, err error) {
 	bad := make(map[int]bool, len(l.Skipped))
 	for _, s := range l.Skipped {
 		bad[s.Entry] = true
 	}
-	tr := newReplayTransport(l, bad)
-	// The HAR holds what went on the wire: each entry is replayed as sent,
-	// not served from a cache of the entries before it.
-	b := &fetch.Browser{Profile: p, Transport: tr, Now: tr.now, NoHTTPCache: true}
+	trs := make([]*replayTransport, len(ps))
+	bs := make([]*fetch.Browser, len(ps))
+	for k, p := range ps {
+		trs[k] = newReplayTransport(l, bad)
+		// The HAR holds what went on the wire: each entry is replayed as
+		// sent, not served from a cache of the entries before it.
+		bs[k] = &fetch.Browser{Profile: p, Transport: trs[k], Now: trs[k].now, NoHTTPCache: true}
+	}
 	redirectTargets := map[string]bool{}
 	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
@@ -81,19 +99,25 @@ func ReplayEach(ctx context.Context, l *Log, p fetch.Profile, yield func(Replaye
 			}
 		}
 		req, ok := call(e)
-		if !ok || redirectTargets[e.Request.URL] {
+		if !ok || redirectTargets[canonicalURL(e.Request.URL)] {
 			continue
 		}
-		tr.setClock(e.StartedDateTime)
-		res, err := b.Fetch(ctx, req)
-		if err != nil {
+		results := make([]*fetch.Result, len(bs))
+		var refused error
+		for k, b := range bs {
+			trs[k].setClock(e.StartedDateTime)
+			if results[k], err = b.Fetch(ctx, req); err != nil && refused == nil {
+				refused = err
+			}
+		}
+		if refused != nil {
 			if ctx.Err() != nil {
 				return skipped, ctx.Err()
 			}
-			skipped = append(skipped, Skipped{Entry: i, Reason: strings.TrimPrefix(err.Error(), "fetch: ")})
+			skipped = append(skipped, Skipped{Entry: i, Reason: strings.TrimPrefix(refused.Error(), "fetch: ")})
 			continue
 		}
-		if err := yield(Replayed{Entry: i, Result: res}); err != nil {
+		if err := yield(Replayed{Entry: i, Result: results[0], Results: results}); err != nil {
 			return skipped, err
 		}
 	}
@@ -170,7 +194,7 @@ func newReplayTransport(l *Log, bad map[int]bool) *replayTransport {
 			continue
 		}
 		preflight := e.ResourceType == "preflight" || HTTPHeader(e.Request.Headers).Get("Access-Control-Request-Method") != ""
-		k := replayKey{e.Request.Method, e.Request.URL, preflight}
+		k := replayKey{e.Request.Method, canonicalURL(e.Request.URL), preflight}
 		t.queues[k] = append(t.queues[k], i)
 	}
 	return t
@@ -213,6 +237,17 @@ func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		kind = "preflight"
 	}
 	return nil, fmt.Errorf("the HAR has no recorded %s for %s %s", kind, req.Method, req.URL)
+}
+
+// canonicalURL is raw as the model writes it once parsed (req.URL.String):
+// a browser leaves | and ^ in a path unescaped in the HAR, and net/url
+// escapes them, so the raw text would never find its own recording.
+func canonicalURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.String()
 }
 
 func orNone(s string) string {

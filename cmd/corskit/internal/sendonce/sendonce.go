@@ -235,12 +235,19 @@ func requestKey(req *http.Request) (string, []byte, error) {
 // failed; the error is the first engine's that failed (a request the model
 // refuses fails in every engine alike, and so does a deadline).
 func FetchEach(ctx context.Context, tr http.RoundTripper, engines []fetch.Profile, space fetch.AddressSpace, req fetch.Request) ([]*fetch.Result, error) {
+	return New(tr).FetchEach(ctx, engines, space, req)
+}
+
+// FetchEach is the package's FetchEach in g: a request that an earlier
+// call of g sent already is replayed, not sent again (check asks the same
+// call once more in the other credentials mode, whose requests are the
+// same on the wire).
+func (g *Group) FetchEach(ctx context.Context, engines []fetch.Profile, space fetch.AddressSpace, req fetch.Request) ([]*fetch.Result, error) {
 	results := make([]*fetch.Result, len(engines))
 	errs := make([]error, len(engines))
-	group := New(tr)
 	var wg sync.WaitGroup
 	for i, p := range engines {
-		session := group.Session()
+		session := g.Session()
 		wg.Go(func() {
 			b := &fetch.Browser{Profile: p, Transport: session, PageAddressSpace: space}
 			results[i], errs[i] = b.Fetch(ctx, req)
