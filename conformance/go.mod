@@ -2,6 +2,8 @@ module github.com/corskit/corskit/conformance
 
 go 1.26.8
 
+toolchain go1.26.11
+
 replace (
 	github.com/corskit/corskit => ../
 	github.com/corskit/corskit/e2e => ../e2e

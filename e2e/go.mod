@@ -2,6 +2,8 @@ module github.com/corskit/corskit/e2e
 
 go 1.26.8
 
+toolchain go1.26.11
+
 replace github.com/corskit/corskit => ../
 
 require (
@@ -13,6 +15,7 @@ require (
 	github.com/go-chi/cors v1.2.2
 	github.com/gorilla/handlers v1.5.2
 	github.com/jub0bs/cors v1.0.1
+	github.com/klauspost/compress v1.20.5
 	github.com/labstack/echo/v4 v4.16.5
 	github.com/owenrumney/go-sarif/v3 v3.3.1
 	github.com/rs/cors v1.11.1
@@ -33,7 +36,6 @@ require (
 	github.com/goccy/go-json v0.10.5 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
-	github.com/klauspost/compress v1.20.5 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/leodido/go-urn v1.4.0 // indirect

@@ -2,6 +2,8 @@ module github.com/corskit/corskit/examples
 
 go 1.26.0
 
+toolchain go1.26.11
+
 require (
 	github.com/corskit/corskit v0.0.0
 	github.com/gin-gonic/gin v1.12.0
