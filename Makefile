@@ -3,8 +3,21 @@
 #   make test    gofmt check, go vet, staticcheck, go test -race (fuzz seed
 #                corpora included) in every module, the headless-Chromium
 #                tests, the real-server tests (nginx, Varnish, Express, Flask-CORS),
-#                and a smoke run of the benchmarks. Installs what they need
-#                when it is missing (scripts/ensure-deps.sh).
+#                a smoke run of the benchmarks, and govulncheck on the root
+#                module (see vulncheck). Installs what they need when it is
+#                missing (scripts/ensure-deps.sh).
+#   make vulncheck  govulncheck (GOVULNCHECK, pinned) on the root module,
+#                the library and CLI that users build, against the Go
+#                vulnerability database as the module proxy serves it: the
+#                module golang.org/x/vulndb (VULNDB, default @latest), whose
+#                data/osv holds every entry as OSV JSON, which govulncheck
+#                reads as a local database (-db file://...). vuln.go.dev
+#                itself is not needed. It runs with GOTOOLCHAIN=auto, so
+#                under the toolchain that go.mod's toolchain line names
+#                (downloaded through the proxy too): the standard library
+#                checked is the one `go install` users get. Fails, saying
+#                why, when the database cannot be downloaded; VULNCHECK=skip
+#                skips it, saying so.
 #   make bench   the peer benchmark tables, sequential and RunParallel at
 #                PCPU (bench/README.md), ~20 minutes.
 #   make fuzz    every fuzz target of every module for FUZZTIME (default
@@ -28,12 +41,15 @@
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 MODULES     := . bench e2e conformance load examples
+GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.10.0
+VULNDB      ?= golang.org/x/vulndb@latest
+VULNCHECK   ?=
 FUZZTIME    ?= 30s
 LOADFLAGS   ?=
 
-.PHONY: test deps fmt vet staticcheck race allocs bench-smoke bench fuzz load demo
+.PHONY: test deps fmt vet staticcheck race allocs bench-smoke vulncheck bench fuzz load demo
 
-test: deps fmt vet staticcheck race allocs bench-smoke
+test: deps fmt vet staticcheck race allocs bench-smoke vulncheck
 
 deps:
 	@scripts/ensure-deps.sh
@@ -60,6 +76,9 @@ allocs:
 bench-smoke:
 	@echo "benchmark smoke run (bench)"
 	@cd bench && $(GO) test -run '^$$' -bench . -benchtime 200x ./... > /dev/null
+
+vulncheck:
+	@scripts/vulncheck.sh "$(GO)" "$(GOVULNCHECK)" "$(VULNDB)" "$(VULNCHECK)"
 
 bench:
 	@cd bench && ./run.sh

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"runtime"
 	"strings"
@@ -346,22 +347,25 @@ func TestPoliciesAgree(t *testing.T) {
 	}
 }
 
-// allocBudget is what corskit may allocate per request in each scenario:
-// one allocation holding a 16-byte string header per header value a handler
-// can see and edit (Vary, Allow-Origin, Allow-Credentials, Expose-Headers on
-// an allowed GET), and for a preflight the middleware answers itself only the
-// values taken from the request (Allow-Origin, the echoed Allow-Headers),
-// its constant values being shared read-only.
+// allocBudget is what corskit may allocate per request in each scenario,
+// in one allocation: for an actual request, the ResponseWriter wrapper that
+// puts every Vary token on one line (cors/vary.go: the wrapped writer and a
+// flag, 24 bytes) with, 16 bytes each, the header values a handler can see
+// and edit (Vary on any answer; Allow-Origin, Allow-Credentials and
+// Expose-Headers on an allowed one), 40 and 88 bytes, which the allocator
+// rounds to its 48- and 96-byte size classes; for a preflight the middleware
+// answers itself, only the values taken from the request (Allow-Origin, the
+// echoed Allow-Headers), its constant values being shared read-only.
 var allocBudget = map[string]struct {
 	allocs int64
 	bytes  int64
 }{
-	"allowed-get":       {1, 64},
+	"allowed-get":       {1, 96},
 	"allowed-preflight": {1, 32},
-	"disallowed-origin": {1, 16},
-	"no-origin":         {1, 16},
+	"disallowed-origin": {1, 48},
+	"no-origin":         {1, 48},
 	"hostile-acrh":      {0, 0},
-	"allowlist-10k":     {1, 64},
+	"allowlist-10k":     {1, 96},
 }
 
 // TestAllocs holds corskit to allocBudget, in allocations and in bytes per
@@ -377,28 +381,76 @@ func TestAllocs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		serve := func() {
+		allocs, bytes := perRun(1000, 5, func() {
 			w.reset()
 			h.ServeHTTP(w, r)
-		}
-		allocs, bytes := testing.AllocsPerRun(1000, serve), bytesPerRun(1000, serve)
+		})
 		if allocs > float64(budget.allocs) || bytes > float64(budget.bytes) {
 			t.Errorf("%s: %v allocs, %.1f B per request; budget %d allocs, %d B", sc.name, allocs, bytes, budget.allocs, budget.bytes)
 		}
 	}
 }
 
-// bytesPerRun is testing.AllocsPerRun for bytes: the average heap bytes
-// allocated by one call of f, not rounded, so that memory carved from
-// chunks shared by many calls still counts.
-func bytesPerRun(runs int, f func()) float64 {
+// perRun is testing.AllocsPerRun for allocations and bytes: the heap
+// allocations of one call of f, averaged over runs calls, not rounded, so
+// that memory carved from chunks shared by many calls still counts.
+//
+// MemStats counts what every goroutine of the process allocates, the
+// runtime's and the test framework's included, and one such allocation in
+// the window once raised a 16-byte figure past its budget on a busy
+// machine. That noise only ever adds, and falls in some windows, not in
+// all; an allocation of f's own falls in every window. So the figure is the
+// minimum over several windows: the noise drops out, and f's allocations,
+// every one of them, stay in (TestPerRun shows both).
+func perRun(runs, windows int, f func()) (allocs, bytes float64) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	f() // warm up
+	allocs, bytes = math.Inf(1), math.Inf(1)
 	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range runs {
-		f()
+	for range windows {
+		runtime.ReadMemStats(&before)
+		for range runs {
+			f()
+		}
+		runtime.ReadMemStats(&after)
+		allocs = min(allocs, float64(after.Mallocs-before.Mallocs)/float64(runs))
+		bytes = min(bytes, float64(after.TotalAlloc-before.TotalAlloc)/float64(runs))
 	}
-	runtime.ReadMemStats(&after)
-	return float64(after.TotalAlloc-before.TotalAlloc) / float64(runs)
+	return allocs, bytes
+}
+
+var sink any
+
+// TestPerRun: another goroutine's allocation inside a measured window (the
+// flake, made to happen: the measured function itself wakes a goroutine
+// that allocates a megabyte, once) leaves the figure exact, and one more
+// allocation of the function's own, of any size, is counted.
+func TestPerRun(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		f             func()
+		allocs, bytes float64
+	}{
+		{"32 B", func() { sink = new([2]string) }, 1, 32},
+		{"32 B and 16 B", func() { sink = new([2]string); sink = new([1]string) }, 2, 48},
+		{"32 B and 8 B", func() { sink = new([2]string); sink = new(*int) }, 2, 40}, // a pointer: not the tiny allocator, which -race turns off
+	} {
+		wake, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			<-wake
+			sink = make([]byte, 1<<20) // the background noise
+			close(done)
+		}()
+		calls := 0
+		allocs, bytes := perRun(1000, 5, func() {
+			tc.f()
+			if calls++; calls == 1500 { // inside a measured window
+				close(wake)
+				<-done
+			}
+		})
+		if allocs != tc.allocs || bytes != tc.bytes {
+			t.Errorf("%s, with another goroutine allocating 1 MiB once: %v allocs, %v B per call, want %v, %v", tc.name, allocs, bytes, tc.allocs, tc.bytes)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package cors_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"reflect"
 	"slices"
 	"strings"
@@ -205,6 +206,7 @@ func serveHostile(t *testing.T, mw *cors.Middleware, r req, outerVary http.Heade
 	h.ServeHTTP(w, hr)
 	if !ran {
 		seen = corsOnly(w.Header())
+		seen["Vary"] = unmerge(seen["Vary"], outerVary["Vary"])
 	}
 	for k, v := range w.Header() {
 		w.Header()[k] = append(v, "appended by an outer middleware")
@@ -222,6 +224,33 @@ func serveHostile(t *testing.T, mw *cors.Middleware, r req, outerVary http.Heade
 		delete(seen, "Vary")
 	}
 	return outcome{status: w.Code, handlerRan: ran, corsHeaders: seen}
+}
+
+// unmerge undoes the merge of the outer Vary lines into the one line a
+// preflight answered by the middleware goes out with (vary.go): it returns
+// the outer lines' tokens, each once, as lines of their own, then the
+// rest of the line. A line that does not start with them is returned as it
+// is, for the caller to reject.
+func unmerge(sent, outer []string) []string {
+	if len(sent) != 1 || len(outer) == 0 {
+		return sent
+	}
+	var pre []string
+	for _, l := range outer {
+		for tok := range strings.SplitSeq(l, ",") {
+			if tok = textproto.TrimString(tok); tok != "" && !slices.ContainsFunc(pre, func(p string) bool { return strings.EqualFold(p, tok) }) {
+				pre = append(pre, tok)
+			}
+		}
+	}
+	if len(pre) == 0 {
+		return sent // only empty outer lines: the middleware's line alone
+	}
+	head := strings.Join(pre, ", ") + ", "
+	if !strings.HasPrefix(sent[0], head) {
+		return sent
+	}
+	return append(slices.Clone(outer), sent[0][len(head):])
 }
 
 // corsOnly deep-copies the Access-Control-* and Vary headers of h.

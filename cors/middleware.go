@@ -109,10 +109,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	isCORS := len(origin) > 0
 	if isCORS && r.Method == http.MethodOptions {
 		if acrm := r.Header[hdrACRM]; len(acrm) > 0 {
-			p.preflight(w, r, origin, acrm)
-			if p.passthrough {
-				h.next.ServeHTTP(w, r)
+			if !p.passthrough {
+				p.preflight(w, r, origin, acrm)
+				return
 			}
+			// A rare configuration: the writer gets an allocation of
+			// its own.
+			ww, _, vw := wrapVary[struct{}](w)
+			p.preflight(ww, r, origin, acrm)
+			h.next.ServeHTTP(ww, r)
+			vw.finish()
 			return
 		}
 		if p.logger.l != nil {
@@ -122,47 +128,51 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !isCORS && p.logger.l != nil {
 		p.logger.debug(r, "cors: not a CORS request", "no Origin header")
 	}
-	p.actual(w.Header(), r, origin, isCORS)
-	h.next.ServeHTTP(w, r)
+	ww, vw := p.actual(w, r, origin, isCORS)
+	h.next.ServeHTTP(ww, r)
+	if vw != nil {
+		vw.finish()
+	}
 }
 
+// finisher is a varyWriter of any storage size.
+type finisher interface{ finish() }
+
 // actual sets the headers of a response to a request that is not a
-// preflight. The handler sees these values and may edit them in place, so
-// they live in storage of this response's own: one allocation holding every
+// preflight, and returns the writer to hand the handler: when the answer
+// varies on Origin, a varyWriter (see vary.go), and the varyWriter again to
+// finish once the handler returns. The handler sees these values and may
+// edit them in place, so they live in storage of this response's own,
+// allocated with the varyWriter: one allocation for the writer and every
 // value, 16 bytes each.
-func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCORS bool) {
+func (p *policy) actual(w http.ResponseWriter, r *http.Request, origin []string, isCORS bool) (http.ResponseWriter, finisher) {
+	hdr := w.Header()
 	if p.anyOrigin && !p.credentials {
 		// The answer is the same for every origin, and for no origin, so
-		// caches need no Vary.
+		// caches need no Vary, and the writer needs no wrapper.
 		if p.exposeHeader == "" {
 			v := new([1]string)
 			v[0] = "*"
 			hdr[hdrACAO] = v[:]
-			return
+			return w, nil
 		}
 		v := new([2]string)
 		v[0], v[1] = "*", p.exposeHeader
 		hdr[hdrACAO] = v[0:1:1]
 		hdr[hdrACEH] = v[1:2:2]
-		return
+		return w, nil
 	}
 	if !isCORS || !p.originAllowed(origin) {
-		v := new([1]string)
+		ww, v, vw := wrapVary[[1]string](w)
 		v[0] = "Origin"
 		addVary(hdr, v[:])
 		if isCORS && p.reports {
 			p.reject(r, reason.MissingAllowOrigin, false, origin[0], origin[0], 0)
 		}
-		return
+		return ww, vw
 	}
-	n := 2
-	if p.credentials {
-		n++
-	}
-	if p.exposeHeader != "" {
-		n++
-	}
-	v := make([]string, n)
+	// Vary, Allow-Origin, and at most Allow-Credentials and Expose-Headers.
+	ww, v, vw := wrapVary[[4]string](w)
 	v[0] = "Origin"
 	addVary(hdr, v[0:1:1])
 	// A copy, never the request's own slice: a handler editing the
@@ -179,6 +189,7 @@ func (p *policy) actual(hdr http.Header, r *http.Request, origin []string, isCOR
 		v[i] = p.exposeHeader
 		hdr[hdrACEH] = v[i : i+1 : i+1]
 	}
+	return ww, vw
 }
 
 // preflight answers a CORS-preflight request, or, with passthrough, sets
@@ -276,6 +287,7 @@ func (p *policy) preflight(w http.ResponseWriter, r *http.Request, origin, acrm 
 		}
 	}
 	if !p.passthrough {
+		mergeVary(hdr) // an outer middleware's Vary line, if any
 		w.WriteHeader(p.preflightStatus)
 	}
 }
@@ -345,6 +357,7 @@ func (p *policy) rejectPreflight(w http.ResponseWriter, r *http.Request, id reas
 		p.reject(r, id, true, origin, value, status)
 	}
 	if !p.passthrough {
+		mergeVary(w.Header())
 		w.WriteHeader(http.StatusForbidden)
 	}
 }

@@ -75,6 +75,9 @@ type probe struct {
 	label          string
 	method, origin string
 	acrm, acrh     string // preflight request headers
+	// encoding is the Accept-Encoding sent, if any; then the client leaves
+	// the body and Content-Encoding as they came.
+	encoding string
 }
 
 var (
@@ -120,6 +123,11 @@ var corsHeaders = []string{
 	"Access-Control-Max-Age", "Access-Control-Expose-Headers",
 }
 
+// An answer also has its Content-Encoding, when there is one: a gzip body
+// served to a client that did not ask for it is as wrong as another
+// origin's grant.
+const contentEncoding = "Content-Encoding"
+
 func answerOf(resp *http.Response) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d", resp.StatusCode)
@@ -128,6 +136,9 @@ func answerOf(resp *http.Response) string {
 			fmt.Fprintf(&b, " %s=%q", strings.TrimPrefix(h, "Access-Control-"), strings.Join(v, ", "))
 		}
 	}
+	if v := resp.Header.Values(contentEncoding); len(v) > 0 {
+		fmt.Fprintf(&b, " %s=%q", contentEncoding, strings.Join(v, ", "))
+	}
 	return b.String()
 }
 
@@ -135,9 +146,18 @@ var cacheClient = &http.Client{Timeout: 10 * time.Second}
 
 func send(t *testing.T, base string, p probe) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(p.method, base+"/resource", nil)
+	resp, err := sendURL(base+"/resource", p)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return resp
+}
+
+// sendURL sends p to url; it may run in any goroutine.
+func sendURL(url string, p probe) (*http.Response, error) {
+	req, err := http.NewRequest(p.method, url, nil)
+	if err != nil {
+		return nil, err
 	}
 	if p.origin != "" {
 		req.Header.Set("Origin", p.origin)
@@ -148,13 +168,16 @@ func send(t *testing.T, base string, p probe) *http.Response {
 	if p.acrh != "" {
 		req.Header.Set("Access-Control-Request-Headers", p.acrh)
 	}
+	if p.encoding != "" {
+		req.Header.Set("Accept-Encoding", p.encoding)
+	}
 	resp, err := cacheClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, err = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp
+	return resp, err
 }
 
 // cacheable is the application behind each middleware: the same body for
@@ -250,8 +273,13 @@ func TestBehindSharedCache(t *testing.T) {
 // asked directly, keyed by method and label.
 func directAnswers(t *testing.T, lib, url string) map[string]string {
 	t.Helper()
+	return directAnswersOf(t, lib, url, slices.Concat(simpleProbes, preflightProbes))
+}
+
+func directAnswersOf(t *testing.T, lib, url string, probes []probe) map[string]string {
+	t.Helper()
 	direct := map[string]string{}
-	for _, p := range slices.Concat(simpleProbes, preflightProbes) {
+	for _, p := range probes {
 		resp := send(t, url, p)
 		direct[p.method+" "+p.label] = answerOf(resp)
 		t.Logf("%s: %s %s directly: %s; Vary %q, Cache-Control %q", lib, p.method, p.label,
@@ -322,31 +350,43 @@ func summarize(victims []string) string {
 // "library | cache | simple" and "library | cache | preflight".
 func readCacheTable(t *testing.T) map[string]string {
 	t.Helper()
+	out := map[string]string{}
+	for _, cells := range readTable(t, "Behind a real shared cache", 4) {
+		out[cells[0]+" | "+cells[1]+" | simple"] = cells[2]
+		out[cells[0]+" | "+cells[1]+" | preflight"] = cells[3]
+	}
+	return out
+}
+
+// readTable returns the rows of the table in RELIABILITY.md's section
+// "## "+section, each with at least n cells, trimmed of spaces, ` and *;
+// the header row and the separator row left out.
+func readTable(t *testing.T, section string, n int) [][]string {
+	t.Helper()
 	b, err := os.ReadFile("../RELIABILITY.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(b), "\n## Behind a real shared cache\n")
+	_, text, ok := strings.Cut(string(b), "\n## "+section+"\n")
 	if !ok {
-		t.Fatal("RELIABILITY.md has no section \"## Behind a real shared cache\"")
+		t.Fatalf("RELIABILITY.md has no section \"## %s\"", section)
 	}
-	if i := strings.Index(section, "\n## "); i >= 0 {
-		section = section[:i]
+	if i := strings.Index(text, "\n## "); i >= 0 {
+		text = text[:i]
 	}
-	out := map[string]string{}
-	for line := range strings.Lines(section) {
+	var rows [][]string
+	for line := range strings.Lines(text) {
 		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
-		if len(cells) < 4 || strings.HasPrefix(strings.TrimSpace(cells[0]), "-") || strings.TrimSpace(cells[0]) == "library" {
+		if len(cells) < n || strings.HasPrefix(strings.TrimSpace(cells[0]), "-") || strings.TrimSpace(cells[0]) == "library" {
 			continue
 		}
 		for i := range cells {
 			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`*")
 		}
-		out[cells[0]+" | "+cells[1]+" | simple"] = cells[2]
-		out[cells[0]+" | "+cells[1]+" | preflight"] = cells[3]
+		rows = append(rows, cells)
 	}
-	if len(out) == 0 {
-		t.Fatal("RELIABILITY.md's section \"Behind a real shared cache\" has no table rows")
+	if len(rows) == 0 {
+		t.Fatalf("RELIABILITY.md's section %q has no table rows", section)
 	}
-	return out
+	return rows
 }

@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	chicors "github.com/go-chi/cors"
 	"github.com/gorilla/handlers"
+	jub0bs "github.com/jub0bs/cors"
 	rscors "github.com/rs/cors"
 
 	"github.com/corskit/corskit/cors"
@@ -25,10 +27,12 @@ const (
 	Corskit Lib = "corskit"          // github.com/corskit/corskit/cors
 	RSCors  Lib = "rs/cors"          // github.com/rs/cors
 	Gorilla Lib = "gorilla/handlers" // github.com/gorilla/handlers CORS
+	Jub0bs  Lib = "jub0bs/cors"      // github.com/jub0bs/cors
+	Chi     Lib = "go-chi/cors"      // github.com/go-chi/cors
 )
 
 // Libs lists every Lib, corskit first.
-var Libs = []Lib{Corskit, RSCors, Gorilla}
+var Libs = []Lib{Corskit, RSCors, Gorilla, Jub0bs, Chi}
 
 // Policy is one CORS policy in terms every Lib understands, mapped onto
 // each library's own options the way its documentation says.
@@ -69,6 +73,20 @@ func Wrap(lib Lib, p Policy, h http.Handler) (http.Handler, error) {
 			opts = append(opts, handlers.AllowCredentials())
 		}
 		return handlers.CORS(opts...)(h), nil
+	case Jub0bs:
+		mw, err := jub0bs.NewMiddleware(jub0bs.Config{
+			Origins: p.Origins, Methods: p.Methods, RequestHeaders: p.Headers,
+			ResponseHeaders: p.Exposed, Credentialed: p.Credentials, MaxAgeInSeconds: p.MaxAge,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("realserver: jub0bs/cors policy: %w", err)
+		}
+		return mw.Wrap(h), nil
+	case Chi:
+		return chicors.Handler(chicors.Options{
+			AllowedOrigins: p.Origins, AllowedMethods: p.Methods, AllowedHeaders: p.Headers,
+			ExposedHeaders: p.Exposed, AllowCredentials: p.Credentials, MaxAge: p.MaxAge,
+		})(h), nil
 	}
 	return nil, fmt.Errorf("realserver: unknown Go CORS library %q", lib)
 }
