@@ -618,7 +618,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	}
 	start := f.b.now()
 	var resp *http.Response
-	if t, ok := f.b.transport().(*http.Transport); ok && needsRawHeaders(hdr) {
+	if t, ok := f.b.transport().(*http.Transport); ok && onWire(t, hreq) {
 		resp, err = rawRoundTrip(ctx, t, hreq)
 	} else {
 		resp, err = f.b.transport().RoundTrip(hreq)
