@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/corskit/corskit/fetch"
 )
 
 // HandlerTransport is an http.RoundTripper that serves every request with
@@ -32,7 +34,11 @@ import (
 //     that sets w.Header()["access-control-allow-origin"] is read as
 //     Access-Control-Allow-Origin, as a client reads it off the wire),
 //     names that are not tokens and names without a value are dropped,
-//     values are trimmed and their line breaks turned into spaces.
+//     values are trimmed and their line breaks turned into spaces. Other
+//     control bytes stay in the value, as browsers read them (see
+//     fetch.RawHeaderTransport); a NUL fails the round trip with a
+//     *fetch.ResponseError, as it fails a browser's. "Connection: close"
+//     stays in the header, as browsers keep it.
 //   - net/http's own headers are added as its server adds them: a sniffed
 //     Content-Type when the handler set none and wrote a body,
 //     Content-Length when the handler finished within the server's 2 KiB
@@ -44,7 +50,8 @@ import (
 //     its arrival, as the HTTP caching rules say.
 //
 // TestHandlerTransportMatchesNetHTTP holds these claims against a real
-// net/http server on a loopback socket. It is on the path of every
+// net/http server on a loopback socket, read by net/http's client for what
+// the handler sees and by the model's browser reader for what comes back. It is on the path of every
 // in-process fetch (corstest suites, the audit of a handler), so a round
 // trip makes one allocation for the server-side request, the recorder and
 // the response, and the header copies keep their values in it too.
@@ -110,8 +117,27 @@ func HandlerTransport(h http.Handler) http.RoundTripper {
 			Request: req,
 		}
 		x.finish(written, &facts, req.Method == http.MethodHead)
+		if err := unreadable(x.resp.Header); err != nil {
+			return nil, err
+		}
 		return &x.resp, nil
 	})
+}
+
+// unreadable is the error a browser meets reading h off the wire (a NUL in
+// a value: see fetch.ResponseError), nil when it reads it.
+func unreadable(h http.Header) error {
+	for k, vs := range h {
+		for _, v := range vs {
+			if classes(v)&clsCTL == 0 {
+				continue // the common case, without a copy of the line
+			}
+			if err := fetch.UnreadableHeaderLine(k, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // inProcessExchange is what one HandlerTransport round trip allocates, in

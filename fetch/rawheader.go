@@ -74,10 +74,20 @@ func rawRoundTrip(ctx context.Context, t *http.Transport, req *http.Request) (*h
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.URL.Host)
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), host)
 	keys := make([]string, 0, len(req.Header))
 	for k := range req.Header {
-		keys = append(keys, k)
+		switch http.CanonicalHeaderKey(k) {
+		case "Host", "Content-Length", "Transfer-Encoding", "Trailer":
+			// Written from the request's fields, as net/http writes them
+			// (and never set by a page: forbidden request headers).
+		default:
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {

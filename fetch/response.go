@@ -180,16 +180,23 @@ func readHeader(br *bufio.Reader, budget *int) (http.Header, error) {
 func trimOWS(s string) string { return strings.Trim(s, " \t") }
 
 // frameBody hands the body to net/http: it reads a response made of the
-// status line and the framing headers alone (Content-Length and
-// Transfer-Encoding), followed by what is left of br, and the result gets
-// the header as browsers read it. Transfer-Encoding leaves the header for
-// resp.TransferEncoding, as net/http's client takes it out.
+// status line and the framing headers alone, followed by what is left of
+// br, and the result gets the header as browsers read it. The framing is
+// what browsers make of the header: chunked when the last transfer coding
+// is chunked, else the Content-Length when it is a number (one that does
+// not parse is ignored, not fatal), else until the connection closes.
+// Transfer-Encoding leaves the header for resp.TransferEncoding, as
+// net/http's client takes it out.
 func frameBody(br *bufio.Reader, req *http.Request, proto string, code int, h http.Header) (*http.Response, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %03d -\r\n", proto, code)
-	for _, k := range []string{"Content-Length", "Transfer-Encoding"} {
-		for _, v := range h[k] {
-			b.WriteString(k + ": " + v + "\r\n")
+	if te := h["Transfer-Encoding"]; len(te) > 0 && lastCoding(te) == "chunked" {
+		b.WriteString("Transfer-Encoding: chunked\r\n")
+	} else {
+		for _, v := range h["Content-Length"] {
+			if n, err := strconv.ParseUint(trimOWS(v), 10, 63); err == nil {
+				fmt.Fprintf(&b, "Content-Length: %d\r\n", n)
+			}
 		}
 	}
 	b.WriteString("\r\n")
@@ -200,4 +207,13 @@ func frameBody(br *bufio.Reader, req *http.Request, proto string, code int, h ht
 	delete(h, "Transfer-Encoding")
 	resp.Header = h
 	return resp, nil
+}
+
+// lastCoding is the last transfer coding the values list, lower case.
+func lastCoding(vs []string) string {
+	last := vs[len(vs)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	return strings.ToLower(trimOWS(last))
 }
