@@ -474,7 +474,11 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			return nil
 		}
 		locOrigin := origin.FromURL(loc)
-		if f.req.Mode == ModeCORS && loc.User != nil && !f.req.Origin.SameOrigin(locOrigin) {
+		// HTTP-redirect fetch, steps 8 and 9: a Location with credentials
+		// is a network error in cors mode across origins, and once the
+		// response is CORS-tainted wherever it points, the page's own
+		// origin included.
+		if includesCredentials(loc) && (f.req.Mode == ModeCORS && !f.req.Origin.SameOrigin(locOrigin) || f.tainting == ResponseCORS) {
 			// Chromium prints the location as '' in this message.
 			f.fail(&Error{Reason: ReasonRedirectContainsCredentials, Header: "Location", Value: ""}, cur)
 			return nil
@@ -904,4 +908,15 @@ func (kind profileText) text(profile string, mode CacheMode) string {
 		return t
 	}
 	return k.build()
+}
+
+// includesCredentials reports whether u includes credentials in the URL
+// Standard's sense: a username or a password that is not empty
+// ("http://@host/" and "http://:@host/" include none).
+func includesCredentials(u *url.URL) bool {
+	if u.User == nil {
+		return false
+	}
+	pw, _ := u.User.Password()
+	return u.User.Username() != "" || pw != ""
 }

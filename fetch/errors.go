@@ -30,7 +30,7 @@ const (
 	ReasonHeaderNotAllowed       // a header is not in Access-Control-Allow-Headers
 
 	// Redirects.
-	ReasonRedirectContainsCredentials // a cross-origin Location with user:password@
+	ReasonRedirectContainsCredentials // a Location with user:password@, across origins or once CORS-tainted
 	ReasonTooManyRedirects            // more than 20 redirects
 	ReasonRedirectModeError           // redirect mode "error" met a redirect
 
