@@ -171,6 +171,25 @@ func (e *Error) InitialURLOrURL() string {
 	return e.URL
 }
 
+// escapeControls writes the control bytes of a header value as Chromium's
+// console does, "\u001B" (measured: conformance case acao-escape).
+func escapeControls(v string) string {
+	if !strings.ContainsFunc(v, isControl) {
+		return v
+	}
+	var b strings.Builder
+	for _, r := range v {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\u%04X", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
+
 // validValueHint ends Chromium's messages about a wrong Allow-Origin value.
 const validValueHint = " Have the server send the header with a valid value."
 
@@ -184,13 +203,13 @@ func (e *Error) Detail() string {
 	case ReasonWildcardOriginNotAllowed:
 		s = "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
 	case ReasonMultipleAllowOrigin:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains multiple values '%s', but only one is allowed.%s", e.Value, validValueHint)
+		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains multiple values '%s', but only one is allowed.%s", escapeControls(e.Value), validValueHint)
 	case ReasonInvalidAllowOrigin:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains the invalid value '%s'.%s", e.Value, validValueHint)
+		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains the invalid value '%s'.%s", escapeControls(e.Value), validValueHint)
 	case ReasonAllowOriginMismatch:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header has a value '%s' that is not equal to the supplied origin.%s", e.Value, validValueHint)
+		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header has a value '%s' that is not equal to the supplied origin.%s", escapeControls(e.Value), validValueHint)
 	case ReasonInvalidAllowCredentials:
-		s = fmt.Sprintf("The value of the 'Access-Control-Allow-Credentials' header in the response is '%s' which must be 'true' when the request's credentials mode is 'include'.", e.Value)
+		s = fmt.Sprintf("The value of the 'Access-Control-Allow-Credentials' header in the response is '%s' which must be 'true' when the request's credentials mode is 'include'.", escapeControls(e.Value))
 	case ReasonPreflightInvalidStatus:
 		s = "It does not have HTTP ok status."
 	case ReasonPreflightRedirect:

@@ -122,6 +122,9 @@ func (u URLs) expand(s, reqOrigin string) string {
 		"{page/}", u.Page+"/", // with a trailing slash
 		"{page}", u.Page, "{api2}", u.API2, "{api}", u.API,
 		"{api2-userinfo}", strings.Replace(u.API2, "://", "://user:pw@", 1),
+		"{api-userinfo}", strings.Replace(u.API, "://", "://user:pw@", 1),
+		"{page-userinfo}", strings.Replace(u.Page, "://", "://user:pw@", 1),
+		"{api-empty-userinfo}", strings.Replace(u.API, "://", "://@", 1),
 	).Replace(s)
 }
 
@@ -129,6 +132,9 @@ func (u URLs) expand(s, reqOrigin string) string {
 // that observations from runs on different ports compare equal.
 func (u URLs) Normalize(s string) string {
 	return strings.NewReplacer(strings.Replace(u.API2, "://", "://user:pw@", 1), "{api2-userinfo}",
+		strings.Replace(u.API, "://", "://user:pw@", 1), "{api-userinfo}",
+		strings.Replace(u.Page, "://", "://user:pw@", 1), "{page-userinfo}",
+		strings.Replace(u.API, "://", "://@", 1), "{api-empty-userinfo}",
 		u.Page, "{page}", strings.ToUpper(u.Page), "{PAGE}", u.API2, "{api2}", u.API, "{api}").Replace(s)
 }
 
