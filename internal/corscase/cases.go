@@ -85,6 +85,7 @@ func All() []Case {
 	cs = append(cs, redirectCases()...)
 	cs = append(cs, gapCases()...)
 	cs = append(cs, wireAndRedirectCases()...)
+	cs = append(cs, wptCases()...)
 	return cs
 }
 
