@@ -242,7 +242,7 @@ func wptPreflightResponseValidation() []Case {
 		actual.Headers = append(removeLine(actual.Headers, "x-did-preflight: 0"), "x-did-preflight: 1")
 		cs = append(cs, Case{Name: wptName(file, tc.desc), About: "WPT fetch/api/cors/" + file + ".any.js: " + tc.desc,
 			Fetches: []Fetch{with(get, "x-force-preflight: "), get}, Want: []string{blocked, allowed},
-			Server:  Server{Preflight: preflight, Hops: []Reply{actual}}})
+			Server: Server{Preflight: preflight, Hops: []Reply{actual}}})
 	}
 	return cs
 }
