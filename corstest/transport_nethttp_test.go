@@ -413,3 +413,31 @@ func FuzzHandlerTransportMatchesNetHTTP(f *testing.F) {
 		}
 	})
 }
+
+// A request header value with a control byte that browsers send (the
+// fetch model writes it byte for byte over the wire) gets what a net/http
+// server answers, in process as over a socket: 400 before the handler.
+func TestHandlerTransportAnswersControlBytesAsTheServer(t *testing.T) {
+	h := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { t.Error("the handler was called") })
+	srv := quietServer(h, false)
+	defer srv.Close()
+	var resps [2]*http.Response
+	var bodies [2]string
+	for i, rt := range []http.RoundTripper{fetch.RawHeaderTransport(&http.Transport{}), corstest.HandlerTransport(h)} {
+		req, _ := http.NewRequest("GET", srv.URL+"/", nil)
+		req.Header.Set("If-Modified-Since", "\x1c")
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		resps[i], bodies[i] = resp, string(b)
+	}
+	w, in := resps[0], resps[1]
+	if w.StatusCode != 400 || in.StatusCode != w.StatusCode || in.ContentLength != w.ContentLength || bodies[0] != bodies[1] ||
+		!maps.EqualFunc(in.Header, w.Header, slices.Equal) {
+		t.Errorf("in process: %d %v length %d %q\nover the wire: %d %v length %d %q",
+			in.StatusCode, in.Header, in.ContentLength, bodies[1], w.StatusCode, w.Header, w.ContentLength, bodies[0])
+	}
+}
