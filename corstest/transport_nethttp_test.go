@@ -145,6 +145,14 @@ func TestHandlerTransportMatchesNetHTTP(t *testing.T) {
 			w.Header().Set("X-Final", "1")
 			return text("done")(w)
 		}, nil},
+		{"Connection: close kept, as browsers read it", "GET", nil, func(w http.ResponseWriter) error {
+			w.Header().Set("Connection", "close")
+			return text("bye")(w)
+		}, nil},
+		{"a control byte in a value, as browsers read it", "GET", nil, func(w http.ResponseWriter) error {
+			w.Header().Set("X-Ctl", "a\x18b\x0b")
+			return nil
+		}, nil},
 		{"status twice", "GET", nil, func(w http.ResponseWriter) error {
 			w.WriteHeader(http.StatusAccepted)
 			w.WriteHeader(http.StatusTeapot)
@@ -196,13 +204,18 @@ func TestHandlerTransportMatchesNetHTTP(t *testing.T) {
 					req.Header[k] = vs
 				}
 				resp, err := rt.RoundTrip(req)
-				if err != nil {
+				if err != nil && !strings.Contains(err.Error(), "malformed MIME header") {
 					t.Fatal(err)
 				}
-				body, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err != nil {
-					t.Fatal(err)
+				var body []byte
+				if err == nil {
+					// (net/http's client cannot read some answers browsers
+					// read: only what the handler saw is taken from it.)
+					body, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err != nil {
+						t.Fatal(err)
+					}
 				}
 				mu.Lock()
 				defer mu.Unlock()
