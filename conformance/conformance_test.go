@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -22,7 +24,10 @@ import (
 	"github.com/corskit/corskit/internal/corscase"
 )
 
-var update = flag.Bool("update", false, "write each engine's observations to internal/corscase/testdata/<engine>.json")
+var (
+	update = flag.Bool("update", false, "write each engine's observations to internal/corscase/testdata/<engine>.json")
+	only   = flag.String("cases", "", "run only the cases whose names match this regular expression (-update then rewrites only theirs)")
+)
 
 // golden is where the recorded observations of an engine live: the fetch
 // model's offline tests compare against them.
@@ -322,6 +327,13 @@ func table(t *testing.T) []corscase.Case {
 	if _, err := corscase.Names(cases); err != nil {
 		t.Fatal(err)
 	}
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			t.Fatalf("-cases: %v", err)
+		}
+		cases = slices.DeleteFunc(cases, func(c corscase.Case) bool { return !re.MatchString(c.Name) })
+	}
 	return cases
 }
 
@@ -334,6 +346,17 @@ func compare(t *testing.T, p fetch.Profile, cases []corscase.Case, s *corscase.S
 		t.Fatal(err)
 	}
 	if *update {
+		if *only != "" {
+			// Keep the recording of the cases not run.
+			all := map[string]corscase.Result{}
+			if data, err := os.ReadFile(golden(p.Name)); err == nil {
+				if err := json.Unmarshal(data, &all); err != nil {
+					t.Fatal(err)
+				}
+			}
+			maps.Copy(all, engine)
+			engine = all
+		}
 		data, err := json.MarshalIndent(engine, "", " ")
 		if err != nil {
 			t.Fatal(err)

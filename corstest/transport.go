@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/corskit/corskit/fetch"
 )
 
 // HandlerTransport is an http.RoundTripper that serves every request with
@@ -27,12 +29,20 @@ import (
 //     canonical form) and URL, RequestURI, Host, RemoteAddr 192.0.2.1:1234
 //     (as httptest.NewRequest sets it) and, for an https URL, a TLS
 //     connection state.
+//   - A request header value with a control byte other than tab, NUL, CR
+//     and LF, which browsers send and http.Transport refuses to, gets the
+//     net/http server's answer to it: 400 Bad Request, before the handler
+//     runs (the fetch model sends such values over the wire too).
 //   - The response holds the header as it was when the handler wrote the
 //     status: later changes are not sent. Names are canonical (a handler
 //     that sets w.Header()["access-control-allow-origin"] is read as
 //     Access-Control-Allow-Origin, as a client reads it off the wire),
 //     names that are not tokens and names without a value are dropped,
-//     values are trimmed and their line breaks turned into spaces.
+//     values are trimmed and their line breaks turned into spaces. Other
+//     control bytes stay in the value, as browsers read them (see
+//     fetch.RawHeaderTransport); a NUL fails the round trip with a
+//     *fetch.ResponseError, as it fails a browser's. "Connection: close"
+//     stays in the header, as browsers keep it.
 //   - net/http's own headers are added as its server adds them: a sniffed
 //     Content-Type when the handler set none and wrote a body,
 //     Content-Length when the handler finished within the server's 2 KiB
@@ -44,7 +54,8 @@ import (
 //     its arrival, as the HTTP caching rules say.
 //
 // TestHandlerTransportMatchesNetHTTP holds these claims against a real
-// net/http server on a loopback socket. It is on the path of every
+// net/http server on a loopback socket, read by net/http's client for what
+// the handler sees and by the model's browser reader for what comes back. It is on the path of every
 // in-process fetch (corstest suites, the audit of a handler), so a round
 // trip makes one allocation for the server-side request, the recorder and
 // the response, and the header copies keep their values in it too.
@@ -60,6 +71,9 @@ func HandlerTransport(h http.Handler) http.RoundTripper {
 		}
 		x := new(inProcessExchange)
 		hdr, err := serverRequestHeader(req, x.reqVals[:0])
+		if err == errServerRefuses {
+			return serverRefusal(req), nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -110,8 +124,49 @@ func HandlerTransport(h http.Handler) http.RoundTripper {
 			Request: req,
 		}
 		x.finish(written, &facts, req.Method == http.MethodHead)
+		if err := unreadable(x.resp.Header); err != nil {
+			return nil, err
+		}
 		return &x.resp, nil
 	})
+}
+
+// errServerRefuses marks a request that a net/http server answers with
+// 400 before any handler runs: a header value with a control byte other
+// than tab, NUL, CR and LF.
+var errServerRefuses = errors.New("corstest: the server refuses the request")
+
+// serverRefusal is net/http's server's answer to a request whose header it
+// cannot read (server.go, "400 Bad Request" with errorHeaders), as browsers
+// read it: the body ends when the connection closes.
+func serverRefusal(req *http.Request) *http.Response {
+	const body = "400 Bad Request"
+	return &http.Response{
+		Status: "400 Bad Request", StatusCode: http.StatusBadRequest,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": {"text/plain; charset=utf-8"}, "Connection": {"close"}},
+		Body:          io.NopCloser(strings.NewReader(body)),
+		ContentLength: -1, Close: true, Request: req,
+	}
+}
+
+// unreadable is the error a browser meets reading h off the wire (a NUL in
+// a value: see fetch.ResponseError), nil when it reads it.
+func unreadable(h http.Header) error {
+	var first error // of the first name in order, so that the error is the same each time
+	firstKey := ""
+	for k, vs := range h {
+		for _, v := range vs {
+			if classes(v)&clsCTL == 0 {
+				continue // the common case, without a copy of the line
+			}
+			if err := fetch.UnreadableHeaderLine(k, v); err != nil && (first == nil || k < firstKey) {
+				first, firstKey = err, k
+				break
+			}
+		}
+	}
+	return first
 }
 
 // inProcessExchange is what one HandlerTransport round trip allocates, in
@@ -369,7 +424,8 @@ func fromRequestFields(k string) bool {
 
 // serverRequestHeader is the header a server reads of req, in one pass:
 // refused as http.Transport refuses it (a name that is not a token, a
-// value with a control byte), else as it crosses the wire (see
+// value with NUL, CR or LF; errServerRefuses for a value with another
+// control byte, which browsers send and the server refuses), else as it crosses the wire (see
 // rebuildHeader), with its values in dst's array while they fit (each
 // name's values capped, so that an append copies them out), and with the
 // Content-Length that http.Transport and browsers send: the body's length
@@ -383,9 +439,16 @@ func serverRequestHeader(req *http.Request, dst []string) (http.Header, error) {
 			return nil, fmt.Errorf("net/http: invalid header field name %q", k)
 		}
 		for _, v := range vs {
-			if classes(v)&clsCTL != 0 { // httpguts.ValidHeaderFieldValue, by the table
+			if classes(v)&clsCTL == 0 { // httpguts.ValidHeaderFieldValue, by the table
+				continue
+			}
+			if strings.ContainsAny(v, "\x00\r\n") {
 				return nil, fmt.Errorf("net/http: invalid header field value for %q", k)
 			}
+			// Another control byte: browsers (and the fetch model over
+			// the wire) send it, and a net/http server refuses the
+			// request before any handler runs.
+			return nil, errServerRefuses
 		}
 		if !clean {
 			continue

@@ -1,6 +1,7 @@
 package corstest_test
 
 import (
+	"context"
 	"io"
 	"maps"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/corskit/corskit/corstest"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
 )
 
 // HandlerTransport sends what a server would put on the wire: the header
@@ -135,5 +138,63 @@ func TestPageSeesWhatTheWireCarries(t *testing.T) {
 				t.Errorf("Content-Length %q, want 6", got)
 			}
 		})
+	}
+}
+
+// Header values with control bytes other than NUL, CR and LF are read as
+// browsers read them, in process and over a socket alike: "X-Ctl: a\x18b"
+// is readable as is, a vertical tab in Access-Control-Expose-Headers makes
+// the list invalid (nothing exposed, the response loads), an ESC in
+// Access-Control-Allow-Origin is a CORS error, and only a NUL fails the
+// whole response. net/http's client refused all four, so over the wire the
+// model said net::ERR_FAILED where the handler in process was read.
+func TestInProcessAndWireReadControlBytesAlike(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		header     http.Header
+		allowed    bool
+		reason     fetch.Reason
+		readable   string // a header the page reads, when allowed
+		unreadable string // a header the page does not read
+	}{
+		{"a control byte in a value", http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Expose-Headers": {"X-Ctl"}, "X-Ctl": {"a\x18b"}}, true, fetch.ReasonNone, "X-Ctl", ""},
+		{"a vertical tab in the expose list", http.Header{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Expose-Headers": {"X-Ctl\x0b"}, "X-Ctl": {"1"}}, true, fetch.ReasonNone, "", "X-Ctl"},
+		{"an ESC in Allow-Origin", http.Header{"Access-Control-Allow-Origin": {"https://app.example.com\x1b"}}, false, fetch.ReasonAllowOriginMismatch, "", ""},
+		{"a NUL", http.Header{"Access-Control-Allow-Origin": {"*"}, "X-Ctl": {"a\x00b"}}, false, fetch.ReasonNetwork, "", ""},
+	} {
+		h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			maps.Copy(w.Header(), tc.header)
+			io.WriteString(w, "ok")
+		})
+		srv := httptest.NewServer(h)
+		for _, side := range []struct {
+			name string
+			rt   http.RoundTripper
+			url  string
+		}{{"in process", corstest.HandlerTransport(h), "https://api.example.com/x"}, {"over a socket", &http.Transport{}, srv.URL + "/x"}} {
+			b := &fetch.Browser{Transport: side.rt}
+			res, err := b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse("https://app.example.com"), URL: side.url})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var reason fetch.Reason
+			if res.Err != nil {
+				reason = res.Err.Reason
+			}
+			if res.Allowed() != tc.allowed || reason != tc.reason {
+				t.Errorf("%s, %s: allowed %v (%v), want %v (%v)", tc.name, side.name, res.Allowed(), res.Err, tc.allowed, tc.reason)
+				continue
+			}
+			if !res.Allowed() {
+				continue
+			}
+			if tc.readable != "" && res.Response.Header.Get(tc.readable) != tc.header.Get(tc.readable) {
+				t.Errorf("%s, %s: %s reads %q, want %q", tc.name, side.name, tc.readable, res.Response.Header.Get(tc.readable), tc.header.Get(tc.readable))
+			}
+			if tc.unreadable != "" && res.Response.Header.Get(tc.unreadable) != "" {
+				t.Errorf("%s, %s: %s readable", tc.name, side.name, tc.unreadable)
+			}
+		}
+		srv.Close()
 	}
 }

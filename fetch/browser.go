@@ -386,7 +386,7 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		if needsPreflight {
 			f.preflighted = true
 			if f.p.RequestHeadersRepeatNames && hops == 0 {
-				unsafeNames = repeatNames(f.raw, unsafeNames)
+				unsafeNames = repeatNames(f.raw, unsafeNames, f.p.SafelistEachLine)
 			}
 			ok, err := f.preflight(ctx, cur, method, unsafeNames)
 			if err != nil || !ok {
@@ -474,9 +474,17 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			return nil
 		}
 		locOrigin := origin.FromURL(loc)
-		if f.req.Mode == ModeCORS && loc.User != nil && !f.req.Origin.SameOrigin(locOrigin) {
+		// HTTP-redirect fetch, steps 8 and 9: a Location with credentials
+		// is a network error in cors mode across origins, and once the
+		// response is CORS-tainted wherever it points, the page's own
+		// origin included.
+		if includesCredentials(loc) && (f.req.Mode == ModeCORS && !f.req.Origin.SameOrigin(locOrigin) || f.tainting == ResponseCORS) {
 			// Chromium prints the location as '' in this message.
 			f.fail(&Error{Reason: ReasonRedirectContainsCredentials, Header: "Location", Value: ""}, cur)
+			return nil
+		}
+		if includesCredentials(loc) && f.req.Mode == ModeCORS && f.p.RedirectCredentialsAnyOrigin {
+			f.fail(&Error{Reason: ReasonNetwork, Err: errRedirectCredentials}, cur)
 			return nil
 		}
 		if !locOrigin.SameOrigin(curOrigin) && !f.req.Origin.SameOrigin(curOrigin) {
@@ -618,7 +626,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	}
 	start := f.b.now()
 	var resp *http.Response
-	if t, ok := f.b.transport().(*http.Transport); ok && needsRawHeaders(hdr) {
+	if t, ok := f.b.transport().(*http.Transport); ok && onWire(t, hreq) {
 		resp, err = rawRoundTrip(ctx, t, hreq)
 	} else {
 		resp, err = f.b.transport().RoundTrip(hreq)
@@ -831,13 +839,29 @@ func (b *readBody) Read(p []byte) (int, error) { return b.r.Read(p) }
 func (*readBody) Close() error                 { return nil }
 
 // repeatNames is Access-Control-Request-Headers as Firefox builds it: each
-// unsafe name once per header line the script set (raw), sorted.
-func repeatNames(raw []Header, unsafe []string) []string {
+// unsafe name once per header line the script set (raw), sorted; with
+// eachLine, only the lines that are unsafe themselves ("Content-Type:
+// text/plain" and "Content-Type: application/json" list content-type
+// once), unless the safelisted values together pass the 1024-byte limit.
+func repeatNames(raw []Header, unsafe []string, eachLine bool) []string {
+	total := 0
+	if eachLine {
+		for _, h := range raw {
+			if v := trimHTTPWhitespace(h.Value); fetchspec.IsCORSSafelistedRequestHeader(lowerName(h.Name), v) {
+				total += len(v)
+			}
+		}
+	}
 	var out []string
 	for _, h := range raw {
-		if n := strings.ToLower(h.Name); slices.Contains(unsafe, n) {
-			out = append(out, n)
+		n := strings.ToLower(h.Name)
+		if !slices.Contains(unsafe, n) {
+			continue
 		}
+		if eachLine && total <= fetchspec.MaxSafelistedTotal && fetchspec.IsCORSSafelistedRequestHeader(n, trimHTTPWhitespace(h.Value)) {
+			continue
+		}
+		out = append(out, n)
 	}
 	slices.Sort(out)
 	return out
@@ -904,4 +928,20 @@ func (kind profileText) text(profile string, mode CacheMode) string {
 		return t
 	}
 	return k.build()
+}
+
+// errRedirectCredentials is Chromium's failure of a same-origin redirect to
+// a Location with credentials: a network error whose code the page does
+// not see.
+var errRedirectCredentials = errors.New("net::ERR_FAILED (a redirect Location with credentials)")
+
+// includesCredentials reports whether u includes credentials in the URL
+// Standard's sense: a username or a password that is not empty
+// ("http://@host/" and "http://:@host/" include none).
+func includesCredentials(u *url.URL) bool {
+	if u.User == nil {
+		return false
+	}
+	pw, _ := u.User.Password()
+	return u.User.Username() != "" || pw != ""
 }

@@ -77,6 +77,11 @@ func corsCheck(h http.Header, requestOrigin string, include bool) (Reason, strin
 // absolute URL with a well-formed scheme, and a host for the schemes that
 // need one.
 func isValidURL(v string) bool {
+	// The URL parser first strips leading and trailing C0 controls and
+	// spaces, and removes tabs and line breaks inside: "{origin}\x1b" is a
+	// valid URL that is not the origin.
+	v = strings.TrimFunc(v, func(r rune) bool { return r <= ' ' })
+	v = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(v)
 	u, err := url.Parse(v)
 	if err != nil || u.Scheme == "" {
 		return false

@@ -87,9 +87,27 @@ func classify(req Request, u *url.URL, target origin.Origin, p Profile, st *fetc
 	if !fetchspec.IsSafelistedMethod(req.Method) {
 		c.UnsafeMethod = req.Method
 	}
-	c.UnsafeHeaders = unsafeHeaderNames(c.Headers, p, names)
+	src := c.Headers
+	if p.SafelistEachLine && len(req.Headers) > len(hs) {
+		src = eachLine(req.Headers, req.Mode, p) // a name set more than once
+	}
+	c.UnsafeHeaders = unsafeHeaderNames(src, p, names)
 	c.Preflight = req.Mode == ModeCORS && c.CrossOrigin && (c.UnsafeMethod != "" || len(c.UnsafeHeaders) > 0)
 	return c, nil
+}
+
+// eachLine is the script's header lines one by one, names lowercased and
+// values trimmed, without those the browser drops: what a profile with
+// SafelistEachLine judges.
+func eachLine(raw []Header, mode Mode, p Profile) []Header {
+	out := make([]Header, 0, len(raw))
+	for _, h := range raw {
+		l := Header{Name: lowerName(h.Name), Value: trimHTTPWhitespace(h.Value)}
+		if !dropHeader(l, mode, p) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // dropHeader reports whether the browser silently drops a script header.

@@ -17,7 +17,14 @@
 //
 // A Browser holds a profile, a preflight cache and an HTTP cache, and sends requests with
 // any http.RoundTripper: a live URL, a loopback server, or a handler
-// in-process (see corstest.HandlerTransport).
+// in-process (see corstest.HandlerTransport). With an *http.Transport (the
+// default), the Browser writes each request and reads each answer itself,
+// over HTTP/1.1 on a connection of its own dialled as the Transport dials,
+// so that it sends and reads what browsers do where net/http would not:
+// control bytes in header values, "Connection: close" kept; a NUL in an
+// answer's header is a *ResponseError. A request the Transport's Proxy
+// sends through a proxy goes through the Transport instead, and is read
+// its way. HTTP/2 is not spoken: CORS is the same over both.
 //
 //	b := &fetch.Browser{} // Chromium profile, http.DefaultTransport
 //	res, err := b.Fetch(ctx, fetch.Request{

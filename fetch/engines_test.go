@@ -144,6 +144,11 @@ var engineDeviations = map[string]map[string]string{
 		"redir-authorization-dropped":   "PreflightAfterRedirect, PreflightKeepsOrigin",
 		"redir-put-303":                 "PreflightAfterRedirect, PreflightKeepsOrigin",
 		"redir-put-307-preflight-again": "PreflightKeepsOrigin",
+		"pf-content-type-twice":         "RequestHeadersRepeatNames",
+		"pf-content-type-twice-cased":   "RequestHeadersRepeatNames",
+		"pf-custom-header-twice":        "RequestHeadersRepeatNames",
+		"pf-content-type-twice-text":    "SafelistEachLine",
+		"redir-userinfo-page-to-page":   "RedirectCredentialsAnyOrigin",
 	},
 	"webkit": {
 		"user-agent":                  "UserAgentIgnored",
@@ -161,6 +166,7 @@ var engineDeviations = map[string]map[string]string{
 		"http-put-invalidates":        "UnsafeMethodKeepsHTTPCache",
 		"redir-authorization-dropped": "KeepAuthorizationAcrossOrigins, PreflightAfterRedirect",
 		"redir-put-303":               "PreflightAfterRedirect",
+		"redir-userinfo-page-to-page": "RedirectCredentialsAnyOrigin",
 	},
 }
 

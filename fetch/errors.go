@@ -32,7 +32,7 @@ const (
 	ReasonHeaderNotAllowed       = reason.HeaderNotAllowed       // a header is not in Access-Control-Allow-Headers
 
 	// Redirects.
-	ReasonRedirectContainsCredentials = reason.RedirectContainsCredentials // a cross-origin Location with user:password@
+	ReasonRedirectContainsCredentials = reason.RedirectContainsCredentials // a Location with user:password@, across origins or once CORS-tainted
 	ReasonTooManyRedirects            = reason.TooManyRedirects            // more than 20 redirects
 	ReasonRedirectModeError           = reason.RedirectModeError           // redirect mode "error" met a redirect
 

@@ -2,7 +2,9 @@ package fetch_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +42,17 @@ func FuzzHTTPCacheHeaders(f *testing.F) {
 				t.Fatalf("call %d: %v", i, err)
 			}
 			if !res.Allowed() {
+				var re *fetch.ResponseError
+				if strings.Contains(cc+expires+lastModified+date+age+etag+vary, "\x00") &&
+					res.Err.Reason == fetch.ReasonNetwork && errors.As(res.Err.Err, &re) {
+					return // a NUL in a header: unreadable, in browsers too
+				}
+				if i > 0 && strings.ContainsFunc(etag+lastModified, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) &&
+					res.Err.Reason == fetch.ReasonMissingAllowOrigin {
+					// A validator with a control byte goes back as is in the
+					// revalidation, and the server refuses it (400).
+					return
+				}
 				t.Fatalf("call %d blocked: %v", i, res.Err)
 			}
 			hit := res.HTTPCache.Outcome == fetch.HTTPCacheFresh || res.HTTPCache.Outcome == fetch.HTTPCacheStale

@@ -114,6 +114,14 @@ type Profile struct {
 	// once.
 	RequestHeadersRepeatNames bool
 
+	// SafelistEachLine judges each header line the script set on its own,
+	// as the Fetch Standard's header list keeps them: "Content-Type:
+	// text/plain" set twice needs no preflight, and with
+	// RequestHeadersRepeatNames only the unsafe lines are listed. Firefox:
+	// yes (conformance cases pf-content-type-twice-*). Chromium and WebKit
+	// judge the combined value ("text/plain, text/plain", not safelisted).
+	SafelistEachLine bool
+
 	// PreflightNoCacheHeaders sends the request's cache-mode headers on its
 	// preflight too for the cache modes no-store and reload (Pragma:
 	// no-cache, Cache-Control: no-cache). Chromium and Firefox: yes
@@ -139,6 +147,13 @@ type Profile struct {
 	// Firefox ESR 153 and WebKitGTK 2.50: no.
 	LocalNetworkAccess bool
 
+	// RedirectCredentialsAnyOrigin fails a cors-mode request redirected to
+	// a Location with credentials even within the page's own origin, where
+	// the response is not CORS-tainted; no CORS line reaches the console.
+	// Chromium 156: yes (conformance case redir-userinfo-page-to-page).
+	// Firefox, WebKit and the standard follow such a redirect.
+	RedirectCredentialsAnyOrigin bool
+
 	// Messages is the engine whose console lines and TypeError messages the
 	// model prints (see ConsoleLines and TypeErrorMessage). The zero value
 	// is Chromium's.
@@ -161,6 +176,7 @@ var Chromium = Profile{
 	PreflightMaxAgeZero:             true,
 	UnsafeMethodKeepsHTTPCache:      true,
 	LocalNetworkAccess:              true,
+	RedirectCredentialsAnyOrigin:    true,
 }
 
 // Spec is the Fetch Standard as written, where it leaves nothing to the
@@ -186,6 +202,7 @@ var Firefox = Profile{
 	PreflightKeepsOrigin:              true,
 	PreflightRedirectAfterAllowOrigin: true,
 	RequestHeadersRepeatNames:         true,
+	SafelistEachLine:                  true,
 	PreflightNoCacheHeaders:           true,
 	UnsafeMethodKeepsHTTPCache:        true,
 	Messages:                          EngineFirefox,

@@ -10,16 +10,28 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
-// Browsers send a header value with any byte but NUL, CR and LF: a script's
-// "X-A: a\x01b" goes on the wire as set. net/http refuses to send the
-// control bytes 0x01-0x08, 0x0B, 0x0C, 0x0E-0x1F and DEL ("invalid header
-// field value"), so the model writes such a request itself, byte for byte,
-// over HTTP/1.1, on a connection dialled the way the Browser's
-// *http.Transport dials (its DialContext, DialTLSContext and
-// TLSClientConfig), so that what the server answers is what the browser
-// would get. A Transport of another type gets the request as usual.
+// The model talks HTTP/1.1 itself when its Transport is an *http.Transport,
+// so that what it sends and what it reads are what a browser sends and
+// reads:
+//
+//   - Browsers send a header value with any byte but NUL, CR and LF: a
+//     script's "X-A: a\x01b" goes on the wire as set. net/http refuses to
+//     send the control bytes 0x01-0x08, 0x0B, 0x0C, 0x0E-0x1F and DEL
+//     ("invalid header field value").
+//   - Browsers read such bytes in a response's header too, where net/http's
+//     client refuses the whole response, and they keep "Connection: close",
+//     which net/http takes out (see readResponse).
+//
+// So the request is written byte for byte on a connection of its own,
+// dialled the way the *http.Transport dials (its DialContext,
+// DialTLSContext and TLSClientConfig), and the answer is read with
+// readResponse. The connection serves one exchange. Two cases are left to
+// the *http.Transport itself, and read its way: a request that its Proxy
+// sends through a proxy (unless net/http would refuse to send it), and any
+// Transport of another type.
 
 // needsRawHeaders reports whether a value in h holds a byte that browsers
 // send and net/http refuses to.
@@ -37,14 +49,24 @@ func needsRawHeaders(h http.Header) bool {
 }
 
 // rawLimit bounds what rawRoundTrip reads from the server: the response
-// headers (1 MiB, as the CLI's transport allows) and the body the model
-// keeps.
-const rawLimit = 1<<20 + maxBody
+// header and the body the model keeps.
+const rawLimit = maxResponseHeader + maxBody
+
+// onWire reports whether the model sends req itself rather than through t:
+// always, unless t would send it through a proxy and net/http can write it.
+func onWire(t *http.Transport, req *http.Request) bool {
+	if needsRawHeaders(req.Header) || t.Proxy == nil {
+		return true
+	}
+	u, err := t.Proxy(req)
+	return err == nil && u == nil
+}
 
 // rawRoundTrip sends req over a connection of its own, dialled as t dials,
 // writing its header lines unchecked (the model has already refused NUL, CR
-// and LF in values and non-token names), and reads the response. The
-// connection closes with the response's body.
+// and LF in values and non-token names), and reads the response as browsers
+// read it, within t's ResponseHeaderTimeout. The connection closes with the
+// response's body.
 func rawRoundTrip(ctx context.Context, t *http.Transport, req *http.Request) (*http.Response, error) {
 	conn, err := rawDial(ctx, t, req)
 	if err != nil {
@@ -52,10 +74,20 @@ func rawRoundTrip(ctx context.Context, t *http.Transport, req *http.Request) (*h
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), req.URL.Host)
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req.Method, req.URL.RequestURI(), host)
 	keys := make([]string, 0, len(req.Header))
 	for k := range req.Header {
-		keys = append(keys, k)
+		switch http.CanonicalHeaderKey(k) {
+		case "Host", "Content-Length", "Transfer-Encoding", "Trailer":
+			// Written from the request's fields, as net/http writes them
+			// (and never set by a page: forbidden request headers).
+		default:
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
@@ -73,17 +105,24 @@ func rawRoundTrip(ctx context.Context, t *http.Transport, req *http.Request) (*h
 	if len(body) > 0 || req.Method == http.MethodPost || req.Method == http.MethodPut {
 		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
 	}
-	b.WriteString("Connection: close\r\n\r\n")
+	// No "Connection: close": browsers keep the connection alive, and a
+	// server answers a close with a "Connection: close" of its own, which
+	// pages can read. The model closes it after the one exchange instead.
+	b.WriteString("\r\n")
 	if _, err := io.WriteString(conn, b.String()+string(body)); err != nil {
 		conn.Close()
 		return nil, wrapCtx(ctx, err)
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(io.LimitReader(conn, rawLimit)), req)
+	if t.ResponseHeaderTimeout > 0 {
+		conn.SetReadDeadline(time.Now().Add(t.ResponseHeaderTimeout))
+	}
+	resp, err := readResponse(bufio.NewReader(io.LimitReader(conn, rawLimit)), req)
 	if err != nil {
 		conn.Close()
 		return nil, wrapCtx(ctx, err)
 	}
-	resp.Body = &closeBoth{ReadCloser: resp.Body, conn: conn, stop: stop}
+	conn.SetReadDeadline(time.Time{})
+	resp.Body = &closeBoth{ReadCloser: resp.Body, conn: conn, stop: stop, ctx: ctx}
 	return resp, nil
 }
 
@@ -133,11 +172,22 @@ func rawDial(ctx context.Context, t *http.Transport, req *http.Request) (net.Con
 	return tc, nil
 }
 
-// closeBoth closes the response body and its connection.
+// closeBoth closes the response body and its connection, and says that
+// the context ended when a read fails because it did (the connection is
+// closed under the read).
 type closeBoth struct {
 	io.ReadCloser
 	conn net.Conn
 	stop func() bool
+	ctx  context.Context
+}
+
+func (c *closeBoth) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = wrapCtx(c.ctx, err)
+	}
+	return n, err
 }
 
 func (c *closeBoth) Close() error {
@@ -147,17 +197,17 @@ func (c *closeBoth) Close() error {
 	return err
 }
 
-// RawHeaderTransport is t, except that a request whose header values hold
-// bytes browsers send and net/http refuses is written byte for byte, as a
-// Browser does when its Transport is t itself. Use it under a RoundTripper
-// of your own that wraps t, so that the Browser keeps sending such
-// requests the browsers' way.
+// RawHeaderTransport is t, except that requests are written and answers
+// read as browsers write and read them (header bytes net/http refuses,
+// "Connection: close" kept), as a Browser does when its Transport is t
+// itself. Use it under a RoundTripper of your own that wraps t, so that the
+// Browser keeps reading the browsers' way.
 func RawHeaderTransport(t *http.Transport) http.RoundTripper { return rawHeaderTransport{t} }
 
 type rawHeaderTransport struct{ t *http.Transport }
 
 func (r rawHeaderTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if needsRawHeaders(req.Header) {
+	if onWire(r.t, req) {
 		return rawRoundTrip(req.Context(), r.t, req)
 	}
 	return r.t.RoundTrip(req)

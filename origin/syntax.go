@@ -194,11 +194,49 @@ func checkHost(h string, wildcardDomain bool) string {
 		// Only xn-- labels can fail or change in domain-to-ASCII once the
 		// characters above are checked (no uppercase to map, no STD3 or
 		// hyphen rules in the URL Standard), so the common case skips it.
-		if a, err := domainToASCII.ToASCII(d); err != nil || a != d {
+		if !validPunycode(d) {
 			return "has an xn-- label that is not valid punycode of a valid name (browsers refuse the host)"
 		}
 	}
 	return ""
+}
+
+// validPunycode reports whether domain-to-ASCII keeps d, a lowercase
+// domain with xn-- labels, as it is. An xn-- label whose Punycode decodes
+// to ASCII alone ("xn--example-", "example" with an empty extension) is
+// kept as written by Chromium and Node, where the idna package would give
+// back the decoded label: such a label only needs to decode, to something
+// not empty.
+func validPunycode(d string) bool {
+	if a, err := domainToASCII.ToASCII(d); err == nil && a == d {
+		return true
+	}
+	for label := range strings.SplitSeq(d, ".") {
+		if !strings.HasPrefix(label, "xn--") {
+			continue // checked byte by byte already
+		}
+		if asciiOnlyPunycode(label) {
+			continue
+		}
+		u, err := domainToASCII.ToUnicode(label)
+		if err != nil || u == "" {
+			return false
+		}
+		if a, err := domainToASCII.ToASCII(label); err != nil || a != label {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiOnlyPunycode reports whether the xn-- label decodes, as Punycode, to
+// a non-empty label of ASCII alone. UTS 46 since revision 15.1 (and x/net's
+// idna since v0.60) calls such a label invalid; Chromium and Node keep it.
+// The Punycode profile gives back the decoded label beside that error, and
+// the label unchanged when it does not decode at all.
+func asciiOnlyPunycode(label string) bool {
+	u, _ := idna.Punycode.ToUnicode(label)
+	return u != label && u != "" && isASCII(u)
 }
 
 // domainToASCII is UTS 46 ToASCII as the URL Standard's "domain to ASCII"

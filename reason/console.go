@@ -51,13 +51,13 @@ func ChromiumDetail(id ID, value string, preflight bool) string {
 	case WildcardOriginNotAllowed:
 		s = "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
 	case MultipleAllowOrigin:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains multiple values '%s', but only one is allowed.%s", value, validValueHint)
+		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains multiple values '%s', but only one is allowed.%s", escapeControls(value), validValueHint)
 	case InvalidAllowOrigin:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains the invalid value '%s'.%s", value, validValueHint)
+		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header contains the invalid value '%s'.%s", escapeControls(value), validValueHint)
 	case AllowOriginMismatch:
-		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header has a value '%s' that is not equal to the supplied origin.%s", value, validValueHint)
+		s = fmt.Sprintf("The 'Access-Control-Allow-Origin' header has a value '%s' that is not equal to the supplied origin.%s", escapeControls(value), validValueHint)
 	case InvalidAllowCredentials:
-		s = fmt.Sprintf("The value of the 'Access-Control-Allow-Credentials' header in the response is '%s' which must be 'true' when the request's credentials mode is 'include'.", value)
+		s = fmt.Sprintf("The value of the 'Access-Control-Allow-Credentials' header in the response is '%s' which must be 'true' when the request's credentials mode is 'include'.", escapeControls(value))
 	case PreflightInvalidStatus:
 		s = "It does not have HTTP ok status."
 	case PreflightRedirect:
@@ -80,6 +80,25 @@ func ChromiumDetail(id ID, value string, preflight bool) string {
 	}
 	return s
 }
+
+// escapeControls writes the control bytes of a header value as Chromium's
+// console does, "\u001B" (measured: conformance case acao-escape).
+func escapeControls(v string) string {
+	if !strings.ContainsFunc(v, isControl) {
+		return v
+	}
+	var b strings.Builder
+	for _, r := range v {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\u%04X", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }
 
 // ----- Firefox -----
 //

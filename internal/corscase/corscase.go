@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,13 +116,24 @@ func (u URLs) URL(target, c string, hop int) string {
 	return fmt.Sprintf("%s/c/%s/%d", u.base(target), c, hop)
 }
 
+// userinfoPlaceholder is "{page@user:password}", "{api@:pw}"...: the
+// origin with that userinfo, for Locations with credentials.
+var userinfoPlaceholder = regexp.MustCompile(`\{(page|api2|api)@([^{}]*)\}`)
+
 func (u URLs) expand(s, reqOrigin string) string {
+	s = userinfoPlaceholder.ReplaceAllStringFunc(s, func(m string) string {
+		sub := userinfoPlaceholder.FindStringSubmatch(m)
+		return strings.Replace(u.base(sub[1]), "://", "://"+sub[2]+"@", 1)
+	})
 	return strings.NewReplacer(
 		"{origin}", reqOrigin,
 		"{PAGE}", strings.ToUpper(u.Page), // the page's origin in capitals
 		"{page/}", u.Page+"/", // with a trailing slash
 		"{page}", u.Page, "{api2}", u.API2, "{api}", u.API,
 		"{api2-userinfo}", strings.Replace(u.API2, "://", "://user:pw@", 1),
+		"{api-userinfo}", strings.Replace(u.API, "://", "://user:pw@", 1),
+		"{page-userinfo}", strings.Replace(u.Page, "://", "://user:pw@", 1),
+		"{api-empty-userinfo}", strings.Replace(u.API, "://", "://@", 1),
 	).Replace(s)
 }
 
@@ -129,7 +141,33 @@ func (u URLs) expand(s, reqOrigin string) string {
 // that observations from runs on different ports compare equal.
 func (u URLs) Normalize(s string) string {
 	return strings.NewReplacer(strings.Replace(u.API2, "://", "://user:pw@", 1), "{api2-userinfo}",
-		u.Page, "{page}", strings.ToUpper(u.Page), "{PAGE}", u.API2, "{api2}", u.API, "{api}").Replace(s)
+		strings.Replace(u.API, "://", "://user:pw@", 1), "{api-userinfo}",
+		strings.Replace(u.Page, "://", "://user:pw@", 1), "{page-userinfo}",
+		strings.Replace(u.API, "://", "://@", 1), "{api-empty-userinfo}",
+		u.Page, "{page}", strings.ToUpper(u.Page), "{PAGE}", u.API2, "{api2}", u.API, "{api}").Replace(u.normalizeUserinfo(s))
+}
+
+// normalizeUserinfo writes the origins of the run with a userinfo as the
+// {label@userinfo} placeholders that make them.
+func (u URLs) normalizeUserinfo(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	for _, o := range []struct{ label, url string }{{"page", u.Page}, {"api", u.API}, {"api2", u.API2}} {
+		scheme, host, ok := strings.Cut(o.url, "://")
+		if !ok {
+			continue
+		}
+		re := regexp.MustCompile(regexp.QuoteMeta(scheme+"://") + `([^@/\s'"{}]*)@` + regexp.QuoteMeta(host) + `\b`)
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			info := re.FindStringSubmatch(m)[1]
+			if info == "user:pw" || info == "" && o.label == "api" {
+				return m // {api2-userinfo} and its family, which the replacer writes
+			}
+			return "{" + o.label + "@" + info + "}"
+		})
+	}
+	return s
 }
 
 // Wire is one request as a server received it.

@@ -8,7 +8,11 @@
 // "Terminology: headers").
 package fetchspec
 
-import "github.com/corskit/corskit/internal/httplist"
+import (
+	"strings"
+
+	"github.com/corskit/corskit/internal/httplist"
+)
 
 // IsSafelistedMethod reports whether m is a CORS-safelisted method (GET,
 // HEAD or POST, byte for byte): such a method never causes a preflight by
@@ -145,3 +149,14 @@ var badPorts = func() map[int]struct{} {
 	}
 	return m
 }()
+
+// UnreadableResponseHeaderByte is the first byte of a response header line
+// (as sent on the wire, without its CRLF) that makes browsers refuse the
+// whole response as a network error: NUL, or a CR not followed by LF (a
+// bare CR). Every other byte, the control bytes 0x01-0x1F and DEL
+// included, is read into the value as it is. It returns -1 when there is
+// none. (HTTP/1.1 parsing in Chromium's HttpStreamParser and Firefox's
+// nsHttpResponseHead; the web-platform-tests' fetch/h1-parsing.)
+func UnreadableResponseHeaderByte(line string) int {
+	return strings.IndexAny(line, "\x00\r")
+}
