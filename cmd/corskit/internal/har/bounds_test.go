@@ -178,9 +178,11 @@ func syntheticLog(n int) *Log {
 }
 
 // Replay's work is linear in the number of entries (100,000 entries used
-// to take 37 s, a file half images 2 min 08 s): compare n and 16n calls,
-// the best of three runs each. Linear gives a ratio near 16, quadratic
-// near 256.
+// to take 37 s, a file half images 2 min 08 s): compare n and 32n calls,
+// the best of three runs each. Linear gives a ratio near 32 (measured 60-80
+// with the garbage collector's share of the larger run), quadratic near
+// 1,024. The bound, 320, sits a factor of about 3 from each: with 16n and
+// a bound of 80 a loaded 2-core machine read 95x and 102x on linear code.
 func TestReplayIsLinear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test; skipped with -short")
@@ -198,11 +200,11 @@ func TestReplayIsLinear(t *testing.T) {
 		}
 		return fastest
 	}
-	small, large := best(500), best(8_000)
+	small, large := best(250), best(8_000)
 	ratio := float64(large) / float64(small)
 	t.Logf("%.1fx (%v vs %v)", ratio, large, small)
-	if ratio > 80 {
-		t.Fatalf("16x the entries took %.1fx the time (%v vs %v): not linear", ratio, large, small)
+	if ratio > 320 {
+		t.Fatalf("32x the entries took %.1fx the time (%v vs %v): not linear", ratio, large, small)
 	}
 }
 
