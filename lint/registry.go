@@ -1,0 +1,56 @@
+package lint
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+)
+
+// reader recognises one format by a file's name and first bytes and reads
+// it into units.
+type reader struct {
+	format string
+	// sniff decides from the name and the head of the file alone, so
+	// that a file of no format costs only that.
+	sniff func(name string, head []byte) bool
+	read  func(file string, data []byte) ([]*Unit, error)
+}
+
+// sniffLen is how much of a file sniffing looks at.
+const sniffLen = 4096
+
+// readers, in the order they are tried.
+var readers = []reader{
+	{"nginx", sniffNginx, readNginx},
+	{"django", sniffDjango, readDjango},
+}
+
+// Formats lists the formats lint reads.
+func Formats() []string {
+	out := make([]string, len(readers))
+	for i, r := range readers {
+		out[i] = r.format
+	}
+	return out
+}
+
+// Sniff returns the reader for a file, or nil.
+func sniff(name string, head []byte) *reader {
+	for i := range readers {
+		if readers[i].sniff(name, head) {
+			return &readers[i]
+		}
+	}
+	return nil
+}
+
+func sniffNginx(name string, head []byte) bool {
+	base := strings.ToLower(filepath.Base(name))
+	if base == "nginx.conf" || strings.HasSuffix(base, ".nginx") || strings.HasSuffix(base, ".nginx.conf") {
+		return true
+	}
+	if !strings.HasSuffix(base, ".conf") && !strings.Contains(filepath.ToSlash(name), "nginx") {
+		return false
+	}
+	return bytes.Contains(head, []byte("add_header")) || bytes.Contains(head, []byte("server {")) || bytes.Contains(head, []byte("location "))
+}
