@@ -305,4 +305,3 @@ func (p *djangoPolicy) headersFor(h http.Header, r *http.Request, track *lineTra
 		}
 	}
 }
-
