@@ -67,7 +67,7 @@ func readDjango(file string, data []byte) ([]*Unit, error) {
 	if !hasAny(as, "CORS_") && !bytes.Contains(data, []byte("corsheaders")) {
 		return nil, nil
 	}
-	u := &Unit{File: file, Line: 1, Stack: "django", Name: "django-cors-headers settings", Path: "/"}
+	u := &Unit{File: file, Line: 1, Stack: "django", Name: "django-cors-headers settings", Path: "/", layer: "app"}
 	p, line, why := djangoFrom(as)
 	if line > 0 {
 		u.Line = line

@@ -42,6 +42,10 @@ type Unit struct {
 	lineOf func(origin string) int
 	// notes are the findings that only the configuration shows.
 	notes []Finding
+	// layer is "proxy" or "app"; forwards and setsACAO say that a proxy
+	// passes requests to an application and adds Allow-Origin itself.
+	layer              string
+	forwards, setsACAO bool
 }
 
 // Finding is an audit finding located in a file.
@@ -63,6 +67,19 @@ type Options struct {
 	// The differential tests give the real server's URL, so that the
 	// live audit and the lint send the same probes.
 	Target string
+}
+
+// AuditOrigins are the origins an audit of the unit is told the
+// deployment trusts: those the file lists, less local development ones,
+// which the audit probes as holes of their own.
+func (u *Unit) AuditOrigins() []string {
+	var out []string
+	for _, o := range u.Origins {
+		if !devOrigin(o) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // defaultDomain names the simulated server when the policy names no origin.
@@ -98,7 +115,7 @@ func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
 		return out
 	}
 	s := audit.New(audit.Options{
-		Transport: corstest.HandlerTransport(u.handler), Origins: u.Origins,
+		Transport: corstest.HandlerTransport(u.handler), Origins: u.AuditOrigins(),
 		Timeout: 5 * time.Second, TargetTimeout: 30 * time.Second,
 	})
 	res := s.Scan(ctx, audit.Target{URL: u.target(opts)})
@@ -106,6 +123,9 @@ func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
 		return append(out, u.finding(audit.Finding{ID: "not-evaluated", Explanation: res.Err.Error()}, u.Line))
 	}
 	for _, f := range res.Findings {
+		if f.ID == audit.LocalhostOrigin {
+			out = slices.DeleteFunc(out, func(n Finding) bool { return n.ID == DevOrigin && n.Origin == f.Origin })
+		}
 		line := u.Line
 		if u.lineOf != nil && f.Origin != "" {
 			if l := u.lineOf(f.Origin); l > 0 {
@@ -127,7 +147,11 @@ func (u *Unit) finding(f audit.Finding, line int) Finding {
 
 // note is a finding that only the configuration shows.
 func (u *Unit) note(id string, sev audit.Severity, line int, why, fix string) {
-	u.notes = append(u.notes, u.finding(audit.Finding{ID: id, Severity: sev, Explanation: why, Fix: audit.Fix{Headers: fix}}, line))
+	u.noteOrigin(id, sev, line, "", why, fix)
+}
+
+func (u *Unit) noteOrigin(id string, sev audit.Severity, line int, o, why, fix string) {
+	u.notes = append(u.notes, u.finding(audit.Finding{ID: id, Severity: sev, Origin: o, Explanation: why, Fix: audit.Fix{Headers: fix}}, line))
 }
 
 // The classes of findings only a configuration shows.
@@ -199,7 +223,7 @@ func (u *Unit) checkDevOrigins(lines map[string]int) {
 	}
 	for _, o := range u.Origins {
 		if devOrigin(o) {
-			u.note(DevOrigin, audit.Low, lines[o],
+			u.noteOrigin(DevOrigin, audit.Low, lines[o], o,
 				fmt.Sprintf("%s is a local development origin in a production configuration: any program on a user's machine serving a page there reads this endpoint.", o),
 				"Keep development origins in a development-only configuration.")
 		}

@@ -316,7 +316,7 @@ func (s *ngxServer) serve(w http.ResponseWriter, r *http.Request, track *lineTra
 		if loc := find(locations(s.level), r.URL.Path); loc != nil {
 			conf, code, body = q.run(loc.level)
 			if code == 0 {
-				conf, code = q.content(conf), q.contentStatus(conf)
+				code = q.contentStatus(conf)
 			}
 		} else {
 			code = q.contentStatus(conf)
@@ -346,8 +346,6 @@ func (s *ngxServer) serve(w http.ResponseWriter, r *http.Request, track *lineTra
 	w.WriteHeader(code)
 	_, _ = io.WriteString(w, body)
 }
-
-func (q *ngxRequest) content(conf *ngxLevel) *ngxLevel { return conf }
 
 // contentStatus is the status of a location without return: an
 // application behind proxy_pass answers 200 (the simulation knows no
@@ -439,7 +437,7 @@ func serverUnits(file string, srv *ngxLevel, maps map[string]*ngxMap) []*Unit {
 	var units []*Unit
 	locs := locations(srv)
 	add := func(line int, name, path string, lvl *ngxLevel) {
-		u := &Unit{File: file, Line: line, Stack: "nginx", Name: name, Path: path}
+		u := &Unit{File: file, Line: line, Stack: "nginx", Name: name, Path: path, layer: "proxy", forwards: lvl.content}
 		s := &ngxServer{level: srv, maps: maps}
 		track := &lineTracker{}
 		u.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, track) })
@@ -483,7 +481,7 @@ func nginxOrigins(l *ngxLevel, maps map[string]*ngxMap) []string {
 			out = append(out, o)
 		}
 	}
-	for _, h := range l.effectiveHeaders() {
+	for _, h := range corsHeaders(l) {
 		if len(h.Args) > 1 && strings.EqualFold(h.Args[0], "Access-Control-Allow-Origin") {
 			add(h.Args[1])
 		}
@@ -497,16 +495,28 @@ func nginxOrigins(l *ngxLevel, maps map[string]*ngxMap) []string {
 	return out
 }
 
+// corsHeaders returns the add_header directives that apply to a level:
+// its effective ones and those of the if blocks inside it.
+func corsHeaders(l *ngxLevel) []*ngxDirective {
+	out := slices.Clone(l.effectiveHeaders())
+	for _, d := range l.d.Block {
+		if d.Name == "if" {
+			out = append(out, newLevel(d, l).headers...)
+		}
+	}
+	return out
+}
+
 // nginxNotes adds the findings only the configuration shows.
 func nginxNotes(u *Unit, l *ngxLevel) {
-	var acao *ngxDirective
+	var acao []*ngxDirective
 	vary := false
-	for _, h := range l.effectiveHeaders() {
+	for _, h := range corsHeaders(l) {
 		if len(h.Args) < 2 {
 			continue
 		}
 		if strings.EqualFold(h.Args[0], "Access-Control-Allow-Origin") {
-			acao = h
+			acao = append(acao, h)
 			if len(h.Args) < 3 || h.Args[2] != "always" {
 				u.note(AddHeaderWithoutAlways, audit.Info, h.Line,
 					"add_header Access-Control-Allow-Origin without \"always\": nginx sends it only with 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308, so the browser hides every error answer (4xx, 5xx) from the page, which then sees a CORS error instead of the status.",
@@ -517,9 +527,13 @@ func nginxNotes(u *Unit, l *ngxLevel) {
 			vary = true
 		}
 	}
-	if acao != nil && l.cached && strings.Contains(acao.Args[1], "$") && !vary {
-		u.note(CachedWithoutVary, audit.Medium, acao.Line,
-			"This location is cached (proxy_cache) and its Access-Control-Allow-Origin depends on the request's Origin, but it does not add Vary: Origin: the cache stores one origin's answer and serves it to the others.",
-			"add_header Vary Origin always; and keep $http_origin in the cache key (proxy_cache_key ... $http_origin), or do not cache these answers.")
+	u.setsACAO = len(acao) > 0
+	for _, h := range acao {
+		if l.cached && strings.Contains(h.Args[1], "$") && !vary {
+			u.note(CachedWithoutVary, audit.Medium, h.Line,
+				"This location is cached (proxy_cache) and its Access-Control-Allow-Origin depends on the request's Origin, but it does not add Vary: Origin: the cache stores one origin's answer and serves it to the others.",
+				"add_header Vary Origin always; and keep $http_origin in the cache key (proxy_cache_key ... $http_origin), or do not cache these answers.")
+			break
+		}
 	}
 }

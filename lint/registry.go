@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"strings"
 )
@@ -53,4 +54,17 @@ func sniffNginx(name string, head []byte) bool {
 		return false
 	}
 	return bytes.Contains(head, []byte("add_header")) || bytes.Contains(head, []byte("server {")) || bytes.Contains(head, []byte("location "))
+}
+
+// ErrUnknownFormat is ReadFile's answer for a file no reader recognises.
+var ErrUnknownFormat = errors.New("lint: not a configuration format lint reads")
+
+// ReadFile recognises data's format by name and content and reads the
+// policies it declares.
+func ReadFile(name string, data []byte) ([]*Unit, error) {
+	r := sniff(name, data[:min(len(data), sniffLen)])
+	if r == nil {
+		return nil, ErrUnknownFormat
+	}
+	return r.read(name, data)
 }
