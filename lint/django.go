@@ -50,13 +50,11 @@ func sniffDjango(name string, head []byte) bool {
 	if !strings.HasSuffix(name, ".py") {
 		return false
 	}
-	for _, k := range []string{"CORS_ALLOWED_ORIGIN", "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ORIGIN_ALLOW_ALL", "CORS_ORIGIN_REGEX_WHITELIST", "corsheaders"} {
-		if bytes.Contains(head, []byte(k)) {
-			return true
-		}
-	}
-	return false
+	return djangoSetting.Match(head) || bytes.Contains(head, []byte("corsheaders"))
 }
+
+// djangoSetting is a module-level assignment to a CORS_ setting.
+var djangoSetting = regexp.MustCompile(`(?m)^CORS_[A-Z_]+\s*=`)
 
 func readDjango(file string, data []byte) ([]*Unit, error) {
 	toks, err := tokenizePython(file, string(data))

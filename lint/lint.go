@@ -229,3 +229,13 @@ func (u *Unit) checkDevOrigins(lines map[string]int) {
 		}
 	}
 }
+
+// ConfigOnly reports whether a finding class is one only the
+// configuration shows (no live audit reports it).
+func ConfigOnly(id string) bool {
+	switch id {
+	case AddHeaderWithoutAlways, TwoLayers, CachedWithoutVary, DevOrigin, NotEvaluated:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,381 @@
+package e2e
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corskit/corskit/audit"
+	"github.com/corskit/corskit/e2e/realserver"
+	"github.com/corskit/corskit/lint"
+)
+
+// The differential proof of `corskit lint`: random configurations of each
+// family, served by the real server and audited live, and linted from
+// the same file; the audit's findings must agree class for class and
+// severity for severity. One server process serves every configuration
+// of a family (nginx: one location each; Django: one Host each), so the
+// cost is one start per family.
+
+var lintDiffN = flag.Int("lintdiff.n", 60, "random configurations per family in TestLintDifferential (the issue asks for 200: -lintdiff.n 200)")
+
+// lintDiffSeed fixes the configurations, so that a failure reproduces.
+const lintDiffSeed = 22
+
+// verdicts are the audit's findings as class and severity, sorted.
+func verdicts(fs []audit.Finding) []string {
+	out := []string{}
+	for _, f := range fs {
+		if !lint.ConfigOnly(f.ID) {
+			out = append(out, f.ID+"/"+f.Severity.String())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func lintVerdicts(fs []lint.Finding) []string {
+	var a []audit.Finding
+	for _, f := range fs {
+		a = append(a, f.Finding)
+	}
+	return verdicts(a)
+}
+
+// liveAudit audits url on the real server, connecting to addr whatever
+// the URL's host.
+func liveAudit(ctx context.Context, addr, url string, origins []string) audit.Result {
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}, MaxIdleConnsPerHost: 4}
+	defer tr.CloseIdleConnections()
+	return audit.New(audit.Options{Transport: tr, Origins: origins, Timeout: 5 * time.Second}).Scan(ctx, audit.Target{URL: url})
+}
+
+type diffCase struct {
+	name, file, url string
+	unit            *lint.Unit
+}
+
+// differ audits and lints each case; it returns how many differed and
+// reports each difference with both sides and the configuration.
+func differ(t *testing.T, addr string, cases []diffCase, src func(diffCase) string) int {
+	ctx := context.Background()
+	bad := 0
+	seen := map[string]int{}
+	defer func() { t.Logf("findings seen (class/severity: configurations): %v", seen) }()
+	for _, c := range cases {
+		live := liveAudit(ctx, addr, c.url, c.unit.AuditOrigins())
+		if live.Err != nil {
+			t.Fatalf("%s: live audit: %v", c.name, live.Err)
+		}
+		got := lintVerdicts(lint.Evaluate(ctx, c.unit, lint.Options{Target: c.url}))
+		want := verdicts(live.Findings)
+		for _, v := range slices.Compact(slices.Clone(want)) {
+			seen[v]++
+		}
+		if !slices.Equal(got, want) {
+			bad++
+			t.Errorf("%s: lint %v, live audit %v\n--- configuration ---\n%s", c.name, got, want, src(c))
+		}
+	}
+	return bad
+}
+
+func TestLintDifferential(t *testing.T) {
+	t.Run("nginx", func(t *testing.T) { lintDiffNginx(t, *lintDiffN) })
+	t.Run("django", func(t *testing.T) { lintDiffDjango(t, *lintDiffN) })
+}
+
+// hosts and regex pieces the generators draw from.
+var (
+	diffHosts   = []string{"app.lintdiff.example", "lintdiff.example", "api.lintdiff.example", "partner.other.example"}
+	diffSchemes = []string{"https://", "http://", "https?://"}
+)
+
+// randRegex writes a pattern for an allowed host the way people do:
+// anchored or not at either end, dots escaped or not, with or without a
+// subdomain part.
+func randRegex(r *rand.Rand) string {
+	host := diffHosts[r.IntN(len(diffHosts))]
+	if r.IntN(3) > 0 {
+		host = strings.ReplaceAll(host, ".", `\.`)
+	}
+	var b strings.Builder
+	if r.IntN(2) == 0 {
+		b.WriteString("^")
+	}
+	b.WriteString(diffSchemes[r.IntN(len(diffSchemes))])
+	switch r.IntN(4) {
+	case 1:
+		b.WriteString(`([a-z0-9-]+\.)?`)
+	case 2:
+		b.WriteString(`.*`)
+	case 3:
+		b.WriteString(`[a-z]+\.`)
+	}
+	b.WriteString(host)
+	if r.IntN(3) == 0 {
+		b.WriteString(`(:[0-9]+)?`)
+	}
+	if r.IntN(2) == 0 {
+		b.WriteString("$")
+	}
+	return b.String()
+}
+
+func randOrigin(r *rand.Rand) string {
+	s := []string{"https://", "http://"}[r.IntN(2)]
+	return s + diffHosts[r.IntN(len(diffHosts))]
+}
+
+// nginxLocation writes one random CORS location in the forms found in
+// the wild: if + regex, map, fixed value, with or without always,
+// credentials, Vary and an OPTIONS branch.
+func nginxLocation(r *rand.Rand, i int) (maps, loc string) {
+	var b strings.Builder
+	always := ""
+	if r.IntN(2) == 0 {
+		always = " always"
+	}
+	creds := r.IntN(2) == 0
+	acao := "$http_origin"
+	fmt.Fprintf(&b, "    location /c%d/ {\n", i)
+	kind := r.IntN(4)
+	switch kind {
+	case 0: // if + regex
+		op := []string{"~", "~*"}[r.IntN(2)]
+		fmt.Fprintf(&b, "        if ($http_origin %s \"%s\") {\n            set $cors%d $http_origin;\n        }\n", op, randRegex(r), i)
+		acao = fmt.Sprintf("$cors%d", i)
+	case 1: // map
+		var m strings.Builder
+		fmt.Fprintf(&m, "map $http_origin $cors%d {\n    default \"\";\n", i)
+		for k := r.IntN(3); k >= 0; k-- {
+			if r.IntN(2) == 0 {
+				fmt.Fprintf(&m, "    \"%s\" $http_origin;\n", randOrigin(r))
+			} else {
+				fmt.Fprintf(&m, "    \"~%s\" $http_origin;\n", randRegex(r))
+			}
+		}
+		m.WriteString("}\n")
+		maps = m.String()
+		acao = fmt.Sprintf("$cors%d", i)
+	case 2: // fixed
+		acao = []string{"*", randOrigin(r)}[r.IntN(2)]
+	}
+	if r.IntN(3) == 0 {
+		fmt.Fprintf(&b, "        if ($request_method = OPTIONS) {\n            add_header Access-Control-Allow-Origin \"%s\"%s;\n", acao, always)
+		if creds {
+			fmt.Fprintf(&b, "            add_header Access-Control-Allow-Credentials true%s;\n", always)
+		}
+		fmt.Fprintf(&b, "            add_header Access-Control-Allow-Methods %s%s;\n", []string{"\"GET, POST\"", "$http_access_control_request_method"}[r.IntN(2)], always)
+		fmt.Fprintf(&b, "            add_header Access-Control-Allow-Headers %s%s;\n", []string{"Content-Type", "$http_access_control_request_headers"}[r.IntN(2)], always)
+		b.WriteString("            return 204;\n        }\n")
+	}
+	fmt.Fprintf(&b, "        add_header Access-Control-Allow-Origin \"%s\"%s;\n", acao, always)
+	if creds {
+		fmt.Fprintf(&b, "        add_header Access-Control-Allow-Credentials true%s;\n", always)
+	}
+	if r.IntN(2) == 0 {
+		fmt.Fprintf(&b, "        add_header Vary Origin%s;\n", always)
+	}
+	b.WriteString("        return 200 \"ok\\n\";\n    }\n")
+	return maps, b.String()
+}
+
+func lintDiffNginx(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 1))
+	var maps, locs strings.Builder
+	for i := range n {
+		m, l := nginxLocation(r, i)
+		maps.WriteString(m)
+		locs.WriteString(l)
+	}
+	conf := maps.String() + "server {\n    listen " + realserver.Listen + ";\n    server_name _;\n" + locs.String() + "}\n"
+	srv := realserver.NginxHTTP(t, conf)
+	file := filepath.Join(t.TempDir(), "nginx.conf")
+	// The file as deployed: the listen placeholder filled in.
+	deployed := strings.ReplaceAll(conf, realserver.Listen, "127.0.0.1:8080")
+	if err := os.WriteFile(file, []byte(deployed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	units, err := lint.ReadFile(file, []byte(deployed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(units) != n {
+		t.Fatalf("lint read %d policies, want %d", len(units), n)
+	}
+	var cases []diffCase
+	for _, u := range units {
+		cases = append(cases, diffCase{name: u.Name, file: file, url: srv.URL + u.Path, unit: u})
+	}
+	bad := differ(t, strings.TrimPrefix(srv.URL, "http://"), cases, func(c diffCase) string {
+		return nginxExcerpt(conf, c.unit.Path)
+	})
+	t.Logf("nginx: %d configurations, %d differed", n, bad)
+}
+
+// nginxExcerpt returns the location for path and the map it uses.
+func nginxExcerpt(conf, path string) string {
+	i := strings.Index(conf, "location "+path+" {")
+	if i < 0 {
+		return conf
+	}
+	j := strings.Index(conf[i:], "\n    }\n")
+	loc := conf[i : i+j+7]
+	name := "$cors" + strings.Trim(strings.TrimPrefix(path, "/c"), "/")
+	if k := strings.Index(conf, "map $http_origin "+name+" {"); k >= 0 {
+		e := strings.Index(conf[k:], "}\n")
+		return conf[k:k+e+2] + loc
+	}
+	return loc
+}
+
+// djangoSettings writes one random django-cors-headers settings module.
+func djangoSettings(r *rand.Rand) string {
+	var b strings.Builder
+	b.WriteString("import re\n")
+	if r.IntN(8) == 0 {
+		b.WriteString("CORS_ALLOW_ALL_ORIGINS = True\n")
+	}
+	fmt.Fprintf(&b, "CORS_ALLOW_CREDENTIALS = %s\n", []string{"True", "False"}[r.IntN(2)])
+	if k := r.IntN(4); k > 0 {
+		b.WriteString("CORS_ALLOWED_ORIGINS = [\n")
+		for range k {
+			o := randOrigin(r)
+			switch r.IntN(10) {
+			case 0:
+				o = "null"
+			case 1:
+				o = "http://localhost:3000"
+			case 2:
+				o = strings.Replace(o, "://", "://App.", 1)
+			}
+			fmt.Fprintf(&b, "    %q,\n", o)
+		}
+		b.WriteString("]\n")
+	}
+	if k := r.IntN(3); k > 0 {
+		b.WriteString("CORS_ALLOWED_ORIGIN_REGEXES = [\n")
+		for range k {
+			switch r.IntN(3) {
+			case 0:
+				fmt.Fprintf(&b, "    r\"%s\",\n", randRegex(r))
+			case 1:
+				fmt.Fprintf(&b, "    re.compile(r\"%s\", re.I),\n", randRegex(r))
+			default:
+				fmt.Fprintf(&b, "    \"%s\",\n", randRegex(r))
+			}
+		}
+		b.WriteString("]\n")
+	}
+	if r.IntN(5) == 0 {
+		b.WriteString("CORS_URLS_REGEX = r\"^/api/.*$\"\n")
+	}
+	if r.IntN(3) == 0 {
+		b.WriteString("CORS_ALLOW_METHODS = [\"GET\", \"POST\"]\n")
+	}
+	if r.IntN(3) == 0 {
+		b.WriteString("CORS_ALLOW_HEADERS = [\"content-type\", \"x-custom\"]\n")
+	}
+	if r.IntN(4) == 0 {
+		b.WriteString("CORS_EXPOSE_HEADERS = [\"x-total\"]\n")
+	}
+	return b.String()
+}
+
+// djangoDiffServer is a Django project whose CORS settings are chosen per
+// request by the Host's first label (c0, c1, ...), from the settings
+// modules in DIR, before django-cors-headers' middleware reads them: one
+// process serves every configuration, by the real middleware.
+const djangoDiffServer = `
+import os, re, sys, signal
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+import django
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import re_path
+
+DIR = {{dir}}
+NAMES = ["CORS_ALLOW_ALL_ORIGINS", "CORS_ALLOW_CREDENTIALS", "CORS_ALLOWED_ORIGINS", "CORS_ALLOWED_ORIGIN_REGEXES",
+         "CORS_URLS_REGEX", "CORS_ALLOW_METHODS", "CORS_ALLOW_HEADERS", "CORS_EXPOSE_HEADERS", "CORS_PREFLIGHT_MAX_AGE"]
+configs = {}
+for f in os.listdir(DIR):
+    if f.endswith(".py"):
+        ns = {}
+        exec(open(os.path.join(DIR, f)).read(), ns)
+        configs[f[:-3]] = {k: v for k, v in ns.items() if k in NAMES}
+
+def select(get_response):
+    def middleware(request):
+        cfg = configs.get(request.get_host().split(".")[0], {})
+        for n in NAMES:
+            if n in cfg:
+                setattr(settings, n, cfg[n])
+            elif hasattr(settings, n):
+                delattr(settings, n)
+        return get_response(request)
+    return middleware
+
+settings.configure(DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, SECRET_KEY="lintdiff",
+    INSTALLED_APPS=["corsheaders"], MIDDLEWARE=[__name__ + ".select", "corsheaders.middleware.CorsMiddleware"])
+django.setup()
+
+def ok(request, path=""):
+    return HttpResponse("ok\n", content_type="text/plain")
+
+urlpatterns = [re_path(r"^(?P<path>.*)$", ok)]
+from django.core.wsgi import get_wsgi_application
+
+class Server(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+server = make_server("127.0.0.1", {{port}}, get_wsgi_application(), server_class=Server, handler_class=Quiet)
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+server.serve_forever()
+`
+
+func lintDiffDjango(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 2))
+	dir := t.TempDir()
+	srcs := map[string]string{}
+	var cases []diffCase
+	for i := range n {
+		name := fmt.Sprintf("c%d", i)
+		src := djangoSettings(r)
+		file := filepath.Join(dir, name+".py")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs[name] = src
+		units, err := lint.ReadFile(filepath.Join(dir, "settings", name+".py"), []byte(src))
+		if err != nil || len(units) != 1 {
+			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
+		}
+		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
+	}
+	prog := strings.ReplaceAll(djangoDiffServer, "{{dir}}", fmt.Sprintf("%q", dir))
+	srv := realserver.PythonProgram(t, "django", "python3-django-cors-headers", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
+	port := srv.Port()
+	for i := range cases {
+		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
+	}
+	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
+	t.Logf("django: %d configurations, %d differed", n, bad)
+}
