@@ -62,6 +62,10 @@ func newLevel(d *ngxDirective, parent *ngxLevel) *ngxLevel {
 	return l
 }
 
+// maxMapDepth bounds maps evaluated inside maps (nginx reports a cycle
+// while evaluating variables; the simulation gives up with "").
+const maxMapDepth = 8
+
 // ngxMap is one map block.
 type ngxMap struct {
 	src, dst string
@@ -91,6 +95,7 @@ type ngxRequest struct {
 	r        *http.Request
 	vars     map[string]string
 	captures []string
+	depth    int // maps being evaluated: a map whose value names itself is a cycle
 	decided  int // line of the last if or map entry that looked at $http_origin and matched
 }
 
@@ -119,7 +124,9 @@ func (q *ngxRequest) variable(name string) string {
 	case name == "host":
 		return q.r.Host
 	}
-	if m := q.srv.maps[name]; m != nil {
+	if m := q.srv.maps[name]; m != nil && q.depth < maxMapDepth {
+		q.depth++
+		defer func() { q.depth-- }()
 		return q.mapValue(m)
 	}
 	return ""

@@ -1,0 +1,59 @@
+package lint
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// Hostile configuration files cost bounded work and never panic: the
+// readers, and the simulated server answering a request.
+func fuzzRead(f *testing.F, name string, seeds ...string) {
+	for _, s := range seeds {
+		f.Add(s, "https://app.example.com")
+	}
+	f.Fuzz(func(t *testing.T, src, origin string) {
+		units, err := ReadFile(name, []byte(src))
+		if err != nil {
+			return
+		}
+		for _, u := range units {
+			if u.handler == nil {
+				continue
+			}
+			for _, m := range []string{http.MethodGet, http.MethodOptions} {
+				r := httptest.NewRequest(m, "http://api.example.com"+u.Path, nil)
+				r.Header.Set("Origin", origin)
+				r.Header.Set("Access-Control-Request-Method", "PUT")
+				u.handler.ServeHTTP(httptest.NewRecorder(), r)
+			}
+		}
+	})
+}
+
+func FuzzNginx(f *testing.F) {
+	fuzzRead(f, "nginx.conf",
+		"server { location / { add_header Access-Control-Allow-Origin $http_origin always; } }",
+		"map $http_origin $c { default \"\"; \"~^https://(.+\\.)?example\\.com$\" $http_origin; }\nserver { location /a/ { if ($http_origin ~* \"x\") { set $v 1; } add_header Access-Control-Allow-Origin $c; return 204; } }",
+		"server { if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin '*'; return 204; } }",
+		"http { server { location = /x { add_header 'Access-Control-Allow-Origin' \"${http_origin}\"; } } }",
+		"server { location ~ ^/api { add_header Access-Control-Allow-Origin *; } }",
+	)
+}
+
+func FuzzDjango(f *testing.F) {
+	fuzzRead(f, "settings.py",
+		"CORS_ALLOWED_ORIGINS = [\"https://a.example.com\", 'http://localhost:3000']\nCORS_ALLOW_CREDENTIALS = True\n",
+		"import re\nCORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://\\w+\\.example\\.com$\", re.compile('x', re.I)]\nCORS_URLS_REGEX = r'^/api/.*$'\n",
+		"CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_HEADERS = (\n  'a', # c\n  \"b\" \"c\",\n)\nCORS_PREFLIGHT_MAX_AGE = 1_000\n",
+		"CORS_ALLOWED_ORIGINS = env.list('X') + [f'{a}']\nCORS_ORIGIN_WHITELIST = '''x\ny'''\n",
+	)
+}
+
+func TestNginxMapCycleIsBounded(t *testing.T) {
+	src := "map $http_origin $a { default $b; }\nmap $http_origin $b { default $a$a; }\nserver { location / { add_header Access-Control-Allow-Origin $a always; } }"
+	// Before the bound, the simulation recursed until the stack overflowed.
+	if fs := lintString(t, readNginx, "nginx.conf", src); len(fs) != 0 {
+		t.Fatalf("a cycle evaluates to no header in the simulation; got %v", fs)
+	}
+}
