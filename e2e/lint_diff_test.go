@@ -95,6 +95,7 @@ func differ(t *testing.T, addr string, cases []diffCase, src func(diffCase) stri
 func TestLintDifferential(t *testing.T) {
 	t.Run("nginx", func(t *testing.T) { lintDiffNginx(t, *lintDiffN) })
 	t.Run("django", func(t *testing.T) { lintDiffDjango(t, *lintDiffN) })
+	t.Run("express", func(t *testing.T) { lintDiffExpress(t, *lintDiffN) })
 }
 
 // hosts and regex pieces the generators draw from.
@@ -378,4 +379,105 @@ func lintDiffDjango(t *testing.T, n int) {
 	}
 	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
 	t.Logf("django: %d configurations, %d differed", n, bad)
+}
+
+// jsRegex writes randRegex as a JS regular expression literal.
+func jsRegex(r *rand.Rand) string {
+	flags := []string{"", "i"}[r.IntN(2)]
+	return "/" + strings.ReplaceAll(randRegex(r), "/", `\/`) + "/" + flags
+}
+
+// expressOptions writes one random options object for cors(...).
+func expressOptions(r *rand.Rand) string {
+	var fields []string
+	switch r.IntN(8) {
+	case 0: // the default: "*"
+	case 1:
+		fields = append(fields, "origin: '*'")
+	case 2:
+		fields = append(fields, fmt.Sprintf("origin: '%s'", randOrigin(r)))
+	case 3:
+		fields = append(fields, "origin: true")
+	case 4:
+		fields = append(fields, "origin: "+jsRegex(r))
+	default:
+		var els []string
+		for k := r.IntN(3) + 1; k > 0; k-- {
+			if r.IntN(2) == 0 {
+				els = append(els, fmt.Sprintf("'%s'", randOrigin(r)))
+			} else {
+				els = append(els, jsRegex(r))
+			}
+		}
+		fields = append(fields, "origin: ["+strings.Join(els, ", ")+"]")
+	}
+	if r.IntN(2) == 0 {
+		fields = append(fields, "credentials: true")
+	}
+	if r.IntN(3) == 0 {
+		fields = append(fields, "methods: ['GET', 'POST']")
+	}
+	if r.IntN(2) == 0 {
+		fields = append(fields, "allowedHeaders: ['Content-Type', 'X-Custom']")
+	}
+	if r.IntN(4) == 0 {
+		fields = append(fields, "exposedHeaders: 'X-Total'")
+	}
+	if r.IntN(4) == 0 {
+		fields = append(fields, "maxAge: 600")
+	}
+	return "{\n  " + strings.Join(fields, ",\n  ") + "\n}"
+}
+
+// expressDiffServer serves every configuration from one Node process: the
+// Host's first label picks the cors(...) middleware, built by the real
+// package from the same options source that the lint reads.
+const expressDiffServer = `'use strict';
+const express = require('express');
+const cors = require('cors');
+const configs = {{configs}};
+const handlers = {};
+for (const k of Object.keys(configs)) handlers[k] = cors(configs[k]);
+const app = express();
+app.use((req, res, next) => {
+  const h = handlers[(req.headers.host || '').split('.')[0]];
+  h ? h(req, res, next) : next();
+});
+app.use((req, res) => { res.type('text/plain').send('ok\n'); });
+const server = app.listen({{port}}, '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`
+
+func lintDiffExpress(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 3))
+	dir := t.TempDir()
+	srcs := map[string]string{}
+	var cases []diffCase
+	var all strings.Builder
+	all.WriteString("{\n")
+	for i := range n {
+		name := fmt.Sprintf("c%d", i)
+		opts := expressOptions(r)
+		src := "const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors(" + opts + "));\n"
+		file := filepath.Join(dir, name+".js")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs[name] = src
+		units, err := lint.ReadFile(file, []byte(src))
+		if err != nil || len(units) != 1 {
+			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
+		}
+		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
+		fmt.Fprintf(&all, "%s: %s,\n", name, opts)
+	}
+	all.WriteString("}")
+	prog := strings.ReplaceAll(expressDiffServer, "{{configs}}", all.String())
+	srv := realserver.NodeProgram(t, "express", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
+	port := srv.Port()
+	for i := range cases {
+		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
+	}
+	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
+	t.Logf("express: %d configurations, %d differed", n, bad)
 }

@@ -24,6 +24,7 @@ const sniffLen = 4096
 var readers = []reader{
 	{"nginx", sniffNginx, readNginx},
 	{"django", sniffDjango, readDjango},
+	{"express", sniffExpress, readExpress},
 }
 
 // Formats lists the formats lint reads.
