@@ -96,6 +96,7 @@ func TestLintDifferential(t *testing.T) {
 	t.Run("nginx", func(t *testing.T) { lintDiffNginx(t, *lintDiffN) })
 	t.Run("django", func(t *testing.T) { lintDiffDjango(t, *lintDiffN) })
 	t.Run("express", func(t *testing.T) { lintDiffExpress(t, *lintDiffN) })
+	t.Run("starlette", func(t *testing.T) { lintDiffStarlette(t, *lintDiffN) })
 }
 
 // hosts and regex pieces the generators draw from.
@@ -480,4 +481,113 @@ func lintDiffExpress(t *testing.T, n int) {
 	}
 	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
 	t.Logf("express: %d configurations, %d differed", n, bad)
+}
+
+// pyList writes a Python list of strings.
+func pyList(ss []string) string {
+	var q []string
+	for _, s := range ss {
+		q = append(q, fmt.Sprintf("%q", s))
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// starletteKwargs writes the keyword arguments of one random
+// CORSMiddleware.
+func starletteKwargs(r *rand.Rand) string {
+	var kw []string
+	var origins []string
+	switch r.IntN(6) {
+	case 0:
+		origins = []string{"*"}
+	default:
+		for k := r.IntN(3); k > 0; k-- {
+			origins = append(origins, randOrigin(r))
+		}
+		if r.IntN(8) == 0 {
+			origins = append(origins, "null")
+		}
+	}
+	if origins != nil {
+		kw = append(kw, "allow_origins="+pyList(origins))
+	}
+	if r.IntN(2) == 0 {
+		kw = append(kw, fmt.Sprintf("allow_origin_regex=r\"%s\"", randRegex(r)))
+	}
+	if r.IntN(2) == 0 {
+		kw = append(kw, "allow_credentials=True")
+	}
+	switch r.IntN(3) {
+	case 0:
+		kw = append(kw, `allow_methods=["*"]`)
+	case 1:
+		kw = append(kw, `allow_methods=["GET", "POST"]`)
+	}
+	switch r.IntN(3) {
+	case 0:
+		kw = append(kw, `allow_headers=["*"]`)
+	case 1:
+		kw = append(kw, `allow_headers=["X-Custom", "Authorization"]`)
+	}
+	if r.IntN(4) == 0 {
+		kw = append(kw, `expose_headers=["X-Total"]`)
+	}
+	return strings.Join(kw, ",\n    ")
+}
+
+// starletteDiffServer serves every configuration from one uvicorn: the
+// Host's first label picks the real CORSMiddleware built from the same
+// keyword arguments the lint reads.
+const starletteDiffServer = `
+import uvicorn
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import PlainTextResponse
+
+async def ok(scope, receive, send):
+    await PlainTextResponse("ok\n")(scope, receive, send)
+
+configs = {{configs}}
+apps = {k: CORSMiddleware(ok, **v) for k, v in configs.items()}
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    host = dict(scope["headers"]).get(b"host", b"").decode().split(".")[0]
+    await apps.get(host, ok)(scope, receive, send)
+
+uvicorn.run(app, host="127.0.0.1", port={{port}}, log_level="warning")
+`
+
+func lintDiffStarlette(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 4))
+	dir := t.TempDir()
+	srcs := map[string]string{}
+	var cases []diffCase
+	var all strings.Builder
+	all.WriteString("{\n")
+	for i := range n {
+		name := fmt.Sprintf("c%d", i)
+		kw := starletteKwargs(r)
+		src := "from starlette.applications import Starlette\nfrom starlette.middleware.cors import CORSMiddleware\n\napp = Starlette()\napp.add_middleware(\n    CORSMiddleware,\n    " + kw + ",\n)\n"
+		file := filepath.Join(dir, name+".py")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs[name] = src
+		units, err := lint.ReadFile(file, []byte(src))
+		if err != nil || len(units) != 1 {
+			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
+		}
+		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
+		fmt.Fprintf(&all, "%q: dict(%s),\n", name, kw)
+	}
+	all.WriteString("}")
+	prog := strings.ReplaceAll(starletteDiffServer, "{{configs}}", all.String())
+	srv := realserver.PythonProgram(t, "starlette", "python3-starlette python3-uvicorn", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
+	port := srv.Port()
+	for i := range cases {
+		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
+	}
+	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
+	t.Logf("starlette: %d configurations, %d differed", n, bad)
 }

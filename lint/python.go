@@ -190,11 +190,12 @@ func pyEscape(b *strings.Builder, c byte) {
 
 // pyValue is an evaluated literal.
 type pyValue struct {
-	kind  byte // 's' string, 'b' bool, 'i' int, 'l' list/tuple/set, 'n' None, 'r' re.compile, '?' not evaluated
+	kind  byte // 's' string, 'b' bool, 'i' int, 'l' list/tuple/set, 'm' dict, 'n' None, 'r' re.compile, '?' not evaluated
 	str   string
 	b     bool
 	i     int
 	list  []pyValue
+	keys  []pyValue // a dict's keys, list holding the values
 	flagI bool // re.compile with re.I
 	line  int
 	why   string // for '?': what was not evaluated
@@ -295,7 +296,15 @@ func (p *pyParser) list(depth int) pyValue {
 		}
 		e := p.value(depth + 1)
 		if t := p.peek(); t.kind == 'o' && t.text == ":" {
-			return p.skip(t, "a dict")
+			if open.text != "{" || (v.kind == 'l' && len(v.list) > 0) {
+				return p.skip(t, "")
+			}
+			p.next()
+			v.kind = 'm'
+			v.keys = append(v.keys, e)
+			e = p.value(depth + 1)
+		} else if v.kind == 'm' {
+			return p.skip(t, "")
 		}
 		v.list = append(v.list, e)
 		if t := p.peek(); t.kind == 'o' && t.text == "," {
@@ -403,4 +412,64 @@ func (v pyValue) strings() ([]string, []int, bool) {
 		return out, lines, true
 	}
 	return nil, nil, false
+}
+
+// get returns a dict's value for a string key.
+func (v pyValue) get(key string) (pyValue, bool) {
+	for i, k := range v.keys {
+		if k.kind == 's' && k.str == key {
+			return v.list[i], true
+		}
+	}
+	return pyValue{}, false
+}
+
+// pyCall is a call's arguments: positional ones, then keywords.
+type pyCall struct {
+	line  int
+	args  []pyValue
+	kw    map[string]pyValue
+	kwOrd []string
+	star  bool // **kwargs or *args: not every argument is known
+}
+
+// calls finds the calls to a name (or a dotted name's last part) and
+// evaluates their arguments.
+func calls(toks []pyTok, name string) []pyCall {
+	var out []pyCall
+	for i := 0; i+1 < len(toks) && len(out) < 64; i++ {
+		t := toks[i]
+		if t.kind != 'n' || t.text != name || toks[i+1].kind != 'o' || toks[i+1].text != "(" {
+			continue
+		}
+		if i > 0 && toks[i-1].kind == 'n' && (toks[i-1].text == "def" || toks[i-1].text == "class" || toks[i-1].text == "import") {
+			continue
+		}
+		p := &pyParser{toks: toks, pos: i + 2}
+		c := pyCall{line: t.line, kw: map[string]pyValue{}}
+		for !p.at(0, "o", ")") && p.peek().kind != '\n' && p.pos < len(toks)-1 {
+			if p.at(0, "o", "*") {
+				c.star = true
+				p.next()
+				if p.at(0, "o", "*") {
+					p.next()
+				}
+				p.value(0)
+			} else if p.peek().kind == 'n' && p.at(1, "o", "=") && !p.at(2, "o", "=") {
+				k := p.next().text
+				p.next()
+				c.kw[k] = p.value(0)
+				c.kwOrd = append(c.kwOrd, k)
+			} else {
+				c.args = append(c.args, p.value(0))
+			}
+			if p.at(0, "o", ",") {
+				p.next()
+			} else if !p.at(0, "o", ")") {
+				break
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }

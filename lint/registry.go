@@ -25,6 +25,7 @@ var readers = []reader{
 	{"nginx", sniffNginx, readNginx},
 	{"django", sniffDjango, readDjango},
 	{"express", sniffExpress, readExpress},
+	{"starlette", sniffStarlette, readStarlette},
 }
 
 // Formats lists the formats lint reads.
