@@ -97,6 +97,7 @@ func TestLintDifferential(t *testing.T) {
 	t.Run("django", func(t *testing.T) { lintDiffDjango(t, *lintDiffN) })
 	t.Run("express", func(t *testing.T) { lintDiffExpress(t, *lintDiffN) })
 	t.Run("starlette", func(t *testing.T) { lintDiffStarlette(t, *lintDiffN) })
+	t.Run("flask", func(t *testing.T) { lintDiffFlask(t, *lintDiffN) })
 }
 
 // hosts and regex pieces the generators draw from.
@@ -590,4 +591,115 @@ func lintDiffStarlette(t *testing.T, n int) {
 	}
 	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
 	t.Logf("starlette: %d configurations, %d differed", n, bad)
+}
+
+// flaskKwargs writes the keyword arguments of one random CORS(app, ...).
+func flaskKwargs(r *rand.Rand) string {
+	var kw []string
+	origins := func() string {
+		switch r.IntN(6) {
+		case 0:
+			return `"*"`
+		case 1:
+			return fmt.Sprintf("%q", randOrigin(r))
+		case 2:
+			return fmt.Sprintf("re.compile(r\"%s\")", randRegex(r))
+		}
+		var els []string
+		for k := r.IntN(3) + 1; k > 0; k-- {
+			if r.IntN(2) == 0 {
+				els = append(els, fmt.Sprintf("%q", randOrigin(r)))
+			} else {
+				els = append(els, fmt.Sprintf("r\"%s\"", randRegex(r)))
+			}
+		}
+		return "[" + strings.Join(els, ", ") + "]"
+	}
+	if r.IntN(6) > 0 {
+		kw = append(kw, "origins="+origins())
+	}
+	if r.IntN(2) == 0 {
+		kw = append(kw, "supports_credentials=True")
+	}
+	if r.IntN(4) == 0 {
+		kw = append(kw, `methods=["GET", "POST"]`)
+	}
+	if r.IntN(3) == 0 {
+		kw = append(kw, `allow_headers=["Content-Type", "X-Custom"]`)
+	}
+	if r.IntN(4) == 0 {
+		kw = append(kw, `expose_headers=["X-Total"]`)
+	}
+	if r.IntN(4) == 0 {
+		kw = append(kw, "max_age=600")
+	}
+	if r.IntN(5) == 0 {
+		kw = append(kw, `resources={r"/api/*": {"origins": `+origins()+`}}`)
+	}
+	return strings.Join(kw, ", ")
+}
+
+// flaskDiffServer serves every configuration from one process: the
+// Host's first label picks a Flask app configured by the real Flask-CORS
+// with the same keyword arguments the lint reads.
+const flaskDiffServer = `
+import os, re, signal
+from flask import Flask, Response
+from flask_cors import CORS
+from werkzeug.serving import make_server
+
+def make(kwargs):
+    app = Flask(__name__)
+    CORS(app, **kwargs)
+    @app.route("/", defaults={"path": ""}, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+    @app.route("/<path:path>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+    def ok(path):
+        return Response("ok\n", mimetype="text/plain")
+    return app
+
+configs = {{configs}}
+apps = {k: make(v) for k, v in configs.items()}
+default = make({})
+
+def dispatch(environ, start_response):
+    host = environ.get("HTTP_HOST", "").split(".")[0]
+    return apps.get(host, default)(environ, start_response)
+
+server = make_server("127.0.0.1", {{port}}, dispatch, threaded=True)
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+server.serve_forever()
+`
+
+func lintDiffFlask(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 5))
+	dir := t.TempDir()
+	srcs := map[string]string{}
+	var cases []diffCase
+	var all strings.Builder
+	all.WriteString("{\n")
+	for i := range n {
+		name := fmt.Sprintf("c%d", i)
+		kw := flaskKwargs(r)
+		src := "import re\nfrom flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app, " + kw + ")\n"
+		file := filepath.Join(dir, name+".py")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs[name] = src
+		units, err := lint.ReadFile(file, []byte(src))
+		if err != nil || len(units) != 1 {
+			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
+		}
+		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
+		fmt.Fprintf(&all, "%q: dict(%s),\n", name, kw)
+	}
+	all.WriteString("}")
+	prog := strings.ReplaceAll(flaskDiffServer, "{{configs}}", all.String())
+	srv := realserver.PythonProgram(t, "flask", "python3-flask-cors", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
+	port := srv.Port()
+	for i := range cases {
+		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
+	}
+	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
+	t.Logf("flask: %d configurations, %d differed", n, bad)
 }

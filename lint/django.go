@@ -28,6 +28,7 @@ type djangoPolicy struct {
 	regexes         []*regexp.Regexp
 	regexLines      []int
 	urls            *regexp.Regexp
+	urlsPattern     string
 	headers         []string
 	methods         []string
 	expose          []string
@@ -76,7 +77,7 @@ func readDjango(file string, data []byte) ([]*Unit, error) {
 		return []*Unit{u}, nil
 	}
 	if p.urls != nil {
-		path, ok := pathFor(p.urls)
+		path, ok := pathFor(p.urls, p.urlsPattern)
 		if !ok {
 			u.Dynamic = "CORS_URLS_REGEX matches no path this reader can name: not evaluated here; audit it live"
 			u.note(NotEvaluated, 0, u.Line, u.Dynamic, "")
@@ -168,7 +169,7 @@ func djangoFrom(as map[string]pyValue) (p *djangoPolicy, line int, why string) {
 		if err != nil {
 			return nil, line, err.Error()
 		}
-		p.urls = re
+		p.urls, p.urlsPattern = re, v.str
 	}
 	lists := []struct {
 		name string
@@ -192,18 +193,41 @@ func djangoFrom(as map[string]pyValue) (p *djangoPolicy, line int, why string) {
 	return p, line, ""
 }
 
-// pathFor names a path that CORS_URLS_REGEX matches: its literal prefix.
-func pathFor(re *regexp.Regexp) (string, bool) {
-	if re.MatchString("/") {
-		return "/", true
-	}
-	prefix, _ := re.LiteralPrefix()
-	for _, p := range []string{prefix, prefix + "x", prefix + "/", prefix + "/x"} {
+// pathFor names a path that a path regex (CORS_URLS_REGEX, a Flask-CORS
+// resource) matches: its literal prefix, or that with a little more.
+func pathFor(re *regexp.Regexp, pattern string) (string, bool) {
+	prefix := literalPrefix(pattern)
+	for _, p := range []string{"/", prefix, prefix + "x", prefix + "/", prefix + "/x"} {
 		if strings.HasPrefix(p, "/") && re.MatchString(p) {
 			return p, true
 		}
 	}
 	return "", false
+}
+
+// literalPrefix returns the literal text a regex starts with, anchors
+// skipped; a character that a quantifier makes optional is left out.
+func literalPrefix(pattern string) string {
+	p := strings.TrimPrefix(strings.TrimPrefix(pattern, `\A`), "^")
+	var b []byte
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p) && strings.IndexByte(`.^$*+?()[]{}|/\-`, p[i+1]) >= 0:
+			b = append(b, p[i+1])
+			i++
+		case strings.IndexByte(`*?{`, c) >= 0:
+			if len(b) > 0 {
+				b = b[:len(b)-1]
+			}
+			return string(b)
+		case strings.IndexByte(`.^$+()[]|\`, c) >= 0:
+			return string(b)
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // splitURL is the part of Python's urlsplit that django-cors-headers

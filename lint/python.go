@@ -196,7 +196,7 @@ type pyValue struct {
 	i     int
 	list  []pyValue
 	keys  []pyValue // a dict's keys, list holding the values
-	flagI bool // re.compile with re.I
+	flagI bool      // re.compile with re.I
 	line  int
 	why   string // for '?': what was not evaluated
 }

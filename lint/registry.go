@@ -26,6 +26,7 @@ var readers = []reader{
 	{"django", sniffDjango, readDjango},
 	{"express", sniffExpress, readExpress},
 	{"starlette", sniffStarlette, readStarlette},
+	{"flask", sniffFlask, readFlask},
 }
 
 // Formats lists the formats lint reads.
