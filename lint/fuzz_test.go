@@ -57,3 +57,25 @@ func TestNginxMapCycleIsBounded(t *testing.T) {
 		t.Fatalf("a cycle evaluates to no header in the simulation; got %v", fs)
 	}
 }
+
+func FuzzExpress(f *testing.F) {
+	fuzzRead(f, "server.js",
+		"const cors = require('cors');\napp.use(cors({ origin: ['https://a.example.com', /\\.example\\.com$/i], credentials: true, methods: 'GET,PUT', maxAge: 600 }));",
+		"import cors from 'cors'\nconst allowed = [`https://a.example.com`];\napp.use(cors({ origin: allowed, allowedHeaders: ['X'] }))\napp.use(cors())\n",
+		"const cors = require(\"cors\");\napp.use(cors({ origin(o, cb) { cb(null, true) }, exposedHeaders: `X-${a}` }));\n/* c */ // d\nconst r = a / b / c;",
+	)
+}
+
+func FuzzStarlette(f *testing.F) {
+	fuzzRead(f, "main.py",
+		"app.add_middleware(CORSMiddleware, allow_origins=['https://a.example.com', '*'], allow_origin_regex=r'https://.*\\.example\\.com', allow_credentials=True, allow_methods=['*'], allow_headers=['*'], max_age=60)\n",
+		"middleware = [Middleware(CORSMiddleware, allow_origins=origins, **kw)]\n",
+	)
+}
+
+func FuzzFlask(f *testing.F) {
+	fuzzRead(f, "app.py",
+		"from flask_cors import CORS\nCORS(app, origins=['https://a.example.com', r'^https://.*\\.example\\.com$'], supports_credentials=True, resources={r'/api/*': {'origins': '*'}}, max_age=600)\n",
+		"from flask_cors import CORS\nCORS(app, origins=re.compile(r'x', re.I), methods='GET', allow_headers='*', send_wildcard=True)\n",
+	)
+}

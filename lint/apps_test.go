@@ -1,0 +1,71 @@
+package lint
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestExpressUnanchoredRegexAndDynamicOrigin(t *testing.T) {
+	src := `import express from 'express';
+import cors from 'cors';
+const app = express();
+app.use(cors({
+  origin: [/https:\/\/app\.example\.com/],
+  credentials: true,
+}));
+app.use('/x', cors({ origin: (origin, cb) => cb(null, origin) }));
+`
+	fs := lintString(t, readExpress, "server.js", src)
+	f, ok := ids(fs)["prefix-match"]
+	if !ok || f.Severity.String() != "high" || f.Line != 5 {
+		t.Fatalf("want prefix-match high at line 5 (RegExp.test finds the pattern anywhere), got %+v", fs)
+	}
+	d, ok := ids(fs)[NotEvaluated]
+	if !ok || d.Line != 8 || !strings.Contains(d.Explanation, "dynamic") || !strings.Contains(d.Explanation, "audit it live") {
+		t.Fatalf("want the function-valued origin at line 8 reported as dynamic, got %+v", d)
+	}
+}
+
+func TestStarletteRegexIsFullMatched(t *testing.T) {
+	// Starlette fullmatch-es allow_origin_regex: the same pattern that is a
+	// hole under re.match (Django) is tight here.
+	src := `from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+app = FastAPI()
+app.add_middleware(
+    CORSMiddleware,
+    allow_origin_regex=r"https://app\.example\.com",
+    allow_credentials=True,
+    allow_methods=["*"],
+    allow_headers=["*"],
+)
+`
+	fs := lintString(t, readStarlette, "main.py", src)
+	for _, f := range fs {
+		if f.Severity.String() == "high" {
+			t.Fatalf("fullmatch leaves no hole, got %+v", f)
+		}
+	}
+	// allow_methods=["*"] is Starlette's fixed list of seven methods, so a
+	// preflight for any other method fails (400): not permissive.
+	if _, ok := ids(fs)["permissive-preflight"]; ok {
+		t.Fatalf("want no permissive-preflight, got %v", fs)
+	}
+}
+
+func TestFlaskRegexLookingOriginIsMatchedAtStart(t *testing.T) {
+	src := `from flask import Flask
+from flask_cors import CORS
+app = Flask(__name__)
+CORS(app, origins=["https://app.example.com",
+                   "https://*.example.com"], supports_credentials=True)
+`
+	fs := lintString(t, readFlask, "app.py", src)
+	// "https://*.example.com" is a regex to Flask-CORS, re.match-ed:
+	// "https:/", any number of "/", any character, "example", any
+	// character, "com", and then anything.
+	f, ok := ids(fs)["prefix-match"]
+	if !ok || f.Severity.String() != "high" || f.Line != 5 || f.Origin != "https://example.com.corskit-attacker.example" {
+		t.Fatalf("want prefix-match high at line 5, got %+v", fs)
+	}
+}
