@@ -79,3 +79,10 @@ func FuzzFlask(f *testing.F) {
 		"from flask_cors import CORS\nCORS(app, origins=re.compile(r'x', re.I), methods='GET', allow_headers='*', send_wildcard=True)\n",
 	)
 }
+
+func FuzzS3(f *testing.F) {
+	fuzzRead(f, "cors.json",
+		`{"CORSRules": [{"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["x-amz-*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 3000}]}`,
+		`[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`,
+	)
+}

@@ -27,6 +27,7 @@ var readers = []reader{
 	{"express", sniffExpress, readExpress},
 	{"starlette", sniffStarlette, readStarlette},
 	{"flask", sniffFlask, readFlask},
+	{"s3", sniffS3, readS3},
 }
 
 // Formats lists the formats lint reads.
