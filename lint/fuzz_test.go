@@ -86,3 +86,10 @@ func FuzzS3(f *testing.F) {
 		`[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`,
 	)
 }
+
+func FuzzGoCORS(f *testing.F) {
+	fuzzRead(f, "main.go",
+		"package main\nimport c \"github.com/corskit/corskit/cors\"\nvar x = c.Config{AllowedOrigins: []string{\"https://*.example.com\"}, AllowCredentials: true, MaxAge: 10 * time.Minute}\n",
+		"package main\nimport \"github.com/corskit/corskit/cors\"\nvar x = cors.Config{AllowedOrigins: origins}\n",
+	)
+}

@@ -234,7 +234,7 @@ func (u *Unit) checkDevOrigins(lines map[string]int) {
 // configuration shows (no live audit reports it).
 func ConfigOnly(id string) bool {
 	switch id {
-	case AddHeaderWithoutAlways, TwoLayers, CachedWithoutVary, DevOrigin, NotEvaluated:
+	case AddHeaderWithoutAlways, TwoLayers, CachedWithoutVary, DevOrigin, NotEvaluated, InvalidConfig:
 		return true
 	}
 	return false

@@ -28,6 +28,7 @@ var readers = []reader{
 	{"starlette", sniffStarlette, readStarlette},
 	{"flask", sniffFlask, readFlask},
 	{"s3", sniffS3, readS3},
+	{"go", sniffGoCORS, readGoCORS},
 }
 
 // Formats lists the formats lint reads.

@@ -42,6 +42,7 @@ var lintRuleHelp = map[string]string{
 	lint.TwoLayers:              "Both a proxy and the application add Access-Control-Allow-Origin.",
 	lint.CachedWithoutVary:      "A cached location answers per Origin without Vary: Origin.",
 	lint.DevOrigin:              "A local development origin is allowed in a production configuration.",
+	lint.InvalidConfig:          "A cors.Config that cors.New refuses: the service does not start.",
 	lint.NotEvaluated:           "A CORS policy that is decided at run time or uses what lint does not evaluate: audit it live.",
 }
 
