@@ -88,7 +88,7 @@ func FuzzS3(f *testing.F) {
 }
 
 func FuzzGoCORS(f *testing.F) {
-	fuzzRead(f, "main.go",
+	fuzzRead(f, "main.go", // not _test.go: test files are skipped
 		"package main\nimport c \"github.com/corskit/corskit/cors\"\nvar x = c.Config{AllowedOrigins: []string{\"https://*.example.com\"}, AllowCredentials: true, MaxAge: 10 * time.Minute}\n",
 		"package main\nimport \"github.com/corskit/corskit/cors\"\nvar x = cors.Config{AllowedOrigins: origins}\n",
 	)

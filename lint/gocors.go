@@ -26,7 +26,9 @@ const corsImport = "github.com/corskit/corskit/cors"
 const InvalidConfig = "invalid-config"
 
 func sniffGoCORS(name string, head []byte) bool {
-	return strings.HasSuffix(name, ".go") && bytes.Contains(head, []byte(`"`+corsImport+`"`))
+	// Test files are not deployed: their configurations (often unsafe on
+	// purpose) are no finding.
+	return strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") && bytes.Contains(head, []byte(`"`+corsImport+`"`))
 }
 
 func readGoCORS(file string, data []byte) ([]*Unit, error) {

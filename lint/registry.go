@@ -55,7 +55,9 @@ func sniffNginx(name string, head []byte) bool {
 	if base == "nginx.conf" || strings.HasSuffix(base, ".nginx") || strings.HasSuffix(base, ".nginx.conf") {
 		return true
 	}
-	if !strings.HasSuffix(base, ".conf") && !strings.Contains(filepath.ToSlash(name), "nginx") {
+	dir := filepath.ToSlash(filepath.Dir(name))
+	inNginx := strings.Contains(dir, "nginx") || strings.Contains(dir, "sites-enabled") || strings.Contains(dir, "sites-available") || strings.HasSuffix(dir, "conf.d")
+	if !strings.HasSuffix(base, ".conf") && !(inNginx && !strings.Contains(base, ".")) {
 		return false
 	}
 	return bytes.Contains(head, []byte("add_header")) || bytes.Contains(head, []byte("server {")) || bytes.Contains(head, []byte("location "))

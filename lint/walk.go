@@ -49,13 +49,12 @@ func Walk(paths []string) ([]string, error) {
 			out = append(out, p)
 			continue
 		}
-		ig := &ignorer{}
+		root, ig := gitRoot(p)
 		err = filepath.WalkDir(p, func(f string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil // unreadable: skipped, as git would
 			}
-			rel, _ := filepath.Rel(p, f)
-			rel = filepath.ToSlash(rel)
+			rel := relTo(root, f)
 			if d.IsDir() {
 				if d.Name() == ".git" || (rel != "." && ig.ignored(rel, true)) {
 					return filepath.SkipDir
@@ -73,6 +72,56 @@ func Walk(paths []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// gitRoot finds the repository that holds dir (the nearest folder above
+// with a .git) and loads the .gitignore files from its root down to
+// dir's parent, so that a walk of a subfolder honours them too. Outside a
+// repository dir is its own root.
+func gitRoot(dir string) (string, *ignorer) {
+	ig := &ignorer{}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir, ig
+	}
+	root := abs
+	for {
+		if _, err := os.Stat(filepath.Join(root, ".git")); err == nil {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return abs, ig
+		}
+		root = parent
+	}
+	var chain []string
+	for d := filepath.Dir(abs); len(d) >= len(root); d = filepath.Dir(d) {
+		chain = append(chain, d)
+		if d == root {
+			break
+		}
+	}
+	if abs == root {
+		chain = nil
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		ig.load(chain[i], relTo(root, chain[i]))
+	}
+	return root, ig
+}
+
+// relTo is f relative to root, slash-separated ("." for root itself).
+func relTo(root, f string) string {
+	abs, err := filepath.Abs(f)
+	if err != nil {
+		return filepath.ToSlash(f)
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return filepath.ToSlash(f)
+	}
+	return filepath.ToSlash(rel)
 }
 
 // ignorer holds the .gitignore patterns met so far, each with the folder
