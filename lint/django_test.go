@@ -1,6 +1,9 @@
 package lint
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDjangoRegexMatchIsAnchoredAtStartOnly(t *testing.T) {
 	src := `INSTALLED_APPS = ["corsheaders"]
@@ -19,6 +22,10 @@ CORS_ALLOW_CREDENTIALS = True
 	f, ok := ids(fs)["prefix-match"]
 	if !ok || f.Severity.String() != "high" || f.Line != 6 {
 		t.Fatalf("want prefix-match high at line 6 (re.match does not anchor the end), got %+v", f)
+	}
+	// The fix in the file's own syntax, allowing what the file lists.
+	if !strings.Contains(f.Snippet, `CORS_ALLOWED_ORIGINS = ["https://app.example.com"]`) || !strings.Contains(f.Snippet, "CORS_ALLOW_CREDENTIALS = True") {
+		t.Errorf("snippet:\n%s", f.Snippet)
 	}
 }
 

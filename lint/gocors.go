@@ -70,7 +70,7 @@ func readGoCORS(file string, data []byte) ([]*Unit, error) {
 
 func goCORSUnit(file string, fset *token.FileSet, lit *ast.CompositeLit) *Unit {
 	line := fset.Position(lit.Pos()).Line
-	u := &Unit{File: file, Line: line, Stack: "go", Name: "cors.Config", Path: "/", layer: "app"}
+	u := &Unit{File: file, Line: line, Stack: "corskit", Name: "cors.Config", Path: "/", layer: "app"}
 	cfg, lines, why := goConfig(fset, lit)
 	if why != "" {
 		u.Dynamic = "dynamic: " + why + ": not evaluated here; audit it live"

@@ -13,6 +13,7 @@ import (
 	"github.com/corskit/corskit/audit"
 	"github.com/corskit/corskit/corstest"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/stacks"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -58,6 +59,10 @@ type Finding struct {
 	// Source says where the semantics that produced the finding come
 	// from when the stack does not run here: the vendor's documentation.
 	Source string `json:"source,omitempty"`
+	// Snippet is the fix in the file's own syntax (through stacks/): a
+	// complete configuration allowing exactly the origins the audit
+	// found legitimate, for findings whose fix is the allowlist.
+	Snippet string `json:"snippet,omitempty"`
 }
 
 // Options tune Evaluate.
@@ -122,7 +127,12 @@ func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
 	if res.Err != nil {
 		return append(out, u.finding(audit.Finding{ID: "not-evaluated", Explanation: res.Err.Error()}, u.Line))
 	}
+	fix, snippet := u.stackFix(res)
 	for _, f := range res.Findings {
+		var sn string
+		if strings.HasPrefix(f.Fix.Config, "cors.Config{AllowedOrigins:") { // the audit's allowlist fix
+			f.Fix.Stack, sn = fix, snippet
+		}
 		if f.ID == audit.LocalhostOrigin {
 			out = slices.DeleteFunc(out, func(n Finding) bool { return n.ID == DevOrigin && n.Origin == f.Origin })
 		}
@@ -132,9 +142,45 @@ func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
 				line = l
 			}
 		}
-		out = append(out, u.finding(f, line))
+		x := u.finding(f, line)
+		x.Snippet = sn
+		out = append(out, x)
 	}
 	return out
+}
+
+// stackFix says the allowlist fix in the unit's stack's terms, with the
+// snippet stacks/ renders for it: exactly the origins the file lists that
+// the audit found no hole in (a loose pattern lets in the usual front-end
+// names too, which the file never meant), with credentials when the
+// findings had them.
+func (u *Unit) stackFix(res audit.Result) (string, string) {
+	s, err := stacks.Lookup(u.Stack)
+	if err != nil {
+		return "", ""
+	}
+	var list []string
+	for _, o := range res.Allowed {
+		if slices.Contains(u.Origins, o) {
+			list = append(list, o)
+		}
+	}
+	if len(list) == 0 {
+		list = []string{"https://your-front-end.example"}
+	}
+	creds := false
+	for _, f := range res.Findings {
+		creds = creds || f.Credentials
+	}
+	fix := s.Title + ": set `" + s.Setting(stacks.FieldOrigins) + "` to exactly " + strings.Join(list, ", ")
+	if creds {
+		fix += ", with `" + s.Setting(stacks.FieldCredentials) + "` on"
+	}
+	snippet, err := s.Snippet(stacks.Policy{Origins: list, Credentials: creds})
+	if err != nil {
+		return fix, ""
+	}
+	return fix, snippet
 }
 
 func (u *Unit) finding(f audit.Finding, line int) Finding {

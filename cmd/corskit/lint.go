@@ -103,6 +103,9 @@ func lintText(w io.Writer, rep *lint.Report) error {
 		if f.Fix.Headers != "" {
 			fmt.Fprintf(bw, "    fix: %s\n", f.Fix.Headers)
 		}
+		if f.Fix.Stack != "" {
+			fmt.Fprintf(bw, "    in %s\n", f.Fix.Stack)
+		}
 		if f.Source != "" {
 			fmt.Fprintf(bw, "    %s\n", f.Source)
 		}
@@ -166,7 +169,7 @@ func lintSARIF(w io.Writer, rep *lint.Report) error {
 			"message":             map[string]any{"text": msg},
 			"locations":           []any{map[string]any{"physicalLocation": phys}},
 			"partialFingerprints": map[string]any{"corskit/v1": fmt.Sprintf("%s %s:%d %s", f.ID, sarifURI(f.File), f.Line, f.Origin)},
-			"properties":          map[string]any{"severity": f.Severity.String(), "origin": f.Origin, "credentials": f.Credentials, "stack": f.Stack, "fix": f.Fix.Headers},
+			"properties":          map[string]any{"severity": f.Severity.String(), "origin": f.Origin, "credentials": f.Credentials, "stack": f.Stack, "fix": f.Fix.Headers, "stackFix": f.Fix.Stack},
 		})
 	}
 	notes := []any{}
