@@ -186,7 +186,7 @@ func flaskUnits(file string, c pyCall) []*Unit {
 		})
 	}
 	var units []*Unit
-	for i, r := range resources {
+	for _, r := range resources {
 		path, ok := flaskPath(r.path)
 		if !ok {
 			continue
@@ -210,7 +210,6 @@ func flaskUnits(file string, c pyCall) []*Unit {
 		}
 		u.checkDevOrigins(lines)
 		units = append(units, u)
-		_ = i
 	}
 	return units
 }

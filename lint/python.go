@@ -414,16 +414,6 @@ func (v pyValue) strings() ([]string, []int, bool) {
 	return nil, nil, false
 }
 
-// get returns a dict's value for a string key.
-func (v pyValue) get(key string) (pyValue, bool) {
-	for i, k := range v.keys {
-		if k.kind == 's' && k.str == key {
-			return v.list[i], true
-		}
-	}
-	return pyValue{}, false
-}
-
 // pyCall is a call's arguments: positional ones, then keywords.
 type pyCall struct {
 	line  int
