@@ -98,6 +98,7 @@ func TestLintDifferential(t *testing.T) {
 	t.Run("express", func(t *testing.T) { lintDiffExpress(t, *lintDiffN) })
 	t.Run("starlette", func(t *testing.T) { lintDiffStarlette(t, *lintDiffN) })
 	t.Run("flask", func(t *testing.T) { lintDiffFlask(t, *lintDiffN) })
+	t.Run("fastify", func(t *testing.T) { lintDiffFastify(t, *lintDiffN) })
 }
 
 // hosts and regex pieces the generators draw from.
@@ -702,4 +703,105 @@ func lintDiffFlask(t *testing.T, n int) {
 	}
 	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
 	t.Logf("flask: %d configurations, %d differed", n, bad)
+}
+
+// fastifyOptions writes one random options object for @fastify/cors.
+func fastifyOptions(r *rand.Rand) string {
+	var fields []string
+	switch r.IntN(8) {
+	case 0: // the default: "*"
+	case 1:
+		fields = append(fields, "origin: '*'")
+	case 2:
+		fields = append(fields, fmt.Sprintf("origin: '%s'", randOrigin(r)))
+	case 3:
+		fields = append(fields, "origin: true")
+	case 4:
+		fields = append(fields, "origin: "+jsRegex(r))
+	default:
+		var els []string
+		for k := r.IntN(3) + 1; k > 0; k-- {
+			if r.IntN(2) == 0 {
+				els = append(els, fmt.Sprintf("'%s'", randOrigin(r)))
+			} else {
+				els = append(els, jsRegex(r))
+			}
+		}
+		fields = append(fields, "origin: ["+strings.Join(els, ", ")+"]")
+	}
+	if r.IntN(2) == 0 {
+		fields = append(fields, "credentials: true")
+	}
+	if r.IntN(3) == 0 {
+		fields = append(fields, "methods: ['GET', 'POST', 'PUT']")
+	}
+	if r.IntN(2) == 0 {
+		fields = append(fields, "allowedHeaders: ['Content-Type', 'X-Custom']")
+	}
+	if r.IntN(4) == 0 {
+		fields = append(fields, "exposedHeaders: 'X-Total'")
+	}
+	if r.IntN(4) == 0 {
+		fields = append(fields, "maxAge: 600")
+	}
+	return "{\n  " + strings.Join(fields, ",\n  ") + "\n}"
+}
+
+// fastifyDiffServer runs one Fastify instance per configuration, each
+// with the real @fastify/cors registered with the options the lint reads,
+// behind one Node server that picks the instance by the Host's first label.
+const fastifyDiffServer = `'use strict';
+const http = require('http');
+const Fastify = require('fastify');
+const cors = require('@fastify/cors');
+const configs = {{configs}};
+const apps = {};
+(async () => {
+  for (const k of Object.keys(configs)) {
+    const f = Fastify();
+    await f.register(cors, configs[k]);
+    f.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: '/*', handler: (req, reply) => reply.type('text/plain').send('ok\n') });
+    await f.ready();
+    apps[k] = f;
+  }
+  http.createServer((req, res) => {
+    const f = apps[(req.headers.host || '').split('.')[0]];
+    if (f) f.routing(req, res); else { res.statusCode = 404; res.end(); }
+  }).listen({{port}}, '127.0.0.1');
+})();
+process.on('SIGTERM', () => process.exit(0));
+`
+
+func lintDiffFastify(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 6))
+	dir := t.TempDir()
+	srcs := map[string]string{}
+	var cases []diffCase
+	var all strings.Builder
+	all.WriteString("{\n")
+	for i := range n {
+		name := fmt.Sprintf("c%d", i)
+		opts := fastifyOptions(r)
+		src := "import Fastify from 'fastify';\nimport cors from '@fastify/cors';\nconst app = Fastify();\nawait app.register(cors, " + opts + ");\n"
+		file := filepath.Join(dir, name+".mjs")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs[name] = src
+		units, err := lint.ReadFile(file, []byte(src))
+		if err != nil || len(units) != 1 {
+			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
+		}
+		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
+		fmt.Fprintf(&all, "%s: %s,\n", name, opts)
+	}
+	all.WriteString("}")
+	prog := strings.ReplaceAll(fastifyDiffServer, "{{configs}}", all.String())
+	srv := realserver.NodeProgram(t, "fastify", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
+	port := srv.Port()
+	for i := range cases {
+		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
+	}
+	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
+	t.Logf("fastify: %d configurations, %d differed", n, bad)
 }

@@ -69,3 +69,22 @@ CORS(app, origins=["https://app.example.com",
 		t.Fatalf("want prefix-match high at line 5, got %+v", fs)
 	}
 }
+
+func TestFastifyDiffersFromExpress(t *testing.T) {
+	// The same options: Express's cors would reflect with a stateful /g
+	// RegExp (not evaluated), @fastify/cors resets lastIndex and sends the
+	// credentials header on every answer.
+	src := `import Fastify from 'fastify'
+import cors from '@fastify/cors'
+const app = Fastify()
+await app.register(cors, {
+  origin: [/^https:\/\/.*example\.com$/g],
+  credentials: true,
+})
+`
+	fs := lintString(t, readFastify, "server.mjs", src)
+	f, ok := ids(fs)["unescaped-dot"]
+	if !ok || f.Severity.String() != "high" || f.Line != 5 {
+		t.Fatalf("want unescaped-dot high at line 5, got %+v", fs)
+	}
+}

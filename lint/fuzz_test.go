@@ -93,3 +93,10 @@ func FuzzGoCORS(f *testing.F) {
 		"package main\nimport \"github.com/corskit/corskit/cors\"\nvar x = cors.Config{AllowedOrigins: origins}\n",
 	)
 }
+
+func FuzzFastify(f *testing.F) {
+	fuzzRead(f, "server.mjs",
+		"import cors from '@fastify/cors'\nawait app.register(cors, { origin: ['*', /x/g], credentials: true, strictPreflight: false, maxAge: 60 })\n",
+		"app.register(require('@fastify/cors'), { origin: (o, cb) => cb(null, true), hook: 'preHandler' })\n",
+	)
+}

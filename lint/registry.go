@@ -24,6 +24,7 @@ const sniffLen = 4096
 var readers = []reader{
 	{"nginx", sniffNginx, readNginx},
 	{"django", sniffDjango, readDjango},
+	{"fastify", sniffFastify, readFastify},
 	{"express", sniffExpress, readExpress},
 	{"starlette", sniffStarlette, readStarlette},
 	{"flask", sniffFlask, readFlask},
