@@ -83,8 +83,9 @@ await app.register(cors, {
 })
 `
 	fs := lintString(t, readFastify, "server.mjs", src)
-	f, ok := ids(fs)["unescaped-dot"]
-	if !ok || f.Severity.String() != "high" || f.Line != 5 {
-		t.Fatalf("want unescaped-dot high at line 5, got %+v", fs)
+	// ".*example\.com$" accepts any host ending in example.com.
+	f, ok := ids(fs)["suffix-match"]
+	if !ok || f.Severity.String() != "high" || f.Line != 5 || f.Origin != "https://corskitexample.com" {
+		t.Fatalf("want suffix-match high at line 5, got %+v", fs)
 	}
 }
