@@ -26,7 +26,7 @@ import (
 // of a family (nginx: one location each; Django: one Host each), so the
 // cost is one start per family.
 
-var lintDiffN = flag.Int("lintdiff.n", 60, "random configurations per family in TestLintDifferential (the issue asks for 200: -lintdiff.n 200)")
+var lintDiffN = flag.Int("lintdiff.n", 40, "random configurations per family in TestLintDifferential (the issue asks for 200: -lintdiff.n 200)")
 
 // lintDiffSeed fixes the configurations, so that a failure reproduces.
 const lintDiffSeed = 22
