@@ -56,7 +56,8 @@ func Walk(paths []string) ([]string, error) {
 			}
 			rel := relTo(root, f)
 			if d.IsDir() {
-				if d.Name() == ".git" || (rel != "." && ig.ignored(rel, true)) {
+				// A folder given by name is walked even when ignored.
+				if d.Name() == ".git" || (f != p && ig.ignored(rel, true)) {
 					return filepath.SkipDir
 				}
 				ig.load(f, rel)
