@@ -89,3 +89,42 @@ await app.register(cors, {
 		t.Fatalf("want suffix-match high at line 5, got %+v", fs)
 	}
 }
+
+func TestApacheNullWhenTheOriginDoesNotMatch(t *testing.T) {
+	src := `<VirtualHost *:80>
+    SetEnvIf Origin "^https://app\.example\.com$" CORS_ORIGIN=$0
+    Header always set Access-Control-Allow-Origin "%{CORS_ORIGIN}e"
+    Header always set Access-Control-Allow-Credentials "true"
+    ProxyPass / http://127.0.0.1:3000/
+</VirtualHost>
+`
+	// Without env=CORS_ORIGIN, every other origin gets the literal
+	// "(null)", which browsers refuse: a functional bug, not a hole.
+	fs := lintString(t, readApache, "cors.conf", src)
+	m := ids(fs)
+	if f, ok := m["invalid-acao"]; !ok || !strings.Contains(f.Explanation, "(null)") {
+		t.Fatalf("want invalid-acao naming (null), got %+v", fs)
+	}
+	for _, f := range fs {
+		if f.Severity.String() == "high" || f.Severity.String() == "medium" {
+			t.Fatalf("an exact, anchored regex: want no hole, got %+v", f)
+		}
+	}
+}
+
+func TestApacheUnanchoredSetEnvIf(t *testing.T) {
+	src := `<VirtualHost *:80>
+    SetEnvIfNoCase Origin "https://app.example.com" CORS_OK
+    Header set Access-Control-Allow-Origin "expr=%{req:Origin}" env=CORS_OK
+    Header set Access-Control-Allow-Credentials "true" env=CORS_OK
+    ProxyPass / http://127.0.0.1:3000/
+</VirtualHost>
+`
+	m := ids(lintString(t, readApache, "cors.conf", src))
+	if f, ok := m["prefix-match"]; !ok || f.Severity.String() != "high" {
+		t.Fatalf("want prefix-match high, got %+v", m)
+	}
+	if f, ok := m[AddHeaderWithoutAlways]; !ok || f.Line != 3 {
+		t.Fatalf("want %s at line 3, got %+v", AddHeaderWithoutAlways, f)
+	}
+}

@@ -100,3 +100,10 @@ func FuzzFastify(f *testing.F) {
 		"app.register(require('@fastify/cors'), { origin: (o, cb) => cb(null, true), hook: 'preHandler' })\n",
 	)
 }
+
+func FuzzApache(f *testing.F) {
+	fuzzRead(f, "cors.conf",
+		"<VirtualHost *:80>\n  SetEnvIf Origin \"^https://(a|b)\\.example\\.com$\" O=$0\n  Header always set Access-Control-Allow-Origin \"%{O}e\" env=O\n  RewriteEngine On\n  RewriteCond %{REQUEST_METHOD} =OPTIONS\n  RewriteRule ^ - [R=204,L]\n</VirtualHost>\n",
+		"Header set Access-Control-Allow-Origin \"expr=%{req:Origin}\"\nHeader merge Vary Origin\n<Location /x>\nHeader set Access-Control-Allow-Origin *\n</Location>\n",
+	)
+}

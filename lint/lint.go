@@ -72,6 +72,9 @@ type Options struct {
 	// The differential tests give the real server's URL, so that the
 	// live audit and the lint send the same probes.
 	Target string
+	// Method is the method the audit's page would use ("" means GET); a
+	// method that needs a preflight exercises the preflight answers.
+	Method string
 }
 
 // AuditOrigins are the origins an audit of the unit is told the
@@ -123,7 +126,7 @@ func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
 		Transport: corstest.HandlerTransport(u.handler), Origins: u.AuditOrigins(),
 		Timeout: 5 * time.Second, TargetTimeout: 30 * time.Second,
 	})
-	res := s.Scan(ctx, audit.Target{URL: u.target(opts)})
+	res := s.Scan(ctx, audit.Target{URL: u.target(opts), Method: opts.Method})
 	if res.Err != nil {
 		return append(out, u.finding(audit.Finding{ID: "not-evaluated", Explanation: res.Err.Error()}, u.Line))
 	}

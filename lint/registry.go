@@ -28,6 +28,7 @@ var readers = []reader{
 	{"express", sniffExpress, readExpress},
 	{"starlette", sniffStarlette, readStarlette},
 	{"flask", sniffFlask, readFlask},
+	{"apache", sniffApache, readApache},
 	{"s3", sniffS3, readS3},
 	{"go", sniffGoCORS, readGoCORS},
 }
