@@ -29,7 +29,6 @@ const apacheDoc = "https://httpd.apache.org/docs/2.4/mod/mod_headers.html#header
 type apacheServer struct {
 	ds      []*apDirective // the virtual host's directives, in order
 	proxied bool           // ProxyPass: an application answers
-	err     error          // what the simulation could not evaluate
 }
 
 func sniffApache(name string, head []byte) bool {
