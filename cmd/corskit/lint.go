@@ -15,8 +15,9 @@ import (
 
 const lintSynopsis = `lint [PATH...] [--format text|json|sarif] [--fail-on high|medium|low|info]
 
-Reads the CORS configuration in files (nginx; django-cors-headers settings;
-see lint/README.md for every format), turns each policy into a server that
+Reads the CORS configuration in files (nginx, Apache, django-cors-headers,
+Flask-CORS, Starlette/FastAPI, Express cors, Fastify, S3 CORS, cors.Config;
+lint/README.md says how each is evaluated), turns each policy into a server that
 answers as the stack would, runs the audit's probes against it through the
 browser model, and reports the audit's findings at the file and line that
 cause them, with the origin an attacker would use. Some findings only the
