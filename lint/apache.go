@@ -187,8 +187,9 @@ func parseHeaderDirective(d *apDirective) (headerDirective, error) {
 
 // apReq is one simulated request.
 type apReq struct {
-	r   *http.Request
-	env map[string]string
+	r       *http.Request
+	env     map[string]string
+	decided int // the SetEnvIf line that matched the Origin, for findings
 }
 
 var apFormatRE = regexp.MustCompile(`%\{([^}]*)\}([a-zA-Z])|%%`)
@@ -267,6 +268,9 @@ func (q *apReq) setenvif(d *apDirective) {
 	sub := re.FindStringSubmatch(val)
 	if sub == nil {
 		return
+	}
+	if strings.EqualFold(d.Args[0], "Origin") {
+		q.decided = d.Line
 	}
 	for _, a := range d.Args[2:] {
 		if n, ok := strings.CutPrefix(a, "!"); ok {
@@ -441,7 +445,11 @@ func (s *apacheServer) serve(w http.ResponseWriter, r *http.Request, track *line
 			t.Del(h.name)
 		}
 		if strings.EqualFold(h.name, "Access-Control-Allow-Origin") && v != "" && v == r.Header.Get("Origin") {
-			track.record(v, h.line)
+			line := h.line
+			if q.decided > 0 {
+				line = q.decided
+			}
+			track.record(v, line)
 		}
 	}
 	out := w.Header()

@@ -121,8 +121,8 @@ func TestApacheUnanchoredSetEnvIf(t *testing.T) {
 </VirtualHost>
 `
 	m := ids(lintString(t, readApache, "cors.conf", src))
-	if f, ok := m["prefix-match"]; !ok || f.Severity.String() != "high" {
-		t.Fatalf("want prefix-match high, got %+v", m)
+	if f, ok := m["prefix-match"]; !ok || f.Severity.String() != "high" || f.Line != 2 {
+		t.Fatalf("want prefix-match high at the SetEnvIf (line 2), got %+v", m)
 	}
 	if f, ok := m[AddHeaderWithoutAlways]; !ok || f.Line != 3 {
 		t.Fatalf("want %s at line 3, got %+v", AddHeaderWithoutAlways, f)
