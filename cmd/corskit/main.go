@@ -42,6 +42,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"audit", "scan endpoints for CORS misconfigurations, with proof and the fix", runAudit},
+		{"lint", "evaluate CORS configuration files as the server will, before deploy", runLint},
 		{"check", "say whether a browser would allow a cross-origin call, and which header fixes it", runCheck},
 		{"demo", "serve a CORS walkthrough on loopback, to open in a browser", runDemo},
 		{"serve", "serve the playground: predict a call, see every exchange, run it for real", runServe},

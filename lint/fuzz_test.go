@@ -1,0 +1,109 @@
+package lint
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// Hostile configuration files cost bounded work and never panic: the
+// readers, and the simulated server answering a request.
+func fuzzRead(f *testing.F, name string, seeds ...string) {
+	for _, s := range seeds {
+		f.Add(s, "https://app.example.com")
+	}
+	f.Fuzz(func(t *testing.T, src, origin string) {
+		units, err := ReadFile(name, []byte(src))
+		if err != nil {
+			return
+		}
+		for _, u := range units {
+			if u.handler == nil {
+				continue
+			}
+			for _, m := range []string{http.MethodGet, http.MethodOptions} {
+				r := httptest.NewRequest(m, "http://api.example.com"+u.Path, nil)
+				r.Header.Set("Origin", origin)
+				r.Header.Set("Access-Control-Request-Method", "PUT")
+				u.handler.ServeHTTP(httptest.NewRecorder(), r)
+			}
+		}
+	})
+}
+
+func FuzzNginx(f *testing.F) {
+	fuzzRead(f, "nginx.conf",
+		"server { location / { add_header Access-Control-Allow-Origin $http_origin always; } }",
+		"map $http_origin $c { default \"\"; \"~^https://(.+\\.)?example\\.com$\" $http_origin; }\nserver { location /a/ { if ($http_origin ~* \"x\") { set $v 1; } add_header Access-Control-Allow-Origin $c; return 204; } }",
+		"server { if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin '*'; return 204; } }",
+		"http { server { location = /x { add_header 'Access-Control-Allow-Origin' \"${http_origin}\"; } } }",
+		"server { location ~ ^/api { add_header Access-Control-Allow-Origin *; } }",
+	)
+}
+
+func FuzzDjango(f *testing.F) {
+	fuzzRead(f, "settings.py",
+		"CORS_ALLOWED_ORIGINS = [\"https://a.example.com\", 'http://localhost:3000']\nCORS_ALLOW_CREDENTIALS = True\n",
+		"import re\nCORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://\\w+\\.example\\.com$\", re.compile('x', re.I)]\nCORS_URLS_REGEX = r'^/api/.*$'\n",
+		"CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_HEADERS = (\n  'a', # c\n  \"b\" \"c\",\n)\nCORS_PREFLIGHT_MAX_AGE = 1_000\n",
+		"CORS_ALLOWED_ORIGINS = env.list('X') + [f'{a}']\nCORS_ORIGIN_WHITELIST = '''x\ny'''\n",
+	)
+}
+
+func TestNginxMapCycleIsBounded(t *testing.T) {
+	src := "map $http_origin $a { default $b; }\nmap $http_origin $b { default $a$a; }\nserver { location / { add_header Access-Control-Allow-Origin $a always; } }"
+	// Before the bound, the simulation recursed until the stack overflowed.
+	if fs := lintString(t, readNginx, "nginx.conf", src); len(fs) != 0 {
+		t.Fatalf("a cycle evaluates to no header in the simulation; got %v", fs)
+	}
+}
+
+func FuzzExpress(f *testing.F) {
+	fuzzRead(f, "server.js",
+		"const cors = require('cors');\napp.use(cors({ origin: ['https://a.example.com', /\\.example\\.com$/i], credentials: true, methods: 'GET,PUT', maxAge: 600 }));",
+		"import cors from 'cors'\nconst allowed = [`https://a.example.com`];\napp.use(cors({ origin: allowed, allowedHeaders: ['X'] }))\napp.use(cors())\n",
+		"const cors = require(\"cors\");\napp.use(cors({ origin(o, cb) { cb(null, true) }, exposedHeaders: `X-${a}` }));\n/* c */ // d\nconst r = a / b / c;",
+	)
+}
+
+func FuzzStarlette(f *testing.F) {
+	fuzzRead(f, "main.py",
+		"app.add_middleware(CORSMiddleware, allow_origins=['https://a.example.com', '*'], allow_origin_regex=r'https://.*\\.example\\.com', allow_credentials=True, allow_methods=['*'], allow_headers=['*'], max_age=60)\n",
+		"middleware = [Middleware(CORSMiddleware, allow_origins=origins, **kw)]\n",
+	)
+}
+
+func FuzzFlask(f *testing.F) {
+	fuzzRead(f, "app.py",
+		"from flask_cors import CORS\nCORS(app, origins=['https://a.example.com', r'^https://.*\\.example\\.com$'], supports_credentials=True, resources={r'/api/*': {'origins': '*'}}, max_age=600)\n",
+		"from flask_cors import CORS\nCORS(app, origins=re.compile(r'x', re.I), methods='GET', allow_headers='*', send_wildcard=True)\n",
+	)
+}
+
+func FuzzS3(f *testing.F) {
+	fuzzRead(f, "cors.json",
+		`{"CORSRules": [{"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["x-amz-*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 3000}]}`,
+		`[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`,
+	)
+}
+
+func FuzzGoCORS(f *testing.F) {
+	fuzzRead(f, "main.go", // not _test.go: test files are skipped
+		"package main\nimport c \"github.com/corskit/corskit/cors\"\nvar x = c.Config{AllowedOrigins: []string{\"https://*.example.com\"}, AllowCredentials: true, MaxAge: 10 * time.Minute}\n",
+		"package main\nimport \"github.com/corskit/corskit/cors\"\nvar x = cors.Config{AllowedOrigins: origins}\n",
+	)
+}
+
+func FuzzFastify(f *testing.F) {
+	fuzzRead(f, "server.mjs",
+		"import cors from '@fastify/cors'\nawait app.register(cors, { origin: ['*', /x/g], credentials: true, strictPreflight: false, maxAge: 60 })\n",
+		"app.register(require('@fastify/cors'), { origin: (o, cb) => cb(null, true), hook: 'preHandler' })\n",
+	)
+}
+
+func FuzzApache(f *testing.F) {
+	fuzzRead(f, "cors.conf",
+		"<VirtualHost *:80>\n  SetEnvIf Origin \"^https://(a|b)\\.example\\.com$\" O=$0\n  Header always set Access-Control-Allow-Origin \"%{O}e\" env=O\n  RewriteEngine On\n  RewriteCond %{REQUEST_METHOD} =OPTIONS\n  RewriteRule ^ - [R=204,L]\n</VirtualHost>\n",
+		"Header set Access-Control-Allow-Origin \"expr=%{req:Origin}\"\nHeader merge Vary Origin\n<Location /x>\nHeader set Access-Control-Allow-Origin *\n</Location>\n",
+	)
+}

@@ -1,0 +1,290 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/corskit/corskit/audit"
+	"github.com/corskit/corskit/corstest"
+	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/stacks"
+	"golang.org/x/net/publicsuffix"
+)
+
+// Unit is one CORS policy a file declares (an nginx location, a Django
+// settings module, one cors({...}) call), with a server simulated from it.
+type Unit struct {
+	File  string `json:"file"`
+	Line  int    `json:"line"`  // where the policy is declared
+	Stack string `json:"stack"` // the stacks package's name for it: "nginx", "django", ...
+	// Name says which policy of the file it is ("location /api/").
+	Name string `json:"name,omitempty"`
+	// Path is the URL path the simulated server is audited on.
+	Path string `json:"path"`
+	// Origins are the origins the file lists literally: the front ends
+	// the audit seeds its allowlist with.
+	Origins []string `json:"origins,omitempty"`
+	// Dynamic, when set, says why the policy is not evaluated here
+	// (a function-valued origin, a regex RE2 cannot run).
+	Dynamic string `json:"dynamic,omitempty"`
+	// Vendor, when set, is the documentation the simulated semantics
+	// come from: the stack does not run here.
+	Vendor string `json:"vendor,omitempty"`
+
+	// handler answers as the server configured by the file would.
+	handler http.Handler
+	// lineOf returns the line of the rule that allowed an origin (0: Line).
+	lineOf func(origin string) int
+	// notes are the findings that only the configuration shows.
+	notes []Finding
+	// layer is "proxy" or "app"; forwards and setsACAO say that a proxy
+	// passes requests to an application and adds Allow-Origin itself.
+	layer              string
+	forwards, setsACAO bool
+}
+
+// Finding is an audit finding located in a file.
+type Finding struct {
+	audit.Finding
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Stack is the stack the file configures.
+	Stack string `json:"stack"`
+	// Source says where the semantics that produced the finding come
+	// from when the stack does not run here: the vendor's documentation.
+	Source string `json:"source,omitempty"`
+	// Snippet is the fix in the file's own syntax (through stacks/): a
+	// complete configuration allowing exactly the origins the audit
+	// found legitimate, for findings whose fix is the allowlist.
+	Snippet string `json:"snippet,omitempty"`
+}
+
+// Options tune Evaluate.
+type Options struct {
+	// Target is the URL the simulated server is audited at; "" derives
+	// one from the policy's own origins (https://api.<their domain>).
+	// The differential tests give the real server's URL, so that the
+	// live audit and the lint send the same probes.
+	Target string
+	// Method is the method the audit's page would use ("" means GET); a
+	// method that needs a preflight exercises the preflight answers.
+	Method string
+}
+
+// AuditOrigins are the origins an audit of the unit is told the
+// deployment trusts: those the file lists, less local development ones,
+// which the audit probes as holes of their own.
+func (u *Unit) AuditOrigins() []string {
+	var out []string
+	for _, o := range u.Origins {
+		if !devOrigin(o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// defaultDomain names the simulated server when the policy names no origin.
+const defaultDomain = "example.com"
+
+// target returns the URL to audit u at.
+func (u *Unit) target(opts Options) string {
+	if opts.Target != "" {
+		return opts.Target
+	}
+	domain := defaultDomain
+	for _, o := range u.Origins {
+		if p, err := origin.Parse(o); err == nil && p.Host() != "" && !isLocal(p.Host()) {
+			if d, err := publicsuffix.EffectiveTLDPlusOne(p.Host()); err == nil {
+				domain = d
+				break
+			}
+		}
+	}
+	return "https://api." + domain + u.Path
+}
+
+func isLocal(host string) bool {
+	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "[::1]"
+}
+
+// Evaluate runs the audit's probes through the browser model against the
+// server simulated from u and returns the audit's findings located in u's
+// file, then the findings only the configuration shows.
+func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
+	out := slices.Clone(u.notes)
+	if u.Dynamic != "" || u.handler == nil {
+		return out
+	}
+	s := audit.New(audit.Options{
+		Transport: corstest.HandlerTransport(u.handler), Origins: u.AuditOrigins(),
+		Timeout: 5 * time.Second, TargetTimeout: 30 * time.Second,
+	})
+	res := s.Scan(ctx, audit.Target{URL: u.target(opts), Method: opts.Method})
+	if res.Err != nil {
+		return append(out, u.finding(audit.Finding{ID: "not-evaluated", Explanation: res.Err.Error()}, u.Line))
+	}
+	fix, snippet := u.stackFix(res)
+	for _, f := range res.Findings {
+		var sn string
+		if strings.HasPrefix(f.Fix.Config, "cors.Config{AllowedOrigins:") { // the audit's allowlist fix
+			f.Fix.Stack, sn = fix, snippet
+		}
+		if f.ID == audit.LocalhostOrigin {
+			out = slices.DeleteFunc(out, func(n Finding) bool { return n.ID == DevOrigin && n.Origin == f.Origin })
+		}
+		line := u.Line
+		if u.lineOf != nil && f.Origin != "" {
+			if l := u.lineOf(f.Origin); l > 0 {
+				line = l
+			}
+		}
+		x := u.finding(f, line)
+		x.Snippet = sn
+		out = append(out, x)
+	}
+	return out
+}
+
+// stackFix says the allowlist fix in the unit's stack's terms, with the
+// snippet stacks/ renders for it: exactly the origins the file lists that
+// the audit found no hole in (a loose pattern lets in the usual front-end
+// names too, which the file never meant), with credentials when the
+// findings had them.
+func (u *Unit) stackFix(res audit.Result) (string, string) {
+	s, err := stacks.Lookup(u.Stack)
+	if err != nil {
+		return "", ""
+	}
+	var list []string
+	for _, o := range res.Allowed {
+		if slices.Contains(u.Origins, o) {
+			list = append(list, o)
+		}
+	}
+	if len(list) == 0 {
+		list = []string{"https://your-front-end.example"}
+	}
+	creds := false
+	for _, f := range res.Findings {
+		creds = creds || f.Credentials
+	}
+	fix := s.Title + ": set `" + s.Setting(stacks.FieldOrigins) + "` to exactly " + strings.Join(list, ", ")
+	if creds {
+		fix += ", with `" + s.Setting(stacks.FieldCredentials) + "` on"
+	}
+	snippet, err := s.Snippet(stacks.Policy{Origins: list, Credentials: creds})
+	if err != nil {
+		return fix, ""
+	}
+	return fix, snippet
+}
+
+func (u *Unit) finding(f audit.Finding, line int) Finding {
+	x := Finding{Finding: f, File: u.File, Line: line, Stack: u.Stack}
+	if u.Vendor != "" {
+		x.Source = "from the vendor's documentation: " + u.Vendor
+	}
+	return x
+}
+
+// note is a finding that only the configuration shows.
+func (u *Unit) note(id string, sev audit.Severity, line int, why, fix string) {
+	u.noteOrigin(id, sev, line, "", why, fix)
+}
+
+func (u *Unit) noteOrigin(id string, sev audit.Severity, line int, o, why, fix string) {
+	u.notes = append(u.notes, u.finding(audit.Finding{ID: id, Severity: sev, Origin: o, Explanation: why, Fix: audit.Fix{Headers: fix}}, line))
+}
+
+// The classes of findings only a configuration shows.
+const (
+	// AddHeaderWithoutAlways: nginx sends add_header only on 2xx/3xx.
+	AddHeaderWithoutAlways = "add-header-without-always"
+	// TwoLayers: two layers of one repository both add the Allow-Origin.
+	TwoLayers = "two-layers-allow-origin"
+	// CachedWithoutVary: a cached location whose CORS answer depends on
+	// the Origin and does not say Vary: Origin.
+	CachedWithoutVary = "cached-without-vary"
+	// DevOrigin: a local development origin in a production file.
+	DevOrigin = "development-origin"
+	// NotEvaluated: a policy whose behaviour is decided at run time or by
+	// a feature this reader does not evaluate.
+	NotEvaluated = "not-evaluated"
+)
+
+// lineTracker records which configured rule allowed each origin, so that a
+// finding about an origin points at the line that let it in.
+type lineTracker struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func (t *lineTracker) record(o string, line int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = map[string]int{}
+	}
+	if _, ok := t.m[o]; !ok && len(t.m) < 4096 {
+		t.m[o] = line
+	}
+}
+
+func (t *lineTracker) lineOf(o string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.m[o]
+}
+
+// devOrigins reports the local development origins among os, for the
+// development-origin note.
+func devOrigin(o string) bool {
+	u, err := url.Parse(o)
+	if err != nil {
+		return false
+	}
+	return isLocal(u.Hostname()) || u.Hostname() == "127.0.0.1" || u.Hostname() == "::1"
+}
+
+// productionFile reports whether path names a file meant for production.
+func productionFile(path string) bool {
+	p := strings.ToLower(path)
+	for _, w := range []string{"dev", "local", "test", "example", "sample"} {
+		if strings.Contains(p, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkDevOrigins adds a development-origin note per local origin listed
+// in a production file.
+func (u *Unit) checkDevOrigins(lines map[string]int) {
+	if !productionFile(u.File) {
+		return
+	}
+	for _, o := range u.Origins {
+		if devOrigin(o) {
+			u.noteOrigin(DevOrigin, audit.Low, lines[o], o,
+				fmt.Sprintf("%s is a local development origin in a production configuration: any program on a user's machine serving a page there reads this endpoint.", o),
+				"Keep development origins in a development-only configuration.")
+		}
+	}
+}
+
+// ConfigOnly reports whether a finding class is one only the
+// configuration shows (no live audit reports it).
+func ConfigOnly(id string) bool {
+	switch id {
+	case AddHeaderWithoutAlways, TwoLayers, CachedWithoutVary, DevOrigin, NotEvaluated, InvalidConfig:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,79 @@
+package lint
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"strings"
+)
+
+// reader recognises one format by a file's name and first bytes and reads
+// it into units.
+type reader struct {
+	format string
+	// sniff decides from the name and the head of the file alone, so
+	// that a file of no format costs only that.
+	sniff func(name string, head []byte) bool
+	read  func(file string, data []byte) ([]*Unit, error)
+}
+
+// sniffLen is how much of a file sniffing looks at.
+const sniffLen = 4096
+
+// readers, in the order they are tried.
+var readers = []reader{
+	{"nginx", sniffNginx, readNginx},
+	{"django", sniffDjango, readDjango},
+	{"fastify", sniffFastify, readFastify},
+	{"express", sniffExpress, readExpress},
+	{"starlette", sniffStarlette, readStarlette},
+	{"flask", sniffFlask, readFlask},
+	{"apache", sniffApache, readApache},
+	{"s3", sniffS3, readS3},
+	{"go", sniffGoCORS, readGoCORS},
+}
+
+// Formats lists the formats lint reads.
+func Formats() []string {
+	out := make([]string, len(readers))
+	for i, r := range readers {
+		out[i] = r.format
+	}
+	return out
+}
+
+// Sniff returns the reader for a file, or nil.
+func sniff(name string, head []byte) *reader {
+	for i := range readers {
+		if readers[i].sniff(name, head) {
+			return &readers[i]
+		}
+	}
+	return nil
+}
+
+func sniffNginx(name string, head []byte) bool {
+	base := strings.ToLower(filepath.Base(name))
+	if base == "nginx.conf" || strings.HasSuffix(base, ".nginx") || strings.HasSuffix(base, ".nginx.conf") {
+		return true
+	}
+	dir := filepath.ToSlash(filepath.Dir(name))
+	inNginx := strings.Contains(dir, "nginx") || strings.Contains(dir, "sites-enabled") || strings.Contains(dir, "sites-available") || strings.HasSuffix(dir, "conf.d")
+	if !strings.HasSuffix(base, ".conf") && !(inNginx && !strings.Contains(base, ".")) {
+		return false
+	}
+	return bytes.Contains(head, []byte("add_header")) || bytes.Contains(head, []byte("server {")) || bytes.Contains(head, []byte("location "))
+}
+
+// ErrUnknownFormat is ReadFile's answer for a file no reader recognises.
+var ErrUnknownFormat = errors.New("lint: not a configuration format lint reads")
+
+// ReadFile recognises data's format by name and content and reads the
+// policies it declares.
+func ReadFile(name string, data []byte) ([]*Unit, error) {
+	r := sniff(name, data[:min(len(data), sniffLen)])
+	if r == nil {
+		return nil, ErrUnknownFormat
+	}
+	return r.read(name, data)
+}
