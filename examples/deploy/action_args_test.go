@@ -156,3 +156,18 @@ func TestActionHeadersAndMalformedLine(t *testing.T) {
 		t.Errorf("the SARIF does not report line 2 as malformed:\n%s", sarif)
 	}
 }
+
+// Mode lint runs `corskit lint` on the paths input, split as args is
+// (quotes keep a path with spaces whole, nothing is executed), and passes
+// no -H: lint sends no request, so the headers input has no use there.
+func TestActionLintMode(t *testing.T) {
+	a := loadAction(t)
+	got, code, out := runAuditStep(t, a, map[string]string{
+		"mode": "lint", "paths": `deploy/nginx.conf "my app/settings.py" $(id)`,
+		"args": "--fail-on medium", "headers": "Authorization: Bearer x",
+	})
+	want := []string{"lint", "deploy/nginx.conf", "my app/settings.py", "$(id)", "--format", "sarif", "--fail-on", "medium"}
+	if code != 0 || fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+		t.Errorf("lint mode: exit %d, corskit got\n%q\nwant\n%q\n%s", code, got, want, out)
+	}
+}
