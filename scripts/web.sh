@@ -10,7 +10,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
-out=dist
+out=${DIST:-dist} # tests build into a directory of their own
 mkdir -p "$out/web" "$out/extension"
 echo "wasm (GOOS=js GOARCH=wasm)"
 GOOS=js GOARCH=wasm "$GO" build -trimpath -ldflags=-s -o "$out/web/corskit.wasm" ./cmd/corskit/wasm
