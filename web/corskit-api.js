@@ -40,15 +40,19 @@
 
   const text = (v) => (typeof v === "string" ? v : JSON.stringify(v));
 
-  async function diagnoseJSON(input, options) {
+  async function run(input, options, compact) {
     await ready;
-    return globalThis.__corskitDiagnose(text(input), JSON.stringify(options || {}));
+    return globalThis.__corskitDiagnose(text(input), JSON.stringify(options || {}), compact);
   }
+
+  // The text `corskit check --json` prints, byte for byte.
+  const diagnoseJSON = (input, options) => run(input, options, false);
 
   globalThis.corskit = Object.freeze({
     ready,
     diagnoseJSON,
     stacks: async () => { await ready; return JSON.parse(globalThis.__corskitStacks); },
-    diagnose: async (input, options) => JSON.parse(await diagnoseJSON(input, options)),
+    // The same value, read from JSON without indentation (half the work).
+    diagnose: async (input, options) => JSON.parse(await run(input, options, true)),
   });
 })();

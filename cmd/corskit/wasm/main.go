@@ -31,14 +31,15 @@ func main() {
 	select {} // serve calls until the page goes away
 }
 
-// diagnose(input string, options string) returns a Promise of the JSON
-// text `check --json` prints for input, or rejects with an Error whose
-// "field" names what is wrong.
+// diagnose(input string, options string, compact boolean) returns a
+// Promise of the JSON text `check --json` prints for input (compact: the
+// same value without indentation), or rejects with an Error whose "field"
+// names what is wrong.
 func diagnose(_ js.Value, args []js.Value) any {
-	if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString {
-		return jsError("arguments", "want (input string, options JSON string)")
+	if len(args) < 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeString || args[2].Type() != js.TypeBoolean {
+		return jsError("arguments", "want (input string, options JSON string, compact boolean)")
 	}
-	input, optsText := args[0].String(), args[1].String()
+	input, optsText, compact := args[0].String(), args[1].String(), args[2].Bool()
 	var run js.Func
 	run = js.FuncOf(func(_ js.Value, p []js.Value) any {
 		resolve, reject := p[0], p[1]
@@ -51,6 +52,7 @@ func diagnose(_ js.Value, args []js.Value) any {
 				reject.Invoke(jsError("options", err.Error()))
 				return
 			}
+			opts.Compact = compact
 			out, err := checkjson.Diagnose(context.Background(), []byte(input), opts)
 			if err != nil {
 				field := "input"

@@ -1,10 +1,12 @@
 package checkjson
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -140,4 +142,39 @@ func FuzzDiagnose(f *testing.F) {
 			t.Fatalf("not JSON: %s", out)
 		}
 	})
+}
+
+// Compact output is the same JSON value as the indented one.
+func TestCompactSameValue(t *testing.T) {
+	for _, in := range []string{putExchange, mustRead(t, "../har/testdata/demo-chromium.har")} {
+		for _, browser := range []string{"", "all"} {
+			ind, err := Diagnose(context.Background(), []byte(in), Options{Browser: browser})
+			if err != nil {
+				t.Fatal(err)
+			}
+			com, err := Diagnose(context.Background(), []byte(in), Options{Browser: browser, Compact: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a, b bytes.Buffer
+			if err := json.Compact(&a, ind); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Compact(&b, com); err != nil {
+				t.Fatal(err)
+			}
+			durations := regexp.MustCompile(`"duration_ms":[0-9.e+-]+`)
+			if durations.ReplaceAllString(a.String(), "") != durations.ReplaceAllString(b.String(), "") || bytes.Contains(com, []byte("\n  ")) {
+				t.Errorf("compact output differs from the indented one (%d vs %d bytes)", b.Len(), a.Len())
+			}
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }

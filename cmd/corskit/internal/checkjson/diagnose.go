@@ -31,6 +31,8 @@ type Options struct {
 	// Answers are the server's answers to a DevTools copy (which holds
 	// only the request).
 	Answers *Answers `json:"answers,omitempty"`
+	// Compact writes the JSON without indentation (the same value).
+	Compact bool `json:"-"`
 }
 
 // Answers are the preflight's and the actual request's answers.
@@ -176,7 +178,11 @@ func diagnoseHAR(ctx context.Context, r *bytes.Reader, engines []fetch.Profile, 
 		}
 	}
 	var out bytes.Buffer
-	hw := NewHARWriter(&out)
+	newWriter := NewHARWriter
+	if opts.Compact {
+		newWriter = NewCompactHARWriter
+	}
+	hw := newWriter(&out)
 	skipped, err := har.ReplayEach(ctx, l, engines[0], func(rp har.Replayed) error {
 		if len(engines) == 1 && !apply {
 			return hw.Add(NewHARReport(rp, engines[0]))
@@ -251,7 +257,7 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 		}
 		results[i] = res
 	}
-	data, err := Indented(reports(results, engines, apply, chosen), "")
+	data, err := encode(reports(results, engines, apply, chosen), "", opts.Compact)
 	if err != nil {
 		return nil, err
 	}
