@@ -258,6 +258,15 @@ func TestWebPageNoRequest(t *testing.T) {
 	if !strings.Contains(first["snippet"], "x-debug") {
 		t.Errorf("the fix's snippet does not add x-debug:\n%s", first["snippet"])
 	}
+	if *update {
+		shot, err := chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "docs", "page.png"), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// Offline from here on: the page must still diagnose, and a request to
 	// anywhere else is refused by the CSP.

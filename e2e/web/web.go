@@ -5,6 +5,7 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"net"
 	"net/http"
@@ -12,8 +13,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var (
@@ -82,4 +86,41 @@ func (s *Server) Log() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.log...)
+}
+
+// Xvfb starts an X display of its own for a headful browser and returns
+// its DISPLAY value; it stops when the test ends.
+func Xvfb(t testing.TB) string {
+	t.Helper()
+	bin, err := exec.LookPath("Xvfb")
+	if err != nil {
+		t.Fatalf("Xvfb: %v (scripts/ensure-deps.sh installs xvfb)", err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Xvfb picks a free display and writes its number on fd 3.
+	cmd := exec.Command(bin, "-displayfd", "3", "-screen", "0", "1400x1000x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	display := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		r.Close()
+		display <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-display:
+		if _, err := strconv.Atoi(n); err == nil {
+			return ":" + n
+		}
+	case <-time.After(20 * time.Second):
+	}
+	t.Fatal("Xvfb gave no display number")
+	return ""
 }

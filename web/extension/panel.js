@@ -66,10 +66,13 @@
     $("status").textContent = `${result.requests.length} cross-origin calls, ${result.blocked} blocked`;
   }
 
+  // The HAR the panel diagnoses, for a test to hand to `corskit check --har`.
+  const har = () => ({ log: { version: "1.2", creator: { name: "corskit panel", version: "0.1.0" }, entries } });
+  globalThis.corskitPanelHAR = () => JSON.stringify(har());
+
   function diagnose() {
     timer = 0;
-    const har = { log: { version: "1.2", creator: { name: "corskit panel", version: "0.1.0" }, entries } };
-    busy = busy.then(() => corskit.diagnose(har, { browser: "all", stack: "auto" })).then(show,
+    busy = busy.then(() => corskit.diagnose(har(), { browser: "all", stack: "auto" })).then(show,
       (e) => { $("status").textContent = "cannot read the log: " + e.message; });
   }
 
