@@ -176,6 +176,26 @@ func TestChromiumPanel(t *testing.T) {
 		}
 		mu.Unlock()
 	}
+	// "open in the corskit page" hands the call over in the fragment: the
+	// page, from the extension, gives the same verdicts.
+	link, err := chromedp.Run(panelCtx, chromedp.Evaluate[string](`document.querySelector('details.call[data-chromium="blocked"] a.open-page').href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageCtx, cancelPage := chromedp.NewContext(tabCtx)
+	defer cancelPage()
+	if err := chromedp.Do(pageCtx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`body[data-diagnosed]`))); err != nil {
+		t.Fatalf("opening %s: %v", link, err)
+	}
+	handed, err := chromedp.Run(pageCtx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll(".engines tr")].map(r => [r.dataset.engine, r.querySelector(".verdict").dataset.verdict]))`))
+	if err != nil {
+		t.Fatalf("opening %s: %v", link, err)
+	}
+	first := slices.IndexFunc(calls, func(c panelCall) bool { return c.Chromium == "blocked" })
+	if c := calls[first]; handed["chromium"] != c.Chromium || handed["firefox"] != c.Firefox || handed["webkit"] != c.WebKit {
+		t.Errorf("the corskit page opened from the panel says %v; the panel said chromium %s, firefox %s, webkit %s", handed, c.Chromium, c.Firefox, c.WebKit)
+	}
+
 	if *update {
 		if _, err := chromedp.Run(panelCtx, chromedp.Evaluate[bool](`(document.querySelector('details.call[data-chromium="blocked"]').open = true)`)); err != nil {
 			t.Fatal(err)
