@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -41,29 +42,10 @@ type panelCall struct {
 func TestChromiumPanel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	dist := web.Build(ctx, t)
-	ext := filepath.Join(dist, "extension", "chromium")
-	path, err := browser.ExecPath()
-	if err != nil {
-		t.Fatal(err)
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", false), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("load-extension", ext), chromedp.Flag("disable-extensions-except", ext),
-		chromedp.Flag("auto-open-devtools-for-tabs", true),
-		chromedp.Env("DISPLAY="+web.Xvfb(t)), chromedp.WindowSize(1400, 1000),
-	)
-	defer cancelAlloc()
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
 	page, _, stop := cli.StartDemo(ctx, t)
 	defer stop()
-	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatal(err)
-	}
+	c := startChromium(ctx, t, filepath.Join(web.Build(ctx, t), "extension", "chromium"))
+	tabCtx, dtCtx, panelCtx := c.tab, c.devtools, c.panel
 	var mu sync.Mutex
 	var console []string
 	messages := chromedp.Console(tabCtx)
@@ -78,37 +60,6 @@ func TestChromiumPanel(t *testing.T) {
 		}
 	}()
 	if err := chromedp.Do(tabCtx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
-		t.Fatal(err)
-	}
-
-	// DevTools' own page, then the CORS panel in it.
-	devtools := waitTarget(ctx, t, tabCtx, "devtools://devtools/bundled/devtools_app.html")
-	dtCtx, cancelDT := chromedp.NewContext(tabCtx, chromedp.WithTargetID(devtools))
-	defer cancelDT()
-	// The extension's devtools page runs once DevTools is up; its panel
-	// is then a tab of DevTools.
-	waitTarget(ctx, t, tabCtx, "chrome-extension://", "/devtools.html")
-	var showErr error
-	for try := 0; try < 60; try++ {
-		if _, showErr = chromedp.Run(dtCtx, chromedp.Evaluate[bool](`(async () => {
-			const UI = await import("./ui/legacy/legacy.js");
-			const view = UI.InspectorView.InspectorView.instance();
-			const cors = view.tabbedPane.tabIds().find(id => id.startsWith("chrome-extension://") && id.endsWith("CORS"));
-			if (!cors) throw new Error("no CORS panel among " + view.tabbedPane.tabIds().join(", "));
-			await view.showPanel(cors);
-			return true;
-		})()`, chromedp.EvalAwaitPromise)); showErr == nil {
-			break
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
-	if showErr != nil {
-		t.Fatalf("showing the CORS panel: %v", showErr)
-	}
-	panel := waitTarget(ctx, t, tabCtx, "chrome-extension://", "/panel.html")
-	panelCtx, cancelPanel := chromedp.NewContext(tabCtx, chromedp.WithTargetID(panel))
-	defer cancelPanel()
-	if err := chromedp.Do(panelCtx, chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
 		t.Fatal(err)
 	}
 
@@ -214,9 +165,80 @@ func TestChromiumPanel(t *testing.T) {
 	}
 }
 
+// chromiumPanel is headful Chromium under Xvfb with DevTools open for its
+// tab and, when an extension was loaded, its CORS panel shown.
+type chromiumPanel struct {
+	tab, devtools, panel context.Context
+}
+
+// startChromium starts Chromium with the unpacked extension at ext ("" for
+// none), DevTools open on its tab, and shows the CORS panel. Everything
+// stops when the test ends.
+func startChromium(ctx context.Context, t testing.TB, ext string) chromiumPanel {
+	t.Helper()
+	path, err := browser.ExecPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", false), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("auto-open-devtools-for-tabs", true),
+		chromedp.Env("DISPLAY=" + web.Xvfb(t)), chromedp.WindowSize(1400, 1000),
+	}
+	if ext != "" {
+		opts = append(opts, chromedp.Flag("load-extension", ext), chromedp.Flag("disable-extensions-except", ext))
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelTab)
+	if err := chromedp.Do(tabCtx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	c := chromiumPanel{tab: tabCtx}
+	devtools := waitTarget(ctx, t, tabCtx, "devtools://devtools/bundled/devtools_app.html")
+	dtCtx, cancelDT := chromedp.NewContext(tabCtx, chromedp.WithTargetID(devtools))
+	t.Cleanup(cancelDT)
+	c.devtools = dtCtx
+	if ext == "" {
+		return c
+	}
+	// The extension's devtools page runs once DevTools is up; its panel
+	// is then a tab of DevTools.
+	waitTarget(ctx, t, tabCtx, "chrome-extension://", "/devtools.html")
+	var showErr error
+	for try := 0; try < 60; try++ {
+		if _, showErr = chromedp.Run(dtCtx, chromedp.Evaluate[bool](`(async () => {
+			const UI = await import("./ui/legacy/legacy.js");
+			const view = UI.InspectorView.InspectorView.instance();
+			const cors = view.tabbedPane.tabIds().find(id => id.startsWith("chrome-extension://") && id.endsWith("CORS"));
+			if (!cors) throw new Error("no CORS panel among " + view.tabbedPane.tabIds().join(", "));
+			await view.showPanel(cors);
+			return true;
+		})()`, chromedp.EvalAwaitPromise)); showErr == nil {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if showErr != nil {
+		t.Fatalf("showing the CORS panel: %v", showErr)
+	}
+	panel := waitTarget(ctx, t, tabCtx, "chrome-extension://", "/panel.html")
+	panelCtx, cancelPanel := chromedp.NewContext(tabCtx, chromedp.WithTargetID(panel))
+	t.Cleanup(cancelPanel)
+	if err := chromedp.Do(panelCtx, chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
+		t.Fatal(err)
+	}
+	c.panel = panelCtx
+	return c
+}
+
 // waitTarget waits for a target whose URL starts with prefix (and ends
 // with suffix, when given) and returns its ID.
-func waitTarget(ctx context.Context, t *testing.T, browserCtx context.Context, prefix string, suffix ...string) target.ID {
+func waitTarget(ctx context.Context, t testing.TB, browserCtx context.Context, prefix string, suffix ...string) target.ID {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for ctx.Err() == nil && time.Now().Before(deadline) {
@@ -262,4 +284,45 @@ column:
 	var out bytes.Buffer
 	err = png.Encode(&out, sub.SubImage(image.Rect(left, b.Min.Y, b.Max.X, b.Max.Y)))
 	return out.Bytes(), err
+}
+
+// TestExtensionPackages: make web builds both packages from the one source
+// tree, and web-ext (Mozilla's linter for add-ons) finds nothing to say of
+// the Firefox one, warnings included.
+func TestExtensionPackages(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dist := web.Build(ctx, t)
+	for _, b := range []string{"chromium", "firefox"} {
+		zr, err := zip.OpenReader(filepath.Join(dist, "extension", b+".zip"))
+		if err != nil {
+			t.Fatalf("%s.zip: %v", b, err)
+		}
+		var names []string
+		for _, f := range zr.File {
+			names = append(names, f.Name)
+		}
+		zr.Close()
+		for _, want := range []string{"manifest.json", "devtools.html", "panel.html", "panel.js", "corskit.js", "corskit.wasm", "index.html"} {
+			if !slices.Contains(names, want) {
+				t.Errorf("%s.zip lacks %s: %v", b, want, names)
+			}
+		}
+	}
+	lint := filepath.Join("..", "web", "lint")
+	cmd := exec.CommandContext(ctx, filepath.Join(lint, "node_modules", ".bin", "web-ext"), "lint",
+		"--source-dir", filepath.Join(dist, "extension", "firefox"), "--output", "json", "--warnings-as-errors")
+	out, err := cmd.Output()
+	var report struct {
+		Summary  map[string]int `json:"summary"`
+		Errors   []any          `json:"errors"`
+		Warnings []any          `json:"warnings"`
+		Notices  []any          `json:"notices"`
+	}
+	if jerr := json.Unmarshal(out, &report); jerr != nil {
+		t.Fatalf("web-ext lint (scripts/ensure-deps.sh installs it in web/lint): %v, %v\n%s", err, jerr, out)
+	}
+	if err != nil || len(report.Errors)+len(report.Warnings)+len(report.Notices) > 0 {
+		t.Errorf("web-ext lint: %v\nerrors %v\nwarnings %v\nnotices %v", err, report.Errors, report.Warnings, report.Notices)
+	}
 }

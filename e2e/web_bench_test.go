@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/e2e/cli"
 	"github.com/corskit/corskit/e2e/web"
 )
 
@@ -135,6 +136,34 @@ func BenchmarkWebHAR2000(b *testing.B) {
 			diagnose(b, c.options)
 			for b.Loop() {
 				diagnose(b, c.options)
+			}
+		})
+	}
+}
+
+// BenchmarkPanelPageLoad is the panel's cost to the inspected page: the
+// demo page loaded and its seven scenarios run, in headful Chromium with
+// DevTools open, without the extension and with its CORS panel shown (the
+// panel works after onRequestFinished, off the page's own loading).
+func BenchmarkPanelPageLoad(b *testing.B) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	page, _, stop := cli.StartDemo(ctx, b)
+	defer stop()
+	for _, c := range []struct{ name, ext string }{
+		{"without-panel", ""},
+		{"with-panel", filepath.Join(web.Build(ctx, b), "extension", "chromium")},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			tab := startChromium(ctx, b, c.ext).tab
+			for i := 0; b.Loop(); i++ {
+				if err := chromedp.Do(tab, chromedp.Navigate(fmt.Sprintf("%s?run=%d", page, i)),
+					chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
+					chromedp.Click(chromedp.CSS(`#run-all`)),
+					chromedp.WaitVisible(chromedp.CSS(`body[data-done="true"]`))); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -24,7 +24,12 @@ manifest = {
 }
 if browser == "firefox":
     manifest["browser_specific_settings"] = {
-        "gecko": {"id": "devtools-panel@corskit.dev", "strict_min_version": "115.0"}
+        "gecko": {
+            "id": "devtools-panel@corskit.dev",
+            "strict_min_version": "142.0",
+            # Nothing is collected: the panel sends nothing anywhere.
+            "data_collection_permissions": {"required": ["none"]},
+        }
     }
 elif browser != "chromium":
     sys.exit("manifest.py: want chromium or firefox, got " + browser)
