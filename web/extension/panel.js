@@ -54,7 +54,8 @@
     for (const r of result.requests) {
       const page = "index.html#" + new URLSearchParams({ x: JSON.stringify(exchange(r)), browser: "all", stack: "auto" });
       const open = R.el("a", { href: chrome.runtime.getURL(page), target: "_blank", rel: "noopener", class: "open-page" }, "open in the corskit page");
-      const verdicts = R.ENGINES.map(([k]) => r.browsers[k].verdict);
+      // An engine whose model refuses the call has no report: "-".
+      const verdicts = R.ENGINES.map(([k]) => (r.browsers && r.browsers[k] ? r.browsers[k].verdict : "-"));
       const details = R.el("details", { class: "call", "data-url": r.request.url, "data-method": r.request.method,
         "data-chromium": verdicts[0], "data-firefox": verdicts[1], "data-webkit": verdicts[2], "data-reason": r.reason || "" },
       R.el("summary", {}, R.ENGINES.map(([k, title], i) => R.el("span", { class: "verdict " + verdicts[i], title }, title[0])), " ",
@@ -68,7 +69,8 @@
     // panel's browser element: Firefox lets no driver into the panel.
     document.title = "CORS " + JSON.stringify(result.requests.map((r) => ({
       method: r.request.method, url: r.request.url,
-      verdicts: R.ENGINES.map(([k]) => r.browsers[k].verdict), firefox_console: r.browsers.firefox.console })));
+      verdicts: R.ENGINES.map(([k]) => (r.browsers && r.browsers[k] ? r.browsers[k].verdict : "-")),
+      firefox_console: r.browsers && r.browsers.firefox ? r.browsers.firefox.console : [] })));
     $("status").textContent = `${result.requests.length} cross-origin calls, ${result.blocked} blocked`;
   }
 

@@ -123,8 +123,8 @@ func stackChoice(s *string, def string) (apply bool, chosen *stacks.Stack, err e
 
 // reports turns the results of one call in each engine into its report,
 // as check does: the first engine's at the top level, every engine's
-// under "browsers" when there are several, fixes in the stack asked for.
-func reports(results []*fetch.Result, engines []fetch.Profile, apply bool, chosen *stacks.Stack) explain.Report {
+// under "browsers" when all were asked for, fixes in the stack asked for.
+func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, chosen *stacks.Stack) explain.Report {
 	diags := make([]explain.Diagnosis, len(results))
 	var st *stacks.Stack
 	var sd *explain.StackDetection
@@ -146,7 +146,7 @@ func reports(results []*fetch.Result, engines []fetch.Profile, apply bool, chose
 	}
 	rep := explain.NewReport(results[0], diags[0], engines[0].Name)
 	rep.Stack = sd
-	if len(engines) > 1 {
+	if all {
 		rep.Browsers = make(map[string]explain.Report, len(engines))
 		for i, p := range engines {
 			rep.Browsers[p.Name] = explain.NewReport(results[i], diags[i], p.Name)
@@ -187,15 +187,15 @@ func diagnoseHAR(ctx context.Context, r *bytes.Reader, engines []fetch.Profile, 
 		if len(engines) == 1 && !apply {
 			return hw.Add(NewHARReport(rp, engines[0]))
 		}
-		results := []*fetch.Result{rp.Result}
+		// An engine whose model refused the call (fetch() would throw
+		// there) has no report for it under "browsers".
+		results, has := []*fetch.Result{rp.Result}, []fetch.Profile{engines[0]}
 		for i := 1; i < len(engines); i++ {
-			res := others[i][rp.Entry]
-			if res == nil {
-				return fmt.Errorf("entry %d: the %s model skipped a call the %s model replayed", rp.Entry, engines[i].Name, engines[0].Name)
+			if res := others[i][rp.Entry]; res != nil {
+				results, has = append(results, res), append(has, engines[i])
 			}
-			results = append(results, res)
 		}
-		return hw.Add(HARReport{Entry: rp.Entry, Report: reports(results, engines, apply, chosen)})
+		return hw.Add(HARReport{Entry: rp.Entry, Report: reports(results, has, len(engines) > 1, apply, chosen)})
 	})
 	if err != nil {
 		return nil, err
@@ -257,7 +257,7 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 		}
 		results[i] = res
 	}
-	data, err := encode(reports(results, engines, apply, chosen), "", opts.Compact)
+	data, err := encode(reports(results, engines, len(engines) > 1, apply, chosen), "", opts.Compact)
 	if err != nil {
 		return nil, err
 	}
