@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -177,4 +179,25 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// The WebAssembly build holds none of the code that sends requests or
+// serves them: the model in the page only replays the answers it is given.
+func TestWasmBuildSendsNothing(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "github.com/corskit/corskit/cmd/corskit/wasm")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, "github.com/corskit/corskit/fetch") {
+		t.Fatalf("the wasm build does not hold the model: %v", deps)
+	}
+	for _, p := range []string{"internal/loopback", "cmd/corskit/internal/sendonce", "cmd/corskit/internal/playground",
+		"cmd/corskit/internal/demo", "audit", "cors", "corstest"} {
+		if slices.Contains(deps, "github.com/corskit/corskit/"+p) {
+			t.Errorf("the wasm build imports %s", p)
+		}
+	}
 }
