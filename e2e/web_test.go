@@ -304,6 +304,24 @@ func TestWebPageNoRequest(t *testing.T) {
 	if !strings.Contains(res["hash"], "input=curl") {
 		t.Errorf("the state is not in the fragment: %q", res["hash"])
 	}
+	// A HAR picked from disk (as a dropped one is read): the demo's
+	// recording, one report per cross-origin call.
+	if _, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[bool](`(globalThis.runsBefore = document.body.dataset.diagnosed, true)`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tab.Ctx, chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{mustAbs(t, harFile)})); err != nil {
+		t.Fatal(err)
+	}
+	harCalls, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[int](`(async () => {
+		while (document.body.dataset.diagnosed === runsBefore) await new Promise(r => setTimeout(r, 10));
+		return document.querySelectorAll("details.call").length;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if harCalls != 6 {
+		t.Errorf("the demo's HAR from a file: the page lists %d calls, want 6", harCalls)
+	}
 	<-mu
 	if len(sent) > 0 {
 		t.Errorf("the page sent %d requests after it loaded: %v", len(sent), sent)
@@ -331,4 +349,12 @@ func TestWebPageNoRequest(t *testing.T) {
 
 func urlQueryEscape(s string) string {
 	return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", "+", "%2B", " ", "%20", "\n", "%0A", "\t", "%09").Replace(s)
+}
+
+func mustAbs(t *testing.T, path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }
