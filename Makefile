@@ -29,6 +29,9 @@
 #                Commit them: `go test` replays them as regression tests, so
 #                the corpus grows run after run. FUZZTARGETS=regexp picks
 #                targets by "importpath.FuzzName". See scripts/fuzz.sh.
+#   make web     the page and the DevTools panel (scripts/web.sh): dist/web/
+#                (the static page, corskit.js and the model in WebAssembly)
+#                and dist/extension/chromium.zip and firefox.zip.
 #   make load    the cors middleware under load on loopback (module load/):
 #                16, 256 and 1,024 keep-alive connections of allowed,
 #                preflight, disallowed and hostile requests, every response
@@ -47,7 +50,7 @@ VULNCHECK   ?=
 FUZZTIME    ?= 30s
 LOADFLAGS   ?=
 
-.PHONY: test deps fmt vet staticcheck race allocs bench-smoke vulncheck bench fuzz load demo
+.PHONY: test deps fmt vet staticcheck race allocs bench-smoke vulncheck bench fuzz load demo web
 
 test: deps fmt vet staticcheck race allocs bench-smoke vulncheck
 
@@ -60,6 +63,9 @@ fmt:
 
 vet:
 	@for m in $(MODULES); do echo "go vet ($$m)"; (cd $$m && $(GO) vet ./...) || exit 1; done
+	@echo "go vet (GOOS=js GOARCH=wasm: the model in the page)"
+	@# internal/har's code builds in ./cmd/corskit/wasm; its tests make a FIFO (unix only).
+	@GOOS=js GOARCH=wasm $(GO) vet ./cmd/corskit/wasm ./cmd/corskit/internal/checkjson ./cmd/corskit/internal/devtools ./explain ./stacks ./fetch ./origin ./internal/...
 
 staticcheck:
 	@for m in $(MODULES); do echo "staticcheck ($$m)"; (cd $$m && $(GO) run $(STATICCHECK) ./...) || exit 1; done
@@ -88,6 +94,9 @@ fuzz:
 
 load:
 	@cd load && $(GO) run . $(LOADFLAGS)
+
+web:
+	@scripts/web.sh
 
 demo:
 	$(GO) run ./cmd/corskit demo

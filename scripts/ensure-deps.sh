@@ -43,9 +43,16 @@ node_modules() {
 	for pkg in express cors fastify @fastify/cors; do
 		[ -f "$dir/node_modules/$pkg/package.json" ] || missing=1
 	done
-	[ "$missing" = 0 ] && return 0
-	echo "installing e2e/node's npm packages (npm ci)"
-	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	if [ "$missing" = 1 ]; then
+		echo "installing e2e/node's npm packages (npm ci)"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+	# web-ext, which lints the DevTools panel's Firefox package.
+	dir="$(cd "$(dirname "$0")/.." && pwd)/web/lint"
+	if [ ! -f "$dir/node_modules/web-ext/package.json" ]; then
+		echo "installing web/lint's npm packages (npm ci: web-ext)"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
 }
 
 if [ ${#need[@]} -eq 0 ] && [ ${#browsers[@]} -eq 0 ]; then

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"strings"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/checkjson"
 	"github.com/corskit/corskit/cmd/corskit/internal/har"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
@@ -35,9 +34,10 @@ func checkHAR(ctx context.Context, path string, engines []fetch.Profile, asJSON,
 	// once, so memory stays that of the parsed log.
 	calls, blocked := 0, 0
 	s := style{color}
+	var hw *checkjson.HARWriter
 	if asJSON {
 		// The reports are streamed into the "requests" array as they come.
-		fmt.Fprint(stdout, "{\n  \"requests\": [")
+		hw = checkjson.NewHARWriter(stdout)
 	}
 	skipped, err := har.ReplayEngines(ctx, log, engines, func(r har.Replayed) error {
 		diags := make([]explain.Diagnosis, len(r.Results))
@@ -52,22 +52,7 @@ func checkHAR(ctx context.Context, path string, engines []fetch.Profile, asJSON,
 		}
 		calls++
 		if asJSON {
-			if calls > 1 {
-				fmt.Fprint(stdout, ",")
-			}
-			rep := explain.NewReport(r.Result, d, prof.Name)
-			if len(engines) > 1 {
-				rep.Browsers = make(map[string]explain.Report, len(engines))
-				for i, p := range engines {
-					rep.Browsers[p.Name] = explain.NewReport(r.Results[i], diags[i], p.Name)
-				}
-			}
-			data, err := jsonIndented(harReport{Entry: r.Entry, Report: rep}, "    ")
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(stdout, "\n    %s", data)
-			return err
+			return hw.Add(checkjson.NewHARReport(r, engines))
 		}
 		if calls > 1 {
 			fmt.Fprintln(stdout, "\n"+s.dim("----"))
@@ -84,18 +69,7 @@ func checkHAR(ctx context.Context, path string, engines []fetch.Profile, asJSON,
 		return err
 	}
 	if asJSON {
-		if calls > 0 {
-			fmt.Fprint(stdout, "\n  ")
-		}
-		skips := make([]harSkip, len(skipped))
-		for i, sk := range skipped {
-			skips[i] = harSkip{sk.Entry, sk.Reason}
-		}
-		data, err := jsonIndented(skips, "  ")
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(stdout, "],\n  \"blocked\": %d,\n  \"skipped\": %s\n}\n", blocked, data); err != nil {
+		if err := hw.Close(skipped); err != nil {
 			return err
 		}
 	} else {
@@ -114,27 +88,4 @@ func checkHAR(ctx context.Context, path string, engines []fetch.Profile, asJSON,
 		return exitError{code: 1}
 	}
 	return nil
-}
-
-type harReport struct {
-	Entry int `json:"har_entry"`
-	explain.Report
-}
-
-type harSkip struct {
-	Entry  int    `json:"har_entry"`
-	Reason string `json:"reason"`
-}
-
-// jsonIndented is v as writeJSON writes it (two-space indent, HTML not
-// escaped), each line after the first prefixed, without the final newline.
-func jsonIndented(v any, prefix string) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -1,0 +1,134 @@
+// Package checkjson builds the JSON of `corskit check --json`
+// (docs/check-json.md) from exchanges that are given, not sent: a HAR, one
+// HAR entry, a DevTools copy with its answers, or an exchange written as
+// JSON. The CLI's `check --har --json` and the WebAssembly build
+// (cmd/corskit/wasm, the page and the DevTools panel) both write their
+// reports here, so that the two front ends print the same bytes for the
+// same HAR.
+//
+// Nothing here touches the network or the file system: the model replays
+// the answers it is handed.
+package checkjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/corskit/corskit/cmd/corskit/internal/har"
+	"github.com/corskit/corskit/explain"
+)
+
+// HARReport is one call of a HAR in the `--har --json` output: the report
+// plus the index of the call's entry in the HAR.
+type HARReport struct {
+	Entry int `json:"har_entry"`
+	explain.Report
+}
+
+// HARSkip is an entry of the HAR that could not be read or replayed.
+type HARSkip struct {
+	Entry  int    `json:"har_entry"`
+	Reason string `json:"reason"`
+}
+
+// HARWriter streams `{"requests": [...], "blocked": N, "skipped": [...]}`
+// one report at a time, so that a large HAR's reports are written and
+// forgotten as they come.
+type HARWriter struct {
+	w              io.Writer
+	compact        bool
+	calls, blocked int
+	err            error
+}
+
+// NewHARWriter starts the object on w, indented as `check --json` writes
+// it.
+func NewHARWriter(w io.Writer) *HARWriter {
+	hw := &HARWriter{w: w}
+	_, hw.err = fmt.Fprint(w, "{\n  \"requests\": [")
+	return hw
+}
+
+// NewCompactHARWriter is NewHARWriter without the indentation: the same
+// JSON value in fewer bytes, for a reader that parses it (the page's
+// corskit.diagnose), at half the cost.
+func NewCompactHARWriter(w io.Writer) *HARWriter {
+	hw := &HARWriter{w: w, compact: true}
+	_, hw.err = fmt.Fprint(w, `{"requests":[`)
+	return hw
+}
+
+// Add writes the report of one replayed call.
+func (hw *HARWriter) Add(r HARReport) error {
+	if hw.err != nil {
+		return hw.err
+	}
+	if r.Verdict != "allowed" {
+		hw.blocked++
+	}
+	hw.calls++
+	sep := ""
+	if hw.calls > 1 {
+		sep = ","
+	}
+	if !hw.compact {
+		sep += "\n    "
+	}
+	data, err := encode(r, "    ", hw.compact)
+	if err != nil {
+		hw.err = err
+		return err
+	}
+	_, hw.err = fmt.Fprintf(hw.w, "%s%s", sep, data)
+	return hw.err
+}
+
+// Calls and Blocked count the reports added so far.
+func (hw *HARWriter) Calls() int   { return hw.calls }
+func (hw *HARWriter) Blocked() int { return hw.blocked }
+
+// Close ends the object with the blocked count and the skipped entries.
+func (hw *HARWriter) Close(skipped []har.Skipped) error {
+	if hw.err != nil {
+		return hw.err
+	}
+	skips := make([]HARSkip, len(skipped))
+	for i, sk := range skipped {
+		skips[i] = HARSkip{sk.Entry, sk.Reason}
+	}
+	data, err := encode(skips, "  ", hw.compact)
+	if err != nil {
+		return err
+	}
+	if hw.compact {
+		_, err = fmt.Fprintf(hw.w, `],"blocked":%d,"skipped":%s}`+"\n", hw.blocked, data)
+		return err
+	}
+	if hw.calls > 0 {
+		fmt.Fprint(hw.w, "\n  ")
+	}
+	_, err = fmt.Fprintf(hw.w, "],\n  \"blocked\": %d,\n  \"skipped\": %s\n}\n", hw.blocked, data)
+	return err
+}
+
+// Indented is v as `check --json` writes it (two-space indent, HTML not
+// escaped), each line after the first prefixed, without the final newline.
+func Indented(v any, prefix string) ([]byte, error) {
+	return encode(v, prefix, false)
+}
+
+// encode is Indented, or with compact the same value on one line.
+func encode(v any, prefix string, compact bool) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	if !compact {
+		enc.SetIndent(prefix, "  ")
+	}
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
