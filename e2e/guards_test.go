@@ -85,7 +85,7 @@ CORS_ALLOW_CREDENTIALS = True
 		url := "http://vite.test:" + port + "/api"
 		r := guardCheck(ctx, t, bin, "--origin", page, "--resolve", resolve, url)
 		text := r.guard("vite-host-check")
-		if r.Verdict != "blocked" || !strings.HasPrefix(text, "not CORS: ") || len(r.Fixes) == 0 || r.Fixes[0].Text != text ||
+		if r.Verdict != "blocked" || !strings.HasPrefix(text, "not CORS: ") || len(r.Fixes) != 1 || r.Fixes[0].Text != text ||
 			!strings.Contains(text, `server: { allowedHosts: ["vite.test"] }`) || !strings.Contains(text, `server: { cors: { origin: ["https://app.example.com"] } }`) {
 			t.Errorf("vite, page elsewhere: %+v", r)
 		}

@@ -51,6 +51,10 @@ type Fix struct {
 	// a setting (a preflight answered by auth or the router), says
 	// where it must run; ApplyStack words it in the stack's terms.
 	Placement stacks.Placement `json:"placement,omitempty"`
+	// Guard is the reason ID of the guard whose refusal this fix is about
+	// (csrf-guard, django-csrf, vite-host-check): not a CORS setting of
+	// any stack, but the guard's own (Text says it in its syntax).
+	Guard string `json:"guard,omitempty"`
 	// Stack is Change in the server stack's own terms (the setting, the
 	// whole configuration after it, the stack's pitfalls), set by
 	// ApplyStack; nil when the fix changes no CORS setting.
@@ -180,12 +184,7 @@ func Explain(res *fetch.Result) Diagnosis {
 		}
 		d.Reason = res.Err.Reason.String()
 		d.StoppedAt = stoppedAt(res.Err)
-		d.Fixes = fixes(res)
-		if w, ok := GuardWarning(res); ok {
-			// The guard's refusal is the cause: a CORS header would
-			// only let the page read the 403.
-			d.Fixes = append([]Fix{{Response: "actual", Text: w.Text}}, d.Fixes...)
-		}
+		d.Fixes = guardFixes(res, fixes(res))
 	}
 	d.Warnings = warnings(res)
 	return d

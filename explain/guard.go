@@ -33,6 +33,11 @@ type guard struct {
 	// sameOrigin: the guard refuses same-origin requests too (a host
 	// check), so it is recognised on them.
 	sameOrigin bool
+	// ownCORS: the guard's server writes the CORS headers itself, and
+	// its advice names the CORS change too, in its own settings (Vite's
+	// server.cors): on a blocked call it is the only fix, where header
+	// fixes for another stack would mislead.
+	ownCORS bool
 }
 
 // guardCall is what a guard's advice needs of the call it refused.
@@ -46,7 +51,7 @@ type guardCall struct {
 var guards = []guard{
 	{id: reason.CSRFGuard, match: matchGoGuard, advice: goGuardAdvice},
 	{id: reason.DjangoCSRF, match: matchDjangoCSRF, advice: djangoCSRFAdvice},
-	{id: reason.ViteHostCheck, match: matchViteHost, advice: viteHostAdvice, sameOrigin: true},
+	{id: reason.ViteHostCheck, match: matchViteHost, advice: viteHostAdvice, sameOrigin: true, ownCORS: true},
 }
 
 // GuardWarning recognises the actual response of res as a guard's
@@ -54,11 +59,18 @@ var guards = []guard{
 // reason ID (csrf-guard, django-csrf, vite-host-check) and its text leads
 // with "not CORS:" and ends with the fix in the guard's own settings.
 func GuardWarning(res *fetch.Result) (Warning, bool) {
+	w, _, ok := recognise(res)
+	return w, ok
+}
+
+// recognise is GuardWarning, with the guard recognised.
+func recognise(res *fetch.Result) (Warning, *guard, bool) {
 	ex := lastExchange(res, fetch.ExchangeRequest)
 	if ex == nil || ex.Err != nil || ex.Status != http.StatusForbidden {
-		return Warning{}, false
+		return Warning{}, nil, false
 	}
-	for _, g := range guards {
+	for i := range guards {
+		g := &guards[i]
 		if !g.sameOrigin && !res.Classification.CrossOrigin {
 			continue
 		}
@@ -73,9 +85,25 @@ func GuardWarning(res *fetch.Result) (Warning, bool) {
 		if v, _ := fetch.HeaderValue(ex.ResponseHeader, acao); v != "" && (v == c.origin || v == "*") {
 			c.readable = true
 		}
-		return Warning{g.id.String(), g.advice(c)}, true
+		return Warning{g.id.String(), g.advice(c)}, g, true
 	}
-	return Warning{}, false
+	return Warning{}, nil, false
+}
+
+// guardFixes puts the guard's fix first on a blocked call: the guard's
+// refusal is the cause, and a CORS header alone would only let the page
+// read the 403. A guard whose advice names the CORS change in its own
+// settings replaces the header fixes.
+func guardFixes(res *fetch.Result, fixes []Fix) []Fix {
+	w, g, ok := recognise(res)
+	if !ok {
+		return fixes
+	}
+	first := Fix{Response: "actual", Text: w.Text, Guard: w.ID}
+	if g.ownCORS {
+		return []Fix{first}
+	}
+	return append([]Fix{first}, fixes...)
 }
 
 // ----- Go's http.CrossOriginProtection -----
