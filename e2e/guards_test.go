@@ -76,6 +76,34 @@ CORS_ALLOW_CREDENTIALS = True
 			!strings.Contains(text, `CSRF_TRUSTED_ORIGINS = ["https://app.example.com"]`) || !strings.Contains(text, `reason: "CSRF cookie not set."`) {
 			t.Errorf("django: %+v", r)
 		}
+		// The fix, applied: the settings line as check wrote it loads,
+		// and the call with the CSRF token (the csrftoken cookie and
+		// X-CSRFToken, as a page with credentials: 'include' sends them)
+		// runs the view.
+		fixed := realserver.Django(t, `INSTALLED_APPS = ["corsheaders"]
+MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware", "django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+CORS_ALLOW_CREDENTIALS = True
+`+`CSRF_TRUSTED_ORIGINS = ["https://app.example.com"]`+"\n")
+		const token = "abcdefghijklmnopqrstuvwxyzABCDEF" // a token is 32 letters or digits
+		// django-cors-headers lets X-CSRFToken through the preflight...
+		r = guardCheck(ctx, t, bin, "--origin", page, "-X", "POST", "--data", "x", "--credentials", "include", "-H", "X-CSRFToken: "+token, fixed.URL+"/act")
+		if r.Verdict != "allowed" || r.Status != 403 || r.guard("django-csrf") == "" {
+			t.Errorf("django with the token header, no cookie: %+v", r)
+		}
+		// ...and with the cookie the browser then sends, the view runs.
+		req, _ := http.NewRequestWithContext(ctx, "POST", fixed.URL+"/act", strings.NewReader("x"))
+		req.Header.Set("Origin", page)
+		req.Header.Set("X-CSRFToken", token)
+		req.Header.Set("Cookie", "csrftoken="+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != page {
+			t.Errorf("django with the fix: %d %v", res.StatusCode, res.Header)
+		}
 	})
 
 	t.Run("vite", func(t *testing.T) {

@@ -228,5 +228,5 @@ func viteHostAdvice(c guardCall) string {
 	if !c.readable && c.origin != "" {
 		s += ", and let the dev server's CORS allow the page's origin, " + stacks.ViteCORS(c.origin) + " (its default allows only localhost origins)"
 	}
-	return s + ". Next.js's dev server has the same kind of check: allowedDevOrigins in next.config.js."
+	return s + "."
 }
