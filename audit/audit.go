@@ -139,6 +139,7 @@ type Scanner struct {
 	noBust        bool
 	prove         bool
 	origins       []string
+	websocket     bool
 }
 
 // Options configure a Scanner.
@@ -172,6 +173,10 @@ type Options struct {
 	// Origins are origins the deployment is known to trust (its front
 	// ends): they seed the allowlist the audit learns and attacks.
 	Origins []string
+	// WebSocket adds, to each GET endpoint, one WebSocket handshake from
+	// an attacker's origin (CrossSiteWebSocket). A ws:// or wss:// target
+	// gets that handshake alone, whatever this says.
+	WebSocket bool
 }
 
 // MaxResponseHeaderBytes is the largest response header a probe reads
@@ -207,6 +212,7 @@ func New(opts Options) *Scanner {
 		noBust:        opts.NoCacheBust,
 		prove:         opts.ProveCachePoisoning,
 		origins:       slices.Clone(opts.Origins),
+		websocket:     opts.WebSocket,
 	}
 }
 
@@ -417,8 +423,11 @@ func (s *Scanner) Scan(ctx context.Context, t Target) Result {
 	}
 	res := Result{URL: t.URL, Method: t.Method, Findings: []Finding{}, Allowed: []string{}, CookieSent: t.Cookie != "", Requests: map[string]int{}}
 	u, err := url.Parse(t.URL)
+	if err == nil && isWebSocketURL(u) && u.Host != "" {
+		return s.scanWebSocket(ctx, t, u)
+	}
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		res.Err = fmt.Errorf("target %q: not an absolute http:// or https:// URL", t.URL)
+		res.Err = fmt.Errorf("target %q: not an absolute http(s):// or ws(s):// URL", t.URL)
 		return res
 	}
 	// The probes' page origin does not matter for classification: what
@@ -434,6 +443,11 @@ func (s *Scanner) Scan(ctx context.Context, t Target) Result {
 	defer cancel()
 	a := &auditor{s: s, t: t, u: u, n: names(u), cls: cls, res: &res, hit: map[string]bool{}, sent: map[string]bool{}}
 	a.run(tctx)
+	if s.websocket && t.Method == http.MethodGet && res.Err == nil && a.cached == nil && tctx.Err() == nil {
+		if err := a.webSocketProbe(tctx, t.URL); err != nil {
+			res.Err = fmt.Errorf("GET %s (WebSocket handshake): %w", t.URL, err)
+		}
+	}
 	if a.cached != nil {
 		a.cacheLimited()
 	} else if res.Err == nil && tctx.Err() != nil {

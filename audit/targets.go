@@ -33,7 +33,7 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e
 func (e *LineError) Unwrap() error { return e.Err }
 
 // ErrNotHTTPURL is wrapped by CheckURL's errors.
-var ErrNotHTTPURL = errors.New("want an absolute http:// or https:// URL")
+var ErrNotHTTPURL = errors.New("want an absolute http:// or https:// URL (or ws://, wss:// for a WebSocket endpoint)")
 
 // ErrSpaceInURL is a target line with a space or tab inside its URL.
 var ErrSpaceInURL = errors.New("a URL has no spaces: want one URL a line, with an optional # comment after a space")
@@ -55,7 +55,7 @@ func withoutComment(s string) string {
 // CheckURL reports whether u is a URL the audit can target.
 func CheckURL(u string) error {
 	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.Hostname() == "" {
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https" && !isWebSocketURL(p)) || p.Host == "" || p.Hostname() == "" {
 		return fmt.Errorf("target %q: %w", cut(u, 200), ErrNotHTTPURL)
 	}
 	return nil

@@ -51,6 +51,10 @@ type Fix struct {
 	// a setting (a preflight answered by auth or the router), says
 	// where it must run; ApplyStack words it in the stack's terms.
 	Placement stacks.Placement `json:"placement,omitempty"`
+	// Guard is the reason ID of the guard whose refusal this fix is about
+	// (csrf-guard, django-csrf, vite-host-check): not a CORS setting of
+	// any stack, but the guard's own (Text says it in its syntax).
+	Guard string `json:"guard,omitempty"`
 	// Stack is Change in the server stack's own terms (the setting, the
 	// whole configuration after it, the stack's pitfalls), set by
 	// ApplyStack; nil when the fix changes no CORS setting.
@@ -180,7 +184,7 @@ func Explain(res *fetch.Result) Diagnosis {
 		}
 		d.Reason = res.Err.Reason.String()
 		d.StoppedAt = stoppedAt(res.Err)
-		d.Fixes = fixes(res)
+		d.Fixes = guardFixes(res, fixes(res))
 	}
 	d.Warnings = warnings(res)
 	return d
@@ -688,7 +692,7 @@ func warnings(res *fetch.Result) []Warning {
 			}
 		}
 	}
-	if w, ok := csrfGuardWarning(res); ok {
+	if w, ok := GuardWarning(res); ok {
 		out = append(out, w)
 	}
 	if ex := lastExchange(res, fetch.ExchangePreflight); ex != nil && ex.Err == nil {
@@ -712,37 +716,6 @@ func warnings(res *fetch.Result) []Warning {
 		}
 	}
 	return out
-}
-
-// The bodies of the 403 Go's http.CrossOriginProtection (net/http's
-// csrf.go) answers with, through http.Error: a browser sends
-// Sec-Fetch-Site and gets the first; a client that does not (corskit check)
-// gets the second.
-var csrfGuardBodies = []string{
-	"cross-origin request detected from Sec-Fetch-Site header\n",
-	"cross-origin request detected, and/or browser is out of date: Sec-Fetch-Site is missing, and Origin does not match Host\n",
-}
-
-// csrfGuardWarning recognises the actual response as the guard's refusal:
-// 403, the headers http.Error writes, and a body of exactly the length of
-// one of the guard's messages (the model keeps the length of a refused
-// response's body, not its bytes).
-func csrfGuardWarning(res *fetch.Result) (Warning, bool) {
-	ex := lastExchange(res, fetch.ExchangeRequest)
-	if ex == nil || ex.Err != nil || ex.Status != http.StatusForbidden || !res.Classification.CrossOrigin ||
-		ex.ResponseHeader.Get("Content-Type") != "text/plain; charset=utf-8" ||
-		ex.ResponseHeader.Get("X-Content-Type-Options") != "nosniff" {
-		return Warning{}, false
-	}
-	for _, b := range csrfGuardBodies {
-		if ex.BodyBytes == len(b) {
-			return Warning{"csrf-guard", "The request was refused 403 by what answers as Go's cross-site request forgery guard " +
-				"(http.CrossOriginProtection): it never ran. The guard does not trust the origin " + strconv.Quote(ex.RequestHeader.Get("Origin")) +
-				", whatever the CORS policy allows. Trust it in the guard (AddTrustedOrigin), or with corskit's cors package wrap the " +
-				"handler with mw.Protect(guard, h), which trusts exactly the origins the policy allows."}, true
-		}
-	}
-	return Warning{}, false
 }
 
 // AttackerLooking says why a serialized origin looks like one no server

@@ -213,6 +213,10 @@ type Exchange struct {
 	// stopped before the end (the deadline passed, the connection broke).
 	BodyErr   error
 	BodyBytes int // how much of the body was read (at most 1 MiB)
+	// Body is the body as read (at most 1 MiB), kept for a diagnosis that
+	// must recognise who answered (a CSRF guard's or a dev server's 403
+	// page), whether or not the page may read it. Do not change it.
+	Body []byte
 }
 
 // Result is the outcome of one fetch() call.
@@ -652,6 +656,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	resp.Body.Close()
 	ex.Duration = f.b.since(start)
 	ex.BodyBytes = len(data)
+	ex.Body = data
 	if rerr != nil && !errors.Is(rerr, io.EOF) {
 		ex.BodyErr = rerr
 	}

@@ -60,6 +60,15 @@ const (
 	// refuses it (403, no CORS headers); the model never reports these.
 	InvalidRequestMethod  // Access-Control-Request-Method is not one method name of at most 64 bytes
 	InvalidRequestHeaders // Access-Control-Request-Headers does not parse, or is over its bounds
+
+	// Not CORS: a guard on the server answered before the handler ran,
+	// whatever the CORS policy allows. The model never reports these as
+	// a fetch's reason (the browser sees a 403, readable or not);
+	// package explain recognises the guard from its answer and names it
+	// with one of these IDs.
+	CSRFGuard     // Go's http.CrossOriginProtection refused the origin (403)
+	DjangoCSRF    // Django's CsrfViewMiddleware: "CSRF verification failed. Request aborted." (403)
+	ViteHostCheck // Vite's dev server: "Blocked request. This host (...) is not allowed." (403)
 )
 
 var names = [...]string{
@@ -89,6 +98,9 @@ var names = [...]string{
 	LocalNetworkAccess:          "local-network-access",
 	InvalidRequestMethod:        "invalid-request-method",
 	InvalidRequestHeaders:       "invalid-request-headers",
+	CSRFGuard:                   "csrf-guard",
+	DjangoCSRF:                  "django-csrf",
+	ViteHostCheck:               "vite-host-check",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON, logs
@@ -98,6 +110,13 @@ func (r ID) String() string {
 		return names[r]
 	}
 	return fmt.Sprintf("reason(%d)", int(r))
+}
+
+// IsGuard reports whether the reason is a guard on the server (a CSRF
+// guard, a dev server's host check) that refused the request before its
+// handler ran: not CORS, and no CORS header fixes it.
+func (r ID) IsGuard() bool {
+	return r >= CSRFGuard && r <= ViteHostCheck
 }
 
 // IsCORS reports whether the reason is a CORS policy failure: one the

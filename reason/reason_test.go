@@ -28,3 +28,15 @@ func TestNames(t *testing.T) {
 		t.Error("IsCORS: the server-side reasons are not failures of the CORS check")
 	}
 }
+
+// TestGuards: the guards are not CORS reasons, and each has the name
+// `corskit check --json` gives its warning.
+func TestGuards(t *testing.T) {
+	want := map[reason.ID]string{reason.CSRFGuard: "csrf-guard", reason.DjangoCSRF: "django-csrf", reason.ViteHostCheck: "vite-host-check"}
+	for _, id := range reason.All() {
+		name, guard := want[id]
+		if id.IsGuard() != guard || (guard && (id.IsCORS() || id.String() != name)) {
+			t.Errorf("%v: IsGuard %v, IsCORS %v, name %q", id, id.IsGuard(), id.IsCORS(), id.String())
+		}
+	}
+}

@@ -2,7 +2,8 @@
 # Installs, when missing, the real software the test suite runs: headless
 # Chromium, Firefox ESR and WebKitGTK (with Xvfb) for the browser tests; nginx, Varnish (and the gcc it compiles
 # VCL with), Flask-CORS, Node.js and the npm packages pinned in
-# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors), and
+# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors) and
+# e2e/node-guards/package-lock.json (vite, ws), and
 # Apache, Caddy, Django and Starlette, for the shared-cache, audit and
 # stack tests (e2e/realserver). Idempotent: a machine that has them
 # installs nothing. Tests that need one fail (they never skip) when it is
@@ -55,8 +56,19 @@ node_modules() {
 	fi
 }
 
+# The npm packages of e2e/node-guards (Vite's dev server, ws), exactly as
+# its lock file pins them.
+node_guards_modules() {
+	local dir
+	dir="$(cd "$(dirname "$0")/.." && pwd)/e2e/node-guards"
+	[ -f "$dir/node_modules/vite/package.json" ] && [ -f "$dir/node_modules/ws/package.json" ] && return 0
+	echo "installing e2e/node-guards's npm packages (npm ci)"
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 if [ ${#need[@]} -eq 0 ] && [ ${#browsers[@]} -eq 0 ]; then
 	node_modules
+	node_guards_modules
 	exit 0
 fi
 echo "installing Debian packages the tests need: ${browsers[*]} ${need[*]}"
@@ -80,3 +92,4 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 node_modules
+node_guards_modules

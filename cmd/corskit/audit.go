@@ -81,6 +81,7 @@ type auditOptions struct {
 	rate                        float64
 	timeout, targetTimeout      time.Duration
 	noCacheBust, prove          bool
+	websocket                   bool
 	format                      choice
 	sarifLocation               string
 	failOn                      choice
@@ -112,6 +113,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&o.targetTimeout, "target-timeout", 3*time.Minute, "time limit for each endpoint's whole audit (then reported as partial)")
 	fs.BoolVar(&o.noCacheBust, "no-cache-bust", false, "do not add the "+audit.CacheBustParam+" query parameter (for endpoints that reject unknown parameters; a cache may then hide the server's answers)")
 	fs.BoolVar(&o.prove, "prove-cache-poisoning", false, "show cache poisoning on a throwaway URL of each endpoint (never the URL users fetch)")
+	fs.BoolVar(&o.websocket, "websocket", false, "also send each GET endpoint one WebSocket handshake from an attacker's origin (cross-site WebSocket hijacking; no frame is sent); ws:// and wss:// targets get it alone")
 	fs.Var(&o.format, "format", "output: text, json, jsonl (one finding a line, streamed) or sarif (2.1.0, for GitHub code scanning)")
 	colorMode := colorFlag(fs)
 	fs.StringVar(&o.sarifLocation, "sarif-location", "", "repository file SARIF results point at (default: the --targets file, else .corskit/targets.txt)")
@@ -217,7 +219,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer tr.CloseIdleConnections()
 	scanner := audit.New(audit.Options{Transport: tr, Timeout: o.timeout, TargetTimeout: o.targetTimeout, RatePerHost: o.rate,
-		NoCacheBust: o.noCacheBust, ProveCachePoisoning: o.prove, Origins: trusted})
+		NoCacheBust: o.noCacheBust, ProveCachePoisoning: o.prove, Origins: trusted, WebSocket: o.websocket})
 
 	// Endpoints stream through a channel, and results to a spill file (or
 	// straight out for jsonl): memory does not grow with their number.

@@ -454,7 +454,7 @@ func printStack(w io.Writer, d explain.Diagnosis, sd *explain.StackDetection, s 
 		if f.Stack != nil && f.Stack.Snippet != "" {
 			last = f.Stack
 		}
-		server = server || f.Stack != nil || f.Response != "client"
+		server = server || f.Stack != nil || (f.Response != "client" && f.Guard == "")
 	}
 	if !server {
 		// Allowed, or a fix in the page (a bad port, a forbidden

@@ -39,6 +39,7 @@ var ruleHelp = map[string]string{
 	audit.PrivateNetwork:          "Preflights grant private-network access.",
 	audit.CachePoisoning:          "A shared cache serves one origin's CORS answer to other origins.",
 	audit.CacheIgnoresQuery:       "A shared cache ignores the query string: the audit stopped, to avoid poisoning the entry real users get.",
+	audit.CrossSiteWebSocket:      "A WebSocket endpoint accepts handshakes from any site's origin (cross-site WebSocket hijacking).",
 }
 
 // sarifLevel maps severities to SARIF levels; securitySeverity is GitHub's

@@ -65,7 +65,11 @@ func npmCI(t testing.TB, dir string) {
 		t.Fatalf("realserver: express: locking %s: %v", lock.Name(), err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if installed(dir, "express", "cors", "fastify", "@fastify/cors") {
+	mods := []string{"express", "cors", "fastify", "@fastify/cors"}
+	if dir == NodeGuardsDir() {
+		mods = nodeGuardsModules
+	}
+	if installed(dir, mods...) {
 		return
 	}
 	npm, err := exec.LookPath("npm")

@@ -12,6 +12,7 @@ package har
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,6 +81,46 @@ type Response struct {
 	Headers     []Header `json:"headers"`
 	RedirectURL string   `json:"redirectURL"`
 	Error       string   `json:"_error,omitempty"`
+	// Content is the body as the browser recorded it: empty where it
+	// kept none (a response CORS refused, mostly). Replay hands it to the
+	// model, so that a guard's 403 page can be recognised.
+	Content struct {
+		Text     contentText `json:"text"`
+		Encoding string      `json:"encoding"` // "base64", or "" for text
+	} `json:"content"`
+}
+
+// maxContent is how much of a recorded body a Log keeps: a guard's page
+// is a few KiB, and a HAR's images and scripts need not stay in memory.
+const maxContent = 64 << 10
+
+// contentText is a recorded body, cut to maxContent bytes (a multiple of
+// 4, so that base64 still decodes).
+type contentText string
+
+func (c *contentText) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if len(s) > maxContent {
+		s = strings.Clone(s[:maxContent])
+	}
+	*c = contentText(s)
+	return nil
+}
+
+// Body is the recorded body: Content.Text, decoded when it is base64 (a
+// text that does not decode is no body).
+func (r *Response) Body() string {
+	if r.Content.Encoding != "base64" {
+		return string(r.Content.Text)
+	}
+	b, err := base64.StdEncoding.DecodeString(string(r.Content.Text))
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }
 
 // Header is one header line.

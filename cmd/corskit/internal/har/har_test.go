@@ -2,11 +2,15 @@ package har
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 )
 
@@ -106,4 +110,41 @@ func toHeaders(h map[string][]string) []Header {
 		}
 	}
 	return out
+}
+
+// TestReplayKeepsTheBody: a recorded body reaches the model, as text or
+// base64, so that `check --har` names the guard behind a 403 (Django's
+// CSRF page here, captured from the real Django: explain/testdata/guards).
+// Before, every replayed body was empty and no guard but Go's could show.
+func TestReplayKeepsTheBody(t *testing.T) {
+	page, err := os.ReadFile("../../../../explain/testdata/guards/django-3.2-nodebug.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []string{"", "base64"} {
+		text := string(page)
+		if enc == "base64" {
+			text = base64.StdEncoding.EncodeToString(page)
+		}
+		doc, _ := json.Marshal(map[string]any{"log": map[string]any{"entries": []any{map[string]any{
+			"_resourceType": "fetch", "startedDateTime": "2026-12-07T10:00:00Z",
+			"request": map[string]any{"method": "POST", "url": "https://api.example.com/act",
+				"headers": []any{map[string]string{"name": "Origin", "value": "https://app.example.com"}}},
+			"response": map[string]any{"status": 403, "headers": []any{
+				map[string]string{"name": "Content-Type", "value": "text/html"},
+				map[string]string{"name": "Access-Control-Allow-Origin", "value": "https://app.example.com"}},
+				"content": map[string]string{"text": text, "encoding": enc}},
+		}}}})
+		l, err := Parse(strings.NewReader(string(doc)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, skipped, err := Replay(context.Background(), l, fetch.Chromium)
+		if err != nil || len(out) != 1 {
+			t.Fatalf("%q: %v %v %v", enc, out, skipped, err)
+		}
+		if w, ok := explain.GuardWarning(out[0].Result); !ok || w.ID != "django-csrf" {
+			t.Errorf("encoding %q: %v %v", enc, w, ok)
+		}
+	}
 }

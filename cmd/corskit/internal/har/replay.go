@@ -229,7 +229,7 @@ func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return &http.Response{
 			StatusCode: e.Response.Status, Status: fmt.Sprintf("%d %s", e.Response.Status, e.Response.StatusText),
 			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: HTTPHeader(e.Response.Headers), Body: io.NopCloser(strings.NewReader("")), Request: req,
+			Header: HTTPHeader(e.Response.Headers), Body: io.NopCloser(strings.NewReader(e.Response.Body())), Request: req,
 		}, nil
 	}
 	kind := "request"
