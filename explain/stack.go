@@ -356,3 +356,29 @@ func DetectStack(res *fetch.Result) (*stacks.Stack, StackDetection) {
 	}
 	return best.Stack, sd
 }
+
+// ApplyStacks writes the fixes of each engine's diagnosis (diags[i] for
+// results[i]) in one stack: chosen when given, else the one the first
+// engine's answers show (DetectStack), so that every engine's fix is in
+// the same syntax. A network failure has no answers to read a stack from
+// or to fix: with one in the first engine nothing is applied and the
+// detection is nil.
+func ApplyStacks(results []*fetch.Result, diags []Diagnosis, chosen *stacks.Stack) *StackDetection {
+	if len(results) == 0 || networkFailure(results[0]) {
+		return nil
+	}
+	st, det := DetectStack(results[0])
+	if chosen != nil {
+		st, det = chosen, StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
+	}
+	for i, r := range results {
+		if st != nil && !networkFailure(r) {
+			ApplyStack(r, &diags[i], st)
+		}
+	}
+	return &det
+}
+
+func networkFailure(r *fetch.Result) bool {
+	return r.Err != nil && r.Err.Reason == fetch.ReasonNetwork
+}

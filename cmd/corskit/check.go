@@ -294,9 +294,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !o.noProbe {
 		probe = reflectionProbe(ctx, b, res)
 	}
-	var chosenStack *stacks.Stack
 	diags := make([]explain.Diagnosis, len(results))
-	var sd *explain.StackDetection
 	// Narrow's probes (OPTIONS only) are shared by the engines as their
 	// calls were: a probe they make alike is sent once.
 	narrow := sendonce.New(tr)
@@ -306,19 +304,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if probe != nil && probe.reflected {
 			diags[i].Warnings = append(diags[i].Warnings, probe.warning)
 		}
-		if r.Err == nil || r.Err.Reason != fetch.ReasonNetwork {
-			if i == 0 {
-				s, det := explain.DetectStack(r)
-				if chosen != nil {
-					s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
-				}
-				chosenStack, sd = s, &det
-			}
-			if chosenStack != nil {
-				explain.ApplyStack(r, &diags[i], chosenStack)
-			}
-		}
 	}
+	sd := explain.ApplyStacks(results, diags, chosen)
 	d := diags[0]
 	switch {
 	case o.json:

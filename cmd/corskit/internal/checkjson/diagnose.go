@@ -126,23 +126,12 @@ func stackChoice(s *string, def string) (apply bool, chosen *stacks.Stack, err e
 // under "browsers" when all were asked for, fixes in the stack asked for.
 func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, chosen *stacks.Stack) explain.Report {
 	diags := make([]explain.Diagnosis, len(results))
-	var st *stacks.Stack
-	var sd *explain.StackDetection
 	for i, r := range results {
 		diags[i] = explain.Explain(r)
-		if !apply || r.Err != nil && r.Err.Reason == fetch.ReasonNetwork {
-			continue
-		}
-		if i == 0 {
-			s, det := explain.DetectStack(r)
-			if chosen != nil {
-				s, det = chosen, explain.StackDetection{Name: chosen.Name, Title: chosen.Title, Confidence: "chosen"}
-			}
-			st, sd = s, &det
-		}
-		if st != nil {
-			explain.ApplyStack(r, &diags[i], st)
-		}
+	}
+	var sd *explain.StackDetection
+	if apply {
+		sd = explain.ApplyStacks(results, diags, chosen)
 	}
 	rep := explain.NewReport(results[0], diags[0], engines[0].Name)
 	rep.Stack = sd
