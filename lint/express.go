@@ -51,18 +51,17 @@ func sniffExpress(name string, head []byte) bool {
 	return bytes.Contains(head, []byte("'cors'")) || bytes.Contains(head, []byte(`"cors"`))
 }
 
-// corsNames returns the local names the cors package is bound to.
-func corsNames(toks []jsTok) map[string]bool {
+// importNames returns the local names the JS module pkg is bound to, by
+// `NAME = require('pkg')` or `import NAME from 'pkg'`.
+func importNames(toks []jsTok, pkg string) map[string]bool {
 	names := map[string]bool{}
 	for i, t := range toks {
-		if t.kind != 's' || t.text != "cors" {
+		if t.kind != 's' || t.text != pkg {
 			continue
 		}
-		// NAME = require('cors')
 		if i >= 4 && toks[i-1].text == "(" && toks[i-2].text == "require" && toks[i-3].text == "=" && toks[i-4].kind == 'n' {
 			names[toks[i-4].text] = true
 		}
-		// import NAME from 'cors'
 		if i >= 3 && toks[i-1].text == "from" && toks[i-2].kind == 'n' && toks[i-3].text == "import" {
 			names[toks[i-2].text] = true
 		}
@@ -75,7 +74,7 @@ func readExpress(file string, data []byte) ([]*Unit, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := corsNames(toks)
+	names := importNames(toks, "cors")
 	binds := jsBindings(toks)
 	var units []*Unit
 	for i := 0; i+1 < len(toks); i++ {

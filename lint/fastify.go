@@ -38,29 +38,12 @@ func sniffFastify(name string, head []byte) bool {
 	return false
 }
 
-// fastifyNames returns the local names @fastify/cors is bound to.
-func fastifyNames(toks []jsTok) map[string]bool {
-	names := map[string]bool{}
-	for i, t := range toks {
-		if t.kind != 's' || t.text != "@fastify/cors" {
-			continue
-		}
-		if i >= 4 && toks[i-1].text == "(" && toks[i-2].text == "require" && toks[i-3].text == "=" && toks[i-4].kind == 'n' {
-			names[toks[i-4].text] = true
-		}
-		if i >= 3 && toks[i-1].text == "from" && toks[i-2].kind == 'n' && toks[i-3].text == "import" {
-			names[toks[i-2].text] = true
-		}
-	}
-	return names
-}
-
 func readFastify(file string, data []byte) ([]*Unit, error) {
 	toks, err := tokenizeJS(file, string(data))
 	if err != nil {
 		return nil, err
 	}
-	names := fastifyNames(toks)
+	names := importNames(toks, "@fastify/cors")
 	binds := jsBindings(toks)
 	var units []*Unit
 	for i := 0; i+3 < len(toks) && len(units) < 64; i++ {
