@@ -107,6 +107,10 @@ func (e *Error) ConsoleMessage() string {
 		return "Failed to load resource: net::ERR_UNSAFE_REDIRECT"
 	case ReasonRedirectModeError:
 		return fmt.Sprintf("Fetch API cannot load %s. Redirect was not allowed.", e.InitialURLOrURL())
+	case ReasonMixedContent:
+		return chromiumMixedContentLine(e.Value, e.URL)
+	case ReasonCSPConnectSrc:
+		return chromiumCSPLine(CSPViolation{URL: e.URL, Directive: e.Value, Fallback: e.Header == "default-src"})
 	}
 	return reason.ChromiumLine(e.URL, e.InitialURL, e.Origin, e.Detail())
 }

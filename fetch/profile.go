@@ -139,6 +139,15 @@ type Profile struct {
 	// Firefox ESR 153 and WebKitGTK 2.50: no.
 	LocalNetworkAccess bool
 
+	// MixedContentBlocksLocalhost treats http://localhost (and names under
+	// .localhost) as mixed content on an https page, and
+	// MixedContentBlocksLoopbackIP does the same for http://127.0.0.0/8 and
+	// http://[::1]. The Secure Contexts standard calls them potentially
+	// trustworthy, so not mixed content, and so do Chromium and Firefox.
+	// WebKitGTK 2.50 blocks both (conformance case mixed-localhost...).
+	MixedContentBlocksLocalhost  bool
+	MixedContentBlocksLoopbackIP bool
+
 	// Messages is the engine whose console lines and TypeError messages the
 	// model prints (see ConsoleLines and TypeErrorMessage). The zero value
 	// is Chromium's.
@@ -206,6 +215,8 @@ var WebKit = Profile{
 	KeepCacheOnFailure:             true,
 	PreflightAfterRedirect:         true,
 	KeepAuthorizationAcrossOrigins: true,
+	MixedContentBlocksLocalhost:    true,
+	MixedContentBlocksLoopbackIP:   true,
 	Messages:                       EngineWebKit,
 }
 

@@ -70,6 +70,9 @@ func Start(ctx context.Context) (*Browser, error) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true), // small /dev/shm in containers
+		// The conformance gates' https page has a self-signed certificate;
+		// every other test serves plain http.
+		chromedp.Flag("ignore-certificate-errors", true),
 		chromedp.WindowSize(1100, 1400),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)

@@ -1,0 +1,226 @@
+package fetch
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/reason"
+)
+
+// The gates a fetch() meets before CORS: mixed content and the page's
+// Content Security Policy. Both refuse the request before anything is
+// sent, and no header on the API's response can change that: the fix is
+// the API's scheme (mixed content) or the page's policy (CSP).
+
+// Page is the document that calls fetch(), where its own URL and headers
+// decide a gate. A Request without one is made by a page at its Origin
+// with no policy, served over the Origin's scheme.
+type Page struct {
+	// URL is the document's URL. Its scheme decides mixed content, and
+	// Chromium and WebKit name it in their mixed-content lines. Its origin
+	// must be the Request's Origin.
+	URL string
+	// CSP holds the values of the page's Content-Security-Policy header
+	// lines, CSPReportOnly those of Content-Security-Policy-Report-Only.
+	CSP           []string
+	CSPReportOnly []string
+}
+
+// Reasons of the gates, from package reason.
+const (
+	ReasonMixedContent  = reason.MixedContent  // https page, http API that is not loopback: refused before any request
+	ReasonCSPConnectSrc = reason.CSPConnectSrc // the page's CSP (connect-src or default-src) refuses the URL
+)
+
+// CSPViolation is one policy of the page that the URL of a fetch violates.
+// An enforced one fails the fetch (ReasonCSPConnectSrc); a report-only one
+// only prints a warning, and the fetch goes on.
+type CSPViolation struct {
+	URL        string // the URL refused
+	Directive  string // the directive as Chromium quotes it: "connect-src 'self'"
+	Firefox    string // the directive as Firefox quotes it
+	Fallback   bool   // the directive is default-src, connect-src being absent
+	ReportOnly bool
+}
+
+// PotentiallyTrustworthy reports whether u is a potentially trustworthy
+// URL for mixed content in engine p: https and wss, and the loopback hosts
+// the engine trusts (Secure Contexts §3.2; see the profile's fields).
+func (p Profile) PotentiallyTrustworthy(u *url.URL) bool {
+	switch u.Scheme {
+	case "https", "wss":
+		return true
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return !p.MixedContentBlocksLocalhost
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.Unmap().IsLoopback() {
+		return !p.MixedContentBlocksLoopbackIP
+	}
+	return false
+}
+
+// pageURL is the URL of the page of req: Page.URL, or the origin's root.
+func pageURL(req *Request) (*url.URL, error) {
+	raw := req.Origin.String() + "/"
+	if req.Page != nil && req.Page.URL != "" {
+		raw = req.Page.URL
+	}
+	return url.Parse(raw)
+}
+
+// validatePage reports a Page whose URL does not parse or is not at the
+// request's Origin: a programming error, as a missing Origin is.
+func (req Request) validatePage() error {
+	if req.Page == nil || req.Page.URL == "" {
+		return nil
+	}
+	u, err := url.Parse(req.Page.URL)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return fmt.Errorf("fetch: page URL %q is not an absolute URL", req.Page.URL)
+	}
+	if o := origin.FromURL(u); o != req.Origin {
+		return fmt.Errorf("fetch: page URL %q is not at the request's origin %s", req.Page.URL, req.Origin)
+	}
+	return nil
+}
+
+// gateCheck runs the gates on the hop to u (redirected: not the first):
+// the page's CSP, then mixed content, in the order every engine applies
+// them (measured: a fetch that fails both reports the CSP only).
+// Report-only violations are added to the result; the first gate that
+// refuses the fetch is returned.
+func (f *fetcher) gateCheck(u *url.URL, cur string, redirected bool) *Error {
+	if f.req.Page == nil {
+		// The common case, without allocating: no policy, and the page's
+		// scheme is its origin's.
+		if f.req.Origin.Scheme() == "https" && !f.p.PotentiallyTrustworthy(u) {
+			return &Error{Reason: ReasonMixedContent, Value: f.pageOrigin() + "/"}
+		}
+		return nil
+	}
+	page, err := pageURL(&f.req)
+	if err != nil {
+		return nil // validatePage has refused it already
+	}
+	if e := f.cspCheck(u, page, cur, redirected); e != nil {
+		return e
+	}
+	if page.Scheme == "https" && !f.p.PotentiallyTrustworthy(u) {
+		return &Error{Reason: ReasonMixedContent, Value: page.String()}
+	}
+	return nil
+}
+
+// cspCheck applies the page's policies to u.
+func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error {
+	var refused *CSPViolation
+	for _, pol := range append(ParseCSP(f.req.Page.CSP, false), ParseCSP(f.req.Page.CSPReportOnly, true)...) {
+		d, fallback := pol.ConnectDirective()
+		if d == nil || d.Allows(u, page, redirected) {
+			continue
+		}
+		v := CSPViolation{URL: cur, Directive: d.Text, Firefox: d.FirefoxText(), Fallback: fallback, ReportOnly: pol.ReportOnly}
+		f.res.CSPViolations = append(f.res.CSPViolations, v)
+		if !pol.ReportOnly && refused == nil {
+			refused = &v
+		}
+	}
+	if refused == nil {
+		return nil
+	}
+	header := "connect-src"
+	if refused.Fallback {
+		header = "default-src"
+	}
+	return &Error{Reason: ReasonCSPConnectSrc, Header: header, Value: refused.Directive}
+}
+
+// IsGate reports whether r is one of the gates before CORS: a refusal no
+// response header can lift.
+func IsGate(r Reason) bool {
+	return r == ReasonMixedContent || r == ReasonCSPConnectSrc
+}
+
+// ----- Each engine's words, measured by conformance/ (TestGates*) -----
+
+// chromiumCSPLine is Chromium's console line for a CSP violation; an
+// enforced one is followed by chromiumCSPFetchLine.
+func chromiumCSPLine(v CSPViolation) string {
+	s := fmt.Sprintf("Connecting to '%s' violates the following Content Security Policy directive: \"%s\".", v.URL, v.Directive)
+	if v.Fallback {
+		s += " Note that 'connect-src' was not explicitly set, so 'default-src' is used as a fallback."
+	}
+	if v.ReportOnly {
+		return s + " The policy is report-only, so the violation has been logged but no further action has been taken."
+	}
+	return s + " The action has been blocked."
+}
+
+func chromiumCSPFetchLine(url string) string {
+	return "Fetch API cannot load " + url + ". Refused to connect because it violates the document's Content Security Policy."
+}
+
+// chromiumMixedContentLine is Chromium's line for blocked mixed content.
+func chromiumMixedContentLine(page, url string) string {
+	return fmt.Sprintf("Mixed Content: The page at '%s' was loaded over HTTPS, but requested an insecure resource '%s'. This request has been blocked; the content must be served over HTTPS.", page, url)
+}
+
+func firefoxCSPLine(v CSPViolation) string {
+	if v.ReportOnly {
+		return fmt.Sprintf("Content-Security-Policy: (Report-Only policy) The page’s settings would block the loading of a resource (connect-src) at %s because it violates the following directive: “%s”", v.URL, v.Firefox)
+	}
+	return fmt.Sprintf("Content-Security-Policy: The page’s settings blocked the loading of a resource (connect-src) at %s because it violates the following directive: “%s”", v.URL, v.Firefox)
+}
+
+func webkitCSPLine(v CSPViolation) string {
+	s := "Refused to connect to " + v.URL + " because it does not appear in the connect-src directive of the Content Security Policy."
+	if v.Fallback {
+		s = "Refused to connect to " + v.URL + " because it appears in neither the connect-src directive nor the default-src directive of the Content Security Policy."
+	}
+	if v.ReportOnly {
+		return "[Report Only] " + s
+	}
+	return s
+}
+
+// gateConsole is the engine's console lines for the gates of r: for each
+// CSP violation, report-only ones included, and for mixed content.
+// Chromium and WebKit print a report-only violation twice, Firefox once.
+func (p Profile) gateConsole(r *Result) []string {
+	var out []string
+	for _, v := range r.CSPViolations {
+		switch p.Messages {
+		case EngineFirefox:
+			out = append(out, firefoxCSPLine(v))
+		case EngineWebKit:
+			out = append(out, webkitCSPLine(v))
+			if v.ReportOnly {
+				out = append(out, webkitCSPLine(v))
+			}
+		default:
+			out = append(out, chromiumCSPLine(v))
+			if v.ReportOnly {
+				out = append(out, chromiumCSPLine(v))
+			} else {
+				out = append(out, chromiumCSPFetchLine(v.URL))
+			}
+		}
+	}
+	e := r.Err
+	if e == nil || e.Reason != ReasonMixedContent {
+		return out
+	}
+	switch p.Messages {
+	case EngineFirefox:
+		return append(out, "Blocked loading mixed active content “"+e.URL+"”")
+	case EngineWebKit:
+		return append(out, "[blocked] The page at "+e.Value+" requested insecure content from "+e.URL+". This content was blocked and must be served over HTTPS.",
+			"Not allowed to request resource", "Fetch API cannot load "+e.URL+" due to access control checks.")
+	}
+	return append(out, chromiumMixedContentLine(e.Value, e.URL))
+}
