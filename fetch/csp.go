@@ -22,7 +22,8 @@ const (
 // header value, or one element of a comma-separated value.
 type CSPPolicy struct {
 	Directives []CSPDirective
-	ReportOnly bool // from Content-Security-Policy-Report-Only: a violation is a warning
+	ReportOnly bool   // from Content-Security-Policy-Report-Only: a violation is a warning
+	Text       string // the serialized policy, trimmed
 }
 
 // CSPDirective is one directive of a policy.
@@ -50,6 +51,7 @@ func ParseCSP(values []string, reportOnly bool) []CSPPolicy {
 		for _, serialized := range strings.Split(v, ",") {
 			if p := parsePolicy(serialized); len(p.Directives) > 0 {
 				p.ReportOnly = reportOnly
+				p.Text = strings.TrimFunc(serialized, isASCIIWhitespace)
 				out = append(out, p)
 			}
 		}

@@ -16,8 +16,10 @@ import (
 // the API's scheme (mixed content) or the page's policy (CSP).
 
 // Page is the document that calls fetch(), where its own URL and headers
-// decide a gate. A Request without one is made by a page at its Origin
-// with no policy, served over the Origin's scheme.
+// decide a gate. The gates apply only to a Request that has one: callers
+// that name only an origin (corstest, the audit, `corskit check --origin`)
+// often use an https origin with a local http server as a stand-in for
+// production, which a real page would meet as mixed content in WebKit.
 type Page struct {
 	// URL is the document's URL. Its scheme decides mixed content, and
 	// Chromium and WebKit name it in their mixed-content lines. Its origin
@@ -42,6 +44,7 @@ type CSPViolation struct {
 	URL        string // the URL refused
 	Directive  string // the directive as Chromium quotes it: "connect-src 'self'"
 	Firefox    string // the directive as Firefox quotes it
+	Policy     string // the whole policy the directive is part of
 	Fallback   bool   // the directive is default-src, connect-src being absent
 	ReportOnly bool
 }
@@ -64,7 +67,7 @@ func (p Profile) PotentiallyTrustworthy(u *url.URL) bool {
 	return false
 }
 
-// pageURL is the URL of the page of req: Page.URL, or the origin's root.
+// pageURL is the URL of the page of req: Page.URL, or its origin's root.
 func pageURL(req *Request) (*url.URL, error) {
 	raw := req.Origin.String() + "/"
 	if req.Page != nil && req.Page.URL != "" {
@@ -96,11 +99,6 @@ func (req Request) validatePage() error {
 // refuses the fetch is returned.
 func (f *fetcher) gateCheck(u *url.URL, cur string, redirected bool) *Error {
 	if f.req.Page == nil {
-		// The common case, without allocating: no policy, and the page's
-		// scheme is its origin's.
-		if f.req.Origin.Scheme() == "https" && !f.p.PotentiallyTrustworthy(u) {
-			return &Error{Reason: ReasonMixedContent, Value: f.pageOrigin() + "/"}
-		}
 		return nil
 	}
 	page, err := pageURL(&f.req)
@@ -124,7 +122,7 @@ func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error
 		if d == nil || d.Allows(u, page, redirected) {
 			continue
 		}
-		v := CSPViolation{URL: cur, Directive: d.Text, Firefox: d.FirefoxText(), Fallback: fallback, ReportOnly: pol.ReportOnly}
+		v := CSPViolation{URL: cur, Directive: d.Text, Firefox: d.FirefoxText(), Policy: pol.Text, Fallback: fallback, ReportOnly: pol.ReportOnly}
 		f.res.CSPViolations = append(f.res.CSPViolations, v)
 		if !pol.ReportOnly && refused == nil {
 			refused = &v

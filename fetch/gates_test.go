@@ -152,10 +152,16 @@ func TestGateErrors(t *testing.T) {
 	if got := res.Err.ConsoleMessage(); got != want {
 		t.Errorf("console:\n got %s\nwant %s", got, want)
 	}
-	// Without Page, the origin's scheme decides.
+	// Without Page, no gate: the request goes out (and fails here, on a
+	// transport that refuses everything).
 	res, _ = b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse("https://app.example.com"), URL: "http://api.example.com/v1"})
-	if res.Err == nil || res.Err.Reason != fetch.ReasonMixedContent {
+	if res.Err == nil || res.Err.Reason != fetch.ReasonNetwork {
 		t.Errorf("mixed content without a Page: %+v", res.Err)
+	}
+	// A Page without a URL is at its origin's root.
+	res, _ = b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse("https://app.example.com"), URL: "http://api.example.com/v1", Page: &fetch.Page{}})
+	if res.Err == nil || res.Err.Reason != fetch.ReasonMixedContent || res.Err.Value != "https://app.example.com/" {
+		t.Errorf("mixed content, Page without URL: %+v", res.Err)
 	}
 	_, err = b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse("https://app.example.com"),
 		URL: "https://api.example.com/v1", Page: &fetch.Page{URL: "https://other.example.com/"}})
