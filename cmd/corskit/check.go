@@ -110,6 +110,7 @@ type checkOptions struct {
 	stack, curl, fetchJS           string
 	resolve                        stringsFlag
 	insecure                       bool
+	page                           pageFlags
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -135,6 +136,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.browser, "browser", "browser model: all (the three engines; the default, but chromium with --json), chromium, firefox, webkit, or spec (the Fetch Standard as written)")
 	fs.Var(&o.browser, "profile", "the same as --browser (its old name)")
 	fs.Var(&o.pageSpace, "page-address-space", "where the page is served from, for Chromium's Local Network Access: public, local or loopback (default: from --origin when it is an IP address or localhost, else not gated)")
+	o.page.register(fs.FlagSet)
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
@@ -195,8 +197,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"missing URL (try 'corskit check -h')"}
 	case len(pos) > 1:
 		return usageError{fmt.Sprintf("unexpected argument %q: one URL at a time", pos[1])}
-	case o.origin == "" && copied == nil:
-		return usageError{"missing --origin, the origin of the page that makes the call"}
+	case o.origin == "" && o.page.url == "" && copied == nil:
+		return usageError{"missing --origin (or --page-url), the origin of the page that makes the call"}
 	case o.timeout <= 0:
 		return usageError{"--timeout must be positive"}
 	case o.after < 0:
@@ -206,6 +208,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	u, err := url.Parse(o.url)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageError{fmt.Sprintf("URL %q: want an absolute http:// or https:// URL", o.url)}
+	}
+	if o.origin, err = o.page.origin(o.origin); err != nil {
+		return err
 	}
 	var page origin.Origin
 	if o.origin != "" {
@@ -230,6 +235,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return usageError{err.Error()}
 		}
 	}
+	req.Page = o.page.page()
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
 		for i, args := range thens {
@@ -304,10 +310,16 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	case len(engines) > 1:
 		merged := printEngines(stdout, engines, results, diags, color)
-		printStack(stdout, merged, sd, style{color})
+		printGates(stdout, diags, style{color})
+		if !gated(diags) {
+			printStack(stdout, merged, sd, style{color})
+		}
 	default:
 		printCheck(stdout, res, d, prof, color)
-		printStack(stdout, d, sd, style{color})
+		printGates(stdout, diags, style{color})
+		if !gated(diags) {
+			printStack(stdout, d, sd, style{color})
+		}
 	}
 	// A network failure in any engine is the tool's (exit 3); otherwise
 	// the exit status is blocked (1) when any engine blocks.
