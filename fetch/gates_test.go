@@ -111,7 +111,7 @@ func TestCSPSourceMatching(t *testing.T) {
 // content from an https page.
 func TestPotentiallyTrustworthy(t *testing.T) {
 	for _, tc := range []struct {
-		url                    string
+		url                   string
 		chromium, firefox, wk bool
 	}{
 		{"https://api.example.com/", true, true, true},
