@@ -28,6 +28,7 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--redirect follow|error|manual] [--browser all|chromium|firefox|webkit|spec]
         [--page-address-space public|local|loopback] [--json] [--timeout DUR]
         [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure]
+        [--page-url URL] [--page-csp POLICY]... [--page-csp-report-only POLICY]...
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
        corskit check --har FILE [--browser chromium|firefox|webkit|spec] [--json]
@@ -42,6 +43,12 @@ verdict when they agree, a side-by-side table when they differ, and each
 engine's console lines. --curl and --fetch take the request as DevTools' "Copy
 as cURL" / "Copy as fetch" gives it. With --har, diagnoses every cross-origin
 request of a HAR file exported from DevTools, without sending anything.
+
+--page-url (the page's address; it implies --origin) and --page-csp add the
+gates a browser applies before CORS: mixed content (an https page calling
+plain http) and the page's Content Security Policy (connect-src, default-src).
+A call they refuse is never sent; the diagnosis says "not CORS:" and gives the
+fix where it belongs: the API's URL, or the page server's policy.
 
 With --then, further calls follow in the same browser session, sharing its
 preflight cache and HTTP cache: each repeats the call before it but for the
@@ -64,6 +71,8 @@ const checkExamples = `  corskit check https://api.example.com/items --origin ht
   corskit check https://staging.example.com/api --origin https://app.example.com \
       --resolve staging.example.com:443:10.0.0.5 -k
   corskit check --har session.har
+  corskit check https://api.example.com/items --page-url https://app.example.com/dashboard \
+      --page-csp "default-src 'self'"
   corskit check https://api.example.com/items/1 --origin https://app.example.com -X PUT \
       -H 'Content-Type: application/json' --then --after 10s --then --after 3h
 `
