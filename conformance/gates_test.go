@@ -8,14 +8,19 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/audits"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
+	"github.com/corskit/corskit/reason"
 )
 
 // The gates before CORS (the page's CSP, mixed content) need a page of
@@ -32,10 +37,6 @@ func gateGolden(engine string) string {
 // fetched (/g/<case>/0), or the page (/gp/<case>), which WebKit puts in
 // front of its lines as their source.
 var gateCaseInLine = regexp.MustCompile(`/gp?/([a-z0-9-]+)`)
-
-// webkitSource is the "<page URL>:<line>:<column>: " MiniBrowser writes
-// before a line that a script's call caused.
-var webkitSource = regexp.MustCompile(`^\S+:\d+:\d+: `)
 
 // gateLines gives each console line to the case it names, normalised.
 // Lines that name no case are the page's own, not the fetch's: the
@@ -89,7 +90,7 @@ func webkitTruncated(msg string) string {
 // gateRun runs the gate cases in one engine: open starts it at the first
 // page and returns its console. It compares every case with the model's
 // profile p and, with -update, records the engine's observations.
-func gateRun(t *testing.T, p fetch.Profile, open func(ctx context.Context, start string) (console func() []string)) {
+func gateRun(t *testing.T, p fetch.Profile, open func(ctx context.Context, start string) (console func() []string)) *corscase.GateServers {
 	t.Helper()
 	cases := corscase.Gates()
 	s, err := corscase.ServeGates(cases)
@@ -131,17 +132,115 @@ func gateRun(t *testing.T, p fetch.Profile, open func(ctx context.Context, start
 		}
 	}
 	t.Logf("%s: %d gate cases; %d disagreements", p.Name, len(cases), disagree)
+	return s
 }
 
-// TestGatesChromium: the gate cases in headless Chromium.
+// TestGatesChromium: the gate cases in headless Chromium, and what its
+// DevTools say of each refusal: the Issues panel's code and kind
+// (Audits.issueAdded) and the Network panel's blocked reason
+// (Network.loadingFailed), against reason.ChromiumDevTools.
 func TestGatesChromium(t *testing.T) {
-	gateRun(t, fetch.Chromium, func(ctx context.Context, start string) func() []string {
+	var dt devtoolsLog
+	s := gateRun(t, fetch.Chromium, func(ctx context.Context, start string) func() []string {
 		tab := browser.OpenTab(ctx, t)
+		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
 		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
 			t.Fatal(err)
 		}
 		return tab.Console
 	})
+	checked := 0
+	for _, c := range corscase.Gates() {
+		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		url := s.URLs.TargetURL(c)
+		got := dt.of(url)
+		var want devtoolsSeen
+		if res.Err != nil {
+			issue, blocked, kind, ok := reason.ChromiumDevTools(res.Err.Reason)
+			if !ok {
+				continue
+			}
+			want = devtoolsSeen{Issue: issue, Kind: kind, Blocked: blocked}
+		}
+		for _, v := range res.CSPViolations {
+			if v.ReportOnly {
+				want.ReportOnlyIssues += 2 // reported twice, as it is printed twice
+			}
+		}
+		if got != want {
+			t.Errorf("case %s: Chromium's DevTools showed %+v, the model's reason says %+v", c.Name, got, want)
+		}
+		checked++
+	}
+	t.Logf("DevTools issue and blocked reason checked for %d cases", checked)
+}
+
+// devtoolsSeen is what Chromium's DevTools said of one URL.
+type devtoolsSeen struct {
+	Issue, Kind, Blocked string // of the enforced refusal
+	ReportOnlyIssues     int    // CSP issues with isReportOnly
+}
+
+// devtoolsLog collects Audits.issueAdded and Network.loadingFailed events
+// by URL.
+type devtoolsLog struct {
+	mu    sync.Mutex
+	urls  map[network.RequestID]string
+	byURL map[string]devtoolsSeen
+}
+
+func (d *devtoolsLog) record(ev any) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.byURL == nil {
+		d.urls, d.byURL = map[network.RequestID]string{}, map[string]devtoolsSeen{}
+	}
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		d.urls[e.RequestID] = e.Request.URL
+	case *network.EventLoadingFailed:
+		if u, ok := d.urls[e.RequestID]; ok && e.BlockedReason != "" {
+			seen := d.byURL[u]
+			seen.Blocked = string(e.BlockedReason)
+			d.byURL[u] = seen
+		}
+	case *audits.EventIssueAdded:
+		det := e.Issue.Details
+		switch {
+		case det == nil:
+		case det.ContentSecurityPolicyIssueDetails != nil:
+			c := det.ContentSecurityPolicyIssueDetails
+			seen := d.byURL[c.BlockedURL]
+			if c.IsReportOnly {
+				seen.ReportOnlyIssues++
+			} else {
+				seen.Issue, seen.Kind = string(e.Issue.Code), string(c.ContentSecurityPolicyViolationType)
+			}
+			d.byURL[c.BlockedURL] = seen
+		case det.MixedContentIssueDetails != nil:
+			m := det.MixedContentIssueDetails
+			seen := d.byURL[m.InsecureURL]
+			seen.Issue, seen.Kind = string(e.Issue.Code), string(m.ResolutionStatus)
+			d.byURL[m.InsecureURL] = seen
+		}
+	}
+}
+
+func (d *devtoolsLog) of(url string) devtoolsSeen {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.byURL[url]
 }
 
 // TestGatesFirefox: the gate cases in headless Firefox ESR.

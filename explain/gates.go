@@ -7,6 +7,7 @@ import (
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/reason"
 	"github.com/corskit/corskit/stacks"
 )
 
@@ -21,9 +22,11 @@ type Gate struct {
 	// DevToolsIssue is Chromium's DevTools Issues code (CDP
 	// Audits.InspectorIssueCode): "ContentSecurityPolicyIssue" or
 	// "MixedContentIssue". BlockedReason is the Network panel's status,
-	// CDP Network.BlockedReason: "csp" or "mixed-content".
+	// CDP Network.BlockedReason: "mixed-content"; absent for the CSP, whose
+	// refused fetch() Chromium never shows as a request
+	// (reason.ChromiumDevTools).
 	DevToolsIssue string `json:"devtools_issue"`
-	BlockedReason string `json:"blocked_reason"`
+	BlockedReason string `json:"blocked_reason,omitempty"`
 	// PageURL is the page's URL as the model took it.
 	PageURL string `json:"page_url"`
 	// Directive is the CSP directive that refused the call, as Chromium
@@ -53,7 +56,8 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 	}
 	switch e.Reason {
 	case fetch.ReasonCSPConnectSrc:
-		g := &Gate{ID: e.Reason.String(), Layer: "page-server", DevToolsIssue: "ContentSecurityPolicyIssue", BlockedReason: "csp",
+		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason)
+		g := &Gate{ID: e.Reason.String(), Layer: "page-server", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: pageURLOf(res), Directive: e.Value, Fallback: e.Header == "default-src"}
 		for _, v := range res.CSPViolations {
 			if !v.ReportOnly {
@@ -69,7 +73,8 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 			Text: fmt.Sprintf("not CORS: the page's Content Security Policy (%s) refuses connections to %s, and the browser stopped the call before sending it. No header on the API's response can change that: the server that sends the page must allow %s in connect-src (the whole policy above; keep your other directives).", e.Value, api, api)}}
 	case fetch.ReasonMixedContent:
 		secure := strings.Replace(e.URL, "http://", "https://", 1)
-		d.Gate = &Gate{ID: e.Reason.String(), Layer: "page-code", DevToolsIssue: "MixedContentIssue", BlockedReason: "mixed-content",
+		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason)
+		d.Gate = &Gate{ID: e.Reason.String(), Layer: "page-code", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: e.Value, SecureURL: secure}
 		d.Fixes = []Fix{{Response: "client",
 			Text: fmt.Sprintf("not CORS: the page was loaded over https and calls %s over plain http; browsers block that as mixed content before sending anything, and no CORS header can help. Call the API over https (%s), with a certificate the browser trusts; for local development only, serve the page over http too.", e.URL, secure)}}

@@ -65,7 +65,13 @@ func printGates(w io.Writer, diags []explain.Diagnosis, s style) {
 		if g == nil {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s\n  Chromium DevTools: Issues panel %s; Network panel status (blocked:%s)\n", s.bold("Not CORS ("+g.ID+"):"), g.DevToolsIssue, g.BlockedReason)
+		fmt.Fprintf(w, "\n%s\n  Chromium DevTools: Issues panel %s", s.bold("Not CORS ("+g.ID+"):"), g.DevToolsIssue)
+		if g.BlockedReason != "" {
+			fmt.Fprintf(w, "; Network panel status (blocked:%s)", g.BlockedReason)
+		} else {
+			fmt.Fprintf(w, "; not in the Network panel (the call never became a request)")
+		}
+		fmt.Fprintln(w)
 		if len(g.Snippets) > 0 {
 			fmt.Fprintf(w, "  The page's server sends the policy; in its own syntax:\n")
 			for _, sn := range g.Snippets {

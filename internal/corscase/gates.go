@@ -272,16 +272,25 @@ func gateTransport() *http.Transport {
 	}
 }
 
+// ModelGate makes case c's fetch in the model with profile p, against s.
+func ModelGate(ctx context.Context, p fetch.Profile, c GateCase, s *GateServers) (*fetch.Result, error) {
+	b := &fetch.Browser{Profile: p, Transport: gateTransport(), NoHTTPCache: true}
+	res, err := b.Fetch(ctx, c.Request(s.URLs))
+	if err != nil {
+		return nil, fmt.Errorf("gate case %s: %w", c.Name, err)
+	}
+	return res, nil
+}
+
 // RunGates runs every case in the model with profile p against s, and
 // returns the results by case; console lines are normalised.
 func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateServers) (map[string]Result, error) {
-	b := &fetch.Browser{Profile: p, Transport: gateTransport(), NoHTTPCache: true}
 	out := make(map[string]Result, len(cases))
 	for _, c := range cases {
 		s.Recorder.Take(c.Name)
-		res, err := b.Fetch(ctx, c.Request(s.URLs))
+		res, err := ModelGate(ctx, p, c, s)
 		if err != nil {
-			return nil, fmt.Errorf("gate case %s: %w", c.Name, err)
+			return nil, err
 		}
 		obs := Observation{Outcome: "allowed"}
 		var r Result
