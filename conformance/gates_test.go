@@ -163,16 +163,24 @@ func TestGatesChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		url := s.URLs.TargetURL(c)
-		got := dt.of(url)
+		// The issue and the failed request are looked up by URL: the URL
+		// refused, but for a CSP issue at a redirect the first URL.
+		issueURL, requestURL := s.URLs.TargetURL(c), s.URLs.TargetURL(c)
 		var want devtoolsSeen
-		if res.Err != nil {
-			issue, blocked, kind, ok := reason.ChromiumDevTools(res.Err.Reason)
+		if e := res.Err; e != nil {
+			redirected := e.InitialURL != ""
+			issueURL, requestURL = e.URL, e.URL
+			if redirected && e.Reason == fetch.ReasonCSPConnectSrc {
+				issueURL = e.InitialURL
+			}
+			issue, blocked, kind, ok := reason.ChromiumDevTools(e.Reason, redirected)
 			if !ok {
 				continue
 			}
 			want = devtoolsSeen{Issue: issue, Kind: kind, Blocked: blocked}
 		}
+		got := dt.of(issueURL)
+		got.Blocked = dt.of(requestURL).Blocked
 		for _, v := range res.CSPViolations {
 			if v.ReportOnly {
 				want.ReportOnlyIssues += 2 // reported twice, as it is printed twice

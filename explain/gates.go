@@ -56,7 +56,7 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 	}
 	switch e.Reason {
 	case fetch.ReasonCSPConnectSrc:
-		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason)
+		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
 		g := &Gate{ID: e.Reason.String(), Layer: "page-server", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: pageURLOf(res), Directive: e.Value, Fallback: e.Header == "default-src"}
 		for _, v := range res.CSPViolations {
@@ -73,7 +73,7 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 			Text: fmt.Sprintf("not CORS: the page's Content Security Policy (%s) refuses connections to %s, and the browser stopped the call before sending it. No header on the API's response can change that: the server that sends the page must allow %s in connect-src (the whole policy above; keep your other directives).", e.Value, api, api)}}
 	case fetch.ReasonMixedContent:
 		secure := strings.Replace(e.URL, "http://", "https://", 1)
-		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason)
+		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
 		d.Gate = &Gate{ID: e.Reason.String(), Layer: "page-code", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: e.Value, SecureURL: secure}
 		d.Fixes = []Fix{{Response: "client",

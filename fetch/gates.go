@@ -189,27 +189,36 @@ func webkitCSPLine(v CSPViolation) string {
 // gateConsole is the engine's console lines for the gates of r: for each
 // CSP violation, report-only ones included, and for mixed content.
 // Chromium and WebKit print a report-only violation twice, Firefox once.
+// A refusal at a redirect is worded apart (conformance cases
+// csp-redirect-other-origin, mixed-redirect-to-http).
 func (p Profile) gateConsole(r *Result) []string {
 	var out []string
+	e := r.Err
+	redirected := e != nil && e.InitialURL != ""
 	for _, v := range r.CSPViolations {
 		switch p.Messages {
 		case EngineFirefox:
 			out = append(out, firefoxCSPLine(v))
+			if !v.ReportOnly && redirected {
+				// The redirect fails the CORS request, said of its first URL.
+				out = append(out, reason.FirefoxLineStatus(e.InitialURL, reason.FirefoxRequestFailed, "(null)"))
+			}
 		case EngineWebKit:
 			out = append(out, webkitCSPLine(v))
 			if v.ReportOnly {
 				out = append(out, webkitCSPLine(v))
+			} else if redirected {
+				out = append(out, reason.WebKitCannotLoad(v.URL))
 			}
 		default:
 			out = append(out, chromiumCSPLine(v))
 			if v.ReportOnly {
 				out = append(out, chromiumCSPLine(v))
-			} else {
+			} else if !redirected {
 				out = append(out, chromiumCSPFetchLine(v.URL))
 			}
 		}
 	}
-	e := r.Err
 	if e == nil || e.Reason != ReasonMixedContent {
 		return out
 	}
@@ -217,8 +226,11 @@ func (p Profile) gateConsole(r *Result) []string {
 	case EngineFirefox:
 		return append(out, "Blocked loading mixed active content “"+e.URL+"”")
 	case EngineWebKit:
-		return append(out, "[blocked] The page at "+e.Value+" requested insecure content from "+e.URL+". This content was blocked and must be served over HTTPS.",
-			"Not allowed to request resource", "Fetch API cannot load "+e.URL+" due to access control checks.")
+		out = append(out, "[blocked] The page at "+e.Value+" requested insecure content from "+e.URL+". This content was blocked and must be served over HTTPS.")
+		if redirected {
+			return append(out, reason.WebKitCannotLoad(e.InitialURL))
+		}
+		return append(out, "Not allowed to request resource", reason.WebKitCannotLoad(e.URL))
 	}
 	return append(out, chromiumMixedContentLine(e.Value, e.URL))
 }

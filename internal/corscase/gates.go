@@ -40,7 +40,10 @@ type GateCase struct {
 	// Target is the URL fetched, placeholders expanded; "" means
 	// {api}/g/{case}/0. Its path must be /g/{case}/0.
 	Target string
-	Want   string // allowed or blocked
+	// Redirect, when set, makes the first URL answer 302 to this URL
+	// (placeholders expanded), whose path must be /g/{case}/1.
+	Redirect string
+	Want     string // allowed or blocked
 	// Engines holds the outcome of an engine that differs from Want.
 	Engines map[string]string
 }
@@ -229,6 +232,11 @@ func (s *GateServers) handler(label string) http.Handler {
 				Origin: s.URLs.Normalize(r.Header.Get("Origin")), Accept: r.Header.Get("Accept")})
 			if o := r.Header.Get("Origin"); o != "" {
 				w.Header().Set("Access-Control-Allow-Origin", o)
+			}
+			if c.Redirect != "" && strings.HasSuffix(r.URL.Path, "/0") {
+				w.Header().Set("Location", s.URLs.expand(c.Redirect, c.Name))
+				w.WriteHeader(http.StatusFound)
+				return
 			}
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.Write([]byte("ok"))
