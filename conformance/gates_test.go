@@ -142,7 +142,8 @@ func gateRun(t *testing.T, p fetch.Profile, open func(ctx context.Context, start
 func TestGatesChromium(t *testing.T) {
 	var dt devtoolsLog
 	s := gateRun(t, fetch.Chromium, func(ctx context.Context, start string) func() []string {
-		tab := browser.OpenTab(ctx, t)
+		// The https page's certificate is self-signed.
+		tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true))
 		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
 			t.Fatal(err)
 		}
