@@ -180,11 +180,11 @@ func Explain(res *fetch.Result) Diagnosis {
 		d.Reason = res.Err.Reason.String()
 		d.StoppedAt = stoppedAt(res.Err)
 		d.Fixes = fixes(res)
-		if fetch.IsGate(res.Err.Reason) {
-			gateDiagnosis(res, &d)
-		}
 	}
 	d.Warnings = append(warnings(res), gateWarnings(res)...)
+	if res.Err != nil && fetch.IsGate(res.Err.Reason) {
+		gateDiagnosis(res, &d)
+	}
 	return d
 }
 

@@ -59,11 +59,19 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
 		g := &Gate{ID: e.Reason.String(), Layer: "page-server", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: pageURLOf(res), Directive: e.Value, Fallback: e.Header == "default-src"}
+		enforced := 0
 		for _, v := range res.CSPViolations {
-			if !v.ReportOnly {
-				g.Policy = v.Policy
-				break
+			if v.ReportOnly {
+				continue
 			}
+			if enforced == 0 {
+				g.Policy = v.Policy
+			}
+			enforced++
+		}
+		if enforced > 1 {
+			// Each policy must allow the call; the fix shown changes the first.
+			d.Warnings = append(d.Warnings, Warning{ID: "csp-several-policies", Text: fmt.Sprintf("the page sends %d Content Security Policies that each refuse this call; the fix shows the first: allow the API in the connect-src (or default-src) of every one.", enforced)})
 		}
 		api := targetOrigin(e.URL)
 		g.FixedPolicy = allowInConnectSrc(g.Policy, api)
