@@ -57,6 +57,8 @@ func mixedContentCases() []GateCase {
 			Secure: true, Target: "http://api.invalid/g/{case}/0", Want: blocked},
 		{Name: "mixed-localhost", About: "http://localhost is potentially trustworthy: not mixed content (WebKitGTK blocks it)",
 			Secure: true, Want: allowed, Engines: webkitBlocks},
+		{Name: "mixed-sub-localhost", About: "http://app.localhost is potentially trustworthy too (WebKitGTK blocks it)",
+			Secure: true, Target: "{sub-api}/g/{case}/0", Want: allowed, Engines: webkitBlocks},
 		{Name: "mixed-loopback-ip", About: "http://127.0.0.1 is potentially trustworthy: not mixed content (WebKitGTK blocks it)",
 			Secure: true, Target: samePage, Want: allowed, Engines: webkitBlocks},
 		{Name: "mixed-loopback-v6", About: "http://[::1] is potentially trustworthy: not mixed content (WebKitGTK blocks it)",

@@ -60,12 +60,14 @@ func (c GateCase) WantIn(engine string) string {
 type GateURLs struct{ Page, SPage, API, V6 string }
 
 func (u GateURLs) expand(s, name string) string {
-	return strings.NewReplacer("{case}", name, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6).Replace(s)
+	return strings.NewReplacer("{case}", name, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
+		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1)).Replace(s)
 }
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
-	return strings.NewReplacer(u.SPage, "{spage}", u.Page, "{page}", u.API, "{api}", u.V6, "{v6}").Replace(s)
+	return strings.NewReplacer(u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
+		u.API, "{api}", u.V6, "{v6}").Replace(s)
 }
 
 // PageURL is the address of case c's page.
@@ -263,7 +265,8 @@ func (c GateCase) Request(urls GateURLs) fetch.Request {
 		Page: &fetch.Page{URL: pu.String(), CSP: csp, CSPReportOnly: ro}}
 }
 
-// gateTransport reaches the gate servers: localhost at 127.0.0.1, [::1]
+// gateTransport reaches the gate servers: localhost (and names under
+// .localhost, as browsers resolve them) at 127.0.0.1, [::1]
 // at ::1, and the test's own https server without checking its
 // certificate.
 func gateTransport() *http.Transport {
@@ -271,7 +274,7 @@ func gateTransport() *http.Transport {
 	return &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, port, _ := net.SplitHostPort(addr)
-			if host == "localhost" {
+			if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 				addr = net.JoinHostPort("127.0.0.1", port)
 			}
 			return d.DialContext(ctx, "tcp", addr)
