@@ -108,9 +108,9 @@ func (e *Error) ConsoleMessage() string {
 	case ReasonRedirectModeError:
 		return fmt.Sprintf("Fetch API cannot load %s. Redirect was not allowed.", e.InitialURLOrURL())
 	case ReasonMixedContent:
-		return chromiumMixedContentLine(e.Value, e.URL)
+		return reason.ChromiumMixedContentLine(e.Value, e.URL)
 	case ReasonCSPConnectSrc:
-		return chromiumCSPLine(CSPViolation{URL: e.URL, Directive: e.Value, Fallback: e.Header == "default-src"})
+		return reason.ChromiumCSPLine(e.URL, e.Value, e.Header == "default-src", false)
 	}
 	return reason.ChromiumLine(e.URL, e.InitialURL, e.Origin, e.Detail())
 }

@@ -144,48 +144,6 @@ func IsGate(r Reason) bool {
 	return r == ReasonMixedContent || r == ReasonCSPConnectSrc
 }
 
-// ----- Each engine's words, measured by conformance/ (TestGates*) -----
-
-// chromiumCSPLine is Chromium's console line for a CSP violation; an
-// enforced one is followed by chromiumCSPFetchLine.
-func chromiumCSPLine(v CSPViolation) string {
-	s := fmt.Sprintf("Connecting to '%s' violates the following Content Security Policy directive: \"%s\".", v.URL, v.Directive)
-	if v.Fallback {
-		s += " Note that 'connect-src' was not explicitly set, so 'default-src' is used as a fallback."
-	}
-	if v.ReportOnly {
-		return s + " The policy is report-only, so the violation has been logged but no further action has been taken."
-	}
-	return s + " The action has been blocked."
-}
-
-func chromiumCSPFetchLine(url string) string {
-	return "Fetch API cannot load " + url + ". Refused to connect because it violates the document's Content Security Policy."
-}
-
-// chromiumMixedContentLine is Chromium's line for blocked mixed content.
-func chromiumMixedContentLine(page, url string) string {
-	return fmt.Sprintf("Mixed Content: The page at '%s' was loaded over HTTPS, but requested an insecure resource '%s'. This request has been blocked; the content must be served over HTTPS.", page, url)
-}
-
-func firefoxCSPLine(v CSPViolation) string {
-	if v.ReportOnly {
-		return fmt.Sprintf("Content-Security-Policy: (Report-Only policy) The page’s settings would block the loading of a resource (connect-src) at %s because it violates the following directive: “%s”", v.URL, v.Firefox)
-	}
-	return fmt.Sprintf("Content-Security-Policy: The page’s settings blocked the loading of a resource (connect-src) at %s because it violates the following directive: “%s”", v.URL, v.Firefox)
-}
-
-func webkitCSPLine(v CSPViolation) string {
-	s := "Refused to connect to " + v.URL + " because it does not appear in the connect-src directive of the Content Security Policy."
-	if v.Fallback {
-		s = "Refused to connect to " + v.URL + " because it appears in neither the connect-src directive nor the default-src directive of the Content Security Policy."
-	}
-	if v.ReportOnly {
-		return "[Report Only] " + s
-	}
-	return s
-}
-
 // gateConsole is the engine's console lines for the gates of r: for each
 // CSP violation, report-only ones included, and for mixed content.
 // Chromium and WebKit print a report-only violation twice, Firefox once.
@@ -198,24 +156,24 @@ func (p Profile) gateConsole(r *Result) []string {
 	for _, v := range r.CSPViolations {
 		switch p.Messages {
 		case EngineFirefox:
-			out = append(out, firefoxCSPLine(v))
+			out = append(out, reason.FirefoxCSPLine(v.URL, v.Firefox, v.ReportOnly))
 			if !v.ReportOnly && redirected {
 				// The redirect fails the CORS request, said of its first URL.
 				out = append(out, reason.FirefoxLineStatus(e.InitialURL, reason.FirefoxRequestFailed, "(null)"))
 			}
 		case EngineWebKit:
-			out = append(out, webkitCSPLine(v))
+			out = append(out, reason.WebKitCSPLine(v.URL, v.Fallback, v.ReportOnly))
 			if v.ReportOnly {
-				out = append(out, webkitCSPLine(v))
+				out = append(out, reason.WebKitCSPLine(v.URL, v.Fallback, v.ReportOnly))
 			} else if redirected {
 				out = append(out, reason.WebKitCannotLoad(v.URL))
 			}
 		default:
-			out = append(out, chromiumCSPLine(v))
+			out = append(out, reason.ChromiumCSPLine(v.URL, v.Directive, v.Fallback, v.ReportOnly))
 			if v.ReportOnly {
-				out = append(out, chromiumCSPLine(v))
+				out = append(out, reason.ChromiumCSPLine(v.URL, v.Directive, v.Fallback, v.ReportOnly))
 			} else if !redirected {
-				out = append(out, chromiumCSPFetchLine(v.URL))
+				out = append(out, reason.ChromiumCSPFetchLine(v.URL))
 			}
 		}
 	}
@@ -224,13 +182,13 @@ func (p Profile) gateConsole(r *Result) []string {
 	}
 	switch p.Messages {
 	case EngineFirefox:
-		return append(out, "Blocked loading mixed active content “"+e.URL+"”")
+		return append(out, reason.FirefoxMixedContentLine(e.URL))
 	case EngineWebKit:
-		out = append(out, "[blocked] The page at "+e.Value+" requested insecure content from "+e.URL+". This content was blocked and must be served over HTTPS.")
+		out = append(out, reason.WebKitMixedContentLine(e.Value, e.URL))
 		if redirected {
 			return append(out, reason.WebKitCannotLoad(e.InitialURL))
 		}
-		return append(out, "Not allowed to request resource", reason.WebKitCannotLoad(e.URL))
+		return append(out, reason.WebKitNotAllowed, reason.WebKitCannotLoad(e.URL))
 	}
-	return append(out, chromiumMixedContentLine(e.Value, e.URL))
+	return append(out, reason.ChromiumMixedContentLine(e.Value, e.URL))
 }
