@@ -174,7 +174,9 @@ func StartFirefox(ctx context.Context) (*Firefox, error) {
 	f.conn = conn
 	go f.read()
 
-	if _, err := f.call(ctx, "session.new", map[string]any{"capabilities": map[string]any{}}); err != nil {
+	if _, err := f.call(ctx, "session.new", map[string]any{"capabilities": map[string]any{
+		// The gates' https page has a self-signed certificate.
+		"alwaysMatch": map[string]any{"acceptInsecureCerts": true}}}); err != nil {
 		f.Close()
 		return nil, err
 	}

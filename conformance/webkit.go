@@ -98,7 +98,8 @@ func StartWebKit(ctx context.Context, url string) (*WebKit, error) {
 		return nil, fmt.Errorf("webkit: Xvfb gave no display number; its output:\n%s", w.out)
 	}
 
-	w.browser = exec.Command(mb, "--enable-write-console-messages-to-stdout=true", url)
+	w.browser = exec.Command(mb, "--enable-write-console-messages-to-stdout=true",
+		"--ignore-tls-errors", url) // the gates' https page has a self-signed certificate
 	w.browser.Env = append(os.Environ(), "DISPLAY=:"+n, "HOME="+dir,
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
 		"XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_RUNTIME_DIR="+dir,

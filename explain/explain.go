@@ -28,6 +28,9 @@ type Diagnosis struct {
 	Steps        []string  `json:"steps"`                   // what the browser did, in order
 	Fixes        []Fix     `json:"fixes"`
 	Warnings     []Warning `json:"warnings"`
+	// Gate is set when a gate before CORS refused the call (the page's
+	// CSP, mixed content): no CORS header can help.
+	Gate *Gate `json:"gate,omitempty"`
 }
 
 // Fix is one change that makes the call pass.
@@ -186,7 +189,10 @@ func Explain(res *fetch.Result) Diagnosis {
 		d.StoppedAt = stoppedAt(res.Err)
 		d.Fixes = guardFixes(res, fixes(res))
 	}
-	d.Warnings = warnings(res)
+	d.Warnings = append(warnings(res), gateWarnings(res)...)
+	if res.Err != nil && fetch.IsGate(res.Err.Reason) {
+		gateDiagnosis(res, &d)
+	}
 	return d
 }
 
@@ -351,6 +357,8 @@ func fixes(res *fetch.Result) []Fix {
 		return []Fix{{Response: "client", Text: "mode 'same-origin' forbids cross-origin URLs; use mode 'cors' (the default)."}}
 	case fetch.ReasonNetwork:
 		return []Fix{{Response: "client", Text: fmt.Sprintf("The request never got an answer (%v): check the URL, that the server runs, DNS and TLS.", e.Err)}}
+	case fetch.ReasonMixedContent, fetch.ReasonCSPConnectSrc:
+		return nil // gateDiagnosis
 	case fetch.ReasonBadPort:
 		return []Fix{{Response: "client", Text: "Browsers refuse this port before sending anything (the Fetch Standard's bad-port list, ports of mail, IRC, X11, SIP...): serve the API on another port. No response header fixes this."}}
 	case fetch.ReasonLocalNetworkAccess:

@@ -38,6 +38,9 @@ type Report struct {
 	// profile name ("chromium", "firefox", "webkit"); the top-level fields
 	// are then Chromium's.
 	Browsers map[string]Report `json:"browsers,omitempty"`
+	// Gate is Diagnosis.Gate: set when a gate before CORS (the page's CSP,
+	// mixed content) refused the call.
+	Gate *Gate `json:"gate,omitempty"`
 }
 
 // RequestJSON is the checked request.
@@ -93,7 +96,7 @@ func NewReport(res *fetch.Result, d Diagnosis, profile string) Report {
 	r := Report{Console: console, TypeError: p.TypeErrorMessage(res),
 		Verdict: d.Verdict, Message: d.Message, Reason: d.Reason, NetError: d.NetError,
 		ReadableHeaders: []string{}, PreflightSent: res.PreflightSent(),
-		Fixes: d.Fixes, Warnings: d.Warnings, Trace: []TraceEntry{}, Diagnosis: d,
+		Fixes: d.Fixes, Warnings: d.Warnings, Trace: []TraceEntry{}, Diagnosis: d, Gate: d.Gate,
 		Request: RequestJSON{
 			Origin: res.Request.Origin.String(), Method: res.Request.Method, URL: res.Request.URL,
 			Headers: res.Request.Headers, Mode: string(res.Request.Mode),

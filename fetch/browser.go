@@ -232,6 +232,9 @@ type Result struct {
 	// HTTPCache says how the HTTP cache served the request that gave the
 	// final response (the zero note when it had no part).
 	HTTPCache HTTPCacheNote
+	// CSPViolations are the page's policies the fetch violated, in order:
+	// report-only ones (warnings) and the enforced one that failed it.
+	CSPViolations []CSPViolation
 }
 
 // Allowed reports whether the page got a response (possibly opaque).
@@ -369,6 +372,10 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			curOrigin = f.b.originOf(u)
 		}
 		f.hopURL = u
+		if e := f.gateCheck(u, cur, hops > 0); e != nil {
+			f.fail(e, cur)
+			return nil
+		}
 		if e := f.localNetworkCheck(u.Hostname()); e != nil && !f.req.Origin.SameOrigin(curOrigin) {
 			f.fail(e, cur)
 			return nil

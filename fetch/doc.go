@@ -70,6 +70,19 @@
 // each call was served. Set Browser.Now to move time between calls (and
 // Browser.ServerNow when the servers are real and Now runs ahead of them).
 //
+// # The gates before CORS
+//
+// A Request with a Page (the calling document's URL and Content Security
+// Policy) meets the gates a browser applies before any request: the page's
+// CSP (connect-src, or default-src without it; report-only policies only
+// warn, Result.CSPViolations) and mixed content (an https page calling
+// plain http on a host the engine does not trust: Chromium and Firefox
+// trust loopback, WebKitGTK does not). Each refuses before anything is
+// sent, at any hop of a redirect, with ReasonCSPConnectSrc or
+// ReasonMixedContent, and each engine's own console lines. fetch() calls
+// are blockable mixed content; the upgradable kind (images, media) is not
+// modelled. Without a Page the gates do not apply.
+//
 // # Bad and hostile input
 //
 // Fetch refuses, before sending anything, what fetch() itself refuses with

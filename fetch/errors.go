@@ -107,6 +107,10 @@ func (e *Error) ConsoleMessage() string {
 		return "Failed to load resource: net::ERR_UNSAFE_REDIRECT"
 	case ReasonRedirectModeError:
 		return fmt.Sprintf("Fetch API cannot load %s. Redirect was not allowed.", e.InitialURLOrURL())
+	case ReasonMixedContent:
+		return reason.ChromiumMixedContentLine(e.Value, e.URL)
+	case ReasonCSPConnectSrc:
+		return reason.ChromiumCSPLine(e.URL, e.Value, e.Header == "default-src", false)
 	}
 	return reason.ChromiumLine(e.URL, e.InitialURL, e.Origin, e.Detail())
 }

@@ -30,6 +30,15 @@ const (
 // through). Generic network lines ("Failed to load resource") are left
 // out. It needs r's Trace: the failing exchange is its last.
 func (p Profile) ConsoleLines(r *Result) []string {
+	gates := p.gateConsole(r)
+	if r.Err != nil && IsGate(r.Err.Reason) {
+		return gates
+	}
+	return append(gates, p.corsConsole(r)...)
+}
+
+// corsConsole is ConsoleLines without the gates' lines.
+func (p Profile) corsConsole(r *Result) []string {
 	switch p.Messages {
 	case EngineFirefox:
 		return firefoxConsole(r)

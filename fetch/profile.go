@@ -154,6 +154,15 @@ type Profile struct {
 	// Firefox, WebKit and the standard follow such a redirect.
 	RedirectCredentialsAnyOrigin bool
 
+	// MixedContentBlocksLocalhost treats http://localhost (and names under
+	// .localhost) as mixed content on an https page, and
+	// MixedContentBlocksLoopbackIP does the same for http://127.0.0.0/8 and
+	// http://[::1]. The Secure Contexts standard calls them potentially
+	// trustworthy, so not mixed content, and so do Chromium and Firefox.
+	// WebKitGTK 2.50 blocks both (conformance case mixed-localhost...).
+	MixedContentBlocksLocalhost  bool
+	MixedContentBlocksLoopbackIP bool
+
 	// Messages is the engine whose console lines and TypeError messages the
 	// model prints (see ConsoleLines and TypeErrorMessage). The zero value
 	// is Chromium's.
@@ -223,6 +232,8 @@ var WebKit = Profile{
 	KeepCacheOnFailure:             true,
 	PreflightAfterRedirect:         true,
 	KeepAuthorizationAcrossOrigins: true,
+	MixedContentBlocksLocalhost:    true,
+	MixedContentBlocksLoopbackIP:   true,
 	Messages:                       EngineWebKit,
 }
 

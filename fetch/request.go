@@ -75,6 +75,9 @@ type Request struct {
 	Credentials Credentials
 	Cache       CacheMode
 	Redirect    RedirectMode
+	// Page is the calling document's URL and policies, for the gates
+	// before CORS (mixed content, CSP); nil: none.
+	Page *Page
 }
 
 // normalized returns req with defaults filled in and the method normalised
@@ -117,6 +120,9 @@ func (req Request) validateWith(b *Browser) (*url.URL, error) {
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("fetch: request URL %q has no host", req.URL)
+	}
+	if err := req.validatePage(); err != nil {
+		return nil, err
 	}
 	switch req.Mode {
 	case ModeCORS, ModeNoCORS, ModeSameOrigin:

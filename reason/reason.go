@@ -56,6 +56,15 @@ const (
 	// Chromium words it as a CORS failure, but no response header fixes it.
 	LocalNetworkAccess
 
+	// MixedContent is a fetch from a page served over https to an http URL
+	// that is not potentially trustworthy (loopback is): blockable mixed
+	// content, refused before any request. The fix is https on the API.
+	MixedContent
+	// CSPConnectSrc is a fetch the page's Content Security Policy refuses
+	// (connect-src, or default-src in its absence), before any request.
+	// The fix is the page's policy, on the page's server.
+	CSPConnectSrc
+
 	// Server side only: a preflight no browser sends. The middleware
 	// refuses it (403, no CORS headers); the model never reports these.
 	InvalidRequestMethod  // Access-Control-Request-Method is not one method name of at most 64 bytes
@@ -96,6 +105,8 @@ var names = [...]string{
 	BadPort:                     "bad-port",
 	UnsafeRedirect:              "unsafe-redirect",
 	LocalNetworkAccess:          "local-network-access",
+	MixedContent:                "mixed-content",
+	CSPConnectSrc:               "csp-connect-src",
 	InvalidRequestMethod:        "invalid-request-method",
 	InvalidRequestHeaders:       "invalid-request-headers",
 	CSRFGuard:                   "csrf-guard",

@@ -30,6 +30,7 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--page-address-space public|local|loopback] [--json] [--timeout DUR]
         [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--no-probe]
         [--color auto|always|never]
+        [--page-url URL] [--page-csp POLICY]... [--page-csp-report-only POLICY]...
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
        corskit check --har FILE [--browser chromium|all|firefox|webkit|spec] [--json]
@@ -56,6 +57,12 @@ fix: the reflection probe, a GET (HEAD for a HEAD) with Origin:
 https://corskit-reflect-probe.example, no body and no script headers, to see
 whether the server allows any origin. --no-probe turns it off.
 
+--page-url (the page's address; it implies --origin) and --page-csp add the
+gates a browser applies before CORS: mixed content (an https page calling
+plain http) and the page's Content Security Policy (connect-src, default-src).
+A call they refuse is never sent; the diagnosis says "not CORS:" and gives the
+fix where it belongs: the API's URL, or the page server's policy.
+
 With --then, further calls follow in the same browser session, sharing its
 preflight cache and HTTP cache: each repeats the call before it but for the
 flags it gives (-H replaces the headers, --no-headers drops them), and
@@ -77,6 +84,8 @@ const checkExamples = `  corskit check https://api.example.com/items --origin ht
   corskit check https://staging.example.com/api --origin https://app.example.com \
       --resolve staging.example.com:443:10.0.0.5 -k
   corskit check --har session.har
+  corskit check https://api.example.com/items --page-url https://app.example.com/dashboard \
+      --page-csp "default-src 'self'"
   corskit check https://api.example.com/items/1 --origin https://app.example.com -X PUT \
       -H 'Content-Type: application/json' --then --after 10s --then --after 3h
 `
@@ -124,6 +133,7 @@ type checkOptions struct {
 	curl, fetchJS                  string
 	resolve                        stringsFlag
 	insecure, noProbe              bool
+	page                           pageFlags
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -152,6 +162,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.browser, "browser", "browser model: all (the three engines; the default, but chromium with --json), chromium, firefox, webkit, or spec (the Fetch Standard as written)")
 	fs.Var(&o.browser, "profile", "the same as --browser (its old name)")
 	fs.Var(&o.pageSpace, "page-address-space", "where the page is served from, for Chromium's Local Network Access: public, local or loopback (default: from --origin when it is an IP address or localhost, else not gated)")
+	o.page.register(fs.FlagSet)
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
@@ -214,8 +225,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"missing URL (try 'corskit check -h')"}
 	case len(pos) > 1:
 		return usageError{fmt.Sprintf("unexpected argument %q: one URL at a time", pos[1])}
-	case o.origin == "" && copied == nil:
-		return usageError{"missing --origin, the origin of the page that makes the call"}
+	case o.origin == "" && o.page.url == "" && copied == nil:
+		return usageError{"missing --origin (or --page-url), the origin of the page that makes the call"}
 	case o.timeout <= 0:
 		return usageError{"--timeout must be positive"}
 	case o.after < 0:
@@ -225,6 +236,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	u, err := url.Parse(o.url)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageError{fmt.Sprintf("URL %q: want an absolute http:// or https:// URL", o.url)}
+	}
+	if o.origin, err = o.page.origin(o.origin); err != nil {
+		return err
 	}
 	var page origin.Origin
 	if o.origin != "" {
@@ -251,6 +265,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		cp = newCopyInfo(copied, &req, o, givenFlags(fs))
 	}
+	req.Page = o.page.page()
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
 		for i, args := range thens {
@@ -327,12 +342,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		printCopy(stdout, cp, style{color})
 		merged := printEngines(stdout, engines, results, shown, color)
-		printStack(stdout, merged, sd, style{color})
+		printGates(stdout, diags, style{color})
+		if !gated(diags) {
+			printStack(stdout, merged, sd, style{color})
+		}
 		printProbe(stdout, probe, style{color})
 	default:
 		printCopy(stdout, cp, style{color})
 		printCheck(stdout, res, d.ForStack(sd), prof, color)
-		printStack(stdout, d, sd, style{color})
+		printGates(stdout, diags, style{color})
+		if !gated(diags) {
+			printStack(stdout, d, sd, style{color})
+		}
 		printProbe(stdout, probe, style{color})
 	}
 	// A network failure in any engine is the tool's (exit 3); otherwise

@@ -44,8 +44,9 @@ type Browser struct {
 
 // Start launches Chromium and checks that it answers. The profile lets
 // third-party cookies through, so credentialed calls between the loopback
-// "sites" behave as they do between real ones (see chromium.md).
-func Start(ctx context.Context) (*Browser, error) {
+// "sites" behave as they do between real ones (see chromium.md). extra adds
+// command-line flags, such as the conformance gates' ignore-certificate-errors.
+func Start(ctx context.Context, extra ...chromedp.ExecAllocatorOption) (*Browser, error) {
 	path, err := ExecPath()
 	if err != nil {
 		return nil, err
@@ -72,6 +73,7 @@ func Start(ctx context.Context) (*Browser, error) {
 		chromedp.Flag("disable-dev-shm-usage", true), // small /dev/shm in containers
 		chromedp.WindowSize(1100, 1400),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
 	if err := chromedp.Do(tabCtx); err != nil {
@@ -152,9 +154,9 @@ func (t *Tab) Close() { t.cancel() }
 // OpenTab starts Chromium and opens a tab for a test, failing the test
 // (never skipping it) when Chromium cannot start. Both close when the test
 // ends.
-func OpenTab(ctx context.Context, t testing.TB) *Tab {
+func OpenTab(ctx context.Context, t testing.TB, extra ...chromedp.ExecAllocatorOption) *Tab {
 	t.Helper()
-	b, err := Start(ctx)
+	b, err := Start(ctx, extra...)
 	if err != nil {
 		t.Fatalf("headless Chromium must start for this test (it is never skipped): %v", err)
 	}

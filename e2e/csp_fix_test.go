@@ -1,0 +1,121 @@
+package e2e
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/e2e/realserver"
+	"github.com/corskit/corskit/explain"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/stacks"
+)
+
+// TestCSPFixOnPageServers: a page served by nginx, Apache or Caddy with
+// `connect-src 'self'` cannot call an API on another origin in real
+// Chromium, whatever the API's CORS headers say. The model refuses the
+// call too, and its fix is on the page's server: the snippet it writes for
+// that server (stacks.CSPSnippets), pasted into the server that serves the
+// page, lets the same call through in Chromium. The API never changes.
+func TestCSPFixOnPageServers(t *testing.T) {
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+		w.Write([]byte("ok"))
+	}))
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api.Listener = ln
+	api.Start()
+	defer api.Close()
+	apiURL := "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/items"
+
+	// The document root is readable by Apache's worker (nobody).
+	docroot, err := os.MkdirTemp("", "corskit-csp-page-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(docroot)
+	const html = "<!doctype html><title>page</title>"
+	if err := os.Chmod(docroot, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(docroot, "index.html"), []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// servers start each page server with the snippet that sends its CSP.
+	servers := map[string]func(snippet string) *realserver.Server{
+		"nginx": func(sn string) *realserver.Server {
+			return realserver.Nginx(t, "    root "+docroot+";\n    location / {\n        default_type text/html;\n        "+sn+"\n    }\n")
+		},
+		"apache": func(sn string) *realserver.Server {
+			return realserver.Apache(t, "DocumentRoot \""+docroot+"\"\n<Directory \""+docroot+"\">\n    Require all granted\n</Directory>\n<Files \"index.html\">\n    ForceType text/html\n</Files>\n"+sn+"\n")
+		},
+		"caddy": func(sn string) *realserver.Server {
+			return realserver.Caddy(t, realserver.Listen+" {\n\t"+sn+"\n\theader Content-Type \"text/html; charset=utf-8\"\n\trespond \""+html+"\" 200\n}\n")
+		},
+	}
+	snippet := func(snippets []stacks.CSPSnippet, stack string) string {
+		for _, s := range snippets {
+			if s.Stack == stack {
+				return s.Code
+			}
+		}
+		t.Fatalf("no %s snippet in %v", stack, snippets)
+		return ""
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tab := browser.OpenTab(ctx, t)
+	call := func(page string) string {
+		t.Helper()
+		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(apiURL)+`).then(r => "allowed " + r.status, e => "blocked")`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	const policy = "connect-src 'self'"
+	for _, stack := range []string{"nginx", "apache", "caddy"} {
+		t.Run(stack, func(t *testing.T) {
+			before := "http://127.0.0.1:" + strconv.Itoa(servers[stack](snippet(stacks.CSPSnippets(policy), stack)).Port()) + "/index.html"
+			// The model's diagnosis of the call from the page as it is.
+			res, err := (&fetch.Browser{}).Fetch(context.Background(), fetch.Request{
+				Origin: origin.MustParse(strings.TrimSuffix(before, "/index.html")), URL: apiURL,
+				Page: &fetch.Page{URL: before, CSP: []string{policy}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := explain.Explain(res)
+			if d.Gate == nil || d.Gate.ID != "csp-connect-src" {
+				t.Fatalf("the model does not refuse the call by the page's CSP: %+v", d)
+			}
+			fix := snippet(d.Gate.Snippets, stack)
+			t.Logf("the fix: %s", fix)
+			after := "http://127.0.0.1:" + strconv.Itoa(servers[stack](fix).Port()) + "/index.html"
+			if got := call(before); got != "blocked" {
+				t.Errorf("before the fix, Chromium says %q: the page's policy should refuse the call", got)
+			}
+			if got := call(after); got != "allowed 200" {
+				t.Errorf("with the model's %s snippet on the page's server, Chromium says %q, want allowed 200", stack, got)
+			}
+		})
+	}
+}

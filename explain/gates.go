@@ -1,0 +1,154 @@
+package explain
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/reason"
+	"github.com/corskit/corskit/stacks"
+)
+
+// Gate is a refusal before CORS (fetch.IsGate): what refused the call, the
+// layer that must change, and Chromium's names for it in DevTools.
+type Gate struct {
+	// ID is the reason's stable name: "csp-connect-src" or "mixed-content".
+	ID string `json:"id"`
+	// Layer is who must change: "page-server" (the server that sends the
+	// page and its policy) or "page-code" (the URL the page calls).
+	Layer string `json:"layer"`
+	// DevToolsIssue is Chromium's DevTools Issues code (CDP
+	// Audits.InspectorIssueCode): "ContentSecurityPolicyIssue" or
+	// "MixedContentIssue". BlockedReason is the Network panel's status,
+	// CDP Network.BlockedReason: "mixed-content"; absent for the CSP, whose
+	// refused fetch() Chromium never shows as a request
+	// (reason.ChromiumDevTools).
+	DevToolsIssue string `json:"devtools_issue"`
+	BlockedReason string `json:"blocked_reason,omitempty"`
+	// PageURL is the page's URL as the model took it.
+	PageURL string `json:"page_url"`
+	// Directive is the CSP directive that refused the call, as Chromium
+	// quotes it, and Policy the whole policy it belongs to; Fallback says
+	// the directive is default-src standing in for a missing connect-src.
+	Directive string `json:"directive,omitempty"`
+	Policy    string `json:"policy,omitempty"`
+	Fallback  bool   `json:"fallback,omitempty"`
+	// FixedPolicy is Policy with the API's origin allowed in connect-src,
+	// and Snippets it as each page-serving stack sends it (none when the
+	// policy holds a byte no snippet could carry as written).
+	FixedPolicy string              `json:"fixed_policy,omitempty"`
+	Snippets    []stacks.CSPSnippet `json:"snippets,omitempty"`
+	// SecureURL is, for mixed content, the URL over https.
+	SecureURL string `json:"secure_url,omitempty"`
+}
+
+// gateDiagnosis fills d for a fetch a gate refused.
+func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
+	e := res.Err
+	by := "mixed-content rules (an https page calling plain http)"
+	if e.Reason == fetch.ReasonCSPConnectSrc {
+		by = "the page's Content Security Policy"
+	}
+	if n := len(d.Steps); n > 0 {
+		d.Steps[n-1] = "Not CORS: before sending anything, the browser refuses the call by " + by + "."
+	}
+	switch e.Reason {
+	case fetch.ReasonCSPConnectSrc:
+		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
+		g := &Gate{ID: e.Reason.String(), Layer: "page-server", DevToolsIssue: issue, BlockedReason: blocked,
+			PageURL: pageURLOf(res), Directive: e.Value, Fallback: e.Header == "default-src"}
+		enforced := 0
+		for _, v := range res.CSPViolations {
+			if v.ReportOnly {
+				continue
+			}
+			if enforced == 0 {
+				g.Policy = v.Policy
+			}
+			enforced++
+		}
+		if enforced > 1 {
+			// Each policy must allow the call; the fix shown changes the first.
+			d.Warnings = append(d.Warnings, Warning{ID: "csp-several-policies", Text: fmt.Sprintf("the page sends %d Content Security Policies that each refuse this call; the fix shows the first: allow the API in the connect-src (or default-src) of every one.", enforced)})
+		}
+		api := targetOrigin(e.URL)
+		g.FixedPolicy = allowInConnectSrc(g.Policy, api)
+		g.Snippets = stacks.CSPSnippets(g.FixedPolicy)
+		d.Gate = g
+		d.Fixes = []Fix{{Response: "page", Header: "Content-Security-Policy", Value: g.FixedPolicy,
+			Text: fmt.Sprintf("not CORS: the page's Content Security Policy (%s) refuses connections to %s, and the browser stopped the call before sending it. No header on the API's response can change that: the server that sends the page must allow %s in connect-src (the whole policy above; keep your other directives).", e.Value, api, api)}}
+	case fetch.ReasonMixedContent:
+		secure := strings.Replace(e.URL, "http://", "https://", 1)
+		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
+		d.Gate = &Gate{ID: e.Reason.String(), Layer: "page-code", DevToolsIssue: issue, BlockedReason: blocked,
+			PageURL: e.Value, SecureURL: secure}
+		d.Fixes = []Fix{{Response: "client",
+			Text: fmt.Sprintf("not CORS: the page was loaded over https and calls %s over plain http; browsers block that as mixed content before sending anything, and no CORS header can help. Call the API over https (%s), with a certificate the browser trusts; for local development only, serve the page over http too.", e.URL, secure)}}
+	}
+}
+
+// gateWarnings are the report-only violations of a call that went on.
+func gateWarnings(res *fetch.Result) []Warning {
+	var out []Warning
+	for _, v := range res.CSPViolations {
+		if v.ReportOnly {
+			out = append(out, Warning{ID: "csp-report-only", Text: fmt.Sprintf("the page's report-only Content Security Policy (%s) would refuse this call; it is only reported now, but enforced it would block it: allow %s in its connect-src before you enforce it.", v.Directive, targetOrigin(v.URL))})
+		}
+	}
+	return out
+}
+
+func pageURLOf(res *fetch.Result) string {
+	if p := res.Request.Page; p != nil && p.URL != "" {
+		return p.URL
+	}
+	return res.Request.Origin.String() + "/"
+}
+
+func targetOrigin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return origin.FromURL(u).String()
+}
+
+// allowInConnectSrc returns policy with api added to connect-src: in the
+// connect-src directive ('none' removed), or, when connect-src is absent,
+// in a new connect-src that keeps what default-src allowed.
+func allowInConnectSrc(policy, api string) string {
+	parts := strings.Split(policy, ";")
+	var defaults []string
+	for i, p := range parts {
+		f := strings.Fields(p)
+		if len(f) == 0 {
+			continue
+		}
+		switch strings.ToLower(f[0]) {
+		case "connect-src":
+			parts[i] = " " + strings.Join(append(append([]string{"connect-src"}, withoutNone(f[1:])...), api), " ")
+			return strings.TrimSpace(strings.Join(parts, ";"))
+		case "default-src":
+			if defaults == nil {
+				defaults = withoutNone(f[1:])
+			}
+		}
+	}
+	add := strings.Join(append(append([]string{"connect-src"}, defaults...), api), " ")
+	if strings.TrimSpace(policy) == "" {
+		return add
+	}
+	return strings.TrimSuffix(strings.TrimSpace(policy), ";") + "; " + add
+}
+
+func withoutNone(srcs []string) []string {
+	out := []string{}
+	for _, s := range srcs {
+		if !strings.EqualFold(s, "'none'") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
