@@ -108,6 +108,22 @@
     document.body.dataset.diagnosed = String(++runs);
   }
 
+  // "Send it for real": only where the back end can send (corskit serve's
+  // corskit.js defines send; the static page's does not).
+  async function send() {
+    const [input, options] = request();
+    const out = $("sent");
+    out.hidden = false;
+    out.replaceChildren(R.el("p", { class: "dim" }, "sending from corskit serve…"));
+    try {
+      const r = await corskit.send(input, options);
+      out.replaceChildren(R.el("h2", {}, "Sent for real from corskit serve"), R.report(r, { onCopy: copy }));
+    } catch (e) {
+      out.replaceChildren(R.el("p", { class: "error", "data-field": e.field || "" }, e.message));
+    }
+    document.body.dataset.sent = String(Number(document.body.dataset.sent || 0) + 1);
+  }
+
   function readFile(file) {
     file.text().then((t) => { $("input").value = t; run(); });
   }
@@ -122,7 +138,15 @@
 
   corskit.ready.then(async () => {
     for (const s of await corskit.stacks()) $("stack").append(R.el("option", { value: s.name }, s.title));
-    $("status").textContent = "ready: the model runs in this page";
+    if (corskit.send) {
+      $("send").hidden = false;
+      $("send").addEventListener("click", send);
+      $("about").textContent = "Why a cross-origin call is blocked in Chromium, Firefox and WebKit (Safari), and the " +
+        "server-side fix in your stack. The model runs in corskit serve, on this machine; \"Send it for real\" makes " +
+        "the call from there and diagnoses the answers.";
+      document.body.dataset.backend = "serve";
+    }
+    $("status").textContent = corskit.send ? "ready: the model runs in corskit serve" : "ready: the model runs in this page";
     document.body.dataset.ready = "true";
     if (loadState()) run();
   }, (e) => { $("status").textContent = "the model did not load: " + e.message; });
