@@ -158,7 +158,8 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "corskit serve\n  playground: %s   (open this in a browser)\n  sample API: %s\n", p.PageURL, p.APIURL)
+	fmt.Fprintf(out, "corskit serve\n  playground: %s   (open this in a browser)\n  web page:   %s/web/   (the static site's page, the model here, and \"Send it for real\")\n  sample API: %s\n",
+		p.PageURL, p.PageURL, p.APIURL)
 	fmt.Fprintln(out, "Press Ctrl-C to stop.")
 	return p.Serve(ctx)
 }
@@ -185,8 +186,9 @@ func (p *Playground) Handler() http.Handler {
 	mux.Handle("GET /", http.FileServerFS(sub))
 	// connect-src is open: "Run it in this browser" calls whatever URL the
 	// user typed, and a CSP refusal there would be a verdict the model
-	// never predicts. Everything else is the page's own.
-	const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src *; " +
+	// never predicts. Everything else is the page's own, but for the web
+	// page's empty icon (data:,), which keeps browsers from asking for one.
+	const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; " +
 		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return loopback.Guard{Port: p.page.Port, CSP: csp, CORP: "same-origin", MaxBody: MaxRequestBody}.Wrap(mux)
 }
