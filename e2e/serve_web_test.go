@@ -82,6 +82,29 @@ func TestServeWebPageInChromium(t *testing.T) {
 			}
 		})
 	}
+	// A DevTools copy is sent as it reads (the server parses it): the
+	// sample API's bad policy does not allow X-Demo-Token, and every
+	// engine's preflight fails.
+	t.Run("copy", func(t *testing.T) {
+		got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]any](`(async () => {
+			const $ = (id) => document.getElementById(id);
+			const api = (await (await fetch("/config.json")).json()).api;
+			$("input").value = "curl '" + api + "/api/bad/items/1' -X 'PUT' -H 'origin: " + location.origin +
+				"' -H 'content-type: application/json' -H 'x-demo-token: s3cret' --data-raw '{}'";
+			const s = document.body.dataset.sent;
+			$("send").click();
+			while (document.body.dataset.sent === s) await new Promise(r => setTimeout(r, 10));
+			const rep = $("sent").querySelector(".report");
+			return {verdict: rep ? rep.dataset.verdict : $("sent").textContent,
+				console: rep ? rep.querySelector(".console").textContent : ""};
+		})()`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["verdict"] != "blocked" || !strings.Contains(fmt.Sprint(got["console"]), "x-demo-token is not allowed") {
+			t.Errorf("the copy sent for real: %v, console %q; want blocked, x-demo-token not allowed", got["verdict"], got["console"])
+		}
+	})
 	for _, line := range tab.Console() {
 		if strings.Contains(line, "Content Security Policy") {
 			t.Errorf("the page broke its CSP: %s", line)
