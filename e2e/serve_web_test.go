@@ -105,6 +105,24 @@ func TestServeWebPageInChromium(t *testing.T) {
 			t.Errorf("the copy sent for real: %v, console %q; want blocked, x-demo-token not allowed", got["verdict"], got["console"])
 		}
 	})
+	// A HAR holds many calls: sending one is refused with a clear line.
+	t.Run("HAR refused", func(t *testing.T) {
+		got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`(async () => {
+			const $ = (id) => document.getElementById(id);
+			$("input").value = '{"log": {"entries": []}}';
+			const s = document.body.dataset.sent;
+			$("send").click();
+			while (document.body.dataset.sent === s) await new Promise(r => setTimeout(r, 10));
+			const e = $("sent").querySelector(".error");
+			return e ? e.dataset.field + ": " + e.textContent : "no error shown";
+		})()`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(got, "input: Send it for real takes one call") {
+			t.Errorf("a HAR sent for real: %q", got)
+		}
+	})
 	for _, line := range tab.Console() {
 		if strings.Contains(line, "Content Security Policy") {
 			t.Errorf("the page broke its CSP: %s", line)

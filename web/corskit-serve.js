@@ -45,9 +45,15 @@
       if (!req.origin_from && options.origin) req.origin = options.origin;
     } else {
       const x = typeof input === "string" ? JSON.parse(input) : input;
-      const r = x.request || {};
-      req = { url: r.url, origin: r.origin || options.origin || "", method: r.method, credentials: r.credentials,
-        headers: (r.headers || []).map((h) => h.name + ": " + h.value).join("\n"), body: r.body || "" };
+      if (x.log || !x.request) {
+        throw Object.assign(new Error("Send it for real takes one call: a DevTools copy, an exchange, or the form"), { field: "input" });
+      }
+      const r = x.request;
+      // An exchange's headers are an object or, as in a HAR entry, a list.
+      const hs = Array.isArray(r.headers) ? r.headers.map((h) => [h.name, h.value]) : Object.entries(r.headers || {});
+      const page = hs.find(([n]) => n.toLowerCase() === "origin");
+      req = { url: r.url, origin: r.origin || (page && page[1]) || options.origin || "", method: r.method, credentials: r.credentials,
+        headers: hs.filter(([n]) => n.toLowerCase() !== "origin").map(([n, v]) => n + ": " + v).join("\n"), body: r.body || "" };
     }
     return { url: req.url, origin: req.origin, method: req.method, headers: req.headers, body: req.body || "",
       credentials: req.credentials || "", mode: req.mode || "", profile: options.browser || "all", stack: options.stack || "auto" };
