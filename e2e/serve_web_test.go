@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +81,15 @@ func TestServeWebPageInChromium(t *testing.T) {
 			}
 			if fmt.Sprint(got["csp"]) != "[]" {
 				t.Errorf("CSP violations: %v", got["csp"])
+			}
+			if *update && tc.name == "no ACAO" {
+				shot, err := chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join("..", "docs", "serve-web.png"), shot, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 		})
 	}

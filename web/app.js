@@ -98,7 +98,7 @@
     const t0 = performance.now();
     try {
       show(await corskit.diagnose(input, options));
-      $("status").textContent = `diagnosed in ${Math.round(performance.now() - t0)} ms, here`;
+      $("status").textContent = `diagnosed in ${Math.round(performance.now() - t0)} ms, ${corskit.send ? "by corskit serve" : "here"}`;
     } catch (e) {
       $("results").replaceChildren(R.el("p", { class: "error", "data-field": e.field || "" }, e.message));
       $("status").textContent = "";
