@@ -245,7 +245,8 @@ func TestWebPageNoRequest(t *testing.T) {
 		while (!document.body.dataset.diagnosed) await new Promise(r => setTimeout(r, 10));
 		const rows = [...document.querySelectorAll(".engines tr")];
 		return Object.fromEntries(rows.map(r => [r.dataset.engine, r.querySelector(".verdict").dataset.verdict])
-			.concat([["snippet", (document.querySelector(".snippet") || {}).textContent || ""]]));
+			.concat([["snippet", (document.querySelector(".snippet") || {}).textContent || ""],
+				["send", String(document.getElementById("send").hidden && !corskit.send)]]));
 	})()`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatal(err)
@@ -257,6 +258,11 @@ func TestWebPageNoRequest(t *testing.T) {
 	}
 	if !strings.Contains(first["snippet"], "x-debug") {
 		t.Errorf("the fix's snippet does not add x-debug:\n%s", first["snippet"])
+	}
+	// Only corskit serve can send the call for real: the static page
+	// neither offers it nor has the function.
+	if first["send"] != "true" {
+		t.Errorf("the static page offers \"Send it for real\"")
 	}
 	if *update {
 		shot, err := chromedp.Run(tab.Ctx, chromedp.FullScreenshot(100))

@@ -98,7 +98,7 @@
     const t0 = performance.now();
     try {
       show(await corskit.diagnose(input, options));
-      $("status").textContent = `diagnosed in ${Math.round(performance.now() - t0)} ms, here`;
+      $("status").textContent = `diagnosed in ${Math.round(performance.now() - t0)} ms, ${corskit.send ? "by corskit serve" : "here"}`;
     } catch (e) {
       $("results").replaceChildren(R.el("p", { class: "error", "data-field": e.field || "" }, e.message));
       $("status").textContent = "";
@@ -106,6 +106,22 @@
     // performance.now() counts from the navigation: the benchmarks read it.
     if (!runs) document.body.dataset.firstDiagnosisMs = String(performance.now());
     document.body.dataset.diagnosed = String(++runs);
+  }
+
+  // "Send it for real": only where the back end can send (corskit serve's
+  // corskit.js defines send; the static page's does not).
+  async function send() {
+    const [input, options] = request();
+    const out = $("sent");
+    out.hidden = false;
+    out.replaceChildren(R.el("p", { class: "dim" }, "sending from corskit serve…"));
+    try {
+      const r = await corskit.send(input, options);
+      out.replaceChildren(R.el("h2", {}, "Sent for real from corskit serve"), R.report(r, { onCopy: copy }));
+    } catch (e) {
+      out.replaceChildren(R.el("p", { class: "error", "data-field": e.field || "" }, e.message));
+    }
+    document.body.dataset.sent = String(Number(document.body.dataset.sent || 0) + 1);
   }
 
   function readFile(file) {
@@ -122,7 +138,15 @@
 
   corskit.ready.then(async () => {
     for (const s of await corskit.stacks()) $("stack").append(R.el("option", { value: s.name }, s.title));
-    $("status").textContent = "ready: the model runs in this page";
+    if (corskit.send) {
+      $("send").hidden = false;
+      $("send").addEventListener("click", send);
+      $("about").textContent = "Why a cross-origin call is blocked in Chromium, Firefox and WebKit (Safari), and the " +
+        "server-side fix in your stack. The model runs in corskit serve, on this machine; \"Send it for real\" makes " +
+        "the call from there and diagnoses the answers.";
+      document.body.dataset.backend = "serve";
+    }
+    $("status").textContent = corskit.send ? "ready: the model runs in corskit serve" : "ready: the model runs in this page";
     document.body.dataset.ready = "true";
     if (loadState()) run();
   }, (e) => { $("status").textContent = "the model did not load: " + e.message; });

@@ -41,13 +41,26 @@ type HARWriter struct {
 	compact        bool
 	calls, blocked int
 	err            error
+	// One encoder and its buffer serve every report: a 2,000-entry HAR's
+	// reports are tens of megabytes, and a fresh encoder per report made
+	// most of the allocations (BenchmarkDiagnoseHAR2000).
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// newHARWriter makes the writer and its reusable encoder, indented as
+// reports are nested in the object unless compact.
+func newHARWriter(w io.Writer, compact bool) *HARWriter {
+	hw := &HARWriter{w: w, compact: compact}
+	hw.enc = newEncoder(&hw.buf, "    ", compact)
+	return hw
 }
 
 // NewHARWriter starts the object on w, indented as `check --json` writes
 // it.
 func NewHARWriter(w io.Writer) *HARWriter {
-	hw := &HARWriter{w: w}
-	_, hw.err = fmt.Fprint(w, "{\n  \"requests\": [")
+	hw := newHARWriter(w, false)
+	_, hw.err = io.WriteString(w, "{\n  \"requests\": [")
 	return hw
 }
 
@@ -55,8 +68,8 @@ func NewHARWriter(w io.Writer) *HARWriter {
 // JSON value in fewer bytes, for a reader that parses it (the page's
 // corskit.diagnose), at half the cost.
 func NewCompactHARWriter(w io.Writer) *HARWriter {
-	hw := &HARWriter{w: w, compact: true}
-	_, hw.err = fmt.Fprint(w, `{"requests":[`)
+	hw := newHARWriter(w, true)
+	_, hw.err = io.WriteString(w, `{"requests":[`)
 	return hw
 }
 
@@ -69,19 +82,18 @@ func (hw *HARWriter) Add(r HARReport) error {
 		hw.blocked++
 	}
 	hw.calls++
-	sep := ""
+	hw.buf.Reset()
 	if hw.calls > 1 {
-		sep = ","
+		hw.buf.WriteByte(',')
 	}
 	if !hw.compact {
-		sep += "\n    "
+		hw.buf.WriteString("\n    ")
 	}
-	data, err := encode(r, "    ", hw.compact)
-	if err != nil {
+	if err := hw.enc.Encode(r); err != nil {
 		hw.err = err
 		return err
 	}
-	_, hw.err = fmt.Fprintf(hw.w, "%s%s", sep, data)
+	_, hw.err = hw.w.Write(bytes.TrimSuffix(hw.buf.Bytes(), []byte("\n")))
 	return hw.err
 }
 
@@ -122,13 +134,19 @@ func Indented(v any, prefix string) ([]byte, error) {
 // encode is Indented, or with compact the same value on one line.
 func encode(v any, prefix string, compact bool) ([]byte, error) {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	if err := newEncoder(&b, prefix, compact).Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// newEncoder is the one place the format is set: two-space indent after
+// prefix (none when compact), HTML not escaped.
+func newEncoder(w io.Writer, prefix string, compact bool) *json.Encoder {
+	enc := json.NewEncoder(w)
 	if !compact {
 		enc.SetIndent(prefix, "  ")
 	}
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return enc
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,8 +74,12 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 	}
 	trs := make([]*replayTransport, len(ps))
 	bs := make([]*fetch.Browser, len(ps))
+	// The entries are indexed once; each engine's transport takes its
+	// answers from its own copy of the queues (which share their arrays:
+	// a queue is only ever resliced).
+	index := newReplayTransport(l, bad).queues
 	for k, p := range ps {
-		trs[k] = newReplayTransport(l, bad)
+		trs[k] = &replayTransport{log: l, queues: maps.Clone(index)}
 		// The HAR holds what went on the wire: each entry is replayed as
 		// sent, not served from a cache of the entries before it.
 		bs[k] = &fetch.Browser{Profile: p, Transport: trs[k], Now: trs[k].now, NoHTTPCache: true}

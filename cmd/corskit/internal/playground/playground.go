@@ -62,6 +62,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -69,6 +70,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/checkjson"
 	"github.com/corskit/corskit/cmd/corskit/internal/demo"
 	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
 	"github.com/corskit/corskit/explain"
@@ -76,6 +78,7 @@ import (
 	"github.com/corskit/corskit/internal/loopback"
 	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
+	"github.com/corskit/corskit/web"
 )
 
 //go:embed static
@@ -155,7 +158,8 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "corskit serve\n  playground: %s   (open this in a browser)\n  sample API: %s\n", p.PageURL, p.APIURL)
+	fmt.Fprintf(out, "corskit serve\n  playground: %s   (open this in a browser)\n  web page:   %s/web/   (the static site's page, the model here, and \"Send it for real\")\n  sample API: %s\n",
+		p.PageURL, p.PageURL, p.APIURL)
 	fmt.Fprintln(out, "Press Ctrl-C to stop.")
 	return p.Serve(ctx)
 }
@@ -173,13 +177,18 @@ func (p *Playground) Handler() http.Handler {
 	})))
 	mux.Handle("POST /api/check", loopback.API(p.token, http.HandlerFunc(p.check)))
 	mux.Handle("POST /api/devtools", loopback.API(p.token, http.HandlerFunc(pasteDevTools)))
+	mux.Handle("POST /api/diagnose", loopback.API(p.token, http.HandlerFunc(diagnose)))
 	mux.HandleFunc("GET /engine.js", demo.ServeEngineScript)
+	// The front end the static site serves (web/), with the model here:
+	// its corskit.js calls /api/diagnose instead of loading the wasm.
+	mux.Handle("GET /web/", http.StripPrefix("/web", webPage()))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.Handle("GET /", http.FileServerFS(sub))
 	// connect-src is open: "Run it in this browser" calls whatever URL the
 	// user typed, and a CSP refusal there would be a verdict the model
-	// never predicts. Everything else is the page's own.
-	const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src *; " +
+	// never predicts. Everything else is the page's own, but for the web
+	// page's empty icon (data:,), which keeps browsers from asking for one.
+	const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; " +
 		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return loopback.Guard{Port: p.page.Port, CSP: csp, CORP: "same-origin", MaxBody: MaxRequestBody}.Wrap(mux)
 }
@@ -385,4 +394,55 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
+}
+
+// webPage serves the page of web/ as is, except corskit.js, which is
+// corskit-serve.js: the same JavaScript API, backed by /api/diagnose.
+func webPage() http.Handler {
+	files := http.FileServerFS(web.Files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/corskit.js" {
+			http.ServeFileFS(w, r, web.Files, "corskit-serve.js")
+			return
+		}
+		if r.URL.Path == "/corskit-serve.js" {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// DiagnoseRequest is what the page's corskit.diagnose posts to
+// /api/diagnose: the input and options of the JavaScript API.
+type DiagnoseRequest struct {
+	Input   string            `json:"input"`
+	Options checkjson.Options `json:"options"`
+}
+
+// diagnose answers the JSON of `check --json` for the input, as the wasm
+// build does in the static page (checkjson, compact), or 400 with
+// {"error", "field"} naming what is wrong. Nothing is sent: the model
+// replays the answers given, bounded by the guard's MaxBody.
+func diagnose(w http.ResponseWriter, r *http.Request) {
+	var in DiagnoseRequest
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("request body: %v", err), "field": "body"})
+		return
+	}
+	in.Options.Compact = true
+	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
+	defer cancel()
+	out, err := checkjson.Diagnose(ctx, []byte(in.Input), in.Options)
+	if err != nil {
+		field := "input"
+		var ie *checkjson.InputError
+		if errors.As(err, &ie) {
+			field = ie.Field
+		}
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error(), "field": field})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(out)
 }
