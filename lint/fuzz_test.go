@@ -107,3 +107,31 @@ func FuzzApache(f *testing.F) {
 		"Header set Access-Control-Allow-Origin \"expr=%{req:Origin}\"\nHeader merge Vary Origin\n<Location /x>\nHeader set Access-Control-Allow-Origin *\n</Location>\n",
 	)
 }
+
+func FuzzGCS(f *testing.F) {
+	fuzzRead(f, "cors.json",
+		`[{"origin": ["https://a.example.com", "*"], "method": ["GET", "*"], "responseHeader": ["Content-Type"], "maxAgeSeconds": 3600}]`,
+		`{"cors": [{"origin": ["http://localhost:3000"], "method": ["PUT"]}]}`,
+	)
+}
+
+func FuzzAzure(f *testing.F) {
+	fuzzRead(f, "cors.xml",
+		"<StorageServiceProperties><Cors><CorsRule><AllowedOrigins>https://a.example.com, *</AllowedOrigins><AllowedMethods>GET,PUT</AllowedMethods><AllowedHeaders>x-ms-meta-*</AllowedHeaders><ExposedHeaders>*</ExposedHeaders><MaxAgeInSeconds>60</MaxAgeInSeconds></CorsRule></Cors></StorageServiceProperties>",
+		"<Cors><CorsRule><AllowedOrigins>*</AllowedOrigins><AllowedMethods>GET</AllowedMethods></CorsRule></Cors>",
+	)
+}
+
+func FuzzCloudFront(f *testing.F) {
+	fuzzRead(f, "policy.json",
+		`{"ResponseHeadersPolicyConfig": {"CorsConfig": {"AccessControlAllowCredentials": true, "AccessControlAllowOrigins": {"Items": ["https://*.example.com"]}, "AccessControlAllowMethods": {"Items": ["ALL"]}, "AccessControlAllowHeaders": {"Items": ["*"]}, "AccessControlMaxAgeSec": 600}}}`,
+		`[{"CorsConfig": {"AccessControlAllowOrigins": {"Items": ["*"]}}}, [[[{"CorsConfig": 1}]]]]`,
+	)
+}
+
+func FuzzAPIGateway(f *testing.F) {
+	fuzzRead(f, "template.json",
+		`{"Resources": {"A": {"Properties": {"CorsConfiguration": {"AllowOrigins": ["https://a.example.com"], "AllowCredentials": true, "AllowMethods": ["*"], "MaxAge": 60}}}}}`,
+		`{"x-amazon-apigateway-cors": {"allowOrigins": ["*"], "allowHeaders": ["*"], "exposeHeaders": ["x"]}}`,
+	)
+}

@@ -30,6 +30,10 @@ var readers = []reader{
 	{"flask", sniffFlask, readFlask},
 	{"apache", sniffApache, readApache},
 	{"s3", sniffS3, readS3},
+	{"gcs", sniffGCS, readGCS},
+	{"azure", sniffAzure, readAzure},
+	{"cloudfront", sniffCloudFront, readCloudFront},
+	{"apigateway", sniffAPIGateway, readAPIGateway},
 	{"go", sniffGoCORS, readGoCORS},
 }
 
