@@ -135,3 +135,10 @@ func FuzzAPIGateway(f *testing.F) {
 		`{"x-amazon-apigateway-cors": {"allowOrigins": ["*"], "allowHeaders": ["*"], "exposeHeaders": ["x"]}}`,
 	)
 }
+
+func FuzzCaddy(f *testing.F) {
+	fuzzRead(f, "Caddyfile",
+		"{\n\tadmin off\n}\napi.example.com {\n\t@cors header_regexp Origin `^https://(.+\\.)?example\\.com$`\n\t@pre {\n\t\tmethod OPTIONS\n\t\theader Access-Control-Request-Method *\n\t}\n\theader @cors {\n\t\tAccess-Control-Allow-Origin {header.Origin}\n\t\t+Vary Origin\n\t\t-Server\n\t}\n\trespond @pre 204\n\treverse_proxy localhost:8080\n}\n",
+		":80 {\n\thandle /api/* {\n\t\troute {\n\t\t\theader Access-Control-Allow-Origin \"*\" # c\n\t\t\trespond \"a \\\"b\\\"\" 200\n\t\t}\n\t}\n\thandle {\n\t\t@o header Origin *example.com*\n\t\theader @o ?Access-Control-Allow-Origin {http.request.header.Origin}\n\t}\n}\n",
+	)
+}

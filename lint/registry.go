@@ -29,6 +29,7 @@ var readers = []reader{
 	{"starlette", sniffStarlette, readStarlette},
 	{"flask", sniffFlask, readFlask},
 	{"apache", sniffApache, readApache},
+	{"caddy", sniffCaddy, readCaddy},
 	{"s3", sniffS3, readS3},
 	{"gcs", sniffGCS, readGCS},
 	{"azure", sniffAzure, readAzure},
