@@ -142,3 +142,17 @@ func FuzzCaddy(f *testing.F) {
 		":80 {\n\thandle /api/* {\n\t\troute {\n\t\t\theader Access-Control-Allow-Origin \"*\" # c\n\t\t\trespond \"a \\\"b\\\"\" 200\n\t\t}\n\t}\n\thandle {\n\t\t@o header Origin *example.com*\n\t\theader @o ?Access-Control-Allow-Origin {http.request.header.Origin}\n\t}\n}\n",
 	)
 }
+
+func FuzzSpringProperties(f *testing.F) {
+	fuzzRead(f, "application.properties",
+		"management.endpoints.web.cors.allowed-origins=https://a.example.com,http://localhost:3000\nmanagement.endpoints.web.cors.allowed-methods=*\nmanagement.endpoints.web.cors.max-age=10m\n",
+		"spring.cloud.gateway.globalcors.cors-configurations.[/api/**].allowed-origin-patterns[0]=https://*.example.com:[*]\nspring.cloud.gateway.globalcors.cors-configurations.[/api/**].allowedHeaders=*\\\n  \n",
+	)
+}
+
+func FuzzSpringYAML(f *testing.F) {
+	fuzzRead(f, "application.yml",
+		"management:\n  endpoints:\n    web:\n      cors:\n        allowed-origins: [\"https://a.example.com\", 'http://localhost:3000']\n        allow-credentials: true # c\n---\nx: |\n  y\n",
+		"spring:\n  cloud:\n    gateway:\n      globalcors:\n        cors-configurations:\n          '[/**]':\n            allowedOriginPatterns:\n            - \"https://*.example.com:[8080,8081]\"\n            allowedMethods: \"*\"\n",
+	)
+}

@@ -35,6 +35,7 @@ var readers = []reader{
 	{"azure", sniffAzure, readAzure},
 	{"cloudfront", sniffCloudFront, readCloudFront},
 	{"apigateway", sniffAPIGateway, readAPIGateway},
+	{"spring", sniffSpring, readSpring},
 	{"go", sniffGoCORS, readGoCORS},
 }
 

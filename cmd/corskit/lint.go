@@ -17,7 +17,8 @@ const lintSynopsis = `lint [PATH...] [--format text|json|sarif] [--fail-on high|
 
 Reads the CORS configuration in files (nginx, Apache, django-cors-headers,
 Flask-CORS, Starlette/FastAPI, Express cors, Fastify, Caddyfile, S3, Cloud
-Storage, Azure Storage, CloudFront and API Gateway CORS, cors.Config;
+Storage, Azure Storage, CloudFront and API Gateway CORS, Spring
+application.properties/yml, cors.Config;
 lint/README.md says how each is evaluated), turns each policy into a server that
 answers as the stack would, runs the audit's probes against it through the
 browser model, and reports the audit's findings at the file and line that
