@@ -179,8 +179,6 @@ type caddyMatcher struct {
 	parts []func(r *http.Request) bool
 	// originLine is the line of the part that tests the Origin.
 	originLine int
-	// origins are literal origins the part compares with.
-	origins []string
 	// path is the prefix of a single path matcher, for handle ordering.
 	path string
 	// headers are the header matcher's values by field.
