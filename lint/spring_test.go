@@ -97,3 +97,19 @@ func TestSpringFileWithoutCORSIsNoPolicy(t *testing.T) {
 		t.Fatalf("want nothing, got %v %v", us, err)
 	}
 }
+
+func TestSpringAndCaddyAreSniffed(t *testing.T) {
+	for name, want := range map[string]string{
+		"config/application-prod.yml":               "spring",
+		"src/main/resources/application.properties": "spring",
+		"deploy/Caddyfile":                          "caddy",
+	} {
+		r := sniff(name, []byte("header Access-Control-Allow-Origin *\n"))
+		if r == nil || r.format != want {
+			t.Errorf("%s: sniffed as %v, want %s", name, r, want)
+		}
+	}
+	if r := sniff("deploy/Caddyfile", []byte(":80 {\n\trespond ok\n}\n")); r != nil {
+		t.Errorf("a Caddyfile without CORS headers is no policy file, got %s", r.format)
+	}
+}
