@@ -926,6 +926,17 @@ func caddyHandle(r *rand.Rand, i int) (matchers, handle string) {
 		fmt.Fprintf(&m, "\t@cors%d header Origin %s\n", i, []string{"*" + host, "https://" + host + "*", "*" + host + "*"}[r.IntN(3)])
 		cors = fmt.Sprintf("@cors%d ", i)
 	}
+	// A fixed fallback beside the matched header: in a handle Caddy
+	// sorts the matched one first (so the fallback wins), in a route the
+	// order written holds.
+	if cors != "" && r.IntN(3) == 0 {
+		fallback := fmt.Sprintf("\t\theader Access-Control-Allow-Origin %s\n", []string{`"*"`, randOrigin(r)}[r.IntN(2)])
+		if r.IntN(2) == 0 {
+			fmt.Fprintf(&b, "\t\troute {\n\t%s\t\theader %sAccess-Control-Allow-Origin %s\n\t\t}\n", fallback, cors, acao)
+		} else {
+			b.WriteString(fallback)
+		}
+	}
 	fmt.Fprintf(&b, "\t\theader %s{\n\t\t\tAccess-Control-Allow-Origin %s\n", cors, acao)
 	if r.IntN(2) == 0 {
 		b.WriteString("\t\t\tAccess-Control-Allow-Credentials true\n")
