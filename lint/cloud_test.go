@@ -169,3 +169,14 @@ func TestCloudFormatsAreSniffed(t *testing.T) {
 		}
 	}
 }
+
+// A request log has "origin" and "method" too, as strings: not a Cloud
+// Storage configuration, so no reader and no error.
+func TestGCSSniffWantsAnOriginList(t *testing.T) {
+	if r := sniff("requests.json", []byte(`[{"origin": "https://a.example.com", "method": "GET"}]`)); r != nil {
+		t.Fatalf("a request log sniffed as %s", r.format)
+	}
+	if r := sniff("cors.json", []byte("[{\"origin\" :\n [\"https://a.example.com\"], \"method\": [\"GET\"]}]")); r == nil || r.format != "gcs" {
+		t.Fatalf("a Cloud Storage configuration not sniffed: %v", r)
+	}
+}

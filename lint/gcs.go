@@ -28,9 +28,28 @@ type gcsEntry struct {
 
 var gcsVendor = cloudVendor{matchOrigin: exactOrStar, preflightFail: 200}
 
+// sniffGCS wants "origin" holding a list, beside "method",
+// "responseHeader" or "maxAgeSeconds": request logs and HAR-like JSON
+// have "origin" and "method" too, but as strings.
 func sniffGCS(name string, head []byte) bool {
-	return strings.HasSuffix(strings.ToLower(name), ".json") && bytes.Contains(head, []byte(`"origin"`)) &&
+	return strings.HasSuffix(strings.ToLower(name), ".json") && jsonListKey(head, "origin") &&
 		(bytes.Contains(head, []byte(`"method"`)) || bytes.Contains(head, []byte(`"responseHeader"`)) || bytes.Contains(head, []byte(`"maxAgeSeconds"`)))
+}
+
+// jsonListKey reports whether head has "key": [ somewhere.
+func jsonListKey(head []byte, key string) bool {
+	k := []byte(`"` + key + `"`)
+	for off := 0; ; {
+		i := bytes.Index(head[off:], k)
+		if i < 0 {
+			return false
+		}
+		rest := bytes.TrimLeft(head[off+i+len(k):], " \t\r\n")
+		if len(rest) > 0 && rest[0] == ':' && bytes.HasPrefix(bytes.TrimLeft(rest[1:], " \t\r\n"), []byte("[")) {
+			return true
+		}
+		off += i + len(k)
+	}
 }
 
 // CloudError is a cloud vendor's CORS configuration that does not decode.
