@@ -147,6 +147,9 @@ func readCloudFront(file string, data []byte) ([]*Unit, error) {
 			headers: stringList(field(o, "AccessControlAllowHeaders")), expose: stringList(field(o, "AccessControlExposeHeaders")),
 			maxAge: jsonInt(field(o, "AccessControlMaxAgeSec")), credentials: creds,
 		}
+		if len(r.origins) == 0 {
+			continue
+		}
 		units = append(units, cloudUnit(file, "cloudfront", "CorsConfig", cloudFrontDoc, []cloudRule{r}, cloudFrontVendor, quotedLine(data)))
 	}
 	return units, nil
@@ -167,6 +170,9 @@ func readAPIGateway(file string, data []byte) ([]*Unit, error) {
 			origins: stringList(field(o, "AllowOrigins")), methods: stringList(field(o, "AllowMethods")),
 			headers: stringList(field(o, "AllowHeaders")), expose: stringList(field(o, "ExposeHeaders")),
 			maxAge: jsonInt(field(o, "MaxAge")), credentials: creds,
+		}
+		if len(r.origins) == 0 { // an S3 bucket's CorsConfiguration (CorsRules), say
+			continue
 		}
 		units = append(units, cloudUnit(file, "apigateway", "CorsConfiguration", apiGatewayDoc, []cloudRule{r}, apiGatewayVendor, quotedLine(data)))
 	}

@@ -180,3 +180,14 @@ func TestGCSSniffWantsAnOriginList(t *testing.T) {
 		t.Fatalf("a Cloud Storage configuration not sniffed: %v", r)
 	}
 }
+
+// A CloudFormation S3 bucket's CorsConfiguration holds CorsRules, not
+// AllowOrigins: it is no API Gateway policy.
+func TestAPIGatewaySkipsOtherCorsConfigurations(t *testing.T) {
+	src := `{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"CorsConfiguration": {"CorsRules": [{"AllowedOrigins": ["*"]}]}}},
+  "A": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"CorsConfiguration": {"AllowOrigins": ["https://app.example.com"]}}}}}`
+	us, err := readAPIGateway("template.json", []byte(src))
+	if err != nil || len(us) != 1 || us[0].Origins[0] != "https://app.example.com" {
+		t.Fatalf("want the API's policy alone, got %v %v", us, err)
+	}
+}
