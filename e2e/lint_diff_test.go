@@ -108,6 +108,7 @@ func TestLintDifferential(t *testing.T) {
 	t.Run("flask", func(t *testing.T) { lintDiffFlask(t, *lintDiffN) })
 	t.Run("fastify", func(t *testing.T) { lintDiffFastify(t, *lintDiffN) })
 	t.Run("apache", func(t *testing.T) { lintDiffApache(t, *lintDiffN) })
+	t.Run("caddy", func(t *testing.T) { lintDiffCaddy(t, *lintDiffN) })
 }
 
 // hosts and regex pieces the generators draw from.
@@ -894,4 +895,102 @@ func lintDiffApache(t *testing.T, n int) {
 		return deployed[i : i+j]
 	})
 	t.Logf("apache: %d configurations, %d differed", n, bad)
+}
+
+// caddyHandle writes one random CORS handle block (and the site-level
+// matchers it uses) in the forms Caddy's documentation and the wild use:
+// a fixed value, header or header_regexp matchers on Origin with
+// {header.Origin}, credentials, Vary, a preflight answered by respond.
+func caddyHandle(r *rand.Rand, i int) (matchers, handle string) {
+	var m, b strings.Builder
+	fmt.Fprintf(&b, "\thandle /c%d/* {\n", i)
+	cors := ""
+	acao := "{header.Origin}"
+	switch r.IntN(5) {
+	case 0:
+		acao = `"*"`
+	case 1:
+		acao = randOrigin(r)
+	case 2:
+		if r.IntN(2) == 0 {
+			fmt.Fprintf(&m, "\t@cors%d header Origin %s\n", i, randOrigin(r))
+		} else { // several origins: one header line each, any matches
+			fmt.Fprintf(&m, "\t@cors%d {\n\t\theader Origin %s\n\t\theader Origin %s\n\t}\n", i, randOrigin(r), randOrigin(r))
+		}
+		cors = fmt.Sprintf("@cors%d ", i)
+	case 3:
+		fmt.Fprintf(&m, "\t@cors%d header_regexp Origin `%s`\n", i, randRegex(r))
+		cors = fmt.Sprintf("@cors%d ", i)
+	default:
+		host := diffHosts[r.IntN(len(diffHosts))]
+		fmt.Fprintf(&m, "\t@cors%d header Origin %s\n", i, []string{"*" + host, "https://" + host + "*", "*" + host + "*"}[r.IntN(3)])
+		cors = fmt.Sprintf("@cors%d ", i)
+	}
+	// A fixed fallback beside the matched header: in a handle Caddy
+	// sorts the matched one first (so the fallback wins), in a route the
+	// order written holds.
+	if cors != "" && r.IntN(3) == 0 {
+		fallback := fmt.Sprintf("\t\theader Access-Control-Allow-Origin %s\n", []string{`"*"`, randOrigin(r)}[r.IntN(2)])
+		if r.IntN(2) == 0 {
+			fmt.Fprintf(&b, "\t\troute {\n\t%s\t\theader %sAccess-Control-Allow-Origin %s\n\t\t}\n", fallback, cors, acao)
+		} else {
+			b.WriteString(fallback)
+		}
+	}
+	fmt.Fprintf(&b, "\t\theader %s{\n\t\t\tAccess-Control-Allow-Origin %s\n", cors, acao)
+	if r.IntN(2) == 0 {
+		b.WriteString("\t\t\tAccess-Control-Allow-Credentials true\n")
+	}
+	if r.IntN(2) == 0 {
+		b.WriteString("\t\t\t+Vary Origin\n")
+	}
+	b.WriteString("\t\t}\n")
+	if r.IntN(2) == 0 {
+		fmt.Fprintf(&m, "\t@pre%d {\n\t\tmethod OPTIONS\n\t\theader Access-Control-Request-Method *\n\t}\n", i)
+		fmt.Fprintf(&b, "\t\theader @pre%d Access-Control-Allow-Methods \"GET, POST, PUT\"\n", i)
+		if r.IntN(2) == 0 {
+			fmt.Fprintf(&b, "\t\theader @pre%d Access-Control-Allow-Headers {header.Access-Control-Request-Headers}\n", i)
+		}
+		fmt.Fprintf(&b, "\t\trespond @pre%d 204\n", i)
+	}
+	b.WriteString("\t\trespond \"ok\" 200\n\t}\n")
+	return m.String(), b.String()
+}
+
+func lintDiffCaddy(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 8))
+	var matchers, handles strings.Builder
+	for i := range n {
+		m, h := caddyHandle(r, i)
+		matchers.WriteString(m)
+		handles.WriteString(h)
+	}
+	conf := realserver.Listen + " {\n" + matchers.String() + handles.String() + "}\n"
+	srv := realserver.Caddy(t, conf)
+	file := filepath.Join(t.TempDir(), "Caddyfile")
+	deployed := strings.ReplaceAll(conf, realserver.Listen, "api.lintdiff.example")
+	if err := os.WriteFile(file, []byte(deployed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	units, err := lint.ReadFile(file, []byte(deployed))
+	if err != nil || len(units) != n {
+		t.Fatalf("lint read %d policies, want %d: %v", len(units), n, err)
+	}
+	var cases []diffCase
+	for _, u := range units {
+		cases = append(cases, diffCase{name: u.Name, file: file, url: srv.URL + u.Path, unit: u})
+	}
+	bad := differ(t, strings.TrimPrefix(srv.URL, "http://"), cases, func(c diffCase) string {
+		i := strings.Index(deployed, "handle "+c.unit.Path+"* {")
+		j := strings.Index(deployed[i:], "\n\t}\n")
+		k := strings.TrimSuffix(strings.TrimPrefix(c.unit.Path, "/c"), "/")
+		var ms []string
+		for _, l := range strings.Split(matchers.String(), "\n\t@") {
+			if strings.HasPrefix(strings.TrimPrefix(l, "\t@"), "cors"+k+" ") || strings.HasPrefix(strings.TrimPrefix(l, "\t@"), "pre"+k+" ") {
+				ms = append(ms, l)
+			}
+		}
+		return strings.Join(ms, "\n") + "\n" + deployed[i:i+j+4]
+	})
+	t.Logf("caddy: %d configurations, %d differed", n, bad)
 }

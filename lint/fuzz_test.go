@@ -107,3 +107,52 @@ func FuzzApache(f *testing.F) {
 		"Header set Access-Control-Allow-Origin \"expr=%{req:Origin}\"\nHeader merge Vary Origin\n<Location /x>\nHeader set Access-Control-Allow-Origin *\n</Location>\n",
 	)
 }
+
+func FuzzGCS(f *testing.F) {
+	fuzzRead(f, "cors.json",
+		`[{"origin": ["https://a.example.com", "*"], "method": ["GET", "*"], "responseHeader": ["Content-Type"], "maxAgeSeconds": 3600}]`,
+		`{"cors": [{"origin": ["http://localhost:3000"], "method": ["PUT"]}]}`,
+	)
+}
+
+func FuzzAzure(f *testing.F) {
+	fuzzRead(f, "cors.xml",
+		"<StorageServiceProperties><Cors><CorsRule><AllowedOrigins>https://a.example.com, *</AllowedOrigins><AllowedMethods>GET,PUT</AllowedMethods><AllowedHeaders>x-ms-meta-*</AllowedHeaders><ExposedHeaders>*</ExposedHeaders><MaxAgeInSeconds>60</MaxAgeInSeconds></CorsRule></Cors></StorageServiceProperties>",
+		"<Cors><CorsRule><AllowedOrigins>*</AllowedOrigins><AllowedMethods>GET</AllowedMethods></CorsRule></Cors>",
+	)
+}
+
+func FuzzCloudFront(f *testing.F) {
+	fuzzRead(f, "policy.json",
+		`{"ResponseHeadersPolicyConfig": {"CorsConfig": {"AccessControlAllowCredentials": true, "AccessControlAllowOrigins": {"Items": ["https://*.example.com"]}, "AccessControlAllowMethods": {"Items": ["ALL"]}, "AccessControlAllowHeaders": {"Items": ["*"]}, "AccessControlMaxAgeSec": 600}}}`,
+		`[{"CorsConfig": {"AccessControlAllowOrigins": {"Items": ["*"]}}}, [[[{"CorsConfig": 1}]]]]`,
+	)
+}
+
+func FuzzAPIGateway(f *testing.F) {
+	fuzzRead(f, "template.json",
+		`{"Resources": {"A": {"Properties": {"CorsConfiguration": {"AllowOrigins": ["https://a.example.com"], "AllowCredentials": true, "AllowMethods": ["*"], "MaxAge": 60}}}}}`,
+		`{"x-amazon-apigateway-cors": {"allowOrigins": ["*"], "allowHeaders": ["*"], "exposeHeaders": ["x"]}}`,
+	)
+}
+
+func FuzzCaddy(f *testing.F) {
+	fuzzRead(f, "Caddyfile",
+		"{\n\tadmin off\n}\napi.example.com {\n\t@cors header_regexp Origin `^https://(.+\\.)?example\\.com$`\n\t@pre {\n\t\tmethod OPTIONS\n\t\theader Access-Control-Request-Method *\n\t}\n\theader @cors {\n\t\tAccess-Control-Allow-Origin {header.Origin}\n\t\t+Vary Origin\n\t\t-Server\n\t}\n\trespond @pre 204\n\treverse_proxy localhost:8080\n}\n",
+		":80 {\n\thandle /api/* {\n\t\troute {\n\t\t\theader Access-Control-Allow-Origin \"*\" # c\n\t\t\trespond \"a \\\"b\\\"\" 200\n\t\t}\n\t}\n\thandle {\n\t\t@o header Origin *example.com*\n\t\theader @o ?Access-Control-Allow-Origin {http.request.header.Origin}\n\t}\n}\n",
+	)
+}
+
+func FuzzSpringProperties(f *testing.F) {
+	fuzzRead(f, "application.properties",
+		"management.endpoints.web.cors.allowed-origins=https://a.example.com,http://localhost:3000\nmanagement.endpoints.web.cors.allowed-methods=*\nmanagement.endpoints.web.cors.max-age=10m\n",
+		"spring.cloud.gateway.globalcors.cors-configurations.[/api/**].allowed-origin-patterns[0]=https://*.example.com:[*]\nspring.cloud.gateway.globalcors.cors-configurations.[/api/**].allowedHeaders=*\\\n  \n",
+	)
+}
+
+func FuzzSpringYAML(f *testing.F) {
+	fuzzRead(f, "application.yml",
+		"management:\n  endpoints:\n    web:\n      cors:\n        allowed-origins: [\"https://a.example.com\", 'http://localhost:3000']\n        allow-credentials: true # c\n---\nx: |\n  y\n",
+		"spring:\n  cloud:\n    gateway:\n      globalcors:\n        cors-configurations:\n          '[/**]':\n            allowedOriginPatterns:\n            - \"https://*.example.com:[8080,8081]\"\n            allowedMethods: \"*\"\n",
+	)
+}

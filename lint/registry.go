@@ -29,7 +29,13 @@ var readers = []reader{
 	{"starlette", sniffStarlette, readStarlette},
 	{"flask", sniffFlask, readFlask},
 	{"apache", sniffApache, readApache},
+	{"caddy", sniffCaddy, readCaddy},
 	{"s3", sniffS3, readS3},
+	{"gcs", sniffGCS, readGCS},
+	{"azure", sniffAzure, readAzure},
+	{"cloudfront", sniffCloudFront, readCloudFront},
+	{"apigateway", sniffAPIGateway, readAPIGateway},
+	{"spring", sniffSpring, readSpring},
 	{"go", sniffGoCORS, readGoCORS},
 }
 

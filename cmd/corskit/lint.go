@@ -16,7 +16,9 @@ import (
 const lintSynopsis = `lint [PATH...] [--format text|json|sarif] [--fail-on high|medium|low|info]
 
 Reads the CORS configuration in files (nginx, Apache, django-cors-headers,
-Flask-CORS, Starlette/FastAPI, Express cors, Fastify, S3 CORS, cors.Config;
+Flask-CORS, Starlette/FastAPI, Express cors, Fastify, Caddyfile, S3, Cloud
+Storage, Azure Storage, CloudFront and API Gateway CORS, Spring
+application.properties/yml, cors.Config;
 lint/README.md says how each is evaluated), turns each policy into a server that
 answers as the stack would, runs the audit's probes against it through the
 browser model, and reports the audit's findings at the file and line that
