@@ -65,13 +65,15 @@ vet:
 	@for m in $(MODULES); do echo "go vet ($$m)"; (cd $$m && $(GO) vet ./...) || exit 1; done
 	@echo "go vet (GOOS=js GOARCH=wasm: the model in the page)"
 	@# internal/har's code builds in ./cmd/corskit/wasm; its tests make a FIFO (unix only).
-	@GOOS=js GOARCH=wasm $(GO) vet ./cmd/corskit/wasm ./cmd/corskit/internal/checkjson ./cmd/corskit/internal/devtools ./explain ./stacks ./fetch ./origin ./internal/...
+	@GOOS=js GOARCH=wasm $(GO) vet ./cmd/corskit/wasm ./cmd/corskit/internal/checkjson ./cmd/corskit/internal/devtools ./explain ./stacks ./fetch ./origin ./reason ./lint ./internal/...
 
 staticcheck:
 	@for m in $(MODULES); do echo "staticcheck ($$m)"; (cd $$m && $(GO) run $(STATICCHECK) ./...) || exit 1; done
 
 race:
-	@for m in $(MODULES); do echo "go test -race ($$m)"; (cd $$m && $(GO) test -race -count=1 ./...) || exit 1; done
+	@# e2e and conformance drive real browsers and servers: on two busy cores
+	@# a package can pass go test's default 10-minute limit.
+	@for m in $(MODULES); do echo "go test -race ($$m)"; (cd $$m && $(GO) test -race -count=1 -timeout 30m ./...) || exit 1; done
 
 # The allocation-count tests skip under -race (the race runtime allocates
 # more), so they run once more without it.
