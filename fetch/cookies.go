@@ -48,7 +48,11 @@ type Cookie struct {
 	Path        string // the Path attribute; "" is the default path
 	Secure      bool
 	HTTPOnly    bool
-	Partitioned bool // CHIPS: stored in the partition of the top-level site it was set under
+	// Partitioned is CHIPS's attribute. On a cookie the browser holds,
+	// it means "held in the partition of the calling page's top-level
+	// site" (set by an earlier call from a page of that site); a cookie
+	// without it was stored on a visit to the API's own site.
+	Partitioned bool
 	SameSite    SameSite
 }
 
@@ -173,6 +177,10 @@ const (
 	// ThirdPartyBlocked: no third-party cookie is sent or stored, except
 	// a Partitioned (CHIPS) one where the engine supports CHIPS.
 	ThirdPartyBlocked
+	// ThirdPartyNoStore: cookies stored on a first-party visit are sent,
+	// but a third-party answer stores none (libsoup's
+	// ACCEPT_NO_THIRD_PARTY, WebKitGTK's default).
+	ThirdPartyNoStore
 )
 
 // CookieRules are an engine's cookie rules, as shipped by default.
@@ -185,12 +193,20 @@ type CookieRules struct {
 	// Chromium: yes (since 80). Firefox: yes
 	// (network.cookie.sameSite.noneRequiresSecure). WebKit: no.
 	NoneRequiresSecure bool
+	// SecureOnLoopback stores and sends Secure cookies over http to
+	// localhost and loopback addresses, which are potentially
+	// trustworthy. Chromium: yes (89+). Firefox: yes (75+). WebKitGTK:
+	// no, as measured.
+	SecureOnLoopback bool
 	// ThirdParty is the default third-party cookie policy.
 	// Chromium: blocked, as measured in the Chromium build this project
 	// tests (see the reference page: headless Chromium with a fresh
 	// profile blocks them; Chrome users may have them allowed).
 	// Firefox: partitioned (Total Cookie Protection, cookieBehavior 5).
-	// WebKit: blocked (Safari's Intelligent Tracking Prevention).
+	// WebKit: as measured in WebKitGTK (the WebKit this project drives),
+	// no third-party store; Safari's Intelligent Tracking Prevention
+	// goes further and blocks third-party cookies outright, which is
+	// not measured here.
 	ThirdParty ThirdPartyCookies
 	// CHIPS lets a Partitioned cookie through third-party blocking, in
 	// the partition of the page's site. Chromium: yes. Firefox: its
@@ -202,10 +218,10 @@ type CookieRules struct {
 // profile follows RFC 6265bis (Lax by default, None needs Secure) and
 // allows third-party cookies, which no standard forbids.
 var cookieRules = map[string]CookieRules{
-	"chromium": {LaxByDefault: true, NoneRequiresSecure: true, ThirdParty: ThirdPartyBlocked, CHIPS: true},
-	"firefox":  {NoneRequiresSecure: true, ThirdParty: ThirdPartyPartitioned, CHIPS: true},
-	"webkit":   {ThirdParty: ThirdPartyBlocked},
-	"spec":     {LaxByDefault: true, NoneRequiresSecure: true},
+	"chromium": {LaxByDefault: true, NoneRequiresSecure: true, SecureOnLoopback: true, ThirdParty: ThirdPartyBlocked, CHIPS: true},
+	"firefox":  {NoneRequiresSecure: true, SecureOnLoopback: true, ThirdParty: ThirdPartyPartitioned, CHIPS: true},
+	"webkit":   {ThirdParty: ThirdPartyNoStore},
+	"spec":     {LaxByDefault: true, NoneRequiresSecure: true, SecureOnLoopback: true},
 }
 
 // CookieRules returns the engine's cookie rules.
@@ -249,10 +265,10 @@ func (p Profile) CookieSent(c Cookie, call CookieCall) (CookieVerdict, error) {
 	if c.Path != "" && !pathMatch(u.EscapedPath(), c.Path) {
 		return v.no(reason.CookieNotOnPath, fmt.Sprintf("its Path=%s does not cover %s", c.Path, u.EscapedPath())), nil
 	}
-	if c.Secure && !secureForCookies(u) {
-		return v.no(reason.CookieSecureOnly, "it is Secure and the URL is http (not localhost)"), nil
-	}
 	r := p.CookieRules()
+	if c.Secure && !secureForCookies(u, r) {
+		return v.no(reason.CookieSecureOnly, secureWhy(u, r, "the URL is")), nil
+	}
 	if c.SameSite == SameSiteNone && !c.Secure && r.NoneRequiresSecure {
 		return v.no(reason.CookieSameSiteNoneInsecure, "SameSite=None without Secure is refused"), nil
 	}
@@ -320,7 +336,9 @@ func thirdPartyGate(c Cookie, r CookieRules) (reason.ID, string) {
 }
 
 // CookieStored says whether the engine stores the cookie that a
-// Set-Cookie header in the call's answer asks for.
+// Set-Cookie header in the call's answer asks for. The verdict's Cookie
+// is the cookie as stored: Partitioned when it went into the partition
+// of the page's site, as CookieSent reads it.
 func (p Profile) CookieStored(setCookie string, call CookieCall) (CookieVerdict, error) {
 	c, err := ParseCookie(setCookie)
 	if err != nil {
@@ -339,10 +357,10 @@ func (p Profile) CookieStored(setCookie string, call CookieCall) (CookieVerdict,
 	if c.Domain != "" && !domainMatch(host, c.Domain) {
 		return v.no(reason.CookieDomainMismatch, fmt.Sprintf("its Domain=%s does not match %s", c.Domain, host)), nil
 	}
-	if c.Secure && !secureForCookies(u) {
-		return v.no(reason.CookieSecureOnly, "it is Secure and was set over http (not localhost)"), nil
-	}
 	r := p.CookieRules()
+	if c.Secure && !secureForCookies(u, r) {
+		return v.no(reason.CookieSecureOnly, secureWhy(u, r, "it was set over")), nil
+	}
 	if c.SameSite == SameSiteNone && !c.Secure && r.NoneRequiresSecure {
 		return v.no(reason.CookieSameSiteNoneInsecure, "SameSite=None without Secure is refused"), nil
 	}
@@ -350,9 +368,15 @@ func (p Profile) CookieStored(setCookie string, call CookieCall) (CookieVerdict,
 		if id, why := sameSiteGate(c, r); id != reason.None {
 			return v.no(id, why), nil
 		}
-		if r.ThirdParty == ThirdPartyBlocked && !(c.Partitioned && r.CHIPS) {
+		switch {
+		case r.ThirdParty == ThirdPartyBlocked && !(c.Partitioned && r.CHIPS):
 			return v.no(reason.CookieThirdPartyBlocked, "the engine blocks third-party cookies by default"), nil
+		case r.ThirdParty == ThirdPartyNoStore:
+			return v.no(reason.CookieThirdPartyBlocked, "the engine stores no cookie from a third-party answer (it sends those stored on a visit to the API's own site)"), nil
 		}
+		// Stored in the page's partition: the engine partitions every
+		// third-party cookie, or honours CHIPS's attribute.
+		v.Cookie.Partitioned = r.ThirdParty == ThirdPartyPartitioned || c.Partitioned && r.CHIPS
 	}
 	v.OK = true
 	return v, nil
@@ -376,11 +400,14 @@ func pathMatch(reqPath, cookiePath string) bool {
 	return len(reqPath) == len(cookiePath) || strings.HasSuffix(cookiePath, "/") || reqPath[len(cookiePath)] == '/'
 }
 
-// secureForCookies: https, or http to localhost or a loopback address,
-// which Chromium (89+) and Firefox (75+) treat as secure for cookies.
-func secureForCookies(u *url.URL) bool {
+// secureForCookies: https, or http to localhost or a loopback address
+// where the engine treats those as secure for cookies.
+func secureForCookies(u *url.URL, r CookieRules) bool {
 	if u.Scheme == "https" {
 		return true
+	}
+	if !r.SecureOnLoopback {
+		return false
 	}
 	h := strings.ToLower(u.Hostname())
 	if strings.Contains(h, ":") {
@@ -397,4 +424,11 @@ func urlOrigin(u *url.URL) origin.Origin {
 		return origin.Origin{}
 	}
 	return o
+}
+
+func secureWhy(u *url.URL, r CookieRules, what string) string {
+	if r.SecureOnLoopback {
+		return "it is Secure and " + what + " http (not localhost)"
+	}
+	return "it is Secure and " + what + " http (this engine does not count localhost as secure for cookies)"
 }

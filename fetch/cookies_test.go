@@ -24,21 +24,21 @@ func TestCookieSent(t *testing.T) {
 		call         fetch.CookieCall
 		want         want
 	}{
-		{"none-secure", "s=1; SameSite=None; Secure", include, want{reason.CookieThirdPartyBlocked, reason.CookieThirdPartyPartitioned, reason.CookieThirdPartyBlocked}},
-		{"none-secure-partitioned", "s=1; SameSite=None; Secure; Partitioned", include, want{N, N, reason.CookieThirdPartyBlocked}},
+		{"none-secure", "s=1; SameSite=None; Secure", include, want{reason.CookieThirdPartyBlocked, reason.CookieThirdPartyPartitioned, N}},
+		{"none-secure-partitioned", "s=1; SameSite=None; Secure; Partitioned", include, want{N, N, N}},
 		{"lax", "s=1; SameSite=Lax; Secure", include, want{reason.CookieSameSiteLax, reason.CookieSameSiteLax, reason.CookieSameSiteLax}},
 		{"strict", "s=1; SameSite=Strict", include, want{reason.CookieSameSiteStrict, reason.CookieSameSiteStrict, reason.CookieSameSiteStrict}},
-		{"unset", "s=1", include, want{reason.CookieSameSiteUnspecifiedLax, reason.CookieThirdPartyPartitioned, reason.CookieThirdPartyBlocked}},
-		{"unset-partitioned", "s=1; Secure; Partitioned", include, want{reason.CookieSameSiteUnspecifiedLax, N, reason.CookieThirdPartyBlocked}},
-		{"none-insecure", "s=1; SameSite=None", include, want{reason.CookieSameSiteNoneInsecure, reason.CookieSameSiteNoneInsecure, reason.CookieThirdPartyBlocked}},
+		{"unset", "s=1", include, want{reason.CookieSameSiteUnspecifiedLax, reason.CookieThirdPartyPartitioned, N}},
+		{"unset-partitioned", "s=1; Secure; Partitioned", include, want{reason.CookieSameSiteUnspecifiedLax, N, N}},
+		{"none-insecure", "s=1; SameSite=None", include, want{reason.CookieSameSiteNoneInsecure, reason.CookieSameSiteNoneInsecure, N}},
 		{"omit", "s=1; SameSite=None; Secure; Partitioned", fetch.CookieCall{Page: page, URL: api, Credentials: fetch.CredentialsOmit}, want{reason.CookieCredentialsMode, reason.CookieCredentialsMode, reason.CookieCredentialsMode}},
 		{"default-mode", "s=1; SameSite=None; Secure; Partitioned", fetch.CookieCall{Page: page, URL: api}, want{reason.CookieCredentialsMode, reason.CookieCredentialsMode, reason.CookieCredentialsMode}},
 		{"secure-over-http", "s=1; Secure", fetch.CookieCall{Page: origin.MustParse("http://api.other.example"), URL: "http://api.other.example/", Credentials: fetch.CredentialsInclude}, want{reason.CookieSecureOnly, reason.CookieSecureOnly, reason.CookieSecureOnly}},
-		{"secure-localhost", "s=1; Secure; SameSite=Strict", fetch.CookieCall{Page: origin.MustParse("http://localhost:3000"), URL: "http://localhost:8080/", Credentials: fetch.CredentialsInclude}, want{N, N, N}},
+		{"secure-localhost", "s=1; Secure; SameSite=Strict", fetch.CookieCall{Page: origin.MustParse("http://localhost:3000"), URL: "http://localhost:8080/", Credentials: fetch.CredentialsInclude}, want{N, N, reason.CookieSecureOnly}},
 		{"same-site-lax", "s=1; SameSite=Lax", fetch.CookieCall{Page: origin.MustParse("https://www.other.example"), URL: api, Credentials: fetch.CredentialsInclude}, want{N, N, N}},
 		{"same-site-schemeful", "s=1; SameSite=Lax", fetch.CookieCall{Page: origin.MustParse("http://www.other.example"), URL: api, Credentials: fetch.CredentialsInclude}, want{reason.CookieSameSiteLax, reason.CookieSameSiteLax, reason.CookieSameSiteLax}},
 		{"domain", "s=1; Domain=elsewhere.example; SameSite=None; Secure", include, want{reason.CookieDomainMismatch, reason.CookieDomainMismatch, reason.CookieDomainMismatch}},
-		{"domain-parent", "s=1; Domain=.other.example; SameSite=None; Secure; Partitioned", include, want{N, N, reason.CookieThirdPartyBlocked}},
+		{"domain-parent", "s=1; Domain=.other.example; SameSite=None; Secure; Partitioned", include, want{N, N, N}},
 		{"path", "s=1; Path=/admin; SameSite=None; Secure", include, want{reason.CookieNotOnPath, reason.CookieNotOnPath, reason.CookieNotOnPath}},
 	}
 	engines := []fetch.Profile{fetch.Chromium, fetch.Firefox, fetch.WebKit}
