@@ -89,6 +89,9 @@ func ParseCookie(s string) (Cookie, error) {
 	if !ok || name == "" {
 		return Cookie{}, &CookieError{Field: "name", Value: first, Msg: "want name=value first"}
 	}
+	if strings.ContainsFunc(name, notTokenChar) {
+		return Cookie{}, &CookieError{Field: "name", Value: name, Msg: "not a token (RFC 9110): no spaces, quotes or separators"}
+	}
 	c := Cookie{Name: name, Value: strings.TrimSpace(value)}
 	for rest != "" {
 		var attr string
@@ -359,7 +362,7 @@ func (p Profile) CookieStored(setCookie string, call CookieCall) (CookieVerdict,
 	}
 	r := p.CookieRules()
 	if c.Secure && !secureForCookies(u, r) {
-		return v.no(reason.CookieSecureOnly, secureWhy(u, r, "it was set over")), nil
+		return v.no(reason.CookieSecureOnly, secureWhy(u, r, "was set over")), nil
 	}
 	if c.SameSite == SameSiteNone && !c.Secure && r.NoneRequiresSecure {
 		return v.no(reason.CookieSameSiteNoneInsecure, "SameSite=None without Secure is refused"), nil
@@ -431,4 +434,9 @@ func secureWhy(u *url.URL, r CookieRules, what string) string {
 		return "it is Secure and " + what + " http (not localhost)"
 	}
 	return "it is Secure and " + what + " http (this engine does not count localhost as secure for cookies)"
+}
+
+// notTokenChar: a cookie name is an RFC 9110 token.
+func notTokenChar(r rune) bool {
+	return r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r)
 }

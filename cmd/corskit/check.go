@@ -124,6 +124,7 @@ type checkOptions struct {
 	curl, fetchJS                  string
 	resolve                        stringsFlag
 	insecure, noProbe              bool
+	storedCookies                  storedCookies
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -146,6 +147,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.headers, "H", "request header 'Name: value', as the script sets it (repeatable)")
 	fs.StringVar(&o.data, "data", "", "request body")
 	fs.Var(&o.credentials, "credentials", "credentials mode: omit, same-origin or include")
+	fs.Var(&o.storedCookies, "stored-cookie", "a cookie the browser holds for the API, as it stored it: 'sid=1; SameSite=Lax; Secure' (repeatable); check says whether each engine sends it, and why not")
 	fs.Var(&o.mode, "mode", "request mode: cors, no-cors or same-origin")
 	fs.Var(&o.cache, "cache", "cache mode: default, no-store, reload, no-cache, force-cache or only-if-cached")
 	fs.Var(&o.redirect, "redirect", "redirect mode: follow, error or manual")
@@ -251,6 +253,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		cp = newCopyInfo(copied, &req, o, givenFlags(fs))
 	}
+	if len(o.storedCookies) > 0 && (len(thens) > 0 || o.after > 0) {
+		return usageError{"--stored-cookie: not with --then or --after (one call at a time)"}
+	}
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
 		for i, args := range thens {
@@ -320,9 +325,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	d := diags[0]
+	cookies := checkCookies(engines, results, res.Request.Origin, o.storedCookies, chosenStack)
 	switch {
 	case o.json:
-		r := checkReport{Report: explain.NewReport(res, d, prof.Name), Copy: cp.json(), Probe: probe.json()}
+		r := checkReport{Report: explain.NewReport(res, d, prof.Name), Copy: cp.json(), Probe: probe.json(), Cookies: cookies}
 		r.Stack = sd
 		if len(engines) > 1 {
 			r.Browsers = make(map[string]explain.Report, len(engines))
@@ -341,11 +347,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		printCopy(stdout, cp, style{color})
 		merged := printEngines(stdout, engines, results, shown, color)
 		printStack(stdout, merged, sd, style{color})
+		printCookies(stdout, cookies, style{color})
 		printProbe(stdout, probe, style{color})
 	default:
 		printCopy(stdout, cp, style{color})
 		printCheck(stdout, res, d.ForStack(sd), prof, color)
 		printStack(stdout, d, sd, style{color})
+		printCookies(stdout, cookies, style{color})
 		printProbe(stdout, probe, style{color})
 	}
 	// A network failure in any engine is the tool's (exit 3); otherwise
