@@ -50,6 +50,13 @@ the call with credentials 'include' (the same requests, sent once), and
 exits 1 when that blocks it. With --har, diagnoses every cross-origin
 request of a HAR file exported from DevTools, without sending anything.
 
+--stored-cookie 'sid=1; SameSite=Lax; Secure' (repeatable) names a cookie the
+browser holds for the API, as it stored it: check then says, per engine,
+whether it goes with the call and why not (SameSite, Secure, third-party
+cookie blocking, the credentials mode), and whether each Set-Cookie of the
+answer is stored, with the fix in the API's Set-Cookie. The cookies are not
+sent by check itself, and do not change the verdict or the exit status.
+
 After a call that is allowed with the page's origin named in
 Access-Control-Allow-Origin, check sends one more request, shown after the
 fix: the reflection probe, a GET (HEAD for a HEAD) with Origin:

@@ -68,8 +68,13 @@ func printCookies(w io.Writer, d *explain.CookieDiagnosis, s style) {
 }
 
 // checkCookies is the cookies' diagnosis of one call, nil when there is
-// nothing to say (no cookie held, no Set-Cookie in the answer).
+// nothing to say: no cookie held, and no Set-Cookie in the answer to a
+// call with credentials 'include' (without it, or without --stored-cookie,
+// a Set-Cookie the browser ignores by design is no news).
 func checkCookies(engines []fetch.Profile, results []*fetch.Result, page origin.Origin, held storedCookies, s *stacks.Stack) *explain.CookieDiagnosis {
+	if len(held) == 0 && results[0].Request.Credentials != fetch.CredentialsInclude {
+		return nil
+	}
 	d := explain.ExplainCookies(engines, results, page, held, s)
 	if len(d.Notes) == 0 {
 		return nil

@@ -42,6 +42,13 @@ func TestCheckStoredCookie(t *testing.T) {
 		}
 	}
 
+	// Without --stored-cookie and without credentials 'include', the
+	// browser ignores the Set-Cookie by design: no cookie block.
+	plain, _, _ := cli(t, "check", "--origin", "http://127.0.0.1:1", "--no-probe", srv.URL+"/me")
+	if strings.Contains(plain, "Cookies:") {
+		t.Errorf("a cookie block without --stored-cookie or credentials include:\n%s", plain)
+	}
+
 	out, _, _ = cli(t, append([]string{"check", "--json"}, args[1:]...)...)
 	var r struct {
 		Cookies struct {
