@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -177,12 +179,12 @@ type cookieOutcome struct {
 }
 
 // modelCookies is what the model says the page's report holds.
-func modelCookies(t *testing.T, p fetch.Profile, s *cookieSite) []cookieOutcome {
+func modelCookies(t *testing.T, p fetch.CookieRules, s *cookieSite) []cookieOutcome {
 	t.Helper()
 	apiOrigin, pageOrigin := origin.MustParse(s.api), origin.MustParse(s.page)
 	var out []cookieOutcome
 	for _, set := range fpCookies {
-		stored, err := p.CookieStored(set, fetch.CookieCall{Page: apiOrigin, URL: s.api + "/set", Credentials: fetch.CredentialsInclude})
+		stored, err := p.Stored(set, fetch.CookieCall{Page: apiOrigin, URL: s.api + "/set", Credentials: fetch.CredentialsInclude})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +194,7 @@ func modelCookies(t *testing.T, p fetch.Profile, s *cookieSite) []cookieOutcome 
 		}
 	}
 	for _, set := range xsCookies {
-		stored, err := p.CookieStored(set, fetch.CookieCall{Page: pageOrigin, URL: s.api + "/setxs", Credentials: fetch.CredentialsInclude})
+		stored, err := p.Stored(set, fetch.CookieCall{Page: pageOrigin, URL: s.api + "/setxs", Credentials: fetch.CredentialsInclude})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,13 +203,13 @@ func modelCookies(t *testing.T, p fetch.Profile, s *cookieSite) []cookieOutcome 
 	return out
 }
 
-func sendOutcome(t *testing.T, p fetch.Profile, stored fetch.CookieVerdict, call string, c fetch.CookieCall) cookieOutcome {
+func sendOutcome(t *testing.T, p fetch.CookieRules, stored fetch.CookieVerdict, call string, c fetch.CookieCall) cookieOutcome {
 	t.Helper()
 	name := stored.Cookie.Name + "/" + call
 	if !stored.OK {
 		return cookieOutcome{Case: name, Why: stored.Reason}
 	}
-	v, err := p.CookieSent(stored.Cookie, c)
+	v, err := p.Sent(stored.Cookie, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,10 +230,15 @@ func mapsKeys(m map[string]fetch.Credentials) func(func(string) bool) {
 // model and logs the table.
 func compareCookies(t *testing.T, p fetch.Profile, s *cookieSite, got map[string]string) {
 	t.Helper()
+	compareCookieRules(t, p.Name, p.CookieRules(), s, got)
+}
+
+func compareCookieRules(t *testing.T, engine string, rules fetch.CookieRules, s *cookieSite, got map[string]string) {
+	t.Helper()
 	if got["setxs"] != "set" {
 		t.Errorf("the call that sets the xs_ cookies failed: %q", got["setxs"])
 	}
-	model := modelCookies(t, p, s)
+	model := modelCookies(t, rules, s)
 	disagree := 0
 	for _, m := range model {
 		name, call, _ := strings.Cut(m.Case, "/")
@@ -240,15 +247,36 @@ func compareCookies(t *testing.T, p fetch.Profile, s *cookieSite, got map[string
 		if sent != m.Sent {
 			mark = "DISAGREES"
 			disagree++
-			t.Errorf("%s %s: engine sent=%v, model sent=%v (%v)", p.Name, m.Case, sent, m.Sent, m.Why)
+			t.Errorf("%s %s: engine sent=%v, model sent=%v (%v)", engine, m.Case, sent, m.Sent, m.Why)
 		}
 		t.Logf("%-28s engine sent=%-5v model %-5v %-42v %s", m.Case, sent, m.Sent, m.Why, mark)
 	}
-	t.Logf("%s: %d cookie cases, %d disagreements", p.Name, len(model), disagree)
+	t.Logf("%s: %d cookie cases, %d disagreements", engine, len(model), disagree)
 }
 
 func TestCookiesChromium(t *testing.T) {
 	s := serveCookieSite(t)
+	compareCookies(t, fetch.Chromium, s, runCookiesChromium(t, s, ""))
+}
+
+// TestCookiesChromiumThirdPartyAllowed: Chromium with third-party cookies
+// allowed in its settings (cookie_controls_mode 0, as Chrome users who
+// never changed the setting have them) against the Chromium rules with
+// ThirdPartyAllowed: a SameSite=None; Secure cookie stored on a visit to
+// the API's site then goes with the call.
+func TestCookiesChromiumThirdPartyAllowed(t *testing.T) {
+	s := serveCookieSite(t)
+	rules := fetch.Chromium.CookieRules()
+	rules.ThirdParty = fetch.ThirdPartyAllowed
+	compareCookieRules(t, "chromium (third-party cookies allowed)", rules, s,
+		runCookiesChromium(t, s, `{"profile":{"cookie_controls_mode":0}}`))
+}
+
+// runCookiesChromium runs the flow in headless Chromium with the same
+// flags as e2e/browser; preferences, when given, is the fresh profile's
+// Default/Preferences (none: third-party cookies as the build ships them).
+func runCookiesChromium(t *testing.T, s *cookieSite, preferences string) map[string]string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	path, err := browser.ExecPath()
@@ -256,8 +284,14 @@ func TestCookiesChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	// The same flags as e2e/browser, but no Preferences: third-party
-	// cookies stay as a fresh profile has them.
+	if preferences != "" {
+		if err := os.MkdirAll(filepath.Join(dir, "Default"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "Default", "Preferences"), []byte(preferences), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(path), chromedp.UserDataDir(dir),
 		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
@@ -269,7 +303,7 @@ func TestCookiesChromium(t *testing.T) {
 	if err := chromedp.Do(tab, chromedp.Navigate(s.api+"/set")); err != nil {
 		t.Fatalf("headless Chromium must start for this test: %v", err)
 	}
-	compareCookies(t, fetch.Chromium, s, s.wait(t, ctx))
+	return s.wait(t, ctx)
 }
 
 func TestCookiesFirefox(t *testing.T) {

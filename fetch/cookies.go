@@ -251,6 +251,12 @@ type CookieVerdict struct {
 // on a first-party visit to the API; a Partitioned one was stored under
 // the page's site (set by an earlier call from the page).
 func (p Profile) CookieSent(c Cookie, call CookieCall) (CookieVerdict, error) {
+	return p.CookieRules().Sent(c, call)
+}
+
+// Sent is CookieSent under rules r: for a browser whose settings differ
+// from the engine's default (Chrome with third-party cookies allowed).
+func (r CookieRules) Sent(c Cookie, call CookieCall) (CookieVerdict, error) {
 	u, err := url.Parse(call.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return CookieVerdict{}, &CookieError{Field: "url", Value: call.URL, Msg: "want an http or https URL"}
@@ -268,7 +274,6 @@ func (p Profile) CookieSent(c Cookie, call CookieCall) (CookieVerdict, error) {
 	if c.Path != "" && !pathMatch(u.EscapedPath(), c.Path) {
 		return v.no(reason.CookieNotOnPath, fmt.Sprintf("its Path=%s does not cover %s", c.Path, u.EscapedPath())), nil
 	}
-	r := p.CookieRules()
 	if c.Secure && !secureForCookies(u, r) {
 		return v.no(reason.CookieSecureOnly, secureWhy(u, r, "the URL is")), nil
 	}
@@ -343,6 +348,11 @@ func thirdPartyGate(c Cookie, r CookieRules) (reason.ID, string) {
 // is the cookie as stored: Partitioned when it went into the partition
 // of the page's site, as CookieSent reads it.
 func (p Profile) CookieStored(setCookie string, call CookieCall) (CookieVerdict, error) {
+	return p.CookieRules().Stored(setCookie, call)
+}
+
+// Stored is CookieStored under rules r.
+func (r CookieRules) Stored(setCookie string, call CookieCall) (CookieVerdict, error) {
 	c, err := ParseCookie(setCookie)
 	if err != nil {
 		return CookieVerdict{}, err
@@ -360,7 +370,6 @@ func (p Profile) CookieStored(setCookie string, call CookieCall) (CookieVerdict,
 	if c.Domain != "" && !domainMatch(host, c.Domain) {
 		return v.no(reason.CookieDomainMismatch, fmt.Sprintf("its Domain=%s does not match %s", c.Domain, host)), nil
 	}
-	r := p.CookieRules()
 	if c.Secure && !secureForCookies(u, r) {
 		return v.no(reason.CookieSecureOnly, secureWhy(u, r, "was set over")), nil
 	}
