@@ -57,7 +57,10 @@ func ExplainCookies(engines []fetch.Profile, results []*fetch.Result, page origi
 			}
 			n := CookieNote{Engine: p.Name, Cookie: v.Cookie.Name, Set: set, OK: v.OK, Why: v.Why}
 			if !v.OK {
-				n.Reason, n.DevTools = v.Reason.String(), reason.DevToolsCookieReason(v.Reason, set)
+				n.Reason = v.Reason.String()
+				if p.Name == fetch.Chromium.Name { // the names are Chromium's DevTools'
+					n.DevTools = reason.DevToolsCookieReason(v.Reason, set)
+				}
 				fixes[v.Reason] = append(fixes[v.Reason], v.Cookie.Name)
 				misses = append(misses, cookieMiss{p, v.Cookie, call, set})
 				if r.Allowed() {
@@ -153,6 +156,9 @@ func needsPartitioned(name string, misses []cookieMiss) bool {
 		}
 		c := m.cookie
 		c.SameSite, c.Secure, c.Partitioned = fetch.SameSiteNone, true, false
+		// Over https, as the Secure fix has it: otherwise the Secure gate
+		// hides the third-party one.
+		m.call.URL = strings.Replace(m.call.URL, "http://", "https://", 1)
 		var v fetch.CookieVerdict
 		var err error
 		if m.set {

@@ -51,6 +51,9 @@ func TestExplainCookies(t *testing.T) {
 		d.Fixes[1] != "where the API sets the cookie: Set-Cookie: sessionid=...; SameSite=None; Secure; Partitioned" {
 		t.Errorf("firefox fixes: %q", d.Fixes)
 	}
+	if d.Notes[0].Reason != "cookie-third-party-partitioned" || d.Notes[0].DevTools != "" {
+		t.Errorf("firefox note: %+v (DevTools names are Chromium's)", d.Notes[0])
+	}
 
 	res.Response, res.Err = nil, &fetch.Error{Reason: fetch.ReasonMissingAllowOrigin}
 	if d := explain.ExplainCookies([]fetch.Profile{fetch.Chromium}, []*fetch.Result{res}, page, []fetch.Cookie{held}, nil); d.Text != "" || len(d.Notes) != 2 {
