@@ -105,7 +105,7 @@ func cookieFixes(by map[reason.ID][]string, misses []cookieMiss, page origin.Ori
 		return slices.Compact(n)
 	}
 	third := names(reason.CookieThirdPartyBlocked, reason.CookieThirdPartyPartitioned)
-	sameSite := names(reason.CookieSameSiteLax, reason.CookieSameSiteStrict, reason.CookieSameSiteUnspecifiedLax, reason.CookieSameSiteNoneInsecure)
+	sameSite := names(reason.CookieSameSiteLax, reason.CookieSameSiteStrict, reason.CookieUnspecifiedLax, reason.CookieSameSiteNoneInsecure)
 	all := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(third), sameSite...))))
 	partitioned := false
 	for _, n := range all {

@@ -322,7 +322,7 @@ func sameSiteGate(c Cookie, r CookieRules) (reason.ID, string) {
 	case c.SameSite == SameSiteLax:
 		return reason.CookieSameSiteLax, "it is SameSite=Lax and the call is cross-site"
 	case c.SameSite == SameSiteUnset && r.LaxByDefault:
-		return reason.CookieSameSiteUnspecifiedLax, "it has no SameSite, which this engine treats as Lax, and the call is cross-site"
+		return reason.CookieUnspecifiedLax, "it has no SameSite, which this engine treats as Lax, and the call is cross-site"
 	}
 	return reason.None, ""
 }

@@ -28,7 +28,7 @@ func DevToolsCookieReason(r ID, set bool) string {
 		sent, stored = "ExcludeSameSiteStrict", "SameSiteStrict"
 	case CookieSameSiteLax:
 		sent, stored = "ExcludeSameSiteLax", "SameSiteLax"
-	case CookieSameSiteUnspecifiedLax:
+	case CookieUnspecifiedLax:
 		sent, stored = "ExcludeSameSiteUnspecifiedTreatedAsLax", "SameSiteUnspecifiedTreatedAsLax"
 	case CookieSameSiteNoneInsecure:
 		sent, stored = "ExcludeSameSiteNoneInsecure", "SameSiteNoneInsecure"

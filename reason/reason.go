@@ -74,58 +74,58 @@ const (
 	// a Set-Cookie in the answer was not stored, although CORS may have
 	// passed. Each maps to one of Chromium's DevTools cookie exclusion
 	// reasons ([DevToolsCookieReason]); the fix is the API's Set-Cookie.
-	CookieCredentialsMode        // credentials mode omit, or same-origin on a cross-origin call
-	CookieDomainMismatch         // ExcludeDomainMismatch
-	CookieNotOnPath              // ExcludeNotOnPath
-	CookieSecureOnly             // ExcludeSecureOnly: Secure cookie, URL not potentially trustworthy
-	CookieSameSiteStrict         // ExcludeSameSiteStrict
-	CookieSameSiteLax            // ExcludeSameSiteLax
-	CookieSameSiteUnspecifiedLax // ExcludeSameSiteUnspecifiedTreatedAsLax
-	CookieSameSiteNoneInsecure   // ExcludeSameSiteNoneInsecure
-	CookieThirdPartyBlocked      // ExcludeThirdPartyPhaseout / ThirdPartyBlockedInFirstPartySet: the engine blocks third-party cookies
-	CookieThirdPartyPartitioned  // the cookie lives in another partition (Firefox Total Cookie Protection, CHIPS)
+	CookieCredentialsMode       // credentials mode omit, or same-origin on a cross-origin call
+	CookieDomainMismatch        // ExcludeDomainMismatch
+	CookieNotOnPath             // ExcludeNotOnPath
+	CookieSecureOnly            // ExcludeSecureOnly: Secure cookie, URL not potentially trustworthy
+	CookieSameSiteStrict        // ExcludeSameSiteStrict
+	CookieSameSiteLax           // ExcludeSameSiteLax
+	CookieUnspecifiedLax        // ExcludeSameSiteUnspecifiedTreatedAsLax
+	CookieSameSiteNoneInsecure  // ExcludeSameSiteNoneInsecure
+	CookieThirdPartyBlocked     // ExcludeThirdPartyPhaseout / ThirdPartyBlockedInFirstPartySet: the engine blocks third-party cookies
+	CookieThirdPartyPartitioned // the cookie lives in another partition (Firefox Total Cookie Protection, CHIPS)
 )
 
 var names = [...]string{
-	None:                         "none",
-	MissingAllowOrigin:           "missing-allow-origin",
-	WildcardOriginNotAllowed:     "wildcard-origin-not-allowed",
-	MultipleAllowOrigin:          "multiple-allow-origin",
-	InvalidAllowOrigin:           "invalid-allow-origin",
-	AllowOriginMismatch:          "allow-origin-mismatch",
-	InvalidAllowCredentials:      "invalid-allow-credentials",
-	PreflightInvalidStatus:       "preflight-invalid-status",
-	PreflightRedirect:            "preflight-redirect",
-	InvalidAllowMethods:          "invalid-allow-methods",
-	InvalidAllowHeaders:          "invalid-allow-headers",
-	MethodNotAllowed:             "method-not-allowed",
-	HeaderNotAllowed:             "header-not-allowed",
-	RedirectContainsCredentials:  "redirect-contains-credentials",
-	TooManyRedirects:             "too-many-redirects",
-	RedirectModeError:            "redirect-mode-error",
-	ForbiddenMethod:              "forbidden-method",
-	NoCORSMethod:                 "no-cors-method",
-	SameOriginMode:               "same-origin-mode",
-	Network:                      "network",
-	OnlyIfCachedMode:             "only-if-cached-mode",
-	BadPort:                      "bad-port",
-	UnsafeRedirect:               "unsafe-redirect",
-	LocalNetworkAccess:           "local-network-access",
-	InvalidRequestMethod:         "invalid-request-method",
-	InvalidRequestHeaders:        "invalid-request-headers",
-	CSRFGuard:                    "csrf-guard",
-	DjangoCSRF:                   "django-csrf",
-	ViteHostCheck:                "vite-host-check",
-	CookieCredentialsMode:        "cookie-credentials-mode",
-	CookieDomainMismatch:         "cookie-domain-mismatch",
-	CookieNotOnPath:              "cookie-not-on-path",
-	CookieSecureOnly:             "cookie-secure-only",
-	CookieSameSiteStrict:         "cookie-samesite-strict",
-	CookieSameSiteLax:            "cookie-samesite-lax",
-	CookieSameSiteUnspecifiedLax: "cookie-samesite-unspecified-treated-as-lax",
-	CookieSameSiteNoneInsecure:   "cookie-samesite-none-insecure",
-	CookieThirdPartyBlocked:      "cookie-third-party-blocked",
-	CookieThirdPartyPartitioned:  "cookie-third-party-partitioned",
+	None:                        "none",
+	MissingAllowOrigin:          "missing-allow-origin",
+	WildcardOriginNotAllowed:    "wildcard-origin-not-allowed",
+	MultipleAllowOrigin:         "multiple-allow-origin",
+	InvalidAllowOrigin:          "invalid-allow-origin",
+	AllowOriginMismatch:         "allow-origin-mismatch",
+	InvalidAllowCredentials:     "invalid-allow-credentials",
+	PreflightInvalidStatus:      "preflight-invalid-status",
+	PreflightRedirect:           "preflight-redirect",
+	InvalidAllowMethods:         "invalid-allow-methods",
+	InvalidAllowHeaders:         "invalid-allow-headers",
+	MethodNotAllowed:            "method-not-allowed",
+	HeaderNotAllowed:            "header-not-allowed",
+	RedirectContainsCredentials: "redirect-contains-credentials",
+	TooManyRedirects:            "too-many-redirects",
+	RedirectModeError:           "redirect-mode-error",
+	ForbiddenMethod:             "forbidden-method",
+	NoCORSMethod:                "no-cors-method",
+	SameOriginMode:              "same-origin-mode",
+	Network:                     "network",
+	OnlyIfCachedMode:            "only-if-cached-mode",
+	BadPort:                     "bad-port",
+	UnsafeRedirect:              "unsafe-redirect",
+	LocalNetworkAccess:          "local-network-access",
+	InvalidRequestMethod:        "invalid-request-method",
+	InvalidRequestHeaders:       "invalid-request-headers",
+	CSRFGuard:                   "csrf-guard",
+	DjangoCSRF:                  "django-csrf",
+	ViteHostCheck:               "vite-host-check",
+	CookieCredentialsMode:       "cookie-credentials-mode",
+	CookieDomainMismatch:        "cookie-domain-mismatch",
+	CookieNotOnPath:             "cookie-not-on-path",
+	CookieSecureOnly:            "cookie-secure-only",
+	CookieSameSiteStrict:        "cookie-samesite-strict",
+	CookieSameSiteLax:           "cookie-samesite-lax",
+	CookieUnspecifiedLax:        "cookie-samesite-unspecified-treated-as-lax",
+	CookieSameSiteNoneInsecure:  "cookie-samesite-none-insecure",
+	CookieThirdPartyBlocked:     "cookie-third-party-blocked",
+	CookieThirdPartyPartitioned: "cookie-third-party-partitioned",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON, logs
