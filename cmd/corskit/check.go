@@ -332,7 +332,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	d := diags[0]
-	cookies := checkCookies(engines, results, res.Request.Origin, o.storedCookies, chosenStack)
+	cookies := checkCookies(engines, results, res.Request.Origin, o.storedCookies, sd)
 	switch {
 	case o.json:
 		r := checkReport{Report: explain.NewReport(res, d, prof.Name), Copy: cp.json(), Probe: probe.json(), Cookies: cookies}

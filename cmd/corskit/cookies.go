@@ -71,9 +71,15 @@ func printCookies(w io.Writer, d *explain.CookieDiagnosis, s style) {
 // nothing to say: no cookie held, and no Set-Cookie in the answer to a
 // call with credentials 'include' (without it, or without --stored-cookie,
 // a Set-Cookie the browser ignores by design is no news).
-func checkCookies(engines []fetch.Profile, results []*fetch.Result, page origin.Origin, held storedCookies, s *stacks.Stack) *explain.CookieDiagnosis {
+// The fix is written for the stack the fixes are (sd: detected or chosen;
+// nil or unknown: the Set-Cookie line itself).
+func checkCookies(engines []fetch.Profile, results []*fetch.Result, page origin.Origin, held storedCookies, sd *explain.StackDetection) *explain.CookieDiagnosis {
 	if len(held) == 0 && results[0].Request.Credentials != fetch.CredentialsInclude {
 		return nil
+	}
+	var s *stacks.Stack
+	if sd != nil {
+		s, _ = stacks.Lookup(sd.Name)
 	}
 	d := explain.ExplainCookies(engines, results, page, held, s)
 	if len(d.Notes) == 0 {
