@@ -62,7 +62,16 @@ func ExplainCookies(engines []fetch.Profile, results []*fetch.Result, page origi
 					n.DevTools = reason.DevToolsCookieReason(v.Reason, set)
 				}
 				fixes[v.Reason] = append(fixes[v.Reason], v.Cookie.Name)
-				misses = append(misses, cookieMiss{p, v.Cookie, call, set})
+				m := cookieMiss{p, v.Cookie, call, set}
+				misses = append(misses, m)
+				if v.Reason == reason.CookieSecureOnly {
+					// The Secure gate comes first: over https, the
+					// gate behind it (SameSite, third party) needs its
+					// fix too.
+					if next := m.overHTTPS(); next != reason.None && next != reason.CookieSecureOnly {
+						fixes[next] = append(fixes[next], v.Cookie.Name)
+					}
+				}
 				if r.Allowed() {
 					missed = append(missed, fmt.Sprintf("%s %s", p.Name, verb(set, v.Cookie.Name)))
 				}
@@ -154,21 +163,28 @@ func needsPartitioned(name string, misses []cookieMiss) bool {
 		if m.cookie.Name != name {
 			continue
 		}
-		c := m.cookie
-		c.SameSite, c.Secure, c.Partitioned = fetch.SameSiteNone, true, false
-		// Over https, as the Secure fix has it: otherwise the Secure gate
-		// hides the third-party one.
-		m.call.URL = strings.Replace(m.call.URL, "http://", "https://", 1)
-		var v fetch.CookieVerdict
-		var err error
-		if m.set {
-			v, err = m.p.CookieStored(c.String(), m.call)
-		} else {
-			v, err = m.p.CookieSent(c, m.call)
-		}
-		if err == nil && (v.Reason == reason.CookieThirdPartyBlocked || v.Reason == reason.CookieThirdPartyPartitioned) {
+		m.cookie.SameSite, m.cookie.Secure, m.cookie.Partitioned = fetch.SameSiteNone, true, false
+		if r := m.overHTTPS(); r == reason.CookieThirdPartyBlocked || r == reason.CookieThirdPartyPartitioned {
 			return true
 		}
 	}
 	return false
+}
+
+// overHTTPS is the reason the engine leaves the cookie out when the call
+// goes to https, as the Secure fix has it (reason.None: it goes with it):
+// otherwise the Secure gate hides the ones behind it.
+func (m cookieMiss) overHTTPS() reason.ID {
+	m.call.URL = strings.Replace(m.call.URL, "http://", "https://", 1)
+	var v fetch.CookieVerdict
+	var err error
+	if m.set {
+		v, err = m.p.CookieStored(m.cookie.String(), m.call)
+	} else {
+		v, err = m.p.CookieSent(m.cookie, m.call)
+	}
+	if err != nil {
+		return reason.None
+	}
+	return v.Reason
 }

@@ -60,3 +60,29 @@ func TestExplainCookies(t *testing.T) {
 		t.Errorf("blocked call: %+v", d)
 	}
 }
+
+// TestExplainCookiesHTTPAPI: on an http API the Secure gate comes first,
+// so the fix is tried over https, where third-party blocking is next:
+// Partitioned is part of the fix all the same.
+func TestExplainCookiesHTTPAPI(t *testing.T) {
+	page := origin.MustParse("https://app.example")
+	held, err := fetch.ParseCookie("theme=1; SameSite=Lax; Secure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &fetch.Result{
+		Request:  fetch.Request{Origin: page, URL: "http://api.other.example/me", Credentials: fetch.CredentialsInclude},
+		Response: &fetch.Response{Status: 200},
+		Trace:    []fetch.Exchange{{URL: "http://api.other.example/me", Status: 200}},
+	}
+	d := explain.ExplainCookies([]fetch.Profile{fetch.Chromium}, []*fetch.Result{res}, page, []fetch.Cookie{held}, nil)
+	if len(d.Notes) != 1 || d.Notes[0].Reason != "cookie-secure-only" {
+		t.Fatalf("notes: %+v", d.Notes)
+	}
+	// Over https, SameSite=Lax would stop it next, then third-party
+	// blocking: the fix names all three.
+	if len(d.Fixes) != 3 || d.Fixes[0] != "where the API sets the cookie: Set-Cookie: theme=...; SameSite=None; Secure; Partitioned" ||
+		!strings.HasPrefix(d.Fixes[2], "serve the API over https") {
+		t.Errorf("fixes: %q", d.Fixes)
+	}
+}
