@@ -105,7 +105,11 @@ var bidiListening = regexp.MustCompile(`WebDriver BiDi listening on (ws://\S+)`)
 
 // StartFirefox launches Firefox with a fresh profile in a temporary
 // directory and opens a BiDi session on it.
-func StartFirefox(ctx context.Context) (*Firefox, error) {
+func StartFirefox(ctx context.Context) (*Firefox, error) { return StartFirefoxWith(ctx, nil) }
+
+// StartFirefoxWith is StartFirefox with some of the suite's prefs
+// replaced (the cookie cases restore cookieBehavior's shipped default).
+func StartFirefoxWith(ctx context.Context, prefs map[string]any) (*Firefox, error) {
 	bin, err := exec.LookPath(FirefoxBinary())
 	if err != nil {
 		return nil, fmt.Errorf("firefox: %w (scripts/ensure-deps.sh installs firefox-esr)", err)
@@ -116,6 +120,9 @@ func StartFirefox(ctx context.Context) (*Firefox, error) {
 	}
 	var js strings.Builder
 	for k, v := range firefoxPrefs {
+		if o, ok := prefs[k]; ok {
+			v = o
+		}
 		b, _ := json.Marshal(v)
 		fmt.Fprintf(&js, "user_pref(%q, %s);\n", k, b)
 	}

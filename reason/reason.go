@@ -78,6 +78,21 @@ const (
 	CSRFGuard     // Go's http.CrossOriginProtection refused the origin (403)
 	DjangoCSRF    // Django's CsrfViewMiddleware: "CSRF verification failed. Request aborted." (403)
 	ViteHostCheck // Vite's dev server: "Blocked request. This host (...) is not allowed." (403)
+
+	// Not CORS: a cookie the browser holds was not sent with the call, or
+	// a Set-Cookie in the answer was not stored, although CORS may have
+	// passed. Each maps to one of Chromium's DevTools cookie exclusion
+	// reasons ([DevToolsCookieReason]); the fix is the API's Set-Cookie.
+	CookieCredentialsMode       // credentials mode omit, or same-origin on a cross-origin call
+	CookieDomainMismatch        // ExcludeDomainMismatch
+	CookieNotOnPath             // ExcludeNotOnPath
+	CookieSecureOnly            // ExcludeSecureOnly: Secure cookie, URL not potentially trustworthy
+	CookieSameSiteStrict        // ExcludeSameSiteStrict
+	CookieSameSiteLax           // ExcludeSameSiteLax
+	CookieUnspecifiedLax        // ExcludeSameSiteUnspecifiedTreatedAsLax
+	CookieSameSiteNoneInsecure  // ExcludeSameSiteNoneInsecure
+	CookieThirdPartyBlocked     // ExcludeThirdPartyPhaseout / ThirdPartyBlockedInFirstPartySet: the engine blocks third-party cookies
+	CookieThirdPartyPartitioned // the cookie lives in another partition (Firefox Total Cookie Protection, CHIPS)
 )
 
 var names = [...]string{
@@ -112,6 +127,16 @@ var names = [...]string{
 	CSRFGuard:                   "csrf-guard",
 	DjangoCSRF:                  "django-csrf",
 	ViteHostCheck:               "vite-host-check",
+	CookieCredentialsMode:       "cookie-credentials-mode",
+	CookieDomainMismatch:        "cookie-domain-mismatch",
+	CookieNotOnPath:             "cookie-not-on-path",
+	CookieSecureOnly:            "cookie-secure-only",
+	CookieSameSiteStrict:        "cookie-samesite-strict",
+	CookieSameSiteLax:           "cookie-samesite-lax",
+	CookieUnspecifiedLax:        "cookie-samesite-unspecified-treated-as-lax",
+	CookieSameSiteNoneInsecure:  "cookie-samesite-none-insecure",
+	CookieThirdPartyBlocked:     "cookie-third-party-blocked",
+	CookieThirdPartyPartitioned: "cookie-third-party-partitioned",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON, logs

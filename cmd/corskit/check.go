@@ -51,6 +51,13 @@ the call with credentials 'include' (the same requests, sent once), and
 exits 1 when that blocks it. With --har, diagnoses every cross-origin
 request of a HAR file exported from DevTools, without sending anything.
 
+--stored-cookie 'sid=1; SameSite=Lax; Secure' (repeatable) names a cookie the
+browser holds for the API, as it stored it: check then says, per engine,
+whether it goes with the call and why not (SameSite, Secure, third-party
+cookie blocking, the credentials mode), and whether each Set-Cookie of the
+answer is stored, with the fix in the API's Set-Cookie. The cookies are not
+sent by check itself, and do not change the verdict or the exit status.
+
 After a call that is allowed with the page's origin named in
 Access-Control-Allow-Origin, check sends one more request, shown after the
 fix: the reflection probe, a GET (HEAD for a HEAD) with Origin:
@@ -133,6 +140,7 @@ type checkOptions struct {
 	curl, fetchJS                  string
 	resolve                        stringsFlag
 	insecure, noProbe              bool
+	storedCookies                  storedCookies
 	page                           pageFlags
 }
 
@@ -156,6 +164,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.headers, "H", "request header 'Name: value', as the script sets it (repeatable)")
 	fs.StringVar(&o.data, "data", "", "request body")
 	fs.Var(&o.credentials, "credentials", "credentials mode: omit, same-origin or include")
+	fs.Var(&o.storedCookies, "stored-cookie", "a cookie the browser holds for the API, as it stored it: 'sid=1; SameSite=Lax; Secure' (repeatable); check says whether each engine sends it, and why not")
 	fs.Var(&o.mode, "mode", "request mode: cors, no-cors or same-origin")
 	fs.Var(&o.cache, "cache", "cache mode: default, no-store, reload, no-cache, force-cache or only-if-cached")
 	fs.Var(&o.redirect, "redirect", "redirect mode: follow, error or manual")
@@ -265,6 +274,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		cp = newCopyInfo(copied, &req, o, givenFlags(fs))
 	}
+	if len(o.storedCookies) > 0 && (len(thens) > 0 || o.after > 0) {
+		return usageError{"--stored-cookie: not with --then or --after (one call at a time)"}
+	}
 	req.Page = o.page.page()
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
@@ -322,9 +334,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sd := explain.ApplyStacks(results, diags, chosen)
 	d := diags[0]
+	cookies := checkCookies(engines, results, res.Request.Origin, o.storedCookies, sd)
 	switch {
 	case o.json:
-		r := checkReport{Report: explain.NewReport(res, d, prof.Name), Copy: cp.json(), Probe: probe.json()}
+		r := checkReport{Report: explain.NewReport(res, d, prof.Name), Copy: cp.json(), Probe: probe.json(), Cookies: cookies}
 		r.Stack = sd
 		if len(engines) > 1 {
 			r.Browsers = make(map[string]explain.Report, len(engines))
@@ -346,6 +359,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !gated(diags) {
 			printStack(stdout, merged, sd, style{color})
 		}
+		printCookies(stdout, cookies, style{color})
 		printProbe(stdout, probe, style{color})
 	default:
 		printCopy(stdout, cp, style{color})
@@ -354,6 +368,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !gated(diags) {
 			printStack(stdout, d, sd, style{color})
 		}
+		printCookies(stdout, cookies, style{color})
 		printProbe(stdout, probe, style{color})
 	}
 	// A network failure in any engine is the tool's (exit 3); otherwise

@@ -244,6 +244,9 @@ type checkReport struct {
 	explain.Report
 	Copy  *copyJSON  `json:"copy,omitempty"`
 	Probe *probeJSON `json:"probe,omitempty"`
+	// Cookies is what each engine did with the --stored-cookie cookies
+	// and the answer's Set-Cookie lines (absent when there were none).
+	Cookies *explain.CookieDiagnosis `json:"cookies,omitempty"`
 }
 
 // probeRun is the reflection probe as sent (reflectionProbe).
