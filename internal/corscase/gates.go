@@ -144,6 +144,8 @@ func ServeGates(cases []GateCase) (*GateServers, error) {
 	s := &GateServers{Recorder: &Recorder{}, cases: cases, results: map[string]Observation{}, done: make(chan struct{})}
 	type spec struct{ label, addr, host string }
 	specs := []spec{{"page", "127.0.0.1:0", "127.0.0.1"}, {"spage", "127.0.0.1:0", "127.0.0.1"}, {"api", "127.0.0.1:0", "localhost"}, {"v6", "[::1]:0", "[::1]"}}
+	// Every URL is known before any server starts: the handlers read
+	// s.URLs, and a request may come in as soon as a server runs.
 	urls := make([]string, len(specs))
 	for i, sp := range specs {
 		ln, err := net.Listen("tcp", sp.addr)
@@ -151,17 +153,21 @@ func ServeGates(cases []GateCase) (*GateServers, error) {
 			s.Close()
 			return nil, fmt.Errorf("corscase: gate server %s: %w", sp.label, err)
 		}
-		ts := &httptest.Server{Listener: ln, Config: &http.Server{Handler: s.handler(sp.label), ReadHeaderTimeout: 10 * time.Second}}
+		s.servers = append(s.servers, &httptest.Server{Listener: ln, Config: &http.Server{Handler: s.handler(sp.label), ReadHeaderTimeout: 10 * time.Second}})
+		scheme := "http"
 		if sp.label == "spage" {
+			scheme = "https"
+		}
+		urls[i] = scheme + "://" + sp.host + ":" + fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	}
+	s.URLs = GateURLs{Page: urls[0], SPage: urls[1], API: urls[2], V6: urls[3]}
+	for i, ts := range s.servers {
+		if specs[i].label == "spage" {
 			ts.StartTLS()
 		} else {
 			ts.Start()
 		}
-		s.servers = append(s.servers, ts)
-		scheme, _, _ := strings.Cut(ts.URL, "://")
-		urls[i] = scheme + "://" + sp.host + ":" + fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 	}
-	s.URLs = GateURLs{Page: urls[0], SPage: urls[1], API: urls[2], V6: urls[3]}
 	s.Start = s.URLs.PageURL(cases[0])
 	return s, nil
 }
