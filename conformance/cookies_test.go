@@ -88,16 +88,21 @@ type cookieSite struct {
 
 func serveCookieSite(t *testing.T) *cookieSite {
 	t.Helper()
-	listen := func(h http.Handler) int {
+	// Both addresses are known before either server starts: the handlers
+	// read s.api and s.page, and a request may come in at once.
+	listen := func() net.Listener {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
+		return l
+	}
+	serve := func(l net.Listener, h http.Handler) {
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(l)
 		t.Cleanup(func() { srv.Close() })
-		return l.Addr().(*net.TCPAddr).Port
 	}
+	port := func(l net.Listener) int { return l.Addr().(*net.TCPAddr).Port }
 	s := &cookieSite{results: make(chan map[string]string, 1)}
 	apiMux, pageMux := http.NewServeMux(), http.NewServeMux()
 	cors := func(w http.ResponseWriter, r *http.Request) {
@@ -143,8 +148,11 @@ func serveCookieSite(t *testing.T) *cookieSite {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	s.api = fmt.Sprintf("http://localhost:%d", listen(apiMux))
-	s.page = fmt.Sprintf("http://127.0.0.1:%d", listen(pageMux))
+	apiL, pageL := listen(), listen()
+	s.api = fmt.Sprintf("http://localhost:%d", port(apiL))
+	s.page = fmt.Sprintf("http://127.0.0.1:%d", port(pageL))
+	serve(apiL, apiMux)
+	serve(pageL, pageMux)
 	return s
 }
 
