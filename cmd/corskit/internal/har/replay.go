@@ -39,7 +39,10 @@ type Replayed struct {
 // script's headers are the request headers minus those the browser adds
 // (User-Agent, Accept-Language, Priority, and the forbidden ones);
 // credentials mode is "include" when a Cookie or Sec-Fetch-Storage-Access
-// header went out, the default otherwise.
+// header went out, the default otherwise; the page (its URL and CSP, read
+// by the gates before CORS: mixed content, connect-src) is the last
+// document entry of the call's origin before it, so that a call the page's
+// CSP refused, which the HAR records with no answer, is diagnosed as such.
 //
 // The entries l.Skipped lists are left out, and a call the model refuses
 // (fetch() would throw, or it is beyond the model's bounds) is skipped with
@@ -85,7 +88,8 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 		bs[k] = &fetch.Browser{Profile: p, Transport: trs[k], Now: trs[k].now, NoHTTPCache: true}
 	}
 	redirectTargets := map[string]bool{}
-	next := 0 // next of l.Skipped to merge into skipped
+	docs := map[origin.Origin]*fetch.Page{} // each origin's last document so far
+	next := 0                               // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
 		if err := ctx.Err(); err != nil {
 			return skipped, err
@@ -103,10 +107,14 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 				}
 			}
 		}
+		if o, pg, ok := document(e); ok {
+			docs[o] = pg
+		}
 		req, ok := call(e)
 		if !ok || redirectTargets[canonicalURL(e.Request.URL)] {
 			continue
 		}
+		req.Page = docs[req.Origin]
 		results := make([]*fetch.Result, len(bs))
 		var refused error
 		for k, b := range bs {
@@ -128,6 +136,40 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 	}
 	skipped = append(skipped, l.Skipped[next:]...)
 	return skipped, nil
+}
+
+// document reports whether e is a page the browser loaded (Chromium's
+// "document" resource type, or, in a HAR without resource types such as
+// Firefox's, an HTML answer to a GET) and returns its origin and the page
+// as the gates before CORS read it: its URL and its CSP headers. A call's
+// page is the last document of its origin before it: the calls a HAR
+// records after a page loaded are that page's, until the next load.
+// A redirect, or an entry without an answer, is no page.
+func document(e Entry) (origin.Origin, *fetch.Page, bool) {
+	switch e.ResourceType {
+	case "document":
+	case "":
+		ct := strings.ToLower(HTTPHeader(e.Response.Headers).Get("Content-Type"))
+		if e.Request.Method != http.MethodGet || !strings.HasPrefix(strings.TrimSpace(ct), "text/html") {
+			return origin.Origin{}, nil, false
+		}
+	default:
+		return origin.Origin{}, nil, false
+	}
+	if e.Response.Status < 200 || e.Response.Status > 299 {
+		return origin.Origin{}, nil, false
+	}
+	u, err := url.Parse(e.Request.URL)
+	if err != nil {
+		return origin.Origin{}, nil, false
+	}
+	o := origin.FromURL(u)
+	if o.IsOpaque() {
+		return origin.Origin{}, nil, false
+	}
+	h := HTTPHeader(e.Response.Headers)
+	u.Fragment, u.RawFragment = "", ""
+	return o, &fetch.Page{URL: u.String(), CSP: h.Values("Content-Security-Policy"), CSPReportOnly: h.Values("Content-Security-Policy-Report-Only")}, true
 }
 
 // call reconstructs the fetch() behind entry e, if it is a cross-origin
