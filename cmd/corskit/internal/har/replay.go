@@ -25,6 +25,13 @@ type Replayed struct {
 	// Results are the call as each engine of ReplayEngines replays it, in
 	// the engines' order (Result is the first); nil from ReplayEach.
 	Results []*fetch.Result
+
+	// Held are, for a call with credentials 'include', the cookies each
+	// engine (in the engines' order) holds for the API, stored from the
+	// Set-Cookie lines of the entries before it by the engine's rules;
+	// fetch.Profile.CookieSent says which go with the call. Nil for a call
+	// without credentials.
+	Held [][]fetch.Cookie
 }
 
 // Replay diagnoses every cross-origin call a page made in l (fetch and XHR
@@ -89,7 +96,8 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 	}
 	redirectTargets := map[string]bool{}
 	docs := map[origin.Origin]*fetch.Page{} // each origin's last document so far
-	next := 0                               // next of l.Skipped to merge into skipped
+	jars := make([]jar, len(ps))
+	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
 		if err := ctx.Err(); err != nil {
 			return skipped, err
@@ -112,9 +120,18 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 		}
 		req, ok := call(e)
 		if !ok || redirectTargets[canonicalURL(e.Request.URL)] {
+			storeCookies(jars, ps, &l.Entries[i], req, ok)
 			continue
 		}
 		req.Page = docs[req.Origin]
+		var held [][]fetch.Cookie
+		if req.Credentials == fetch.CredentialsInclude {
+			u, _ := url.Parse(e.Request.URL) // parsed by call already
+			held = make([][]fetch.Cookie, len(jars))
+			for k := range jars {
+				held[k] = jars[k].held(req.Origin, u)
+			}
+		}
 		results := make([]*fetch.Result, len(bs))
 		var refused error
 		for k, b := range bs {
@@ -130,12 +147,27 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 			skipped = append(skipped, Skipped{Entry: i, Reason: strings.TrimPrefix(refused.Error(), "fetch: ")})
 			continue
 		}
-		if err := yield(Replayed{Entry: i, Result: results[0], Results: results}); err != nil {
+		if err := yield(Replayed{Entry: i, Result: results[0], Results: results, Held: held}); err != nil {
 			return skipped, err
 		}
+		// The call's own cookies are stored after it: they were not held
+		// for the call that received them.
+		storeCookies(jars, ps, &l.Entries[i], req, true)
 	}
 	skipped = append(skipped, l.Skipped[next:]...)
 	return skipped, nil
+}
+
+// storeCookies stores the Set-Cookie lines of e's answer in each
+// engine's jar (a preflight's are never stored).
+func storeCookies(jars []jar, ps []fetch.Profile, e *Entry, req fetch.Request, isCall bool) {
+	if isPreflight(e) || e.Response.Status == 0 {
+		return
+	}
+	call := cookieCall(e, req, isCall)
+	for k := range jars {
+		jars[k].store(ps[k], e, call)
+	}
 }
 
 // document reports whether e is a page the browser loaded (Chromium's
