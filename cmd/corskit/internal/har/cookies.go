@@ -15,11 +15,37 @@ import (
 // its cross-origin calls. Expires and Max-Age are not read (as in
 // fetch.ParseCookie): a cookie once stored stays.
 type jar struct {
-	cookies []jarCookie
+	m     map[jarKey]jarCookie
+	order []jarSeq // the keys in the order they were set, some replaced since
+	seq   int
 }
+
+// jarKey is what makes a cookie another: a Set-Cookie of the same name,
+// domain, path and partition (and host, for a host-only cookie) replaces
+// the cookie, as in a browser.
+type jarKey struct {
+	name, domain, path, host string
+	partition                origin.Origin
+	partitioned              bool
+}
+
+type jarSeq struct {
+	key jarKey
+	seq int
+}
+
+// A jar keeps at most maxJar cookies, the oldest going first, and holds
+// at most maxHeld for one call: Chromium's own limits (3,300 cookies in
+// all, 180 per domain), which also bound the replay's work on a hostile
+// HAR (a million Set-Cookie lines, a million calls).
+const (
+	maxJar  = 3300
+	maxHeld = 180
+)
 
 type jarCookie struct {
 	fetch.Cookie
+	seq       int           // when it was set
 	host      string        // the host whose answer set it: a host-only cookie goes back there only
 	partition origin.Origin // the page whose top-level site holds it, when Partitioned
 }
@@ -51,17 +77,35 @@ func (j *jar) store(p fetch.Profile, e *Entry, call fetch.CookieCall) {
 	}
 }
 
-// put adds c, replacing the cookie of the same name, domain, path and
-// partition, as a browser does.
+// put adds c, replacing the cookie of the same key.
 func (j *jar) put(c jarCookie) {
-	for i, old := range j.cookies {
-		if old.Name == c.Name && old.Domain == c.Domain && old.Path == c.Path && old.Partitioned == c.Partitioned &&
-			old.partition == c.partition && (c.Domain != "" || old.host == c.host) {
-			j.cookies[i] = c
-			return
+	if j.m == nil {
+		j.m = make(map[jarKey]jarCookie)
+	}
+	k := jarKey{name: c.Name, domain: c.Domain, path: c.Path, partition: c.partition, partitioned: c.Partitioned}
+	if c.Domain == "" {
+		k.host = c.host
+	}
+	j.seq++
+	c.seq = j.seq
+	j.m[k] = c
+	j.order = append(j.order, jarSeq{k, c.seq})
+	for len(j.m) > maxJar {
+		old := j.order[0]
+		j.order = j.order[1:]
+		if j.m[old.key].seq == old.seq {
+			delete(j.m, old.key)
 		}
 	}
-	j.cookies = append(j.cookies, c)
+	if len(j.order) > 2*maxJar { // replaced keys pile up: keep the live ones
+		live := j.order[:0]
+		for _, o := range j.order {
+			if j.m[o.key].seq == o.seq {
+				live = append(live, o)
+			}
+		}
+		j.order = live
+	}
 }
 
 // held returns the cookies the engine holds for a call from page to u:
@@ -71,14 +115,20 @@ func (j *jar) put(c jarCookie) {
 func (j *jar) held(page origin.Origin, u *url.URL) []fetch.Cookie {
 	host := strings.ToLower(u.Hostname())
 	var out []fetch.Cookie
-	for _, c := range j.cookies {
+	for _, o := range j.order { // oldest first, as a browser orders them
+		c, ok := j.m[o.key]
+		if !ok || c.seq != o.seq {
+			continue
+		}
 		switch {
 		case c.Domain == "" && c.host != host,
 			c.Domain != "" && host != c.Domain && !strings.HasSuffix(host, "."+c.Domain),
 			c.Partitioned && !page.SameSite(c.partition):
 			continue
 		}
-		out = append(out, c.Cookie)
+		if out = append(out, c.Cookie); len(out) == maxHeld {
+			break
+		}
 	}
 	return out
 }

@@ -3,10 +3,13 @@ package har
 import (
 	"context"
 	"encoding/json"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/reason"
 )
 
@@ -100,5 +103,27 @@ func TestReplayCookiePartition(t *testing.T) {
 	}
 	if c := out[1].Held[1]; len(c) == 1 && !c[0].Partitioned {
 		t.Errorf("firefox's cookie is not partitioned: %+v", c[0])
+	}
+}
+
+// TestJarBounds: the jar keeps at most maxJar cookies (the oldest go)
+// and holds at most maxHeld for one call.
+func TestJarBounds(t *testing.T) {
+	var j jar
+	for i := 0; i < maxJar+10; i++ {
+		j.put(jarCookie{Cookie: fetch.Cookie{Name: "c" + strconv.Itoa(i)}, host: "api.example.com"})
+	}
+	if len(j.m) != maxJar || len(j.order) > 2*maxJar {
+		t.Errorf("%d cookies, %d in order", len(j.m), len(j.order))
+	}
+	for i := 0; i < 5*maxJar; i++ { // the same cookie, set again and again
+		j.put(jarCookie{Cookie: fetch.Cookie{Name: "again", Value: strconv.Itoa(i)}, host: "api.example.com"})
+	}
+	if len(j.m) != maxJar || len(j.order) > 2*maxJar || j.m[jarKey{name: "again", host: "api.example.com"}].Value != strconv.Itoa(5*maxJar-1) {
+		t.Errorf("%d cookies, %d in order", len(j.m), len(j.order))
+	}
+	u, _ := url.Parse("https://api.example.com/")
+	if got := len(j.held(origin.MustParse("https://app.example.org"), u)); got != maxHeld {
+		t.Errorf("held %d, want %d", got, maxHeld)
 	}
 }
