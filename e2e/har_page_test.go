@@ -71,12 +71,20 @@ func TestHARReplayPageCSP(t *testing.T) {
 		t.Fatalf("Chromium: %q %v, want the page's CSP to refuse the call", got, err)
 	}
 	console := waitConsole(tab, 1, 5*time.Second)
+	replayGate(ctx, t, rec, console, "csp-connect-src")
+}
+
+// replayGate replays the HAR rec recorded with `corskit check --har
+// --json`: it must hold one call, refused by the gate named want, with
+// console lines that are Chromium's.
+func replayGate(ctx context.Context, t *testing.T, rec *browser.HARRecorder, console []string, want string) {
+	t.Helper()
 	time.Sleep(300 * time.Millisecond) // let the last network events arrive
 	data, err := rec.HAR("chromium")
 	if err != nil {
 		t.Fatal(err)
 	}
-	harPath := filepath.Join(t.TempDir(), "csp.har")
+	harPath := filepath.Join(t.TempDir(), "page.har")
 	if err := os.WriteFile(harPath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -94,12 +102,47 @@ func TestHARReplayPageCSP(t *testing.T) {
 	if err := json.Unmarshal(out, &rep); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if len(rep.Requests) != 1 || rep.Requests[0].Reason != "csp-connect-src" || len(rep.Skipped) > 0 {
-		t.Fatalf("replaying Chromium's HAR: %s\nHAR:\n%s", out, data)
+	if len(rep.Requests) != 1 || rep.Requests[0].Reason != want || len(rep.Skipped) > 0 {
+		t.Fatalf("replaying Chromium's HAR, want one call refused by %s: %s\nHAR:\n%s", want, out, data)
 	}
 	for _, line := range rep.Requests[0].Console {
 		if !slices.Contains(console, line) {
 			t.Errorf("the model's console line is not Chromium's:\n  %s\nChromium:\n  %s", line, strings.Join(console, "\n  "))
 		}
 	}
+}
+
+// TestHARReplayMixedContent: real Chromium loads an https page that calls
+// an http API (not loopback: the names resolve to 127.0.0.1 by the
+// browser's resolver rules), and refuses it as mixed content. The HAR
+// records the call with no Origin, an empty Referer, no answer and no
+// error text; replayed, it is diagnosed as mixed-content, the page being
+// the document loaded before it. Before, the call was not replayed at
+// all (no Origin, no Referer: no page).
+func TestHARReplayMixedContent(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}))
+	defer api.Close()
+	page := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><title>page</title>"))
+	}))
+	defer page.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true), chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1"))
+	rec, err := tab.RecordHAR()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(strings.Replace(page.URL, "127.0.0.1", "page.test", 1)+"/")); err != nil {
+		t.Fatal(err)
+	}
+	apiURL := strings.Replace(api.URL, "127.0.0.1", "api.test", 1) + "/items"
+	got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(apiURL)+`).then(r => "allowed", e => "blocked")`, chromedp.EvalAwaitPromise))
+	if err != nil || got != "blocked" {
+		t.Fatalf("Chromium: %q %v, want mixed content to refuse the call", got, err)
+	}
+	replayGate(ctx, t, rec, waitConsole(tab, 1, 5*time.Second), "mixed-content")
 }

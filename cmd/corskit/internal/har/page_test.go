@@ -87,6 +87,16 @@ func TestReplayPageMixedContent(t *testing.T) {
 	if r := out[0].Result; r.Err == nil || r.Err.Reason != fetch.ReasonMixedContent {
 		t.Errorf("%+v", r.Err)
 	}
+	// As Chromium records it: no Origin, an empty Referer (the policy drops
+	// it on the way down to http), no answer and no error text. The page is
+	// the last document loaded.
+	out = replayHAR(t, fetch.Chromium,
+		entry("document", "GET", "https://app.example.com/", nil, 200, nil, ""),
+		entry("fetch", "GET", "http://api.example.com/data", []string{"Referer", ""}, 0, nil, ""),
+	)
+	if len(out) != 1 || out[0].Result.Err == nil || out[0].Result.Err.Reason != fetch.ReasonMixedContent {
+		t.Errorf("%+v", out)
+	}
 }
 
 // TestReplayPageLastDocument: a call's page is the last document of its

@@ -96,6 +96,7 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 	}
 	redirectTargets := map[string]bool{}
 	docs := map[origin.Origin]*fetch.Page{} // each origin's last document so far
+	var lastDoc *origin.Origin              // the last document's
 	jars := make([]jar, len(ps))
 	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
@@ -117,8 +118,9 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 		}
 		if o, pg, ok := document(e); ok {
 			docs[o] = pg
+			lastDoc = &o
 		}
-		req, ok := call(e)
+		req, ok := call(e, lastDoc)
 		if !ok || redirectTargets[canonicalURL(e.Request.URL)] {
 			storeCookies(jars, ps, &l.Entries[i], req, ok)
 			continue
@@ -205,8 +207,9 @@ func document(e Entry) (origin.Origin, *fetch.Page, bool) {
 }
 
 // call reconstructs the fetch() behind entry e, if it is a cross-origin
-// call made by a page's script.
-func call(e Entry) (fetch.Request, bool) {
+// call made by a page's script; lastDoc is the origin of the last document
+// loaded before it, if any.
+func call(e Entry, lastDoc *origin.Origin) (fetch.Request, bool) {
 	switch e.ResourceType {
 	case "fetch", "xhr", "":
 	default:
@@ -223,6 +226,13 @@ func call(e Entry) (fetch.Request, bool) {
 		if ref, rerr := url.Parse(h.Get("Referer")); rerr == nil && ref.Host != "" {
 			page, err = origin.FromURL(ref), nil
 		}
+	}
+	if err != nil && e.Response.Status == 0 && h.Get("Referer") == "" && lastDoc != nil && e.ResourceType != "" {
+		// Nor is that Referer there when the policy drops it: an https
+		// page's call to http, which Chromium refuses as mixed content and
+		// records with no answer, no error text and an empty Referer. The
+		// page is then the last one loaded.
+		page, err = *lastDoc, nil
 	}
 	if err != nil || page.IsOpaque() {
 		return fetch.Request{}, false
