@@ -39,6 +39,17 @@ type CookieDiagnosis struct {
 // which of the held cookies went with it and which Set-Cookie of its
 // answer was stored, with the fix in stack s (nil: the header itself).
 func ExplainCookies(engines []fetch.Profile, results []*fetch.Result, page origin.Origin, held []fetch.Cookie, s *stacks.Stack) CookieDiagnosis {
+	jars := make([][]fetch.Cookie, len(engines))
+	for i := range jars {
+		jars[i] = held
+	}
+	return ExplainCookieJars(engines, results, page, jars, s)
+}
+
+// ExplainCookieJars is ExplainCookies where each engine holds cookies of
+// its own (jars[i] for engines[i]): a replayed HAR, where each engine
+// stored the earlier answers' Set-Cookie lines by its own rules.
+func ExplainCookieJars(engines []fetch.Profile, results []*fetch.Result, page origin.Origin, jars [][]fetch.Cookie, s *stacks.Stack) CookieDiagnosis {
 	var d CookieDiagnosis
 	var missed []string
 	fixes := map[reason.ID][]string{}
@@ -78,7 +89,7 @@ func ExplainCookies(engines []fetch.Profile, results []*fetch.Result, page origi
 			}
 			d.Notes = append(d.Notes, n)
 		}
-		for _, c := range held {
+		for _, c := range jars[i] {
 			v, err := p.CookieSent(c, call)
 			add(v, err, false)
 		}

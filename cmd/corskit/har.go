@@ -60,9 +60,10 @@ func checkHAR(ctx context.Context, path string, engines []fetch.Profile, asJSON,
 		fmt.Fprintf(stdout, "HAR entry %d\n", r.Entry)
 		if len(engines) > 1 {
 			printEngines(stdout, engines, r.Results, diags, color)
-			return nil
+		} else {
+			printCheck(stdout, r.Result, d, prof, color)
 		}
-		printCheck(stdout, r.Result, d, prof, color)
+		printCookies(stdout, checkjson.HARCookies(r, engines, nil), s)
 		return nil
 	})
 	if err != nil {

@@ -183,14 +183,15 @@ func NewHARReport(rp har.Replayed, engines []fetch.Profile) HARReport {
 }
 
 func harReport(rp har.Replayed, engines []fetch.Profile, apply bool, chosen *stacks.Stack) HARReport {
+	cookies := HARCookies(rp, engines, chosen)
 	if len(engines) == 1 && !apply {
-		return HARReport{Entry: rp.Entry, Report: explain.NewReport(rp.Result, explain.Explain(rp.Result), engines[0].Name)}
+		return HARReport{Entry: rp.Entry, Report: explain.NewReport(rp.Result, explain.Explain(rp.Result), engines[0].Name), Cookies: cookies}
 	}
 	results := rp.Results
 	if results == nil {
 		results = []*fetch.Result{rp.Result}
 	}
-	return HARReport{Entry: rp.Entry, Report: reports(results, engines, len(engines) > 1, apply, chosen)}
+	return HARReport{Entry: rp.Entry, Report: reports(results, engines, len(engines) > 1, apply, chosen), Cookies: cookies}
 }
 
 // diagnoseCopy diagnoses a DevTools copy (Copy as cURL, Copy as fetch)

@@ -18,6 +18,8 @@ import (
 
 	"github.com/corskit/corskit/cmd/corskit/internal/har"
 	"github.com/corskit/corskit/explain"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/stacks"
 )
 
 // HARReport is one call of a HAR in the `--har --json` output: the report
@@ -25,6 +27,30 @@ import (
 type HARReport struct {
 	Entry int `json:"har_entry"`
 	explain.Report
+	// Cookies is what each engine did with the cookies it held from the
+	// HAR's earlier answers, and with this answer's Set-Cookie lines, on a
+	// call with credentials 'include': `check --stored-cookie`'s section.
+	Cookies *explain.CookieDiagnosis `json:"cookies,omitempty"`
+}
+
+// HARCookies is the cookies' diagnosis of a replayed call, nil when there
+// is nothing to say: a call without credentials 'include' (its cookies
+// stay home by design), or one where no engine held a cookie for the API
+// and the answer set none. The fix is written for stack s (nil: the
+// Set-Cookie line itself).
+func HARCookies(rp har.Replayed, engines []fetch.Profile, s *stacks.Stack) *explain.CookieDiagnosis {
+	if rp.Held == nil {
+		return nil
+	}
+	results := rp.Results
+	if results == nil {
+		results = []*fetch.Result{rp.Result}
+	}
+	d := explain.ExplainCookieJars(engines[:len(results)], results, rp.Result.Request.Origin, rp.Held, s)
+	if len(d.Notes) == 0 {
+		return nil
+	}
+	return &d
 }
 
 // HARSkip is an entry of the HAR that could not be read or replayed.

@@ -25,6 +25,13 @@ type Replayed struct {
 	// Results are the call as each engine of ReplayEngines replays it, in
 	// the engines' order (Result is the first); nil from ReplayEach.
 	Results []*fetch.Result
+
+	// Held are, for a call with credentials 'include', the cookies each
+	// engine (in the engines' order) holds for the API, stored from the
+	// Set-Cookie lines of the entries before it by the engine's rules;
+	// fetch.Profile.CookieSent says which go with the call. Nil for a call
+	// without credentials.
+	Held [][]fetch.Cookie
 }
 
 // Replay diagnoses every cross-origin call a page made in l (fetch and XHR
@@ -39,7 +46,10 @@ type Replayed struct {
 // script's headers are the request headers minus those the browser adds
 // (User-Agent, Accept-Language, Priority, and the forbidden ones);
 // credentials mode is "include" when a Cookie or Sec-Fetch-Storage-Access
-// header went out, the default otherwise.
+// header went out, the default otherwise; the page (its URL and CSP, read
+// by the gates before CORS: mixed content, connect-src) is the last
+// document entry of the call's origin before it, so that a call the page's
+// CSP refused, which the HAR records with no answer, is diagnosed as such.
 //
 // The entries l.Skipped lists are left out, and a call the model refuses
 // (fetch() would throw, or it is beyond the model's bounds) is skipped with
@@ -85,6 +95,9 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 		bs[k] = &fetch.Browser{Profile: p, Transport: trs[k], Now: trs[k].now, NoHTTPCache: true}
 	}
 	redirectTargets := map[string]bool{}
+	docs := map[origin.Origin]*fetch.Page{} // each origin's last document so far
+	var lastDoc *origin.Origin              // the last document's
+	jars := make([]jar, len(ps))
 	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
 		if err := ctx.Err(); err != nil {
@@ -103,9 +116,23 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 				}
 			}
 		}
-		req, ok := call(e)
+		if o, pg, ok := document(e); ok {
+			docs[o] = pg
+			lastDoc = &o
+		}
+		req, ok := call(e, lastDoc)
 		if !ok || redirectTargets[canonicalURL(e.Request.URL)] {
+			storeCookies(jars, ps, &l.Entries[i], req, ok)
 			continue
+		}
+		req.Page = docs[req.Origin]
+		var held [][]fetch.Cookie
+		if req.Credentials == fetch.CredentialsInclude {
+			u, _ := url.Parse(e.Request.URL) // parsed by call already
+			held = make([][]fetch.Cookie, len(jars))
+			for k := range jars {
+				held[k] = jars[k].held(req.Origin, u)
+			}
 		}
 		results := make([]*fetch.Result, len(bs))
 		var refused error
@@ -122,17 +149,67 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 			skipped = append(skipped, Skipped{Entry: i, Reason: strings.TrimPrefix(refused.Error(), "fetch: ")})
 			continue
 		}
-		if err := yield(Replayed{Entry: i, Result: results[0], Results: results}); err != nil {
+		if err := yield(Replayed{Entry: i, Result: results[0], Results: results, Held: held}); err != nil {
 			return skipped, err
 		}
+		// The call's own cookies are stored after it: they were not held
+		// for the call that received them.
+		storeCookies(jars, ps, &l.Entries[i], req, true)
 	}
 	skipped = append(skipped, l.Skipped[next:]...)
 	return skipped, nil
 }
 
+// storeCookies stores the Set-Cookie lines of e's answer in each
+// engine's jar (a preflight's are never stored).
+func storeCookies(jars []jar, ps []fetch.Profile, e *Entry, req fetch.Request, isCall bool) {
+	if isPreflight(e) || e.Response.Status == 0 {
+		return
+	}
+	call := cookieCall(e, req, isCall)
+	for k := range jars {
+		jars[k].store(ps[k], e, call)
+	}
+}
+
+// document reports whether e is a page the browser loaded (Chromium's
+// "document" resource type, or, in a HAR without resource types such as
+// Firefox's, an HTML answer to a GET) and returns its origin and the page
+// as the gates before CORS read it: its URL and its CSP headers. A call's
+// page is the last document of its origin before it: the calls a HAR
+// records after a page loaded are that page's, until the next load.
+// A redirect, or an entry without an answer, is no page.
+func document(e Entry) (origin.Origin, *fetch.Page, bool) {
+	switch e.ResourceType {
+	case "document":
+	case "":
+		ct := strings.ToLower(HTTPHeader(e.Response.Headers).Get("Content-Type"))
+		if e.Request.Method != http.MethodGet || !strings.HasPrefix(strings.TrimSpace(ct), "text/html") {
+			return origin.Origin{}, nil, false
+		}
+	default:
+		return origin.Origin{}, nil, false
+	}
+	if e.Response.Status < 200 || e.Response.Status > 299 {
+		return origin.Origin{}, nil, false
+	}
+	u, err := url.Parse(e.Request.URL)
+	if err != nil {
+		return origin.Origin{}, nil, false
+	}
+	o := origin.FromURL(u)
+	if o.IsOpaque() {
+		return origin.Origin{}, nil, false
+	}
+	h := HTTPHeader(e.Response.Headers)
+	u.Fragment, u.RawFragment = "", ""
+	return o, &fetch.Page{URL: u.String(), CSP: h.Values("Content-Security-Policy"), CSPReportOnly: h.Values("Content-Security-Policy-Report-Only")}, true
+}
+
 // call reconstructs the fetch() behind entry e, if it is a cross-origin
-// call made by a page's script.
-func call(e Entry) (fetch.Request, bool) {
+// call made by a page's script; lastDoc is the origin of the last document
+// loaded before it, if any.
+func call(e Entry, lastDoc *origin.Origin) (fetch.Request, bool) {
 	switch e.ResourceType {
 	case "fetch", "xhr", "":
 	default:
@@ -149,6 +226,13 @@ func call(e Entry) (fetch.Request, bool) {
 		if ref, rerr := url.Parse(h.Get("Referer")); rerr == nil && ref.Host != "" {
 			page, err = origin.FromURL(ref), nil
 		}
+	}
+	if err != nil && e.Response.Status == 0 && h.Get("Referer") == "" && lastDoc != nil && e.ResourceType != "" {
+		// Nor is that Referer there when the policy drops it: an https
+		// page's call to http, which Chromium refuses as mixed content and
+		// records with no answer, no error text and an empty Referer. The
+		// page is then the last one loaded.
+		page, err = *lastDoc, nil
 	}
 	if err != nil || page.IsOpaque() {
 		return fetch.Request{}, false
