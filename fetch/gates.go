@@ -29,6 +29,9 @@ type Page struct {
 	// lines, CSPReportOnly those of Content-Security-Policy-Report-Only.
 	CSP           []string
 	CSPReportOnly []string
+	// COEP is the page's Cross-Origin-Embedder-Policy value: "",
+	// COEPRequireCORP or COEPCredentialless (see coep.go).
+	COEP string
 }
 
 // Reasons of the gates, from package reason.
