@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/audits"
@@ -18,8 +20,9 @@ import (
 // TestCOEPChromium: the COEP/CORP cases in headless Chromium.
 func TestCOEPChromium(t *testing.T) {
 	var dt devtoolsLog
+	var tab *browser.Tab
 	s := caseRun(t, "coep", corscase.COEPCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
-		tab := browser.OpenTab(ctx, t)
+		tab = browser.OpenTab(ctx, t)
 		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
 			t.Fatal(err)
 		}
@@ -34,6 +37,15 @@ func TestCOEPChromium(t *testing.T) {
 		}
 		return tab.Console
 	})
+	// Chromium's console line for a CORP refusal names no URL (so the
+	// cases cannot claim it): the lines of the run, as a multiset, must be
+	// those the model's refusals name.
+	var netErrs, wantNetErrs []string
+	for _, l := range tab.Console() {
+		if strings.HasPrefix(l, "Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE") {
+			netErrs = append(netErrs, l)
+		}
+	}
 	checked := 0
 	for _, c := range corscase.COEPCases() {
 		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
@@ -48,13 +60,19 @@ func TestCOEPChromium(t *testing.T) {
 				continue
 			}
 			want = devtoolsSeen{Issue: issue, Kind: kind, Blocked: blocked}
+			wantNetErrs = append(wantNetErrs, e.ConsoleMessage())
 		}
 		if got := dt.of(s.URLs.TargetURL(c)); got != want {
 			t.Errorf("case %s: Chromium's DevTools showed %+v, the model's reason says %+v", c.Name, got, want)
 		}
 		checked++
 	}
-	t.Logf("DevTools issue and blocked reason checked for %d cases", checked)
+	slices.Sort(netErrs)
+	slices.Sort(wantNetErrs)
+	if !slices.Equal(netErrs, wantNetErrs) {
+		t.Errorf("Chromium's console printed\n %q\nthe model's refusals name\n %q", netErrs, wantNetErrs)
+	}
+	t.Logf("DevTools issue and blocked reason checked for %d cases; %d net error lines", checked, len(netErrs))
 }
 
 // TestCOEPFirefox: the COEP/CORP cases in headless Firefox ESR.

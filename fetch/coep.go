@@ -109,11 +109,19 @@ func (p Profile) corpSameSite(page, res origin.Origin, u *url.URL) bool {
 	return true
 }
 
+// coepCredentialless says whether an engine knows COEP credentialless.
+// Measured (conformance case coep-credentialless-same-site-no-cookie):
+// Chromium and Firefox send no cookie on a cross-origin no-cors load from
+// such a page; WebKitGTK sends it, treating the value as no policy (it
+// needs no CORP either way, as credentialless does not).
+var coepCredentialless = map[Engine]bool{EngineChromium: true, EngineFirefox: true}
+
 // coepStripsCredentials: a page with COEP credentialless sends no
-// credentials on a cross-origin no-cors load (HTML Standard; not measured
-// by the conformance cases, which store no cookie).
+// credentials on a cross-origin no-cors load (HTML Standard), in the
+// engines that know the value.
 func (f *fetcher) coepStripsCredentials() bool {
-	return f.req.Page != nil && f.req.Page.COEP == COEPCredentialless && f.tainting == ResponseOpaque
+	return f.req.Page != nil && f.req.Page.COEP == COEPCredentialless && f.tainting == ResponseOpaque &&
+		coepCredentialless[f.p.Messages]
 }
 
 // corpConsole is the engine's console lines for a CORP refusal.

@@ -2,8 +2,10 @@ package corscase
 
 import (
 	"fmt"
-	"github.com/corskit/corskit/fetch"
 	"net/http"
+	"net/url"
+
+	"github.com/corskit/corskit/fetch"
 )
 
 // How a gate case's page loads its target (GateCase.As).
@@ -38,6 +40,13 @@ func serveImage(w http.ResponseWriter, c GateCase) {
 // what the page saw: a fetch's type and status, an <img>'s onload
 // (allowed) or onerror (blocked; an <img> says nothing more).
 func (c GateCase) loadScript(target string) string {
+	if c.subresource() {
+		return coepCookieScript + c.load(target)
+	}
+	return c.load(target)
+}
+
+func (c GateCase) load(target string) string {
 	switch c.As {
 	case AsImg:
 		co := ""
@@ -75,4 +84,40 @@ func (c GateCase) subresourceRequest(req fetch.Request) fetch.Request {
 		}
 	}
 	return req
+}
+
+// coepCookie is the cookie a COEP case's page stores for its own host,
+// 127.0.0.1: every engine sends it to {page} and {peer} (cookies ignore
+// ports, and the load is same-site) when the load carries credentials,
+// so the wire shows whether COEP credentialless stripped them. {api}
+// (localhost) never has it.
+const coepCookie = "corskit-coep=1"
+
+const coepCookieScript = `document.cookie = "` + coepCookie + `; path=/";
+    `
+
+func hasCOEPCookie(r *http.Request) bool {
+	c, err := r.Cookie("corskit-coep")
+	return err == nil && c.Value == "1"
+}
+
+// modelCookies marks the model's requests that would carry the page's
+// cookie: those it sent with credentials to the page's host. The model
+// keeps no cookie store of its own here; the wire is in the order of its
+// exchanges.
+func modelCookies(wire []Wire, res *fetch.Result) {
+	pageHost := "127.0.0.1"
+	i := 0
+	for _, ex := range res.Trace {
+		if ex.Kind == fetch.ExchangeCacheHit {
+			continue
+		}
+		if i >= len(wire) {
+			return
+		}
+		if u, err := url.Parse(ex.URL); err == nil && u.Hostname() == pageHost {
+			wire[i].Cookie = ex.Credentials
+		}
+		i++
+	}
 }

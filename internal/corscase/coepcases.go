@@ -35,6 +35,10 @@ func COEPCases() []GateCase {
 		img("corp-same-site-no-coep", "without COEP, CORP same-site blocks a cross-site <img>", "", "same-site", "", "", blocked),
 		withEngines(img("corp-same-site-peer-no-coep", "without COEP, CORP same-site lets a same-site <img> load (not in Chromium, on an IP address)", "", "same-site", peer, "", allowed), chromiumBlocks),
 		nc("corp-same-origin-nocors", "without COEP, CORP same-origin blocks a no-cors fetch()", "", "same-origin", "", blocked),
+		img("coep-credentialless-same-site-no-cookie", "credentialless: a same-site, cross-origin <img> loads without CORP, and without the page's cookie (WebKitGTK sends it: it does not know credentialless)", "credentialless", "", peer, "", allowed),
+		img("coep-require-corp-same-site-cookie", "require-corp: a same-site <img> with CORP cross-origin carries the page's cookie", "require-corp", "cross-origin", peer, "", allowed),
+		img("coep-credentialless-use-credentials", "credentialless: <img crossorigin=use-credentials> is CORS, and carries the cookie", "credentialless", "", peer, "use-credentials", allowed),
+		img("coep-credentialless-same-origin-cookie", "credentialless: the page's own origin gets its cookie", "credentialless", "", samePage, "", allowed),
 		img("no-coep-no-corp", "neither COEP nor CORP: the <img> loads", "", "", "", "", allowed),
 	}
 }

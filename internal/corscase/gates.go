@@ -246,7 +246,7 @@ func (s *GateServers) handler(label string) http.Handler {
 			w.Write([]byte("done"))
 		case "g":
 			s.Recorder.add(c.Name, Wire{Server: label, Method: r.Method, Path: r.URL.Path,
-				Origin: s.URLs.Normalize(r.Header.Get("Origin")), Accept: r.Header.Get("Accept")})
+				Origin: s.URLs.Normalize(r.Header.Get("Origin")), Accept: r.Header.Get("Accept"), Cookie: hasCOEPCookie(r)})
 			if o := r.Header.Get("Origin"); o != "" {
 				w.Header().Set("Access-Control-Allow-Origin", o)
 			}
@@ -339,6 +339,9 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 			obs.Status = res.Response.Status
 		}
 		obs.Wire = s.Recorder.Take(c.Name)
+		if c.subresource() {
+			modelCookies(obs.Wire, res)
+		}
 		r.Fetches = []Observation{obs}
 		out[c.Name] = r
 	}
