@@ -142,3 +142,27 @@ func (p Profile) corpConsole(r *Result) []string {
 	}
 	return nil
 }
+
+// forDestination words the CORS lines of an <img crossorigin> as the
+// engines do: Chromium says "Access to image at" where a fetch() has
+// "Access to fetch at", WebKit "Cannot load image" where it has "Fetch
+// API cannot load"; Firefox words both alike (conformance cases
+// img-crossorigin-no-acao, coep-img-crossorigin-no-acao).
+func (p Profile) forDestination(r *Result, lines []string) []string {
+	if r.Request.Destination != DestinationImage || r.Err == nil {
+		return lines
+	}
+	for i, l := range lines {
+		switch p.Messages {
+		case EngineChromium:
+			if rest, ok := strings.CutPrefix(l, "Access to fetch at '"); ok {
+				lines[i] = "Access to image at '" + rest
+			}
+		case EngineWebKit:
+			if l == reason.WebKitCannotLoad(r.Err.URL) {
+				lines[i] = reason.WebKitImageCannotLoad(r.Err.URL)
+			}
+		}
+	}
+	return lines
+}

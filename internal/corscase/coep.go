@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/corskit/corskit/fetch"
 )
@@ -120,4 +121,14 @@ func modelCookies(wire []Wire, res *fetch.Result) {
 		}
 		i++
 	}
+}
+
+// namesCase reports whether a console line names case name's URLs. A
+// browser's line that names none (WebKit's "Origin ... is not allowed by
+// Access-Control-Allow-Origin." for an <img>, which MiniBrowser prints
+// without the page as its source) cannot be given to a case when the
+// pages run one after another, so the harness leaves such lines out, and
+// the model's are left out alike.
+func namesCase(line, name string) bool {
+	return strings.Contains(line, "/g/"+name+"/") || strings.Contains(line, "/gp/"+name)
 }

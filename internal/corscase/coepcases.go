@@ -39,6 +39,10 @@ func COEPCases() []GateCase {
 		img("coep-require-corp-same-site-cookie", "require-corp: a same-site <img> with CORP cross-origin carries the page's cookie", "require-corp", "cross-origin", peer, "", allowed),
 		img("coep-credentialless-use-credentials", "credentialless: <img crossorigin=use-credentials> is CORS, and carries the cookie", "credentialless", "", peer, "use-credentials", allowed),
 		img("coep-credentialless-same-origin-cookie", "credentialless: the page's own origin gets its cookie", "credentialless", "", samePage, "", allowed),
+		{Name: "coep-img-crossorigin-no-acao", About: "require-corp: an <img crossorigin> is CORS: without Access-Control-Allow-Origin it fails, CORP or not",
+			COEP: "require-corp", CORP: "cross-origin", As: AsImg, CrossOrigin: "anonymous", NoACAO: true, Want: blocked},
+		{Name: "img-crossorigin-no-acao", About: "an <img crossorigin> without Access-Control-Allow-Origin fails CORS, with no COEP",
+			As: AsImg, CrossOrigin: "anonymous", NoACAO: true, Want: blocked},
 		img("no-coep-no-corp", "neither COEP nor CORP: the <img> loads", "", "", "", "", allowed),
 	}
 }
