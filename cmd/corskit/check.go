@@ -71,6 +71,13 @@ plain http) and the page's Content Security Policy (connect-src, default-src).
 A call they refuse is never sent; the diagnosis says "not CORS:" and gives the
 fix where it belongs: the API's URL, or the page server's policy.
 
+--as img loads the URL as an <img> (a no-cors GET with an image Accept;
+CORS with --crossorigin anonymous|use-credentials), and --page-coep gives
+the page's Cross-Origin-Embedder-Policy: a cross-origin no-cors load then
+needs Cross-Origin-Resource-Policy on the resource (CORP same-origin and
+same-site refuse even without COEP). Such a refusal says "not CORS:", and
+the fix is on the resource's server, or crossorigin with CORS headers.
+
 With --then, further calls follow in the same browser session, sharing its
 preflight cache and HTTP cache: each repeats the call before it but for the
 flags it gives (-H replaces the headers, --no-headers drops them), and
