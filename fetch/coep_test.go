@@ -19,9 +19,8 @@ func TestCOEPMatchEngines(t *testing.T) {
 }
 
 // TestCORPCheck pins what the browser cases do not reach: a CORP value
-// that does not parse is no policy, several lines never parse, a
-// same-site answer over http to an https page is refused, and a
-// cross-origin answer in cors mode needs no CORP.
+// that does not parse (other case, unknown) is no policy, several lines
+// never parse, and CORP is not looked at in cors mode.
 func TestCORPCheck(t *testing.T) {
 	var corp []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
