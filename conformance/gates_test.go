@@ -29,8 +29,8 @@ import (
 // through the others by itself; the whole run takes seconds.
 
 // gateGolden is where an engine's observations of the gate cases live.
-func gateGolden(engine string) string {
-	return filepath.Join("..", "internal", "corscase", "testdata", "gates-"+engine+".json")
+func gateGolden(set, engine string) string {
+	return filepath.Join("..", "internal", "corscase", "testdata", set+"-"+engine+".json")
 }
 
 // gateCaseInLine finds the case a console line is about: the URL it
@@ -92,7 +92,12 @@ func webkitTruncated(msg string) string {
 // profile p and, with -update, records the engine's observations.
 func gateRun(t *testing.T, p fetch.Profile, open func(ctx context.Context, start string) (console func() []string)) *corscase.GateServers {
 	t.Helper()
-	cases := corscase.Gates()
+	return caseRun(t, "gates", corscase.Gates(), p, open)
+}
+
+// caseRun runs one set of gate cases (recorded as <set>-<engine>.json).
+func caseRun(t *testing.T, set string, cases []corscase.GateCase, p fetch.Profile, open func(ctx context.Context, start string) (console func() []string)) *corscase.GateServers {
+	t.Helper()
 	s, err := corscase.ServeGates(cases)
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +121,7 @@ func gateRun(t *testing.T, p fetch.Profile, open func(ctx context.Context, start
 	}
 	if *update {
 		data, _ := json.MarshalIndent(engine, "", " ")
-		if err := os.WriteFile(gateGolden(p.Name), append(data, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(gateGolden(set, p.Name), append(data, '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -131,7 +136,7 @@ func gateRun(t *testing.T, p fetch.Profile, open func(ctx context.Context, start
 			t.Errorf("case %s (%s): model and %s disagree\n%s", c.Name, c.About, p.Name, diff(p.Name, en, mo))
 		}
 	}
-	t.Logf("%s: %d gate cases; %d disagreements", p.Name, len(cases), disagree)
+	t.Logf("%s: %d %s cases; %d disagreements", p.Name, len(cases), set, disagree)
 	return s
 }
 
@@ -237,6 +242,11 @@ func (d *devtoolsLog) record(ev any) {
 				seen.Issue, seen.Kind = string(e.Issue.Code), string(c.ContentSecurityPolicyViolationType)
 			}
 			d.byURL[c.BlockedURL] = seen
+		case det.BlockedByResponseIssueDetails != nil && det.BlockedByResponseIssueDetails.Request != nil:
+			b := det.BlockedByResponseIssueDetails
+			seen := d.byURL[b.Request.URL]
+			seen.Issue, seen.Kind = string(e.Issue.Code), string(b.Reason)
+			d.byURL[b.Request.URL] = seen
 		case det.MixedContentIssueDetails != nil:
 			m := det.MixedContentIssueDetails
 			seen := d.byURL[m.InsecureURL]

@@ -42,11 +42,22 @@ type Gate struct {
 	Snippets    []stacks.CSPSnippet `json:"snippets,omitempty"`
 	// SecureURL is, for mixed content, the URL over https.
 	SecureURL string `json:"secure_url,omitempty"`
+	// For a CORP refusal (Layer "resource-server"): DevToolsReason is
+	// the Issues panel's BlockedByResponse reason, COEP the page's
+	// Cross-Origin-Embedder-Policy, CORP the value the resource's server
+	// should send, and Snippets that header in each stack's syntax.
+	DevToolsReason string `json:"devtools_reason,omitempty"`
+	COEP           string `json:"coep,omitempty"`
+	CORP           string `json:"corp,omitempty"`
 }
 
 // gateDiagnosis fills d for a fetch a gate refused.
 func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 	e := res.Err
+	if e.Reason.IsCORP() {
+		corpDiagnosis(res, d)
+		return
+	}
 	by := "mixed-content rules (an https page calling plain http)"
 	if e.Reason == fetch.ReasonCSPConnectSrc {
 		by = "the page's Content Security Policy"

@@ -407,12 +407,13 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 
 		credentials := f.req.Credentials == CredentialsInclude ||
 			f.req.Credentials == CredentialsSameOrigin && f.tainting == ResponseBasic
+		credentials = credentials && !f.coepStripsCredentials()
 		hb := f.newHeaderBuilder(len(headers) + 4)
 		for _, h := range headers {
 			hb.add(h.Name, h.Value)
 		}
 		if !hb.has("Accept") {
-			hb.setCanonical("Accept", "*/*") // fetch()'s default
+			hb.setCanonical("Accept", f.p.defaultAccept(f.req.Destination))
 		}
 		// Origin goes with every CORS request, and with any request whose
 		// method is not GET or HEAD (no-cors and same-origin included).
@@ -452,6 +453,10 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 				f.fail(&Error{Reason: r, Header: h, Value: v}, cur)
 				return nil
 			}
+		}
+		if e := f.corpCheck(resp.Header, u); e != nil {
+			f.fail(e, cur)
+			return nil
 		}
 		if !isRedirect(resp) {
 			f.respond(resp, ex, cur, hops > 0)

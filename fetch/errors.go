@@ -111,6 +111,8 @@ func (e *Error) ConsoleMessage() string {
 		return reason.ChromiumMixedContentLine(e.Value, e.URL)
 	case ReasonCSPConnectSrc:
 		return reason.ChromiumCSPLine(e.URL, e.Value, e.Header == "default-src", false)
+	case ReasonCOEPCORPMissing, ReasonCORPNotSameOrigin, ReasonCORPNotSameSite:
+		return "Failed to load resource: " + reason.ChromiumCORPNetError(e.Reason)
 	}
 	return reason.ChromiumLine(e.URL, e.InitialURL, e.Origin, e.Detail())
 }

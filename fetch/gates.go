@@ -29,6 +29,9 @@ type Page struct {
 	// lines, CSPReportOnly those of Content-Security-Policy-Report-Only.
 	CSP           []string
 	CSPReportOnly []string
+	// COEP is the page's Cross-Origin-Embedder-Policy value: "",
+	// COEPRequireCORP or COEPCredentialless (see coep.go).
+	COEP string
 }
 
 // Reasons of the gates, from package reason.
@@ -138,10 +141,12 @@ func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error
 	return &Error{Reason: ReasonCSPConnectSrc, Header: header, Value: refused.Directive}
 }
 
-// IsGate reports whether r is one of the gates before CORS: a refusal no
-// response header can lift.
+// IsGate reports whether r is one of the gates that are not CORS: a
+// refusal before CORS no response header can lift, or a no-cors load
+// Cross-Origin-Resource-Policy refused (which only the resource's CORP,
+// not a CORS header, lifts).
 func IsGate(r Reason) bool {
-	return r == ReasonMixedContent || r == ReasonCSPConnectSrc
+	return r == ReasonMixedContent || r == ReasonCSPConnectSrc || r.IsCORP()
 }
 
 // gateConsole is the engine's console lines for the gates of r: for each

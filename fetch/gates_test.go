@@ -22,7 +22,12 @@ import (
 // requests on the wire (none for a refused fetch) and the console lines.
 // conformance/ (TestGates*) checks the same against the live browsers.
 func TestGatesMatchEngines(t *testing.T) {
-	cases := corscase.Gates()
+	matchRecorded(t, "gates", corscase.Gates())
+}
+
+// matchRecorded runs a set of gate cases in each profile and compares
+// them with each engine's recording, <set>-<engine>.json.
+func matchRecorded(t *testing.T, set string, cases []corscase.GateCase) {
 	s, err := corscase.ServeGates(cases)
 	if err != nil {
 		t.Fatal(err)
@@ -30,13 +35,13 @@ func TestGatesMatchEngines(t *testing.T) {
 	defer s.Close()
 	for _, p := range fetch.Profiles {
 		t.Run(p.Name, func(t *testing.T) {
-			want := recordedIn(t, "gates-"+p.Name)
+			want := recordedIn(t, set+"-"+p.Name)
 			got, err := corscase.RunGates(context.Background(), p, cases, s)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(want) != len(cases) {
-				t.Errorf("recording has %d cases, the table %d: run `go test -run TestGates -update ./...` in conformance/", len(want), len(cases))
+				t.Errorf("recording has %d cases, the table %d: run `go test -run 'TestGates|TestCOEP' -update ./...` in conformance/", len(want), len(cases))
 			}
 			for _, c := range cases {
 				if o := got[c.Name].Fetches[0].Outcome; o != c.WantIn(p.Name) {

@@ -30,11 +30,14 @@ const (
 // through). Generic network lines ("Failed to load resource") are left
 // out. It needs r's Trace: the failing exchange is its last.
 func (p Profile) ConsoleLines(r *Result) []string {
+	if r.Err != nil && r.Err.Reason.IsCORP() {
+		return p.corpConsole(r)
+	}
 	gates := p.gateConsole(r)
 	if r.Err != nil && IsGate(r.Err.Reason) {
 		return gates
 	}
-	return append(gates, p.corsConsole(r)...)
+	return p.forDestination(r, append(gates, p.corsConsole(r)...))
 }
 
 // corsConsole is ConsoleLines without the gates' lines.

@@ -75,6 +75,9 @@ type Request struct {
 	Credentials Credentials
 	Cache       CacheMode
 	Redirect    RedirectMode
+	// Destination is what the request is for: "" a fetch(), or an <img>
+	// (its Accept header, and its words in the console).
+	Destination Destination
 	// Page is the calling document's URL and policies, for the gates
 	// before CORS (mixed content, CSP); nil: none.
 	Page *Page

@@ -20,6 +20,9 @@ func ChromiumDevTools(id ID, redirected bool) (issue, blocked, kind string, ok b
 			blocked = "csp"
 		}
 		return "ContentSecurityPolicyIssue", blocked, "kURLViolation", true
+	case COEPCORPMissing, CORPNotSameOrigin, CORPNotSameSite:
+		blocked, kind = chromiumCORP(id)
+		return "BlockedByResponseIssue", blocked, kind, true
 	}
 	return "", "", "", false
 }

@@ -93,6 +93,14 @@ const (
 	CookieSameSiteNoneInsecure  // ExcludeSameSiteNoneInsecure
 	CookieThirdPartyBlocked     // ExcludeThirdPartyPhaseout / ThirdPartyBlockedInFirstPartySet: the engine blocks third-party cookies
 	CookieThirdPartyPartitioned // the cookie lives in another partition (Firefox Total Cookie Protection, CHIPS)
+
+	// Not CORS: a cross-origin load in no-cors mode (an <img> without
+	// crossorigin, fetch() with mode "no-cors") refused after its answer
+	// by Cross-Origin-Resource-Policy. The fix is CORP on the resource's
+	// server, or CORS mode (crossorigin) with CORS headers.
+	COEPCORPMissing   // the page's COEP require-corp, and the answer has no CORP
+	CORPNotSameOrigin // CORP same-origin, cross-origin load
+	CORPNotSameSite   // CORP same-site, cross-site load
 )
 
 var names = [...]string{
@@ -137,6 +145,9 @@ var names = [...]string{
 	CookieSameSiteNoneInsecure:  "cookie-samesite-none-insecure",
 	CookieThirdPartyBlocked:     "cookie-third-party-blocked",
 	CookieThirdPartyPartitioned: "cookie-third-party-partitioned",
+	COEPCORPMissing:             "coep-corp-missing",
+	CORPNotSameOrigin:           "corp-not-same-origin",
+	CORPNotSameSite:             "corp-not-same-site",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON, logs
@@ -153,6 +164,12 @@ func (r ID) String() string {
 // handler ran: not CORS, and no CORS header fixes it.
 func (r ID) IsGuard() bool {
 	return r >= CSRFGuard && r <= ViteHostCheck
+}
+
+// IsCORP reports whether the reason is a Cross-Origin-Resource-Policy
+// refusal of a no-cors load (with or without the page's COEP).
+func (r ID) IsCORP() bool {
+	return r >= COEPCORPMissing && r <= CORPNotSameSite
 }
 
 // IsCORS reports whether the reason is a CORS policy failure: one the

@@ -31,6 +31,7 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--no-probe]
         [--color auto|always|never]
         [--page-url URL] [--page-csp POLICY]... [--page-csp-report-only POLICY]...
+        [--page-coep require-corp|credentialless] [--as fetch|img] [--crossorigin anonymous|use-credentials]
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
        corskit check --har FILE [--browser chromium|all|firefox|webkit|spec] [--json]
@@ -69,6 +70,13 @@ gates a browser applies before CORS: mixed content (an https page calling
 plain http) and the page's Content Security Policy (connect-src, default-src).
 A call they refuse is never sent; the diagnosis says "not CORS:" and gives the
 fix where it belongs: the API's URL, or the page server's policy.
+
+--as img loads the URL as an <img> (a no-cors GET with an image Accept;
+CORS with --crossorigin anonymous|use-credentials), and --page-coep gives
+the page's Cross-Origin-Embedder-Policy: a cross-origin no-cors load then
+needs Cross-Origin-Resource-Policy on the resource (CORP same-origin and
+same-site refuse even without COEP). Such a refusal says "not CORS:", and
+the fix is on the resource's server, or crossorigin with CORS headers.
 
 With --then, further calls follow in the same browser session, sharing its
 preflight cache and HTTP cache: each repeats the call before it but for the
@@ -142,6 +150,7 @@ type checkOptions struct {
 	insecure, noProbe              bool
 	storedCookies                  storedCookies
 	page                           pageFlags
+	as                             asFlags
 }
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -172,6 +181,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&o.browser, "profile", "the same as --browser (its old name)")
 	fs.Var(&o.pageSpace, "page-address-space", "where the page is served from, for Chromium's Local Network Access: public, local or loopback (default: from --origin when it is an IP address or localhost, else not gated)")
 	o.page.register(fs.FlagSet)
+	o.as.register(fs.FlagSet)
 	fs.BoolVar(&o.json, "json", false, "print one JSON object (schema: docs/check-json.md)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit for the whole check")
 	fs.StringVar(&o.har, "har", "", "diagnose the requests of this HAR file instead of sending any")
@@ -278,6 +288,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"--stored-cookie: not with --then or --after (one call at a time)"}
 	}
 	req.Page = o.page.page()
+	if err := o.as.apply(&req, givenFlags(fs)); err != nil {
+		return err
+	}
 	if len(thens) > 0 || o.after > 0 {
 		calls := []seqCall{{req: req, after: o.after}}
 		for i, args := range thens {
@@ -689,6 +702,8 @@ func printConsole(w io.Writer, indent string, p fetch.Profile, res *fetch.Result
 	switch {
 	case res.Err.Reason == fetch.ReasonNetwork:
 		// Not a CORS verdict: the caller says what failed.
+	case res.Err.Reason.IsCORP():
+		printCORPConsole(w, indent, p, res, len(lines) == 0)
 	case len(lines) == 0:
 		fmt.Fprintf(w, "%sconsole: (no CORS line) fetch() rejects with TypeError: %s\n", indent, p.TypeErrorMessage(res))
 	}

@@ -18,16 +18,20 @@ import (
 type pageFlags struct {
 	url        string
 	csp, cspRO stringsFlag
+	coep       choice // --page-coep (coep.go)
 }
 
 func (p *pageFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.url, "page-url", "", "the page's URL, e.g. https://app.example.com/dashboard: implies --origin, and turns on the gates before CORS (mixed content when it is https, --page-csp)")
 	fs.Var(&p.csp, "page-csp", "the page's Content-Security-Policy header value (repeatable: one per header line); its connect-src (or default-src) decides which URLs the page may fetch")
+	p.registerCOEP(fs)
 	fs.Var(&p.cspRO, "page-csp-report-only", "the page's Content-Security-Policy-Report-Only value (repeatable): a violation is a warning, not a block")
 }
 
 // set reports whether any page flag was given.
-func (p *pageFlags) set() bool { return p.url != "" || len(p.csp) > 0 || len(p.cspRO) > 0 }
+func (p *pageFlags) set() bool {
+	return p.url != "" || len(p.csp) > 0 || len(p.cspRO) > 0 || p.coep.value != ""
+}
 
 // origin is the page's origin given by --origin and --page-url, which
 // must agree when both are given.
@@ -54,7 +58,7 @@ func (p *pageFlags) page() *fetch.Page {
 	if !p.set() {
 		return nil
 	}
-	return &fetch.Page{URL: p.url, CSP: p.csp, CSPReportOnly: p.cspRO}
+	return &fetch.Page{URL: p.url, CSP: p.csp, CSPReportOnly: p.cspRO, COEP: p.coep.value}
 }
 
 // printGates prints, for a call a gate refused, what Chromium's DevTools
@@ -72,8 +76,11 @@ func printGates(w io.Writer, diags []explain.Diagnosis, s style) {
 			fmt.Fprintf(w, "; not in the Network panel (the call never became a request)")
 		}
 		fmt.Fprintln(w)
+		if g.DevToolsReason != "" {
+			fmt.Fprintf(w, "  Chromium DevTools: Issues panel reason %s\n", g.DevToolsReason)
+		}
 		if len(g.Snippets) > 0 {
-			fmt.Fprintf(w, "  The page's server sends the policy; in its own syntax:\n")
+			fmt.Fprintf(w, "  %s; in its own syntax:\n", snippetsLead(g))
 			for _, sn := range g.Snippets {
 				fmt.Fprintf(w, "\n  %s:\n", sn.Title)
 				for _, line := range strings.Split(sn.Code, "\n") {

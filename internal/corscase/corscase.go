@@ -181,6 +181,9 @@ type Wire struct {
 	Accept string `json:"accept,omitempty"`
 	// Authorization is set when the request carried that header.
 	Authorization bool `json:"authorization,omitempty"`
+	// Cookie is set when a COEP case's request carried the cookie its page
+	// stored (see coepCookie).
+	Cookie bool `json:"cookie,omitempty"`
 	// The HTTP cache's request headers: the cache mode's own, and a
 	// revalidation's validators.
 	CacheControl    string `json:"cache_control,omitempty"`

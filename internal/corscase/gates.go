@@ -44,6 +44,16 @@ type GateCase struct {
 	// (placeholders expanded), whose path must be /g/{case}/1.
 	Redirect string
 	Want     string // allowed or blocked
+	// COEP is the page's Cross-Origin-Embedder-Policy, CORP the target's
+	// Cross-Origin-Resource-Policy (see coep.go).
+	COEP, CORP string
+	// As is how the page loads Target: "" a fetch() in cors mode, AsNoCORS
+	// a fetch() in no-cors mode, AsImg an <img>.
+	As string
+	// CrossOrigin is the <img>'s crossorigin attribute ("" for none).
+	CrossOrigin string
+	// NoACAO: the target answers without Access-Control-Allow-Origin.
+	NoACAO bool
 	// Engines holds the outcome of an engine that differs from Want.
 	Engines map[string]string
 }
@@ -57,16 +67,16 @@ func (c GateCase) WantIn(engine string) string {
 }
 
 // GateURLs are the origins of a gates run.
-type GateURLs struct{ Page, SPage, API, V6 string }
+type GateURLs struct{ Page, SPage, API, V6, Peer string }
 
 func (u GateURLs) expand(s, name string) string {
-	return strings.NewReplacer("{case}", name, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
+	return strings.NewReplacer("{case}", name, "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
 		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1)).Replace(s)
 }
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
-	return strings.NewReplacer(u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
+	return strings.NewReplacer(u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
 		u.API, "{api}", u.V6, "{v6}").Replace(s)
 }
 
@@ -112,9 +122,7 @@ const gatePage = `<!doctype html><meta charset="utf-8"><title>corskit gate %s</t
 (async () => {
   let r;
   try {
-    const resp = await fetch(%q);
-    try { await resp.arrayBuffer(); } catch (e) {}
-    r = {outcome: "allowed", type: resp.type, status: resp.status};
+    %s
   } catch (e) {
     r = {outcome: "blocked", error: e.message, status: 0};
   }
@@ -143,7 +151,7 @@ func ServeGates(cases []GateCase) (*GateServers, error) {
 	}
 	s := &GateServers{Recorder: &Recorder{}, cases: cases, results: map[string]Observation{}, done: make(chan struct{})}
 	type spec struct{ label, addr, host string }
-	specs := []spec{{"page", "127.0.0.1:0", "127.0.0.1"}, {"spage", "127.0.0.1:0", "127.0.0.1"}, {"api", "127.0.0.1:0", "localhost"}, {"v6", "[::1]:0", "[::1]"}}
+	specs := []spec{{"page", "127.0.0.1:0", "127.0.0.1"}, {"spage", "127.0.0.1:0", "127.0.0.1"}, {"api", "127.0.0.1:0", "localhost"}, {"v6", "[::1]:0", "[::1]"}, {"peer", "127.0.0.1:0", "127.0.0.1"}}
 	// Every URL is known before any server starts: the handlers read
 	// s.URLs, and a request may come in as soon as a server runs.
 	urls := make([]string, len(specs))
@@ -160,7 +168,7 @@ func ServeGates(cases []GateCase) (*GateServers, error) {
 		}
 		urls[i] = scheme + "://" + sp.host + ":" + fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 	}
-	s.URLs = GateURLs{Page: urls[0], SPage: urls[1], API: urls[2], V6: urls[3]}
+	s.URLs = GateURLs{Page: urls[0], SPage: urls[1], API: urls[2], V6: urls[3], Peer: urls[4]}
 	for i, ts := range s.servers {
 		if specs[i].label == "spage" {
 			ts.StartTLS()
@@ -215,8 +223,11 @@ func (s *GateServers) handler(label string) http.Handler {
 			for _, p := range ro {
 				w.Header().Add("Content-Security-Policy-Report-Only", p)
 			}
+			if c.COEP != "" {
+				w.Header().Set("Cross-Origin-Embedder-Policy", c.COEP)
+			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprintf(w, gatePage, html.EscapeString(c.Name), s.URLs.TargetURL(c), c.Name)
+			fmt.Fprintf(w, gatePage, html.EscapeString(c.Name), c.loadScript(s.URLs.TargetURL(c)), c.Name)
 		case "gr":
 			var o Observation
 			if err := json.Unmarshal([]byte(r.URL.Query().Get("r")), &o); err != nil {
@@ -237,13 +248,17 @@ func (s *GateServers) handler(label string) http.Handler {
 			w.Write([]byte("done"))
 		case "g":
 			s.Recorder.add(c.Name, Wire{Server: label, Method: r.Method, Path: r.URL.Path,
-				Origin: s.URLs.Normalize(r.Header.Get("Origin")), Accept: r.Header.Get("Accept")})
-			if o := r.Header.Get("Origin"); o != "" {
+				Origin: s.URLs.Normalize(r.Header.Get("Origin")), Accept: r.Header.Get("Accept"), Cookie: hasCOEPCookie(r)})
+			if o := r.Header.Get("Origin"); o != "" && !c.NoACAO {
 				w.Header().Set("Access-Control-Allow-Origin", o)
 			}
 			if c.Redirect != "" && strings.HasSuffix(r.URL.Path, "/0") {
 				w.Header().Set("Location", s.URLs.expand(c.Redirect, c.Name))
 				w.WriteHeader(http.StatusFound)
+				return
+			}
+			if c.subresource() {
+				serveImage(w, c)
 				return
 			}
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -267,8 +282,9 @@ func (s *GateServers) index(name string) int {
 func (c GateCase) Request(urls GateURLs) fetch.Request {
 	pu, _ := url.Parse(urls.PageURL(c))
 	csp, ro := urls.policies(c)
-	return fetch.Request{Origin: origin.FromURL(pu), URL: urls.TargetURL(c),
-		Page: &fetch.Page{URL: pu.String(), CSP: csp, CSPReportOnly: ro}}
+	req := fetch.Request{Origin: origin.FromURL(pu), URL: urls.TargetURL(c),
+		Page: &fetch.Page{URL: pu.String(), CSP: csp, CSPReportOnly: ro, COEP: c.COEP}}
+	return c.subresourceRequest(req)
 }
 
 // gateTransport reaches the gate servers: localhost (and names under
@@ -312,16 +328,25 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 		obs := Observation{Outcome: "allowed"}
 		var r Result
 		for _, l := range p.ConsoleLines(res) {
+			if c.subresource() && !namesCase(l, c.Name) {
+				continue // as the browsers' runs leave it out (conformance's gateLines)
+			}
 			r.Console = append(r.Console, s.URLs.Normalize(l))
 		}
-		if res.Err != nil {
+		switch {
+		case res.Err != nil:
 			obs.Outcome = "blocked"
-			obs.Error = p.TypeErrorMessage(res)
-		} else {
+			if c.As != AsImg { // an <img>'s onerror says nothing
+				obs.Error = p.TypeErrorMessage(res)
+			}
+		case c.As != AsImg: // nor does its onload
 			obs.Type = string(res.Response.Type)
 			obs.Status = res.Response.Status
 		}
 		obs.Wire = s.Recorder.Take(c.Name)
+		if c.subresource() {
+			modelCookies(obs.Wire, res)
+		}
 		r.Fetches = []Observation{obs}
 		out[c.Name] = r
 	}
