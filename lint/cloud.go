@@ -72,20 +72,7 @@ func cloudUnit(file, stack, name, doc string, rules []cloudRule, v cloudVendor, 
 }
 
 func cloudServe(rules []cloudRule, v cloudVendor, w http.ResponseWriter, r *http.Request, track *lineTracker, lineOfOrigin func(string) int) {
-	origin := r.Header.Get("Origin")
-	pre := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-	method := r.Method
-	if pre {
-		method = r.Header.Get("Access-Control-Request-Method")
-	}
-	var reqHeaders []string
-	if pre {
-		for _, x := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
-			if x = strings.TrimSpace(x); x != "" {
-				reqHeaders = append(reqHeaders, x)
-			}
-		}
-	}
+	origin, pre, method, reqHeaders := corsAsk(r)
 	if origin != "" {
 		for _, rule := range rules {
 			matched := ""

@@ -141,20 +141,7 @@ func s3Wildcard(pattern, v string, fold bool) bool {
 
 func s3Serve(rules []s3Rule, w http.ResponseWriter, r *http.Request, track *lineTracker, data []byte) {
 	h := w.Header()
-	origin := r.Header.Get("Origin")
-	pre := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-	method := r.Method
-	if pre {
-		method = r.Header.Get("Access-Control-Request-Method")
-	}
-	var reqHeaders []string
-	if pre {
-		for _, x := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
-			if x = strings.TrimSpace(x); x != "" {
-				reqHeaders = append(reqHeaders, x)
-			}
-		}
-	}
+	origin, pre, method, reqHeaders := corsAsk(r)
 	if origin != "" {
 		for _, rule := range rules {
 			matched := ""
@@ -206,4 +193,21 @@ func allMatch(names, patterns []string) bool {
 		}
 	}
 	return true
+}
+
+// corsAsk is what a request asks of a storage service's CORS rules: its
+// Origin, whether it is a preflight, the method it asks for (a
+// preflight's requested method) and the headers a preflight asks for,
+// split on commas and trimmed as these services split them.
+func corsAsk(r *http.Request) (origin string, preflight bool, method string, headers []string) {
+	origin, method = r.Header.Get("Origin"), r.Method
+	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		return origin, false, method, nil
+	}
+	for _, x := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			headers = append(headers, x)
+		}
+	}
+	return origin, true, r.Header.Get("Access-Control-Request-Method"), headers
 }
