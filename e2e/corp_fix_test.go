@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -17,7 +15,6 @@ import (
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
-	"github.com/corskit/corskit/stacks"
 )
 
 // TestCORPFixOnResourceServers: a page with COEP require-corp cannot show
@@ -34,18 +31,8 @@ func TestCORPFixOnResourceServers(t *testing.T) {
 	}))
 	defer page.Close()
 
-	docroot, err := os.MkdirTemp("", "corskit-corp-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(docroot)
-	if err := os.Chmod(docroot, 0o755); err != nil { // Apache's worker (nobody) reads it
-		t.Fatal(err)
-	}
 	gif := []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
-	if err := os.WriteFile(filepath.Join(docroot, "logo.gif"), gif, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	docroot := newDocroot(t, "logo.gif", gif)
 	servers := map[string]func(snippet string) *realserver.Server{
 		"nginx": func(sn string) *realserver.Server {
 			return realserver.Nginx(t, "    root "+docroot+";\n    location / {\n        "+sn+"\n    }\n")
@@ -57,16 +44,6 @@ func TestCORPFixOnResourceServers(t *testing.T) {
 			return realserver.Caddy(t, realserver.Listen+" {\n\troot * "+docroot+"\n\t"+sn+"\n\tfile_server\n}\n")
 		},
 	}
-	snippet := func(snippets []stacks.CSPSnippet, stack string) string {
-		for _, s := range snippets {
-			if s.Stack == stack {
-				return s.Code
-			}
-		}
-		t.Fatalf("no %s snippet in %v", stack, snippets)
-		return ""
-	}
-
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	tab := browser.OpenTab(ctx, t)
@@ -97,7 +74,7 @@ func TestCORPFixOnResourceServers(t *testing.T) {
 			if d.Gate == nil || d.Gate.ID != "coep-corp-missing" {
 				t.Fatalf("the model does not refuse the <img> for want of CORP: %+v", d)
 			}
-			fix := snippet(d.Gate.Snippets, stack)
+			fix := snippetFor(t, d.Gate.Snippets, stack)
 			t.Logf("the fix: %s", fix)
 			after := "http://localhost:" + strconv.Itoa(servers[stack](fix).Port()) + "/logo.gif"
 			if got := load(before); got != "blocked" {

@@ -5,8 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,19 +40,8 @@ func TestCSPFixOnPageServers(t *testing.T) {
 	defer api.Close()
 	apiURL := "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/items"
 
-	// The document root is readable by Apache's worker (nobody).
-	docroot, err := os.MkdirTemp("", "corskit-csp-page-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(docroot)
 	const html = "<!doctype html><title>page</title>"
-	if err := os.Chmod(docroot, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(docroot, "index.html"), []byte(html), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	docroot := newDocroot(t, "index.html", []byte(html))
 	// servers start each page server with the snippet that sends its CSP.
 	servers := map[string]func(snippet string) *realserver.Server{
 		"nginx": func(sn string) *realserver.Server {
@@ -67,16 +54,6 @@ func TestCSPFixOnPageServers(t *testing.T) {
 			return realserver.Caddy(t, realserver.Listen+" {\n\t"+sn+"\n\theader Content-Type \"text/html; charset=utf-8\"\n\trespond \""+html+"\" 200\n}\n")
 		},
 	}
-	snippet := func(snippets []stacks.CSPSnippet, stack string) string {
-		for _, s := range snippets {
-			if s.Stack == stack {
-				return s.Code
-			}
-		}
-		t.Fatalf("no %s snippet in %v", stack, snippets)
-		return ""
-	}
-
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	tab := browser.OpenTab(ctx, t)
@@ -94,7 +71,7 @@ func TestCSPFixOnPageServers(t *testing.T) {
 	const policy = "connect-src 'self'"
 	for _, stack := range []string{"nginx", "apache", "caddy"} {
 		t.Run(stack, func(t *testing.T) {
-			before := "http://127.0.0.1:" + strconv.Itoa(servers[stack](snippet(stacks.CSPSnippets(policy), stack)).Port()) + "/index.html"
+			before := "http://127.0.0.1:" + strconv.Itoa(servers[stack](snippetFor(t, stacks.CSPSnippets(policy), stack)).Port()) + "/index.html"
 			// The model's diagnosis of the call from the page as it is.
 			res, err := (&fetch.Browser{}).Fetch(context.Background(), fetch.Request{
 				Origin: origin.MustParse(strings.TrimSuffix(before, "/index.html")), URL: apiURL,
@@ -107,7 +84,7 @@ func TestCSPFixOnPageServers(t *testing.T) {
 			if d.Gate == nil || d.Gate.ID != "csp-connect-src" {
 				t.Fatalf("the model does not refuse the call by the page's CSP: %+v", d)
 			}
-			fix := snippet(d.Gate.Snippets, stack)
+			fix := snippetFor(t, d.Gate.Snippets, stack)
 			t.Logf("the fix: %s", fix)
 			after := "http://127.0.0.1:" + strconv.Itoa(servers[stack](fix).Port()) + "/index.html"
 			if got := call(before); got != "blocked" {
