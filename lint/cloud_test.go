@@ -159,7 +159,7 @@ func TestCloudFormatsAreSniffed(t *testing.T) {
 		"cf.json":       `{"CorsConfig": {"AccessControlAllowOrigins": {"Items": ["*"]}}}`,
 		"template.json": `{"CorsConfiguration": {"AllowOrigins": ["*"]}}`,
 	} {
-		r := sniff(name, []byte(want))
+		r := sniff(readers, name, []byte(want))
 		if r == nil {
 			t.Fatalf("%s not sniffed", name)
 		}
@@ -173,10 +173,10 @@ func TestCloudFormatsAreSniffed(t *testing.T) {
 // A request log has "origin" and "method" too, as strings: not a Cloud
 // Storage configuration, so no reader and no error.
 func TestGCSSniffWantsAnOriginList(t *testing.T) {
-	if r := sniff("requests.json", []byte(`[{"origin": "https://a.example.com", "method": "GET"}]`)); r != nil {
+	if r := sniff(readers, "requests.json", []byte(`[{"origin": "https://a.example.com", "method": "GET"}]`)); r != nil {
 		t.Fatalf("a request log sniffed as %s", r.format)
 	}
-	if r := sniff("cors.json", []byte("[{\"origin\" :\n [\"https://a.example.com\"], \"method\": [\"GET\"]}]")); r == nil || r.format != "gcs" {
+	if r := sniff(readers, "cors.json", []byte("[{\"origin\" :\n [\"https://a.example.com\"], \"method\": [\"GET\"]}]")); r == nil || r.format != "gcs" {
 		t.Fatalf("a Cloud Storage configuration not sniffed: %v", r)
 	}
 }

@@ -75,6 +75,9 @@ type Options struct {
 	// Method is the method the audit's page would use ("" means GET); a
 	// method that needs a preflight exercises the preflight answers.
 	Method string
+	// Readers are read by Lint after lint's own: formats whose readers
+	// live outside lint (the CLI's Terraform reader).
+	Readers []Reader
 }
 
 // AuditOrigins are the origins an audit of the unit is told the

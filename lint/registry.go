@@ -48,11 +48,11 @@ func Formats() []string {
 	return out
 }
 
-// Sniff returns the reader for a file, or nil.
-func sniff(name string, head []byte) *reader {
-	for i := range readers {
-		if readers[i].sniff(name, head) {
-			return &readers[i]
+// sniff returns the reader of rs for a file, or nil.
+func sniff(rs []reader, name string, head []byte) *reader {
+	for i := range rs {
+		if rs[i].sniff(name, head) {
+			return &rs[i]
 		}
 	}
 	return nil
@@ -75,9 +75,10 @@ func sniffNginx(name string, head []byte) bool {
 var ErrUnknownFormat = errors.New("lint: not a configuration format lint reads")
 
 // ReadFile recognises data's format by name and content and reads the
-// policies it declares.
+// policies it declares (with lint's own readers only; Lint adds
+// Options.Readers).
 func ReadFile(name string, data []byte) ([]*Unit, error) {
-	r := sniff(name, data[:min(len(data), sniffLen)])
+	r := sniff(readers, name, data[:min(len(data), sniffLen)])
 	if r == nil {
 		return nil, ErrUnknownFormat
 	}

@@ -79,22 +79,31 @@ func readS3(file string, data []byte) ([]*Unit, error) {
 	for i := range cfg.Rules {
 		cfg.Rules[i].line = lineOfNth(data, []string{"AllowedOrigin"}, i)
 	}
-	u := &Unit{File: file, Line: 1, Stack: "s3", Name: "CORSRules", Path: "/", Vendor: s3Doc, layer: "app"}
+	return []*Unit{s3Unit(file, "s3", "CORSRules", s3Doc, cfg.Rules, func(o string) int { return lineOf(data, strconv.Quote(o), ">"+o+"<") })}, nil
+}
+
+// s3Unit builds the unit of S3 rules, read from any file that declares
+// them (the S3 API's JSON or XML, Terraform): lineOfOrigin locates a
+// configured origin in the file.
+func s3Unit(file, stack, name, doc string, rules []s3Rule, lineOfOrigin func(string) int) *Unit {
+	u := &Unit{File: file, Line: 1, Stack: stack, Name: name, Path: "/", Vendor: doc, layer: "app"}
+	if len(rules) > 0 && rules[0].line > 0 {
+		u.Line = rules[0].line
+	}
 	lines := map[string]int{}
-	for _, r := range cfg.Rules {
+	for _, r := range rules {
 		for _, o := range r.Origins {
 			if !strings.Contains(o, "*") && !slices.Contains(u.Origins, o) {
 				u.Origins = append(u.Origins, o)
-				lines[o] = lineOf(data, strconv.Quote(o), ">"+o+"<")
+				lines[o] = lineOfOrigin(o)
 			}
 		}
 	}
 	track := &lineTracker{}
-	rules := cfg.Rules
-	u.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s3Serve(rules, w, r, track, data) })
+	u.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s3Serve(rules, w, r, track, lineOfOrigin) })
 	u.lineOf = track.lineOf
 	u.checkDevOrigins(lines)
-	return []*Unit{u}, nil
+	return u
 }
 
 // lineOf returns the line of the first of the needles found in data.
@@ -139,7 +148,7 @@ func s3Wildcard(pattern, v string, fold bool) bool {
 	return len(v) >= len(before)+len(after) && strings.HasPrefix(v, before) && strings.HasSuffix(v, after)
 }
 
-func s3Serve(rules []s3Rule, w http.ResponseWriter, r *http.Request, track *lineTracker, data []byte) {
+func s3Serve(rules []s3Rule, w http.ResponseWriter, r *http.Request, track *lineTracker, lineOfOrigin func(string) int) {
 	h := w.Header()
 	origin, pre, method, reqHeaders := corsAsk(r)
 	if origin != "" {
@@ -163,7 +172,7 @@ func s3Serve(rules []s3Rule, w http.ResponseWriter, r *http.Request, track *line
 			} else {
 				h.Set("Access-Control-Allow-Origin", origin)
 				h.Set("Access-Control-Allow-Credentials", "true")
-				track.record(origin, lineOf(data, strconv.Quote(matched), ">"+matched+"<"))
+				track.record(origin, lineOfOrigin(matched))
 			}
 			h.Set("Access-Control-Allow-Methods", strings.Join(rule.Methods, ", "))
 			if pre && len(reqHeaders) > 0 {

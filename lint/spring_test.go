@@ -104,12 +104,12 @@ func TestSpringAndCaddyAreSniffed(t *testing.T) {
 		"src/main/resources/application.properties": "spring",
 		"deploy/Caddyfile":                          "caddy",
 	} {
-		r := sniff(name, []byte("header Access-Control-Allow-Origin *\n"))
+		r := sniff(readers, name, []byte("header Access-Control-Allow-Origin *\n"))
 		if r == nil || r.format != want {
 			t.Errorf("%s: sniffed as %v, want %s", name, r, want)
 		}
 	}
-	if r := sniff("deploy/Caddyfile", []byte(":80 {\n\trespond ok\n}\n")); r != nil {
+	if r := sniff(readers, "deploy/Caddyfile", []byte(":80 {\n\trespond ok\n}\n")); r != nil {
 		t.Errorf("a Caddyfile without CORS headers is no policy file, got %s", r.format)
 	}
 }

@@ -227,6 +227,7 @@ func Lint(ctx context.Context, files []string, opts Options) *Report {
 		err   error
 	}
 	results := make([]result, len(files))
+	rs := allReaders(opts.Readers)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
@@ -235,7 +236,7 @@ func Lint(ctx context.Context, files []string, opts Options) *Report {
 			defer wg.Done()
 			head := make([]byte, sniffLen)
 			for i := range next {
-				results[i].units, results[i].err = readFile(files[i], head)
+				results[i].units, results[i].err = readFile(rs, files[i], head)
 			}
 		}()
 	}
@@ -264,14 +265,14 @@ func Lint(ctx context.Context, files []string, opts Options) *Report {
 }
 
 // readFile sniffs one file and, when a reader recognises it, reads it.
-func readFile(name string, head []byte) ([]*Unit, error) {
+func readFile(rs []reader, name string, head []byte) ([]*Unit, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	n, _ := io.ReadFull(f, head)
-	r := sniff(name, head[:n])
+	r := sniff(rs, name, head[:n])
 	if r == nil {
 		return nil, nil
 	}
