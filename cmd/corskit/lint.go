@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/corskit/corskit/audit"
+	"github.com/corskit/corskit/cmd/corskit/internal/lintterraform"
 	"github.com/corskit/corskit/lint"
 )
 
@@ -67,7 +68,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	rep := lint.Lint(ctx, files, lint.Options{})
+	rep := lint.Lint(ctx, files, lint.Options{Readers: []lint.Reader{lintterraform.Reader}})
 	switch format.value {
 	case "json":
 		enc := json.NewEncoder(stdout)
