@@ -156,3 +156,17 @@ func FuzzSpringYAML(f *testing.F) {
 		"spring:\n  cloud:\n    gateway:\n      globalcors:\n        cors-configurations:\n          '[/**]':\n            allowedOriginPatterns:\n            - \"https://*.example.com:[8080,8081]\"\n            allowedMethods: \"*\"\n",
 	)
 }
+
+func FuzzR2(f *testing.F) {
+	fuzzRead(f, "r2-cors.json",
+		`{"rules":[{"allowed":{"origins":["https://a.example.com","https://*.example.com"],"methods":["GET","PUT"],"headers":["content-type"]},"id":"x","exposeHeaders":["ETag"],"maxAgeSeconds":3600}]}`,
+		`[{"allowed":{"origins":["*"],"methods":["GET"]}},{"allowed":{"origins":null}}]`,
+	)
+}
+
+func FuzzAzureARM(f *testing.F) {
+	fuzzRead(f, "azuredeploy.json",
+		`{"resources":[{"properties":{"cors":{"corsRules":[{"allowedOrigins":["https://a.example.com","*"],"allowedMethods":["GET"],"allowedHeaders":["x-ms-meta-*"],"exposedHeaders":[],"maxAgeInSeconds":200}]}}}]}`,
+		`{"properties":{"cors":{"corsRules":"[parameters('r')]"}}}`,
+	)
+}

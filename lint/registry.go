@@ -35,6 +35,8 @@ var readers = []reader{
 	{"azure", sniffAzure, readAzure},
 	{"cloudfront", sniffCloudFront, readCloudFront},
 	{"apigateway", sniffAPIGateway, readAPIGateway},
+	{"r2", sniffR2, readR2},
+	{"azure-arm", sniffAzureARM, readAzureARM},
 	{"spring", sniffSpring, readSpring},
 	{"go", sniffGoCORS, readGoCORS},
 }

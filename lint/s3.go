@@ -79,7 +79,11 @@ func readS3(file string, data []byte) ([]*Unit, error) {
 	for i := range cfg.Rules {
 		cfg.Rules[i].line = lineOfNth(data, []string{"AllowedOrigin"}, i)
 	}
-	return []*Unit{s3Unit(file, "s3", "CORSRules", s3Doc, cfg.Rules, func(o string) int { return lineOf(data, strconv.Quote(o), ">"+o+"<") })}, nil
+	stack, doc := "s3", s3Doc
+	if r2Path(file) { // R2's S3-compatible API takes the same rules
+		stack, doc = "r2", r2Doc
+	}
+	return []*Unit{s3Unit(file, stack, "CORSRules", doc, cfg.Rules, func(o string) int { return lineOf(data, strconv.Quote(o), ">"+o+"<") })}, nil
 }
 
 // s3Unit builds the unit of S3 rules, read from any file that declares
