@@ -41,10 +41,7 @@ func readAzureARM(file string, data []byte) ([]*Unit, error) {
 		}
 		rules, why := armRules(raw)
 		if why != "" {
-			u := &Unit{File: file, Line: max(1, lineOf(data, `"corsRules"`)), Stack: "azure", Name: "cors", Path: "/", layer: "app"}
-			u.Dynamic = "dynamic: " + why + ": not evaluated here; audit it live"
-			u.note(NotEvaluated, 0, u.Line, u.Dynamic, "")
-			units = append(units, u)
+			units = append(units, DynamicUnit(file, max(1, lineOf(data, `"corsRules"`)), "azure", "cors", why))
 			continue
 		}
 		if len(rules) == 0 {

@@ -170,3 +170,10 @@ func FuzzAzureARM(f *testing.F) {
 		`{"properties":{"cors":{"corsRules":"[parameters('r')]"}}}`,
 	)
 }
+
+func FuzzServerless(f *testing.F) {
+	fuzzRead(f, "serverless.yml",
+		"provider:\n  httpApi:\n    cors:\n      allowedOrigins:\n        - https://a.example.com\n        - ${env:X}\n      allowCredentials: true\n      maxAge: 60\n",
+		"functions:\n  f:\n    events:\n      - http:\n          path: x\n          method: get\n          cors:\n            origins: [https://*.example.com, '*']\n            headers: [a]\n      - http:\n          cors: true\nresources:\n  R: !Ref X\n",
+	)
+}

@@ -38,6 +38,7 @@ var readers = []reader{
 	{"r2", sniffR2, readR2},
 	{"azure-arm", sniffAzureARM, readAzureARM},
 	{"spring", sniffSpring, readSpring},
+	{"serverless", sniffServerless, readServerless},
 	{"go", sniffGoCORS, readGoCORS},
 }
 

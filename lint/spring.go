@@ -70,6 +70,7 @@ func (e *SpringError) Error() string {
 type springProp struct {
 	value string
 	line  int
+	err   error // a value the YAML subset does not read (lenient reading only)
 }
 
 // springKey normalizes a property name as Spring's relaxed binding does:
@@ -169,7 +170,7 @@ func (c springConfig) entries(name string) []springProp {
 	var out []springProp
 	if v, ok := c.props[name]; ok {
 		for _, x := range commaList(v.value) {
-			out = append(out, springProp{x, v.line})
+			out = append(out, springProp{value: x, line: v.line})
 		}
 		return out
 	}
@@ -178,7 +179,7 @@ func (c springConfig) entries(name string) []springProp {
 		if !ok {
 			break
 		}
-		out = append(out, springProp{strings.TrimSpace(v.value), v.line})
+		out = append(out, springProp{value: strings.TrimSpace(v.value), line: v.line})
 	}
 	return out
 }

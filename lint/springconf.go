@@ -35,7 +35,7 @@ func readProperties(data []byte) map[string]springProp {
 			l = l[:len(l)-1] + strings.TrimLeft(strings.TrimRight(lines[i], "\r"), " \t\f")
 		}
 		k, v := splitProperty(l)
-		out[unescapeProperty(k)] = springProp{unescapeProperty(v), start}
+		out[unescapeProperty(k)] = springProp{value: unescapeProperty(v), line: start}
 	}
 	return out
 }
@@ -111,12 +111,22 @@ func unescapeProperty(s string) string {
 type yamlLevel struct {
 	indent int
 	path   string
-	items  int // list items seen under this key
+	items  int  // list items seen under this key
+	item   bool // the mapping of one list item ("- a: 1" then "  b: 2")
 }
 
-// readYAMLSubset reads block mappings and lists of scalars into flat
-// property names; several documents (---) are read as one.
+// readYAMLSubset reads block mappings, lists of scalars and of mappings
+// into flat property names (a.b[0].c); several documents (---) are read
+// as one.
 func readYAMLSubset(file string, data []byte) (map[string]springProp, error) {
+	return readYAML(file, data, false)
+}
+
+// readYAML is readYAMLSubset; lenient keeps a value the subset does not
+// read (a tag such as CloudFormation's !Ref, an anchor, a flow mapping)
+// as a property holding its error, for the reader to refuse only if it
+// needs that value.
+func readYAML(file string, data []byte, lenient bool) (map[string]springProp, error) {
 	out := map[string]springProp{}
 	var stack []yamlLevel
 	lines := strings.Split(string(data), "\n")
@@ -148,7 +158,7 @@ func readYAMLSubset(file string, data []byte) (map[string]springProp, error) {
 		if body == "-" || strings.HasPrefix(body, "- ") {
 			// A list item belongs to the innermost key at or above its
 			// indentation (Spring's style puts "- " under the key).
-			for len(stack) > 0 && stack[len(stack)-1].indent > indent {
+			for len(stack) > 0 && (stack[len(stack)-1].indent > indent || stack[len(stack)-1].item && stack[len(stack)-1].indent == indent) {
 				stack = stack[:len(stack)-1]
 			}
 			if len(stack) == 0 {
@@ -159,18 +169,23 @@ func readYAMLSubset(file string, data []byte) (map[string]springProp, error) {
 			key := top.path + "[" + strconv.Itoa(top.items) + "]"
 			top.items++
 			if k, v, ok := yamlKeyValue(item); ok && !isQuoted(item) {
+				// The item is a mapping: its other keys follow, indented
+				// to its first key's column.
+				stack = append(stack, yamlLevel{indent: indent, path: key, item: true})
+				if v == "" {
+					stack = append(stack, yamlLevel{indent: indent + len(body) - len(item), path: key + "." + k})
+					continue
+				}
 				val, err := yamlScalar(file, n, v)
-				if err != nil {
+				if err = keep(out, key+"."+k, val, n, err, lenient); err != nil {
 					return nil, err
 				}
-				out[key+"."+k] = springProp{val, n}
 				continue
 			}
 			val, err := yamlScalar(file, n, item)
-			if err != nil {
+			if err = keep(out, key, val, n, err, lenient); err != nil {
 				return nil, err
 			}
-			out[key] = springProp{val, n}
 			continue
 		}
 		k, v, ok := yamlKeyValue(body)
@@ -188,13 +203,22 @@ func readYAMLSubset(file string, data []byte) (map[string]springProp, error) {
 			skipAbove = indent
 		default:
 			val, err := yamlScalar(file, n, v)
-			if err != nil {
+			if err = keep(out, path, val, n, err, lenient); err != nil {
 				return nil, err
 			}
-			out[path] = springProp{val, n}
 		}
 	}
 	return out, nil
+}
+
+// keep stores a scalar, or its error: returned, or kept in the
+// property when lenient.
+func keep(out map[string]springProp, path, val string, line int, err error, lenient bool) error {
+	if err != nil && !lenient {
+		return err
+	}
+	out[path] = springProp{value: val, line: line, err: err}
+	return nil
 }
 
 func isQuoted(s string) bool { return strings.HasPrefix(s, `"`) || strings.HasPrefix(s, "'") }
