@@ -2,7 +2,8 @@
 // configure will: each file's policies become a simulated server (an
 // http.Handler answering as nginx, Apache, django-cors-headers,
 // Flask-CORS, Starlette, the Express cors package, @fastify/cors, Caddy,
-// S3, Cloud Storage, Azure Storage, CloudFront, API Gateway, Spring or corskit's own
+// S3, Cloud Storage, Azure Storage (XML and ARM), Cloudflare R2, CloudFront, API
+// Gateway (serverless.yml too), Spring or corskit's own
 // middleware would), and the audit package's probes run against it through the
 // browser model, in process. The findings are the audit's classes and
 // severities, located at the file and line of the rule that let the
@@ -26,4 +27,7 @@
 // (ngx_conf_read_token) and Apache's (ap_getword_conf) are followed, Python and JS literals are
 // read by small careful readers, Go by go/ast, S3 by encoding/json and
 // encoding/xml. See README.md for why no third-party parser is used.
+// Formats whose reader needs more (Terraform's HCL) join from outside
+// through [Options].Readers, building their units with [VendorUnit] and
+// [DynamicUnit].
 package lint

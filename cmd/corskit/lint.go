@@ -18,7 +18,8 @@ const lintSynopsis = `lint [PATH...] [--format text|json|sarif] [--fail-on high|
 
 Reads the CORS configuration in files (nginx, Apache, django-cors-headers,
 Flask-CORS, Starlette/FastAPI, Express cors, Fastify, Caddyfile, S3, Cloud
-Storage, Azure Storage, CloudFront and API Gateway CORS, Spring
+Storage, Azure Storage (XML, ARM), Cloudflare R2, CloudFront and API Gateway
+CORS, in Terraform (.tf) and serverless.yml too, Spring
 application.properties/yml, cors.Config;
 lint/README.md says how each is evaluated), turns each policy into a server that
 answers as the stack would, runs the audit's probes against it through the

@@ -71,3 +71,31 @@ func TestLintJSONHasFileAndLine(t *testing.T) {
 		t.Errorf("first finding %v: want reflect-any-origin, high, at %s:1, with the attacker's origin", f, conf)
 	}
 }
+
+// corskit lint reads the cloud formats: Terraform through the CLI's own
+// reader (hcl), serverless.yml, R2 and ARM through lint's, each finding
+// at its file and line with the vendor's documentation; a walk of the
+// folder finds them by name and content.
+func TestLintCloudFormats(t *testing.T) {
+	dir := filepath.Join("..", "..", "lint", "testdata", "cloud")
+	code, stdout, stderr := runLintCmd(t, dir)
+	if code != 1 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{
+		filepath.Join(dir, "terraform", "main.tf") + ":41: any-subdomain [medium] (s3)",
+		filepath.Join(dir, "terraform", "main.tf") + ":58: localhost-origin [medium] (cloudfront)",
+		filepath.Join(dir, "terraform", "main.tf") + ":93: not-evaluated [info] (azure)",
+		filepath.Join(dir, "serverless.yml") + ":38: any-subdomain [medium] (apigateway)",
+		filepath.Join(dir, "r2-cors.json") + ":5: any-subdomain [medium] (r2)",
+		filepath.Join(dir, "r2", "cors.json") + ":4: localhost-origin [medium] (r2)",
+		filepath.Join(dir, "azuredeploy.json") + ":16: wildcard-origin [info] (azure)",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no %q in\n%s", want, stdout)
+		}
+	}
+	if !strings.Contains(stdout, "from the vendor's documentation: https://www.serverless.com/") {
+		t.Errorf("serverless.yml's findings cite the framework's documentation:\n%s", stdout)
+	}
+}
