@@ -50,6 +50,9 @@ type scope struct {
 	done         map[string]value
 	busy         map[string]bool
 	spent        int
+	// more returns the module's other files, read only when a name is
+	// not declared in this one (most .tf files declare no CORS at all).
+	more func() []*hclsyntax.Body
 }
 
 func newScope() *scope {
@@ -207,6 +210,18 @@ func (sc *scope) traverse(t hcl.Traversal, depth int) (value, error) {
 func (sc *scope) resolve(key string, e hclsyntax.Expression, depth int) (value, error) {
 	if v, ok := sc.done[key]; ok {
 		return v, nil
+	}
+	if e == nil && sc.more != nil {
+		for _, b := range sc.more() {
+			sc.collect(b)
+		}
+		sc.more = nil
+		name := key[strings.IndexByte(key, '.')+1:]
+		if strings.HasPrefix(key, "var.") {
+			e = sc.vars[name]
+		} else {
+			e = sc.locals[name]
+		}
 	}
 	if e == nil {
 		if strings.HasPrefix(key, "var.") {

@@ -51,22 +51,24 @@ func (e *Error) Error() string {
 const maxNesting = 200
 
 // Sibling files of a module (variables.tf beside main.tf) give variable
-// defaults and locals, within these bounds.
+// defaults and locals, within these bounds: the files, and their bytes
+// in all.
 const (
-	maxSiblings    = 64
-	maxSiblingSize = 1 << 20
+	maxSiblings      = 64
+	maxSiblingsBytes = 4 << 20
 )
 
 // Read reads one .tf file; the module's other .tf files in its folder
 // give the variable defaults and locals it refers to.
 func Read(file string, data []byte) ([]*lint.Unit, error) {
-	return read(file, data, siblings(file))
+	return read(file, data, func() []*hclsyntax.Body { return siblings(file) })
 }
 
 // siblings parses the other .tf files of file's folder, bounded.
 func siblings(file string) []*hclsyntax.Body {
 	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(file), "*.tf"))
 	var out []*hclsyntax.Body
+	left := int64(maxSiblingsBytes)
 	for _, m := range matches {
 		if len(out) >= maxSiblings {
 			break
@@ -75,9 +77,10 @@ func siblings(file string) []*hclsyntax.Body {
 			continue
 		}
 		st, err := os.Stat(m)
-		if err != nil || !st.Mode().IsRegular() || st.Size() > maxSiblingSize {
+		if err != nil || !st.Mode().IsRegular() || st.Size() > left {
 			continue
 		}
+		left -= st.Size()
 		data, err := os.ReadFile(m)
 		if err != nil {
 			continue
@@ -137,16 +140,16 @@ func nesting(data []byte) (int, int) {
 	return deepest, at
 }
 
-func read(file string, data []byte, others []*hclsyntax.Body) ([]*lint.Unit, error) {
+// read reads one file; others, when not nil, returns the module's
+// other files, asked for only when a name is not declared in this one.
+func read(file string, data []byte, others func() []*hclsyntax.Body) ([]*lint.Unit, error) {
 	body, err := parse(file, data)
 	if err != nil {
 		return nil, err
 	}
 	sc := newScope()
 	sc.collect(body)
-	for _, o := range others {
-		sc.collect(o)
-	}
+	sc.more = others
 	var units []*lint.Unit
 	for _, b := range body.Blocks {
 		if b.Type != "resource" || len(b.Labels) != 2 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/corskit/corskit/lint"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // fixture is the transcript's Terraform file, beside lint's other
@@ -240,4 +241,25 @@ func itoa(i int) string {
 		return string(rune('0' + i))
 	}
 	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// The module's other files are read only when a name is not declared in
+// the file itself: a .tf file with literal CORS, or none, costs its own
+// parse alone.
+func TestTerraformSiblingsReadOnlyWhenNeeded(t *testing.T) {
+	calls := 0
+	others := func() []*hclsyntax.Body { calls++; return nil }
+	src := `resource "aws_s3_bucket" "b" {
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = ["https://app.example.com"]
+  }
+}`
+	if _, err := read("main.tf", []byte(src), others); err != nil || calls != 0 {
+		t.Fatalf("literal CORS: %d reads of the other files, %v", calls, err)
+	}
+	src = strings.Replace(src, `["https://app.example.com"]`, "var.origins", 1)
+	if _, err := read("main.tf", []byte(src), others); err != nil || calls != 1 {
+		t.Fatalf("var.origins not declared here: %d reads of the other files, want 1; %v", calls, err)
+	}
 }
