@@ -212,11 +212,11 @@ func diagnoseCopy(ctx context.Context, text string, engines []fetch.Profile, opt
 	if err != nil {
 		return nil, &InputError{"input", strings.TrimPrefix(err.Error(), "devtools: ")}
 	}
-	_, fromURL, err := opts.Page.model()
+	_, fromURL, err := opts.Page.Model()
 	if err != nil {
 		return nil, err
 	}
-	page, err := pageOrigin(opts.Origin, fromURL, "options.origin")
+	page, err := PageOrigin(opts.Origin, fromURL, "options.origin")
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 	if err := ans.check(); err != nil {
 		return nil, err
 	}
-	page, _, err := opts.Page.model()
+	page, _, err := opts.Page.Model()
 	if err != nil {
 		return nil, err
 	}

@@ -137,11 +137,11 @@ func diagnoseExchange(ctx context.Context, data []byte, engines []fetch.Profile,
 		return nil, &InputError{"input", "exchange: " + err.Error()}
 	}
 	r := x.Request
-	_, fromURL, err := opts.Page.model()
+	_, fromURL, err := opts.Page.Model()
 	if err != nil {
 		return nil, err
 	}
-	page, err := pageOrigin(r.Origin, fromURL, "request.origin")
+	page, err := PageOrigin(r.Origin, fromURL, "request.origin")
 	if err == nil && page.IsZero() {
 		err = &InputError{"request.origin", `"": want the page's origin, e.g. https://app.example.com (or options.page.url)`}
 	}

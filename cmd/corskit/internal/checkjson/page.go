@@ -25,9 +25,9 @@ type Page struct {
 // jar bounds what it holds.
 const MaxStoredCookies = 50
 
-// model checks p and returns the fetch.Page it describes (nil for none),
+// Model checks p and returns the fetch.Page it describes (nil for none),
 // with the page's origin its URL implies (zero without a URL).
-func (p *Page) model() (*fetch.Page, origin.Origin, error) {
+func (p *Page) Model() (*fetch.Page, origin.Origin, error) {
 	if p == nil || (p.URL == "" && len(p.CSP) == 0 && len(p.CSPReportOnly) == 0 && p.COEP == "") {
 		return nil, origin.Origin{}, nil
 	}
@@ -47,10 +47,10 @@ func (p *Page) model() (*fetch.Page, origin.Origin, error) {
 	return &fetch.Page{URL: p.URL, CSP: p.CSP, CSPReportOnly: p.CSPReportOnly, COEP: p.COEP}, o, nil
 }
 
-// pageOrigin is the page's origin given by the request (or the copy) and
+// PageOrigin is the page's origin given by the request (or the copy) and
 // by the page's URL, which must agree when both are given, as check's
 // --origin and --page-url.
-func pageOrigin(given string, fromURL origin.Origin, field string) (origin.Origin, error) {
+func PageOrigin(given string, fromURL origin.Origin, field string) (origin.Origin, error) {
 	if given == "" {
 		return fromURL, nil
 	}
