@@ -115,6 +115,7 @@
   let runs = 0;
   async function run() {
     const [input, options] = request();
+    if (options.page || options.stored_cookies) $("page").open = true;
     saveState();
     $("status").textContent = "diagnosing…";
     const t0 = performance.now();

@@ -87,7 +87,8 @@
         f.stack ? el("div", { class: "stack-text" }, f.stack.text) : null,
         f.security ? el("div", { class: "risk" }, "risk: " + f.security) : null);
     });
-    const st = report.stack;
+    // A gate's fix is in the page's server or code, not the API's stack.
+    const st = (report.diagnosis || {}).gate ? null : report.stack;
     return el("section", { class: "fix" },
       el("h3", {}, "Fix", st ? ` (in ${st.title}${st.confidence === "chosen" ? "" : ", " + st.confidence + " confidence"})` : ""),
       el("ol", {}, items),
@@ -197,7 +198,7 @@
   function report(r, opts) {
     opts = opts || {};
     const d = r.diagnosis || {};
-    const why = d.preflight_why && d.preflight_why.length ?
+    const why = d.gate ? "The browser refused the call before CORS came into play." : d.preflight_why && d.preflight_why.length ?
       "Preflighted request: before sending it, the browser asks permission with an OPTIONS request, because " + d.preflight_why.join("; ") + "." :
       d.cross_origin ? "Simple request: no preflight. A GET, HEAD or POST with only safelisted headers is sent at once, as an HTML form could; the answer is then checked." :
         "Same-origin: CORS does not apply.";
