@@ -41,7 +41,7 @@ func TestReplayedGatesSameJSONAsCheck(t *testing.T) {
 			checkjson.ExchangeRequest{Origin: page, Credentials: "include"}, checkjson.Options{StoredCookies: []string{"sid=1; SameSite=Lax; Secure"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want, errOut, _ := cli(t, append(append([]string{"check", tc.url, "--json", "--browser", "all", "--no-probe"}, tc.args...))...)
+			want, errOut, _ := cli(t, append([]string{"check", tc.url, "--json", "--browser", "all", "--no-probe"}, tc.args...)...)
 			if want == "" {
 				t.Fatalf("check printed nothing: %s", errOut)
 			}
