@@ -144,6 +144,19 @@ func TestServePresetsInChromium(t *testing.T) {
 			})
 		}
 	}
+	// A gate's example describes another page (its origin, its CSP): the
+	// page does not run it here, and says why.
+	refused, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[shown](`(async () => {
+		const r = await (`+click+`)("page-csp");
+		return Object.assign(r, {agreement: document.getElementById("real").textContent});
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refused.Match != "" || !strings.Contains(refused.Agreement, "This runs the form's call with fetch() from this page") ||
+		!slices.Equal(refused.Diagnosed, []string{"blocked", "blocked", "blocked"}) {
+		t.Errorf("the page's CSP example run here: match %q, %q, diagnosed %q; want no run, the reason, and blocked", refused.Match, refused.Agreement, refused.Diagnosed)
+	}
 	// The page runs under its CSP (the static page's, connect-src opened
 	// for the run in this browser): nothing it needs may be refused.
 	for _, line := range tab.Console() {

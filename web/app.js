@@ -163,9 +163,12 @@
     agreement.textContent = "";
     const done = () => { document.body.dataset.ran = String(Number(document.body.dataset.ran || 0) + 1); };
     const pageOrigin = $("f-origin").value.trim() || (() => { try { return new URL($("p-url").value).origin; } catch (e) { return ""; } })();
-    if ($("input").value.trim() || pageOrigin !== location.origin) {
+    // The page's context in the form must be this page's: its CSP, COEP
+    // and cookies are not the ones typed.
+    const context = ["p-csp", "p-csp-ro", "p-coep", "p-cookies"].some((id) => $(id).value.trim());
+    if ($("input").value.trim() || pageOrigin !== location.origin || context) {
       real.textContent = `This runs the form's call with fetch() from this page, whose origin is ${location.origin}: ` +
-        "clear the pasted text and set the page origin to it to compare.";
+        "clear the pasted text and the page's CSP, COEP and cookies, and set the page origin to it, to compare.";
       done();
       return;
     }
