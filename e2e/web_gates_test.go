@@ -41,6 +41,26 @@ func TestWebPageNamesGates(t *testing.T) {
 	defer srv.Close()
 	bin := cli.Build(ctx, t)
 	tab, _, _ := openPage(ctx, t, "")
+	// The page's examples of each gate, on the static page: one click each.
+	presets, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](`(async () => {
+		const out = [];
+		for (const p of ["mixed-content", "page-csp", "coep", "samesite"]) {
+			const n = document.body.dataset.diagnosed;
+			document.querySelector('[data-preset="' + p + '"]').click();
+			while (document.body.dataset.diagnosed === n) await new Promise(r => setTimeout(r, 10));
+			const rep = document.querySelector("#results .report");
+			out.push(p + ": " + (rep ? (rep.querySelector(".gate") || {dataset: {}}).dataset.gate + " " +
+				[...rep.querySelectorAll(".cookie-notes tr")].map(r => r.dataset.engine + "=" + r.dataset.ok).join(",") : document.getElementById("results").textContent));
+		}
+		return out;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"mixed-content: mixed-content ", "page-csp: csp-connect-src ", "coep: coep-corp-missing ",
+		"samesite: undefined chromium=false,firefox=false,webkit=false"}; fmt.Sprint(presets) != fmt.Sprint(want) {
+		t.Errorf("the gates' examples: %q, want %q", presets, want)
+	}
 	const page = "https://app.example.com/dashboard"
 	for _, tc := range []struct {
 		name, url string

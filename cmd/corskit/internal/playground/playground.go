@@ -47,9 +47,10 @@
 //     and style and no framing, and Cross-Origin-Resource-Policy:
 //     same-origin. The sample APIs carry nosniff and a CSP but no CORP: they
 //     are cross-origin CORS targets by design, CORP does not govern CORS-mode
-//     fetches, and on the playground's no-cors mode it would make Chromium
-//     fail calls that the model (which does not model CORP) predicts as
-//     opaque successes. Their answers are not secret.
+//     fetches, and in the page's no-cors mode CORP same-origin would make
+//     every call fail before the lesson (the page's examples are about
+//     CORS; the COEP/CORP gate has an example of its own). Their answers
+//     are not secret.
 //
 // What bounds them: request headers at loopback.MaxHeaderBytes (64 KiB);
 // bodies at MaxRequestBody (1 MiB) on the playground, 64 KiB on the sample
