@@ -104,9 +104,9 @@ func TestPlaygroundRefusesOtherSites(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	urls, stop := cli.Start(ctx, t, "serve", "--port", "0", "--api-port", "0")
-	pg := urls["playground"]
+	pg := urls["page"]
 	if pg == "" {
-		t.Fatalf("no playground URL in %v", urls)
+		t.Fatalf("no page URL in %v", urls)
 	}
 	sent := &sentinel{}
 	sentinelURL := fmt.Sprintf("http://127.0.0.1:%d", serveLoopback(t, sent))

@@ -26,11 +26,11 @@ func TestServeWebPageInChromium(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	urls, stop := cli.Start(ctx, t, "serve", "--port", "0", "--api-port", "0")
-	if urls["web page"] == "" {
-		t.Fatalf("no web page URL in %v", urls)
+	if urls["page"] == "" {
+		t.Fatalf("no page URL in %v", urls)
 	}
 	tab := browser.OpenTab(ctx, t)
-	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(urls["web page"]), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
+	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(urls["page"]), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))); err != nil {
 		t.Fatalf("%v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
 	}
 	for _, tc := range []struct {

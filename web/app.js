@@ -5,8 +5,11 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const R = globalThis.corskitRender;
-  const fields = ["input", "f-origin", "f-method", "f-url", "f-credentials", "f-headers",
-    "f-pre-status", "f-pre-headers", "f-act-status", "f-act-headers", "browser", "stack"];
+  const fields = ["input", "f-origin", "f-method", "f-url", "f-credentials", "f-mode", "f-body", "f-headers",
+    "f-pre-status", "f-pre-headers", "f-act-status", "f-act-headers",
+    "p-url", "p-csp", "p-csp-ro", "p-coep", "p-cookies", "browser", "stack"];
+  // Fields that a select shows with a default: a preset resets them to it.
+  const defaults = { "f-credentials": "same-origin", "f-mode": "cors", "p-coep": "", browser: "all", stack: "auto" };
   const MAX_FRAGMENT = 64 << 10; // a dropped HAR is not put in the URL
 
   function lines(text) {
@@ -23,6 +26,22 @@
     return { status: Number(s || 200), headers: lines(h) };
   }
 
+  const nonEmpty = (id) => $(id).value.split("\n").map((l) => l.trim()).filter(Boolean);
+
+  // The page's context (check's --page-* and --stored-cookie flags): the
+  // gates a browser applies before CORS, and the cookies it holds.
+  function pageContext(options) {
+    const page = { url: $("p-url").value.trim(), csp: nonEmpty("p-csp"), csp_report_only: nonEmpty("p-csp-ro"), coep: $("p-coep").value };
+    if (page.url || page.csp.length || page.csp_report_only.length || page.coep) options.page = page;
+    const cookies = nonEmpty("p-cookies");
+    if (cookies.length) options.stored_cookies = cookies;
+  }
+
+  // A HAR (or one entry) holds its own page and cookies.
+  function isHAR(text) {
+    try { const x = JSON.parse(text); return !!(x.log || x.response); } catch (e) { return false; }
+  }
+
   // What to diagnose: the pasted text (its answers from the form), else
   // the exchange the form describes.
   function request() {
@@ -34,12 +53,15 @@
         options.answers = answers;
         if ($("f-origin").value.trim()) options.origin = $("f-origin").value.trim();
       }
+      if (!isHAR(text)) pageContext(options);
       return [text, options];
     }
+    pageContext(options);
     const exchange = {
       request: {
         url: $("f-url").value.trim(), method: $("f-method").value.trim() || "GET", origin: $("f-origin").value.trim(),
-        headers: lines($("f-headers").value), credentials: $("f-credentials").value,
+        headers: lines($("f-headers").value), credentials: $("f-credentials").value, mode: $("f-mode").value,
+        body: $("f-body").value,
       },
       preflight: answers.preflight, actual: answers.actual,
     };
@@ -93,6 +115,7 @@
   let runs = 0;
   async function run() {
     const [input, options] = request();
+    if (options.page || options.stored_cookies) $("page").open = true;
     saveState();
     $("status").textContent = "diagnosing…";
     const t0 = performance.now();
@@ -109,19 +132,121 @@
   }
 
   // "Send it for real": only where the back end can send (corskit serve's
-  // corskit.js defines send; the static page's does not).
+  // corskit.js defines send; the static page's does not). Returns the
+  // report, or null.
   async function send() {
     const [input, options] = request();
     const out = $("sent");
     out.hidden = false;
     out.replaceChildren(R.el("p", { class: "dim" }, "sending from corskit serve…"));
+    let r = null;
     try {
-      const r = await corskit.send(input, options);
+      r = await corskit.send(input, options);
       out.replaceChildren(R.el("h2", {}, "Sent for real from corskit serve"), R.report(r, { onCopy: copy }));
     } catch (e) {
       out.replaceChildren(R.el("p", { class: "error", "data-field": e.field || "" }, e.message));
     }
     document.body.dataset.sent = String(Number(document.body.dataset.sent || 0) + 1);
+    return r;
+  }
+
+  // "Run it in this browser" (corskit serve only: the static page's CSP
+  // lets it fetch nothing): the form's call, sent for real from corskit
+  // serve for the model's verdict on what the server answers, then made
+  // with fetch() from this page, in this browser, and the two compared for
+  // this browser's engine (engine.js: visitor).
+  async function runHere() {
+    const real = $("real"), agreement = $("agreement");
+    $("real-box").hidden = false;
+    delete real.dataset.outcome;
+    delete agreement.dataset.match;
+    agreement.textContent = "";
+    const done = () => { document.body.dataset.ran = String(Number(document.body.dataset.ran || 0) + 1); };
+    const pageOrigin = $("f-origin").value.trim() || (() => { try { return new URL($("p-url").value).origin; } catch (e) { return ""; } })();
+    // The page's context in the form must be this page's: its CSP, COEP
+    // and cookies are not the ones typed.
+    const context = ["p-csp", "p-csp-ro", "p-coep", "p-cookies"].some((id) => $(id).value.trim());
+    if ($("input").value.trim() || pageOrigin !== location.origin || context) {
+      real.textContent = `This runs the form's call with fetch() from this page, whose origin is ${location.origin}: ` +
+        "clear the pasted text and the page's CSP, COEP and cookies, and set the page origin to it, to compare.";
+      done();
+      return;
+    }
+    const rep = await send();
+    if (!rep) { real.textContent = "corskit serve could not send the call: see above."; done(); return; }
+    const init = { method: $("f-method").value.trim() || "GET", mode: $("f-mode").value, credentials: $("f-credentials").value,
+      headers: lines($("f-headers").value).map((h) => [h.name, h.value]) };
+    if ($("f-body").value && !["GET", "HEAD"].includes(init.method.toUpperCase())) init.body = $("f-body").value;
+    try {
+      const res = await fetch($("f-url").value.trim(), init);
+      await res.text();
+      real.textContent = `allowed: status ${res.status}, type ${res.type}, readable headers: ${[...res.headers.keys()].join(", ") || "none"}`;
+      real.dataset.outcome = "allowed";
+    } catch (e) {
+      real.textContent = `blocked: ${e} (this browser's own words are in its DevTools console)`;
+      real.dataset.outcome = "blocked";
+    }
+    const engine = visitor.name;
+    const mine = (rep.browsers && rep.browsers[engine]) || rep;
+    const match = real.dataset.outcome === mine.verdict;
+    agreement.dataset.match = String(match);
+    agreement.dataset.engine = mine.request.profile;
+    agreement.textContent = `Compared with corskit's model of ${R.ENGINES.find(([k]) => k === mine.request.profile)[1]} on the same answers: ` +
+      (match ? "this browser did what the model predicted." : "this browser and the model disagree: please report it.");
+    done();
+  }
+
+  // The examples: the sample API of corskit serve (internal/demo: one
+  // correct policy, three classic mistakes) with the answers it gives, and
+  // a call refused by each gate before CORS. In corskit serve, {api} and
+  // {origin} are the sample API and this page, so an example can also be
+  // sent for real and run in this browser; on the static page they are
+  // example.com names, and the answers are the sample API's.
+  const GOOD = "Access-Control-Allow-Credentials: true\nAccess-Control-Allow-Origin: {origin}\n" +
+    "Access-Control-Expose-Headers: X-Request-Id\nContent-Type: application/json\nVary: Origin";
+  const GOOD_PREFLIGHT = "Access-Control-Allow-Credentials: true\nAccess-Control-Allow-Headers: content-type,x-demo-token\n" +
+    "Access-Control-Allow-Methods: PUT\nAccess-Control-Allow-Origin: {origin}\nAccess-Control-Max-Age: 0\n" +
+    "Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+  const BAD_PREFLIGHT = "Access-Control-Allow-Headers: content-type\nAccess-Control-Allow-Methods: PUT\n" +
+    "Access-Control-Allow-Origin: {origin}\nVary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+  const ORIGIN_ONLY = "Access-Control-Allow-Origin: {origin}\nContent-Type: application/json\nVary: Origin";
+  const PUT = { "f-method": "PUT", "f-headers": "Content-Type: application/json\nX-Demo-Token: s3cret", "f-body": '{"name":"corskit"}' };
+  const PRESETS = {
+    "simple-get": { "f-url": "{api}/api/good/hello", "f-act-status": "200", "f-act-headers": GOOD },
+    "preflight-put": Object.assign({ "f-url": "{api}/api/good/items/1", "f-pre-status": "204", "f-pre-headers": GOOD_PREFLIGHT,
+      "f-act-status": "200", "f-act-headers": GOOD }, PUT),
+    "credentials": { "f-url": "{api}/api/good/me", "f-credentials": "include", "f-act-status": "200", "f-act-headers": GOOD },
+    "bad-origin": { "f-url": "{api}/api/bad/hello", "f-act-status": "200", "f-act-headers": "Content-Type: application/json\nVary: Origin" },
+    "bad-header": Object.assign({ "f-url": "{api}/api/bad/items/1", "f-pre-status": "204", "f-pre-headers": BAD_PREFLIGHT,
+      "f-act-status": "200", "f-act-headers": ORIGIN_ONLY }, PUT),
+    "bad-credentials": { "f-url": "{api}/api/bad/me", "f-credentials": "include", "f-act-status": "200", "f-act-headers": ORIGIN_ONLY },
+    // Chromium safelists the Device-Memory client hint; Firefox and
+    // WebKit preflight it, and the policy allows only Content-Type.
+    "client-hint": { "f-url": "{api}/api/bad/items/1", "f-headers": "Device-Memory: 1", "f-pre-status": "204", "f-pre-headers": BAD_PREFLIGHT,
+      "f-act-status": "200", "f-act-headers": ORIGIN_ONLY },
+    "mixed-content": { gate: true, "p-url": "https://app.example.com/dashboard", "f-url": "http://api.example.com/items",
+      "f-act-status": "200", "f-act-headers": "Access-Control-Allow-Origin: https://app.example.com" },
+    "page-csp": { gate: true, "p-url": "https://app.example.com/dashboard", "p-csp": "default-src 'self'", "f-url": "https://api.example.com/items",
+      "f-act-status": "200", "f-act-headers": "Access-Control-Allow-Origin: https://app.example.com" },
+    "coep": { gate: true, "p-url": "https://app.example.com/", "p-coep": "require-corp", "f-mode": "no-cors",
+      "f-url": "https://cdn.example.net/logo.png", "f-act-status": "200", "f-act-headers": "Content-Type: image/png" },
+    "samesite": { gate: true, "p-url": "https://app.example.com/", "p-cookies": "sid=1; SameSite=Lax; Secure", "f-credentials": "include",
+      "f-url": "https://api.example.net/me", "f-act-status": "200",
+      "f-act-headers": "Access-Control-Allow-Credentials: true\nAccess-Control-Allow-Origin: https://app.example.com\nVary: Origin" },
+  };
+
+  async function applyPreset(name) {
+    const p = PRESETS[name];
+    const local = corskit.sampleAPI && !p.gate;
+    const api = local ? await corskit.sampleAPI() : "https://api.example.com";
+    const origin = local ? location.origin : "https://app.example.com";
+    for (const f of fields) $(f).value = defaults[f] !== undefined ? defaults[f] : "";
+    $("f-origin").value = p.gate ? "" : origin;
+    for (const [f, v] of Object.entries(p)) if (f !== "gate") $(f).value = v.replaceAll("{api}", api).replaceAll("{origin}", origin);
+    $("page").open = !!p.gate;
+    $("sent").hidden = true;
+    $("real-box").hidden = true;
+    await run();
   }
 
   function readFile(file) {
@@ -129,6 +254,7 @@
   }
 
   $("go").addEventListener("click", run);
+  document.querySelectorAll("[data-preset]").forEach((b) => b.addEventListener("click", () => applyPreset(b.dataset.preset)));
   $("file").addEventListener("change", (e) => e.target.files[0] && readFile(e.target.files[0]));
   document.addEventListener("dragover", (e) => e.preventDefault());
   document.addEventListener("drop", (e) => {
@@ -141,9 +267,12 @@
     if (corskit.send) {
       $("send").hidden = false;
       $("send").addEventListener("click", send);
+      $("run").hidden = false;
+      $("run").addEventListener("click", runHere);
       $("about").textContent = "Why a cross-origin call is blocked in Chromium, Firefox and WebKit (Safari), and the " +
         "server-side fix in your stack. The model runs in corskit serve, on this machine; \"Send it for real\" makes " +
-        "the call from there and diagnoses the answers.";
+        "the call from there and diagnoses the answers, and \"Run it in this browser\" makes it with fetch() here " +
+        "and compares what this browser did with the model's verdict for its engine.";
       document.body.dataset.backend = "serve";
     }
     $("status").textContent = corskit.send ? "ready: the model runs in corskit serve" : "ready: the model runs in this page";

@@ -13,7 +13,10 @@
 // (bash or cmd) or "Copy as fetch" text, or an exchange as JSON
 // ({request, preflight, actual}). options: {browser: "chromium" | "firefox" |
 // "webkit" | "spec" | "all", stack: "auto" | a stack name | "", origin,
-// answers: {preflight: {status, headers}, actual: {status, headers}}}.
+// answers: {preflight: {status, headers}, actual: {status, headers}},
+// page: {url, csp: [], csp_report_only: [], coep}, stored_cookies: ["sid=1;
+// SameSite=Lax"]} (check's --page-url, --page-csp, --page-csp-report-only,
+// --page-coep and --stored-cookie; not for a HAR, which holds its own).
 //
 // Nothing is sent: the model judges the answers it is given. The only
 // request this file makes is for corskit.wasm, from where it was loaded.

@@ -8,8 +8,13 @@
 //                                  corskit process (POST /api/check) and
 //                                  returns a Promise of its report
 //
-// The page offers "Send it for real" only when corskit.send exists, so
-// the static host never shows it and never asks.
+//   corskit.sampleAPI()            a Promise of the sample API's URL, which
+//                                  the page's examples call
+//
+// The page offers "Send it for real" and "Run it in this browser" only
+// when corskit.send exists, so the static host never shows them and never
+// asks. `corskit serve` serves this file after the demo's engine.js, which
+// names this browser's engine (visitor) for the comparison.
 (() => {
   "use strict";
   let config;
@@ -53,10 +58,11 @@
       const hs = Array.isArray(r.headers) ? r.headers.map((h) => [h.name, h.value]) : Object.entries(r.headers || {});
       const page = hs.find(([n]) => n.toLowerCase() === "origin");
       req = { url: r.url, origin: r.origin || (page && page[1]) || options.origin || "", method: r.method, credentials: r.credentials,
-        headers: hs.filter(([n]) => n.toLowerCase() !== "origin").map(([n, v]) => n + ": " + v).join("\n"), body: r.body || "" };
+        headers: hs.filter(([n]) => n.toLowerCase() !== "origin").map(([n, v]) => n + ": " + v).join("\n"), body: r.body || "", mode: r.mode };
     }
     return { url: req.url, origin: req.origin, method: req.method, headers: req.headers, body: req.body || "",
-      credentials: req.credentials || "", mode: req.mode || "", profile: options.browser || "all", stack: options.stack || "auto" };
+      credentials: req.credentials || "", mode: req.mode || "", profile: options.browser || "all", stack: options.stack || "auto",
+      page: options.page };
   }
 
   globalThis.corskit = Object.freeze({
@@ -64,6 +70,7 @@
     diagnoseJSON,
     diagnose: async (input, options) => JSON.parse(await diagnoseJSON(input, options)),
     stacks: async () => { await ready; return config.stacks; },
+    sampleAPI: async () => { await ready; return config.api; },
     send: async (input, options) => JSON.parse(await post("/api/check", await toCheck(input, options))),
   });
 })();

@@ -5,10 +5,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/checkjson"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
-	"github.com/corskit/corskit/stacks"
 )
 
 // storedCookies is check's --stored-cookie: a cookie as the browser
@@ -67,23 +67,8 @@ func printCookies(w io.Writer, d *explain.CookieDiagnosis, s style) {
 	}
 }
 
-// checkCookies is the cookies' diagnosis of one call, nil when there is
-// nothing to say: no cookie held, and no Set-Cookie in the answer to a
-// call with credentials 'include' (without it, or without --stored-cookie,
-// a Set-Cookie the browser ignores by design is no news).
-// The fix is written for the stack the fixes are (sd: detected or chosen;
-// nil or unknown: the Set-Cookie line itself).
+// checkCookies is the cookies' diagnosis of one call (checkjson's, which
+// the page's replays write too), nil when there is nothing to say.
 func checkCookies(engines []fetch.Profile, results []*fetch.Result, page origin.Origin, held storedCookies, sd *explain.StackDetection) *explain.CookieDiagnosis {
-	if len(held) == 0 && results[0].Request.Credentials != fetch.CredentialsInclude {
-		return nil
-	}
-	var s *stacks.Stack
-	if sd != nil {
-		s, _ = stacks.Lookup(sd.Name)
-	}
-	d := explain.ExplainCookies(engines, results, page, held, s)
-	if len(d.Notes) == 0 {
-		return nil
-	}
-	return &d
+	return checkjson.StoredCookies(engines, results, page, held, sd)
 }

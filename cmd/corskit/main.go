@@ -3,7 +3,7 @@
 //	corskit audit     find the CORS misconfigurations that let other sites read responses
 //	corskit check     why a cross-origin call is blocked, and the header that fixes it
 //	corskit demo      a walkthrough served on loopback, for a real browser
-//	corskit serve     a web playground: predict a call with the model, then run it
+//	corskit serve     the corskit page on loopback: diagnose, send the call for real, run it in the browser
 //	corskit version   print the version, revision and Go version of this binary
 //	corskit completion  print a bash, zsh or fish completion script
 //
@@ -45,7 +45,7 @@ func init() {
 		{"lint", "evaluate CORS configuration files as the server will, before deploy", runLint},
 		{"check", "say whether a browser would allow a cross-origin call, and which header fixes it", runCheck},
 		{"demo", "serve a CORS walkthrough on loopback, to open in a browser", runDemo},
-		{"serve", "serve the playground: predict a call, see every exchange, run it for real", runServe},
+		{"serve", "serve the corskit page on loopback: diagnose a call, send it for real, run it in your browser", runServe},
 		{"version", "print the version, VCS revision and Go version of this binary", runVersion},
 		{"completion", "print a shell completion script: corskit completion bash|zsh|fish", runCompletion},
 		{"help", "show this help", runHelp},
@@ -227,8 +227,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve [--port N] [--api-port N]", stderr)
-	fs.examples = "  corskit serve                 # playground on http://127.0.0.1:8090\n  corskit serve --port 0        # a free port\n"
-	port := fs.Int("port", 8090, "port of the playground (http://127.0.0.1:PORT); 0 picks a free one")
+	fs.examples = "  corskit serve                 # the page on http://127.0.0.1:8090\n  corskit serve --port 0        # a free port\n"
+	port := fs.Int("port", 8090, "port of the page (http://127.0.0.1:PORT); 0 picks a free one")
 	apiPort := fs.Int("api-port", 8091, "port of the sample API (http://localhost:PORT); 0 picks a free one")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -129,6 +129,29 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%q: err %v, want an InputError on %s", c.in, err, c.field)
 		}
 	}
+	for _, c := range []struct {
+		in    string
+		opts  Options
+		field string
+	}{
+		{putExchange, Options{Page: &Page{COEP: "require-cors"}}, "options.page.coep"},
+		{putExchange, Options{Page: &Page{URL: "app.example.com"}}, "options.page.url"},
+		{putExchange, Options{Page: &Page{URL: "https://other.example/"}}, "options.page.url"},
+		{putExchange, Options{StoredCookies: []string{"=; SameSite=Lax"}}, "options.stored_cookies[0]"},
+		{`{"request": {"url": "https://x.example"}, "actual": {"status": 200}}`, Options{}, "request.origin"},
+		{`{"log": {"entries": []}}`, Options{Page: &Page{URL: "https://app.example.com/"}}, "options.page"},
+	} {
+		_, err := Diagnose(context.Background(), []byte(c.in), c.opts)
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Field != c.field {
+			t.Errorf("%.40q %+v: err %v, want an InputError on %s", c.in, c.opts, err, c.field)
+		}
+	}
+	// The page's URL gives the origin an exchange leaves out.
+	got := diagnose(t, `{"request": {"url": "http://api.example.com/x"}}`, Options{Page: &Page{URL: "https://app.example.com/"}})
+	if got["reason"] != "mixed-content" || got["request"].(map[string]any)["origin"] != "https://app.example.com" {
+		t.Errorf("page URL only: reason %v, request %v; want mixed-content from https://app.example.com", got["reason"], got["request"])
+	}
 	if _, err := Diagnose(context.Background(), []byte(putExchange), Options{Browser: "lynx"}); err == nil || !strings.Contains(err.Error(), "options.browser") {
 		t.Errorf("browser lynx: err %v", err)
 	}

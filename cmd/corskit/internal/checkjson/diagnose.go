@@ -12,7 +12,6 @@ import (
 	"github.com/corskit/corskit/cmd/corskit/internal/har"
 	"github.com/corskit/corskit/explain"
 	"github.com/corskit/corskit/fetch"
-	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/stacks"
 )
 
@@ -31,6 +30,13 @@ type Options struct {
 	// Answers are the server's answers to a DevTools copy (which holds
 	// only the request).
 	Answers *Answers `json:"answers,omitempty"`
+	// Page is the page that makes the call, for the gates before CORS
+	// (mixed content, its CSP, its COEP), and StoredCookies the cookies the
+	// browser holds for the API, as it stored them ('sid=1; SameSite=Lax;
+	// Secure'): check's --page-* and --stored-cookie flags. A HAR gives
+	// both itself (its document entry, its earlier Set-Cookie lines).
+	Page          *Page    `json:"page,omitempty"`
+	StoredCookies []string `json:"stored_cookies,omitempty"`
 	// Compact writes the JSON without indentation (the same value).
 	Compact bool `json:"-"`
 }
@@ -73,6 +79,10 @@ func Diagnose(ctx context.Context, input []byte, opts Options) ([]byte, error) {
 	var probe map[string]json.RawMessage
 	if err := json.NewDecoder(bytes.NewReader(t[:min(len(t), MaxExchangeSize)])).Decode(&probe); err != nil && len(t) <= MaxExchangeSize {
 		return nil, &InputError{"input", "not JSON: " + err.Error()}
+	}
+	har := probe["log"] != nil || len(t) > MaxExchangeSize || (probe["request"] != nil && probe["response"] != nil)
+	if har && (opts.Page != nil || len(opts.StoredCookies) > 0) {
+		return nil, &InputError{"options.page", "a HAR gives the page and its cookies itself (its document entry, earlier Set-Cookie lines): leave them out"}
 	}
 	switch {
 	case probe["log"] != nil || len(t) > MaxExchangeSize:
@@ -124,7 +134,7 @@ func stackChoice(s *string, def string) (apply bool, chosen *stacks.Stack, err e
 // reports turns the results of one call in each engine into its report,
 // as check does: the first engine's at the top level, every engine's
 // under "browsers" when all were asked for, fixes in the stack asked for.
-func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, chosen *stacks.Stack) explain.Report {
+func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, chosen *stacks.Stack) (explain.Report, *explain.StackDetection) {
 	diags := make([]explain.Diagnosis, len(results))
 	for i, r := range results {
 		diags[i] = explain.Explain(r)
@@ -141,7 +151,7 @@ func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, 
 			rep.Browsers[p.Name] = explain.NewReport(results[i], diags[i], p.Name)
 		}
 	}
-	return rep
+	return rep, sd
 }
 
 // diagnoseHAR writes the `--har --json` object for the HAR in r, through
@@ -191,7 +201,8 @@ func harReport(rp har.Replayed, engines []fetch.Profile, apply bool, chosen *sta
 	if results == nil {
 		results = []*fetch.Result{rp.Result}
 	}
-	return HARReport{Entry: rp.Entry, Report: reports(results, engines, len(engines) > 1, apply, chosen), Cookies: cookies}
+	rep, _ := reports(results, engines, len(engines) > 1, apply, chosen)
+	return HARReport{Entry: rp.Entry, Report: rep, Cookies: cookies}
 }
 
 // diagnoseCopy diagnoses a DevTools copy (Copy as cURL, Copy as fetch)
@@ -201,11 +212,13 @@ func diagnoseCopy(ctx context.Context, text string, engines []fetch.Profile, opt
 	if err != nil {
 		return nil, &InputError{"input", strings.TrimPrefix(err.Error(), "devtools: ")}
 	}
-	var page origin.Origin
-	if opts.Origin != "" {
-		if page, err = origin.Parse(opts.Origin); err != nil || page.IsOpaque() {
-			return nil, &InputError{"options.origin", fmt.Sprintf("%q: want the page's origin, e.g. https://app.example.com", opts.Origin)}
-		}
+	_, fromURL, err := opts.Page.Model()
+	if err != nil {
+		return nil, err
+	}
+	page, err := PageOrigin(opts.Origin, fromURL, "options.origin")
+	if err != nil {
+		return nil, err
 	}
 	req, err := c.Resolve(page)
 	if err != nil {
@@ -232,6 +245,15 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 	if err := ans.check(); err != nil {
 		return nil, err
 	}
+	page, _, err := opts.Page.Model()
+	if err != nil {
+		return nil, err
+	}
+	req.Page = page
+	held, err := storedCookies(opts.StoredCookies)
+	if err != nil {
+		return nil, err
+	}
 	results := make([]*fetch.Result, len(engines))
 	for i, p := range engines {
 		tr := &answerTransport{answers: ans}
@@ -245,7 +267,14 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 		}
 		results[i] = res
 	}
-	data, err := encode(reports(results, engines, len(engines) > 1, apply, chosen), "", opts.Compact)
+	rep, sd := reports(results, engines, len(engines) > 1, apply, chosen)
+	// The fields of check's report that a replay can have: its copy and
+	// its reflection probe are the sending CLI's.
+	out := struct {
+		explain.Report
+		Cookies *explain.CookieDiagnosis `json:"cookies,omitempty"`
+	}{rep, StoredCookies(engines, results, req.Origin, held, sd)}
+	data, err := encode(out, "", opts.Compact)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/httplist"
-	"github.com/corskit/corskit/origin"
 )
 
 // Exchange is one call written as JSON: the request, and the server's
@@ -138,9 +137,16 @@ func diagnoseExchange(ctx context.Context, data []byte, engines []fetch.Profile,
 		return nil, &InputError{"input", "exchange: " + err.Error()}
 	}
 	r := x.Request
-	page, err := origin.Parse(r.Origin)
-	if err != nil || page.IsOpaque() {
-		return nil, &InputError{"request.origin", fmt.Sprintf("%q: want the page's origin, e.g. https://app.example.com", r.Origin)}
+	_, fromURL, err := opts.Page.Model()
+	if err != nil {
+		return nil, err
+	}
+	page, err := PageOrigin(r.Origin, fromURL, "request.origin")
+	if err == nil && page.IsZero() {
+		err = &InputError{"request.origin", `"": want the page's origin, e.g. https://app.example.com (or options.page.url)`}
+	}
+	if err != nil {
+		return nil, err
 	}
 	if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, &InputError{"request.url", fmt.Sprintf("%q: want an absolute http:// or https:// URL", r.URL)}

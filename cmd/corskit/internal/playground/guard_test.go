@@ -153,7 +153,7 @@ func short(b []byte) string {
 // either server, the sample API included.
 func TestHostCheckedEverywhere(t *testing.T) {
 	p := start(t)
-	for _, u := range []string{p.PageURL + "/", p.PageURL + "/config.json", p.PageURL + "/play.js",
+	for _, u := range []string{p.PageURL + "/", p.PageURL + "/config.json", p.PageURL + "/app.js",
 		strings.Replace(p.APIURL, "localhost", "127.0.0.1", 1) + "/api/good/hello"} {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		req.Host = "rebound.example:" + port(u)
@@ -193,7 +193,7 @@ func TestSecurityHeaders(t *testing.T) {
 		corp              bool
 	}{
 		{"GET", p.PageURL + "/", "", true},
-		{"GET", p.PageURL + "/play.js", "", true},
+		{"GET", p.PageURL + "/app.js", "", true},
 		{"GET", p.PageURL + "/config.json", "", true},
 		{"GET", p.PageURL + "/nope", "", true},
 		{"POST", p.PageURL + "/api/check", "", true},

@@ -1,7 +1,15 @@
-// Package playground serves `corskit serve`: a page where a user describes
-// a cross-origin call and sees what the browser model predicts (a sequence
-// diagram of every exchange, the verdict, the console message and the fix),
-// then runs the same call for real in their own browser and compares.
+// Package playground serves `corskit serve`: the page of web/ (the static
+// site's one front end) with the model here instead of in WebAssembly, and
+// what only a server can add: "Send it for real" (the call made from this
+// process, the answers diagnosed) and "Run it in this browser" (the same
+// call with fetch() from the page, compared with the model's verdict for
+// the browser's engine). One UI, two back ends.
+//
+// The page is served at / (and /web/, its address before it became the
+// only page, redirects there): the same files as the static site, but for
+// corskit.js, which is web/corskit-serve.js after the demo's engine.js,
+// and index.html, whose connect-src is opened for "Run it in this
+// browser".
 //
 // It listens on loopback only. The page is served from 127.0.0.1; a sample
 // API (the demo's: one correct policy, three classic mistakes) runs on
@@ -14,7 +22,7 @@
 // This section covers `corskit serve` and `corskit demo` (internal/demo),
 // which share their front door, internal/loopback's Guard.
 //
-// The playground's POST /api/check makes the machine send any method,
+// The POST /api/check behind "Send it for real" makes the machine send any method,
 // headers and body to any URL it can reach, the intranet included: in the
 // wrong hands, a request relay. The user's browser is the attacker's way in:
 // any page it visits while the server runs can send requests to
@@ -39,9 +47,10 @@
 //     and style and no framing, and Cross-Origin-Resource-Policy:
 //     same-origin. The sample APIs carry nosniff and a CSP but no CORP: they
 //     are cross-origin CORS targets by design, CORP does not govern CORS-mode
-//     fetches, and on the playground's no-cors mode it would make Chromium
-//     fail calls that the model (which does not model CORP) predicts as
-//     opaque successes. Their answers are not secret.
+//     fetches, and in the page's no-cors mode CORP same-origin would make
+//     every call fail before the lesson (the page's examples are about
+//     CORS; the COEP/CORP gate has an example of its own). Their answers
+//     are not secret.
 //
 // What bounds them: request headers at loopback.MaxHeaderBytes (64 KiB);
 // bodies at MaxRequestBody (1 MiB) on the playground, 64 KiB on the sample
@@ -59,13 +68,12 @@
 package playground
 
 import (
+	"bytes"
 	"context"
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -80,9 +88,6 @@ import (
 	"github.com/corskit/corskit/stacks"
 	"github.com/corskit/corskit/web"
 )
-
-//go:embed static
-var static embed.FS
 
 // Options configure Listen. Zero ports mean "pick free ones".
 type Options struct {
@@ -158,8 +163,8 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "corskit serve\n  playground: %s   (open this in a browser)\n  web page:   %s/web/   (the static site's page, the model here, and \"Send it for real\")\n  sample API: %s\n",
-		p.PageURL, p.PageURL, p.APIURL)
+	fmt.Fprintf(out, "corskit serve\n  page:       %s   (open this in a browser: the static site's page, the model here, \"Send it for real\" and \"Run it in this browser\")\n  sample API: %s\n",
+		p.PageURL, p.APIURL)
 	fmt.Fprintln(out, "Press Ctrl-C to stop.")
 	return p.Serve(ctx)
 }
@@ -169,7 +174,6 @@ func Run(ctx context.Context, opts Options, out io.Writer) error {
 // holds the run's token) only to the page's own origin, /api/check only to
 // the page's own origin with JSON and the token.
 func (p *Playground) Handler() http.Handler {
-	sub, _ := fs.Sub(static, "static")
 	mux := http.NewServeMux()
 	mux.Handle("GET /config.json", loopback.SameOrigin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"page": loopback.Origin(r), "api": loopback.PeerURL(r, p.api.Port), "token": p.token,
@@ -178,15 +182,15 @@ func (p *Playground) Handler() http.Handler {
 	mux.Handle("POST /api/check", loopback.API(p.token, http.HandlerFunc(p.check)))
 	mux.Handle("POST /api/devtools", loopback.API(p.token, http.HandlerFunc(pasteDevTools)))
 	mux.Handle("POST /api/diagnose", loopback.API(p.token, http.HandlerFunc(diagnose)))
-	mux.HandleFunc("GET /engine.js", demo.ServeEngineScript)
 	// The front end the static site serves (web/), with the model here:
-	// its corskit.js calls /api/diagnose instead of loading the wasm.
-	mux.Handle("GET /web/", http.StripPrefix("/web", webPage()))
+	// its corskit.js calls /api/diagnose instead of loading the wasm. Its
+	// old address, /web/, leads to it.
+	mux.Handle("GET /web/", http.RedirectHandler("/", http.StatusMovedPermanently))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	mux.Handle("GET /", http.FileServerFS(sub))
+	mux.Handle("GET /", webPage())
 	// connect-src is open: "Run it in this browser" calls whatever URL the
 	// user typed, and a CSP refusal there would be a verdict the model
-	// never predicts. Everything else is the page's own, but for the web
+	// never predicts. Everything else is the page's own, but for the
 	// page's empty icon (data:,), which keeps browsers from asking for one.
 	const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; " +
 		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -209,6 +213,9 @@ type CheckRequest struct {
 	// Stack is the server stack to write the fix for: "" or "auto"
 	// (detected from the answers, as check --stack auto), or a name.
 	Stack string `json:"stack"`
+	// Page is the page that makes the call, for the gates before CORS
+	// (check's --page-*); its URL gives the origin when Origin is empty.
+	Page *checkjson.Page `json:"page,omitempty"`
 }
 
 // check runs the model on a CheckRequest, once per engine the request
@@ -363,13 +370,22 @@ func (in CheckRequest) profiles() ([]fetch.Profile, error) {
 }
 
 func (in CheckRequest) request() (fetch.Request, []fetch.Profile, error) {
-	o, err := origin.Parse(strings.TrimSpace(in.Origin))
+	page, fromURL, err := in.Page.Model()
 	if err != nil {
-		return fetch.Request{}, nil, fmt.Errorf("origin: %w", err)
+		return fetch.Request{}, nil, err
+	}
+	o := fromURL
+	if given := strings.TrimSpace(in.Origin); given != "" || fromURL.IsZero() {
+		if o, err = origin.Parse(given); err != nil {
+			return fetch.Request{}, nil, fmt.Errorf("origin: %w", err)
+		}
+		if !fromURL.IsZero() && o != fromURL {
+			return fetch.Request{}, nil, fmt.Errorf("origin %s: the page's URL is on %s; give one of them", o, fromURL)
+		}
 	}
 	req := fetch.Request{
 		Origin: o, Method: strings.TrimSpace(in.Method), URL: strings.TrimSpace(in.URL), Body: in.Body,
-		Credentials: fetch.Credentials(in.Credentials), Mode: fetch.Mode(in.Mode),
+		Credentials: fetch.Credentials(in.Credentials), Mode: fetch.Mode(in.Mode), Page: page,
 	}
 	for i, line := range strings.Split(in.Headers, "\n") {
 		if strings.TrimSpace(line) == "" {
@@ -396,21 +412,47 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// webPage serves the page of web/ as is, except corskit.js, which is
-// corskit-serve.js: the same JavaScript API, backed by /api/diagnose.
+// webPage serves the page of web/ as is, except two files. corskit.js is
+// the demo's engine.js (which engine this browser is, for "Run it in this
+// browser") and corskit-serve.js: the same JavaScript API, backed by
+// /api/diagnose. index.html keeps its CSP but for connect-src, which the
+// static site restricts to 'self' (the wasm) and "Run it in this browser"
+// needs open, as the header CSP has it.
 func webPage() http.Handler {
 	files := http.FileServerFS(web.Files)
+	api, err := web.Files.ReadFile("corskit-serve.js")
+	if err != nil {
+		panic(err) // embedded: cannot fail
+	}
+	script := append(append(append([]byte{}, demo.EngineScript...), '\n'), api...)
+	index := servedIndex()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/corskit.js" {
-			http.ServeFileFS(w, r, web.Files, "corskit-serve.js")
-			return
-		}
-		if r.URL.Path == "/corskit-serve.js" {
+		switch r.URL.Path {
+		case "/corskit.js":
+			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+			w.Write(script)
+		case "/", "/index.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(index)
+		case "/corskit-serve.js":
 			http.NotFound(w, r)
-			return
+		default:
+			files.ServeHTTP(w, r)
 		}
-		files.ServeHTTP(w, r)
 	})
+}
+
+// staticConnectSrc is the connect-src of the static page's CSP, which
+// servedIndex opens.
+const staticConnectSrc = "connect-src 'self';"
+
+// servedIndex is web/index.html with connect-src open.
+func servedIndex() []byte {
+	page, err := web.Files.ReadFile("index.html")
+	if err != nil || bytes.Count(page, []byte(staticConnectSrc)) != 1 {
+		panic("web/index.html: want one " + staticConnectSrc + " in its CSP") // caught by TestWebPageServed
+	}
+	return bytes.Replace(page, []byte(staticConnectSrc), []byte("connect-src *;"), 1)
 }
 
 // DiagnoseRequest is what the page's corskit.diagnose posts to

@@ -82,7 +82,7 @@ func TestCheckEndpoint(t *testing.T) {
 
 func TestAssets(t *testing.T) {
 	p := start(t)
-	for _, path := range []string{"/", "/play.js", "/engine.js", "/style.css", "/config.json"} {
+	for _, path := range []string{"/", "/app.js", "/render.js", "/corskit.js", "/style.css", "/config.json"} {
 		res, err := http.Get(p.PageURL + path)
 		if err != nil {
 			t.Fatal(err)

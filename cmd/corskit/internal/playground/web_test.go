@@ -10,25 +10,35 @@ import (
 	"testing"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/checkjson"
+	"github.com/corskit/corskit/web"
 )
 
 // TestWebPageServed checks that serve hands out the static site's page
-// (web/) with its own corskit.js, the one that calls the serve back end
-// and defines send, and keeps the wasm loader and its source private.
+// (web/) at /, with its own corskit.js (the demo's engine.js, then the one
+// that calls the serve back end and defines send), connect-src opened for
+// "Run it in this browser" and the rest of the page's CSP kept, and the
+// wasm loader and its source private; /web/, the page's old address,
+// leads to /.
 func TestWebPageServed(t *testing.T) {
 	p := start(t)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, tc := range []struct {
 		path, want string
 		status     int
 	}{
-		{"/web/", `id="send"`, 200},
-		{"/web/app.js", "corskit.send", 200},
-		{"/web/render.js", "corskitRender", 200},
-		{"/web/corskit.js", "send: async", 200},
-		{"/web/corskit-serve.js", "", 404},
-		{"/web/corskit.wasm", "", 404},
+		{"/", `id="send"`, 200},
+		{"/", "connect-src *; base-uri 'none'", 200},
+		{"/index.html", `id="run"`, 200},
+		{"/app.js", "corskit.send", 200},
+		{"/render.js", "corskitRender", 200},
+		{"/corskit.js", "send: async", 200},
+		{"/corskit.js", "function visitorEngine", 200},
+		{"/corskit-serve.js", "", 404},
+		{"/corskit.wasm", "", 404},
+		{"/play.js", "", 404},
+		{"/web/", "", 301},
 	} {
-		res, err := http.Get(p.PageURL + tc.path)
+		res, err := noRedirect.Get(p.PageURL + tc.path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,6 +50,32 @@ func TestWebPageServed(t *testing.T) {
 		if tc.status == 200 && res.Header.Get("Content-Security-Policy") == "" {
 			t.Errorf("GET %s: no CSP", tc.path)
 		}
+		if tc.status == 301 && res.Header.Get("Location") != "/" {
+			t.Errorf("GET %s: Location %q, want /", tc.path, res.Header.Get("Location"))
+		}
+	}
+	// The served page's CSP is the static page's but for connect-src.
+	static, _ := web.Files.ReadFile("index.html")
+	if got := servedIndex(); !bytes.Equal(bytes.Replace(got, []byte("connect-src *;"), []byte(staticConnectSrc), 1), static) {
+		t.Errorf("the served index.html differs from web/index.html beyond connect-src")
+	}
+}
+
+// The gates before CORS apply to a call sent for real: the page's CSP
+// refuses it before anything is sent, and its URL gives the origin.
+func TestCheckPageGates(t *testing.T) {
+	p := start(t)
+	code, rep := post(t, p, `{"url": "`+p.APIURL+`/api/good/hello", "page": {"url": "https://app.example.com/", "csp": ["connect-src 'self'"]}}`)
+	if code != 200 || rep["reason"] != "csp-connect-src" || rep["request"].(map[string]any)["origin"] != "https://app.example.com" {
+		t.Fatalf("%d %v", code, rep)
+	}
+	code, rep = post(t, p, `{"url": "`+p.APIURL+`/", "origin": "https://other.example", "page": {"url": "https://app.example.com/"}}`)
+	if code != 400 || !strings.Contains(rep["error"].(string), "give one of them") {
+		t.Errorf("origin and page URL disagree: %d %v", code, rep)
+	}
+	code, rep = post(t, p, `{"url": "`+p.APIURL+`/", "page": {"coep": "corp"}}`)
+	if code != 400 || !strings.Contains(rep["error"].(string), "options.page.coep") {
+		t.Errorf("bad COEP: %d %v", code, rep)
 	}
 }
 
