@@ -2,9 +2,9 @@
 # Installs, when missing, the real software the test suite runs: headless
 # Chromium, Firefox ESR and WebKitGTK (with Xvfb) for the browser tests; nginx, Varnish (and the gcc it compiles
 # VCL with), Flask-CORS, Node.js and the npm packages pinned in
-# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors) and
+# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors, helmet) and
 # e2e/node-guards/package-lock.json (vite, ws), and
-# Apache, Caddy, Django and Starlette, for the shared-cache, audit and
+# Apache, Caddy, Django (with django-cors-headers and django-csp) and Starlette, for the shared-cache, audit and
 # stack tests (e2e/realserver). Idempotent: a machine that has them
 # installs nothing. Tests that need one fail (they never skip) when it is
 # missing, so CI cannot pass without them.
@@ -25,6 +25,8 @@ command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 [ -x /usr/sbin/apache2 ] || need+=(apache2)
 [ -x /usr/bin/caddy ] || need+=(caddy)
 /usr/bin/python3 -c 'import corsheaders' >/dev/null 2>&1 || need+=(python3-django-cors-headers)
+# django-csp (Debian's 3.7): e2e's CSP fix test runs its snippet on real Django.
+/usr/bin/python3 -c 'import csp.middleware' >/dev/null 2>&1 || need+=(python3-django-csp)
 /usr/bin/python3 -c 'import starlette, uvicorn' >/dev/null 2>&1 || need+=(python3-starlette python3-uvicorn)
 # conformance/ drives Firefox ESR (WebDriver BiDi) and WebKitGTK's
 # MiniBrowser (pulled in by webkit2gtk-driver) on an Xvfb display.
@@ -41,7 +43,7 @@ node_modules() {
 	local dir
 	dir="$(cd "$(dirname "$0")/.." && pwd)/e2e/node"
 	local pkg missing=0
-	for pkg in express cors fastify @fastify/cors; do
+	for pkg in express cors fastify @fastify/cors helmet; do
 		[ -f "$dir/node_modules/$pkg/package.json" ] || missing=1
 	done
 	if [ "$missing" = 1 ]; then

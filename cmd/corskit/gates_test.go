@@ -139,7 +139,7 @@ func TestCheckGatesJSON(t *testing.T) {
 	g := r.Gate
 	if r.Reason != "csp-connect-src" || g.ID != "csp-connect-src" || g.Layer != "page-server" || g.DevToolsIssue != "ContentSecurityPolicyIssue" ||
 		g.BlockedReason != "" || g.PageURL != page+"/" || g.Directive != "connect-src 'none'" ||
-		g.FixedPolicy != "connect-src https://api.example.com" || len(g.Snippets) != 5 || len(r.Trace) != 0 {
+		g.FixedPolicy != "connect-src https://api.example.com" || len(g.Snippets) != 6 || len(r.Trace) != 0 {
 		t.Errorf("gate: %+v (trace %d)", r, len(r.Trace))
 	}
 }
