@@ -10,11 +10,11 @@ import (
 func TestCSPSnippets(t *testing.T) {
 	got := stacks.CSPSnippets("default-src 'self'; connect-src 'self' https://api.example.com")
 	want := map[string]string{
-		"nginx":   `add_header Content-Security-Policy "default-src 'self'; connect-src 'self' https://api.example.com" always;`,
-		"apache":  `Header always set Content-Security-Policy "default-src 'self'; connect-src 'self' https://api.example.com"`,
-		"caddy":   `header Content-Security-Policy "default-src 'self'; connect-src 'self' https://api.example.com"`,
-		"express": "app.use(helmet.contentSecurityPolicy({ useDefaults: false, directives: {\n  \"defaultSrc\": [\"'self'\"],\n  \"connectSrc\": [\"'self'\", \"https://api.example.com\"],\n} }));",
-		"django":  "CONTENT_SECURITY_POLICY = {\"DIRECTIVES\": {\n    \"default-src\": [\"'self'\"],\n    \"connect-src\": [\"'self'\", \"https://api.example.com\"],\n}}",
+		"nginx":       `add_header Content-Security-Policy "default-src 'self'; connect-src 'self' https://api.example.com" always;`,
+		"apache":      `Header always set Content-Security-Policy "default-src 'self'; connect-src 'self' https://api.example.com"`,
+		"caddy":       `header Content-Security-Policy "default-src 'self'; connect-src 'self' https://api.example.com"`,
+		"express":     "app.use(helmet.contentSecurityPolicy({ useDefaults: false, directives: {\n  \"defaultSrc\": [\"'self'\"],\n  \"connectSrc\": [\"'self'\", \"https://api.example.com\"],\n} }));",
+		"django":      "CONTENT_SECURITY_POLICY = {\"DIRECTIVES\": {\n    \"default-src\": [\"'self'\"],\n    \"connect-src\": [\"'self'\", \"https://api.example.com\"],\n}}",
 		"django-csp3": "CSP_DEFAULT_SRC = [\"'self'\"]\nCSP_CONNECT_SRC = [\"'self'\", \"https://api.example.com\"]",
 	}
 	if len(got) != len(want) {
