@@ -4,7 +4,8 @@
 # VCL with), Flask-CORS, Node.js and the npm packages pinned in
 # e2e/node/package-lock.json (express, cors, fastify, @fastify/cors, helmet) and
 # e2e/node-guards/package-lock.json (vite, ws), and
-# Apache, Caddy, Django (with django-cors-headers and django-csp) and Starlette, for the shared-cache, audit and
+# Apache, Caddy, Django (with django-cors-headers and django-csp; 4.2 from
+# bookworm-backports beside Debian's 3.2) and Starlette, for the shared-cache, audit and
 # stack tests (e2e/realserver). Idempotent: a machine that has them
 # installs nothing. Tests that need one fail (they never skip) when it is
 # missing, so CI cannot pass without them.
@@ -68,9 +69,41 @@ node_guards_modules() {
 	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# Django 4.2 from bookworm-backports, unpacked beside Debian's 3.2 and never
+# installed (dpkg keeps 3.2, which the other Django tests and
+# django-cors-headers run with): e2e's Django 4 CSRF test puts it first on
+# PYTHONPATH (e2e/realserver.Django4Path). apt reads backports through a
+# list of its own in a temporary directory: the machine's apt sources stay
+# as they are.
+django4_dir=/usr/local/lib/corskit/django-4.2
+django4() {
+	[ -f "$django4_dir/django/__init__.py" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "error: need root to unpack Django 4.2 into $django4_dir" >&2
+		exit 1
+	fi
+	echo "unpacking Django 4.2 from bookworm-backports into $django4_dir"
+	local tmp
+	tmp="$(mktemp -d)"
+	mkdir -p "$tmp/lists/partial"
+	echo "deb http://deb.debian.org/debian bookworm-backports main" >"$tmp/sources.list"
+	local o=(-o "Dir::Etc::sourcelist=$tmp/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+		-o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache::pkgcache=$tmp/pkg.bin"
+		-o "Dir::Cache::srcpkgcache=$tmp/srcpkg.bin" -o APT::Sandbox::User=root)
+	apt-get "${o[@]}" update -qq
+	(cd "$tmp" && apt-get "${o[@]}" download -qq python3-django/bookworm-backports)
+	dpkg-deb -x "$tmp"/python3-django_*.deb "$tmp/x"
+	rm -rf "$django4_dir.part"
+	mkdir -p "$django4_dir.part"
+	cp -a "$tmp/x/usr/lib/python3/dist-packages/." "$django4_dir.part/"
+	mv "$django4_dir.part" "$django4_dir"
+	rm -rf "$tmp"
+}
+
 if [ ${#need[@]} -eq 0 ] && [ ${#browsers[@]} -eq 0 ]; then
 	node_modules
 	node_guards_modules
+	django4
 	exit 0
 fi
 echo "installing Debian packages the tests need: ${browsers[*]} ${need[*]}"
@@ -95,3 +128,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 node_modules
 node_guards_modules
+django4

@@ -93,8 +93,31 @@ var djangoServer []byte
 // of django-cors-headers, Debian's python3-django-cors-headers) plus what
 // the harness needs (ROOT_URLCONF, ALLOWED_HOSTS), under the standard
 // library's threaded WSGI server, as `manage.py runserver` runs it. Every
-// path answers 200 "ok" for every method but OPTIONS.
+// path answers 200 "ok" for every method but OPTIONS. DEBUG is off unless
+// the settings turn it on.
 func Django(t testing.TB, settings string) *Server {
+	t.Helper()
+	return startDjango(t, settings, nil)
+}
+
+// Django4Path is where scripts/ensure-deps.sh unpacks Django 4.2 from
+// bookworm-backports, beside Debian's 3.2 (which stays installed: the
+// other Django tests run it); $DJANGO4_PATH overrides it.
+const Django4Path = "/usr/local/lib/corskit/django-4.2"
+
+// Django4 is Django with Django 4.2 first on the Python path, the same
+// django-cors-headers beside it: the CSRF middleware of Django 4 checks
+// Origin against CSRF_TRUSTED_ORIGINS, where 3.2's does not on http.
+func Django4(t testing.TB, settings string) *Server {
+	t.Helper()
+	dir := binary(t, "Django 4.2", "DJANGO4_PATH", Django4Path, "python3-django from bookworm-backports, unpacked by scripts/ensure-deps.sh")
+	if _, err := os.Stat(filepath.Join(dir, "django", "__init__.py")); err != nil {
+		t.Fatalf("realserver: no Django in %s (scripts/ensure-deps.sh unpacks it): this test runs the real server and is never skipped", dir)
+	}
+	return startDjango(t, settings, []string{"PYTHONPATH=" + dir})
+}
+
+func startDjango(t testing.TB, settings string, env []string) *Server {
 	t.Helper()
 	py := binary(t, "python3", "PYTHON3", PythonPath, "python3-django-cors-headers")
 	dir := t.TempDir()
@@ -107,7 +130,7 @@ func Django(t testing.TB, settings string) *Server {
 	return startRetry(t, func(port int) process {
 		return process{
 			name: "django", bin: py, args: []string{"-u", filepath.Join(dir, "server.py"), strconv.Itoa(port)},
-			dir: dir, port: port, env: []string{"PYTHONDONTWRITEBYTECODE=1"},
+			dir: dir, port: port, env: append([]string{"PYTHONDONTWRITEBYTECODE=1"}, env...),
 		}
 	})
 }
