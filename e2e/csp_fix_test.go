@@ -21,7 +21,8 @@ import (
 )
 
 // TestCSPFixOnPageServers: a page served by nginx, Apache, Caddy, Express
-// with helmet or Django with django-csp (Debian's 3.7) with
+// with helmet or Django with django-csp (Debian's 3.7 on Django 3.2, and
+// 4.0 on Django 4.2) with
 // `connect-src 'self'` cannot call an API on another origin in real
 // Chromium, whatever the API's CORS headers say. The model, given the
 // policy the real server sent, refuses the call too, and its fix is on the
@@ -59,7 +60,10 @@ func TestCSPFixOnPageServers(t *testing.T) {
 			return realserver.Caddy(t, realserver.Listen+" {\n\t"+sn+"\n\theader Content-Type \"text/html; charset=utf-8\"\n\trespond \""+html+"\" 200\n}\n")
 		},
 		"express":     func(t *testing.T, sn string) *realserver.Server { return expressWith(t, sn, "html", []byte(html)) },
-		"django-csp3": func(t *testing.T, sn string) *realserver.Server { return djangoCSPWith(t, sn, html) },
+		"django-csp3": func(t *testing.T, sn string) *realserver.Server { return djangoCSPWith(t, sn, html, "") },
+		"django": func(t *testing.T, sn string) *realserver.Server {
+			return djangoCSPWith(t, sn, html, realserver.Django4Dir(t))
+		},
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -90,7 +94,7 @@ func TestCSPFixOnPageServers(t *testing.T) {
 		return explain.Explain(res), served
 	}
 	const policy = "connect-src 'self'"
-	for _, stack := range []string{"nginx", "apache", "caddy", "express", "django-csp3"} {
+	for _, stack := range []string{"nginx", "apache", "caddy", "express", "django-csp3", "django"} {
 		t.Run(stack, func(t *testing.T) {
 			before := "http://127.0.0.1:" + strconv.Itoa(servers[stack](t, snippetFor(t, stacks.CSPSnippets(policy), stack)).Port()) + "/index.html"
 			d, served := diagnose(t, before)

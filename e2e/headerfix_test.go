@@ -61,19 +61,23 @@ app.listen(`+realserver.PortPlaceholder+`, '127.0.0.1');
 `)
 }
 
-// djangoCSPWith runs Django with Debian's django-csp (its middleware in
+// djangoCSPWith runs Django with django-csp (its middleware in
 // MIDDLEWARE) and snippet pasted into the settings, answering every path
-// with html.
-func djangoCSPWith(t *testing.T, snippet, html string) *realserver.Server {
+// with html: Debian's Django 3.2 and django-csp 3.7, or, with path, the
+// Django and django-csp found there first (realserver.Django4Dir).
+func djangoCSPWith(t *testing.T, snippet, html, path string) *realserver.Server {
 	t.Helper()
-	return realserver.PythonProgram(t, "django", "python3-django-csp", `import os, signal
+	return realserver.PythonProgram(t, "django", "python3-django-csp", `import os, signal, sys
+sys.path[:0] = [p for p in [`+strconv.Quote(path)+`] if p]
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import django
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import re_path
+import csp
 
+print("DJANGO=%s CSP=%s" % (django.get_version(), csp.__file__), flush=True)
 `+snippet+`
 
 conf = {k: v for k, v in dict(globals()).items() if k.startswith("CSP_") or k.startswith("CONTENT_SECURITY_POLICY")}

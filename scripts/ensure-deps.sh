@@ -69,33 +69,41 @@ node_guards_modules() {
 	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
-# Django 4.2 from bookworm-backports, unpacked beside Debian's 3.2 and never
-# installed (dpkg keeps 3.2, which the other Django tests and
-# django-cors-headers run with): e2e's Django 4 CSRF test puts it first on
-# PYTHONPATH (e2e/realserver.Django4Path). apt reads backports through a
-# list of its own in a temporary directory: the machine's apt sources stay
-# as they are.
+# Django 4.2 from bookworm-backports and django-csp 4 from sid (both pure
+# Python; Debian has django-csp 4 nowhere else), unpacked beside Debian's
+# Django 3.2 and django-csp 3.7 and never installed (dpkg keeps those, which
+# the other Django tests and django-cors-headers run with): e2e's Django 4
+# tests put the directory first on the Python path
+# (e2e/realserver.Django4Path). apt reads backports and sid through a list
+# of its own in a temporary directory: the machine's apt sources stay as
+# they are.
 django4_dir=/usr/local/lib/corskit/django-4.2
 django4() {
-	[ -f "$django4_dir/django/__init__.py" ] && return 0
+	[ -f "$django4_dir/django/__init__.py" ] && [ -f "$django4_dir/csp/__init__.py" ] && return 0
 	if [ "$(id -u)" != 0 ]; then
 		echo "error: need root to unpack Django 4.2 into $django4_dir" >&2
 		exit 1
 	fi
-	echo "unpacking Django 4.2 from bookworm-backports into $django4_dir"
+	echo "unpacking Django 4.2 (bookworm-backports) and django-csp 4 (sid) into $django4_dir"
 	local tmp
 	tmp="$(mktemp -d)"
 	mkdir -p "$tmp/lists/partial"
-	echo "deb http://deb.debian.org/debian bookworm-backports main" >"$tmp/sources.list"
+	printf 'deb http://deb.debian.org/debian bookworm-backports main\ndeb http://deb.debian.org/debian sid main\n' >"$tmp/sources.list"
 	local o=(-o "Dir::Etc::sourcelist=$tmp/sources.list" -o Dir::Etc::sourceparts=/nonexistent
 		-o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache::pkgcache=$tmp/pkg.bin"
 		-o "Dir::Cache::srcpkgcache=$tmp/srcpkg.bin" -o APT::Sandbox::User=root)
 	apt-get "${o[@]}" update -qq
-	(cd "$tmp" && apt-get "${o[@]}" download -qq python3-django/bookworm-backports)
-	dpkg-deb -x "$tmp"/python3-django_*.deb "$tmp/x"
+	(cd "$tmp" && apt-get "${o[@]}" download -qq python3-django/bookworm-backports python3-django-csp/sid)
+	local deb
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/x"
+	done
 	rm -rf "$django4_dir.part"
 	mkdir -p "$django4_dir.part"
 	cp -a "$tmp/x/usr/lib/python3/dist-packages/." "$django4_dir.part/"
+	# Compiled once here: the tests run Python with PYTHONDONTWRITEBYTECODE.
+	/usr/bin/python3 -m compileall -q "$django4_dir.part" >/dev/null
+	rm -rf "$django4_dir"
 	mv "$django4_dir.part" "$django4_dir"
 	rm -rf "$tmp"
 }

@@ -100,21 +100,34 @@ func Django(t testing.TB, settings string) *Server {
 	return startDjango(t, settings, nil)
 }
 
-// Django4Path is where scripts/ensure-deps.sh unpacks Django 4.2 from
-// bookworm-backports, beside Debian's 3.2 (which stays installed: the
-// other Django tests run it); $DJANGO4_PATH overrides it.
+// Django4Path is where scripts/ensure-deps.sh unpacks Django 4.2 (from
+// bookworm-backports) and django-csp 4 (from sid), beside Debian's Django
+// 3.2 and django-csp 3.7 (which stay installed: the other Django tests run
+// them); $DJANGO4_PATH overrides it.
 const Django4Path = "/usr/local/lib/corskit/django-4.2"
+
+// Django4Dir is Django4Path, checked: a test that needs Django 4 fails
+// (never skips) without it.
+func Django4Dir(t testing.TB) string {
+	t.Helper()
+	dir := Django4Path
+	if p := os.Getenv("DJANGO4_PATH"); p != "" {
+		dir = p
+	}
+	for _, pkg := range []string{"django", "csp"} {
+		if _, err := os.Stat(filepath.Join(dir, pkg, "__init__.py")); err != nil {
+			t.Fatalf("realserver: no %s in %s (scripts/ensure-deps.sh unpacks Django 4.2 and django-csp 4 there): this test runs the real server and is never skipped", pkg, dir)
+		}
+	}
+	return dir
+}
 
 // Django4 is Django with Django 4.2 first on the Python path, the same
 // django-cors-headers beside it: the CSRF middleware of Django 4 checks
 // Origin against CSRF_TRUSTED_ORIGINS, where 3.2's does not on http.
 func Django4(t testing.TB, settings string) *Server {
 	t.Helper()
-	dir := binary(t, "Django 4.2", "DJANGO4_PATH", Django4Path, "python3-django from bookworm-backports, unpacked by scripts/ensure-deps.sh")
-	if _, err := os.Stat(filepath.Join(dir, "django", "__init__.py")); err != nil {
-		t.Fatalf("realserver: no Django in %s (scripts/ensure-deps.sh unpacks it): this test runs the real server and is never skipped", dir)
-	}
-	return startDjango(t, settings, []string{"PYTHONPATH=" + dir})
+	return startDjango(t, settings, []string{"PYTHONPATH=" + Django4Dir(t)})
 }
 
 func startDjango(t testing.TB, settings string, env []string) *Server {
