@@ -6,12 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/audits"
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
-
-	"github.com/corskit/corskit/e2e/browser"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
 	"github.com/corskit/corskit/reason"
@@ -20,28 +14,17 @@ import (
 // TestCOEPChromium: the COEP/CORP cases in headless Chromium.
 func TestCOEPChromium(t *testing.T) {
 	var dt devtoolsLog
-	var tab *browser.Tab
+	var console func() []string
+	open := chromiumConsole(t, &dt)
 	s := caseRun(t, "coep", corscase.COEPCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
-		tab = browser.OpenTab(ctx, t)
-		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
-			t.Fatal(err)
-		}
-		return tab.Console
+		console = open(ctx, start)
+		return console
 	})
 	// Chromium's console line for a CORP refusal names no URL (so the
 	// cases cannot claim it): the lines of the run, as a multiset, must be
 	// those the model's refusals name.
 	var netErrs, wantNetErrs []string
-	for _, l := range tab.Console() {
+	for _, l := range console() {
 		if strings.HasPrefix(l, "Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE") {
 			netErrs = append(netErrs, l)
 		}
@@ -82,26 +65,10 @@ func TestCOEPChromium(t *testing.T) {
 
 // TestCOEPFirefox: the COEP/CORP cases in headless Firefox ESR.
 func TestCOEPFirefox(t *testing.T) {
-	caseRun(t, "coep", corscase.COEPCases(), fetch.Firefox, func(ctx context.Context, start string) func() []string {
-		f := openFirefox(ctx, t, start)
-		return func() []string {
-			lines, err := f.ConsoleLines(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return lines
-		}
-	})
+	caseRun(t, "coep", corscase.COEPCases(), fetch.Firefox, firefoxConsole(t))
 }
 
 // TestCOEPWebKit: the COEP/CORP cases in WebKitGTK's MiniBrowser.
 func TestCOEPWebKit(t *testing.T) {
-	caseRun(t, "coep", corscase.COEPCases(), fetch.WebKit, func(ctx context.Context, start string) func() []string {
-		w, err := StartWebKit(ctx, start)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(w.Close)
-		return w.Console
-	})
+	caseRun(t, "coep", corscase.COEPCases(), fetch.WebKit, webkitConsole(t))
 }

@@ -90,13 +90,13 @@ func webkitTruncated(msg string) string {
 // gateRun runs the gate cases in one engine: open starts it at the first
 // page and returns its console. It compares every case with the model's
 // profile p and, with -update, records the engine's observations.
-func gateRun(t *testing.T, p fetch.Profile, open func(ctx context.Context, start string) (console func() []string)) *corscase.GateServers {
+func gateRun(t *testing.T, p fetch.Profile, open caseOpener) *corscase.GateServers {
 	t.Helper()
 	return caseRun(t, "gates", corscase.Gates(), p, open)
 }
 
 // caseRun runs one set of gate cases (recorded as <set>-<engine>.json).
-func caseRun(t *testing.T, set string, cases []corscase.GateCase, p fetch.Profile, open func(ctx context.Context, start string) (console func() []string)) *corscase.GateServers {
+func caseRun(t *testing.T, set string, cases []corscase.GateCase, p fetch.Profile, open caseOpener) *corscase.GateServers {
 	t.Helper()
 	s, err := corscase.ServeGates(cases)
 	if err != nil {
@@ -140,15 +140,16 @@ func caseRun(t *testing.T, set string, cases []corscase.GateCase, p fetch.Profil
 	return s
 }
 
-// TestGatesChromium: the gate cases in headless Chromium, and what its
-// DevTools say of each refusal: the Issues panel's code and kind
-// (Audits.issueAdded) and the Network panel's blocked reason
-// (Network.loadingFailed), against reason.ChromiumDevTools.
-func TestGatesChromium(t *testing.T) {
-	var dt devtoolsLog
-	s := gateRun(t, fetch.Chromium, func(ctx context.Context, start string) func() []string {
-		// The https page's certificate is self-signed.
-		tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true))
+// A caseOpener starts an engine at a gate run's first page and returns
+// its console; each set of gate cases runs in the three engines through
+// the same three openers.
+type caseOpener = func(ctx context.Context, start string) (console func() []string)
+
+// chromiumConsole opens headless Chromium with extra flags, recording in
+// dt what its DevTools say (Audits.issueAdded, Network.loadingFailed).
+func chromiumConsole(t *testing.T, dt *devtoolsLog, extra ...chromedp.ExecAllocatorOption) caseOpener {
+	return func(ctx context.Context, start string) func() []string {
+		tab := browser.OpenTab(ctx, t, extra...)
 		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +163,43 @@ func TestGatesChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		return tab.Console
-	})
+	}
+}
+
+// firefoxConsole opens headless Firefox ESR and reads its console.
+func firefoxConsole(t *testing.T) caseOpener {
+	return func(ctx context.Context, start string) func() []string {
+		f := openFirefox(ctx, t, start)
+		return func() []string {
+			lines, err := f.ConsoleLines(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return lines
+		}
+	}
+}
+
+// webkitConsole opens WebKitGTK's MiniBrowser and reads its console.
+func webkitConsole(t *testing.T) caseOpener {
+	return func(ctx context.Context, start string) func() []string {
+		w, err := StartWebKit(ctx, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(w.Close)
+		return w.Console
+	}
+}
+
+// TestGatesChromium: the gate cases in headless Chromium, and what its
+// DevTools say of each refusal: the Issues panel's code and kind
+// (Audits.issueAdded) and the Network panel's blocked reason
+// (Network.loadingFailed), against reason.ChromiumDevTools.
+func TestGatesChromium(t *testing.T) {
+	var dt devtoolsLog
+	// The https page's certificate is self-signed.
+	s := gateRun(t, fetch.Chromium, chromiumConsole(t, &dt, chromedp.Flag("ignore-certificate-errors", true)))
 	checked := 0
 	for _, c := range corscase.Gates() {
 		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
@@ -264,26 +301,10 @@ func (d *devtoolsLog) of(url string) devtoolsSeen {
 
 // TestGatesFirefox: the gate cases in headless Firefox ESR.
 func TestGatesFirefox(t *testing.T) {
-	gateRun(t, fetch.Firefox, func(ctx context.Context, start string) func() []string {
-		f := openFirefox(ctx, t, start)
-		return func() []string {
-			lines, err := f.ConsoleLines(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return lines
-		}
-	})
+	gateRun(t, fetch.Firefox, firefoxConsole(t))
 }
 
 // TestGatesWebKit: the gate cases in WebKitGTK's MiniBrowser.
 func TestGatesWebKit(t *testing.T) {
-	gateRun(t, fetch.WebKit, func(ctx context.Context, start string) func() []string {
-		w, err := StartWebKit(ctx, start)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(w.Close)
-		return w.Console
-	})
+	gateRun(t, fetch.WebKit, webkitConsole(t))
 }

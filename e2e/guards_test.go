@@ -37,6 +37,26 @@ func (r guardReport) guard(id string) string {
 	return ""
 }
 
+// djangoToken is a CSRF token as Django accepts one: 32 letters or digits.
+const djangoToken = "abcdefghijklmnopqrstuvwxyzABCDEF"
+
+// djangoTokenPost is the POST a page on origin sends with credentials:
+// 'include' once it holds the csrftoken cookie: the cookie, and its value
+// in X-CSRFToken.
+func djangoTokenPost(ctx context.Context, t *testing.T, url, origin string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader("x"))
+	req.Header.Set("Origin", origin)
+	req.Header.Set("X-CSRFToken", djangoToken)
+	req.Header.Set("Cookie", "csrftoken="+djangoToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
 func guardCheck(ctx context.Context, t *testing.T, bin string, args ...string) guardReport {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, bin, append([]string{"check", "--json", "--no-probe"}, args...)...)
@@ -85,23 +105,13 @@ MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware", "django.middleware.common
 CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
 CORS_ALLOW_CREDENTIALS = True
 `+`CSRF_TRUSTED_ORIGINS = ["https://app.example.com"]`+"\n")
-		const token = "abcdefghijklmnopqrstuvwxyzABCDEF" // a token is 32 letters or digits
 		// django-cors-headers lets X-CSRFToken through the preflight...
-		r = guardCheck(ctx, t, bin, "--origin", page, "-X", "POST", "--data", "x", "--credentials", "include", "-H", "X-CSRFToken: "+token, fixed.URL+"/act")
+		r = guardCheck(ctx, t, bin, "--origin", page, "-X", "POST", "--data", "x", "--credentials", "include", "-H", "X-CSRFToken: "+djangoToken, fixed.URL+"/act")
 		if r.Verdict != "allowed" || r.Status != 403 || r.guard("django-csrf") == "" {
 			t.Errorf("django with the token header, no cookie: %+v", r)
 		}
 		// ...and with the cookie the browser then sends, the view runs.
-		req, _ := http.NewRequestWithContext(ctx, "POST", fixed.URL+"/act", strings.NewReader("x"))
-		req.Header.Set("Origin", page)
-		req.Header.Set("X-CSRFToken", token)
-		req.Header.Set("Cookie", "csrftoken="+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != page {
+		if res := djangoTokenPost(ctx, t, fixed.URL+"/act", page); res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != page {
 			t.Errorf("django with the fix: %d %v", res.StatusCode, res.Header)
 		}
 	})

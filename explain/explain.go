@@ -55,7 +55,7 @@ type Fix struct {
 	// where it must run; ApplyStack words it in the stack's terms.
 	Placement stacks.Placement `json:"placement,omitempty"`
 	// Guard is the reason ID of the guard whose refusal this fix is about
-	// (csrf-guard, django-csrf, vite-host-check): not a CORS setting of
+	// (csrf-guard, django-csrf, vite-host-check, next-dev-origin): not a CORS setting of
 	// any stack, but the guard's own (Text says it in its syntax).
 	Guard string `json:"guard,omitempty"`
 	// Stack is Change in the server stack's own terms (the setting, the

@@ -52,11 +52,12 @@ var guards = []guard{
 	{id: reason.CSRFGuard, match: matchGoGuard, advice: goGuardAdvice},
 	{id: reason.DjangoCSRF, match: matchDjangoCSRF, advice: djangoCSRFAdvice},
 	{id: reason.ViteHostCheck, match: matchViteHost, advice: viteHostAdvice, sameOrigin: true, ownCORS: true},
+	{id: reason.NextDevOrigin, match: matchNextDevOrigin, advice: nextDevOriginAdvice},
 }
 
 // GuardWarning recognises the actual response of res as a guard's
 // refusal and returns the warning that names it: its ID is the guard's
-// reason ID (csrf-guard, django-csrf, vite-host-check) and its text leads
+// reason ID (csrf-guard, django-csrf, vite-host-check, next-dev-origin) and its text leads
 // with "not CORS:" and ends with the fix in the guard's own settings.
 func GuardWarning(res *fetch.Result) (Warning, bool) {
 	w, _, ok := recognise(res)
@@ -229,4 +230,48 @@ func viteHostAdvice(c guardCall) string {
 		s += ", and let the dev server's CORS allow the page's origin, " + stacks.ViteCORS(c.origin) + " (its default allows only localhost origins)"
 	}
 	return s + "."
+}
+
+// ----- Next.js's dev server cross-origin check -----
+
+// Next.js's dev server (`next dev`; it warns from 15.2 and blocks by
+// default from 16) refuses a cross-origin request for its dev resources,
+// from a page whose host allowedDevOrigins lacks, with a bare 403:
+// res.end('Unauthorized'), no Content-Type. From the vendor's source
+// (vercel/next.js packages/next/src/server/lib/router-utils/
+// block-cross-site-dev.ts), and the same bytes as next 16.5.0 answered in
+// a one-off run: next is not in e2e (its install is 359 MB), so no test
+// runs the real server.
+const nextBlockedBody = "Unauthorized"
+
+// nextDevResource: the check covers URLs holding /_next or /__nextjs, but
+// not /_next/image and /_next/static/media (which CSS loads), as Next
+// tests its request URL (path and query).
+func nextDevResource(requestURI string) bool {
+	return (strings.Contains(requestURI, "/_next") || strings.Contains(requestURI, "/__nextjs")) &&
+		!strings.Contains(requestURI, "/_next/image") && !strings.Contains(requestURI, "/_next/static/media")
+}
+
+func matchNextDevOrigin(ex *fetch.Exchange) (string, bool) {
+	if string(ex.Body) != nextBlockedBody || len(ex.ResponseHeader.Values("Content-Type")) != 0 {
+		return "", false
+	}
+	u, err := url.Parse(ex.URL)
+	if err != nil || !nextDevResource(u.RequestURI()) {
+		return "", false
+	}
+	return "", true
+}
+
+func nextDevOriginAdvice(c guardCall) string {
+	host := ""
+	if u, err := url.Parse(c.origin); err == nil && c.origin != "null" {
+		host = strings.ToLower(u.Hostname())
+	}
+	s := "not CORS: Next.js's dev server (next dev) refused this request for one of its dev resources (/_next/*) with 403 \"Unauthorized\": " +
+		"it serves them cross-origin only to pages whose host is in allowedDevOrigins (host names, not origins; localhost and *.localhost always pass), whatever the CORS headers say. "
+	if host == "" {
+		return s + "The page's origin is opaque (\"null\"): serve the page from a host name and add that host to allowedDevOrigins in next.config.js, then restart the dev server."
+	}
+	return s + "Fix it in next.config.js: " + stacks.NextAllowedDevOrigins(host) + ", then restart the dev server (`next start` has no such check)."
 }

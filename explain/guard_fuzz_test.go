@@ -17,11 +17,16 @@ func FuzzGuards(f *testing.F) {
 	f.Add("text/html", "<p>CSRF verification failed. Request aborted.</p><p>Reason given for failure:</p>\n<pre>\nCSRF cookie not set.\n</pre>")
 	f.Add("text/plain", "Blocked request. This host (\"vite.test\") is not allowed.\nTo allow")
 	f.Add("text/plain; charset=utf-8", csrfGuardBodies[0])
+	f.Add("", nextBlockedBody)
 	f.Fuzz(func(t *testing.T, contentType, body string) {
+		header := http.Header{"X-Content-Type-Options": {"nosniff"}}
+		if contentType != "" { // "": none, as Next.js's dev server sends
+			header.Set("Content-Type", contentType)
+		}
 		res := &fetch.Result{Classification: fetch.Classification{CrossOrigin: true}, Trace: []fetch.Exchange{{
-			Kind: fetch.ExchangeRequest, Method: "POST", URL: "https://api.example/x",
+			Kind: fetch.ExchangeRequest, Method: "POST", URL: "https://api.example/_next/x", // a path Next.js's check covers
 			RequestHeader: http.Header{"Origin": {"https://app.example"}}, Status: http.StatusForbidden,
-			ResponseHeader: http.Header{"Content-Type": {contentType}, "X-Content-Type-Options": {"nosniff"}},
+			ResponseHeader: header,
 			Body:           []byte(body), BodyBytes: len(body),
 		}}}
 		w, ok := GuardWarning(res)

@@ -14,7 +14,9 @@ import (
 // in testdata/guards were captured from Django 3.2.25 (Debian's, with
 // django-cors-headers, CsrfViewMiddleware, DEBUG off and on) and Vite
 // 8.4.1's dev server (a request whose Host is not allowed); e2e runs both
-// servers again.
+// servers again. Next.js 16.5.0's dev server (a request for /_next/* with
+// an Origin whose host allowedDevOrigins lacks) was captured once; e2e
+// does not run it (see explain/guard.go).
 func captured(t *testing.T, file, contentType, acao string) http.Handler {
 	t.Helper()
 	body, err := os.ReadFile("testdata/guards/" + file)
@@ -23,6 +25,9 @@ func captured(t *testing.T, file, contentType, acao string) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", contentType)
+		if contentType == "" {
+			w.Header()["Content-Type"] = nil // none, as Node's res.end sends
+		}
 		if acao != "" {
 			w.Header().Set("Access-Control-Allow-Origin", acao)
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
@@ -77,6 +82,15 @@ func TestGuards(t *testing.T) {
 		{"vite, origin allowed", captured(t, "vite-8.4.1.txt", "text/plain", page), "http://vite.test:5173/api", "vite-host-check",
 			[]string{`server: { allowedHosts: ["vite.test"] }`}, false},
 		{"vite body as html", captured(t, "vite-8.4.1.txt", "text/html", page), "http://vite.test:5173/api", "", nil, false},
+		{"next, /_next from another host", captured(t, "next-16.5.0.txt", "", ""), "http://localhost:3000/_next/static/chunks/main.js", "next-dev-origin",
+			[]string{`403 "Unauthorized"`, `allowedDevOrigins: ["app.example.com"]`, "next.config.js", "restart the dev server"}, true},
+		{"next, HMR endpoint", captured(t, "next-16.5.0.txt", "", page), "http://localhost:3000/__nextjs_original-stack-frames", "next-dev-origin",
+			[]string{`allowedDevOrigins: ["app.example.com"]`}, false},
+		// The check skips /_next/image and /_next/static/media, and any
+		// other path: the same bare 403 there is the app's own.
+		{"next body, app path", captured(t, "next-16.5.0.txt", "", ""), "http://localhost:3000/api/items", "", nil, true},
+		{"next body, static media", captured(t, "next-16.5.0.txt", "", ""), "http://localhost:3000/_next/static/media/a.woff2", "", nil, true},
+		{"next body with a type", captured(t, "next-16.5.0.txt", "text/plain", ""), "http://localhost:3000/_next/static/chunks/main.js", "", nil, true},
 		{"django body as plain text", captured(t, "django-3.2-nodebug.html", "text/plain", page), "https://api.example.com/act", "", nil, false},
 		{"another 403", plain403, "https://api.example.com/act", "", nil, true},
 	} {
@@ -84,7 +98,7 @@ func TestGuards(t *testing.T) {
 		d := explain.Explain(call.Result)
 		var got *explain.Warning
 		for i, w := range d.Warnings {
-			if w.ID == "csrf-guard" || w.ID == "django-csrf" || w.ID == "vite-host-check" {
+			if w.ID == "csrf-guard" || w.ID == "django-csrf" || w.ID == "vite-host-check" || w.ID == "next-dev-origin" {
 				got = &d.Warnings[i]
 			}
 		}

@@ -78,6 +78,7 @@ const (
 	CSRFGuard     // Go's http.CrossOriginProtection refused the origin (403)
 	DjangoCSRF    // Django's CsrfViewMiddleware: "CSRF verification failed. Request aborted." (403)
 	ViteHostCheck // Vite's dev server: "Blocked request. This host (...) is not allowed." (403)
+	NextDevOrigin // Next.js's dev server: "Unauthorized" (403) for /_next/* from a host not in allowedDevOrigins
 
 	// Not CORS: a cookie the browser holds was not sent with the call, or
 	// a Set-Cookie in the answer was not stored, although CORS may have
@@ -135,6 +136,7 @@ var names = [...]string{
 	CSRFGuard:                   "csrf-guard",
 	DjangoCSRF:                  "django-csrf",
 	ViteHostCheck:               "vite-host-check",
+	NextDevOrigin:               "next-dev-origin",
 	CookieCredentialsMode:       "cookie-credentials-mode",
 	CookieDomainMismatch:        "cookie-domain-mismatch",
 	CookieNotOnPath:             "cookie-not-on-path",
@@ -163,7 +165,7 @@ func (r ID) String() string {
 // guard, a dev server's host check) that refused the request before its
 // handler ran: not CORS, and no CORS header fixes it.
 func (r ID) IsGuard() bool {
-	return r >= CSRFGuard && r <= ViteHostCheck
+	return r >= CSRFGuard && r <= NextDevOrigin
 }
 
 // IsCORP reports whether the reason is a Cross-Origin-Resource-Policy

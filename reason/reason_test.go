@@ -32,7 +32,7 @@ func TestNames(t *testing.T) {
 // TestGuards: the guards are not CORS reasons, and each has the name
 // `corskit check --json` gives its warning.
 func TestGuards(t *testing.T) {
-	want := map[reason.ID]string{reason.CSRFGuard: "csrf-guard", reason.DjangoCSRF: "django-csrf", reason.ViteHostCheck: "vite-host-check"}
+	want := map[reason.ID]string{reason.CSRFGuard: "csrf-guard", reason.DjangoCSRF: "django-csrf", reason.ViteHostCheck: "vite-host-check", reason.NextDevOrigin: "next-dev-origin"}
 	for _, id := range reason.All() {
 		name, guard := want[id]
 		if id.IsGuard() != guard || (guard && (id.IsCORS() || id.String() != name)) {

@@ -2,9 +2,10 @@
 # Installs, when missing, the real software the test suite runs: headless
 # Chromium, Firefox ESR and WebKitGTK (with Xvfb) for the browser tests; nginx, Varnish (and the gcc it compiles
 # VCL with), Flask-CORS, Node.js and the npm packages pinned in
-# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors) and
+# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors, helmet) and
 # e2e/node-guards/package-lock.json (vite, ws), and
-# Apache, Caddy, Django and Starlette, for the shared-cache, audit and
+# Apache, Caddy, Django (with django-cors-headers and django-csp; 4.2 from
+# bookworm-backports beside Debian's 3.2) and Starlette, for the shared-cache, audit and
 # stack tests (e2e/realserver). Idempotent: a machine that has them
 # installs nothing. Tests that need one fail (they never skip) when it is
 # missing, so CI cannot pass without them.
@@ -25,6 +26,8 @@ command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 [ -x /usr/sbin/apache2 ] || need+=(apache2)
 [ -x /usr/bin/caddy ] || need+=(caddy)
 /usr/bin/python3 -c 'import corsheaders' >/dev/null 2>&1 || need+=(python3-django-cors-headers)
+# django-csp (Debian's 3.7): e2e's CSP fix test runs its snippet on real Django.
+/usr/bin/python3 -c 'import csp.middleware' >/dev/null 2>&1 || need+=(python3-django-csp)
 /usr/bin/python3 -c 'import starlette, uvicorn' >/dev/null 2>&1 || need+=(python3-starlette python3-uvicorn)
 # conformance/ drives Firefox ESR (WebDriver BiDi) and WebKitGTK's
 # MiniBrowser (pulled in by webkit2gtk-driver) on an Xvfb display.
@@ -41,7 +44,7 @@ node_modules() {
 	local dir
 	dir="$(cd "$(dirname "$0")/.." && pwd)/e2e/node"
 	local pkg missing=0
-	for pkg in express cors fastify @fastify/cors; do
+	for pkg in express cors fastify @fastify/cors helmet; do
 		[ -f "$dir/node_modules/$pkg/package.json" ] || missing=1
 	done
 	if [ "$missing" = 1 ]; then
@@ -66,9 +69,49 @@ node_guards_modules() {
 	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
+# Django 4.2 from bookworm-backports and django-csp 4 from sid (both pure
+# Python; Debian has django-csp 4 nowhere else), unpacked beside Debian's
+# Django 3.2 and django-csp 3.7 and never installed (dpkg keeps those, which
+# the other Django tests and django-cors-headers run with): e2e's Django 4
+# tests put the directory first on the Python path
+# (e2e/realserver.Django4Path). apt reads backports and sid through a list
+# of its own in a temporary directory: the machine's apt sources stay as
+# they are.
+django4_dir=/usr/local/lib/corskit/django-4.2
+django4() {
+	[ -f "$django4_dir/django/__init__.py" ] && [ -f "$django4_dir/csp/__init__.py" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "error: need root to unpack Django 4.2 into $django4_dir" >&2
+		exit 1
+	fi
+	echo "unpacking Django 4.2 (bookworm-backports) and django-csp 4 (sid) into $django4_dir"
+	local tmp
+	tmp="$(mktemp -d)"
+	mkdir -p "$tmp/lists/partial"
+	printf 'deb http://deb.debian.org/debian bookworm-backports main\ndeb http://deb.debian.org/debian sid main\n' >"$tmp/sources.list"
+	local o=(-o "Dir::Etc::sourcelist=$tmp/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+		-o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache::pkgcache=$tmp/pkg.bin"
+		-o "Dir::Cache::srcpkgcache=$tmp/srcpkg.bin" -o APT::Sandbox::User=root)
+	apt-get "${o[@]}" update -qq
+	(cd "$tmp" && apt-get "${o[@]}" download -qq python3-django/bookworm-backports python3-django-csp/sid)
+	local deb
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/x"
+	done
+	rm -rf "$django4_dir.part"
+	mkdir -p "$django4_dir.part"
+	cp -a "$tmp/x/usr/lib/python3/dist-packages/." "$django4_dir.part/"
+	# Compiled once here: the tests run Python with PYTHONDONTWRITEBYTECODE.
+	/usr/bin/python3 -m compileall -q "$django4_dir.part" >/dev/null
+	rm -rf "$django4_dir"
+	mv "$django4_dir.part" "$django4_dir"
+	rm -rf "$tmp"
+}
+
 if [ ${#need[@]} -eq 0 ] && [ ${#browsers[@]} -eq 0 ]; then
 	node_modules
 	node_guards_modules
+	django4
 	exit 0
 fi
 echo "installing Debian packages the tests need: ${browsers[*]} ${need[*]}"
@@ -93,3 +136,4 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 node_modules
 node_guards_modules
+django4

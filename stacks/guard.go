@@ -63,3 +63,11 @@ func ViteAllowedHosts(host string) string {
 func ViteCORS(origin string) string {
 	return "server: { cors: { origin: [" + literal(origin) + "] } }"
 }
+
+// NextAllowedDevOrigins is the next.config.js setting that lets Next.js's
+// dev server serve its dev resources (/_next/*, the HMR socket) to a page
+// on host: a host name or a wildcard such as "*.example.com", never an
+// origin.
+func NextAllowedDevOrigins(host string) string {
+	return "allowedDevOrigins: [" + literal(host) + "]"
+}

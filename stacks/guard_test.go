@@ -11,6 +11,7 @@ func TestGuardSettings(t *testing.T) {
 		{ViteAllowedHosts("dev.example.test"), `server: { allowedHosts: ["dev.example.test"] }`},
 		{ViteCORS("https://app.example.com"), `server: { cors: { origin: ["https://app.example.com"] } }`},
 		{ViteAllowedHosts(`a"b\c`), `server: { allowedHosts: ["a\"b\\c"] }`},
+		{NextAllowedDevOrigins("app.example.com"), `allowedDevOrigins: ["app.example.com"]`},
 		{DjangoTrustedOrigins("https://é.example"), `CSRF_TRUSTED_ORIGINS = [` + unwritable + `]`},
 		{GoTrustedOrigin("x\n\")"), `guard.AddTrustedOrigin(` + unwritable + `)`},
 	} {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 )
 
@@ -53,22 +51,7 @@ func TestCheckCOEP(t *testing.T) {
 			[]string{"not CORS: the resource answers Cross-Origin-Resource-Policy: same-origin", "Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin",
 				"fetch() rejects with TypeError: Failed to fetch", "CORS mode (fetch() without mode: 'no-cors')"}, nil},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := cli(t, append([]string{"check"}, tc.args...)...)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
-			for _, w := range tc.notWant {
-				if strings.Contains(out, w) {
-					t.Errorf("output has %q:\n%s", w, out)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkRun(t, tc.args, tc.code, tc.want, tc.notWant) })
 	}
 }
 
@@ -83,12 +66,7 @@ func TestCheckCOEPUsage(t *testing.T) {
 		{"img with method", "--X: not with --as img", []string{"https://api.example.com/", "--origin", page, "--as", "img", "-X", "POST"}},
 		{"img with mode", "--mode: not with --as img", []string{"https://api.example.com/", "--origin", page, "--as", "img", "--mode", "cors"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, errOut, code := cli(t, append([]string{"check"}, tc.args...)...)
-			if code != 2 || !strings.Contains(errOut, tc.msg) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
-				t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, errOut, tc.msg)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkMisuse(t, tc.args, tc.msg) })
 	}
 }
 
@@ -96,10 +74,6 @@ func TestCheckCOEPUsage(t *testing.T) {
 func TestCheckCOEPJSON(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("x")) }))
 	t.Cleanup(srv.Close)
-	out, _, code := cli(t, "check", srv.URL+"/a.png", "--origin", page, "--page-coep", "require-corp", "--as", "img", "--json")
-	if code != 1 {
-		t.Fatalf("exit %d\n%s", code, out)
-	}
 	var r struct {
 		Reason string `json:"reason"`
 		Gate   struct {
@@ -108,11 +82,9 @@ func TestCheckCOEPJSON(t *testing.T) {
 			DevToolsReason        string `json:"devtools_reason"`
 		} `json:"gate"`
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatal(err)
-	}
+	checkJSONInto(t, 1, &r, srv.URL+"/a.png", "--origin", page, "--page-coep", "require-corp", "--as", "img")
 	if r.Reason != "coep-corp-missing" || r.Gate.Layer != "resource-server" || r.Gate.CORP != "cross-origin" || r.Gate.COEP != "require-corp" ||
 		r.Gate.DevToolsIssue != "BlockedByResponseIssue" || r.Gate.DevToolsReason != "CorpNotSameOriginAfterDefaultedToSameOriginByCoep" {
-		t.Errorf("%+v\n%s", r, out)
+		t.Errorf("%+v", r)
 	}
 }

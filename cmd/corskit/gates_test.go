@@ -57,24 +57,54 @@ func TestCheckGates(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := hits.Load()
-			out, errOut, code := cli(t, append([]string{"check"}, tc.args...)...)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
-			}
+			checkRun(t, tc.args, tc.code, tc.want, tc.notWant)
 			if sent := hits.Load() != before; sent != tc.sent {
 				t.Errorf("requests sent: %v, want %v", sent, tc.sent)
 			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
-			for _, w := range tc.notWant {
-				if strings.Contains(out, w) {
-					t.Errorf("output has %q:\n%s", w, out)
-				}
-			}
 		})
+	}
+}
+
+// checkRun runs `corskit check args...`: it must exit with code, and its
+// output hold each of want and none of notWant.
+func checkRun(t *testing.T, args []string, code int, want, notWant []string) {
+	t.Helper()
+	out, errOut, got := cli(t, append([]string{"check"}, args...)...)
+	if got != code {
+		t.Fatalf("exit %d, want %d\n%s%s", got, code, out, errOut)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	for _, w := range notWant {
+		if strings.Contains(out, w) {
+			t.Errorf("output has %q:\n%s", w, out)
+		}
+	}
+}
+
+// checkJSONInto runs `corskit check args... --json`, which must exit with
+// code, and decodes its output into v.
+func checkJSONInto(t *testing.T, code int, v any, args ...string) {
+	t.Helper()
+	out, errOut, got := cli(t, append(append([]string{"check"}, args...), "--json")...)
+	if got != code {
+		t.Fatalf("exit %d, want %d\n%s%s", got, code, out, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
+// checkMisuse runs `corskit check args...`, which must exit 2 with one
+// line on stderr that holds msg.
+func checkMisuse(t *testing.T, args []string, msg string) {
+	t.Helper()
+	_, errOut, code := cli(t, append([]string{"check"}, args...)...)
+	if code != 2 || !strings.Contains(errOut, msg) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, errOut, msg)
 	}
 }
 
@@ -87,21 +117,12 @@ func TestCheckGatesUsage(t *testing.T) {
 			[]string{"https://api.example.com/", "--origin", "https://other.example", "--page-url", page + "/x"}},
 		{"bad page url", `--page-url "/x": want an absolute`, []string{"https://api.example.com/", "--page-url", "/x"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, errOut, code := cli(t, append([]string{"check"}, tc.args...)...)
-			if code != 2 || !strings.Contains(errOut, tc.msg) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
-				t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, errOut, tc.msg)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkMisuse(t, tc.args, tc.msg) })
 	}
 }
 
 // TestCheckGatesJSON: the gate in check's JSON (docs/check-json.md).
 func TestCheckGatesJSON(t *testing.T) {
-	out, _, code := cli(t, "check", "https://api.example.com/v1", "--page-url", page+"/", "--page-csp", "connect-src 'none'", "--json")
-	if code != 1 {
-		t.Fatalf("exit %d\n%s", code, out)
-	}
 	var r struct {
 		Reason string `json:"reason"`
 		Gate   struct {
@@ -114,13 +135,11 @@ func TestCheckGatesJSON(t *testing.T) {
 		}
 		Trace []any `json:"trace"`
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatal(err)
-	}
+	checkJSONInto(t, 1, &r, "https://api.example.com/v1", "--page-url", page+"/", "--page-csp", "connect-src 'none'")
 	g := r.Gate
 	if r.Reason != "csp-connect-src" || g.ID != "csp-connect-src" || g.Layer != "page-server" || g.DevToolsIssue != "ContentSecurityPolicyIssue" ||
 		g.BlockedReason != "" || g.PageURL != page+"/" || g.Directive != "connect-src 'none'" ||
-		g.FixedPolicy != "connect-src https://api.example.com" || len(g.Snippets) != 5 || len(r.Trace) != 0 {
+		g.FixedPolicy != "connect-src https://api.example.com" || len(g.Snippets) != 6 || len(r.Trace) != 0 {
 		t.Errorf("gate: %+v (trace %d)", r, len(r.Trace))
 	}
 }

@@ -24,7 +24,8 @@ import cors_settings
 conf = {k: v for k, v in vars(cors_settings).items() if k.isupper()}
 conf["INSTALLED_APPS"] = [a for a in conf.get("INSTALLED_APPS", []) if a != "..."]
 conf["MIDDLEWARE"] = [m for m in conf.get("MIDDLEWARE", []) if m != "..."]
-conf.update(DEBUG=False, ALLOWED_HOSTS=["127.0.0.1", "localhost"], ROOT_URLCONF=__name__, SECRET_KEY="realserver")
+conf.setdefault("DEBUG", False)
+conf.update(ALLOWED_HOSTS=["127.0.0.1", "localhost"], ROOT_URLCONF=__name__, SECRET_KEY="realserver")
 settings.configure(**conf)
 django.setup()
 
@@ -49,5 +50,6 @@ class Quiet(WSGIRequestHandler):
 
 server = make_server("127.0.0.1", int(sys.argv[1]), get_wsgi_application(), server_class=Server, handler_class=Quiet)
 signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+print("DJANGO=%s" % django.get_version(), flush=True)
 print("PORT=%s" % sys.argv[1], flush=True)
 server.serve_forever()

@@ -22,7 +22,8 @@ type ExpressOptions struct {
 }
 
 // NodeDir returns e2e/node, the committed npm package (package.json and
-// package-lock.json pinning express and cors) that Express runs.
+// package-lock.json pinning express and cors, fastify, @fastify/cors and
+// helmet) that Express and NodeProgram run.
 func NodeDir() string { return filepath.Join(sourceDir(), "..", "node") }
 
 // Express starts Node.js running Express with the cors npm package
@@ -65,7 +66,7 @@ func npmCI(t testing.TB, dir string) {
 		t.Fatalf("realserver: express: locking %s: %v", lock.Name(), err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	mods := []string{"express", "cors", "fastify", "@fastify/cors"}
+	mods := []string{"express", "cors", "fastify", "@fastify/cors", "helmet"}
 	if dir == NodeGuardsDir() {
 		mods = nodeGuardsModules
 	}

@@ -93,8 +93,44 @@ var djangoServer []byte
 // of django-cors-headers, Debian's python3-django-cors-headers) plus what
 // the harness needs (ROOT_URLCONF, ALLOWED_HOSTS), under the standard
 // library's threaded WSGI server, as `manage.py runserver` runs it. Every
-// path answers 200 "ok" for every method but OPTIONS.
+// path answers 200 "ok" for every method but OPTIONS. DEBUG is off unless
+// the settings turn it on.
 func Django(t testing.TB, settings string) *Server {
+	t.Helper()
+	return startDjango(t, settings, nil)
+}
+
+// Django4Path is where scripts/ensure-deps.sh unpacks Django 4.2 (from
+// bookworm-backports) and django-csp 4 (from sid), beside Debian's Django
+// 3.2 and django-csp 3.7 (which stay installed: the other Django tests run
+// them); $DJANGO4_PATH overrides it.
+const Django4Path = "/usr/local/lib/corskit/django-4.2"
+
+// Django4Dir is Django4Path, checked: a test that needs Django 4 fails
+// (never skips) without it.
+func Django4Dir(t testing.TB) string {
+	t.Helper()
+	dir := Django4Path
+	if p := os.Getenv("DJANGO4_PATH"); p != "" {
+		dir = p
+	}
+	for _, pkg := range []string{"django", "csp"} {
+		if _, err := os.Stat(filepath.Join(dir, pkg, "__init__.py")); err != nil {
+			t.Fatalf("realserver: no %s in %s (scripts/ensure-deps.sh unpacks Django 4.2 and django-csp 4 there): this test runs the real server and is never skipped", pkg, dir)
+		}
+	}
+	return dir
+}
+
+// Django4 is Django with Django 4.2 first on the Python path, the same
+// django-cors-headers beside it: the CSRF middleware of Django 4 checks
+// Origin against CSRF_TRUSTED_ORIGINS, where 3.2's does not on http.
+func Django4(t testing.TB, settings string) *Server {
+	t.Helper()
+	return startDjango(t, settings, []string{"PYTHONPATH=" + Django4Dir(t)})
+}
+
+func startDjango(t testing.TB, settings string, env []string) *Server {
 	t.Helper()
 	py := binary(t, "python3", "PYTHON3", PythonPath, "python3-django-cors-headers")
 	dir := t.TempDir()
@@ -107,7 +143,7 @@ func Django(t testing.TB, settings string) *Server {
 	return startRetry(t, func(port int) process {
 		return process{
 			name: "django", bin: py, args: []string{"-u", filepath.Join(dir, "server.py"), strconv.Itoa(port)},
-			dir: dir, port: port, env: []string{"PYTHONDONTWRITEBYTECODE=1"},
+			dir: dir, port: port, env: append([]string{"PYTHONDONTWRITEBYTECODE=1"}, env...),
 		}
 	})
 }
