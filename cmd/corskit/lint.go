@@ -67,7 +67,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	rep := lint.Lint(ctx, files, lint.Options{})
+	rep := lint.Lint(ctx, files, lint.Options{Roots: paths})
 	switch format.value {
 	case "json":
 		enc := json.NewEncoder(stdout)

@@ -1,0 +1,196 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// nginx reads an included file in place of the include directive, in any
+// context (ngx_conf_include in src/core/ngx_conf_file.c). A relative name
+// is resolved against the configuration prefix, the folder of the main
+// file (nginx -c), not the including file's; a name with * ? or [ is a
+// glob whose matches are read in sorted order, none being no error, while
+// a plain name that does not exist stops nginx. lint reads the file it is
+// given as the main file, and, for a fragment such as sites-enabled/x.conf
+// whose main file is one folder up, tries the folders above it too,
+// within the linted tree: nothing outside it is read.
+
+// Limits on includes: nginx has none, a hostile tree must cost bounded work.
+const (
+	maxNginxIncludeDepth = 8
+	maxNginxIncludeFiles = 256
+	// maxNginxIncludeErrors bounds the refusals reported for one file.
+	maxNginxIncludeErrors = 16
+)
+
+// ngxIncluder expands the include directives of one main file.
+type ngxIncluder struct {
+	main   string   // the main file's name as given
+	prefix string   // the folder relative names are resolved against
+	root   string   // the linted tree: no file outside it is read
+	stack  []string // the files being read, outermost first (cycles)
+	read   []string // every file read through an include
+	errs   []*NginxError
+}
+
+// expand replaces each include in ds by the directives of the files it
+// names, recursively; an include it refuses (a cycle, too deep, outside
+// the tree, missing) is dropped and recorded in in.errs.
+func (in *ngxIncluder) expand(ds []*ngxDirective) []*ngxDirective {
+	out := make([]*ngxDirective, 0, len(ds))
+	for _, d := range ds {
+		if d.Name != "include" || d.Has {
+			if d.Has {
+				d.Block = in.expand(d.Block)
+			}
+			out = append(out, d)
+			continue
+		}
+		out = append(out, in.include(d)...)
+	}
+	return out
+}
+
+func (in *ngxIncluder) fail(d *ngxDirective, format string, a ...any) []*ngxDirective {
+	if len(in.errs) < maxNginxIncludeErrors {
+		in.errs = append(in.errs, &NginxError{d.File, d.Line, "include: " + fmt.Sprintf(format, a...)})
+	}
+	return nil
+}
+
+func (in *ngxIncluder) include(d *ngxDirective) []*ngxDirective {
+	if len(d.Args) != 1 {
+		return in.fail(d, "wants one file name")
+	}
+	if len(in.stack) > maxNginxIncludeDepth {
+		return in.fail(d, "%s: includes nested deeper than %d, not read", d.Args[0], maxNginxIncludeDepth)
+	}
+	files, err := in.resolve(d.Args[0])
+	if err != nil {
+		return in.fail(d, "%v", err)
+	}
+	var out []*ngxDirective
+	for _, f := range files {
+		real, err := filepath.EvalSymlinks(f)
+		if err != nil || !within(in.root, real) {
+			return in.fail(d, "%s leads outside the linted tree (%s), not read", f, in.root)
+		}
+		if slices.Contains(in.stack, real) {
+			return in.fail(d, "%s includes %s again (%s): a cycle, not read", d.File, d.Args[0], strings.Join(append(slices.Clone(in.stack), real), " -> "))
+		}
+		if len(in.read) >= maxNginxIncludeFiles {
+			return in.fail(d, "more than %d included files, %s not read", maxNginxIncludeFiles, f)
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return in.fail(d, "%v", err)
+		}
+		if len(data) > MaxFileSize {
+			return in.fail(d, "%s is larger than %d bytes, not read", f, MaxFileSize)
+		}
+		in.read = append(in.read, real)
+		ds, err := parseNginx(in.display(f), string(data))
+		if err != nil {
+			if e, ok := err.(*NginxError); ok && len(in.errs) < maxNginxIncludeErrors {
+				in.errs = append(in.errs, e)
+				continue
+			}
+			return in.fail(d, "%v", err)
+		}
+		in.stack = append(in.stack, real)
+		out = append(out, in.expand(ds)...)
+		in.stack = in.stack[:len(in.stack)-1]
+	}
+	return out
+}
+
+// resolve returns the files an include names, absolute and sorted.
+func (in *ngxIncluder) resolve(name string) ([]string, error) {
+	glob := strings.ContainsAny(name, "*?[")
+	var bases []string
+	if filepath.IsAbs(name) {
+		bases = []string{""}
+	} else {
+		for dir := in.prefix; ; dir = filepath.Dir(dir) {
+			bases = append(bases, dir)
+			if dir == in.root || !within(in.root, filepath.Dir(dir)) || filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	for _, base := range bases {
+		p := filepath.Join(base, name)
+		if !within(in.root, p) {
+			return nil, fmt.Errorf("%s is outside the linted tree (%s), not read", name, in.root)
+		}
+		if !glob {
+			if _, err := os.Stat(p); err == nil {
+				return []string{p}, nil
+			}
+			continue
+		}
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		// glob(3) without GLOB_PERIOD skips dot files, Go's Glob does not.
+		matches = slices.DeleteFunc(matches, func(m string) bool {
+			return strings.HasPrefix(filepath.Base(m), ".") && !strings.HasPrefix(filepath.Base(name), ".")
+		})
+		if len(matches) > 0 {
+			slices.Sort(matches)
+			return matches, nil
+		}
+	}
+	if glob {
+		return nil, nil // nginx: a glob that matches nothing is no error
+	}
+	return nil, fmt.Errorf("%s: no such file under %s", name, in.prefix)
+}
+
+// newIncluder prepares the includes of the main file file, reading
+// nothing outside root ("" : the main file's folder).
+func newIncluder(file, root string) *ngxIncluder {
+	abs := func(p string) string {
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r
+		}
+		return p
+	}
+	main := abs(file)
+	in := &ngxIncluder{main: file, prefix: filepath.Dir(main), stack: []string{main}}
+	in.root = in.prefix
+	if root != "" {
+		in.root = abs(root)
+	}
+	if !within(in.root, in.prefix) {
+		in.root = in.prefix
+	}
+	return in
+}
+
+// display names an included file as the main file is named: relative to
+// it when the main file's name is relative, so that findings point at the
+// repository's paths.
+func (in *ngxIncluder) display(f string) string {
+	if filepath.IsAbs(in.main) {
+		return f
+	}
+	rel, err := filepath.Rel(in.prefix, f)
+	if err != nil {
+		return f
+	}
+	return filepath.Join(filepath.Dir(in.main), rel)
+}
+
+// within reports whether p is root or below it.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
