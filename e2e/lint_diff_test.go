@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"maps"
 	"path/filepath"
+	"strconv"
 	"slices"
 	"strings"
 	"testing"
@@ -209,24 +211,41 @@ func nginxLocation(r *rand.Rand, i int) (maps, loc string) {
 
 func lintDiffNginx(t *testing.T, n int) {
 	r := rand.New(rand.NewPCG(lintDiffSeed, 1))
-	var maps, locs strings.Builder
+	inc := rand.New(rand.NewPCG(lintDiffSeed, 2)) // which locations include their CORS part
+	var mapDefs, locs strings.Builder
+	files := map[string]string{}
+	included := 0
 	for i := range n {
 		m, l := nginxLocation(r, i)
-		maps.WriteString(m)
-		locs.WriteString(l)
+		mapDefs.WriteString(m)
+		placed := nginxInclude(inc, i, l, files)
+		if placed != l {
+			included++
+		}
+		locs.WriteString(placed)
 	}
-	conf := maps.String() + "server {\n    listen " + realserver.Listen + ";\n    server_name _;\n" + locs.String() + "}\n"
-	srv := realserver.NginxHTTP(t, conf)
-	file := filepath.Join(t.TempDir(), "nginx.conf")
-	// The file as deployed: the listen placeholder filled in.
+	conf := mapDefs.String() + "server {\n    listen " + realserver.Listen + ";\n    server_name _;\n" + locs.String() + "}\n"
+	srv := realserver.NginxHTTPFiles(t, conf, files)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "nginx.conf")
+	// The file as deployed: the listen placeholder filled in, the
+	// included files beside it as nginx's prefix has them.
 	deployed := strings.ReplaceAll(conf, realserver.Listen, "127.0.0.1:8080")
-	if err := os.WriteFile(file, []byte(deployed), 0o644); err != nil {
-		t.Fatal(err)
+	files["nginx.conf"] = deployed
+	for name, src := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	units, err := lint.ReadFile(file, []byte(deployed))
-	if err != nil {
-		t.Fatal(err)
+	rep := lint.Lint(context.Background(), []string{file}, lint.Options{Roots: []string{dir}})
+	if len(rep.Errors) > 0 {
+		t.Fatal(rep.Errors)
 	}
+	units := rep.Units
 	if len(units) != n {
 		t.Fatalf("lint read %d policies, want %d", len(units), n)
 	}
@@ -235,13 +254,47 @@ func lintDiffNginx(t *testing.T, n int) {
 		cases = append(cases, diffCase{name: u.Name, file: file, url: srv.URL + u.Path, unit: u})
 	}
 	bad := differ(t, strings.TrimPrefix(srv.URL, "http://"), cases, func(c diffCase) string {
-		return nginxExcerpt(conf, c.unit.Path)
+		return nginxExcerpt(conf, c.unit.Path, files)
 	})
-	t.Logf("nginx: %d configurations, %d differed", n, bad)
+	t.Logf("nginx: %d configurations (%d with an included CORS part), %d differed", n, included, bad)
 }
 
-// nginxExcerpt returns the location for path and the map it uses.
-func nginxExcerpt(conf, path string) string {
+// nginxInclude moves, for some locations, the CORS part of loc into
+// files the location includes, as people keep it in snippets/: one file
+// named relative to nginx's prefix, or a glob over a folder of two files
+// read in sorted order and a dot file glob(3) skips. It returns the
+// location as the server block holds it.
+func nginxInclude(r *rand.Rand, i int, loc string, files map[string]string) string {
+	mode := r.IntN(3)
+	if mode == 0 {
+		return loc
+	}
+	head, rest, _ := strings.Cut(loc, "\n")
+	body, tail, _ := strings.Cut(rest, "        return 200")
+	// The body's top-level statements, each starting at 8 spaces.
+	var stmts []string
+	for _, line := range strings.SplitAfter(body, "\n") {
+		if strings.HasPrefix(line, "        ") && !strings.HasPrefix(line, "         ") && !strings.HasPrefix(line, "        }") || len(stmts) == 0 {
+			stmts = append(stmts, "")
+		}
+		stmts[len(stmts)-1] += line
+	}
+	if mode == 1 {
+		name := fmt.Sprintf("cors/c%d.conf", i)
+		files[name] = "# CORS for /c" + strconv.Itoa(i) + "/\n" + body
+		return head + "\n        include " + name + ";\n        return 200" + tail
+	}
+	k := r.IntN(len(stmts) + 1)
+	folder := fmt.Sprintf("cors.d/c%d", i)
+	files[folder+"/20-rest.conf"] = strings.Join(stmts[k:], "")
+	files[folder+"/10-first.conf"] = strings.Join(stmts[:k], "")
+	files[folder+"/.off.conf"] = "add_header Access-Control-Allow-Origin \"https://dotfile.example\" always;\n"
+	return head + "\n        include " + folder + "/*.conf;\n        return 200" + tail
+}
+
+// nginxExcerpt returns the location for path, the map it uses and the
+// files it includes.
+func nginxExcerpt(conf, path string, files map[string]string) string {
 	i := strings.Index(conf, "location "+path+" {")
 	if i < 0 {
 		return conf
@@ -251,7 +304,13 @@ func nginxExcerpt(conf, path string) string {
 	name := "$cors" + strings.Trim(strings.TrimPrefix(path, "/c"), "/")
 	if k := strings.Index(conf, "map $http_origin "+name+" {"); k >= 0 {
 		e := strings.Index(conf[k:], "}\n")
-		return conf[k:k+e+2] + loc
+		loc = conf[k:k+e+2] + loc
+	}
+	names := slices.Sorted(maps.Keys(files))
+	for _, f := range names {
+		if strings.HasPrefix(f, "cors/c"+strings.Trim(strings.TrimPrefix(path, "/c"), "/")+".") || strings.HasPrefix(f, "cors.d"+strings.TrimSuffix(path, "/")+"/") {
+			loc += "--- " + f + " ---\n" + files[f]
+		}
 	}
 	return loc
 }
