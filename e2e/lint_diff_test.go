@@ -111,6 +111,7 @@ func TestLintDifferential(t *testing.T) {
 	t.Run("fastify", func(t *testing.T) { lintDiffFastify(t, *lintDiffN) })
 	t.Run("apache", func(t *testing.T) { lintDiffApache(t, *lintDiffN) })
 	t.Run("caddy", func(t *testing.T) { lintDiffCaddy(t, *lintDiffN) })
+	t.Run("hono", func(t *testing.T) { lintDiffHono(t, *lintDiffN) })
 }
 
 // hosts and regex pieces the generators draw from.
@@ -1052,4 +1053,108 @@ func lintDiffCaddy(t *testing.T, n int) {
 		return strings.Join(ms, "\n") + "\n" + deployed[i:i+j+4]
 	})
 	t.Logf("caddy: %d configurations, %d differed", n, bad)
+}
+
+// honoOptions writes one random options object for hono's cors and the
+// path it is used on.
+func honoOptions(r *rand.Rand) (path, opts string) {
+	var fields []string
+	switch r.IntN(7) {
+	case 0: // the default: "*"
+	case 1:
+		fields = append(fields, "origin: '*'")
+	case 2:
+		fields = append(fields, fmt.Sprintf("origin: '%s'", randOrigin(r)))
+	default:
+		var els []string
+		for k := r.IntN(3) + 1; k > 0; k-- {
+			switch r.IntN(6) {
+			case 0:
+				els = append(els, jsRegex(r)) // never === a string
+			case 1:
+				els = append(els, []string{"'null'", "'*'", "'http://localhost:3000'"}[r.IntN(3)])
+			default:
+				els = append(els, fmt.Sprintf("'%s'", randOrigin(r)))
+			}
+		}
+		fields = append(fields, "origin: ["+strings.Join(els, ", ")+"]")
+	}
+	if r.IntN(2) == 0 {
+		fields = append(fields, "credentials: true")
+	}
+	switch r.IntN(4) {
+	case 0:
+		fields = append(fields, "allowMethods: ['GET', 'POST']")
+	case 1:
+		fields = append(fields, "allowMethods: ['GET', 'POST', 'PUT']")
+	case 2:
+		fields = append(fields, "allowMethods: 'GET,PUT'") // not an array: no Allow-Methods
+	}
+	if r.IntN(2) == 0 {
+		fields = append(fields, "allowHeaders: ['Content-Type', 'X-Custom']")
+	}
+	if r.IntN(4) == 0 {
+		fields = append(fields, "exposeHeaders: ['X-Total']")
+	}
+	if r.IntN(4) == 0 {
+		fields = append(fields, "maxAge: 600")
+	}
+	path = []string{"*", "/api/*"}[r.IntN(2)]
+	return path, "{\n  " + strings.Join(fields, ",\n  ") + "\n}"
+}
+
+// honoDiffServer runs one Hono app per configuration, each with hono's
+// cors used on the path the lint reads, behind one @hono/node-server that
+// picks the app by the Host's first label.
+const honoDiffServer = `'use strict';
+const { Hono } = require('hono');
+const { cors } = require('hono/cors');
+const { serve } = require('@hono/node-server');
+const configs = {{configs}};
+const apps = {};
+for (const k of Object.keys(configs)) {
+  const app = new Hono();
+  app.use(configs[k][0], cors(configs[k][1]));
+  app.all('*', (c) => c.text('ok\n'));
+  apps[k] = app;
+}
+serve({ port: {{port}}, hostname: '127.0.0.1', fetch: (req, env) => {
+  const app = apps[(req.headers.get('host') || '').split('.')[0]];
+  return app ? app.fetch(req, env) : new Response(null, { status: 404 });
+} });
+process.on('SIGTERM', () => process.exit(0));
+`
+
+func lintDiffHono(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 9))
+	dir := t.TempDir()
+	srcs := map[string]string{}
+	var cases []diffCase
+	var all strings.Builder
+	all.WriteString("{\n")
+	for i := range n {
+		name := fmt.Sprintf("c%d", i)
+		path, opts := honoOptions(r)
+		src := "import { Hono } from 'hono';\nimport { cors } from 'hono/cors';\n\nconst app = new Hono();\napp.use('" + path + "', cors(" + opts + "));\n"
+		file := filepath.Join(dir, name+".ts")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs[name] = src
+		units, err := lint.ReadFile(file, []byte(src))
+		if err != nil || len(units) != 1 {
+			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
+		}
+		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
+		fmt.Fprintf(&all, "%s: [%q, %s],\n", name, path, opts)
+	}
+	all.WriteString("}")
+	prog := strings.ReplaceAll(honoDiffServer, "{{configs}}", all.String())
+	srv := realserver.NodeProgram(t, "hono", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
+	port := srv.Port()
+	for i := range cases {
+		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
+	}
+	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
+	t.Logf("hono: %d configurations, %d differed", n, bad)
 }

@@ -1,7 +1,7 @@
 // Package lint evaluates CORS configuration files as the server they
 // configure will: each file's policies become a simulated server (an
 // http.Handler answering as nginx, Apache, django-cors-headers,
-// Flask-CORS, Starlette, the Express cors package, @fastify/cors, Caddy,
+// Flask-CORS, Starlette, the Express cors package, @fastify/cors, Hono's cors, Caddy,
 // S3, Cloud Storage, Azure Storage, CloudFront, API Gateway, Spring or corskit's own
 // middleware would), and the audit package's probes run against it through the
 // browser model, in process. The findings are the audit's classes and

@@ -101,6 +101,13 @@ func FuzzFastify(f *testing.F) {
 	)
 }
 
+func FuzzHono(f *testing.F) {
+	fuzzRead(f, "app.ts",
+		"import { cors as c } from 'hono/cors'\napp.use('/api/*', c({ origin: ['https://a.example', /x/], credentials: true, allowMethods: 'GET', maxAge: 60 }))\n",
+		"const { cors } = require('hono/cors')\napp.use(cors({ origin: (o) => o, allowHeaders: ['X-A'] }))\n",
+	)
+}
+
 func FuzzApache(f *testing.F) {
 	fuzzRead(f, "cors.conf",
 		"<VirtualHost *:80>\n  SetEnvIf Origin \"^https://(a|b)\\.example\\.com$\" O=$0\n  Header always set Access-Control-Allow-Origin \"%{O}e\" env=O\n  RewriteEngine On\n  RewriteCond %{REQUEST_METHOD} =OPTIONS\n  RewriteRule ^ - [R=204,L]\n</VirtualHost>\n",

@@ -65,7 +65,7 @@ func npmCI(t testing.TB, dir string) {
 		t.Fatalf("realserver: express: locking %s: %v", lock.Name(), err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	mods := []string{"express", "cors", "fastify", "@fastify/cors"}
+	mods := []string{"express", "cors", "fastify", "@fastify/cors", "hono", "@hono/node-server"}
 	if dir == NodeGuardsDir() {
 		mods = nodeGuardsModules
 	}
