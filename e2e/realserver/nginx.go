@@ -212,6 +212,10 @@ func NginxCORS(t testing.TB, o NginxCORSOptions) *Server {
 	return NginxHTTP(t, nginxCORSConf(o))
 }
 
+// NginxCORSConf is the body of the http {} block NginxCORS serves, with
+// the {{listen}} placeholder: the configuration as a file holds it.
+func NginxCORSConf(o NginxCORSOptions) string { return nginxCORSConf(o) }
+
 func nginxCORSConf(o NginxCORSOptions) string {
 	body := o.Body
 	if body == "" {
