@@ -879,30 +879,42 @@ func lintDiffFastify(t *testing.T, n int) {
 // apacheVhost writes one random virtual host in the forms found in the
 // wild: SetEnvIf on the Origin with a regex, Header set with %{VAR}e or
 // expr=%{req:Origin}, with or without env= and always, credentials, a
-// preflight answered by mod_rewrite, in front of an application.
-func apacheVhost(r *rand.Rand, i int, backend string) string {
+// preflight answered by mod_rewrite, in front of an application. sec
+// picks where the CORS part goes (apacheSection): the host itself, a
+// <Location> or <LocationMatch>, or <If> conditions on the Origin, and
+// whether an <IfModule mod_headers.c> guards it.
+func apacheVhost(r, sec *rand.Rand, i int, backend string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<VirtualHost %s>\n    ServerName c%d.lintdiff.example\n", realserver.Listen, i)
 	always := []string{"", "always "}[r.IntN(2)]
 	setenv := []string{"SetEnvIf", "SetEnvIfNoCase"}[r.IntN(2)]
+	var cors strings.Builder // the CORS part, indented for the host
 	value, cond := "", ""
-	switch r.IntN(5) {
+	kind := r.IntN(5)
+	switch kind {
 	case 0:
 		value = `"*"`
 	case 1:
 		value = fmt.Sprintf("%q", randOrigin(r))
 	case 2:
-		fmt.Fprintf(&b, "    %s Origin \"%s\" CORS_ORIGIN=$0\n", setenv, randRegex(r))
+		fmt.Fprintf(&cors, "    %s Origin \"%s\" CORS_ORIGIN=$0\n", setenv, randRegex(r))
 		value, cond = `"%{CORS_ORIGIN}e"`, " env=CORS_ORIGIN"
 		if r.IntN(4) == 0 {
 			cond = "" // the classic slip: "(null)" when the Origin does not match
 		}
 	default:
-		fmt.Fprintf(&b, "    %s Origin \"%s\" CORS_OK\n", setenv, randRegex(r))
+		fmt.Fprintf(&cors, "    %s Origin \"%s\" CORS_OK\n", setenv, randRegex(r))
 		value, cond = `"expr=%{req:Origin}"`, " env=CORS_OK"
 	}
+	mode := sec.IntN(6)
+	var ifCond string
+	if mode >= 3 && kind >= 2 { // the Origin decided by <If> instead of SetEnvIf
+		cors.Reset()
+		ifCond = apacheIfCond(sec)
+		value, cond = `"expr=%{req:Origin}"`, ""
+	}
 	h := func(name, v string) {
-		fmt.Fprintf(&b, "    Header %sset %s %s%s\n", always, name, v, cond)
+		fmt.Fprintf(&cors, "    Header %sset %s %s%s\n", always, name, v, cond)
 	}
 	h("Access-Control-Allow-Origin", value)
 	if r.IntN(2) == 0 {
@@ -913,8 +925,13 @@ func apacheVhost(r *rand.Rand, i int, backend string) string {
 		h("Access-Control-Allow-Headers", `"Content-Type, X-Custom"`)
 	}
 	if r.IntN(2) == 0 {
-		fmt.Fprintf(&b, "    Header %smerge Vary Origin\n", always)
+		fmt.Fprintf(&cors, "    Header %smerge Vary Origin\n", always)
 	}
+	part := apacheSection(sec, mode, ifCond, cors.String())
+	if sec.IntN(4) == 0 { // as distributions' snippets guard it
+		part = "    <IfModule mod_headers.c>\n" + strings.ReplaceAll(strings.TrimSuffix("    "+part, "    "), "\n    ", "\n        ") + "    </IfModule>\n"
+	}
+	b.WriteString(part)
 	if r.IntN(2) == 0 {
 		b.WriteString("    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} =OPTIONS\n    RewriteCond %{HTTP:Access-Control-Request-Method} !=\"\"\n    RewriteRule ^ - [R=204,L]\n")
 	}
@@ -922,8 +939,51 @@ func apacheVhost(r *rand.Rand, i int, backend string) string {
 	return b.String()
 }
 
+// apacheIfCond writes an <If> condition on the Origin as people write
+// them: a regex on %{HTTP:Origin} or %{REQ:Origin} (anchored or not), or
+// an exact comparison.
+func apacheIfCond(r *rand.Rand) string {
+	v := []string{"%{HTTP:Origin}", "%{REQ:Origin}", "req('Origin')"}[r.IntN(3)]
+	switch r.IntN(3) {
+	case 0:
+		return fmt.Sprintf("%s == '%s'", v, randOrigin(r))
+	case 1:
+		return fmt.Sprintf("%s =~ m#%s#", v, randRegex(r))
+	}
+	// No "/" inside /.../: ap_expr's lexer ends the regex there.
+	return fmt.Sprintf("%s =~ /%s/%s", v, strings.ReplaceAll(randRegex(r), "/", `\x2F`), []string{"", "i"}[r.IntN(2)])
+}
+
+// apacheSection places the CORS part: mode 0 and 3 in the host, 1 in a
+// <Location /api>, 2 in a <LocationMatch "^/api/">, 4 in a <Location /api>
+// holding the <If>, 5 in the host with an <ElseIf>/<Else> after the <If>.
+// With ifCond, the lines go into <If "ifCond">.
+func apacheSection(r *rand.Rand, mode int, ifCond, cors string) string {
+	indent := func(s string) string {
+		return strings.ReplaceAll(strings.TrimSuffix("    "+s, "    "), "\n    ", "\n        ")
+	}
+	body := cors
+	if ifCond != "" {
+		body = "    <If \"" + ifCond + "\">\n" + indent(cors) + "    </If>\n"
+		if mode == 5 {
+			body += "    <ElseIf \"" + apacheIfCond(r) + "\">\n        Header always set Access-Control-Allow-Origin \"https://elseif.lintdiff.example\"\n    </ElseIf>\n"
+			if r.IntN(2) == 0 {
+				body += "    <Else>\n        Header always unset Access-Control-Allow-Credentials\n    </Else>\n"
+			}
+		}
+	}
+	switch {
+	case mode == 1 || mode == 4:
+		return "    <Location /api>\n" + indent(body) + "    </Location>\n"
+	case mode == 2:
+		return "    <LocationMatch \"^/api/\">\n" + indent(body) + "    </LocationMatch>\n"
+	}
+	return body
+}
+
 func lintDiffApache(t *testing.T, n int) {
 	r := rand.New(rand.NewPCG(lintDiffSeed, 7))
+	sec := rand.New(rand.NewPCG(lintDiffSeed, 8)) // where the CORS part goes
 	backend := realserver.Go(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte("ok\n"))
@@ -931,7 +991,7 @@ func lintDiffApache(t *testing.T, n int) {
 	addr := strings.TrimPrefix(backend.URL, "http://")
 	var conf strings.Builder
 	for i := range n {
-		conf.WriteString(apacheVhost(r, i, addr))
+		conf.WriteString(apacheVhost(r, sec, i, addr))
 	}
 	srv := realserver.Apache(t, conf.String())
 	file := filepath.Join(t.TempDir(), "cors.conf")
@@ -943,10 +1003,28 @@ func lintDiffApache(t *testing.T, n int) {
 	if err != nil || len(units) != n {
 		t.Fatalf("lint read %d policies, want %d: %v", len(units), n, err)
 	}
+	// Each unit's host: the last <VirtualHost> that starts before it.
+	var starts []int
+	for i, l := range strings.Split(deployed, "\n") {
+		if strings.HasPrefix(l, "<VirtualHost") {
+			starts = append(starts, i+1)
+		}
+	}
 	port := srv.Port()
 	var cases []diffCase
-	for i, u := range units {
-		name := fmt.Sprintf("c%d", i)
+	sections := 0
+	for _, u := range units {
+		host := len(starts) - 1
+		for host > 0 && starts[host] > u.Line {
+			host--
+		}
+		if u.Dynamic != "" {
+			t.Errorf("c%d: not evaluated: %s", host, u.Dynamic)
+		}
+		name := fmt.Sprintf("c%d", host)
+		if strings.Contains(deployed[strings.Index(deployed, "ServerName "+name+".lintdiff.example\n"):][:200], "    <") {
+			sections++
+		}
 		cases = append(cases, diffCase{name: name, file: file, unit: u, url: fmt.Sprintf("http://%s.lintdiff.example:%d%s", name, port, u.Path)})
 	}
 	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string {
@@ -954,7 +1032,7 @@ func lintDiffApache(t *testing.T, n int) {
 		j := strings.Index(deployed[i:], "</VirtualHost>")
 		return deployed[i : i+j]
 	})
-	t.Logf("apache: %d configurations, %d differed", n, bad)
+	t.Logf("apache: %d configurations (%d with <Location>, <LocationMatch>, <If> or <IfModule>), %d differed", n, sections, bad)
 }
 
 // caddyHandle writes one random CORS handle block (and the site-level

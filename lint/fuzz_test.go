@@ -112,6 +112,7 @@ func FuzzApache(f *testing.F) {
 	fuzzRead(f, "cors.conf",
 		"<VirtualHost *:80>\n  SetEnvIf Origin \"^https://(a|b)\\.example\\.com$\" O=$0\n  Header always set Access-Control-Allow-Origin \"%{O}e\" env=O\n  RewriteEngine On\n  RewriteCond %{REQUEST_METHOD} =OPTIONS\n  RewriteRule ^ - [R=204,L]\n</VirtualHost>\n",
 		"Header set Access-Control-Allow-Origin \"expr=%{req:Origin}\"\nHeader merge Vary Origin\n<Location /x>\nHeader set Access-Control-Allow-Origin *\n</Location>\n",
+		"<IfModule mod_headers.c>\n<If \"%{HTTP:Origin} =~ m#^https://a\\.example$# && !(req('X') == 'y' || -z %{REQ:Origin})\">\nHeader always set Access-Control-Allow-Origin \"expr=%{req:Origin}\"\n</If>\n<ElseIf \"%{REQUEST_METHOD} != 'GET'\">\nHeader always unset Access-Control-Allow-Origin\n</ElseIf>\n<Else>\n</Else>\n<LocationMatch \"^/api/\">\n<If \"req_novary('Origin') =~ /a/i\">\nHeader set Access-Control-Allow-Credentials true\n</If>\n</LocationMatch>\n</IfModule>\n",
 	)
 }
 
