@@ -381,7 +381,7 @@ func readNginxIn(file string, data []byte, root string) ([]*Unit, error) {
 		return nil, err
 	}
 	in := newIncluder(file, root)
-	ds = in.expand(ds)
+	ds = in.expand(ds, "")
 	units, err := nginxUnits(file, ds)
 	for _, e := range in.errs {
 		u := &Unit{File: e.File, Line: e.Line, Stack: "nginx", Name: "include", Dynamic: e.Msg + ": not evaluated here"}

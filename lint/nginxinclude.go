@@ -39,20 +39,27 @@ type ngxIncluder struct {
 // expand replaces each include in ds by the directives of the files it
 // names, recursively; an include it refuses (a cycle, too deep, outside
 // the tree, missing) is dropped and recorded in in.errs.
-func (in *ngxIncluder) expand(ds []*ngxDirective) []*ngxDirective {
+func (in *ngxIncluder) expand(ds []*ngxDirective, parent string) []*ngxDirective {
 	out := make([]*ngxDirective, 0, len(ds))
 	for _, d := range ds {
 		if d.Name != "include" || d.Has {
 			if d.Has {
-				d.Block = in.expand(d.Block)
+				d.Block = in.expand(d.Block, d.Name)
 			}
 			out = append(out, d)
 			continue
 		}
-		out = append(out, in.include(d)...)
+		out = append(out, in.include(d, parent)...)
 	}
 	return out
 }
+
+// quietLevels are where an include that cannot be read is not reported:
+// at the top and in http {}, includes name mime.types, the system's
+// conf.d/*.conf..., and a file of the tree left unread there is linted
+// on its own. In a server, location or if, an unread file may hold the
+// location's add_header lines.
+var quietLevels = []string{"", "main", "http", "events", "stream", "map", "types", "upstream"}
 
 func (in *ngxIncluder) fail(d *ngxDirective, format string, a ...any) []*ngxDirective {
 	if len(in.errs) < maxNginxIncludeErrors {
@@ -61,7 +68,7 @@ func (in *ngxIncluder) fail(d *ngxDirective, format string, a ...any) []*ngxDire
 	return nil
 }
 
-func (in *ngxIncluder) include(d *ngxDirective) []*ngxDirective {
+func (in *ngxIncluder) include(d *ngxDirective, parent string) []*ngxDirective {
 	if len(d.Args) != 1 {
 		return in.fail(d, "wants one file name")
 	}
@@ -70,6 +77,9 @@ func (in *ngxIncluder) include(d *ngxDirective) []*ngxDirective {
 	}
 	files, err := in.resolve(d.Args[0])
 	if err != nil {
+		if slices.Contains(quietLevels, parent) {
+			return nil
+		}
 		return in.fail(d, "%v", err)
 	}
 	var out []*ngxDirective
@@ -101,7 +111,7 @@ func (in *ngxIncluder) include(d *ngxDirective) []*ngxDirective {
 			return in.fail(d, "%v", err)
 		}
 		in.stack = append(in.stack, real)
-		out = append(out, in.expand(ds)...)
+		out = append(out, in.expand(ds, parent)...)
 		in.stack = in.stack[:len(in.stack)-1]
 	}
 	return out
@@ -109,20 +119,37 @@ func (in *ngxIncluder) include(d *ngxDirective) []*ngxDirective {
 
 // resolve returns the files an include names, absolute and sorted.
 func (in *ngxIncluder) resolve(name string) ([]string, error) {
+	if !filepath.IsAbs(name) {
+		return in.relative(name, name)
+	}
+	if within(in.root, name) {
+		return in.relative(name, strings.TrimPrefix(name, in.root+string(filepath.Separator)))
+	}
+	// A deployed path (/etc/nginx/snippets/cors.conf) of a file the
+	// repository keeps beside its main file (snippets/cors.conf), as a
+	// Dockerfile copies them: the path's tails are tried as relative
+	// names, a glob's only with its folder (*.conf alone would match the
+	// main file's neighbours).
+	parts := strings.Split(filepath.ToSlash(filepath.Clean(name)), "/")[1:]
 	glob := strings.ContainsAny(name, "*?[")
-	var bases []string
-	if filepath.IsAbs(name) {
-		bases = []string{""}
-	} else {
-		for dir := in.prefix; ; dir = filepath.Dir(dir) {
-			bases = append(bases, dir)
-			if dir == in.root || !within(in.root, filepath.Dir(dir)) || filepath.Dir(dir) == dir {
-				break
-			}
+	for k := 1; k < len(parts); k++ {
+		if glob && k == len(parts)-1 {
+			break
+		}
+		if files, err := in.relative(name, filepath.Join(parts[k:]...)); err == nil && len(files) > 0 {
+			return files, nil
 		}
 	}
-	for _, base := range bases {
-		p := filepath.Join(base, name)
+	return nil, fmt.Errorf("%s is outside the linted tree (%s), not read", name, in.root)
+}
+
+// relative resolves rel as nginx resolves a relative name, against the
+// main file's folder, and then, for a fragment whose main file is above
+// it, the folders above within the tree.
+func (in *ngxIncluder) relative(name, rel string) ([]string, error) {
+	glob := strings.ContainsAny(rel, "*?[")
+	for dir := in.prefix; ; dir = filepath.Dir(dir) {
+		p := filepath.Join(dir, rel)
 		if !within(in.root, p) {
 			return nil, fmt.Errorf("%s is outside the linted tree (%s), not read", name, in.root)
 		}
@@ -130,19 +157,22 @@ func (in *ngxIncluder) resolve(name string) ([]string, error) {
 			if _, err := os.Stat(p); err == nil {
 				return []string{p}, nil
 			}
-			continue
+		} else {
+			matches, err := filepath.Glob(p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", name, err)
+			}
+			// glob(3) without GLOB_PERIOD skips dot files, Go's Glob does not.
+			matches = slices.DeleteFunc(matches, func(m string) bool {
+				return strings.HasPrefix(filepath.Base(m), ".") && !strings.HasPrefix(filepath.Base(rel), ".")
+			})
+			if len(matches) > 0 {
+				slices.Sort(matches)
+				return matches, nil
+			}
 		}
-		matches, err := filepath.Glob(p)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
-		}
-		// glob(3) without GLOB_PERIOD skips dot files, Go's Glob does not.
-		matches = slices.DeleteFunc(matches, func(m string) bool {
-			return strings.HasPrefix(filepath.Base(m), ".") && !strings.HasPrefix(filepath.Base(name), ".")
-		})
-		if len(matches) > 0 {
-			slices.Sort(matches)
-			return matches, nil
+		if dir == in.root || !within(in.root, filepath.Dir(dir)) || filepath.Dir(dir) == dir {
+			break
 		}
 	}
 	if glob {

@@ -134,3 +134,28 @@ func TestNginxIncludeBounded(t *testing.T) {
 		t.Fatalf("%d findings: %v", len(rep.Findings), got)
 	}
 }
+
+// A repository keeps what a Dockerfile copies to /etc/nginx: an absolute
+// include names the file of the tree by its tail, and the system's files
+// included at the http level (mime.types) are not worth a finding.
+func TestNginxIncludeDeployedPaths(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"nginx/nginx.conf":         "http {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+		"nginx/conf.d/api.conf":    "server {\n    location /api/ {\n        include /etc/nginx/snippets/cors.conf;\n        include /etc/nginx/snippets/missing.conf;\n        return 200;\n    }\n}\n",
+		"nginx/snippets/cors.conf": "add_header Access-Control-Allow-Origin $http_origin always;\n",
+	})
+	rep, got := lintTree(t, dir)
+	for _, want := range []string{"nginx/snippets/cors.conf:1 reflect-any-origin", "nginx/conf.d/api.conf:4 not-evaluated"} {
+		if !has(got, want) {
+			t.Errorf("want %s, got %v", want, got)
+		}
+	}
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Explanation, "mime.types") {
+			t.Errorf("an unread include at the http level reported: %s", f.Explanation)
+		}
+	}
+	if len(rep.Units) != 2 { // location /api/ and the missing include's refusal
+		t.Errorf("%d policies, want 2 (the fragments are read in place only)", len(rep.Units))
+	}
+}
