@@ -13,8 +13,9 @@ import (
 // cors and @fastify/cors: a string origin other than "*" is compared
 // exactly and echoed, an array by exact membership (a RegExp in it never
 // matches: Array.prototype.includes compares with ===); "*" is sent as
-// "*" even with credentials (this version does not reflect the Origin
-// for it, which honojs/hono#4813 reports of a later one); credentials add
+// "*" even with credentials (the Origin reflection honojs/hono#4813
+// merged in March 2026 is not in this release: its dist source returns
+// "*", and the differential test against it agrees); credentials add
 // Allow-Credentials: true to every answer; every OPTIONS request is
 // answered 204 as a preflight, with the default methods GET, HEAD, PUT,
 // POST, DELETE, PATCH, QUERY and, without allowHeaders, the requested
