@@ -38,6 +38,8 @@ func FuzzNginx(f *testing.F) {
 		"server { if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin '*'; return 204; } }",
 		"http { server { location = /x { add_header 'Access-Control-Allow-Origin' \"${http_origin}\"; } } }",
 		"server { location ~ ^/api { add_header Access-Control-Allow-Origin *; } }",
+		// includes resolve in the package's folder: bounded, nothing outside it.
+		"http { include /etc/nginx/mime.types; server { location / { include nope.conf; include testdata/fuzz/FuzzNginx/*; include ../x; add_header Access-Control-Allow-Origin * always; } } }",
 	)
 }
 
