@@ -4,12 +4,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +111,7 @@ func TestLintDifferential(t *testing.T) {
 	t.Run("fastify", func(t *testing.T) { lintDiffFastify(t, *lintDiffN) })
 	t.Run("apache", func(t *testing.T) { lintDiffApache(t, *lintDiffN) })
 	t.Run("caddy", func(t *testing.T) { lintDiffCaddy(t, *lintDiffN) })
+	t.Run("hono", func(t *testing.T) { lintDiffHono(t, *lintDiffN) })
 }
 
 // hosts and regex pieces the generators draw from.
@@ -209,24 +212,41 @@ func nginxLocation(r *rand.Rand, i int) (maps, loc string) {
 
 func lintDiffNginx(t *testing.T, n int) {
 	r := rand.New(rand.NewPCG(lintDiffSeed, 1))
-	var maps, locs strings.Builder
+	inc := rand.New(rand.NewPCG(lintDiffSeed, 2)) // which locations include their CORS part
+	var mapDefs, locs strings.Builder
+	files := map[string]string{}
+	included := 0
 	for i := range n {
 		m, l := nginxLocation(r, i)
-		maps.WriteString(m)
-		locs.WriteString(l)
+		mapDefs.WriteString(m)
+		placed := nginxInclude(inc, i, l, files)
+		if placed != l {
+			included++
+		}
+		locs.WriteString(placed)
 	}
-	conf := maps.String() + "server {\n    listen " + realserver.Listen + ";\n    server_name _;\n" + locs.String() + "}\n"
-	srv := realserver.NginxHTTP(t, conf)
-	file := filepath.Join(t.TempDir(), "nginx.conf")
-	// The file as deployed: the listen placeholder filled in.
+	conf := mapDefs.String() + "server {\n    listen " + realserver.Listen + ";\n    server_name _;\n" + locs.String() + "}\n"
+	srv := realserver.NginxHTTPFiles(t, conf, files)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "nginx.conf")
+	// The file as deployed: the listen placeholder filled in, the
+	// included files beside it as nginx's prefix has them.
 	deployed := strings.ReplaceAll(conf, realserver.Listen, "127.0.0.1:8080")
-	if err := os.WriteFile(file, []byte(deployed), 0o644); err != nil {
-		t.Fatal(err)
+	files["nginx.conf"] = deployed
+	for name, src := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	units, err := lint.ReadFile(file, []byte(deployed))
-	if err != nil {
-		t.Fatal(err)
+	rep := lint.Lint(context.Background(), []string{file}, lint.Options{Roots: []string{dir}})
+	if len(rep.Errors) > 0 {
+		t.Fatal(rep.Errors)
 	}
+	units := rep.Units
 	if len(units) != n {
 		t.Fatalf("lint read %d policies, want %d", len(units), n)
 	}
@@ -235,13 +255,47 @@ func lintDiffNginx(t *testing.T, n int) {
 		cases = append(cases, diffCase{name: u.Name, file: file, url: srv.URL + u.Path, unit: u})
 	}
 	bad := differ(t, strings.TrimPrefix(srv.URL, "http://"), cases, func(c diffCase) string {
-		return nginxExcerpt(conf, c.unit.Path)
+		return nginxExcerpt(conf, c.unit.Path, files)
 	})
-	t.Logf("nginx: %d configurations, %d differed", n, bad)
+	t.Logf("nginx: %d configurations (%d with an included CORS part), %d differed", n, included, bad)
 }
 
-// nginxExcerpt returns the location for path and the map it uses.
-func nginxExcerpt(conf, path string) string {
+// nginxInclude moves, for some locations, the CORS part of loc into
+// files the location includes, as people keep it in snippets/: one file
+// named relative to nginx's prefix, or a glob over a folder of two files
+// read in sorted order and a dot file glob(3) skips. It returns the
+// location as the server block holds it.
+func nginxInclude(r *rand.Rand, i int, loc string, files map[string]string) string {
+	mode := r.IntN(3)
+	if mode == 0 {
+		return loc
+	}
+	head, rest, _ := strings.Cut(loc, "\n")
+	body, tail, _ := strings.Cut(rest, "        return 200")
+	// The body's top-level statements, each starting at 8 spaces.
+	var stmts []string
+	for _, line := range strings.SplitAfter(body, "\n") {
+		if strings.HasPrefix(line, "        ") && !strings.HasPrefix(line, "         ") && !strings.HasPrefix(line, "        }") || len(stmts) == 0 {
+			stmts = append(stmts, "")
+		}
+		stmts[len(stmts)-1] += line
+	}
+	if mode == 1 {
+		name := fmt.Sprintf("cors/c%d.conf", i)
+		files[name] = "# CORS for /c" + strconv.Itoa(i) + "/\n" + body
+		return head + "\n        include " + name + ";\n        return 200" + tail
+	}
+	k := r.IntN(len(stmts) + 1)
+	folder := fmt.Sprintf("cors.d/c%d", i)
+	files[folder+"/20-rest.conf"] = strings.Join(stmts[k:], "")
+	files[folder+"/10-first.conf"] = strings.Join(stmts[:k], "")
+	files[folder+"/.off.conf"] = "add_header Access-Control-Allow-Origin \"https://dotfile.example\" always;\n"
+	return head + "\n        include " + folder + "/*.conf;\n        return 200" + tail
+}
+
+// nginxExcerpt returns the location for path, the map it uses and the
+// files it includes.
+func nginxExcerpt(conf, path string, files map[string]string) string {
 	i := strings.Index(conf, "location "+path+" {")
 	if i < 0 {
 		return conf
@@ -251,7 +305,13 @@ func nginxExcerpt(conf, path string) string {
 	name := "$cors" + strings.Trim(strings.TrimPrefix(path, "/c"), "/")
 	if k := strings.Index(conf, "map $http_origin "+name+" {"); k >= 0 {
 		e := strings.Index(conf[k:], "}\n")
-		return conf[k:k+e+2] + loc
+		loc = conf[k:k+e+2] + loc
+	}
+	names := slices.Sorted(maps.Keys(files))
+	for _, f := range names {
+		if strings.HasPrefix(f, "cors/c"+strings.Trim(strings.TrimPrefix(path, "/c"), "/")+".") || strings.HasPrefix(f, "cors.d"+strings.TrimSuffix(path, "/")+"/") {
+			loc += "--- " + f + " ---\n" + files[f]
+		}
 	}
 	return loc
 }
@@ -819,30 +879,42 @@ func lintDiffFastify(t *testing.T, n int) {
 // apacheVhost writes one random virtual host in the forms found in the
 // wild: SetEnvIf on the Origin with a regex, Header set with %{VAR}e or
 // expr=%{req:Origin}, with or without env= and always, credentials, a
-// preflight answered by mod_rewrite, in front of an application.
-func apacheVhost(r *rand.Rand, i int, backend string) string {
+// preflight answered by mod_rewrite, in front of an application. sec
+// picks where the CORS part goes (apacheSection): the host itself, a
+// <Location> or <LocationMatch>, or <If> conditions on the Origin, and
+// whether an <IfModule mod_headers.c> guards it.
+func apacheVhost(r, sec *rand.Rand, i int, backend string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<VirtualHost %s>\n    ServerName c%d.lintdiff.example\n", realserver.Listen, i)
 	always := []string{"", "always "}[r.IntN(2)]
 	setenv := []string{"SetEnvIf", "SetEnvIfNoCase"}[r.IntN(2)]
+	var cors strings.Builder // the CORS part, indented for the host
 	value, cond := "", ""
-	switch r.IntN(5) {
+	kind := r.IntN(5)
+	switch kind {
 	case 0:
 		value = `"*"`
 	case 1:
 		value = fmt.Sprintf("%q", randOrigin(r))
 	case 2:
-		fmt.Fprintf(&b, "    %s Origin \"%s\" CORS_ORIGIN=$0\n", setenv, randRegex(r))
+		fmt.Fprintf(&cors, "    %s Origin \"%s\" CORS_ORIGIN=$0\n", setenv, randRegex(r))
 		value, cond = `"%{CORS_ORIGIN}e"`, " env=CORS_ORIGIN"
 		if r.IntN(4) == 0 {
 			cond = "" // the classic slip: "(null)" when the Origin does not match
 		}
 	default:
-		fmt.Fprintf(&b, "    %s Origin \"%s\" CORS_OK\n", setenv, randRegex(r))
+		fmt.Fprintf(&cors, "    %s Origin \"%s\" CORS_OK\n", setenv, randRegex(r))
 		value, cond = `"expr=%{req:Origin}"`, " env=CORS_OK"
 	}
+	mode := sec.IntN(6)
+	var ifCond string
+	if mode >= 3 && kind >= 2 { // the Origin decided by <If> instead of SetEnvIf
+		cors.Reset()
+		ifCond = apacheIfCond(sec)
+		value, cond = `"expr=%{req:Origin}"`, ""
+	}
 	h := func(name, v string) {
-		fmt.Fprintf(&b, "    Header %sset %s %s%s\n", always, name, v, cond)
+		fmt.Fprintf(&cors, "    Header %sset %s %s%s\n", always, name, v, cond)
 	}
 	h("Access-Control-Allow-Origin", value)
 	if r.IntN(2) == 0 {
@@ -853,8 +925,13 @@ func apacheVhost(r *rand.Rand, i int, backend string) string {
 		h("Access-Control-Allow-Headers", `"Content-Type, X-Custom"`)
 	}
 	if r.IntN(2) == 0 {
-		fmt.Fprintf(&b, "    Header %smerge Vary Origin\n", always)
+		fmt.Fprintf(&cors, "    Header %smerge Vary Origin\n", always)
 	}
+	part := apacheSection(sec, mode, ifCond, cors.String())
+	if sec.IntN(4) == 0 { // as distributions' snippets guard it
+		part = "    <IfModule mod_headers.c>\n" + strings.ReplaceAll(strings.TrimSuffix("    "+part, "    "), "\n    ", "\n        ") + "    </IfModule>\n"
+	}
+	b.WriteString(part)
 	if r.IntN(2) == 0 {
 		b.WriteString("    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} =OPTIONS\n    RewriteCond %{HTTP:Access-Control-Request-Method} !=\"\"\n    RewriteRule ^ - [R=204,L]\n")
 	}
@@ -862,8 +939,51 @@ func apacheVhost(r *rand.Rand, i int, backend string) string {
 	return b.String()
 }
 
+// apacheIfCond writes an <If> condition on the Origin as people write
+// them: a regex on %{HTTP:Origin} or %{REQ:Origin} (anchored or not), or
+// an exact comparison.
+func apacheIfCond(r *rand.Rand) string {
+	v := []string{"%{HTTP:Origin}", "%{REQ:Origin}", "req('Origin')"}[r.IntN(3)]
+	switch r.IntN(3) {
+	case 0:
+		return fmt.Sprintf("%s == '%s'", v, randOrigin(r))
+	case 1:
+		return fmt.Sprintf("%s =~ m#%s#", v, randRegex(r))
+	}
+	// No "/" inside /.../: ap_expr's lexer ends the regex there.
+	return fmt.Sprintf("%s =~ /%s/%s", v, strings.ReplaceAll(randRegex(r), "/", `\x2F`), []string{"", "i"}[r.IntN(2)])
+}
+
+// apacheSection places the CORS part: mode 0 and 3 in the host, 1 in a
+// <Location /api>, 2 in a <LocationMatch "^/api/">, 4 in a <Location /api>
+// holding the <If>, 5 in the host with an <ElseIf>/<Else> after the <If>.
+// With ifCond, the lines go into <If "ifCond">.
+func apacheSection(r *rand.Rand, mode int, ifCond, cors string) string {
+	indent := func(s string) string {
+		return strings.ReplaceAll(strings.TrimSuffix("    "+s, "    "), "\n    ", "\n        ")
+	}
+	body := cors
+	if ifCond != "" {
+		body = "    <If \"" + ifCond + "\">\n" + indent(cors) + "    </If>\n"
+		if mode == 5 {
+			body += "    <ElseIf \"" + apacheIfCond(r) + "\">\n        Header always set Access-Control-Allow-Origin \"https://elseif.lintdiff.example\"\n    </ElseIf>\n"
+			if r.IntN(2) == 0 {
+				body += "    <Else>\n        Header always unset Access-Control-Allow-Credentials\n    </Else>\n"
+			}
+		}
+	}
+	switch {
+	case mode == 1 || mode == 4:
+		return "    <Location /api>\n" + indent(body) + "    </Location>\n"
+	case mode == 2:
+		return "    <LocationMatch \"^/api/\">\n" + indent(body) + "    </LocationMatch>\n"
+	}
+	return body
+}
+
 func lintDiffApache(t *testing.T, n int) {
 	r := rand.New(rand.NewPCG(lintDiffSeed, 7))
+	sec := rand.New(rand.NewPCG(lintDiffSeed, 8)) // where the CORS part goes
 	backend := realserver.Go(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		w.Write([]byte("ok\n"))
@@ -871,7 +991,7 @@ func lintDiffApache(t *testing.T, n int) {
 	addr := strings.TrimPrefix(backend.URL, "http://")
 	var conf strings.Builder
 	for i := range n {
-		conf.WriteString(apacheVhost(r, i, addr))
+		conf.WriteString(apacheVhost(r, sec, i, addr))
 	}
 	srv := realserver.Apache(t, conf.String())
 	file := filepath.Join(t.TempDir(), "cors.conf")
@@ -883,10 +1003,28 @@ func lintDiffApache(t *testing.T, n int) {
 	if err != nil || len(units) != n {
 		t.Fatalf("lint read %d policies, want %d: %v", len(units), n, err)
 	}
+	// Each unit's host: the last <VirtualHost> that starts before it.
+	var starts []int
+	for i, l := range strings.Split(deployed, "\n") {
+		if strings.HasPrefix(l, "<VirtualHost") {
+			starts = append(starts, i+1)
+		}
+	}
 	port := srv.Port()
 	var cases []diffCase
-	for i, u := range units {
-		name := fmt.Sprintf("c%d", i)
+	sections := 0
+	for _, u := range units {
+		host := len(starts) - 1
+		for host > 0 && starts[host] > u.Line {
+			host--
+		}
+		if u.Dynamic != "" {
+			t.Errorf("c%d: not evaluated: %s", host, u.Dynamic)
+		}
+		name := fmt.Sprintf("c%d", host)
+		if strings.Contains(deployed[strings.Index(deployed, "ServerName "+name+".lintdiff.example\n"):][:200], "    <") {
+			sections++
+		}
 		cases = append(cases, diffCase{name: name, file: file, unit: u, url: fmt.Sprintf("http://%s.lintdiff.example:%d%s", name, port, u.Path)})
 	}
 	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string {
@@ -894,7 +1032,7 @@ func lintDiffApache(t *testing.T, n int) {
 		j := strings.Index(deployed[i:], "</VirtualHost>")
 		return deployed[i : i+j]
 	})
-	t.Logf("apache: %d configurations, %d differed", n, bad)
+	t.Logf("apache: %d configurations (%d with <Location>, <LocationMatch>, <If> or <IfModule>), %d differed", n, sections, bad)
 }
 
 // caddyHandle writes one random CORS handle block (and the site-level
@@ -993,4 +1131,108 @@ func lintDiffCaddy(t *testing.T, n int) {
 		return strings.Join(ms, "\n") + "\n" + deployed[i:i+j+4]
 	})
 	t.Logf("caddy: %d configurations, %d differed", n, bad)
+}
+
+// honoOptions writes one random options object for hono's cors and the
+// path it is used on.
+func honoOptions(r *rand.Rand) (path, opts string) {
+	var fields []string
+	switch r.IntN(7) {
+	case 0: // the default: "*"
+	case 1:
+		fields = append(fields, "origin: '*'")
+	case 2:
+		fields = append(fields, fmt.Sprintf("origin: '%s'", randOrigin(r)))
+	default:
+		var els []string
+		for k := r.IntN(3) + 1; k > 0; k-- {
+			switch r.IntN(6) {
+			case 0:
+				els = append(els, jsRegex(r)) // never === a string
+			case 1:
+				els = append(els, []string{"'null'", "'*'", "'http://localhost:3000'"}[r.IntN(3)])
+			default:
+				els = append(els, fmt.Sprintf("'%s'", randOrigin(r)))
+			}
+		}
+		fields = append(fields, "origin: ["+strings.Join(els, ", ")+"]")
+	}
+	if r.IntN(2) == 0 {
+		fields = append(fields, "credentials: true")
+	}
+	switch r.IntN(4) {
+	case 0:
+		fields = append(fields, "allowMethods: ['GET', 'POST']")
+	case 1:
+		fields = append(fields, "allowMethods: ['GET', 'POST', 'PUT']")
+	case 2:
+		fields = append(fields, "allowMethods: 'GET,PUT'") // not an array: no Allow-Methods
+	}
+	if r.IntN(2) == 0 {
+		fields = append(fields, "allowHeaders: ['Content-Type', 'X-Custom']")
+	}
+	if r.IntN(4) == 0 {
+		fields = append(fields, "exposeHeaders: ['X-Total']")
+	}
+	if r.IntN(4) == 0 {
+		fields = append(fields, "maxAge: 600")
+	}
+	path = []string{"*", "/api/*"}[r.IntN(2)]
+	return path, "{\n  " + strings.Join(fields, ",\n  ") + "\n}"
+}
+
+// honoDiffServer runs one Hono app per configuration, each with hono's
+// cors used on the path the lint reads, behind one @hono/node-server that
+// picks the app by the Host's first label.
+const honoDiffServer = `'use strict';
+const { Hono } = require('hono');
+const { cors } = require('hono/cors');
+const { serve } = require('@hono/node-server');
+const configs = {{configs}};
+const apps = {};
+for (const k of Object.keys(configs)) {
+  const app = new Hono();
+  app.use(configs[k][0], cors(configs[k][1]));
+  app.all('*', (c) => c.text('ok\n'));
+  apps[k] = app;
+}
+serve({ port: {{port}}, hostname: '127.0.0.1', fetch: (req, env) => {
+  const app = apps[(req.headers.get('host') || '').split('.')[0]];
+  return app ? app.fetch(req, env) : new Response(null, { status: 404 });
+} });
+process.on('SIGTERM', () => process.exit(0));
+`
+
+func lintDiffHono(t *testing.T, n int) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, 9))
+	dir := t.TempDir()
+	srcs := map[string]string{}
+	var cases []diffCase
+	var all strings.Builder
+	all.WriteString("{\n")
+	for i := range n {
+		name := fmt.Sprintf("c%d", i)
+		path, opts := honoOptions(r)
+		src := "import { Hono } from 'hono';\nimport { cors } from 'hono/cors';\n\nconst app = new Hono();\napp.use('" + path + "', cors(" + opts + "));\n"
+		file := filepath.Join(dir, name+".ts")
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs[name] = src
+		units, err := lint.ReadFile(file, []byte(src))
+		if err != nil || len(units) != 1 {
+			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
+		}
+		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
+		fmt.Fprintf(&all, "%s: [%q, %s],\n", name, path, opts)
+	}
+	all.WriteString("}")
+	prog := strings.ReplaceAll(honoDiffServer, "{{configs}}", all.String())
+	srv := realserver.NodeProgram(t, "hono", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
+	port := srv.Port()
+	for i := range cases {
+		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
+	}
+	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
+	t.Logf("hono: %d configurations, %d differed", n, bad)
 }

@@ -27,8 +27,8 @@ import (
 const apacheDoc = "https://httpd.apache.org/docs/2.4/mod/mod_headers.html#header"
 
 type apacheServer struct {
-	ds      []*apDirective // the virtual host's directives, in order
-	proxied bool           // ProxyPass: an application answers
+	scope   apScope // the virtual host's directives, locations and If chains
+	proxied bool    // ProxyPass: an application answers
 }
 
 func sniffApache(name string, head []byte) bool {
@@ -49,15 +49,11 @@ func readApache(file string, data []byte) ([]*Unit, error) {
 	for _, d := range ds {
 		if strings.EqualFold(d.Name, "VirtualHost") && d.Has {
 			vhosts++
-			if u := apacheUnit(file, d.Line, "VirtualHost "+strings.Join(d.Args, " "), d.Block); u != nil {
-				units = append(units, u)
-			}
+			units = append(units, apacheUnits(file, d.Line, "VirtualHost "+strings.Join(d.Args, " "), d.Block)...)
 		}
 	}
 	if vhosts == 0 {
-		if u := apacheUnit(file, 1, "server", ds); u != nil {
-			units = append(units, u)
-		}
+		units = append(units, apacheUnits(file, 1, "server", ds)...)
 	}
 	return units, nil
 }
@@ -74,29 +70,75 @@ func apacheCORS(ds []*apDirective) bool {
 	return false
 }
 
-func apacheUnit(file string, line int, name string, ds []*apDirective) *Unit {
+// apacheUnit reads one virtual host (or a file of directives): one unit
+// for the host's own CORS headers, one per <Location> that has some.
+func apacheUnits(file string, line int, name string, ds []*apDirective) []*Unit {
 	if !apacheCORS(ds) {
 		return nil
 	}
-	u := &Unit{File: file, Line: line, Stack: "apache", Name: name, Path: "/", layer: "proxy"}
-	s := &apacheServer{ds: ds}
-	for _, d := range ds {
-		switch {
-		case d.Has && apacheCORS(d.Block):
-			u.Dynamic = fmt.Sprintf("CORS headers inside <%s> (line %d): not evaluated here; audit it live", d.Name, d.Line)
-		case strings.EqualFold(d.Name, "ProxyPass"):
+	sc, err := splitScope(ds, false, false)
+	if err == nil {
+		err = checkHeaders(slices.Concat(sc.own, chainDirectives(sc.ifs), locDirectives(sc.locs)))
+	}
+	if err != nil {
+		u := &Unit{File: file, Line: line, Stack: "apache", Name: name, Path: "/", layer: "proxy"}
+		u.Dynamic = err.Error() + ": not evaluated here; audit it live"
+		u.note(NotEvaluated, 0, line, u.Dynamic, "")
+		return []*Unit{u}
+	}
+	s := &apacheServer{scope: sc}
+	for _, d := range sc.own {
+		if strings.EqualFold(d.Name, "ProxyPass") {
 			s.proxied = true
-		case strings.EqualFold(d.Name, "Header"):
+		}
+	}
+	host := slices.Concat(sc.own, chainDirectives(sc.ifs))
+	var units []*Unit
+	for _, l := range sc.locs {
+		mine := slices.Concat(l.own, chainDirectives(l.ifs))
+		if !apacheCORS(mine) {
+			continue
+		}
+		where := fmt.Sprintf("%s <%s %s>", name, l.d.Name, strings.Join(l.d.Args, " "))
+		if l.path == "" {
+			u := &Unit{File: file, Line: l.d.Line, Stack: "apache", Name: where, Path: "/", layer: "proxy"}
+			u.Dynamic = "a <LocationMatch> whose paths this reader cannot name: not evaluated here (give the path to audit live)"
+			u.note(NotEvaluated, 0, l.d.Line, u.Dynamic, "")
+			units = append(units, u)
+			continue
+		}
+		units = append(units, apacheUnit(file, l.d.Line, where, l.path, s, slices.Concat(host, mine), slices.Concat(chainOrigins(sc.ifs), chainOrigins(l.ifs))))
+	}
+	if apacheCORS(host) || len(units) == 0 {
+		units = append(units, apacheUnit(file, line, name, "/", s, host, chainOrigins(sc.ifs)))
+	}
+	return units
+}
+
+// checkHeaders refuses a Header directive this reader cannot evaluate.
+func checkHeaders(ds []*apDirective) error {
+	for _, d := range ds {
+		if strings.EqualFold(d.Name, "Header") {
 			if _, err := parseHeaderDirective(d); err != nil {
-				u.Dynamic = err.Error() + ": not evaluated here; audit it live"
+				return err
 			}
 		}
 	}
-	u.forwards = s.proxied
-	if u.Dynamic != "" {
-		u.note(NotEvaluated, 0, line, u.Dynamic, "")
-		return u
+	return nil
+}
+
+func locDirectives(locs []*apSection) []*apDirective {
+	var out []*apDirective
+	for _, l := range locs {
+		out = append(append(out, l.own...), chainDirectives(l.ifs)...)
 	}
+	return out
+}
+
+// apacheUnit is the unit audited at path of server s; ds are the
+// directives that may apply there, for the notes and the origins.
+func apacheUnit(file string, line int, name, path string, s *apacheServer, ds []*apDirective, condOrigins []string) *Unit {
+	u := &Unit{File: file, Line: line, Stack: "apache", Name: name, Path: path, layer: "proxy", forwards: s.proxied}
 	track := &lineTracker{}
 	u.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, track) })
 	u.lineOf = track.lineOf
@@ -107,7 +149,7 @@ func apacheUnit(file string, line int, name string, ds []*apDirective) *Unit {
 		h, _ := parseHeaderDirective(d)
 		if strings.EqualFold(h.name, "Access-Control-Allow-Origin") {
 			u.setsACAO = true
-			if h.value != "*" && !strings.Contains(h.value, "%") && strings.Contains(h.value, "://") {
+			if h.value != "*" && !strings.Contains(h.value, "%") && strings.Contains(h.value, "://") && !slices.Contains(u.Origins, h.value) {
 				u.Origins = append(u.Origins, h.value)
 			}
 			if !h.always {
@@ -117,13 +159,15 @@ func apacheUnit(file string, line int, name string, ds []*apDirective) *Unit {
 			}
 		}
 	}
+	seeds := slices.Clone(condOrigins)
 	for _, d := range ds {
 		if strings.HasPrefix(strings.ToLower(d.Name), "setenvif") && len(d.Args) >= 2 {
-			for _, o := range regexOrigins(d.Args[1]) {
-				if !slices.Contains(u.Origins, o) {
-					u.Origins = append(u.Origins, o)
-				}
-			}
+			seeds = append(seeds, regexOrigins(d.Args[1])...)
+		}
+	}
+	for _, o := range seeds {
+		if !slices.Contains(u.Origins, o) {
+			u.Origins = append(u.Origins, o)
 		}
 	}
 	return u
@@ -190,6 +234,10 @@ type apReq struct {
 	r       *http.Request
 	env     map[string]string
 	decided int // the SetEnvIf line that matched the Origin, for findings
+	// vary are the request headers <If> conditions read: ap_expr merges
+	// them into Vary in r->headers_out, which a proxied answer replaces
+	// and an error answer clears, but a locally made 204 keeps.
+	vary []string
 }
 
 var apFormatRE = regexp.MustCompile(`%\{([^}]*)\}([a-zA-Z])|%%`)
@@ -387,12 +435,23 @@ func (q *apReq) conds(cs []*apDirective) bool {
 
 func (s *apacheServer) serve(w http.ResponseWriter, r *http.Request, track *lineTracker) {
 	q := &apReq{r: r, env: map[string]string{}}
-	for _, d := range s.ds {
+	for _, d := range s.scope.own {
 		if strings.EqualFold(d.Name, "SetEnvIf") || strings.EqualFold(d.Name, "SetEnvIfNoCase") {
 			q.setenvif(d)
 		}
 	}
-	status := q.rewrite(s.ds)
+	// The sections are merged before translate_name, where the host's
+	// mod_rewrite may end the request; their SetEnvIf lines run later
+	// (header_parser), so not for a request it ended.
+	ds := s.effective(q)
+	status := q.rewrite(s.scope.own)
+	if status == 0 {
+		for _, d := range ds[len(s.scope.own):] {
+			if strings.EqualFold(d.Name, "SetEnvIf") || strings.EqualFold(d.Name, "SetEnvIfNoCase") {
+				q.setenvif(d)
+			}
+		}
+	}
 	local := status != 0
 	if status == 0 {
 		status = http.StatusOK
@@ -401,7 +460,7 @@ func (s *apacheServer) serve(w http.ResponseWriter, r *http.Request, track *line
 		}
 	}
 	success, always := http.Header{}, http.Header{}
-	for _, d := range s.ds {
+	for _, d := range ds {
 		if !strings.EqualFold(d.Name, "Header") {
 			continue
 		}
@@ -453,6 +512,9 @@ func (s *apacheServer) serve(w http.ResponseWriter, r *http.Request, track *line
 		}
 	}
 	out := w.Header()
+	if local && status == http.StatusNoContent && len(q.vary) > 0 {
+		out.Add("Vary", strings.Join(q.vary, ","))
+	}
 	if !local {
 		for k, vs := range success {
 			for _, v := range vs {

@@ -1,9 +1,9 @@
 // Package lint evaluates CORS configuration files as the server they
 // configure will: each file's policies become a simulated server (an
 // http.Handler answering as nginx, Apache, django-cors-headers,
-// Flask-CORS, Starlette, the Express cors package, @fastify/cors, Caddy,
-// S3, Cloud Storage, Azure Storage (XML and ARM), Cloudflare R2, CloudFront, API
-// Gateway (serverless.yml too), Spring or corskit's own
+// Flask-CORS, Starlette, the Express cors package, @fastify/cors, Hono's cors,
+// Caddy, S3, Cloud Storage, Azure Storage (XML and ARM), Cloudflare R2,
+// CloudFront, API Gateway (serverless.yml too), Spring or corskit's own
 // middleware would), and the audit package's probes run against it through the
 // browser model, in process. The findings are the audit's classes and
 // severities, located at the file and line of the rule that let the

@@ -38,6 +38,8 @@ func FuzzNginx(f *testing.F) {
 		"server { if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin '*'; return 204; } }",
 		"http { server { location = /x { add_header 'Access-Control-Allow-Origin' \"${http_origin}\"; } } }",
 		"server { location ~ ^/api { add_header Access-Control-Allow-Origin *; } }",
+		// includes resolve in the package's folder: bounded, nothing outside it.
+		"http { include /etc/nginx/mime.types; server { location / { include nope.conf; include testdata/fuzz/FuzzNginx/*; include ../x; add_header Access-Control-Allow-Origin * always; } } }",
 	)
 }
 
@@ -101,10 +103,18 @@ func FuzzFastify(f *testing.F) {
 	)
 }
 
+func FuzzHono(f *testing.F) {
+	fuzzRead(f, "app.ts",
+		"import { cors as c } from 'hono/cors'\napp.use('/api/*', c({ origin: ['https://a.example', /x/], credentials: true, allowMethods: 'GET', maxAge: 60 }))\n",
+		"const { cors } = require('hono/cors')\napp.use(cors({ origin: (o) => o, allowHeaders: ['X-A'] }))\n",
+	)
+}
+
 func FuzzApache(f *testing.F) {
 	fuzzRead(f, "cors.conf",
 		"<VirtualHost *:80>\n  SetEnvIf Origin \"^https://(a|b)\\.example\\.com$\" O=$0\n  Header always set Access-Control-Allow-Origin \"%{O}e\" env=O\n  RewriteEngine On\n  RewriteCond %{REQUEST_METHOD} =OPTIONS\n  RewriteRule ^ - [R=204,L]\n</VirtualHost>\n",
 		"Header set Access-Control-Allow-Origin \"expr=%{req:Origin}\"\nHeader merge Vary Origin\n<Location /x>\nHeader set Access-Control-Allow-Origin *\n</Location>\n",
+		"<IfModule mod_headers.c>\n<If \"%{HTTP:Origin} =~ m#^https://a\\.example$# && !(req('X') == 'y' || -z %{REQ:Origin})\">\nHeader always set Access-Control-Allow-Origin \"expr=%{req:Origin}\"\n</If>\n<ElseIf \"%{REQUEST_METHOD} != 'GET'\">\nHeader always unset Access-Control-Allow-Origin\n</ElseIf>\n<Else>\n</Else>\n<LocationMatch \"^/api/\">\n<If \"req_novary('Origin') =~ /a/i\">\nHeader set Access-Control-Allow-Credentials true\n</If>\n</LocationMatch>\n</IfModule>\n",
 	)
 }
 

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -143,8 +144,8 @@ func goConfig(fset *token.FileSet, lit *ast.CompositeLit) (cors.Config, map[stri
 			cfg.PreflightStatus = int(n)
 		case "MaxAge":
 			cfg.MaxAge, ok2 = goDuration(kv.Value)
-		case "Logger":
-			ok2 = true // logging changes no answer
+		case "Logger", "OnReject":
+			ok2 = true // logging and counting refusals change no answer (OnReject gets no ResponseWriter)
 		}
 		if !ok2 {
 			return cfg, nil, key.Name + " is not a literal"
@@ -238,6 +239,13 @@ func goDuration(e ast.Expr) (time.Duration, bool) {
 			return a * b, true
 		}
 	case *ast.BasicLit:
+		if x.Kind == token.FLOAT { // 600e9: an untyped constant with an integer value
+			f, err := strconv.ParseFloat(x.Value, 64)
+			if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<62 {
+				return 0, false
+			}
+			return time.Duration(f), true
+		}
 		n, ok := goInt(x)
 		return time.Duration(n), ok
 	case *ast.ParenExpr:

@@ -31,3 +31,17 @@ var refused = cors.Config{
 		t.Fatalf("want invalid-config at AllowedMethods (line 18), got %+v", fs)
 	}
 }
+
+// examples/metrics writes MaxAge as 600e9, an untyped float constant Go
+// converts to a Duration, and sets Logger and OnReject, which change no
+// answer: a literal, evaluated.
+func TestGoCORSMaxAgeFloatConstant(t *testing.T) {
+	src := "package main\n\nimport \"github.com/corskit/corskit/cors\"\n\nvar c = cors.Config{\n\tAllowedOrigins: []string{\"https://app.example.com\", \"https://*.tenant.example.com\"},\n\tMaxAge:         600e9,\n\tLogger:         logger,\n\tOnReject:       counter.OnReject,\n}\n"
+	us, err := readGoCORS("main.go", []byte(src))
+	if err != nil || len(us) != 1 || us[0].Dynamic != "" {
+		t.Fatalf("want one evaluated policy, got %d, %v, %+v", len(us), err, us)
+	}
+	if us[0].handler == nil {
+		t.Fatal("the policy is not simulated")
+	}
+}

@@ -41,6 +41,14 @@ type Unit struct {
 	handler http.Handler
 	// lineOf returns the line of the rule that allowed an origin (0: Line).
 	lineOf func(origin string) int
+	// fileOf, when set, returns the file of that rule ("": File), for
+	// formats whose rules may sit in an included file.
+	fileOf func(origin string) string
+	// readFrom is the file read to find this unit and includes the files
+	// it included (absolute): a file another one includes is evaluated in
+	// that context only.
+	readFrom string
+	includes []string
 	// notes are the findings that only the configuration shows.
 	notes []Finding
 	// layer is "proxy" or "app"; forwards and setsACAO say that a proxy
@@ -78,6 +86,10 @@ type Options struct {
 	// Readers are read by Lint after lint's own: formats whose readers
 	// live outside lint (the CLI's Terraform reader).
 	Readers []Reader
+	// Roots are the trees being linted (the paths given to Walk): an
+	// nginx include is followed only to files under the root that holds
+	// the including file (none given: that file's own folder).
+	Roots []string
 }
 
 // AuditOrigins are the origins an audit of the unit is told the
@@ -149,6 +161,11 @@ func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
 			}
 		}
 		x := u.finding(f, line)
+		if u.fileOf != nil && f.Origin != "" {
+			if file := u.fileOf(f.Origin); file != "" {
+				x.File = file
+			}
+		}
 		x.Snippet = sn
 		out = append(out, x)
 	}
@@ -206,6 +223,15 @@ func (u *Unit) noteOrigin(id string, sev audit.Severity, line int, o, why, fix s
 	u.notes = append(u.notes, u.finding(audit.Finding{ID: id, Severity: sev, Origin: o, Explanation: why, Fix: audit.Fix{Headers: fix}}, line))
 }
 
+// noteIn is a note at a line of another file than the unit's (an
+// included one; "" is the unit's).
+func (u *Unit) noteIn(file string, id string, sev audit.Severity, line int, why, fix string) {
+	u.note(id, sev, line, why, fix)
+	if file != "" {
+		u.notes[len(u.notes)-1].File = file
+	}
+}
+
 // The classes of findings only a configuration shows.
 const (
 	// AddHeaderWithoutAlways: nginx sends add_header only on 2xx/3xx.
@@ -226,24 +252,38 @@ const (
 // finding about an origin points at the line that let it in.
 type lineTracker struct {
 	mu sync.Mutex
-	m  map[string]int
+	m  map[string]filePos
 }
 
-func (t *lineTracker) record(o string, line int) {
+// filePos is a line of a file ("": the unit's own file).
+type filePos struct {
+	file string
+	line int
+}
+
+func (t *lineTracker) record(o string, line int) { t.recordAt(o, "", line) }
+
+func (t *lineTracker) recordAt(o, file string, line int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.m == nil {
-		t.m = map[string]int{}
+		t.m = map[string]filePos{}
 	}
 	if _, ok := t.m[o]; !ok && len(t.m) < 4096 {
-		t.m[o] = line
+		t.m[o] = filePos{file, line}
 	}
 }
 
 func (t *lineTracker) lineOf(o string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.m[o]
+	return t.m[o].line
+}
+
+func (t *lineTracker) fileOf(o string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.m[o].file
 }
 
 // devOrigins reports the local development origins among os, for the

@@ -95,8 +95,8 @@ type ngxRequest struct {
 	r        *http.Request
 	vars     map[string]string
 	captures []string
-	depth    int // maps being evaluated: a map whose value names itself is a cycle
-	decided  int // line of the last if or map entry that looked at $http_origin and matched
+	depth    int           // maps being evaluated: a map whose value names itself is a cycle
+	decided  *ngxDirective // the last if or map entry that looked at $http_origin and matched
 }
 
 func (q *ngxRequest) variable(name string) string {
@@ -161,7 +161,7 @@ func (q *ngxRequest) mapValue(m *ngxMap) string {
 	if hit == nil {
 		hit = m.def
 	} else if strings.Contains(m.src, "http_origin") {
-		q.decided = hit.Line
+		q.decided = hit
 	}
 	if hit == nil || len(hit.Args) == 0 {
 		return ""
@@ -251,7 +251,7 @@ func (q *ngxRequest) cond(d *ngxDirective) (bool, error) {
 		if sub != nil {
 			q.captures = sub
 			if strings.Contains(args[0], "http_origin") && op[0] == '~' {
-				q.decided = d.Line
+				q.decided = d
 			}
 		}
 		return (sub != nil) == (op[0] == '~'), nil
@@ -343,11 +343,11 @@ func (s *ngxServer) serve(w http.ResponseWriter, r *http.Request, track *lineTra
 		}
 		w.Header().Add(h.Args[0], v)
 		if strings.EqualFold(h.Args[0], "Access-Control-Allow-Origin") {
-			line := h.Line
-			if q.decided > 0 {
-				line = q.decided
+			at := h
+			if q.decided != nil {
+				at = q.decided
 			}
-			track.record(v, line)
+			track.recordAt(v, at.File, at.Line)
 		}
 	}
 	w.WriteHeader(code)
@@ -371,11 +371,30 @@ func (q *ngxRequest) contentStatus(conf *ngxLevel) int {
 
 // readNginx turns an nginx file into one unit per location (or server)
 // whose headers mention Access-Control-.
-func readNginx(file string, data []byte) ([]*Unit, error) {
+func readNginx(file string, data []byte) ([]*Unit, error) { return readNginxIn(file, data, "") }
+
+// readNginxIn reads file as nginx's main file, following its includes
+// within root (the linted tree; "": file's folder).
+func readNginxIn(file string, data []byte, root string) ([]*Unit, error) {
 	ds, err := parseNginx(file, string(data))
 	if err != nil {
 		return nil, err
 	}
+	in := newIncluder(file, root)
+	ds = in.expand(ds, "")
+	units, err := nginxUnits(file, ds)
+	for _, e := range in.errs {
+		u := &Unit{File: e.File, Line: e.Line, Stack: "nginx", Name: "include", Dynamic: e.Msg + ": not evaluated here"}
+		u.note(NotEvaluated, audit.Info, e.Line, u.Dynamic, "Include only files of the linted tree, each once.")
+		units = append(units, u)
+	}
+	for _, u := range units {
+		u.readFrom, u.includes = in.stack[0], in.read
+	}
+	return units, err
+}
+
+func nginxUnits(file string, ds []*ngxDirective) ([]*Unit, error) {
 	top := &ngxDirective{Name: "http", Block: ds, Has: true, File: file}
 	// A file may hold a whole nginx.conf, an http {} body or a server {}.
 	for _, d := range ds {
@@ -443,12 +462,15 @@ func hasCORS(ds []*ngxDirective) bool {
 func serverUnits(file string, srv *ngxLevel, maps map[string]*ngxMap) []*Unit {
 	var units []*Unit
 	locs := locations(srv)
-	add := func(line int, name, path string, lvl *ngxLevel) {
-		u := &Unit{File: file, Line: line, Stack: "nginx", Name: name, Path: path, layer: "proxy", forwards: lvl.content}
+	add := func(at string, line int, name, path string, lvl *ngxLevel) {
+		if at == "" {
+			at = file
+		}
+		u := &Unit{File: at, Line: line, Stack: "nginx", Name: name, Path: path, layer: "proxy", forwards: lvl.content}
 		s := &ngxServer{level: srv, maps: maps}
 		track := &lineTracker{}
 		u.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, track) })
-		u.lineOf = track.lineOf
+		u.lineOf, u.fileOf = track.lineOf, track.fileOf
 		u.Origins, u.notes = nginxOrigins(lvl, maps), nil
 		nginxNotes(u, lvl)
 		units = append(units, u)
@@ -459,7 +481,7 @@ func serverUnits(file string, srv *ngxLevel, maps map[string]*ngxMap) []*Unit {
 		}
 		switch l.mod {
 		case "~", "~*":
-			u := &Unit{File: file, Line: l.level.d.Line, Stack: "nginx", Name: "location " + l.mod + " " + l.path}
+			u := &Unit{File: l.level.d.File, Line: l.level.d.Line, Stack: "nginx", Name: "location " + l.mod + " " + l.path}
 			u.Dynamic = "a regex location: not evaluated here (give the path to audit live)"
 			u.note(NotEvaluated, audit.Info, u.Line, u.Dynamic, "")
 			units = append(units, u)
@@ -468,10 +490,10 @@ func serverUnits(file string, srv *ngxLevel, maps map[string]*ngxMap) []*Unit {
 		if strings.HasPrefix(l.path, "@") {
 			continue
 		}
-		add(l.level.d.Line, strings.TrimSpace("location "+l.mod+" "+l.path), l.path, l.level)
+		add(l.level.d.File, l.level.d.Line, strings.TrimSpace("location "+l.mod+" "+l.path), l.path, l.level)
 	}
 	if len(units) == 0 && hasCORS(srv.d.Block) {
-		add(srv.d.Line, "server", "/", srv)
+		add(srv.d.File, srv.d.Line, "server", "/", srv)
 	}
 	return units
 }
@@ -525,7 +547,7 @@ func nginxNotes(u *Unit, l *ngxLevel) {
 		if strings.EqualFold(h.Args[0], "Access-Control-Allow-Origin") {
 			acao = append(acao, h)
 			if len(h.Args) < 3 || h.Args[2] != "always" {
-				u.note(AddHeaderWithoutAlways, audit.Info, h.Line,
+				u.noteIn(h.File, AddHeaderWithoutAlways, audit.Info, h.Line,
 					"add_header Access-Control-Allow-Origin without \"always\": nginx sends it only with 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308, so the browser hides every error answer (4xx, 5xx) from the page, which then sees a CORS error instead of the status.",
 					"Add \"always\": add_header Access-Control-Allow-Origin ... always; (see "+nginxDoc+").")
 			}
@@ -537,7 +559,7 @@ func nginxNotes(u *Unit, l *ngxLevel) {
 	u.setsACAO = len(acao) > 0
 	for _, h := range acao {
 		if l.cached && strings.Contains(h.Args[1], "$") && !vary {
-			u.note(CachedWithoutVary, audit.Medium, h.Line,
+			u.noteIn(h.File, CachedWithoutVary, audit.Medium, h.Line,
 				"This location is cached (proxy_cache) and its Access-Control-Allow-Origin depends on the request's Origin, but it does not add Vary: Origin: the cache stores one origin's answer and serves it to the others.",
 				"add_header Vary Origin always; and keep $http_origin in the cache key (proxy_cache_key ... $http_origin), or do not cache these answers.")
 			break

@@ -25,6 +25,7 @@ var readers = []reader{
 	{"nginx", sniffNginx, readNginx},
 	{"django", sniffDjango, readDjango},
 	{"fastify", sniffFastify, readFastify},
+	{"hono", sniffHono, readHono},
 	{"express", sniffExpress, readExpress},
 	{"starlette", sniffStarlette, readStarlette},
 	{"flask", sniffFlask, readFlask},

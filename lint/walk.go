@@ -236,7 +236,7 @@ func Lint(ctx context.Context, files []string, opts Options) *Report {
 			defer wg.Done()
 			head := make([]byte, sniffLen)
 			for i := range next {
-				results[i].units, results[i].err = readFile(rs, files[i], head)
+				results[i].units, results[i].err = readFile(rs, files[i], head, rootOf(opts.Roots, files[i]))
 			}
 		}()
 	}
@@ -251,6 +251,7 @@ func Lint(ctx context.Context, files []string, opts Options) *Report {
 		}
 		rep.Units = append(rep.Units, r.units...)
 	}
+	rep.Units = dropIncluded(rep.Units)
 	layers(rep.Units)
 	for _, u := range rep.Units {
 		rep.Findings = append(rep.Findings, Evaluate(ctx, u, opts)...)
@@ -264,8 +265,54 @@ func Lint(ctx context.Context, files []string, opts Options) *Report {
 	return rep
 }
 
-// readFile sniffs one file and, when a reader recognises it, reads it.
-func readFile(rs []reader, name string, head []byte) ([]*Unit, error) {
+// rootOf returns the root among roots that holds file, the longest if
+// several do ("" if none).
+func rootOf(roots []string, file string) string {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return ""
+	}
+	best := ""
+	for _, r := range roots {
+		ra, err := filepath.Abs(r)
+		if err != nil {
+			continue
+		}
+		if st, err := os.Stat(ra); err == nil && !st.IsDir() {
+			ra = filepath.Dir(ra)
+		}
+		if within(ra, abs) && len(ra) > len(best) {
+			best = ra
+		}
+	}
+	return best
+}
+
+// dropIncluded removes the units read from a file that another linted
+// file includes: nginx evaluates it only in the including context (a
+// fragment of add_header lines means nothing alone).
+func dropIncluded(units []*Unit) []*Unit {
+	included := map[string][]string{} // file -> the main files that include it
+	for _, u := range units {
+		for _, f := range u.includes {
+			if f != u.readFrom && !slices.Contains(included[f], u.readFrom) {
+				included[f] = append(included[f], u.readFrom)
+			}
+		}
+	}
+	return slices.DeleteFunc(units, func(u *Unit) bool {
+		for _, by := range included[u.readFrom] {
+			if !slices.ContainsFunc(included[by], func(x string) bool { return x == u.readFrom }) {
+				return true // included by a file it does not include back
+			}
+		}
+		return false
+	})
+}
+
+// readFile sniffs one file and, when a reader recognises it, reads it;
+// root bounds what an nginx include may read.
+func readFile(rs []reader, name string, head []byte, root string) ([]*Unit, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -281,6 +328,9 @@ func readFile(rs []reader, name string, head []byte) ([]*Unit, error) {
 		return nil, err
 	}
 	data := append(bytes.Clone(head[:n]), rest...)
+	if r.format == "nginx" {
+		return readNginxIn(name, data, root)
+	}
 	return r.read(name, data)
 }
 

@@ -2,7 +2,8 @@
 # Installs, when missing, the real software the test suite runs: headless
 # Chromium, Firefox ESR and WebKitGTK (with Xvfb) for the browser tests; nginx, Varnish (and the gcc it compiles
 # VCL with), Flask-CORS, Node.js and the npm packages pinned in
-# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors, helmet) and
+# e2e/node/package-lock.json (express, cors, fastify, @fastify/cors, helmet, hono,
+# @hono/node-server) and
 # e2e/node-guards/package-lock.json (vite, ws), and
 # Apache, Caddy, Django (with django-cors-headers and django-csp; 4.2 from
 # bookworm-backports beside Debian's 3.2) and Starlette, for the shared-cache, audit and
@@ -44,7 +45,7 @@ node_modules() {
 	local dir
 	dir="$(cd "$(dirname "$0")/.." && pwd)/e2e/node"
 	local pkg missing=0
-	for pkg in express cors fastify @fastify/cors helmet; do
+	for pkg in express cors fastify @fastify/cors helmet hono @hono/node-server; do
 		[ -f "$dir/node_modules/$pkg/package.json" ] || missing=1
 	done
 	if [ "$missing" = 1 ]; then

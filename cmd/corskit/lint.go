@@ -69,7 +69,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	rep := lint.Lint(ctx, files, lint.Options{Readers: []lint.Reader{lintterraform.Reader}})
+	rep := lint.Lint(ctx, files, lint.Options{Roots: paths, Readers: []lint.Reader{lintterraform.Reader}})
 	switch format.value {
 	case "json":
 		enc := json.NewEncoder(stdout)

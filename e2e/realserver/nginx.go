@@ -39,10 +39,27 @@ const (
 // $upstream_cache_status and Origin.
 func NginxHTTP(t testing.TB, snippet string) *Server {
 	t.Helper()
+	return NginxHTTPFiles(t, snippet, nil)
+}
+
+// NginxHTTPFiles is NginxHTTP with more files in the server's directory,
+// beside its nginx.conf (names slash-separated, relative to it): what the
+// configuration's include directives name relative to nginx's prefix.
+func NginxHTTPFiles(t testing.TB, snippet string, files map[string]string) *Server {
+	t.Helper()
 	bin := binary(t, "nginx", "NGINX", NginxPath, "nginx")
 	dir := t.TempDir()
 	for _, sub := range []string{"tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi", "logs"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatalf("realserver: nginx: %v", err)
+		}
+	}
+	for name, src := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatalf("realserver: nginx: %v", err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
 			t.Fatalf("realserver: nginx: %v", err)
 		}
 	}
@@ -194,6 +211,10 @@ func NginxCORS(t testing.TB, o NginxCORSOptions) *Server {
 	}
 	return NginxHTTP(t, nginxCORSConf(o))
 }
+
+// NginxCORSConf is the body of the http {} block NginxCORS serves, with
+// the {{listen}} placeholder: the configuration as a file holds it.
+func NginxCORSConf(o NginxCORSOptions) string { return nginxCORSConf(o) }
 
 func nginxCORSConf(o NginxCORSOptions) string {
 	body := o.Body

@@ -66,7 +66,7 @@ func npmCI(t testing.TB, dir string) {
 		t.Fatalf("realserver: express: locking %s: %v", lock.Name(), err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	mods := []string{"express", "cors", "fastify", "@fastify/cors", "helmet"}
+	mods := []string{"express", "cors", "fastify", "@fastify/cors", "helmet", "hono", "@hono/node-server"}
 	if dir == NodeGuardsDir() {
 		mods = nodeGuardsModules
 	}

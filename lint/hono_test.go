@@ -1,0 +1,43 @@
+package lint
+
+import (
+	"testing"
+)
+
+func TestHonoReader(t *testing.T) {
+	cases := []struct {
+		name, src string
+		path      string
+		want      string // a finding ID, "" for none but the unit read
+		dynamic   bool
+	}{
+		{"star with credentials is sent as *", "import { Hono } from 'hono'\nimport { cors } from 'hono/cors'\nconst app = new Hono()\napp.use('/api/*', cors({ origin: '*', credentials: true }))\n", "/api/", "wildcard-with-credentials", false},
+		{"named import renamed", "import { cors as allow } from 'hono/cors'\napp.use(allow({\n  origin: ['https://app.example.com', 'null'],\n  credentials: true,\n}))\n", "/", "null-origin", false},
+		{"require destructured", "const { cors } = require('hono/cors')\napp.use('*', cors({ origin: 'https://app.example.com' }))\n", "/", "", false},
+		{"function origin", "import { cors } from 'hono/cors'\napp.use(cors({ origin: (o) => o }))\n", "/", NotEvaluated, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			us, err := readHono("src/app.ts", []byte(c.src))
+			if err != nil || len(us) != 1 {
+				t.Fatalf("read %d units, %v", len(us), err)
+			}
+			if us[0].Path != c.path || (us[0].Dynamic != "") != c.dynamic {
+				t.Fatalf("path %q dynamic %q", us[0].Path, us[0].Dynamic)
+			}
+			fs := lintString(t, readHono, "src/app.ts", c.src)
+			for _, f := range fs {
+				t.Logf("%s %s line %d %s", f.ID, f.Severity, f.Line, f.Origin)
+			}
+			if c.want == "" {
+				if len(fs) != 0 {
+					t.Fatalf("want no finding, got %v", fs)
+				}
+				return
+			}
+			if _, ok := ids(fs)[c.want]; !ok {
+				t.Fatalf("want %s", c.want)
+			}
+		})
+	}
+}
