@@ -1,20 +1,24 @@
 package fetch
 
 import (
-	"fmt"
 	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/reason"
 )
 
 // AddressSpace is where a host lies for Local Network Access: Chromium
-// 142+ asks the user's permission before a page may fetch from an address
-// space more private than its own (public to local or loopback, local to
-// loopback). No response header grants it: Access-Control-Request-Private-
-// Network and Access-Control-Allow-Private-Network, from the abandoned
-// Private Network Access preflights, play no part, and the model neither
-// sends nor checks them.
+// 142+ and Firefox ESR 153 ask the user's permission before a public page
+// may fetch from a local or loopback address (see LocalNetworkGate). No
+// response header grants it: Access-Control-Request-Private-Network and
+// Access-Control-Allow-Private-Network, from the abandoned Private Network
+// Access preflights, play no part (measured: Chromium 156 sends no
+// preflight and refuses the fetch though the server answers
+// Access-Control-Allow-Private-Network: true), and the model neither sends
+// nor checks them.
 type AddressSpace string
 
 // The address spaces, most private first. Unknown is a host name the model
@@ -64,24 +68,36 @@ func (s AddressSpace) rank() int {
 
 // LocalNetworkGate says whether a page in address space page needs the
 // user's Local Network Access permission to fetch from a host in address
-// space target: when target is more private than page. An Unknown space
-// on either side needs none (the model cannot tell).
+// space target: a public page calling a local or loopback address. A local
+// page calling loopback needs none: measured in Chromium 156 (the page
+// marked local with --ip-address-space-overrides, its requests' client
+// security state saying Local) and Firefox ESR 153 (the same with
+// network.lna.address_space.private.override), both fetch without asking.
+// An Unknown space on either side needs none (the model cannot tell).
 func LocalNetworkGate(page, target AddressSpace) bool {
-	return page.rank() >= 0 && target.rank() >= 0 && target.rank() < page.rank()
+	return page == SpacePublic && target.rank() >= 0 && target.rank() < page.rank()
 }
 
-// localNetworkError is the failure of a fetch that Local Network Access
-// stopped before anything was sent, or nil.
-func (f *fetcher) localNetworkCheck(host string) *Error {
+// localNetworkCheck is the failure of a fetch to u that Local Network
+// Access stopped before anything was sent, or nil: the page is public, u
+// is local or loopback, and the user has not granted the permission that
+// u's space needs (LocalNetworkPermission).
+func (f *fetcher) localNetworkCheck(u *url.URL) *Error {
 	if !f.p.LocalNetworkAccess {
 		return nil
 	}
 	page := f.b.PageAddressSpace
 	if page == SpaceUnknown {
 		page = f.page.space
+		if len(f.b.AddressSpaceOverrides) > 0 && f.req.Origin.Port() != 0 {
+			page = f.b.spaceOverride(f.req.Origin.Host(), strconv.Itoa(f.req.Origin.Port()), page)
+		}
 	}
-	target := HostAddressSpace(host)
-	if !LocalNetworkGate(page, target) {
+	target := f.b.spaceOverride(u.Hostname(), u.Port(), SpaceUnknown)
+	if target == SpaceUnknown {
+		target = HostAddressSpace(u.Hostname())
+	}
+	if !LocalNetworkGate(page, target) || f.b.granted(LocalNetworkPermission(target)) {
 		return nil
 	}
 	return &Error{Reason: ReasonLocalNetworkAccess, Value: string(target)}
@@ -89,9 +105,7 @@ func (f *fetcher) localNetworkCheck(host string) *Error {
 
 // localNetworkDetail is Chromium's text for a denied permission (measured
 // in headless Chromium 156, which denies it without asking).
-func localNetworkDetail(space string) string {
-	return fmt.Sprintf("Permission was denied for this request to access the `%s` address space.", space)
-}
+func localNetworkDetail(space string) string { return reason.ChromiumLocalNetworkDetail(space) }
 
 // pageInfo is what the model derives from a page's origin, computed once
 // per Browser and origin rather than once per fetch: a Browser usually

@@ -139,12 +139,14 @@ type Profile struct {
 	// invalidates them.
 	UnsafeMethodKeepsHTTPCache bool
 
-	// LocalNetworkAccess makes a fetch from a page to a more private
-	// address space (public to local or loopback, local to loopback) need
-	// the user's permission, asked before anything is sent; without it the
-	// fetch fails (ReasonLocalNetworkAccess), and no response header helps.
-	// Chromium 142+: yes (headless Chromium denies it without asking).
-	// Firefox ESR 153 and WebKitGTK 2.50: no.
+	// LocalNetworkAccess makes a fetch from a public page to a local or
+	// loopback address need the user's permission, asked before anything
+	// is sent (LocalNetworkGate, lna.go); without it the fetch fails
+	// (ReasonLocalNetworkAccess), and no response header helps. Chromium
+	// 142+: yes (headless Chromium denies it without asking). Firefox ESR
+	// 153: yes, as shipped (its fetch waits on the prompt:
+	// LocalNetworkWaits). WebKitGTK 2.50: no (its "Enable Local Network
+	// Access" feature is off as shipped).
 	LocalNetworkAccess bool
 
 	// RedirectCredentialsAnyOrigin fails a cors-mode request redirected to
@@ -214,6 +216,7 @@ var Firefox = Profile{
 	SafelistEachLine:                  true,
 	PreflightNoCacheHeaders:           true,
 	UnsafeMethodKeepsHTTPCache:        true,
+	LocalNetworkAccess:                true,
 	Messages:                          EngineFirefox,
 }
 

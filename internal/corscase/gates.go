@@ -136,6 +136,9 @@ type GateServers struct {
 	URLs     GateURLs
 	Recorder *Recorder
 	Start    string // the first case's page
+	// Spaces, when set, are the address spaces the model gives the run's
+	// endpoints (fetch.Browser.AddressSpaceOverrides): see LNACases.
+	Spaces map[string]fetch.AddressSpace
 
 	cases   []GateCase
 	servers []*httptest.Server
@@ -307,7 +310,7 @@ func gateTransport() *http.Transport {
 
 // ModelGate makes case c's fetch in the model with profile p, against s.
 func ModelGate(ctx context.Context, p fetch.Profile, c GateCase, s *GateServers) (*fetch.Result, error) {
-	b := &fetch.Browser{Profile: p, Transport: gateTransport(), NoHTTPCache: true}
+	b := &fetch.Browser{Profile: p, Transport: gateTransport(), NoHTTPCache: true, AddressSpaceOverrides: s.Spaces}
 	res, err := b.Fetch(ctx, c.Request(s.URLs))
 	if err != nil {
 		return nil, fmt.Errorf("gate case %s: %w", c.Name, err)

@@ -1,0 +1,134 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/audits"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/corscase"
+	"github.com/corskit/corskit/reason"
+)
+
+// lnaServe starts the LNA cases' servers with the address spaces the
+// engine and the model both get.
+func lnaServe(t *testing.T) *corscase.GateServers {
+	t.Helper()
+	s, err := corscase.ServeGates(corscase.LNACases())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	s.Spaces = s.URLs.LNASpaces()
+	return s
+}
+
+// TestLNAChromium: the Local Network Access cases in headless Chromium,
+// the page made public with --ip-address-space-overrides (the same
+// spaces the model gets), and what DevTools say of each refusal: a
+// CorsIssue whose corsError is LocalNetworkAccessPermissionDenied, also
+// on the failed request.
+func TestLNAChromium(t *testing.T) {
+	s := lnaServe(t)
+	var overrides []string
+	for ep, space := range s.Spaces {
+		overrides = append(overrides, ep+"="+string(space))
+	}
+	sort.Strings(overrides)
+	var lna lnaLog
+	caseRunOn(t, "lna", corscase.LNACases(), fetch.Chromium, s, func(ctx context.Context, start string) func() []string {
+		tab := browser.OpenTab(ctx, t, chromedp.Flag("ip-address-space-overrides", strings.Join(overrides, ",")),
+			chromedp.Flag("ignore-certificate-errors", true))
+		if err := chromedp.Listen(tab.Ctx, lna.record); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
+			t.Fatal(err)
+		}
+		return tab.Console
+	})
+	for _, c := range corscase.LNACases() {
+		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ""
+		if e := res.Err; e != nil && e.Reason == fetch.ReasonLocalNetworkAccess {
+			issue, _, kind, _ := reason.ChromiumDevTools(e.Reason, false)
+			want = issue + " " + kind + "; request " + kind
+			if got := lna.of(e.URL); got != want {
+				t.Errorf("case %s: Chromium's DevTools said %q of %s, the model's reason says %q", c.Name, got, e.URL, want)
+			}
+		} else if got := lna.of(s.URLs.TargetURL(c)); got != "" {
+			t.Errorf("case %s: Chromium's DevTools said %q, the model allows it", c.Name, got)
+		}
+	}
+}
+
+// lnaLog collects, by URL, the CORS issues (Audits.issueAdded) and the
+// failed requests' CORS errors (Network.loadingFailed).
+type lnaLog struct {
+	mu      sync.Mutex
+	urls    map[network.RequestID]string
+	issues  map[string]string
+	failure map[string]string
+}
+
+func (l *lnaLog) record(ev any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.urls == nil {
+		l.urls, l.issues, l.failure = map[network.RequestID]string{}, map[string]string{}, map[string]string{}
+	}
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		l.urls[e.RequestID] = e.Request.URL
+	case *network.EventLoadingFailed:
+		if u, ok := l.urls[e.RequestID]; ok && e.CorsErrorStatus != nil {
+			l.failure[u] = string(e.CorsErrorStatus.CorsError)
+		}
+	case *audits.EventIssueAdded:
+		if d := e.Issue.Details; d != nil && d.CorsIssueDetails != nil && d.CorsIssueDetails.Request != nil && d.CorsIssueDetails.CorsErrorStatus != nil {
+			l.issues[d.CorsIssueDetails.Request.URL] = fmt.Sprintf("%s %s", e.Issue.Code, d.CorsIssueDetails.CorsErrorStatus.CorsError)
+		}
+	}
+}
+
+func (l *lnaLog) of(url string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.issues[url] == "" && l.failure[url] == "" {
+		return ""
+	}
+	return l.issues[url] + "; request " + l.failure[url]
+}
+
+// TestLNAWebKit: the same cases in WebKitGTK's MiniBrowser, which has no
+// address-space override: its page stays loopback, and nothing is gated
+// (its Local Network Access feature is off as shipped).
+func TestLNAWebKit(t *testing.T) {
+	s := lnaServe(t)
+	caseRunOn(t, "lna", corscase.LNACases(), fetch.WebKit, s, func(ctx context.Context, start string) func() []string {
+		w, err := StartWebKit(ctx, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(w.Close)
+		return w.Console
+	})
+}

@@ -1,0 +1,108 @@
+package fetch
+
+import (
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/corskit/corskit/reason"
+)
+
+// Local Network Access as data per engine: which permission a target
+// space needs, what the engine does while it asks, and what it prints.
+// Measured in headless Chromium 156 and Firefox ESR 153 with the page
+// marked public (conformance TestLNAChromium; CONFORMANCE.md).
+
+// The Local Network Access permissions (Permissions API names). Chromium
+// 145+ split the one permission of 142 ("local-network-access", still
+// queryable in 156 but granting nothing: measured) in two, one per target
+// space; Firefox ESR 153 knows the same two names.
+const (
+	PermissionLoopbackNetwork = "loopback-network" // a public page calling 127.0.0.0/8, ::1, localhost
+	PermissionLocalNetwork    = "local-network"    // a public page calling a private or link-local address
+)
+
+// LocalNetworkPermission is the permission a fetch to an address in
+// space target needs from a public page ("" when none does).
+func LocalNetworkPermission(target AddressSpace) string {
+	switch target {
+	case SpaceLoopback:
+		return PermissionLoopbackNetwork
+	case SpaceLocal:
+		return PermissionLocalNetwork
+	}
+	return ""
+}
+
+// LocalNetworkWaits says whether, in engine p, a fetch that needs a Local
+// Network Access permission the user has not answered waits for the answer
+// (the promise stays pending while the prompt is up) rather than failing
+// at once. Firefox ESR 153: it waits, and headless Firefox never answers
+// (measured: still pending after 20 s). Headless Chromium 156 denies the
+// permission without asking and the fetch fails at once; a Chromium with
+// a window shows the prompt and waits too.
+func (p Profile) LocalNetworkWaits() bool { return p.Messages == EngineFirefox }
+
+// spaceOverride is the space AddressSpaceOverrides gives host:port (the
+// scheme's default port is not filled in: origins and URLs carry theirs),
+// or def.
+func (b *Browser) spaceOverride(host, port string, def AddressSpace) AddressSpace {
+	if len(b.AddressSpaceOverrides) == 0 || port == "" {
+		return def
+	}
+	if s, ok := b.AddressSpaceOverrides[net.JoinHostPort(strings.Trim(host, "[]"), port)]; ok {
+		return s
+	}
+	return def
+}
+
+// granted reports whether the user granted permission perm to the page.
+func (b *Browser) granted(perm string) bool {
+	return perm != "" && slices.Contains(b.LocalNetworkGranted, perm)
+}
+
+// localNetworkConsole is the engine's console lines for a fetch that Local
+// Network Access stopped. Chromium words it as a CORS failure (Detail);
+// Firefox prints one warning while its prompt is up, naming the address
+// it resolved the target to; WebKitGTK 2.50 has no such gate.
+func (p Profile) localNetworkConsole(r *Result) []string {
+	e := r.Err
+	switch p.Messages {
+	case EngineFirefox:
+		page, err := pageURL(&r.Request)
+		if err != nil {
+			return nil
+		}
+		via := "fetch"
+		if r.Request.Destination == DestinationImage {
+			via = "http"
+		}
+		return []string{reason.FirefoxLocalNetworkLine(page.String(), e.URL, firefoxEndpoint(e.URL), via, p.PotentiallyTrustworthy(page))}
+	case EngineWebKit:
+		return nil
+	}
+	return p.forDestination(r, []string{e.ConsoleMessage()})
+}
+
+// firefoxEndpoint is the "address:port" Firefox names in its Local Network
+// Access warning: the URL's IP address (IPv6 without brackets), localhost
+// as 127.0.0.1, and the scheme's default port when the URL has none.
+func firefoxEndpoint(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	host := u.Hostname()
+	if HostAddressSpace(host) == SpaceLoopback && net.ParseIP(host) == nil {
+		host = "127.0.0.1"
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" || u.Scheme == "wss" {
+			port = "443"
+		}
+	}
+	return host + ":" + port
+}

@@ -1,0 +1,60 @@
+package corscase
+
+import (
+	"net"
+	"net/url"
+
+	"github.com/corskit/corskit/fetch"
+)
+
+// LNACases returns the Local Network Access cases. Their runs mark {page}
+// (http://127.0.0.1:P1) public and {spage} (https://127.0.0.1:P2) local,
+// as Chromium's --ip-address-space-overrides does (LNASpaces); {api}
+// (localhost) and {v6} ([::1]) stay loopback. A public page's fetch to
+// loopback or local is refused before anything is sent (headless Chromium
+// denies the permission without asking); a local page's to loopback is
+// not. WebKitGTK cannot be told the page is public: its run pins that it
+// gates nothing.
+func LNACases() []GateCase {
+	noLNA := map[string]string{"webkit": allowed}
+	webkitMixed := map[string]string{"webkit": blocked} // http loopback from an https page: fetch.Profile.MixedContentBlocksLocalhost
+	c := func(name, about, target, as string, secure bool, want string) GateCase {
+		g := GateCase{Name: name, About: about, Target: target, As: as, Secure: secure, Want: want}
+		if want == blocked {
+			g.Engines = noLNA
+		}
+		return g
+	}
+	return []GateCase{
+		c("lna-public-to-loopback", "a public page's fetch() to localhost needs the loopback-network permission", "", "", false, blocked),
+		c("lna-public-to-loopback-v6", "a public page's fetch() to [::1] needs the loopback-network permission", "{v6}/g/{case}/0", "", false, blocked),
+		c("lna-public-to-local", "a public page's fetch() to a local address needs the local-network permission", "{spage}/g/{case}/0", "", false, blocked),
+		c("lna-public-same-origin", "the page's own origin (public) needs no permission", samePage, "", false, allowed),
+		withRedirect(c("lna-public-redirect-to-loopback", "a public same-origin URL redirected to loopback is refused at the redirect", samePage, "", false, blocked), "{api}/g/{case}/1"),
+		withEngines(c("lna-local-to-loopback", "a local page's fetch() to localhost needs no permission (WebKit: mixed content, the page is https)", "", "", true, allowed), webkitMixed),
+		withEngines(c("lna-local-to-loopback-v6", "a local page's fetch() to [::1] needs no permission (WebKit: mixed content, the page is https)", "{v6}/g/{case}/0", "", true, allowed), webkitMixed),
+		c("lna-local-same-origin", "a local page's own origin needs none", "{spage}/g/{case}/0", "", true, allowed),
+		// Last: a no-cors case's page stores a cookie for 127.0.0.1 (see
+		// coepCookie), which the same-origin cases above would then send.
+		c("lna-public-nocors", "a no-cors fetch() is gated too", "", AsNoCORS, false, blocked),
+		c("lna-public-img", "an <img> is gated too, worded as an image", "", AsImg, false, blocked),
+	}
+}
+
+func withRedirect(c GateCase, to string) GateCase {
+	c.Redirect = to
+	return c
+}
+
+// LNASpaces is the address spaces of a run's endpoints for the LNA cases,
+// keyed as fetch.Browser.AddressSpaceOverrides and Chromium's
+// --ip-address-space-overrides ("127.0.0.1:P1").
+func (u GateURLs) LNASpaces() map[string]fetch.AddressSpace {
+	out := map[string]fetch.AddressSpace{}
+	for raw, space := range map[string]fetch.AddressSpace{u.Page: fetch.SpacePublic, u.SPage: fetch.SpaceLocal} {
+		if p, err := url.Parse(raw); err == nil {
+			out[net.JoinHostPort(p.Hostname(), p.Port())] = space
+		}
+	}
+	return out
+}
