@@ -44,12 +44,14 @@ func LocalNetworkPermission(target AddressSpace) string {
 // a window shows the prompt and waits too.
 func (p Profile) LocalNetworkWaits() bool { return p.Messages == EngineFirefox }
 
-// spaceOverride is the space AddressSpaceOverrides gives host:port (the
-// scheme's default port is not filled in: origins and URLs carry theirs),
-// or def.
-func (b *Browser) spaceOverride(host, port string, def AddressSpace) AddressSpace {
-	if len(b.AddressSpaceOverrides) == 0 || port == "" {
+// spaceOverride is the space AddressSpaceOverrides gives host:port (port
+// "" meaning the scheme's default), or def.
+func (b *Browser) spaceOverride(scheme, host, port string, def AddressSpace) AddressSpace {
+	if len(b.AddressSpaceOverrides) == 0 {
 		return def
+	}
+	if port == "" {
+		port = defaultPort(scheme)
 	}
 	if s, ok := b.AddressSpaceOverrides[net.JoinHostPort(strings.Trim(host, "[]"), port)]; ok {
 		return s
@@ -99,10 +101,7 @@ func firefoxEndpoint(raw string) string {
 	}
 	port := u.Port()
 	if port == "" {
-		port = "80"
-		if u.Scheme == "https" || u.Scheme == "wss" {
-			port = "443"
-		}
+		port = defaultPort(u.Scheme)
 	}
 	return host + ":" + port
 }

@@ -89,11 +89,15 @@ func (f *fetcher) localNetworkCheck(u *url.URL) *Error {
 	page := f.b.PageAddressSpace
 	if page == SpaceUnknown {
 		page = f.page.space
-		if len(f.b.AddressSpaceOverrides) > 0 && f.req.Origin.Port() != 0 {
-			page = f.b.spaceOverride(f.req.Origin.Host(), strconv.Itoa(f.req.Origin.Port()), page)
+		if len(f.b.AddressSpaceOverrides) > 0 {
+			port := ""
+			if f.req.Origin.Port() != 0 {
+				port = strconv.Itoa(f.req.Origin.Port())
+			}
+			page = f.b.spaceOverride(f.req.Origin.Scheme(), f.req.Origin.Host(), port, page)
 		}
 	}
-	target := f.b.spaceOverride(u.Hostname(), u.Port(), SpaceUnknown)
+	target := f.b.spaceOverride(u.Scheme, u.Hostname(), u.Port(), SpaceUnknown)
 	if target == SpaceUnknown {
 		target = HostAddressSpace(u.Hostname())
 	}
