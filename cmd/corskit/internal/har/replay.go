@@ -97,7 +97,7 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 	redirectTargets := map[string]bool{}
 	docs := map[origin.Origin]*fetch.Page{} // each origin's last document so far
 	spaces := addressSpaces{}
-	var lastDoc *origin.Origin              // the last document's
+	var lastDoc *origin.Origin // the last document's
 	jars := make([]jar, len(ps))
 	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
