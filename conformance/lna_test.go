@@ -132,3 +132,41 @@ func TestLNAWebKit(t *testing.T) {
 		return w.Console
 	})
 }
+
+// TestLNAFirefox: the same cases in headless Firefox ESR with Local
+// Network Access as shipped (the suite turns it off elsewhere), the page
+// made public by network.lna.address_space.public.override. A gated
+// fetch waits on a prompt headless Firefox never answers: "pending".
+func TestLNAFirefox(t *testing.T) {
+	s := lnaServe(t)
+	prefs := map[string]any{"network.lna.enabled": nil}
+	for ep, space := range s.Spaces {
+		key := map[fetch.AddressSpace]string{fetch.SpacePublic: "network.lna.address_space.public.override", fetch.SpaceLocal: "network.lna.address_space.private.override"}[space]
+		prefs[key] = ep
+	}
+	caseRunOn(t, "lna", corscase.LNACases(), fetch.Firefox, s, func(ctx context.Context, start string) func() []string {
+		f, err := StartFirefoxWith(ctx, prefs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(f.Close)
+		if err := f.ListenToConsole(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Navigate(ctx, start); err != nil {
+			t.Fatal(err)
+		}
+		return func() []string {
+			lines, err := f.ConsoleLines(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range lines {
+				// The console service puts the script's stack after a
+				// warning's message: not part of it.
+				lines[i], _, _ = strings.Cut(l, "\n")
+			}
+			return lines
+		}
+	})
+}

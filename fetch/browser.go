@@ -244,6 +244,9 @@ type Result struct {
 	// CSPViolations are the page's policies the fetch violated, in order:
 	// report-only ones (warnings) and the enforced one that failed it.
 	CSPViolations []CSPViolation
+	// LocalNetwork lists the URLs fetched from a more private address
+	// space than the page's (lna.go), gated or not: Firefox logs each.
+	LocalNetwork []LocalNetworkHop
 }
 
 // Allowed reports whether the page got a response (possibly opaque).

@@ -44,6 +44,13 @@ func LocalNetworkPermission(target AddressSpace) string {
 // a window shows the prompt and waits too.
 func (p Profile) LocalNetworkWaits() bool { return p.Messages == EngineFirefox }
 
+// LocalNetworkHop is a URL a fetch went to in a more private address space
+// than its page's: Target is Local or Loopback, Page Public or Local.
+type LocalNetworkHop struct {
+	URL          string
+	Page, Target AddressSpace
+}
+
 // spaceOverride is the space AddressSpaceOverrides gives host:port (port
 // "" meaning the scheme's default), or def.
 func (b *Browser) spaceOverride(scheme, host, port string, def AddressSpace) AddressSpace {
@@ -66,25 +73,46 @@ func (b *Browser) granted(perm string) bool {
 
 // localNetworkConsole is the engine's console lines for a fetch that Local
 // Network Access stopped. Chromium words it as a CORS failure (Detail);
-// Firefox prints one warning while its prompt is up, naming the address
-// it resolved the target to; WebKitGTK 2.50 has no such gate.
+// Firefox warns while its prompt is up, and again, saying how the prompt
+// ended ("(null)": the page went away with it unanswered), when it goes
+// (firefoxLocalNetwork); WebKitGTK 2.50 has no such gate.
 func (p Profile) localNetworkConsole(r *Result) []string {
-	e := r.Err
 	switch p.Messages {
 	case EngineFirefox:
-		page, err := pageURL(&r.Request)
-		if err != nil {
-			return nil
-		}
-		via := "fetch"
-		if r.Request.Destination == DestinationImage {
-			via = "http"
-		}
-		return []string{reason.FirefoxLocalNetworkLine(page.String(), e.URL, firefoxEndpoint(e.URL), via, p.PotentiallyTrustworthy(page))}
+		return p.firefoxLocalNetwork(r)
 	case EngineWebKit:
 		return nil
 	}
-	return p.forDestination(r, []string{e.ConsoleMessage()})
+	return p.forDestination(r, []string{r.Err.ConsoleMessage()})
+}
+
+// firefoxLocalNetwork is Firefox's Local Network Access lines for r: for
+// each URL in a more private space than the page's, "permission required"
+// when it asked (the hop that failed), then "detected" with the prompt's
+// action, "(null)" when none was shown or none answered (measured: a local
+// page's fetch to loopback logs that line alone, and goes on).
+func (p Profile) firefoxLocalNetwork(r *Result) []string {
+	if p.Messages != EngineFirefox || len(r.LocalNetwork) == 0 {
+		return nil
+	}
+	page, err := pageURL(&r.Request)
+	if err != nil {
+		return nil
+	}
+	via := "fetch"
+	if r.Request.Destination == DestinationImage {
+		via = "http"
+	}
+	secure := p.PotentiallyTrustworthy(page)
+	var out []string
+	for i, h := range r.LocalNetwork {
+		asked := i == len(r.LocalNetwork)-1 && r.Err != nil && r.Err.Reason == ReasonLocalNetworkAccess
+		if asked {
+			out = append(out, reason.FirefoxLocalNetworkLine(page.String(), h.URL, firefoxEndpoint(h.URL), via, secure))
+		}
+		out = append(out, reason.FirefoxLocalNetworkDetected(page.String(), h.URL, firefoxEndpoint(h.URL), via, secure, "(null)"))
+	}
+	return out
 }
 
 // firefoxEndpoint is the "address:port" Firefox names in its Local Network

@@ -82,14 +82,17 @@ func TestAddressSpaceOverrides(t *testing.T) {
 	}
 }
 
-// Firefox ESR 153 gates as shipped: its line (measured) names the page,
-// the target and the address it resolved; the fetch waits on the prompt.
+// Firefox ESR 153 gates as shipped: its lines (measured) name the page,
+// the target and the address it resolved, while the prompt is up and when
+// the page leaves it unanswered; the fetch waits on the prompt.
 func TestLocalNetworkFirefox(t *testing.T) {
 	tr := roundTripFunc(func(r *http.Request) (*http.Response, error) { return nil, errors.New("not here") })
 	b := &fetch.Browser{Profile: fetch.Firefox, Transport: tr, AddressSpaceOverrides: map[string]fetch.AddressSpace{"127.0.0.1:42289": fetch.SpacePublic}}
-	for _, tc := range []struct{ target, want string }{
-		{"http://localhost:44133/a", "Local Network Access permission required: top-level site “http://127.0.0.1:42289/page”, initiator “http://127.0.0.1:42289/page”, attempting to access target “http://localhost:44133/a” (127.0.0.1:44133) via fetch. Secure context: True"},
-		{"http://[::1]:35891/b", "Local Network Access permission required: top-level site “http://127.0.0.1:42289/page”, initiator “http://127.0.0.1:42289/page”, attempting to access target “http://[::1]:35891/b” (::1:35891) via fetch. Secure context: True"},
+	for _, tc := range []struct{ target, want, detected string }{
+		{"http://localhost:44133/a", "Local Network Access permission required: top-level site “http://127.0.0.1:42289/page”, initiator “http://127.0.0.1:42289/page”, attempting to access target “http://localhost:44133/a” (127.0.0.1:44133) via fetch. Secure context: True",
+			"Local Network Access detected: top-level site “http://127.0.0.1:42289/page”, initiator “http://127.0.0.1:42289/page”, accessing target “http://localhost:44133/a” (127.0.0.1:44133) via fetch. Secure context: True, prompt action: (null)"},
+		{"http://[::1]:35891/b", "Local Network Access permission required: top-level site “http://127.0.0.1:42289/page”, initiator “http://127.0.0.1:42289/page”, attempting to access target “http://[::1]:35891/b” (::1:35891) via fetch. Secure context: True",
+			"Local Network Access detected: top-level site “http://127.0.0.1:42289/page”, initiator “http://127.0.0.1:42289/page”, accessing target “http://[::1]:35891/b” (::1:35891) via fetch. Secure context: True, prompt action: (null)"},
 	} {
 		res, err := b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse("http://127.0.0.1:42289"), URL: tc.target,
 			Page: &fetch.Page{URL: "http://127.0.0.1:42289/page"}})
@@ -99,8 +102,8 @@ func TestLocalNetworkFirefox(t *testing.T) {
 		if res.Err == nil || res.Err.Reason != fetch.ReasonLocalNetworkAccess {
 			t.Fatalf("%s: %v, want local-network-access", tc.target, res.Err)
 		}
-		if got := fetch.Firefox.ConsoleLines(res); len(got) != 1 || got[0] != tc.want {
-			t.Errorf("console %q\nwant %q", got, tc.want)
+		if got := fetch.Firefox.ConsoleLines(res); len(got) != 2 || got[0] != tc.want || got[1] != tc.detected {
+			t.Errorf("console %q\nwant %q, %q", got, tc.want, tc.detected)
 		}
 	}
 	if !fetch.Firefox.LocalNetworkWaits() || fetch.Chromium.LocalNetworkWaits() {

@@ -101,6 +101,10 @@ func (f *fetcher) localNetworkCheck(u *url.URL) *Error {
 	if target == SpaceUnknown {
 		target = HostAddressSpace(u.Hostname())
 	}
+	if page.rank() < 0 || target.rank() < 0 || target.rank() >= page.rank() {
+		return nil
+	}
+	f.res.LocalNetwork = append(f.res.LocalNetwork, LocalNetworkHop{URL: f.b.urlString(u), Page: page, Target: target})
 	if !LocalNetworkGate(page, target) || f.b.granted(LocalNetworkPermission(target)) {
 		return nil
 	}

@@ -40,7 +40,7 @@ func (p Profile) ConsoleLines(r *Result) []string {
 	if r.Err != nil && IsGate(r.Err.Reason) {
 		return gates
 	}
-	return p.forDestination(r, append(gates, p.corsConsole(r)...))
+	return p.forDestination(r, append(append(gates, p.firefoxLocalNetwork(r)...), p.corsConsole(r)...))
 }
 
 // corsConsole is ConsoleLines without the gates' lines.

@@ -34,9 +34,20 @@ const (
 // The console service adds the script's stack after it, which is not part
 // of the message.
 func FirefoxLocalNetworkLine(page, target, endpoint, via string, secure bool) string {
-	ctx := "False"
-	if secure {
-		ctx = "True"
+	return fmt.Sprintf("Local Network Access permission required: top-level site “%s”, initiator “%s”, attempting to access target “%s” (%s) via %s. Secure context: %s", page, page, target, endpoint, via, firefoxBool(secure))
+}
+
+// FirefoxLocalNetworkDetected is the warning Firefox prints for a load
+// from a more private address space than the page's once it is done with
+// it: action is how the prompt ended ("prompt_deny"; "(null)" when none
+// was shown, or the page went away with it unanswered).
+func FirefoxLocalNetworkDetected(page, target, endpoint, via string, secure bool, action string) string {
+	return fmt.Sprintf("Local Network Access detected: top-level site “%s”, initiator “%s”, accessing target “%s” (%s) via %s. Secure context: %s, prompt action: %s", page, page, target, endpoint, via, firefoxBool(secure), action)
+}
+
+func firefoxBool(b bool) string {
+	if b {
+		return "True"
 	}
-	return fmt.Sprintf("Local Network Access permission required: top-level site “%s”, initiator “%s”, attempting to access target “%s” (%s) via %s. Secure context: %s", page, page, target, endpoint, via, ctx)
+	return "False"
 }

@@ -56,6 +56,10 @@ type GateCase struct {
 	NoACAO bool
 	// Engines holds the outcome of an engine that differs from Want.
 	Engines map[string]string
+	// PendingAfterMS, when set, makes a load still unsettled after that
+	// many milliseconds the outcome "pending" (a permission prompt no one
+	// answers: see LNACases).
+	PendingAfterMS int
 }
 
 // WantIn is the expected outcome in engine (a profile name).
@@ -337,6 +341,8 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 			r.Console = append(r.Console, s.URLs.Normalize(l))
 		}
 		switch {
+		case pendingIn(p, c, res): // lnacases.go
+			obs.Outcome = pending
 		case res.Err != nil:
 			obs.Outcome = "blocked"
 			if c.As != AsImg { // an <img>'s onerror says nothing

@@ -1,6 +1,7 @@
 package corscase
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 
@@ -16,12 +17,11 @@ import (
 // not. WebKitGTK cannot be told the page is public: its run pins that it
 // gates nothing.
 func LNACases() []GateCase {
-	noLNA := map[string]string{"webkit": allowed}
-	webkitMixed := map[string]string{"webkit": blocked} // http loopback from an https page: fetch.Profile.MixedContentBlocksLocalhost
+	webkitMixed := map[string]string{"webkit": blocked, "firefox": allowed} // http loopback from an https page: fetch.Profile.MixedContentBlocksLocalhost
 	c := func(name, about, target, as string, secure bool, want string) GateCase {
-		g := GateCase{Name: name, About: about, Target: target, As: as, Secure: secure, Want: want}
+		g := GateCase{Name: name, About: about, Target: target, As: as, Secure: secure, Want: want, PendingAfterMS: lnaPendingMS}
 		if want == blocked {
-			g.Engines = noLNA
+			g.Engines = map[string]string{"webkit": allowed, "firefox": pending}
 		}
 		return g
 	}
@@ -39,6 +39,29 @@ func LNACases() []GateCase {
 		c("lna-public-nocors", "a no-cors fetch() is gated too", "", AsNoCORS, false, blocked),
 		c("lna-public-img", "an <img> is gated too, worded as an image", "", AsImg, false, blocked),
 	}
+}
+
+// pending is the outcome of a load still waiting for a permission prompt
+// no one answers: Firefox's, in headless Firefox (fetch.Profile.LocalNetworkWaits).
+const pending = "pending"
+
+// lnaPendingMS is how long an LNA case's page waits before it calls a
+// load pending: Chromium and WebKit settle every case within it.
+const lnaPendingMS = 1000
+
+// pendingRace is script (statements that set r) raced against a timer of
+// ms milliseconds that sets r to the outcome "pending".
+func pendingRace(script string, ms int) string {
+	return fmt.Sprintf(`r = await Promise.race([(async () => { let r;
+    %s
+    return r; })(), new Promise(done => setTimeout(() => done({outcome: %q, status: 0}), %d))]);`, script, pending, ms)
+}
+
+// pendingIn says whether case c's load, which the model with profile p
+// refused as res, is left pending in that engine: Local Network Access in
+// an engine whose fetch waits on the prompt.
+func pendingIn(p fetch.Profile, c GateCase, res *fetch.Result) bool {
+	return c.PendingAfterMS > 0 && res.Err != nil && res.Err.Reason == fetch.ReasonLocalNetworkAccess && p.LocalNetworkWaits()
 }
 
 func withRedirect(c GateCase, to string) GateCase {
