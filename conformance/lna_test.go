@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/cdproto/audits"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -19,17 +20,70 @@ import (
 	"github.com/corskit/corskit/reason"
 )
 
-// lnaServe starts the LNA cases' servers with the address spaces the
-// engine and the model both get.
-func lnaServe(t *testing.T) *corscase.GateServers {
+// lnaServe starts the servers of cases with the address spaces (and the
+// permissions granted) the engine and the model both get.
+func lnaServe(t *testing.T, cases []corscase.GateCase, granted ...string) *corscase.GateServers {
 	t.Helper()
-	s, err := corscase.ServeGates(corscase.LNACases())
+	s, err := corscase.ServeGates(cases)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	s.Spaces = s.URLs.LNASpaces()
+	s.Spaces, s.Granted = s.URLs.LNASpaces(), granted
 	return s
+}
+
+// TestLNAGrantedChromium: with loopback-network granted to the public
+// page (CDP Browser.setPermission), Chromium 156 lets it call loopback and
+// still refuses a local address (local-network, not granted).
+func TestLNAGrantedChromium(t *testing.T) {
+	cases := corscase.LNAGrantedCases()
+	s := lnaServe(t, cases, fetch.PermissionLoopbackNetwork)
+	caseRunOn(t, "lna-granted", cases, fetch.Chromium, s, func(ctx context.Context, start string) func() []string {
+		tab := lnaChromium(ctx, t, s, nil)
+		for _, perm := range s.Granted {
+			if _, err := chromedp.CallBrowser(tab.Ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+				Permission: &cdpbrowser.PermissionDescriptor{Name: perm}, Setting: cdpbrowser.PermissionSettingGranted, Origin: s.URLs.Page}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
+			t.Fatal(err)
+		}
+		return tab.Console
+	})
+}
+
+// TestLNAGrantedFirefox: the same in Firefox ESR, the permission granted
+// over WebDriver BiDi (permissions.setPermission).
+func TestLNAGrantedFirefox(t *testing.T) {
+	cases := corscase.LNAGrantedCases()
+	s := lnaServe(t, cases, fetch.PermissionLoopbackNetwork)
+	caseRunOn(t, "lna-granted", cases, fetch.Firefox, s, lnaFirefox(t, s))
+}
+
+// lnaChromium opens headless Chromium with s's address spaces as
+// --ip-address-space-overrides, recording DevTools' CORS issues in dt.
+func lnaChromium(ctx context.Context, t *testing.T, s *corscase.GateServers, dt *lnaLog) *browser.Tab {
+	var overrides []string
+	for ep, space := range s.Spaces {
+		overrides = append(overrides, ep+"="+string(space))
+	}
+	sort.Strings(overrides)
+	tab := browser.OpenTab(ctx, t, chromedp.Flag("ip-address-space-overrides", strings.Join(overrides, ",")),
+		chromedp.Flag("ignore-certificate-errors", true))
+	if dt != nil {
+		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	return tab
 }
 
 // TestLNAChromium: the Local Network Access cases in headless Chromium,
@@ -38,25 +92,10 @@ func lnaServe(t *testing.T) *corscase.GateServers {
 // CorsIssue whose corsError is LocalNetworkAccessPermissionDenied, also
 // on the failed request.
 func TestLNAChromium(t *testing.T) {
-	s := lnaServe(t)
-	var overrides []string
-	for ep, space := range s.Spaces {
-		overrides = append(overrides, ep+"="+string(space))
-	}
-	sort.Strings(overrides)
+	s := lnaServe(t, corscase.LNACases())
 	var lna lnaLog
 	caseRunOn(t, "lna", corscase.LNACases(), fetch.Chromium, s, func(ctx context.Context, start string) func() []string {
-		tab := browser.OpenTab(ctx, t, chromedp.Flag("ip-address-space-overrides", strings.Join(overrides, ",")),
-			chromedp.Flag("ignore-certificate-errors", true))
-		if err := chromedp.Listen(tab.Ctx, lna.record); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
-			t.Fatal(err)
-		}
+		tab := lnaChromium(ctx, t, s, &lna)
 		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +161,7 @@ func (l *lnaLog) of(url string) string {
 // address-space override: its page stays loopback, and nothing is gated
 // (its Local Network Access feature is off as shipped).
 func TestLNAWebKit(t *testing.T) {
-	s := lnaServe(t)
+	s := lnaServe(t, corscase.LNACases())
 	caseRunOn(t, "lna", corscase.LNACases(), fetch.WebKit, s, func(ctx context.Context, start string) func() []string {
 		w, err := StartWebKit(ctx, start)
 		if err != nil {
@@ -138,18 +177,31 @@ func TestLNAWebKit(t *testing.T) {
 // made public by network.lna.address_space.public.override. A gated
 // fetch waits on a prompt headless Firefox never answers: "pending".
 func TestLNAFirefox(t *testing.T) {
-	s := lnaServe(t)
+	s := lnaServe(t, corscase.LNACases())
+	caseRunOn(t, "lna", corscase.LNACases(), fetch.Firefox, s, lnaFirefox(t, s))
+}
+
+// lnaFirefox opens headless Firefox with Local Network Access as shipped,
+// s's address spaces as network.lna.address_space.*.override prefs, and
+// s's permissions granted to the page's origin.
+func lnaFirefox(t *testing.T, s *corscase.GateServers) func(ctx context.Context, start string) func() []string {
 	prefs := map[string]any{"network.lna.enabled": nil}
 	for ep, space := range s.Spaces {
 		key := map[fetch.AddressSpace]string{fetch.SpacePublic: "network.lna.address_space.public.override", fetch.SpaceLocal: "network.lna.address_space.private.override"}[space]
 		prefs[key] = ep
 	}
-	caseRunOn(t, "lna", corscase.LNACases(), fetch.Firefox, s, func(ctx context.Context, start string) func() []string {
+	return func(ctx context.Context, start string) func() []string {
 		f, err := StartFirefoxWith(ctx, prefs)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(f.Close)
+		for _, perm := range s.Granted {
+			if _, err := f.call(ctx, "permissions.setPermission", map[string]any{
+				"descriptor": map[string]any{"name": perm}, "state": "granted", "origin": s.URLs.Page}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err := f.ListenToConsole(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -168,5 +220,5 @@ func TestLNAFirefox(t *testing.T) {
 			}
 			return lines
 		}
-	})
+	}
 }

@@ -49,6 +49,8 @@ func (p Profile) LocalNetworkWaits() bool { return p.Messages == EngineFirefox }
 type LocalNetworkHop struct {
 	URL          string
 	Page, Target AddressSpace
+	// Granted: the hop needed a permission, and the user had granted it.
+	Granted bool
 }
 
 // spaceOverride is the space AddressSpaceOverrides gives host:port (port
@@ -89,8 +91,9 @@ func (p Profile) localNetworkConsole(r *Result) []string {
 // firefoxLocalNetwork is Firefox's Local Network Access lines for r: for
 // each URL in a more private space than the page's, "permission required"
 // when it asked (the hop that failed), then "detected" with the prompt's
-// action, "(null)" when none was shown or none answered (measured: a local
-// page's fetch to loopback logs that line alone, and goes on).
+// action: "auto_allow" when the permission was granted beforehand, "(null)"
+// when none was asked or none answered (measured: a local page's fetch to
+// loopback logs that line alone, and goes on).
 func (p Profile) firefoxLocalNetwork(r *Result) []string {
 	if p.Messages != EngineFirefox || len(r.LocalNetwork) == 0 {
 		return nil
@@ -110,7 +113,11 @@ func (p Profile) firefoxLocalNetwork(r *Result) []string {
 		if asked {
 			out = append(out, reason.FirefoxLocalNetworkLine(page.String(), h.URL, firefoxEndpoint(h.URL), via, secure))
 		}
-		out = append(out, reason.FirefoxLocalNetworkDetected(page.String(), h.URL, firefoxEndpoint(h.URL), via, secure, "(null)"))
+		action := "(null)"
+		if h.Granted {
+			action = "auto_allow" // measured: the permission granted beforehand
+		}
+		out = append(out, reason.FirefoxLocalNetworkDetected(page.String(), h.URL, firefoxEndpoint(h.URL), via, secure, action))
 	}
 	return out
 }

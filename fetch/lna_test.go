@@ -110,3 +110,20 @@ func TestLocalNetworkFirefox(t *testing.T) {
 		t.Error("Firefox's fetch waits on the prompt; headless Chromium's fails at once")
 	}
 }
+
+// Firefox with loopback-network granted: the fetch goes on, and its line
+// says the prompt was skipped (measured: "auto_allow").
+func TestLocalNetworkFirefoxGranted(t *testing.T) {
+	tr := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Access-Control-Allow-Origin": {"*"}}, Body: http.NoBody, Request: r}, nil
+	})
+	b := &fetch.Browser{Profile: fetch.Firefox, Transport: tr, PageAddressSpace: fetch.SpacePublic, LocalNetworkGranted: []string{fetch.PermissionLoopbackNetwork}}
+	res, err := b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse("https://app.example.com"), URL: "http://localhost:8080/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Local Network Access detected: top-level site “https://app.example.com/”, initiator “https://app.example.com/”, accessing target “http://localhost:8080/x” (127.0.0.1:8080) via fetch. Secure context: True, prompt action: auto_allow"
+	if got := fetch.Firefox.ConsoleLines(res); res.Err != nil || len(got) != 1 || got[0] != want {
+		t.Errorf("err %v, console %q\nwant %q", res.Err, got, want)
+	}
+}

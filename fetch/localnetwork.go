@@ -104,8 +104,10 @@ func (f *fetcher) localNetworkCheck(u *url.URL) *Error {
 	if page.rank() < 0 || target.rank() < 0 || target.rank() >= page.rank() {
 		return nil
 	}
-	f.res.LocalNetwork = append(f.res.LocalNetwork, LocalNetworkHop{URL: f.b.urlString(u), Page: page, Target: target})
-	if !LocalNetworkGate(page, target) || f.b.granted(LocalNetworkPermission(target)) {
+	gated := LocalNetworkGate(page, target)
+	granted := gated && f.b.granted(LocalNetworkPermission(target))
+	f.res.LocalNetwork = append(f.res.LocalNetwork, LocalNetworkHop{URL: f.b.urlString(u), Page: page, Target: target, Granted: granted})
+	if !gated || granted {
 		return nil
 	}
 	return &Error{Reason: ReasonLocalNetworkAccess, Value: string(target)}

@@ -143,6 +143,9 @@ type GateServers struct {
 	// Spaces, when set, are the address spaces the model gives the run's
 	// endpoints (fetch.Browser.AddressSpaceOverrides): see LNACases.
 	Spaces map[string]fetch.AddressSpace
+	// Granted, when set, are the Local Network Access permissions the
+	// user granted the run's pages (fetch.Browser.LocalNetworkGranted).
+	Granted []string
 
 	cases   []GateCase
 	servers []*httptest.Server
@@ -314,7 +317,7 @@ func gateTransport() *http.Transport {
 
 // ModelGate makes case c's fetch in the model with profile p, against s.
 func ModelGate(ctx context.Context, p fetch.Profile, c GateCase, s *GateServers) (*fetch.Result, error) {
-	b := &fetch.Browser{Profile: p, Transport: gateTransport(), NoHTTPCache: true, AddressSpaceOverrides: s.Spaces}
+	b := &fetch.Browser{Profile: p, Transport: gateTransport(), NoHTTPCache: true, AddressSpaceOverrides: s.Spaces, LocalNetworkGranted: s.Granted}
 	res, err := b.Fetch(ctx, c.Request(s.URLs))
 	if err != nil {
 		return nil, fmt.Errorf("gate case %s: %w", c.Name, err)

@@ -41,6 +41,26 @@ func LNACases() []GateCase {
 	}
 }
 
+// LNAGrantedCases are run with the public page granted the
+// loopback-network permission only (GateServers.Granted): Chromium 145+
+// then lets it call loopback, and still asks for a local address, which
+// needs local-network.
+func LNAGrantedCases() []GateCase {
+	c := func(name, about, target, as, want string) GateCase {
+		g := GateCase{Name: name, About: about, Target: target, As: as, Want: want, PendingAfterMS: lnaPendingMS}
+		if want == blocked {
+			g.Engines = map[string]string{"firefox": pending}
+		}
+		return g
+	}
+	return []GateCase{
+		c("lna-granted-loopback", "loopback-network granted: the public page's fetch() to localhost goes on", "", "", allowed),
+		c("lna-granted-loopback-v6", "loopback-network granted: the fetch() to [::1] goes on", "{v6}/g/{case}/0", "", allowed),
+		c("lna-granted-local-still-asks", "loopback-network does not cover a local address: local-network is asked", "{spage}/g/{case}/0", "", blocked),
+		c("lna-granted-img", "loopback-network granted: an <img> from localhost loads", "", AsImg, allowed),
+	}
+}
+
 // pending is the outcome of a load still waiting for a permission prompt
 // no one answers: Firefox's, in headless Firefox (fetch.Profile.LocalNetworkWaits).
 const pending = "pending"
