@@ -54,6 +54,14 @@ func TestLNAGrantedChromium(t *testing.T) {
 	})
 }
 
+// TestLNAGrantedWebKit: WebKitGTK, which has neither the gate nor the
+// permission, loads them all.
+func TestLNAGrantedWebKit(t *testing.T) {
+	cases := corscase.LNAGrantedCases()
+	s := lnaServe(t, cases, fetch.PermissionLoopbackNetwork)
+	caseRunOn(t, "lna-granted", cases, fetch.WebKit, s, openWebKit(t))
+}
+
 // TestLNAGrantedFirefox: the same in Firefox ESR, the permission granted
 // over WebDriver BiDi (permissions.setPermission).
 func TestLNAGrantedFirefox(t *testing.T) {
@@ -162,14 +170,19 @@ func (l *lnaLog) of(url string) string {
 // (its Local Network Access feature is off as shipped).
 func TestLNAWebKit(t *testing.T) {
 	s := lnaServe(t, corscase.LNACases())
-	caseRunOn(t, "lna", corscase.LNACases(), fetch.WebKit, s, func(ctx context.Context, start string) func() []string {
+	caseRunOn(t, "lna", corscase.LNACases(), fetch.WebKit, s, openWebKit(t))
+}
+
+// openWebKit opens MiniBrowser at a run's first page.
+func openWebKit(t *testing.T) func(ctx context.Context, start string) func() []string {
+	return func(ctx context.Context, start string) func() []string {
 		w, err := StartWebKit(ctx, start)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(w.Close)
 		return w.Console
-	})
+	}
 }
 
 // TestLNAFirefox: the same cases in headless Firefox ESR with Local

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/corscase"
 	"github.com/corskit/corskit/origin"
 )
 
@@ -126,4 +127,14 @@ func TestLocalNetworkFirefoxGranted(t *testing.T) {
 	if got := fetch.Firefox.ConsoleLines(res); res.Err != nil || len(got) != 1 || got[0] != want {
 		t.Errorf("err %v, console %q\nwant %q", res.Err, got, want)
 	}
+}
+
+// TestLNARecorded: the model against the LNA cases as Chromium 156,
+// Firefox ESR 153 and WebKitGTK 2.50 recorded them (conformance TestLNA*).
+func TestLNARecorded(t *testing.T) {
+	spaces := func(s *corscase.GateServers) { s.Spaces = s.URLs.LNASpaces() }
+	matchRecorded(t, "lna", corscase.LNACases(), spaces)
+	matchRecorded(t, "lna-granted", corscase.LNAGrantedCases(), spaces, func(s *corscase.GateServers) {
+		s.Granted = []string{fetch.PermissionLoopbackNetwork}
+	})
 }

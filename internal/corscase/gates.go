@@ -80,8 +80,8 @@ func (u GateURLs) expand(s, name string) string {
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
-	return strings.NewReplacer(u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
-		u.API, "{api}", u.V6, "{v6}").Replace(s)
+	return strings.NewReplacer(append(u.endpointPairs(), u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
+		u.API, "{api}", u.V6, "{v6}")...).Replace(s)
 }
 
 // PageURL is the address of case c's page.

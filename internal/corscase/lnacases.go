@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 
 	"github.com/corskit/corskit/fetch"
 )
@@ -49,7 +50,7 @@ func LNAGrantedCases() []GateCase {
 	c := func(name, about, target, as, want string) GateCase {
 		g := GateCase{Name: name, About: about, Target: target, As: as, Want: want, PendingAfterMS: lnaPendingMS}
 		if want == blocked {
-			g.Engines = map[string]string{"firefox": pending}
+			g.Engines = map[string]string{"firefox": pending, "webkit": allowed}
 		}
 		return g
 	}
@@ -59,6 +60,25 @@ func LNAGrantedCases() []GateCase {
 		c("lna-granted-local-still-asks", "loopback-network does not cover a local address: local-network is asked", "{spage}/g/{case}/0", "", blocked),
 		c("lna-granted-img", "loopback-network granted: an <img> from localhost loads", "", AsImg, allowed),
 	}
+}
+
+// endpointPairs are the replacements of Normalize for the addresses
+// Firefox's Local Network Access lines name in parentheses: "(127.0.0.1:P3)"
+// for {api}, which it resolved, becomes "({api-addr})", and so on.
+func (u GateURLs) endpointPairs() []string {
+	var out []string
+	for _, ep := range []struct{ raw, name string }{{u.API, "api"}, {u.V6, "v6"}, {u.SPage, "spage"}, {u.Page, "page"}, {u.Peer, "peer"}} {
+		p, err := url.Parse(ep.raw)
+		if err != nil {
+			continue
+		}
+		host := strings.Trim(p.Hostname(), "[]")
+		if host == "localhost" {
+			host = "127.0.0.1"
+		}
+		out = append(out, "("+host+":"+p.Port()+")", "({"+ep.name+"-addr})")
+	}
+	return out
 }
 
 // pending is the outcome of a load still waiting for a permission prompt
