@@ -9,7 +9,12 @@ import (
 
 // lnaDiagnosis fills d for a fetch that Local Network Access stopped: a
 // public page calling a local or loopback address without the user's
-// permission. Nothing was sent; no header on either side lifts it.
+// permission. Nothing was sent; no header on either side lifts it. The
+// iframe rule (a cross-origin frame needs allow="loopback-network" or
+// "local-network"; the Permissions-Policy default allowlist is self) is
+// documented (MDN), not measured: headless Chromium 156 lets a permission
+// granted through CDP through whatever the policy says, even
+// Permissions-Policy: loopback-network=() on the page itself.
 func lnaDiagnosis(res *fetch.Result, d *Diagnosis) {
 	e := res.Err
 	space := fetch.AddressSpace(e.Value)
