@@ -363,6 +363,8 @@ func fixes(res *fetch.Result) []Fix {
 		return []Fix{{Response: "client", Text: "Browsers refuse this port before sending anything (the Fetch Standard's bad-port list, ports of mail, IRC, X11, SIP...): serve the API on another port. No response header fixes this."}}
 	case fetch.ReasonLocalNetworkAccess:
 		return nil // lnaDiagnosis
+	case fetch.ReasonUnspecifiedAddress:
+		return []Fix{{Response: "client", Text: unspecifiedFix(e)}} // lna.go
 	case fetch.ReasonUnsafeRedirect:
 		return []Fix{{Response: "actual", Header: "Location", Text: fmt.Sprintf("The server redirects to %s; fetch() follows redirects only to http: and https: URLs. Redirect to an http(s) URL, or answer directly.", e.Value)}}
 	case fetch.ReasonTooManyRedirects:

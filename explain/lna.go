@@ -28,3 +28,9 @@ func lnaDiagnosis(res *fetch.Result, d *Diagnosis) {
 	d.Fixes = []Fix{{Response: "user", Text: fmt.Sprintf("not CORS: Local Network Access. A public page may call a %s address (%s) only once the user grants the %q permission in the prompt the browser shows (Chromium 145+ asks %q for loopback and %q for the local network apart; headless Chromium denies it without asking, and Firefox's call waits for the answer). Nothing on the API's server can change that: Access-Control-Allow-Private-Network, from the abandoned Private Network Access preflights, is no longer read, and no preflight is sent. The other ways: serve the API from a public address (or the same address space as the page), or serve the page from the local network; inside a cross-origin iframe, the embedding page must also delegate the permission (allow=\"%s\").",
 		e.Value, targetOrigin(e.URL), perm, fetch.PermissionLoopbackNetwork, fetch.PermissionLocalNetwork, perm)}}
 }
+
+// unspecifiedFix is the fix for a fetch to 0.0.0.0 or [::] that the
+// engine refused before connecting.
+func unspecifiedFix(e *fetch.Error) string {
+	return fmt.Sprintf("not CORS: the URL's host is %s, the unspecified address, which Firefox and WebKit refuse before connecting (Chromium counts it as loopback: a public page needs the user's loopback-network permission). No header changes this: call the server at 127.0.0.1 or localhost instead.", e.Value)
+}

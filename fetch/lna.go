@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/corskit/corskit/origin"
 	"github.com/corskit/corskit/reason"
 )
 
@@ -79,6 +80,9 @@ func (b *Browser) granted(perm string) bool {
 // ended ("(null)": the page went away with it unanswered), when it goes
 // (firefoxLocalNetwork); WebKitGTK 2.50 has no such gate.
 func (p Profile) localNetworkConsole(r *Result) []string {
+	if r.Err.Reason == ReasonUnspecifiedAddress {
+		return p.unspecifiedConsole(r)
+	}
 	switch p.Messages {
 	case EngineFirefox:
 		return p.firefoxLocalNetwork(r)
@@ -86,6 +90,22 @@ func (p Profile) localNetworkConsole(r *Result) []string {
 		return nil
 	}
 	return p.forDestination(r, []string{r.Err.ConsoleMessage()})
+}
+
+// unspecifiedConsole is the engine's lines for a fetch to 0.0.0.0 it
+// refused: WebKit names the host; Firefox fails the connection, which it
+// reports for a cross-origin CORS request only (as any network error).
+func (p Profile) unspecifiedConsole(r *Result) []string {
+	e := r.Err
+	switch p.Messages {
+	case EngineWebKit:
+		return []string{reason.WebKitRestrictedHostLine(e.Value, e.URL)}
+	case EngineFirefox:
+		if u, err := url.Parse(e.URL); err == nil && r.Request.Mode == ModeCORS && !r.Request.Origin.SameOrigin(origin.FromURL(u)) {
+			return []string{reason.FirefoxLineStatus(e.URL, reason.FirefoxRequestFailed, "(null)")}
+		}
+	}
+	return nil
 }
 
 // firefoxLocalNetwork is Firefox's Local Network Access lines for r: for

@@ -138,3 +138,35 @@ func TestLNARecorded(t *testing.T) {
 		s.Granted = []string{fetch.PermissionLoopbackNetwork}
 	})
 }
+
+// 0.0.0.0 and [::]: Firefox and WebKit refuse them before connecting,
+// from any page; Chromium counts them as loopback (a loopback page calls
+// them, a public one needs loopback-network). Before, the model took
+// them for public addresses and let every engine connect.
+func TestUnspecifiedAddress(t *testing.T) {
+	for _, target := range []string{"http://0.0.0.0:8080/x", "http://[::]:8080/x"} {
+		for _, tc := range []struct {
+			p    fetch.Profile
+			page string
+			want fetch.Reason
+		}{
+			{fetch.Firefox, "http://localhost:3000", fetch.ReasonUnspecifiedAddress},
+			{fetch.WebKit, "http://localhost:3000", fetch.ReasonUnspecifiedAddress},
+			{fetch.Chromium, "http://203.0.113.5", fetch.ReasonLocalNetworkAccess},
+		} {
+			sent := false
+			tr := roundTripFunc(func(r *http.Request) (*http.Response, error) { sent = true; return nil, errors.New("not here") })
+			b := &fetch.Browser{Profile: tc.p, Transport: tr}
+			res, err := b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse(tc.page), URL: target})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Err == nil || res.Err.Reason != tc.want || sent {
+				t.Errorf("%s from %s in %s: %v (sent %v), want %v", target, tc.page, tc.p.Name, res.Err, sent, tc.want)
+			}
+		}
+	}
+	if got := fetch.HostAddressSpace("0.0.0.0"); got != fetch.SpaceLoopback {
+		t.Errorf("0.0.0.0 is %q, want loopback", got)
+	}
+}

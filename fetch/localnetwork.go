@@ -48,6 +48,11 @@ func HostAddressSpace(host string) AddressSpace {
 	switch {
 	case err != nil:
 		return SpaceUnknown
+	case a.IsUnspecified():
+		// 0.0.0.0 and :: reach the machine itself: Chromium 156 names
+		// them loopback (measured: conformance lna-public-to-zero); the
+		// other engines refuse them outright (RefusesUnspecifiedAddress).
+		return SpaceLoopback
 	case a.IsPrivate() || a.IsLinkLocalUnicast():
 		return SpaceLocal
 	}
@@ -83,6 +88,9 @@ func LocalNetworkGate(page, target AddressSpace) bool {
 // is local or loopback, and the user has not granted the permission that
 // u's space needs (LocalNetworkPermission).
 func (f *fetcher) localNetworkCheck(u *url.URL) *Error {
+	if f.p.RefusesUnspecifiedAddress && isUnspecified(u.Hostname()) {
+		return &Error{Reason: ReasonUnspecifiedAddress, Value: strings.Trim(u.Hostname(), "[]")}
+	}
 	if !f.p.LocalNetworkAccess {
 		return nil
 	}
@@ -111,6 +119,12 @@ func (f *fetcher) localNetworkCheck(u *url.URL) *Error {
 		return nil
 	}
 	return &Error{Reason: ReasonLocalNetworkAccess, Value: string(target)}
+}
+
+// isUnspecified reports whether host is 0.0.0.0 or :: (in brackets or not).
+func isUnspecified(host string) bool {
+	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && a.Unmap().IsUnspecified()
 }
 
 // localNetworkDetail is Chromium's text for a denied permission (measured

@@ -33,7 +33,7 @@ func (p Profile) ConsoleLines(r *Result) []string {
 	if r.Err != nil && r.Err.Reason.IsCORP() {
 		return p.corpConsole(r)
 	}
-	if r.Err != nil && r.Err.Reason == ReasonLocalNetworkAccess {
+	if r.Err != nil && (r.Err.Reason == ReasonLocalNetworkAccess || r.Err.Reason == ReasonUnspecifiedAddress) {
 		return p.localNetworkConsole(r)
 	}
 	gates := p.gateConsole(r)

@@ -148,6 +148,12 @@ type Profile struct {
 	// LocalNetworkWaits). WebKitGTK 2.50: no (its "Enable Local Network
 	// Access" feature is off as shipped).
 	LocalNetworkAccess bool
+	// RefusesUnspecifiedAddress refuses a fetch to 0.0.0.0 or [::] before
+	// connecting, from any page (ReasonUnspecifiedAddress). Firefox ESR 153
+	// (a network error) and WebKitGTK 2.50 ("restricted network host"):
+	// yes. Chromium 156: no; Local Network Access counts the address as
+	// loopback (measured: conformance lna-public-to-zero).
+	RefusesUnspecifiedAddress bool
 
 	// RedirectCredentialsAnyOrigin fails a cors-mode request redirected to
 	// a Location with credentials even within the page's own origin, where
@@ -217,6 +223,7 @@ var Firefox = Profile{
 	PreflightNoCacheHeaders:           true,
 	UnsafeMethodKeepsHTTPCache:        true,
 	LocalNetworkAccess:                true,
+	RefusesUnspecifiedAddress:         true,
 	Messages:                          EngineFirefox,
 }
 
@@ -237,6 +244,7 @@ var WebKit = Profile{
 	KeepAuthorizationAcrossOrigins: true,
 	MixedContentBlocksLocalhost:    true,
 	MixedContentBlocksLoopbackIP:   true,
+	RefusesUnspecifiedAddress:      true,
 	Messages:                       EngineWebKit,
 }
 

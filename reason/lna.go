@@ -51,3 +51,10 @@ func firefoxBool(b bool) string {
 	}
 	return "False"
 }
+
+// WebKitRestrictedHostLine is WebKit's line for a load of url, whose host
+// is 0.0.0.0 (measured in WebKitGTK 2.50; [::] by analogy), which it
+// refuses before connecting.
+func WebKitRestrictedHostLine(host, url string) string {
+	return fmt.Sprintf("Not allowed to use restricted network host %q: %s", host, url)
+}

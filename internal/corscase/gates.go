@@ -75,12 +75,14 @@ type GateURLs struct{ Page, SPage, API, V6, Peer string }
 
 func (u GateURLs) expand(s, name string) string {
 	return strings.NewReplacer("{case}", name, "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
-		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1)).Replace(s)
+		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1),
+		"{zero-api}", strings.Replace(u.API, "://localhost", "://0.0.0.0", 1)).Replace(s)
 }
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
 	return strings.NewReplacer(append(u.endpointPairs(), u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
+		strings.Replace(u.API, "://localhost", "://0.0.0.0", 1), "{zero-api}",
 		u.API, "{api}", u.V6, "{v6}")...).Replace(s)
 }
 

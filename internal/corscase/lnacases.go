@@ -29,6 +29,8 @@ func LNACases() []GateCase {
 	return []GateCase{
 		c("lna-public-to-loopback", "a public page's fetch() to localhost needs the loopback-network permission", "", "", false, blocked),
 		c("lna-public-to-loopback-v6", "a public page's fetch() to [::1] needs the loopback-network permission", "{v6}/g/{case}/0", "", false, blocked),
+		withEngines(c("lna-public-to-zero", "0.0.0.0 is loopback to Chromium's Local Network Access; Firefox and WebKit refuse the address from any page", "{zero-api}/g/{case}/0", "", false, blocked),
+			map[string]string{"firefox": blocked, "webkit": blocked}),
 		c("lna-public-to-local", "a public page's fetch() to a local address needs the local-network permission", "{spage}/g/{case}/0", "", false, blocked),
 		c("lna-public-same-origin", "the page's own origin (public) needs no permission", samePage, "", false, allowed),
 		withRedirect(c("lna-public-redirect-to-loopback", "a public same-origin URL redirected to loopback is refused at the redirect", samePage, "", false, blocked), "{api}/g/{case}/1"),
@@ -87,7 +89,7 @@ const pending = "pending"
 
 // lnaPendingMS is how long an LNA case's page waits before it calls a
 // load pending: Chromium and WebKit settle every case within it.
-const lnaPendingMS = 1000
+const lnaPendingMS = 1500
 
 // pendingRace is script (statements that set r) raced against a timer of
 // ms milliseconds that sets r to the outcome "pending".

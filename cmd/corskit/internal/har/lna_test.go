@@ -64,3 +64,25 @@ func TestReplayServerIPLocal(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPageCOEP: any header line reads as no COEP or one of the two values
+// the model knows, and an address of any shape as one of the spaces.
+func FuzzPageCOEP(f *testing.F) {
+	for _, s := range []string{"require-corp", `require-corp; report-to="e"`, "credentialless", "unsafe-none", " require-corp\t", "require-corp,credentialless", ""} {
+		f.Add(s, "203.0.113.5")
+	}
+	f.Add("credentialless", "[::1]")
+	f.Add("x", "10.0.0.1%eth0")
+	f.Fuzz(func(t *testing.T, line, ip string) {
+		switch got := pageCOEP([]string{line}); got {
+		case "", fetch.COEPRequireCORP, fetch.COEPCredentialless:
+		default:
+			t.Fatalf("%q read as %q", line, got)
+		}
+		switch s := serverSpace(Entry{ServerIPAddress: ip}); s {
+		case fetch.SpaceUnknown, fetch.SpacePublic, fetch.SpaceLocal, fetch.SpaceLoopback:
+		default:
+			t.Fatalf("%q: space %q", ip, s)
+		}
+	})
+}
