@@ -108,7 +108,8 @@ var bidiListening = regexp.MustCompile(`WebDriver BiDi listening on (ws://\S+)`)
 func StartFirefox(ctx context.Context) (*Firefox, error) { return StartFirefoxWith(ctx, nil) }
 
 // StartFirefoxWith is StartFirefox with some of the suite's prefs
-// replaced (the cookie cases restore cookieBehavior's shipped default).
+// replaced (the cookie cases restore cookieBehavior's shipped default), a
+// nil value leaving the pref at its shipped default, and others added.
 func StartFirefoxWith(ctx context.Context, prefs map[string]any) (*Firefox, error) {
 	bin, err := exec.LookPath(FirefoxBinary())
 	if err != nil {
@@ -123,8 +124,17 @@ func StartFirefoxWith(ctx context.Context, prefs map[string]any) (*Firefox, erro
 		if o, ok := prefs[k]; ok {
 			v = o
 		}
+		if v == nil {
+			continue // nil: the shipped default
+		}
 		b, _ := json.Marshal(v)
 		fmt.Fprintf(&js, "user_pref(%q, %s);\n", k, b)
+	}
+	for k, v := range prefs { // prefs the suite does not set
+		if _, ok := firefoxPrefs[k]; !ok && v != nil {
+			b, _ := json.Marshal(v)
+			fmt.Fprintf(&js, "user_pref(%q, %s);\n", k, b)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "user.js"), []byte(js.String()), 0o644); err != nil {
 		os.RemoveAll(dir)

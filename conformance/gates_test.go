@@ -103,6 +103,14 @@ func caseRun(t *testing.T, set string, cases []corscase.GateCase, p fetch.Profil
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
+	caseRunOn(t, set, cases, p, s, open)
+	return s
+}
+
+// caseRunOn is caseRun on servers already started (whose Spaces the
+// caller may have set).
+func caseRunOn(t *testing.T, set string, cases []corscase.GateCase, p fetch.Profile, s *corscase.GateServers, open func(ctx context.Context, start string) (console func() []string)) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	console := open(ctx, s.Start)
@@ -137,7 +145,6 @@ func caseRun(t *testing.T, set string, cases []corscase.GateCase, p fetch.Profil
 		}
 	}
 	t.Logf("%s: %d %s cases; %d disagreements", p.Name, len(cases), set, disagree)
-	return s
 }
 
 // A caseOpener starts an engine at a gate run's first page and returns

@@ -362,7 +362,9 @@ func fixes(res *fetch.Result) []Fix {
 	case fetch.ReasonBadPort:
 		return []Fix{{Response: "client", Text: "Browsers refuse this port before sending anything (the Fetch Standard's bad-port list, ports of mail, IRC, X11, SIP...): serve the API on another port. No response header fixes this."}}
 	case fetch.ReasonLocalNetworkAccess:
-		return []Fix{{Response: "client", Text: fmt.Sprintf("Chromium 142+ lets a page call a %s address from a more public one only with the user's Local Network Access permission, asked before anything is sent. No response header fixes this (Access-Control-Allow-Private-Network is ignored): the user must allow it, or the page and the API must be served from the same address space (serve the API publicly, or open the page from the local network).", e.Value)}}
+		return nil // lnaDiagnosis
+	case fetch.ReasonUnspecifiedAddress:
+		return []Fix{{Response: "client", Text: unspecifiedFix(e)}} // lna.go
 	case fetch.ReasonUnsafeRedirect:
 		return []Fix{{Response: "actual", Header: "Location", Text: fmt.Sprintf("The server redirects to %s; fetch() follows redirects only to http: and https: URLs. Redirect to an http(s) URL, or answer directly.", e.Value)}}
 	case fetch.ReasonTooManyRedirects:

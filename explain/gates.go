@@ -49,6 +49,13 @@ type Gate struct {
 	DevToolsReason string `json:"devtools_reason,omitempty"`
 	COEP           string `json:"coep,omitempty"`
 	CORP           string `json:"corp,omitempty"`
+	// For Local Network Access (Layer "user"): the permission the user
+	// must grant ("loopback-network", "local-network"), the target's
+	// address space, and that the call is blocked pending that permission
+	// (DevToolsReason is the CORS issue's corsError).
+	Permission        string `json:"permission,omitempty"`
+	TargetSpace       string `json:"target_space,omitempty"`
+	PendingPermission bool   `json:"pending_permission,omitempty"`
 }
 
 // gateDiagnosis fills d for a fetch a gate refused.
@@ -56,6 +63,10 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 	e := res.Err
 	if e.Reason.IsCORP() {
 		corpDiagnosis(res, d)
+		return
+	}
+	if e.Reason == fetch.ReasonLocalNetworkAccess {
+		lnaDiagnosis(res, d)
 		return
 	}
 	by := "mixed-content rules (an https page calling plain http)"

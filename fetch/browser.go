@@ -52,6 +52,15 @@ type Browser struct {
 	// gets: without the user's permission, which the model never has, a
 	// fetch to loopback or a private address fails before it is sent.
 	PageAddressSpace AddressSpace
+	// AddressSpaceOverrides gives the address space of "ip:port" endpoints
+	// (the page's origin or a URL fetched, IPv6 in brackets), as Chromium's
+	// --ip-address-space-overrides=127.0.0.1:8080=public does: a test can
+	// make a loopback page public. Host names are not resolved.
+	AddressSpaceOverrides map[string]AddressSpace
+	// LocalNetworkGranted holds the Local Network Access permissions the
+	// user granted the page: PermissionLoopbackNetwork,
+	// PermissionLocalNetwork (see LocalNetworkPermission).
+	LocalNetworkGranted []string
 
 	cache preflightCache
 	http  httpCache
@@ -235,6 +244,9 @@ type Result struct {
 	// CSPViolations are the page's policies the fetch violated, in order:
 	// report-only ones (warnings) and the enforced one that failed it.
 	CSPViolations []CSPViolation
+	// LocalNetwork lists the URLs fetched from a more private address
+	// space than the page's (lna.go), gated or not: Firefox logs each.
+	LocalNetwork []LocalNetworkHop
 }
 
 // Allowed reports whether the page got a response (possibly opaque).
@@ -376,7 +388,7 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			f.fail(e, cur)
 			return nil
 		}
-		if e := f.localNetworkCheck(u.Hostname()); e != nil && !f.req.Origin.SameOrigin(curOrigin) {
+		if e := f.localNetworkCheck(u); e != nil && !f.req.Origin.SameOrigin(curOrigin) {
 			f.fail(e, cur)
 			return nil
 		}

@@ -51,6 +51,10 @@ const (
 	// request. Chromium words it as a CORS failure, but no response header
 	// fixes it.
 	ReasonLocalNetworkAccess = reason.LocalNetworkAccess
+	// ReasonUnspecifiedAddress is a fetch to 0.0.0.0 or [::], which
+	// Firefox and WebKit refuse before connecting (Profile.
+	// RefusesUnspecifiedAddress); Value is the host.
+	ReasonUnspecifiedAddress = reason.UnspecifiedAddress
 )
 
 // Error is a failed fetch: why, where, and what the browser says.

@@ -238,8 +238,8 @@ func TestControlByteHeaderSent(t *testing.T) {
 // Local Network Access (Chromium 142+): a public page's fetch to loopback
 // fails before anything is sent, with the line headless Chromium 156 prints
 // (measured with --ip-address-space-overrides marking the page public); a
-// page named by a domain is not gated unless its space is given; the other
-// engines have no such gate.
+// page named by a domain is not gated unless its space is given; a local
+// page calls loopback freely; WebKit has no such gate (Firefox's: lna_test.go).
 func TestLocalNetworkAccess(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -252,11 +252,10 @@ func TestLocalNetworkAccess(t *testing.T) {
 		{"public IP to loopback", fetch.Chromium, "http://203.0.113.5", "", "http://127.0.0.1:8080/x", true},
 		{"public IP to private", fetch.Chromium, "http://203.0.113.5", "", "http://10.0.0.2:8080/x", true},
 		{"declared public to localhost", fetch.Chromium, "https://app.example.com", fetch.SpacePublic, "http://localhost:8080/x", true},
-		{"private to loopback", fetch.Chromium, "http://192.168.1.2", "", "http://[::1]:8080/x", true},
+		{"private to loopback", fetch.Chromium, "http://192.168.1.2", "", "http://[::1]:8080/x", false},
 		{"domain, space unknown", fetch.Chromium, "https://app.example.com", "", "http://127.0.0.1:8080/x", false},
 		{"loopback to loopback", fetch.Chromium, "http://localhost:3000", "", "http://127.0.0.1:8080/x", false},
 		{"private to public", fetch.Chromium, "http://10.0.0.1", "", "http://203.0.113.9/x", false},
-		{"firefox has no gate", fetch.Firefox, "http://203.0.113.5", "", "http://127.0.0.1:8080/x", false},
 		{"webkit has no gate", fetch.WebKit, "http://203.0.113.5", "", "http://127.0.0.1:8080/x", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

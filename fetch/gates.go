@@ -144,9 +144,10 @@ func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error
 // IsGate reports whether r is one of the gates that are not CORS: a
 // refusal before CORS no response header can lift, or a no-cors load
 // Cross-Origin-Resource-Policy refused (which only the resource's CORP,
-// not a CORS header, lifts).
+// not a CORS header, lifts), or Local Network Access (the user's
+// permission).
 func IsGate(r Reason) bool {
-	return r == ReasonMixedContent || r == ReasonCSPConnectSrc || r.IsCORP()
+	return r == ReasonMixedContent || r == ReasonCSPConnectSrc || r.IsCORP() || r == ReasonLocalNetworkAccess
 }
 
 // gateConsole is the engine's console lines for the gates of r: for each

@@ -27,12 +27,15 @@ func TestGatesMatchEngines(t *testing.T) {
 
 // matchRecorded runs a set of gate cases in each profile and compares
 // them with each engine's recording, <set>-<engine>.json.
-func matchRecorded(t *testing.T, set string, cases []corscase.GateCase) {
+func matchRecorded(t *testing.T, set string, cases []corscase.GateCase, setup ...func(*corscase.GateServers)) {
 	s, err := corscase.ServeGates(cases)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	for _, f := range setup {
+		f(s)
+	}
 	for _, p := range fetch.Profiles {
 		t.Run(p.Name, func(t *testing.T) {
 			want := recordedIn(t, set+"-"+p.Name)

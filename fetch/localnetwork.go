@@ -1,20 +1,24 @@
 package fetch
 
 import (
-	"fmt"
 	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/reason"
 )
 
 // AddressSpace is where a host lies for Local Network Access: Chromium
-// 142+ asks the user's permission before a page may fetch from an address
-// space more private than its own (public to local or loopback, local to
-// loopback). No response header grants it: Access-Control-Request-Private-
-// Network and Access-Control-Allow-Private-Network, from the abandoned
-// Private Network Access preflights, play no part, and the model neither
-// sends nor checks them.
+// 142+ and Firefox ESR 153 ask the user's permission before a public page
+// may fetch from a local or loopback address (see LocalNetworkGate). No
+// response header grants it: Access-Control-Request-Private-Network and
+// Access-Control-Allow-Private-Network, from the abandoned Private Network
+// Access preflights, play no part (measured: Chromium 156 sends no
+// preflight and refuses the fetch though the server answers
+// Access-Control-Allow-Private-Network: true), and the model neither sends
+// nor checks them.
 type AddressSpace string
 
 // The address spaces, most private first. Unknown is a host name the model
@@ -44,6 +48,11 @@ func HostAddressSpace(host string) AddressSpace {
 	switch {
 	case err != nil:
 		return SpaceUnknown
+	case a.IsUnspecified():
+		// 0.0.0.0 and :: reach the machine itself: Chromium 156 names
+		// them loopback (measured: conformance lna-public-to-zero); the
+		// other engines refuse them outright (RefusesUnspecifiedAddress).
+		return SpaceLoopback
 	case a.IsPrivate() || a.IsLinkLocalUnicast():
 		return SpaceLocal
 	}
@@ -64,34 +73,63 @@ func (s AddressSpace) rank() int {
 
 // LocalNetworkGate says whether a page in address space page needs the
 // user's Local Network Access permission to fetch from a host in address
-// space target: when target is more private than page. An Unknown space
-// on either side needs none (the model cannot tell).
+// space target: a public page calling a local or loopback address. A local
+// page calling loopback needs none: measured in Chromium 156 (the page
+// marked local with --ip-address-space-overrides, its requests' client
+// security state saying Local) and Firefox ESR 153 (the same with
+// network.lna.address_space.private.override), both fetch without asking.
+// An Unknown space on either side needs none (the model cannot tell).
 func LocalNetworkGate(page, target AddressSpace) bool {
-	return page.rank() >= 0 && target.rank() >= 0 && target.rank() < page.rank()
+	return page == SpacePublic && target.rank() >= 0 && target.rank() < page.rank()
 }
 
-// localNetworkError is the failure of a fetch that Local Network Access
-// stopped before anything was sent, or nil.
-func (f *fetcher) localNetworkCheck(host string) *Error {
+// localNetworkCheck is the failure of a fetch to u that Local Network
+// Access stopped before anything was sent, or nil: the page is public, u
+// is local or loopback, and the user has not granted the permission that
+// u's space needs (LocalNetworkPermission).
+func (f *fetcher) localNetworkCheck(u *url.URL) *Error {
+	if f.p.RefusesUnspecifiedAddress && isUnspecified(u.Hostname()) {
+		return &Error{Reason: ReasonUnspecifiedAddress, Value: strings.Trim(u.Hostname(), "[]")}
+	}
 	if !f.p.LocalNetworkAccess {
 		return nil
 	}
 	page := f.b.PageAddressSpace
 	if page == SpaceUnknown {
 		page = f.page.space
+		if len(f.b.AddressSpaceOverrides) > 0 {
+			port := ""
+			if f.req.Origin.Port() != 0 {
+				port = strconv.Itoa(f.req.Origin.Port())
+			}
+			page = f.b.spaceOverride(f.req.Origin.Scheme(), f.req.Origin.Host(), port, page)
+		}
 	}
-	target := HostAddressSpace(host)
-	if !LocalNetworkGate(page, target) {
+	target := f.b.spaceOverride(u.Scheme, u.Hostname(), u.Port(), SpaceUnknown)
+	if target == SpaceUnknown {
+		target = HostAddressSpace(u.Hostname())
+	}
+	if page.rank() < 0 || target.rank() < 0 || target.rank() >= page.rank() {
+		return nil
+	}
+	gated := LocalNetworkGate(page, target)
+	granted := gated && f.b.granted(LocalNetworkPermission(target))
+	f.res.LocalNetwork = append(f.res.LocalNetwork, LocalNetworkHop{URL: f.b.urlString(u), Page: page, Target: target, Granted: granted})
+	if !gated || granted {
 		return nil
 	}
 	return &Error{Reason: ReasonLocalNetworkAccess, Value: string(target)}
 }
 
+// isUnspecified reports whether host is 0.0.0.0 or :: (in brackets or not).
+func isUnspecified(host string) bool {
+	a, err := netip.ParseAddr(strings.Trim(host, "[]"))
+	return err == nil && a.Unmap().IsUnspecified()
+}
+
 // localNetworkDetail is Chromium's text for a denied permission (measured
 // in headless Chromium 156, which denies it without asking).
-func localNetworkDetail(space string) string {
-	return fmt.Sprintf("Permission was denied for this request to access the `%s` address space.", space)
-}
+func localNetworkDetail(space string) string { return reason.ChromiumLocalNetworkDetail(space) }
 
 // pageInfo is what the model derives from a page's origin, computed once
 // per Browser and origin rather than once per fetch: a Browser usually

@@ -33,11 +33,14 @@ func (p Profile) ConsoleLines(r *Result) []string {
 	if r.Err != nil && r.Err.Reason.IsCORP() {
 		return p.corpConsole(r)
 	}
+	if r.Err != nil && (r.Err.Reason == ReasonLocalNetworkAccess || r.Err.Reason == ReasonUnspecifiedAddress) {
+		return p.localNetworkConsole(r)
+	}
 	gates := p.gateConsole(r)
 	if r.Err != nil && IsGate(r.Err.Reason) {
 		return gates
 	}
-	return p.forDestination(r, append(gates, p.corsConsole(r)...))
+	return p.forDestination(r, append(append(gates, p.firefoxLocalNetwork(r)...), p.corsConsole(r)...))
 }
 
 // corsConsole is ConsoleLines without the gates' lines.

@@ -139,13 +139,21 @@ type Profile struct {
 	// invalidates them.
 	UnsafeMethodKeepsHTTPCache bool
 
-	// LocalNetworkAccess makes a fetch from a page to a more private
-	// address space (public to local or loopback, local to loopback) need
-	// the user's permission, asked before anything is sent; without it the
-	// fetch fails (ReasonLocalNetworkAccess), and no response header helps.
-	// Chromium 142+: yes (headless Chromium denies it without asking).
-	// Firefox ESR 153 and WebKitGTK 2.50: no.
+	// LocalNetworkAccess makes a fetch from a public page to a local or
+	// loopback address need the user's permission, asked before anything
+	// is sent (LocalNetworkGate, lna.go); without it the fetch fails
+	// (ReasonLocalNetworkAccess), and no response header helps. Chromium
+	// 142+: yes (headless Chromium denies it without asking). Firefox ESR
+	// 153: yes, as shipped (its fetch waits on the prompt:
+	// LocalNetworkWaits). WebKitGTK 2.50: no (its "Enable Local Network
+	// Access" feature is off as shipped).
 	LocalNetworkAccess bool
+	// RefusesUnspecifiedAddress refuses a fetch to 0.0.0.0 or [::] before
+	// connecting, from any page (ReasonUnspecifiedAddress). Firefox ESR 153
+	// (a network error) and WebKitGTK 2.50 ("restricted network host"):
+	// yes. Chromium 156: no; Local Network Access counts the address as
+	// loopback (measured: conformance lna-public-to-zero).
+	RefusesUnspecifiedAddress bool
 
 	// RedirectCredentialsAnyOrigin fails a cors-mode request redirected to
 	// a Location with credentials even within the page's own origin, where
@@ -214,6 +222,8 @@ var Firefox = Profile{
 	SafelistEachLine:                  true,
 	PreflightNoCacheHeaders:           true,
 	UnsafeMethodKeepsHTTPCache:        true,
+	LocalNetworkAccess:                true,
+	RefusesUnspecifiedAddress:         true,
 	Messages:                          EngineFirefox,
 }
 
@@ -234,6 +244,7 @@ var WebKit = Profile{
 	KeepAuthorizationAcrossOrigins: true,
 	MixedContentBlocksLocalhost:    true,
 	MixedContentBlocksLoopbackIP:   true,
+	RefusesUnspecifiedAddress:      true,
 	Messages:                       EngineWebKit,
 }
 

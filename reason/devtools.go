@@ -23,6 +23,8 @@ func ChromiumDevTools(id ID, redirected bool) (issue, blocked, kind string, ok b
 	case COEPCORPMissing, CORPNotSameOrigin, CORPNotSameSite:
 		blocked, kind = chromiumCORP(id)
 		return "BlockedByResponseIssue", blocked, kind, true
+	case LocalNetworkAccess:
+		return ChromiumLocalNetworkIssue, "", ChromiumLocalNetworkCorsError, true
 	}
 	return "", "", "", false
 }

@@ -102,6 +102,11 @@ const (
 	COEPCORPMissing   // the page's COEP require-corp, and the answer has no CORP
 	CORPNotSameOrigin // CORP same-origin, cross-origin load
 	CORPNotSameSite   // CORP same-site, cross-site load
+
+	// UnspecifiedAddress is a fetch to 0.0.0.0 or [::], which Firefox and
+	// WebKit refuse before connecting (Chromium treats it as loopback for
+	// Local Network Access). Not CORS: the fix is to call 127.0.0.1.
+	UnspecifiedAddress
 )
 
 var names = [...]string{
@@ -129,6 +134,7 @@ var names = [...]string{
 	BadPort:                     "bad-port",
 	UnsafeRedirect:              "unsafe-redirect",
 	LocalNetworkAccess:          "local-network-access",
+	UnspecifiedAddress:          "unspecified-address",
 	MixedContent:                "mixed-content",
 	CSPConnectSrc:               "csp-connect-src",
 	InvalidRequestMethod:        "invalid-request-method",

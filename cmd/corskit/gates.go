@@ -72,6 +72,8 @@ func printGates(w io.Writer, diags []explain.Diagnosis, s style) {
 		fmt.Fprintf(w, "\n%s\n  Chromium DevTools: Issues panel %s", s.bold("Not CORS ("+g.ID+"):"), g.DevToolsIssue)
 		if g.BlockedReason != "" {
 			fmt.Fprintf(w, "; Network panel status (blocked:%s)", g.BlockedReason)
+		} else if g.Permission != "" {
+			printPermission(w, g) // lna.go
 		} else {
 			fmt.Fprintf(w, "; not in the Network panel (the call never became a request)")
 		}

@@ -41,10 +41,14 @@ func serveImage(w http.ResponseWriter, c GateCase) {
 // what the page saw: a fetch's type and status, an <img>'s onload
 // (allowed) or onerror (blocked; an <img> says nothing more).
 func (c GateCase) loadScript(target string) string {
+	s := c.load(target)
 	if c.subresource() {
-		return coepCookieScript + c.load(target)
+		s = coepCookieScript + s
 	}
-	return c.load(target)
+	if c.PendingAfterMS > 0 {
+		s = pendingRace(s, c.PendingAfterMS) // lnacases.go
+	}
+	return s
 }
 
 func (c GateCase) load(target string) string {

@@ -56,6 +56,10 @@ type GateCase struct {
 	NoACAO bool
 	// Engines holds the outcome of an engine that differs from Want.
 	Engines map[string]string
+	// PendingAfterMS, when set, makes a load still unsettled after that
+	// many milliseconds the outcome "pending" (a permission prompt no one
+	// answers: see LNACases).
+	PendingAfterMS int
 }
 
 // WantIn is the expected outcome in engine (a profile name).
@@ -71,13 +75,15 @@ type GateURLs struct{ Page, SPage, API, V6, Peer string }
 
 func (u GateURLs) expand(s, name string) string {
 	return strings.NewReplacer("{case}", name, "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
-		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1)).Replace(s)
+		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1),
+		"{zero-api}", strings.Replace(u.API, "://localhost", "://0.0.0.0", 1)).Replace(s)
 }
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
-	return strings.NewReplacer(u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
-		u.API, "{api}", u.V6, "{v6}").Replace(s)
+	return strings.NewReplacer(append(u.endpointPairs(), u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
+		strings.Replace(u.API, "://localhost", "://0.0.0.0", 1), "{zero-api}",
+		u.API, "{api}", u.V6, "{v6}")...).Replace(s)
 }
 
 // PageURL is the address of case c's page.
@@ -136,6 +142,12 @@ type GateServers struct {
 	URLs     GateURLs
 	Recorder *Recorder
 	Start    string // the first case's page
+	// Spaces, when set, are the address spaces the model gives the run's
+	// endpoints (fetch.Browser.AddressSpaceOverrides): see LNACases.
+	Spaces map[string]fetch.AddressSpace
+	// Granted, when set, are the Local Network Access permissions the
+	// user granted the run's pages (fetch.Browser.LocalNetworkGranted).
+	Granted []string
 
 	cases   []GateCase
 	servers []*httptest.Server
@@ -307,7 +319,7 @@ func gateTransport() *http.Transport {
 
 // ModelGate makes case c's fetch in the model with profile p, against s.
 func ModelGate(ctx context.Context, p fetch.Profile, c GateCase, s *GateServers) (*fetch.Result, error) {
-	b := &fetch.Browser{Profile: p, Transport: gateTransport(), NoHTTPCache: true}
+	b := &fetch.Browser{Profile: p, Transport: gateTransport(), NoHTTPCache: true, AddressSpaceOverrides: s.Spaces, LocalNetworkGranted: s.Granted}
 	res, err := b.Fetch(ctx, c.Request(s.URLs))
 	if err != nil {
 		return nil, fmt.Errorf("gate case %s: %w", c.Name, err)
@@ -334,6 +346,8 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 			r.Console = append(r.Console, s.URLs.Normalize(l))
 		}
 		switch {
+		case pendingIn(p, c, res): // lnacases.go
+			obs.Outcome = pending
 		case res.Err != nil:
 			obs.Outcome = "blocked"
 			if c.As != AsImg { // an <img>'s onerror says nothing

@@ -60,6 +60,10 @@ type Entry struct {
 	// ResourceType is Chromium's "_resourceType": "fetch", "xhr",
 	// "preflight", "document"...
 	ResourceType string `json:"_resourceType,omitempty"`
+	// ServerIPAddress is the address the browser connected to (HAR 1.2,
+	// optional; Chromium writes "[::1]" for IPv6): its address space
+	// decides Local Network Access (page.go).
+	ServerIPAddress string `json:"serverIPAddress,omitempty"`
 }
 
 // Request is an entry's request.

@@ -96,7 +96,8 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 	}
 	redirectTargets := map[string]bool{}
 	docs := map[origin.Origin]*fetch.Page{} // each origin's last document so far
-	var lastDoc *origin.Origin              // the last document's
+	spaces := addressSpaces{}
+	var lastDoc *origin.Origin // the last document's
 	jars := make([]jar, len(ps))
 	next := 0 // next of l.Skipped to merge into skipped
 	for i, e := range l.Entries {
@@ -119,6 +120,7 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 		if o, pg, ok := document(e); ok {
 			docs[o] = pg
 			lastDoc = &o
+			spaces.page(o, e)
 		}
 		req, ok := call(e, lastDoc)
 		if !ok || redirectTargets[canonicalURL(e.Request.URL)] {
@@ -126,6 +128,7 @@ func ReplayEngines(ctx context.Context, l *Log, ps []fetch.Profile, yield func(R
 			continue
 		}
 		req.Page = docs[req.Origin]
+		spaces.apply(bs, req.Origin, e)
 		var held [][]fetch.Cookie
 		if req.Credentials == fetch.CredentialsInclude {
 			u, _ := url.Parse(e.Request.URL) // parsed by call already
@@ -203,7 +206,8 @@ func document(e Entry) (origin.Origin, *fetch.Page, bool) {
 	}
 	h := HTTPHeader(e.Response.Headers)
 	u.Fragment, u.RawFragment = "", ""
-	return o, &fetch.Page{URL: u.String(), CSP: h.Values("Content-Security-Policy"), CSPReportOnly: h.Values("Content-Security-Policy-Report-Only")}, true
+	return o, &fetch.Page{URL: u.String(), CSP: h.Values("Content-Security-Policy"), CSPReportOnly: h.Values("Content-Security-Policy-Report-Only"),
+		COEP: pageCOEP(h.Values("Cross-Origin-Embedder-Policy"))}, true
 }
 
 // call reconstructs the fetch() behind entry e, if it is a cross-origin

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCheckLocalNetworkAccess: a public page (--page-address-space, or a
+// --page-url on a public IP address) calling a loopback server is stopped
+// by Local Network Access in Chromium and Firefox, not in WebKitGTK; the
+// diagnosis leads with "not CORS:", names the permission and each
+// engine's words. A local page calls loopback freely (measured in
+// Chromium 156 and Firefox ESR 153; before, the model gated it).
+func TestCheckLocalNetworkAccess(t *testing.T) {
+	srv, _ := countingServer(t)
+	gatedOut := []string{"not CORS: Local Network Access", `"loopback-network" permission`, "Verdict: blocked pending permission",
+		"Permission was denied for this request to access the `loopback` address space.",
+		"Local Network Access permission required: top-level site", "Issues panel CorsIssue", "LocalNetworkAccessPermissionDenied"}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		code    int
+		want    []string
+		notWant []string
+	}{
+		{"public page", []string{"--origin", "https://app.example.com", "--page-address-space", "public"}, 1, gatedOut, nil},
+		{"public IP page", []string{"--page-url", "http://203.0.113.5/app"}, 1, gatedOut, nil},
+		// Firefox logs that it saw the access, and lets it through.
+		{"local page", []string{"--origin", "http://192.168.1.20", "--page-address-space", "local"}, 0,
+			[]string{"ALLOWED", "Local Network Access detected: top-level site “http://192.168.1.20/”"}, []string{"not CORS", "permission required"}},
+		{"unknown page", []string{"--origin", "https://app.example.com"}, 0, []string{"ALLOWED"}, []string{"Local Network Access"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := cli(t, append([]string{"check", srv.URL + "/items"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(out, w) {
+					t.Errorf("output has %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
