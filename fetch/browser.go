@@ -235,6 +235,9 @@ type Result struct {
 	// CSPViolations are the page's policies the fetch violated, in order:
 	// report-only ones (warnings) and the enforced one that failed it.
 	CSPViolations []CSPViolation
+	// ORB is what Opaque Response Blocking decided of a cross-origin
+	// no-cors answer (orb.go); nil when it did not run.
+	ORB *ORBNote
 }
 
 // Allowed reports whether the page got a response (possibly opaque).
@@ -455,6 +458,10 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			}
 		}
 		if e := f.corpCheck(resp.Header, u); e != nil {
+			f.fail(e, cur)
+			return nil
+		}
+		if e := f.orbCheck(resp); e != nil {
 			f.fail(e, cur)
 			return nil
 		}

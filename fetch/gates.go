@@ -146,7 +146,7 @@ func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error
 // Cross-Origin-Resource-Policy refused (which only the resource's CORP,
 // not a CORS header, lifts).
 func IsGate(r Reason) bool {
-	return r == ReasonMixedContent || r == ReasonCSPConnectSrc || r.IsCORP()
+	return r == ReasonMixedContent || r == ReasonCSPConnectSrc || r.IsCORP() || r == ReasonORBBlocked
 }
 
 // gateConsole is the engine's console lines for the gates of r: for each

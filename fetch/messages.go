@@ -33,6 +33,9 @@ func (p Profile) ConsoleLines(r *Result) []string {
 	if r.Err != nil && r.Err.Reason.IsCORP() {
 		return p.corpConsole(r)
 	}
+	if r.Err != nil && r.Err.Reason == ReasonORBBlocked {
+		return p.orbConsole(r)
+	}
 	gates := p.gateConsole(r)
 	if r.Err != nil && IsGate(r.Err.Reason) {
 		return gates

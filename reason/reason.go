@@ -101,6 +101,14 @@ const (
 	COEPCORPMissing   // the page's COEP require-corp, and the answer has no CORP
 	CORPNotSameOrigin // CORP same-origin, cross-origin load
 	CORPNotSameSite   // CORP same-site, cross-site load
+
+	// ORBBlocked is Opaque Response Blocking: a cross-origin no-cors load
+	// (an <img> without crossorigin, fetch() with mode "no-cors") whose
+	// answer is not an image, media, a script or a style sheet (JSON,
+	// HTML, XML, text with nosniff...) is refused after its answer. Not
+	// CORS: the fix is the answer's Content-Type, or CORS mode with CORS
+	// headers for data meant to be read cross-origin.
+	ORBBlocked
 )
 
 var names = [...]string{
@@ -148,6 +156,7 @@ var names = [...]string{
 	COEPCORPMissing:             "coep-corp-missing",
 	CORPNotSameOrigin:           "corp-not-same-origin",
 	CORPNotSameSite:             "corp-not-same-site",
+	ORBBlocked:                  "orb-blocked",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON, logs

@@ -54,6 +54,9 @@ type GateCase struct {
 	CrossOrigin string
 	// NoACAO: the target answers without Access-Control-Allow-Origin.
 	NoACAO bool
+	// Answer, when set, is what the target answers instead of an image
+	// (the ORB cases, orb.go).
+	Answer *Answer
 	// Engines holds the outcome of an engine that differs from Want.
 	Engines map[string]string
 }
@@ -257,6 +260,10 @@ func (s *GateServers) handler(label string) http.Handler {
 				w.WriteHeader(http.StatusFound)
 				return
 			}
+			if c.Answer != nil {
+				serveAnswer(w, c.Answer)
+				return
+			}
 			if c.subresource() {
 				serveImage(w, c)
 				return
@@ -339,6 +346,8 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 			if c.As != AsImg { // an <img>'s onerror says nothing
 				obs.Error = p.TypeErrorMessage(res)
 			}
+		case c.As == AsImg && !c.isImage():
+			obs.Outcome = "blocked" // let through, but no image: onerror all the same
 		case c.As != AsImg: // nor does its onload
 			obs.Type = string(res.Response.Type)
 			obs.Status = res.Response.Status

@@ -1,0 +1,107 @@
+package conformance
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/corscase"
+)
+
+// netErrors records, by URL, the error text of Chromium's failed loads
+// (Network.loadingFailed): ORB's refusal shows there as
+// net::ERR_BLOCKED_BY_ORB, and in the console only as a "Failed to load
+// resource" line that names no URL.
+type netErrors struct {
+	mu    sync.Mutex
+	urls  map[network.RequestID]string
+	byURL map[string]string
+}
+
+func (n *netErrors) record(ev any) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.urls == nil {
+		n.urls, n.byURL = map[network.RequestID]string{}, map[string]string{}
+	}
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		n.urls[e.RequestID] = e.Request.URL
+	case *network.EventLoadingFailed:
+		if u, ok := n.urls[e.RequestID]; ok {
+			n.byURL[u] = e.ErrorText
+		}
+	}
+}
+
+func (n *netErrors) of(url string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.byURL[url]
+}
+
+// TestORBChromium: the ORB cases in headless Chromium, with the net error
+// of each failed load, against the model's.
+func TestORBChromium(t *testing.T) {
+	var ne netErrors
+	s := caseRun(t, "orb", corscase.ORBCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
+		tab := browser.OpenTab(ctx, t)
+		if err := chromedp.Listen(tab.Ctx, ne.record); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
+			t.Fatal(err)
+		}
+		return tab.Console
+	})
+	// Chromium's console says nothing of ORB: its refusals show only in
+	// the Network panel, as net::ERR_BLOCKED_BY_ORB for an <img> and as
+	// net::ERR_ABORTED for a no-cors fetch() it answered with an empty
+	// body.
+	checked := 0
+	for _, c := range corscase.ORBCases() {
+		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ne.of(s.URLs.TargetURL(c)), fetch.Chromium.ORBNetError(res); got != want {
+			t.Errorf("case %s: Chromium's load failed with %q, the model says %q", c.Name, got, want)
+		}
+		checked++
+	}
+	t.Logf("net errors checked for %d cases", checked)
+}
+
+// TestORBFirefox: the ORB cases in headless Firefox ESR.
+func TestORBFirefox(t *testing.T) {
+	caseRun(t, "orb", corscase.ORBCases(), fetch.Firefox, func(ctx context.Context, start string) func() []string {
+		f := openFirefox(ctx, t, start)
+		return func() []string {
+			lines, err := f.ConsoleLines(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return lines
+		}
+	})
+}
+
+// TestORBWebKit: the ORB cases in WebKitGTK's MiniBrowser.
+func TestORBWebKit(t *testing.T) {
+	caseRun(t, "orb", corscase.ORBCases(), fetch.WebKit, func(ctx context.Context, start string) func() []string {
+		w, err := StartWebKit(ctx, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(w.Close)
+		return w.Console
+	})
+}
