@@ -5,29 +5,34 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/audits"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/browser"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
+	"github.com/corskit/corskit/reason"
 )
 
 // netErrors records, by URL, the error text of Chromium's failed loads
-// (Network.loadingFailed): ORB's refusal shows there as
-// net::ERR_BLOCKED_BY_ORB, and in the console only as a "Failed to load
-// resource" line that names no URL.
+// (Network.loadingFailed), where ORB's refusal shows as
+// net::ERR_BLOCKED_BY_ORB, and its DevTools issues (Audits.issueAdded:
+// a GenericIssue of type ResponseWasBlockedByORB). Its console prints
+// nothing.
 type netErrors struct {
-	mu    sync.Mutex
-	urls  map[network.RequestID]string
-	byURL map[string]string
+	mu     sync.Mutex
+	urls   map[network.RequestID]string
+	byURL  map[string]string
+	issues map[string]string // "code/errorType" by URL
 }
 
 func (n *netErrors) record(ev any) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.urls == nil {
-		n.urls, n.byURL = map[network.RequestID]string{}, map[string]string{}
+		n.urls, n.byURL, n.issues = map[network.RequestID]string{}, map[string]string{}, map[string]string{}
 	}
 	switch e := ev.(type) {
 	case *network.EventRequestWillBeSent:
@@ -36,7 +41,17 @@ func (n *netErrors) record(ev any) {
 		if u, ok := n.urls[e.RequestID]; ok {
 			n.byURL[u] = e.ErrorText
 		}
+	case *audits.EventIssueAdded:
+		if g := e.Issue.Details.GenericIssueDetails; g != nil && g.Request != nil {
+			n.issues[g.Request.URL] = string(e.Issue.Code) + "/" + string(g.ErrorType)
+		}
 	}
+}
+
+func (n *netErrors) issue(url string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.issues[url]
 }
 
 func (n *netErrors) of(url string) string {
@@ -52,6 +67,9 @@ func TestORBChromium(t *testing.T) {
 	s := caseRun(t, "orb", corscase.ORBCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
 		tab := browser.OpenTab(ctx, t)
 		if err := chromedp.Listen(tab.Ctx, ne.record); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
@@ -72,12 +90,21 @@ func TestORBChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := ne.of(s.URLs.TargetURL(c)), fetch.Chromium.ORBNetError(res); got != want {
+		target := s.URLs.TargetURL(c)
+		if got, want := ne.of(target), fetch.Chromium.ORBNetError(res); got != want {
 			t.Errorf("case %s: Chromium's load failed with %q, the model says %q", c.Name, got, want)
+		}
+		want := ""
+		if res.ORB != nil && res.ORB.Blocked {
+			issue, _, kind, _ := reason.ChromiumDevTools(reason.ORBBlocked, false)
+			want = issue + "/" + kind
+		}
+		if got := ne.issue(target); got != want {
+			t.Errorf("case %s: Chromium's DevTools issue %q, the model says %q", c.Name, got, want)
 		}
 		checked++
 	}
-	t.Logf("net errors checked for %d cases", checked)
+	t.Logf("net errors and DevTools issues checked for %d cases", checked)
 }
 
 // TestORBFirefox: the ORB cases in headless Firefox ESR.

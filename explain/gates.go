@@ -49,6 +49,12 @@ type Gate struct {
 	DevToolsReason string `json:"devtools_reason,omitempty"`
 	COEP           string `json:"coep,omitempty"`
 	CORP           string `json:"corp,omitempty"`
+	// For Opaque Response Blocking (orb.go): the step that refused the
+	// answer (fetch.ORBRule), the answer's MIME type, and the error
+	// Chromium's Network panel shows.
+	ORBRule     string `json:"orb_rule,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	NetError    string `json:"net_error,omitempty"`
 }
 
 // gateDiagnosis fills d for a fetch a gate refused.
@@ -56,6 +62,10 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 	e := res.Err
 	if e.Reason.IsCORP() {
 		corpDiagnosis(res, d)
+		return
+	}
+	if e.Reason == fetch.ReasonORBBlocked {
+		orbDiagnosis(res, d)
 		return
 	}
 	by := "mixed-content rules (an https page calling plain http)"

@@ -55,6 +55,10 @@ type ORBNote struct {
 	// parses), NoSniff its X-Content-Type-Options: nosniff.
 	Type    string
 	NoSniff bool
+	// Sniffed is the image type the first bytes are ("image/gif"...), or
+	// "media" for audio or video, "" for neither: what the answer really
+	// is when its Content-Type says otherwise.
+	Sniffed string
 	// Emptied: blocked, and the engine gave the no-cors fetch() an empty
 	// opaque response rather than a network error (Chromium, Firefox).
 	// fetch() resolves; the page could not read the body anyway.
@@ -135,7 +139,11 @@ func (f *fetcher) orbCheck(resp *http.Response) *Error {
 
 // decide is the ORB algorithm over an answer and its body.
 func (eng orbEngine) decide(resp *http.Response, body []byte) ORBNote {
-	n := ORBNote{Type: mimeEssence(resp.Header), NoSniff: nosniff(resp.Header)}
+	head := body[:min(len(body), 1024)]
+	n := ORBNote{Type: mimeEssence(resp.Header), NoSniff: nosniff(resp.Header), Sniffed: sniffImage(head)}
+	if n.Sniffed == "" && sniffMedia(head) {
+		n.Sniffed = "media"
+	}
 	verdict := func(r ORBRule, blocked bool) ORBNote { n.Rule, n.Blocked = r, blocked; return n }
 	t := n.Type
 	if t != "" {
@@ -153,12 +161,11 @@ func (eng orbEngine) decide(resp *http.Response, body []byte) ORBNote {
 	if resp.StatusCode == http.StatusPartialContent && !strings.HasPrefix(resp.Header.Get("Content-Range"), "bytes 0-") {
 		return verdict(ORBPartialNotFirst, true)
 	}
-	head := body[:min(len(body), 1024)]
 	switch {
-	case sniffImage(head):
-		return verdict(ORBSniffedImage, false)
-	case sniffMedia(head):
+	case n.Sniffed == "media":
 		return verdict(ORBSniffedMedia, false)
+	case n.Sniffed != "":
+		return verdict(ORBSniffedImage, false)
 	case n.NoSniff:
 		return verdict(ORBNosniff, true)
 	case !eng.noStatusOrTypeStep && (resp.StatusCode < 200 || resp.StatusCode > 299):
@@ -241,15 +248,20 @@ var neverSniffed = map[string]bool{
 	"text/event-stream": true, "text/csv": true, "text/vtt": true,
 }
 
-// sniffImage: the MIME Sniffing Standard's image type pattern matching.
-func sniffImage(b []byte) bool {
-	for _, sig := range [][]byte{[]byte("GIF87a"), []byte("GIF89a"), []byte("\x89PNG\r\n\x1a\n"), []byte("\xff\xd8\xff"),
-		[]byte("BM"), []byte("\x00\x00\x01\x00"), []byte("\x00\x00\x02\x00")} {
-		if bytes.HasPrefix(b, sig) {
-			return true
+// sniffImage: the MIME Sniffing Standard's image type pattern matching;
+// the type, or "".
+func sniffImage(b []byte) string {
+	for _, sig := range []struct{ prefix, typ string }{{"GIF87a", "image/gif"}, {"GIF89a", "image/gif"},
+		{"\x89PNG\r\n\x1a\n", "image/png"}, {"\xff\xd8\xff", "image/jpeg"}, {"BM", "image/bmp"},
+		{"\x00\x00\x01\x00", "image/x-icon"}, {"\x00\x00\x02\x00", "image/x-icon"}} {
+		if bytes.HasPrefix(b, []byte(sig.prefix)) {
+			return sig.typ
 		}
 	}
-	return len(b) >= 14 && string(b[:4]) == "RIFF" && string(b[8:14]) == "WEBPVP"
+	if len(b) >= 14 && string(b[:4]) == "RIFF" && string(b[8:14]) == "WEBPVP" {
+		return "image/webp"
+	}
+	return ""
 }
 
 // sniffMedia: the MIME Sniffing Standard's audio or video type pattern

@@ -23,6 +23,10 @@ func ChromiumDevTools(id ID, redirected bool) (issue, blocked, kind string, ok b
 	case COEPCORPMissing, CORPNotSameOrigin, CORPNotSameSite:
 		blocked, kind = chromiumCORP(id)
 		return "BlockedByResponseIssue", blocked, kind, true
+	case ORBBlocked:
+		// A generic issue, and no blocked reason: the Network panel
+		// shows net::ERR_BLOCKED_BY_ORB (ChromiumORBNetError).
+		return "GenericIssue", "", "ResponseWasBlockedByORB", true
 	}
 	return "", "", "", false
 }
