@@ -108,7 +108,8 @@ var bidiListening = regexp.MustCompile(`WebDriver BiDi listening on (ws://\S+)`)
 func StartFirefox(ctx context.Context) (*Firefox, error) { return StartFirefoxWith(ctx, nil) }
 
 // StartFirefoxWith is StartFirefox with some of the suite's prefs
-// replaced (the cookie cases restore cookieBehavior's shipped default).
+// replaced (the cookie cases restore cookieBehavior's shipped default),
+// or others added (the upgrade cases resolve a name to 127.0.0.1).
 func StartFirefoxWith(ctx context.Context, prefs map[string]any) (*Firefox, error) {
 	bin, err := exec.LookPath(FirefoxBinary())
 	if err != nil {
@@ -125,6 +126,12 @@ func StartFirefoxWith(ctx context.Context, prefs map[string]any) (*Firefox, erro
 		}
 		b, _ := json.Marshal(v)
 		fmt.Fprintf(&js, "user_pref(%q, %s);\n", k, b)
+	}
+	for k, v := range prefs { // and prefs the suite does not set itself
+		if _, ok := firefoxPrefs[k]; !ok {
+			b, _ := json.Marshal(v)
+			fmt.Fprintf(&js, "user_pref(%q, %s);\n", k, b)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "user.js"), []byte(js.String()), 0o644); err != nil {
 		os.RemoveAll(dir)

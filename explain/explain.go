@@ -193,6 +193,7 @@ func Explain(res *fetch.Result) Diagnosis {
 	if res.Err != nil && fetch.IsGate(res.Err.Reason) {
 		gateDiagnosis(res, &d)
 	}
+	upgradeDiagnosis(res, &d)
 	return d
 }
 

@@ -238,6 +238,9 @@ type Result struct {
 	// ORB is what Opaque Response Blocking decided of a cross-origin
 	// no-cors answer (orb.go); nil when it did not run.
 	ORB *ORBNote
+	// MixedUpgrade is what an https page did with the http URL of an
+	// upgradable load, an <img> (upgrade.go); nil for other loads.
+	MixedUpgrade *MixedUpgrade
 }
 
 // Allowed reports whether the page got a response (possibly opaque).
@@ -366,6 +369,9 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		// deadline has passed rather than start another.
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if hops == 0 {
+			u = f.upgradeMixed(u)
 		}
 		cur := f.b.urlString(u)
 		curOrigin := f.target0

@@ -111,7 +111,7 @@ func (f *fetcher) gateCheck(u *url.URL, cur string, redirected bool) *Error {
 	if e := f.cspCheck(u, page, cur, redirected); e != nil {
 		return e
 	}
-	if page.Scheme == "https" && !f.p.PotentiallyTrustworthy(u) {
+	if page.Scheme == "https" && !f.p.PotentiallyTrustworthy(u) && !f.keptMixed(redirected) {
 		return &Error{Reason: ReasonMixedContent, Value: page.String()}
 	}
 	return nil

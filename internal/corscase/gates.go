@@ -16,6 +16,7 @@ import (
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/reason"
 )
 
 // GateCase is one fetch() from a page whose own URL and headers decide a
@@ -31,8 +32,9 @@ import (
 type GateCase struct {
 	Name  string
 	About string
-	// Secure serves the page from {spage} rather than {page}.
-	Secure bool
+	// Secure serves the page from {spage} rather than {page}; NamedPage
+	// too, under the name PageHost rather than 127.0.0.1 (upgrade.go).
+	Secure, NamedPage bool
 	// CSP and CSPReportOnly are the page's Content-Security-Policy and
 	// Content-Security-Policy-Report-Only header lines, placeholders
 	// expanded.
@@ -73,20 +75,23 @@ func (c GateCase) WantIn(engine string) string {
 type GateURLs struct{ Page, SPage, API, V6, Peer string }
 
 func (u GateURLs) expand(s, name string) string {
-	return strings.NewReplacer("{case}", name, "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
+	return strings.NewReplacer("{case}", name, "{tls-host}", u.namedHost(u.SPage, UpgradeHost), "{plain-host}", u.namedHost(u.API, UpgradeHost), "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
 		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1)).Replace(s)
 }
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
-	return strings.NewReplacer(u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
+	return strings.NewReplacer("https://"+u.namedHost(u.SPage, PageHost), "{named-spage}", u.namedHost(u.SPage, UpgradeHost), "{tls-host}", u.namedHost(u.API, UpgradeHost), "{plain-host}", u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
 		u.API, "{api}", u.V6, "{v6}").Replace(s)
 }
 
 // PageURL is the address of case c's page.
 func (u GateURLs) PageURL(c GateCase) string {
 	base := u.Page
-	if c.Secure {
+	switch {
+	case c.NamedPage:
+		base = "https://" + u.namedHost(u.SPage, PageHost)
+	case c.Secure:
 		base = u.SPage
 	}
 	return base + "/gp/" + c.Name
@@ -303,7 +308,7 @@ func gateTransport() *http.Transport {
 	return &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, port, _ := net.SplitHostPort(addr)
-			if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == UpgradeHost || host == PageHost {
 				addr = net.JoinHostPort("127.0.0.1", port)
 			}
 			return d.DialContext(ctx, "tcp", addr)
@@ -335,8 +340,12 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 		obs := Observation{Outcome: "allowed"}
 		var r Result
 		for _, l := range p.ConsoleLines(res) {
-			if c.subresource() && !namesCase(l, c.Name) {
-				continue // as the browsers' runs leave it out (conformance's gateLines)
+			if c.subresource() && !namesCase(l, c.Name) && l != reason.WebKitNotAllowed {
+				// As the browsers' runs leave it out (conformance's
+				// gateLines); WebKit prints its "Not allowed to request
+				// resource" of a mixed-content refusal with the page as its
+				// source, which names the case.
+				continue
 			}
 			r.Console = append(r.Console, s.URLs.Normalize(l))
 		}
