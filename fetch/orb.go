@@ -41,8 +41,8 @@ const (
 	ORBStatus             ORBRule = "status"              // not an ok status
 	ORBNoType             ORBRule = "no-type"             // no Content-Type: through
 	ORBMediaTypeMismatch  ORBRule = "media-type-mismatch" // an image/, audio/ or video/ type, and no such bytes
-	ORBScript             ORBRule = "script"              // the body is a script: through
-	ORBNotScript          ORBRule = "not-script"          // the body is no script, or is JSON
+	ORBScript             ORBRule = "script"              // the body is a script (Chromium: is not HTML, XML or JSON): through
+	ORBNotScript          ORBRule = "not-script"          // the body is no script, or is JSON (Chromium: is HTML, XML or JSON)
 )
 
 // ORBNote is what ORB decided of a cross-origin no-cors answer, in the
@@ -176,7 +176,10 @@ func (eng orbEngine) decide(resp *http.Response, body []byte) ORBNote {
 		return verdict(ORBMediaTypeMismatch, true)
 	}
 	if eng.sniffData {
-		return verdict(ORBNotScript, sniffData(head))
+		if sniffData(head) {
+			return verdict(ORBNotScript, true)
+		}
+		return verdict(ORBScript, false)
 	}
 	if looksLikeScript(body) {
 		return verdict(ORBScript, false)
