@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/reason"
@@ -75,8 +76,28 @@ func orbWhy(res *fetch.Result) string {
 // the page sees nothing wrong but an empty body.
 func orbWarnings(res *fetch.Result) []Warning {
 	n := res.ORB
-	if n == nil || !n.Emptied {
+	if n == nil {
+		return noORBWarnings(res)
+	}
+	if !n.Emptied {
 		return nil
 	}
 	return []Warning{{ID: "orb-emptied", Text: fmt.Sprintf("not CORS: Opaque Response Blocking refused this no-cors answer (%s): fetch() resolves with an empty opaque response (Chromium's Network panel: %s). A no-cors fetch() never lets the page read a cross-origin answer anyway: to read it, use CORS mode (no mode: 'no-cors') and have %s answer Access-Control-Allow-Origin: %s.", orbWhy(res), reason.ChromiumORBEmptied, targetOrigin(res.Response.URL), res.Request.Origin)}}
+}
+
+// noORBWarnings: an <img> the network let through in an engine without
+// ORB (WebKitGTK) whose answer is no image by its Content-Type: allowed
+// says only that the bytes reached the page's process; the image still
+// fails to decode unless they are an image.
+func noORBWarnings(res *fetch.Result) []Warning {
+	r := res.Response
+	if res.Err != nil || r == nil || r.Type != fetch.ResponseOpaque || res.Request.Destination != fetch.DestinationImage || len(res.Trace) == 0 {
+		return nil
+	}
+	ct := res.Trace[len(res.Trace)-1].ResponseHeader.Get("Content-Type")
+	t, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(ct)), ";")
+	if t == "" || strings.HasPrefix(t, "image/") {
+		return nil
+	}
+	return []Warning{{ID: "orb-none", Text: fmt.Sprintf("WebKit runs no Opaque Response Blocking: the answer (Content-Type: %s) reaches the page's process, where Chromium and Firefox refuse it; the <img> still fires its error event unless its bytes are an image.", t)}}
 }
