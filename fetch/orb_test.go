@@ -125,3 +125,31 @@ func TestORBNotRun(t *testing.T) {
 		t.Errorf("a CORS fetch: ORB %+v, err %v %v", res.ORB, res.Err, err)
 	}
 }
+
+// TestORBCachedImage: an image served under another type, from the HTTP
+// cache the second time, is sniffed from the stored body as from the
+// network: let through both times.
+func TestORBCachedImage(t *testing.T) {
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "max-age=600")
+		w.Write([]byte("GIF89a\x01\x00\x01\x00"))
+	}))
+	defer srv.Close()
+	b := &fetch.Browser{Profile: fetch.Chromium}
+	for i := 0; i < 2; i++ {
+		res, err := b.Fetch(context.Background(), fetch.Request{Origin: origin.MustParse("http://page.test"), URL: srv.URL,
+			Mode: fetch.ModeNoCORS, Destination: fetch.DestinationImage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Err != nil || res.ORB == nil || res.ORB.Rule != fetch.ORBSniffedImage {
+			t.Errorf("load %d: %v, ORB %+v", i, res.Err, res.ORB)
+		}
+	}
+	if hits != 1 {
+		t.Errorf("%d requests, want 1 (the second from the HTTP cache)", hits)
+	}
+}
