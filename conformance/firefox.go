@@ -109,7 +109,8 @@ func StartFirefox(ctx context.Context) (*Firefox, error) { return StartFirefoxWi
 
 // StartFirefoxWith is StartFirefox with some of the suite's prefs
 // replaced (the cookie cases restore cookieBehavior's shipped default), a
-// nil value leaving the pref at its shipped default, and others added.
+// nil value leaving the pref at its shipped default, and others added (the
+// upgrade cases resolve a name to 127.0.0.1).
 func StartFirefoxWith(ctx context.Context, prefs map[string]any) (*Firefox, error) {
 	bin, err := exec.LookPath(FirefoxBinary())
 	if err != nil {

@@ -52,6 +52,12 @@ type WebKit struct {
 // StartWebKit starts Xvfb and MiniBrowser on url, with a fresh home
 // directory (so no cookie, cache or preference survives from another run).
 func StartWebKit(ctx context.Context, url string) (*WebKit, error) {
+	return StartWebKitWith(ctx, url)
+}
+
+// StartWebKitWith is StartWebKit with more MiniBrowser arguments (the
+// upgrade cases' --proxy).
+func StartWebKitWith(ctx context.Context, url string, args ...string) (*WebKit, error) {
 	mb, err := MiniBrowserBinary()
 	if err != nil {
 		return nil, err
@@ -98,8 +104,9 @@ func StartWebKit(ctx context.Context, url string) (*WebKit, error) {
 		return nil, fmt.Errorf("webkit: Xvfb gave no display number; its output:\n%s", w.out)
 	}
 
-	w.browser = exec.Command(mb, "--enable-write-console-messages-to-stdout=true",
-		"--ignore-tls-errors", url) // the gates' https page has a self-signed certificate
+	args = append([]string{"--enable-write-console-messages-to-stdout=true",
+		"--ignore-tls-errors"}, append(args, url)...) // the gates' https page has a self-signed certificate
+	w.browser = exec.Command(mb, args...)
 	w.browser.Env = append(os.Environ(), "DISPLAY=:"+n, "HOME="+dir,
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
 		"XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_RUNTIME_DIR="+dir,

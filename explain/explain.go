@@ -189,10 +189,11 @@ func Explain(res *fetch.Result) Diagnosis {
 		d.StoppedAt = stoppedAt(res.Err)
 		d.Fixes = guardFixes(res, fixes(res))
 	}
-	d.Warnings = append(warnings(res), gateWarnings(res)...)
+	d.Warnings = append(append(warnings(res), gateWarnings(res)...), orbWarnings(res)...)
 	if res.Err != nil && fetch.IsGate(res.Err.Reason) {
 		gateDiagnosis(res, &d)
 	}
+	upgradeDiagnosis(res, &d)
 	return d
 }
 

@@ -56,6 +56,12 @@ type Gate struct {
 	Permission        string `json:"permission,omitempty"`
 	TargetSpace       string `json:"target_space,omitempty"`
 	PendingPermission bool   `json:"pending_permission,omitempty"`
+	// For Opaque Response Blocking (orb.go): the step that refused the
+	// answer (fetch.ORBRule), the answer's MIME type, and the error
+	// Chromium's Network panel shows.
+	ORBRule     string `json:"orb_rule,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	NetError    string `json:"net_error,omitempty"`
 }
 
 // gateDiagnosis fills d for a fetch a gate refused.
@@ -67,6 +73,10 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 	}
 	if e.Reason == fetch.ReasonLocalNetworkAccess {
 		lnaDiagnosis(res, d)
+		return
+	}
+	if e.Reason == fetch.ReasonORBBlocked {
+		orbDiagnosis(res, d)
 		return
 	}
 	by := "mixed-content rules (an https page calling plain http)"

@@ -247,6 +247,12 @@ type Result struct {
 	// LocalNetwork lists the URLs fetched from a more private address
 	// space than the page's (lna.go), gated or not: Firefox logs each.
 	LocalNetwork []LocalNetworkHop
+	// ORB is what Opaque Response Blocking decided of a cross-origin
+	// no-cors answer (orb.go); nil when it did not run.
+	ORB *ORBNote
+	// MixedUpgrade is what an https page did with the http URL of an
+	// upgradable load, an <img> (upgrade.go); nil for other loads.
+	MixedUpgrade *MixedUpgrade
 }
 
 // Allowed reports whether the page got a response (possibly opaque).
@@ -376,6 +382,9 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if hops == 0 {
+			u = f.upgradeMixed(u)
+		}
 		cur := f.b.urlString(u)
 		curOrigin := f.target0
 		if hops == 0 {
@@ -467,6 +476,10 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			}
 		}
 		if e := f.corpCheck(resp.Header, u); e != nil {
+			f.fail(e, cur)
+			return nil
+		}
+		if e := f.orbCheck(resp); e != nil {
 			f.fail(e, cur)
 			return nil
 		}

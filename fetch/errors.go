@@ -117,6 +117,10 @@ func (e *Error) ConsoleMessage() string {
 		return reason.ChromiumCSPLine(e.URL, e.Value, e.Header == "default-src", false)
 	case ReasonCOEPCORPMissing, ReasonCORPNotSameOrigin, ReasonCORPNotSameSite:
 		return "Failed to load resource: " + reason.ChromiumCORPNetError(e.Reason)
+	case ReasonORBBlocked:
+		// Chromium's console prints no line for it: this is the error its
+		// Network panel shows, and the URL.
+		return reason.ChromiumORBNetError + " " + e.URL
 	}
 	return reason.ChromiumLine(e.URL, e.InitialURL, e.Origin, e.Detail())
 }

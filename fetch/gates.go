@@ -111,7 +111,7 @@ func (f *fetcher) gateCheck(u *url.URL, cur string, redirected bool) *Error {
 	if e := f.cspCheck(u, page, cur, redirected); e != nil {
 		return e
 	}
-	if page.Scheme == "https" && !f.p.PotentiallyTrustworthy(u) {
+	if page.Scheme == "https" && !f.p.PotentiallyTrustworthy(u) && !f.keptMixed(redirected) {
 		return &Error{Reason: ReasonMixedContent, Value: page.String()}
 	}
 	return nil
@@ -147,7 +147,7 @@ func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error
 // not a CORS header, lifts), or Local Network Access (the user's
 // permission).
 func IsGate(r Reason) bool {
-	return r == ReasonMixedContent || r == ReasonCSPConnectSrc || r.IsCORP() || r == ReasonLocalNetworkAccess
+	return r == ReasonMixedContent || r == ReasonCSPConnectSrc || r.IsCORP() || r == ReasonLocalNetworkAccess || r == ReasonORBBlocked
 }
 
 // gateConsole is the engine's console lines for the gates of r: for each

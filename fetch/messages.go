@@ -30,11 +30,22 @@ const (
 // through). Generic network lines ("Failed to load resource") are left
 // out. It needs r's Trace: the failing exchange is its last.
 func (p Profile) ConsoleLines(r *Result) []string {
+	if r.MixedUpgrade != nil {
+		return append(p.upgradeConsole(r), p.consoleLines(r)...)
+	}
+	return p.consoleLines(r)
+}
+
+// consoleLines is ConsoleLines but for an upgradable load's line.
+func (p Profile) consoleLines(r *Result) []string {
 	if r.Err != nil && r.Err.Reason.IsCORP() {
 		return p.corpConsole(r)
 	}
 	if r.Err != nil && (r.Err.Reason == ReasonLocalNetworkAccess || r.Err.Reason == ReasonUnspecifiedAddress) {
 		return p.localNetworkConsole(r)
+	}
+	if r.Err != nil && r.Err.Reason == ReasonORBBlocked {
+		return p.orbConsole(r)
 	}
 	gates := p.gateConsole(r)
 	if r.Err != nil && IsGate(r.Err.Reason) {
@@ -182,6 +193,9 @@ func firefoxConsole(r *Result) []string {
 	case ReasonInvalidAllowMethods, ReasonInvalidAllowHeaders:
 		line = blocked(fmt.Sprintf("invalid token ‘%s’ in CORS header ‘%s’", firstInvalidToken(e.Value), e.Header))
 	case ReasonRedirectContainsCredentials, ReasonTooManyRedirects, ReasonNetwork:
+		if r.Request.Mode == ModeNoCORS && r.Request.Destination == DestinationImage {
+			return out // no CORS request, no CORS line (case upgrade-img-no-https)
+		}
 		return append(out, failed)
 	case ReasonUnsafeRedirect:
 		// Said only of a CORS request (measured: a same-origin fetch

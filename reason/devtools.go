@@ -25,6 +25,10 @@ func ChromiumDevTools(id ID, redirected bool) (issue, blocked, kind string, ok b
 		return "BlockedByResponseIssue", blocked, kind, true
 	case LocalNetworkAccess:
 		return ChromiumLocalNetworkIssue, "", ChromiumLocalNetworkCorsError, true
+	case ORBBlocked:
+		// A generic issue, and no blocked reason: the Network panel
+		// shows net::ERR_BLOCKED_BY_ORB (ChromiumORBNetError).
+		return "GenericIssue", "", "ResponseWasBlockedByORB", true
 	}
 	return "", "", "", false
 }

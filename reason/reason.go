@@ -107,6 +107,14 @@ const (
 	// WebKit refuse before connecting (Chromium treats it as loopback for
 	// Local Network Access). Not CORS: the fix is to call 127.0.0.1.
 	UnspecifiedAddress
+
+	// ORBBlocked is Opaque Response Blocking: a cross-origin no-cors load
+	// (an <img> without crossorigin, fetch() with mode "no-cors") whose
+	// answer is not an image, media, a script or a style sheet (JSON,
+	// HTML, XML, text with nosniff...) is refused after its answer. Not
+	// CORS: the fix is the answer's Content-Type, or CORS mode with CORS
+	// headers for data meant to be read cross-origin.
+	ORBBlocked
 )
 
 var names = [...]string{
@@ -156,6 +164,7 @@ var names = [...]string{
 	COEPCORPMissing:             "coep-corp-missing",
 	CORPNotSameOrigin:           "corp-not-same-origin",
 	CORPNotSameSite:             "corp-not-same-site",
+	ORBBlocked:                  "orb-blocked",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON, logs

@@ -704,6 +704,8 @@ func printConsole(w io.Writer, indent string, p fetch.Profile, res *fetch.Result
 		// Not a CORS verdict: the caller says what failed.
 	case res.Err.Reason.IsCORP():
 		printCORPConsole(w, indent, p, res, len(lines) == 0)
+	case res.Err.Reason == fetch.ReasonORBBlocked:
+		printORBConsole(w, indent, p, res)
 	case len(lines) == 0:
 		fmt.Fprintf(w, "%sconsole: (no CORS line) fetch() rejects with TypeError: %s\n", indent, p.TypeErrorMessage(res))
 	}

@@ -70,11 +70,14 @@ func printGates(w io.Writer, diags []explain.Diagnosis, s style) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s\n  Chromium DevTools: Issues panel %s", s.bold("Not CORS ("+g.ID+"):"), g.DevToolsIssue)
-		if g.BlockedReason != "" {
+		switch {
+		case g.BlockedReason != "":
 			fmt.Fprintf(w, "; Network panel status (blocked:%s)", g.BlockedReason)
-		} else if g.Permission != "" {
+		case g.Permission != "":
 			printPermission(w, g) // lna.go
-		} else {
+		case g.NetError != "":
+			fmt.Fprintf(w, "; Network panel status %s", g.NetError)
+		default:
 			fmt.Fprintf(w, "; not in the Network panel (the call never became a request)")
 		}
 		fmt.Fprintln(w)

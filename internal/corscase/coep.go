@@ -112,6 +112,11 @@ func hasCOEPCookie(r *http.Request) bool {
 // exchanges.
 func modelCookies(wire []Wire, res *fetch.Result) {
 	pageHost := "127.0.0.1"
+	if p := res.Request.Page; p != nil {
+		if u, err := url.Parse(p.URL); err == nil {
+			pageHost = u.Hostname() // the upgrade cases' named page stores it for its name
+		}
+	}
 	i := 0
 	for _, ex := range res.Trace {
 		if ex.Kind == fetch.ExchangeCacheHit {

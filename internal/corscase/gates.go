@@ -16,6 +16,7 @@ import (
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/reason"
 )
 
 // GateCase is one fetch() from a page whose own URL and headers decide a
@@ -31,8 +32,9 @@ import (
 type GateCase struct {
 	Name  string
 	About string
-	// Secure serves the page from {spage} rather than {page}.
-	Secure bool
+	// Secure serves the page from {spage} rather than {page}; NamedPage
+	// too, under the name PageHost rather than 127.0.0.1 (upgrade.go).
+	Secure, NamedPage bool
 	// CSP and CSPReportOnly are the page's Content-Security-Policy and
 	// Content-Security-Policy-Report-Only header lines, placeholders
 	// expanded.
@@ -54,6 +56,9 @@ type GateCase struct {
 	CrossOrigin string
 	// NoACAO: the target answers without Access-Control-Allow-Origin.
 	NoACAO bool
+	// Answer, when set, is what the target answers instead of an image
+	// (the ORB cases, orb.go).
+	Answer *Answer
 	// Engines holds the outcome of an engine that differs from Want.
 	Engines map[string]string
 	// PendingAfterMS, when set, makes a load still unsettled after that
@@ -74,14 +79,15 @@ func (c GateCase) WantIn(engine string) string {
 type GateURLs struct{ Page, SPage, API, V6, Peer string }
 
 func (u GateURLs) expand(s, name string) string {
-	return strings.NewReplacer("{case}", name, "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
+	return strings.NewReplacer("{case}", name, "{tls-host}", u.namedHost(u.SPage, UpgradeHost), "{plain-host}", u.namedHost(u.API, UpgradeHost), "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
 		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1),
 		"{zero-api}", strings.Replace(u.API, "://localhost", "://0.0.0.0", 1)).Replace(s)
 }
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
-	return strings.NewReplacer(append(u.endpointPairs(), u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
+	return strings.NewReplacer(append(u.endpointPairs(), "https://"+u.namedHost(u.SPage, PageHost), "{named-spage}", u.namedHost(u.SPage, UpgradeHost), "{tls-host}", u.namedHost(u.API, UpgradeHost), "{plain-host}",
+		u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
 		strings.Replace(u.API, "://localhost", "://0.0.0.0", 1), "{zero-api}",
 		u.API, "{api}", u.V6, "{v6}")...).Replace(s)
 }
@@ -89,7 +95,10 @@ func (u GateURLs) Normalize(s string) string {
 // PageURL is the address of case c's page.
 func (u GateURLs) PageURL(c GateCase) string {
 	base := u.Page
-	if c.Secure {
+	switch {
+	case c.NamedPage:
+		base = "https://" + u.namedHost(u.SPage, PageHost)
+	case c.Secure:
 		base = u.SPage
 	}
 	return base + "/gp/" + c.Name
@@ -269,6 +278,10 @@ func (s *GateServers) handler(label string) http.Handler {
 				w.WriteHeader(http.StatusFound)
 				return
 			}
+			if c.Answer != nil {
+				serveAnswer(w, c.Answer)
+				return
+			}
 			if c.subresource() {
 				serveImage(w, c)
 				return
@@ -308,7 +321,7 @@ func gateTransport() *http.Transport {
 	return &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, port, _ := net.SplitHostPort(addr)
-			if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == UpgradeHost || host == PageHost {
 				addr = net.JoinHostPort("127.0.0.1", port)
 			}
 			return d.DialContext(ctx, "tcp", addr)
@@ -340,8 +353,12 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 		obs := Observation{Outcome: "allowed"}
 		var r Result
 		for _, l := range p.ConsoleLines(res) {
-			if c.subresource() && !namesCase(l, c.Name) {
-				continue // as the browsers' runs leave it out (conformance's gateLines)
+			if c.subresource() && !namesCase(l, c.Name) && l != reason.WebKitNotAllowed {
+				// As the browsers' runs leave it out (conformance's
+				// gateLines); WebKit prints its "Not allowed to request
+				// resource" of a mixed-content refusal with the page as its
+				// source, which names the case.
+				continue
 			}
 			r.Console = append(r.Console, s.URLs.Normalize(l))
 		}
@@ -353,6 +370,8 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 			if c.As != AsImg { // an <img>'s onerror says nothing
 				obs.Error = p.TypeErrorMessage(res)
 			}
+		case c.As == AsImg && !c.isImage():
+			obs.Outcome = "blocked" // let through, but no image: onerror all the same
 		case c.As != AsImg: // nor does its onload
 			obs.Type = string(res.Response.Type)
 			obs.Status = res.Response.Status
