@@ -30,6 +30,9 @@ const (
 // through). Generic network lines ("Failed to load resource") are left
 // out. It needs r's Trace: the failing exchange is its last.
 func (p Profile) ConsoleLines(r *Result) []string {
+	if isKindLine(r.Request.Kind) {
+		return p.kindConsole(r) // kindconsole.go
+	}
 	if r.Err != nil && r.Err.Reason.IsCORP() {
 		return p.corpConsole(r)
 	}

@@ -54,6 +54,9 @@ type GateCase struct {
 	CrossOrigin string
 	// NoACAO: the target answers without Access-Control-Allow-Origin.
 	NoACAO bool
+	// WSRefuse: a WebSocket target answers the handshake 403, as a
+	// server that checks Origin refuses another site's page (kinds.go).
+	WSRefuse bool
 	// Engines holds the outcome of an engine that differs from Want.
 	Engines map[string]string
 }
@@ -71,12 +74,12 @@ type GateURLs struct{ Page, SPage, API, V6, Peer string }
 
 func (u GateURLs) expand(s, name string) string {
 	return strings.NewReplacer("{case}", name, "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
-		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1)).Replace(s)
+		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{ws-api}", "ws"+strings.TrimPrefix(u.API, "http")).Replace(s)
 }
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
-	return strings.NewReplacer(u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
+	return strings.NewReplacer("ws"+strings.TrimPrefix(u.API, "http"), "{ws-api}", u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
 		u.API, "{api}", u.V6, "{v6}").Replace(s)
 }
 
@@ -99,9 +102,14 @@ func (u GateURLs) TargetURL(c GateCase) string {
 }
 
 // policies is the case's page headers, expanded; the enforced policy also
-// lets the page's own inline script run (a nonce no case uses otherwise).
+// lets the page's own inline script run (a nonce no case uses otherwise),
+// by a script-src of its own unless the case's policy names the nonce
+// itself (the script-src and default-src cases of kindcases.go).
 func (u GateURLs) policies(c GateCase) (csp, ro []string) {
 	for _, p := range c.CSP {
+		if !strings.Contains(p, gateScriptNonce) {
+			p += "; script-src 'nonce-" + gateScriptNonce + "'"
+		}
 		csp = append(csp, u.expand(p, c.Name))
 	}
 	for _, p := range c.CSPReportOnly {
@@ -218,7 +226,7 @@ func (s *GateServers) handler(label string) http.Handler {
 		case "gp":
 			csp, ro := s.URLs.policies(c)
 			for _, p := range csp {
-				w.Header().Add("Content-Security-Policy", p+"; script-src 'nonce-"+gateScriptNonce+"'")
+				w.Header().Add("Content-Security-Policy", p)
 			}
 			for _, p := range ro {
 				w.Header().Add("Content-Security-Policy-Report-Only", p)
@@ -255,6 +263,9 @@ func (s *GateServers) handler(label string) http.Handler {
 			if c.Redirect != "" && strings.HasSuffix(r.URL.Path, "/0") {
 				w.Header().Set("Location", s.URLs.expand(c.Redirect, c.Name))
 				w.WriteHeader(http.StatusFound)
+				return
+			}
+			if serveKind(w, r, c) {
 				return
 			}
 			if c.subresource() {
@@ -336,11 +347,15 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 		switch {
 		case res.Err != nil:
 			obs.Outcome = "blocked"
-			if c.As != AsImg { // an <img>'s onerror says nothing
+			if c.As == "" || c.As == AsNoCORS { // an element's onerror says nothing, nor XHR's
 				obs.Error = p.TypeErrorMessage(res)
+			} else {
+				obs.Error = p.ConstructorError(res) // what a constructor throws, if it does
 			}
-		case c.As != AsImg: // nor does its onload
+		case c.As == "" || c.As == AsNoCORS: // nor does its onload
 			obs.Type = string(res.Response.Type)
+			obs.Status = res.Response.Status
+		case c.As == AsXHR:
 			obs.Status = res.Response.Status
 		}
 		obs.Wire = s.Recorder.Take(c.Name)
