@@ -110,9 +110,10 @@ func (k Kind) IsElement() bool {
 // Load sets req to a load of kind k with crossorigin co, as the page's
 // API makes it: a GET, in the mode and credentials mode the kind and co
 // give, with the kind's destination. fetch() keeps req's own mode and
-// credentials (co must be ""); XMLHttpRequest takes co
-// CrossOriginUseCredentials as withCredentials; a font takes no co (it
-// is always CORS, credentials same-origin).
+// credentials (co must be ""); XMLHttpRequest keeps req's method,
+// headers and body, and takes co CrossOriginUseCredentials as
+// withCredentials (EventSource too); a font takes no co (it is always
+// CORS, credentials same-origin), nor does a WebSocket (no CORS).
 func (k Kind) Load(req *Request, co CrossOrigin) error {
 	switch co {
 	case "", CrossOriginAnonymous, CrossOriginUseCredentials:
@@ -138,7 +139,9 @@ func (k Kind) Load(req *Request, co CrossOrigin) error {
 			return &KindError{Field: "crossorigin", Value: string(co), Problem: string(k) + " takes withCredentials only (use-credentials)"}
 		}
 	}
-	req.Method, req.Headers, req.Body = "GET", nil, ""
+	if k != KindXHR { // XMLHttpRequest chooses its method, headers and body, as fetch() does
+		req.Method, req.Headers, req.Body = "GET", nil, ""
+	}
 	req.Mode, req.Credentials = ModeCORS, CredentialsSameOrigin
 	switch {
 	case k == KindWebSocket:

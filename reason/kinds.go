@@ -167,3 +167,20 @@ func WebKitWebSocketLine(url string, accept bool) string {
 	}
 	return "WebSocket connection to '" + url + "' failed: The server did not accept the WebSocket handshake."
 }
+
+// ChromiumDevToolsKind is [ChromiumDevTools] for a load of kind (as
+// `--as` names it) refused on its first URL: the page's CSP refusing an
+// XMLHttpRequest, an EventSource or an element's load shows in the
+// Network panel as (blocked:csp), where a fetch() or a WebSocket never
+// becomes a request; a WebSocket handshake that failed shows no issue
+// and no blocked reason (ok, all empty). Measured: TestKindsChromium.
+func ChromiumDevToolsKind(id ID, kind string) (issue, blocked, devtoolsKind string, ok bool) {
+	if id == WebSocketHandshake {
+		return "", "", "", true
+	}
+	issue, blocked, devtoolsKind, ok = ChromiumDevTools(id, false)
+	if ok && id.IsCSP() && kind != "fetch" && kind != "websocket" && kind != "" {
+		blocked = "csp"
+	}
+	return issue, blocked, devtoolsKind, ok
+}

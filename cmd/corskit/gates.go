@@ -70,7 +70,9 @@ func printGates(w io.Writer, diags []explain.Diagnosis, s style) {
 			continue
 		}
 		fmt.Fprintf(w, "\n%s\n  Chromium DevTools: Issues panel %s", s.bold("Not CORS ("+g.ID+"):"), g.DevToolsIssue)
-		if g.BlockedReason != "" {
+		if g.DevToolsIssue == "" { // a WebSocket handshake refused (kinds.go)
+			fmt.Fprintf(w, "none; the Network panel shows the handshake and its answer")
+		} else if g.BlockedReason != "" {
 			fmt.Fprintf(w, "; Network panel status (blocked:%s)", g.BlockedReason)
 		} else {
 			fmt.Fprintf(w, "; not in the Network panel (the call never became a request)")
