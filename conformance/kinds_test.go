@@ -26,7 +26,8 @@ import (
 func TestKindsChromium(t *testing.T) {
 	var dt devtoolsLog
 	s := caseRun(t, "kinds", corscase.KindCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
-		tab := browser.OpenTab(ctx, t)
+		// The https page's certificate is self-signed (the mixed-content cases).
+		tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true))
 		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
 			t.Fatal(err)
 		}

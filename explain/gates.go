@@ -99,7 +99,7 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 		d.Fixes = []Fix{{Response: "page", Header: "Content-Security-Policy", Value: g.FixedPolicy,
 			Text: fmt.Sprintf("not CORS: the page's Content Security Policy (%s) refuses connections to %s, and the browser stopped the call before sending it. No header on the API's response can change that: the server that sends the page must allow %s in connect-src (the whole policy above; keep your other directives).", e.Value, api, api)}}
 	case e.Reason == fetch.ReasonMixedContent:
-		secure := strings.Replace(e.URL, "http://", "https://", 1)
+		secure := secureURL(e.URL) // kinds.go: ws:// too
 		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
 		d.Gate = &Gate{ID: e.Reason.String(), Layer: "page-code", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: e.Value, SecureURL: secure}

@@ -93,11 +93,51 @@ func (p Profile) kindCSPLines(k Kind, v CSPViolation) []string {
 // refuses the URL (measured: kind-csp-eventsource, kind-csp-websocket);
 // the other engines fire an error event instead.
 func (p Profile) ConstructorError(r *Result) string {
-	k := r.Request.Kind
-	if p.Messages == EngineWebKit && r.Err != nil && r.Err.Reason.IsCSP() && (k == KindEventSource || k == KindWebSocket) {
-		return "The operation is insecure."
+	k, e := r.Request.Kind, r.Err
+	switch {
+	case e == nil:
+	case p.Messages == EngineWebKit && e.Reason.IsCSP() && (k == KindEventSource || k == KindWebSocket):
+		return reason.FirefoxWebKitInsecure
+	case e.Reason == ReasonMixedContent && k == KindWebSocket && p.Messages == EngineFirefox:
+		// Measured: kind-mixed-websocket.
+		return reason.FirefoxWebKitInsecure
+	case e.Reason == ReasonMixedContent && k == KindWebSocket && p.Messages == EngineChromium:
+		return reason.ChromiumWebSocketInsecure
 	}
 	return ""
+}
+
+// kindMixedContent is engine p's lines for a load of kind k that mixed
+// content refused, after the lines of the page's CSP (measured: the
+// kind-mixed-* cases). Firefox's WebSocket constructor throws and prints
+// nothing.
+func (p Profile) kindMixedContent(r *Result) []string {
+	e, k := r.Err, r.Request.Kind
+	out := p.gateConsole(&Result{Request: r.Request, CSPViolations: r.CSPViolations}) // the CSP's lines alone
+	switch p.Messages {
+	case EngineFirefox:
+		if k == KindWebSocket {
+			return out
+		}
+		out = append(out, reason.FirefoxMixedContentLine(e.URL))
+		switch k {
+		case KindEventSource:
+			out = append(out, reason.FirefoxNoConnection(e.URL))
+		case KindScript, KindModule:
+			out = append(out, reason.FirefoxScriptLoadFailed(e.URL, k == KindModule))
+		}
+	case EngineWebKit:
+		out = append(out, reason.WebKitMixedContentLine(e.Value, e.URL))
+		switch k {
+		case KindXHR:
+			out = append(out, reason.WebKitNotAllowed, reason.WebKitKindCannotLoad(string(k), e.URL))
+		case KindEventSource:
+			out = append(out, reason.WebKitKindCannotLoad(string(k), e.URL))
+		}
+	default:
+		out = append(out, reason.ChromiumKindMixedContentLine(string(k), e.Value, e.URL))
+	}
+	return out
 }
 
 // kindConsole is ConsoleLines for the kinds with lines of their own.
@@ -105,6 +145,9 @@ func (p Profile) kindConsole(r *Result) []string {
 	e, k := r.Err, r.Request.Kind
 	if e != nil && e.Reason.IsCORP() {
 		return p.corpConsole(r)
+	}
+	if e != nil && e.Reason == ReasonMixedContent {
+		return p.kindMixedContent(r)
 	}
 	out := p.gateConsole(r)
 	switch {

@@ -182,5 +182,40 @@ func ChromiumDevToolsKind(id ID, kind string) (issue, blocked, devtoolsKind stri
 	if ok && id.IsCSP() && kind != "fetch" && kind != "websocket" && kind != "" {
 		blocked = "csp"
 	}
+	if id == MixedContent && kind == "websocket" {
+		blocked = "" // the constructor throws: no request
+	}
 	return issue, blocked, devtoolsKind, ok
 }
+
+// ChromiumKindMixedContentLine is Chromium's line for blocked mixed
+// content loaded as kind (for fetch() it is [ChromiumMixedContentLine]):
+// page is the page's URL, url the insecure one. A WebSocket's is worded
+// apart (and its constructor throws).
+func ChromiumKindMixedContentLine(kind, page, url string) string {
+	var what string
+	switch kind {
+	case "websocket":
+		return fmt.Sprintf("Mixed Content: The page at '%s' was loaded over HTTPS, but attempted to connect to the insecure WebSocket endpoint '%s'. This request has been blocked; this endpoint must be available over WSS.", page, url)
+	case "xhr":
+		what = "XMLHttpRequest endpoint"
+	case "eventsource":
+		what = "EventSource endpoint"
+	case "script", "module":
+		what = "script"
+	case "stylesheet", "font":
+		what = kind
+	default:
+		return ChromiumMixedContentLine(page, url)
+	}
+	return fmt.Sprintf("Mixed Content: The page at '%s' was loaded over HTTPS, but requested an insecure %s '%s'. This request has been blocked; the content must be served over HTTPS.", page, what, url)
+}
+
+// ChromiumWebSocketInsecure is the message of the SecurityError
+// Chromium's WebSocket constructor throws for a ws: URL on an https page.
+const ChromiumWebSocketInsecure = "Failed to construct 'WebSocket': An insecure WebSocket connection may not be initiated from a page loaded over HTTPS."
+
+// FirefoxWebKitInsecure is the message of the SecurityError Firefox's
+// WebSocket constructor (mixed content) and WebKit's EventSource and
+// WebSocket constructors (the page's CSP) throw.
+const FirefoxWebKitInsecure = "The operation is insecure."

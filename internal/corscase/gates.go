@@ -16,6 +16,7 @@ import (
 
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/origin"
+	"github.com/corskit/corskit/reason"
 )
 
 // GateCase is one fetch() from a page whose own URL and headers decide a
@@ -339,7 +340,9 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 		obs := Observation{Outcome: "allowed"}
 		var r Result
 		for _, l := range p.ConsoleLines(res) {
-			if c.subresource() && !namesCase(l, c.Name) {
+			// WebKit's "Not allowed to request resource" names no URL but
+			// comes with the page as its source, so the browsers' runs keep it.
+			if c.subresource() && !namesCase(l, c.Name) && l != reason.WebKitNotAllowed {
 				continue // as the browsers' runs leave it out (conformance's gateLines)
 			}
 			r.Console = append(r.Console, s.URLs.Normalize(l))

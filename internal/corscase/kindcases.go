@@ -14,6 +14,9 @@ func KindCases() []GateCase {
 	csp := func(name, about, as, policy, target, want string) GateCase {
 		return GateCase{Name: name, About: about, As: as, CSP: []string{policy}, Target: target, Want: want}
 	}
+	mixed := func(name, about, as, target string) GateCase {
+		return GateCase{Name: name, About: about, As: as, Secure: true, Target: target, Want: blocked}
+	}
 	const self = "'nonce-" + gateScriptNonce + "' 'self'" // lets the page's own script run
 	return []GateCase{
 		k("kind-script-no-crossorigin", "a classic <script> without crossorigin is no-cors: it runs without Access-Control-Allow-Origin", AsScript, "", true, allowed),
@@ -59,6 +62,12 @@ func KindCases() []GateCase {
 			As: AsXHR, CSPReportOnly: []string{"connect-src 'self'"}, Want: allowed},
 		{Name: "kind-csp-font-fallback-allowed", About: "default-src naming the font's origin lets it load when font-src is absent",
 			As: AsFont, CSP: []string{"default-src 'nonce-corskit-gate' {api}"}, Want: allowed},
+		mixed("kind-mixed-script", "an https page's <script> from http on a host that is not loopback: blockable mixed content", AsScript, "http://api.invalid/g/{case}/0"),
+		mixed("kind-mixed-stylesheet", "an https page's stylesheet from http: blockable mixed content", AsStylesheet, "http://api.invalid/g/{case}/0"),
+		mixed("kind-mixed-font", "an https page's font from http: blockable mixed content", AsFont, "http://api.invalid/g/{case}/0"),
+		mixed("kind-mixed-xhr", "an https page's XMLHttpRequest to http: blockable mixed content", AsXHR, "http://api.invalid/g/{case}/0"),
+		mixed("kind-mixed-eventsource", "an https page's EventSource on http: blockable mixed content", AsEventSource, "http://api.invalid/g/{case}/0"),
+		mixed("kind-mixed-websocket", "an https page's WebSocket on ws: on a host that is not loopback: mixed content", AsWebSocket, "ws://api.invalid/g/{case}/0"),
 		{Name: "kind-csp-script-report-only", About: "a report-only script-src warns and lets the <script> run",
 			As: AsScript, CSPReportOnly: []string{"script-src " + self}, Want: allowed},
 	}
