@@ -142,28 +142,7 @@ func targetOrigin(raw string) string {
 // connect-src directive ('none' removed), or, when connect-src is absent,
 // in a new connect-src that keeps what default-src allowed.
 func allowInConnectSrc(policy, api string) string {
-	parts := strings.Split(policy, ";")
-	var defaults []string
-	for i, p := range parts {
-		f := strings.Fields(p)
-		if len(f) == 0 {
-			continue
-		}
-		switch strings.ToLower(f[0]) {
-		case "connect-src":
-			parts[i] = " " + strings.Join(append(append([]string{"connect-src"}, withoutNone(f[1:])...), api), " ")
-			return strings.TrimSpace(strings.Join(parts, ";"))
-		case "default-src":
-			if defaults == nil {
-				defaults = withoutNone(f[1:])
-			}
-		}
-	}
-	add := strings.Join(append(append([]string{"connect-src"}, defaults...), api), " ")
-	if strings.TrimSpace(policy) == "" {
-		return add
-	}
-	return strings.TrimSuffix(strings.TrimSpace(policy), ";") + "; " + add
+	return allowInDirective(policy, fetch.CSPChain(fetch.KindFetch), api)
 }
 
 func withoutNone(srcs []string) []string {
