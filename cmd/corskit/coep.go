@@ -35,8 +35,8 @@ func printCORPConsole(w io.Writer, indent string, p fetch.Profile, res *fetch.Re
 	if p.Messages == fetch.EngineChromium {
 		fmt.Fprintf(w, "%sconsole: %s\n", indent, res.Err.ConsoleMessage())
 	}
-	if res.Request.Destination == fetch.DestinationImage {
-		fmt.Fprintf(w, "%sthe <img> fires its error event\n", indent)
+	if sees := scriptSees(res.Request.Kind); sees != "" { // kinds.go: an <img>, a <script>...
+		fmt.Fprintf(w, "%s%s\n", indent, sees)
 		return
 	}
 	if noLines {
