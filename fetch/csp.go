@@ -152,13 +152,8 @@ func (p *CSPPolicy) directive(name string) *CSPDirective {
 // or default-src when connect-src is absent (fallback is then true); nil
 // when p has neither and allows any connection.
 func (p *CSPPolicy) ConnectDirective() (d *CSPDirective, fallback bool) {
-	if d := p.directive("connect-src"); d != nil {
-		return d, false
-	}
-	if d := p.directive("default-src"); d != nil {
-		return d, true
-	}
-	return nil, false
+	d, effective := p.DirectiveFor(KindFetch) // cspdirective.go
+	return d, d != nil && d.Name != effective
 }
 
 // Allows reports whether the source list of d matches u for a page of
