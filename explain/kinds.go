@@ -128,7 +128,7 @@ func webSocketDiagnosis(res *fetch.Result, d *Diagnosis) {
 	}
 	d.Gate = &Gate{ID: e.Reason.String(), Layer: "api-server", PageURL: pageURLOf(res)}
 	d.Fixes = []Fix{{Response: "actual",
-		Text: fmt.Sprintf("not CORS: a WebSocket has no CORS, and no Access-Control-* header plays any part. The handshake from %s was answered %s: checking Origin is the server's job, and this server (or a proxy before it) did not accept it. If this origin is yours, allow it in the server's own Origin check (Node ws: verifyClient; gorilla/websocket: Upgrader.CheckOrigin; coder/websocket: AcceptOptions.OriginPatterns; Django Channels: AllowedHostsOriginValidator), and make sure a proxy passes Upgrade and Connection on. Never accept every Origin on a cookie-authenticated endpoint: that is cross-site WebSocket hijacking (corskit audit's %s).", res.Request.Origin, answered, "cross-site-websocket")}}
+		Text: fmt.Sprintf("not CORS: a WebSocket has no CORS, and no Access-Control-* header plays any part. The handshake from %s was answered %s: checking Origin is the server's job, and this server (or a proxy before it) did not accept it. If this origin is yours, allow it in the server's own Origin check (Node ws: verifyClient; gorilla/websocket: Upgrader.CheckOrigin; coder/websocket: AcceptOptions.OriginPatterns; Django Channels: AllowedHostsOriginValidator), and make sure a proxy passes Upgrade and Connection on. Never accept every Origin on a cookie-authenticated endpoint: that is cross-site WebSocket hijacking (corskit audit's %s).", res.Request.Origin, answered, reason.CrossSiteWebSocketFinding)}}
 }
 
 // secureURL is raw over https (a ws: URL over wss).

@@ -6,9 +6,10 @@ import (
 )
 
 // A Content Security Policy is read as CSP Level 3 says (§2.2 "Policies",
-// §6.7 "Matching"): only what decides whether a fetch() may connect, that
-// is the connect-src directive and its fallback default-src. The parser
-// never fails: browsers ignore what they cannot read, and so does it.
+// §6.7 "Matching"): only what decides whether a load may go, that is the
+// directive of its kind (connect-src for fetch(); cspdirective.go for the
+// others) and its fallbacks down to default-src. The parser never fails:
+// browsers ignore what they cannot read, and so does it.
 
 // Bounds on a page's policy: the model reads at most this much of it and
 // ignores the rest, so hostile input costs bounded work.

@@ -219,3 +219,9 @@ const ChromiumWebSocketInsecure = "Failed to construct 'WebSocket': An insecure 
 // WebSocket constructor (mixed content) and WebKit's EventSource and
 // WebSocket constructors (the page's CSP) throw.
 const FirefoxWebKitInsecure = "The operation is insecure."
+
+// CrossSiteWebSocketFinding is the audit's finding for a WebSocket
+// endpoint that accepts a handshake from any site's page (cross-site
+// WebSocket hijacking): the server's side of WebSocketHandshake, named
+// here so that check's advice and the audit's finding say the same.
+const CrossSiteWebSocketFinding = "cross-site-websocket"
