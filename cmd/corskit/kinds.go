@@ -166,8 +166,8 @@ func printWebSocket(w io.Writer, res *fetch.Result) {
 	}
 	switch {
 	case res.Err == nil:
-		fmt.Fprintf(w, "WebSocket: the handshake was answered 101 Switching Protocols: the connection opens. A WebSocket has no CORS; the server accepted Origin %s, and checking it is the server's job (corskit audit --websocket probes whether it accepts any site's).\n\n", res.Request.Origin)
+		fmt.Fprintf(w, "\nWebSocket: the handshake was answered 101 Switching Protocols: the connection opens. A WebSocket has no CORS; the server accepted Origin %s, and checking it is the server's job (corskit audit --websocket probes whether it accepts any site's).\n", res.Request.Origin)
 	case res.Err.Reason == fetch.ReasonWebSocketHandshake:
-		fmt.Fprintf(w, "WebSocket: the handshake was answered %s, not 101 Switching Protocols%s: the connection fails. A WebSocket has no CORS; checking Origin is the server's job, and no Access-Control-* header plays any part.\n\n", answered, strings.TrimPrefix(" ("+res.Err.Header+")", " ()"))
+		fmt.Fprintf(w, "\nWebSocket: the handshake was answered %s, not 101 Switching Protocols%s: the connection fails. A WebSocket has no CORS; checking Origin is the server's job, and no Access-Control-* header plays any part.\n", answered, strings.TrimPrefix(" ("+res.Err.Header+")", " ()"))
 	}
 }
