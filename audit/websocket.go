@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/corskit/corskit/reason"
 )
 
 // CrossSiteWebSocket is cross-site WebSocket hijacking: the server
@@ -17,7 +19,7 @@ import (
 // any page, with the user's cookies for the server, and leaves checking
 // Origin to the server. A page on any site can then talk on that
 // connection as the user, and read every answer.
-const CrossSiteWebSocket = "cross-site-websocket"
+const CrossSiteWebSocket = reason.CrossSiteWebSocketFinding
 
 // wsProbeOrigin is the attacker's page a handshake comes from.
 const wsProbeOrigin = "https://" + attackerDomain

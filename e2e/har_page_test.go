@@ -105,6 +105,9 @@ func replayGate(ctx context.Context, t *testing.T, rec *browser.HARRecorder, con
 	if len(rep.Requests) != 1 || rep.Requests[0].Reason != want || len(rep.Skipped) > 0 {
 		t.Fatalf("replaying Chromium's HAR, want one call refused by %s: %s\nHAR:\n%s", want, out, data)
 	}
+	if len(rep.Requests[0].Console) == 0 {
+		t.Errorf("the model printed no console line for the call; Chromium:\n  %s", strings.Join(console, "\n  "))
+	}
 	for _, line := range rep.Requests[0].Console {
 		if !slices.Contains(console, line) {
 			t.Errorf("the model's console line is not Chromium's:\n  %s\nChromium:\n  %s", line, strings.Join(console, "\n  "))

@@ -358,7 +358,8 @@ func fixes(res *fetch.Result) []Fix {
 		return []Fix{{Response: "client", Text: "mode 'same-origin' forbids cross-origin URLs; use mode 'cors' (the default)."}}
 	case fetch.ReasonNetwork:
 		return []Fix{{Response: "client", Text: fmt.Sprintf("The request never got an answer (%v): check the URL, that the server runs, DNS and TLS.", e.Err)}}
-	case fetch.ReasonMixedContent, fetch.ReasonCSPConnectSrc:
+	case fetch.ReasonMixedContent, fetch.ReasonCSPConnectSrc, fetch.ReasonCSPImgSrc, fetch.ReasonCSPScriptSrc,
+		fetch.ReasonCSPFontSrc, fetch.ReasonCSPStyleSrc, fetch.ReasonWebSocketHandshake:
 		return nil // gateDiagnosis
 	case fetch.ReasonBadPort:
 		return []Fix{{Response: "client", Text: "Browsers refuse this port before sending anything (the Fetch Standard's bad-port list, ports of mail, IRC, X11, SIP...): serve the API on another port. No response header fixes this."}}

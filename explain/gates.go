@@ -17,7 +17,9 @@ type Gate struct {
 	// ID is the reason's stable name: "csp-connect-src" or "mixed-content".
 	ID string `json:"id"`
 	// Layer is who must change: "page-server" (the server that sends the
-	// page and its policy) or "page-code" (the URL the page calls).
+	// page and its policy), "page-code" (the URL the page calls),
+	// "resource-server" (CORP) or "api-server" (a WebSocket's handshake,
+	// refused by the server that checks its Origin).
 	Layer string `json:"layer"`
 	// DevToolsIssue is Chromium's DevTools Issues code (CDP
 	// Audits.InspectorIssueCode): "ContentSecurityPolicyIssue" or
@@ -79,15 +81,21 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 		orbDiagnosis(res, d)
 		return
 	}
+	if e.Reason == fetch.ReasonWebSocketHandshake {
+		webSocketDiagnosis(res, d) // kinds.go
+		return
+	}
 	by := "mixed-content rules (an https page calling plain http)"
-	if e.Reason == fetch.ReasonCSPConnectSrc {
+	if e.Reason.IsCSP() {
 		by = "the page's Content Security Policy"
 	}
 	if n := len(d.Steps); n > 0 {
 		d.Steps[n-1] = "Not CORS: before sending anything, the browser refuses the call by " + by + "."
 	}
-	switch e.Reason {
-	case fetch.ReasonCSPConnectSrc:
+	switch {
+	case e.Reason.IsCSP() && res.Request.Kind != fetch.KindFetch:
+		kindCSPDiagnosis(res, d) // kinds.go
+	case e.Reason == fetch.ReasonCSPConnectSrc:
 		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
 		g := &Gate{ID: e.Reason.String(), Layer: "page-server", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: pageURLOf(res), Directive: e.Value, Fallback: e.Header == "default-src"}
@@ -111,8 +119,8 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 		d.Gate = g
 		d.Fixes = []Fix{{Response: "page", Header: "Content-Security-Policy", Value: g.FixedPolicy,
 			Text: fmt.Sprintf("not CORS: the page's Content Security Policy (%s) refuses connections to %s, and the browser stopped the call before sending it. No header on the API's response can change that: the server that sends the page must allow %s in connect-src (the whole policy above; keep your other directives).", e.Value, api, api)}}
-	case fetch.ReasonMixedContent:
-		secure := strings.Replace(e.URL, "http://", "https://", 1)
+	case e.Reason == fetch.ReasonMixedContent:
+		secure := secureURL(e.URL) // kinds.go: ws:// too
 		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
 		d.Gate = &Gate{ID: e.Reason.String(), Layer: "page-code", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: e.Value, SecureURL: secure}
@@ -126,7 +134,11 @@ func gateWarnings(res *fetch.Result) []Warning {
 	var out []Warning
 	for _, v := range res.CSPViolations {
 		if v.ReportOnly {
-			out = append(out, Warning{ID: "csp-report-only", Text: fmt.Sprintf("the page's report-only Content Security Policy (%s) would refuse this call; it is only reported now, but enforced it would block it: allow %s in its connect-src before you enforce it.", v.Directive, targetOrigin(v.URL))})
+			directive := v.Effective
+			if directive == "" {
+				directive = "connect-src"
+			}
+			out = append(out, Warning{ID: "csp-report-only", Text: fmt.Sprintf("the page's report-only Content Security Policy (%s) would refuse this call; it is only reported now, but enforced it would block it: allow %s in its %s before you enforce it.", v.Directive, targetOrigin(v.URL), directive)})
 		}
 	}
 	return out
@@ -151,28 +163,7 @@ func targetOrigin(raw string) string {
 // connect-src directive ('none' removed), or, when connect-src is absent,
 // in a new connect-src that keeps what default-src allowed.
 func allowInConnectSrc(policy, api string) string {
-	parts := strings.Split(policy, ";")
-	var defaults []string
-	for i, p := range parts {
-		f := strings.Fields(p)
-		if len(f) == 0 {
-			continue
-		}
-		switch strings.ToLower(f[0]) {
-		case "connect-src":
-			parts[i] = " " + strings.Join(append(append([]string{"connect-src"}, withoutNone(f[1:])...), api), " ")
-			return strings.TrimSpace(strings.Join(parts, ";"))
-		case "default-src":
-			if defaults == nil {
-				defaults = withoutNone(f[1:])
-			}
-		}
-	}
-	add := strings.Join(append(append([]string{"connect-src"}, defaults...), api), " ")
-	if strings.TrimSpace(policy) == "" {
-		return add
-	}
-	return strings.TrimSuffix(strings.TrimSpace(policy), ";") + "; " + add
+	return allowInDirective(policy, fetch.CSPChain(fetch.KindFetch), api)
 }
 
 func withoutNone(srcs []string) []string {

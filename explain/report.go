@@ -52,6 +52,10 @@ type RequestJSON struct {
 	Mode        string         `json:"mode"`
 	Credentials string         `json:"credentials"`
 	Profile     string         `json:"profile"`
+	// Kind is the API that made the request when it is not fetch():
+	// xhr, img, script, module, font, stylesheet, eventsource, websocket
+	// (fetch.Kind).
+	Kind string `json:"kind,omitempty"`
 }
 
 // TraceEntry is one exchange.
@@ -105,6 +109,15 @@ func NewReport(res *fetch.Result, d Diagnosis, profile string) Report {
 	}
 	if r.Request.Headers == nil {
 		r.Request.Headers = []fetch.Header{}
+	}
+	switch k := res.Request.Kind; k {
+	case fetch.KindFetch, "":
+	case fetch.KindImage:
+		r.Request.Kind = string(k)
+	default:
+		// No fetch(), no TypeError: an element's or an XMLHttpRequest's
+		// error event, a WebSocket's, say nothing more.
+		r.Request.Kind, r.TypeError = string(k), ""
 	}
 	if res.Response != nil {
 		r.Status = res.Response.Status

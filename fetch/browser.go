@@ -286,10 +286,16 @@ func (b *Browser) Fetch(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	p := b.profile()
+	req = p.forEngine(req)
 	st := &fetchState{}
 	res := &st.res
 	res.Request = req
 	res.Trace = st.trace[:0]
+	if req.Kind == KindWebSocket { // no CORS: no classification, no preflight (websocket.go)
+		f := &st.f
+		*f = fetcher{b: b, p: p, req: req, res: res, st: st, page: b.pageInfo(req.Origin)}
+		return res, f.webSocket(ctx, u)
+	}
 	target := b.originOf(u)
 	cls, err := classify(req, u, target, p, st)
 	res.Classification = cls
@@ -434,7 +440,7 @@ func (f *fetcher) run(ctx context.Context, u *url.URL, cls Classification) error
 			hb.add(h.Name, h.Value)
 		}
 		if !hb.has("Accept") {
-			hb.setCanonical("Accept", f.p.defaultAccept(f.req.Destination))
+			hb.setCanonical("Accept", f.p.accept(&f.req))
 		}
 		// Origin goes with every CORS request, and with any request whose
 		// method is not GET or HEAD (no-cors and same-origin included).

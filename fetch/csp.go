@@ -6,9 +6,10 @@ import (
 )
 
 // A Content Security Policy is read as CSP Level 3 says (§2.2 "Policies",
-// §6.7 "Matching"): only what decides whether a fetch() may connect, that
-// is the connect-src directive and its fallback default-src. The parser
-// never fails: browsers ignore what they cannot read, and so does it.
+// §6.7 "Matching"): only what decides whether a load may go, that is the
+// directive of its kind (connect-src for fetch(); cspdirective.go for the
+// others) and its fallbacks down to default-src. The parser never fails:
+// browsers ignore what they cannot read, and so does it.
 
 // Bounds on a page's policy: the model reads at most this much of it and
 // ignores the rest, so hostile input costs bounded work.
@@ -152,13 +153,8 @@ func (p *CSPPolicy) directive(name string) *CSPDirective {
 // or default-src when connect-src is absent (fallback is then true); nil
 // when p has neither and allows any connection.
 func (p *CSPPolicy) ConnectDirective() (d *CSPDirective, fallback bool) {
-	if d := p.directive("connect-src"); d != nil {
-		return d, false
-	}
-	if d := p.directive("default-src"); d != nil {
-		return d, true
-	}
-	return nil, false
+	d, effective := p.DirectiveFor(KindFetch) // cspdirective.go
+	return d, d != nil && d.Name != effective
 }
 
 // Allows reports whether the source list of d matches u for a page of

@@ -50,6 +50,10 @@ type CSPViolation struct {
 	Policy     string // the whole policy the directive is part of
 	Fallback   bool   // the directive is default-src, connect-src being absent
 	ReportOnly bool
+	// Effective is the directive that governs the load's kind
+	// (cspdirective.go): connect-src, img-src, script-src-elem...;
+	// Fallback is then set when Directive is another one standing in.
+	Effective string
 }
 
 // PotentiallyTrustworthy reports whether u is a potentially trustworthy
@@ -121,11 +125,12 @@ func (f *fetcher) gateCheck(u *url.URL, cur string, redirected bool) *Error {
 func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error {
 	var refused *CSPViolation
 	for _, pol := range append(ParseCSP(f.req.Page.CSP, false), ParseCSP(f.req.Page.CSPReportOnly, true)...) {
-		d, fallback := pol.ConnectDirective()
+		d, effective := pol.DirectiveFor(f.req.Kind)
 		if d == nil || d.Allows(u, page, redirected) {
 			continue
 		}
-		v := CSPViolation{URL: cur, Directive: d.Text, Firefox: d.FirefoxText(), Policy: pol.Text, Fallback: fallback, ReportOnly: pol.ReportOnly}
+		v := CSPViolation{URL: cur, Directive: d.Text, Firefox: d.FirefoxText(), Policy: pol.Text, Fallback: d.Name != effective,
+			ReportOnly: pol.ReportOnly, Effective: effective}
 		f.res.CSPViolations = append(f.res.CSPViolations, v)
 		if !pol.ReportOnly && refused == nil {
 			refused = &v
@@ -134,11 +139,8 @@ func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error
 	if refused == nil {
 		return nil
 	}
-	header := "connect-src"
-	if refused.Fallback {
-		header = "default-src"
-	}
-	return &Error{Reason: ReasonCSPConnectSrc, Header: header, Value: refused.Directive}
+	header, _, _ := strings.Cut(refused.Directive, " ")
+	return &Error{Reason: cspReason(f.req.Kind), Header: header, Value: refused.Directive}
 }
 
 // IsGate reports whether r is one of the gates that are not CORS: a
@@ -147,7 +149,7 @@ func (f *fetcher) cspCheck(u, page *url.URL, cur string, redirected bool) *Error
 // not a CORS header, lifts), or Local Network Access (the user's
 // permission).
 func IsGate(r Reason) bool {
-	return r == ReasonMixedContent || r == ReasonCSPConnectSrc || r.IsCORP() || r == ReasonLocalNetworkAccess || r == ReasonORBBlocked
+	return r == ReasonMixedContent || r.IsCSP() || r.IsCORP() || r == ReasonLocalNetworkAccess || r == ReasonORBBlocked || r == ReasonWebSocketHandshake
 }
 
 // gateConsole is the engine's console lines for the gates of r: for each
@@ -160,6 +162,10 @@ func (p Profile) gateConsole(r *Result) []string {
 	e := r.Err
 	redirected := e != nil && e.InitialURL != ""
 	for _, v := range r.CSPViolations {
+		if k := r.Request.Kind; k != "" && k != KindFetch {
+			out = append(out, p.kindCSPLines(k, v)...) // kindconsole.go
+			continue
+		}
 		switch p.Messages {
 		case EngineFirefox:
 			out = append(out, reason.FirefoxCSPLine(v.URL, v.Firefox, v.ReportOnly))

@@ -38,6 +38,9 @@ func (p Profile) ConsoleLines(r *Result) []string {
 
 // consoleLines is ConsoleLines but for an upgradable load's line.
 func (p Profile) consoleLines(r *Result) []string {
+	if isKindLine(r.Request.Kind) {
+		return p.kindConsole(r) // kindconsole.go
+	}
 	if r.Err != nil && r.Err.Reason.IsCORP() {
 		return p.corpConsole(r)
 	}

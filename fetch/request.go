@@ -78,6 +78,10 @@ type Request struct {
 	// Destination is what the request is for: "" a fetch(), or an <img>
 	// (its Accept header, and its words in the console).
 	Destination Destination
+	// Kind is the API that makes the request (kind.go): "" a fetch().
+	// Kind.Load sets it with the mode, credentials and destination that
+	// go with it.
+	Kind Kind
 	// Page is the calling document's URL and policies, for the gates
 	// before CORS (mixed content, CSP); nil: none.
 	Page *Page
@@ -102,6 +106,7 @@ func (req Request) normalized() Request {
 	if req.Redirect == "" {
 		req.Redirect = RedirectFollow
 	}
+	req.Kind = req.kindOf()
 	return req
 }
 
@@ -118,8 +123,8 @@ func (req Request) validateWith(b *Browser) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetch: request URL: %w", err)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("fetch: request URL %q: only http and https URLs are modelled", req.URL)
+	if err := req.validateScheme(u); err != nil {
+		return nil, err
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("fetch: request URL %q has no host", req.URL)

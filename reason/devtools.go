@@ -15,7 +15,7 @@ func ChromiumDevTools(id ID, redirected bool) (issue, blocked, kind string, ok b
 	switch id {
 	case MixedContent:
 		return "MixedContentIssue", "mixed-content", "MixedContentBlocked", true
-	case CSPConnectSrc:
+	case CSPConnectSrc, CSPImgSrc, CSPScriptSrc, CSPFontSrc, CSPStyleSrc:
 		if redirected {
 			blocked = "csp"
 		}

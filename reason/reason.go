@@ -115,6 +115,22 @@ const (
 	// CORS: the fix is the answer's Content-Type, or CORS mode with CORS
 	// headers for data meant to be read cross-origin.
 	ORBBlocked
+
+	// Not CORS: the page's Content Security Policy refuses a load that is
+	// not a connection (fetch(), XMLHttpRequest, EventSource and WebSocket
+	// are CSPConnectSrc), by the directive of its kind or default-src, before
+	// any request. The fix is the page's policy, on the page's server.
+	CSPImgSrc    // an <img>: img-src
+	CSPScriptSrc // a classic or module <script>: script-src-elem, then script-src
+	CSPFontSrc   // a font: font-src
+	CSPStyleSrc  // a <link rel=stylesheet>: style-src-elem, then style-src
+
+	// WebSocketHandshake is a WebSocket whose handshake was not answered
+	// 101 Switching Protocols (with the right Sec-WebSocket-Accept). A
+	// WebSocket has no CORS: no Access-Control-* header matters, the
+	// server alone decides by the handshake's Origin (and the audit's
+	// cross-site-websocket finding is the other side of that).
+	WebSocketHandshake
 )
 
 var names = [...]string{
@@ -165,6 +181,11 @@ var names = [...]string{
 	CORPNotSameOrigin:           "corp-not-same-origin",
 	CORPNotSameSite:             "corp-not-same-site",
 	ORBBlocked:                  "orb-blocked",
+	CSPImgSrc:                   "csp-img-src",
+	CSPScriptSrc:                "csp-script-src",
+	CSPFontSrc:                  "csp-font-src",
+	CSPStyleSrc:                 "csp-style-src",
+	WebSocketHandshake:          "websocket-handshake",
 }
 
 // String returns the reason's stable, kebab-case name (used in JSON, logs
@@ -187,6 +208,12 @@ func (r ID) IsGuard() bool {
 // refusal of a no-cors load (with or without the page's COEP).
 func (r ID) IsCORP() bool {
 	return r >= COEPCORPMissing && r <= CORPNotSameSite
+}
+
+// IsCSP reports whether the reason is the page's Content Security
+// Policy refusing a load, by whichever directive governs its kind.
+func (r ID) IsCSP() bool {
+	return r == CSPConnectSrc || r >= CSPImgSrc && r <= CSPStyleSrc
 }
 
 // IsCORS reports whether the reason is a CORS policy failure: one the

@@ -31,7 +31,8 @@ const checkSynopsis = `check URL --origin ORIGIN [-X METHOD] [-H 'Name: value'].
         [--stack auto|NAME] [--resolve HOST:PORT:ADDR]... [-k|--insecure] [--no-probe]
         [--color auto|always|never]
         [--page-url URL] [--page-csp POLICY]... [--page-csp-report-only POLICY]...
-        [--page-coep require-corp|credentialless] [--as fetch|img] [--crossorigin anonymous|use-credentials]
+        [--page-coep require-corp|credentialless] [--as fetch|xhr|img|script|module|font|stylesheet|eventsource|websocket]
+        [--crossorigin anonymous|use-credentials] [--with-credentials]
        corskit check --curl 'COPY AS CURL' | --fetch 'COPY AS FETCH' [--origin ORIGIN] [...]
         [--then [URL] [--after DUR] [-X ...] [-H ...] [--cache ...] ...]...
        corskit check --har FILE [--browser chromium|all|firefox|webkit|spec] [--json]
@@ -71,8 +72,15 @@ plain http) and the page's Content Security Policy (connect-src, default-src).
 A call they refuse is never sent; the diagnosis says "not CORS:" and gives the
 fix where it belongs: the API's URL, or the page server's policy.
 
---as img loads the URL as an <img> (a no-cors GET with an image Accept;
-CORS with --crossorigin anonymous|use-credentials), and --page-coep gives
+--as names the API that loads the URL: fetch (the default), xhr, img, script,
+module, font, stylesheet, eventsource or websocket. An <img>, a <script> and
+a stylesheet are no-cors GETs without --crossorigin anonymous|use-credentials;
+a module script and a font are always CORS; xhr and eventsource take
+--with-credentials. Each kind meets its own CSP directive (img-src,
+script-src-elem/script-src, font-src, style-src-elem/style-src, connect-src
+for xhr, eventsource and websocket; default-src last). A WebSocket has no
+CORS: check shows what the handshake answered (101 or not), and checking
+Origin is the server's job. --page-coep gives
 the page's Cross-Origin-Embedder-Policy: a cross-origin no-cors load then
 needs Cross-Origin-Resource-Policy on the resource (CORP same-origin and
 same-site refuse even without COEP). Such a refusal says "not CORS:", and
@@ -253,7 +261,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	o.url = pos[0]
 	u, err := url.Parse(o.url)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || !o.as.schemeOK(u.Scheme) || u.Host == "" {
+		if o.as.kind() == fetch.KindWebSocket {
+			return usageError{fmt.Sprintf("URL %q: want an absolute ws://, wss://, http:// or https:// URL", o.url)}
+		}
 		return usageError{fmt.Sprintf("URL %q: want an absolute http:// or https:// URL", o.url)}
 	}
 	if o.origin, err = o.page.origin(o.origin); err != nil {
@@ -368,6 +379,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		printCopy(stdout, cp, style{color})
 		merged := printEngines(stdout, engines, results, shown, color)
+		printWebSocket(stdout, res)
 		printGates(stdout, diags, style{color})
 		if !gated(diags) {
 			printStack(stdout, merged, sd, style{color})
@@ -377,6 +389,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	default:
 		printCopy(stdout, cp, style{color})
 		printCheck(stdout, res, d.ForStack(sd), prof, color)
+		printWebSocket(stdout, res)
 		printGates(stdout, diags, style{color})
 		if !gated(diags) {
 			printStack(stdout, d, sd, style{color})
@@ -662,8 +675,8 @@ func corsRelevant(name string) bool {
 func printCheck(w io.Writer, res *fetch.Result, d explain.Diagnosis, p fetch.Profile, color bool) {
 	s := style{color}
 	req := res.Request
-	fmt.Fprintf(w, "%s %s from origin %s (credentials %s, mode %s, %s model)\n\n",
-		s.bold(req.Method), s.bold(req.URL), s.bold(req.Origin.String()), req.Credentials, req.Mode, p.Name)
+	fmt.Fprintf(w, "%s %s from origin %s (%s, %s model)\n\n",
+		s.bold(req.Method), s.bold(req.URL), s.bold(req.Origin.String()), loadWords(req), p.Name)
 	printPreflightWhy(w, req, d)
 	printTrace(w, res.Trace, s)
 	fmt.Fprintln(w)
@@ -706,6 +719,8 @@ func printConsole(w io.Writer, indent string, p fetch.Profile, res *fetch.Result
 		printCORPConsole(w, indent, p, res, len(lines) == 0)
 	case res.Err.Reason == fetch.ReasonORBBlocked:
 		printORBConsole(w, indent, p, res)
+	case len(lines) == 0 && scriptSees(res.Request.Kind) != "":
+		fmt.Fprintf(w, "%sconsole: (no line naming the URL) %s\n", indent, scriptSees(res.Request.Kind))
 	case len(lines) == 0:
 		fmt.Fprintf(w, "%sconsole: (no CORS line) fetch() rejects with TypeError: %s\n", indent, p.TypeErrorMessage(res))
 	}

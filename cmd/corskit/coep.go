@@ -19,43 +19,6 @@ func (p *pageFlags) registerCOEP(fs *flag.FlagSet) {
 	fs.Var(&p.coep, "page-coep", "the page's Cross-Origin-Embedder-Policy: require-corp or credentialless; a cross-origin no-cors load (--as img, --mode no-cors) then needs Cross-Origin-Resource-Policy on the resource")
 }
 
-// asFlags say what loads the URL.
-type asFlags struct{ as, crossOrigin choice }
-
-func (a *asFlags) register(fs *flag.FlagSet) {
-	a.as = choice{"fetch", []string{"fetch", "img"}}
-	a.crossOrigin = choice{"", []string{"anonymous", "use-credentials"}}
-	fs.Var(&a.as, "as", "what loads the URL: fetch (fetch(), the default) or img (an <img>: a no-cors GET with an image Accept; CORS with --crossorigin)")
-	fs.Var(&a.crossOrigin, "crossorigin", "the <img>'s crossorigin attribute, with --as img: anonymous or use-credentials (CORS mode)")
-}
-
-// apply makes req the load --as names; given holds the flags given, which
-// must not contradict an <img> (its method, headers, body and mode are
-// the element's).
-func (a *asFlags) apply(req *fetch.Request, given map[string]bool) error {
-	if a.as.value != "img" {
-		if a.crossOrigin.value != "" {
-			return usageError{"--crossorigin: only with --as img (a fetch() chooses its mode with --mode)"}
-		}
-		return nil
-	}
-	for _, f := range []string{"X", "H", "data", "mode", "credentials", "curl", "fetch"} {
-		if given[f] {
-			return usageError{"--" + f + ": not with --as img (an <img> is a GET in no-cors mode, or CORS with --crossorigin)"}
-		}
-	}
-	req.Destination = fetch.DestinationImage
-	switch a.crossOrigin.value {
-	case "anonymous":
-		req.Mode, req.Credentials = fetch.ModeCORS, fetch.CredentialsSameOrigin
-	case "use-credentials":
-		req.Mode, req.Credentials = fetch.ModeCORS, fetch.CredentialsInclude
-	default:
-		req.Mode, req.Credentials = fetch.ModeNoCORS, fetch.CredentialsInclude
-	}
-	return nil
-}
-
 // snippetsLead says whose server sends the header the snippets write.
 func snippetsLead(g *explain.Gate) string {
 	if g.Layer == "resource-server" {
@@ -72,8 +35,8 @@ func printCORPConsole(w io.Writer, indent string, p fetch.Profile, res *fetch.Re
 	if p.Messages == fetch.EngineChromium {
 		fmt.Fprintf(w, "%sconsole: %s\n", indent, res.Err.ConsoleMessage())
 	}
-	if res.Request.Destination == fetch.DestinationImage {
-		fmt.Fprintf(w, "%sthe <img> fires its error event\n", indent)
+	if sees := scriptSees(res.Request.Kind); sees != "" { // kinds.go: an <img>, a <script>...
+		fmt.Fprintf(w, "%s%s\n", indent, sees)
 		return
 	}
 	if noLines {

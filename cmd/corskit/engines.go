@@ -29,7 +29,8 @@ func engineTitle(name string) string {
 func wireOf(res *fetch.Result) []string {
 	out := make([]string, len(res.Trace))
 	for i, e := range res.Trace {
-		out[i] = string(e.Kind) + " " + e.Method + " " + e.URL + " " + e.RequestHeader.Get("Access-Control-Request-Headers")
+		// Origin too: WebKit loads a font in no-cors mode, without one.
+		out[i] = string(e.Kind) + " " + e.Method + " " + e.URL + " " + e.RequestHeader.Get("Access-Control-Request-Headers") + " " + e.RequestHeader.Get("Origin")
 	}
 	return out
 }
@@ -77,8 +78,8 @@ func printEngines(w io.Writer, engines []fetch.Profile, results []*fetch.Result,
 	for i, p := range engines {
 		names[i] = p.Name
 	}
-	fmt.Fprintf(w, "%s %s from origin %s (credentials %s, mode %s, models: %s)\n\n",
-		s.bold(req.Method), s.bold(req.URL), s.bold(req.Origin.String()), req.Credentials, req.Mode, strings.Join(names, ", "))
+	fmt.Fprintf(w, "%s %s from origin %s (%s, models: %s)\n\n",
+		s.bold(req.Method), s.bold(req.URL), s.bold(req.Origin.String()), loadWords(req), strings.Join(names, ", "))
 	rows := make([]engineRow, len(results))
 	agree := true
 	for i, r := range results {

@@ -71,6 +71,8 @@ func printGates(w io.Writer, diags []explain.Diagnosis, s style) {
 		}
 		fmt.Fprintf(w, "\n%s\n  Chromium DevTools: Issues panel %s", s.bold("Not CORS ("+g.ID+"):"), g.DevToolsIssue)
 		switch {
+		case g.DevToolsIssue == "": // a WebSocket handshake refused (kinds.go)
+			fmt.Fprintf(w, "none; the Network panel shows the handshake and its answer")
 		case g.BlockedReason != "":
 			fmt.Fprintf(w, "; Network panel status (blocked:%s)", g.BlockedReason)
 		case g.Permission != "":

@@ -52,6 +52,9 @@ func (c GateCase) loadScript(target string) string {
 }
 
 func (c GateCase) load(target string) string {
+	if s, ok := c.kindLoad(target); ok {
+		return s
+	}
 	switch c.As {
 	case AsImg:
 		co := ""
@@ -77,15 +80,11 @@ func (c GateCase) subresourceRequest(req fetch.Request) fetch.Request {
 	switch c.As {
 	case AsNoCORS:
 		req.Mode = fetch.ModeNoCORS
-	case AsImg:
-		// An <img> without crossorigin is no-cors with credentials.
-		req.Destination = fetch.DestinationImage
-		req.Mode, req.Credentials = fetch.ModeNoCORS, fetch.CredentialsInclude
-		switch c.CrossOrigin {
-		case "anonymous":
-			req.Mode, req.Credentials = fetch.ModeCORS, fetch.CredentialsSameOrigin
-		case "use-credentials":
-			req.Mode, req.Credentials = fetch.ModeCORS, fetch.CredentialsInclude
+	case "":
+	default:
+		// An <img> and the other kinds, as the model's kind makes them.
+		if err := c.kind().Load(&req, fetch.CrossOrigin(c.CrossOrigin)); err != nil {
+			panic("corscase: case " + c.Name + ": " + err.Error())
 		}
 	}
 	return req

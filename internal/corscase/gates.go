@@ -59,6 +59,9 @@ type GateCase struct {
 	// Answer, when set, is what the target answers instead of an image
 	// (the ORB cases, orb.go).
 	Answer *Answer
+	// WSRefuse: a WebSocket target answers the handshake 403, as a
+	// server that checks Origin refuses another site's page (kinds.go).
+	WSRefuse bool
 	// Engines holds the outcome of an engine that differs from Want.
 	Engines map[string]string
 	// PendingAfterMS, when set, makes a load still unsettled after that
@@ -81,12 +84,14 @@ type GateURLs struct{ Page, SPage, API, V6, Peer string }
 func (u GateURLs) expand(s, name string) string {
 	return strings.NewReplacer("{case}", name, "{tls-host}", u.namedHost(u.SPage, UpgradeHost), "{plain-host}", u.namedHost(u.API, UpgradeHost), "{peer}", u.Peer, "{spage}", u.SPage, "{page}", u.Page, "{api}", u.API, "{v6}", u.V6,
 		"{sub-api}", strings.Replace(u.API, "://localhost", "://app.localhost", 1),
-		"{zero-api}", strings.Replace(u.API, "://localhost", "://0.0.0.0", 1)).Replace(s)
+		"{zero-api}", strings.Replace(u.API, "://localhost", "://0.0.0.0", 1),
+		"{ws-api}", "ws"+strings.TrimPrefix(u.API, "http")).Replace(s)
 }
 
 // Normalize replaces the run's origins in s by their placeholders.
 func (u GateURLs) Normalize(s string) string {
-	return strings.NewReplacer(append(u.endpointPairs(), "https://"+u.namedHost(u.SPage, PageHost), "{named-spage}", u.namedHost(u.SPage, UpgradeHost), "{tls-host}", u.namedHost(u.API, UpgradeHost), "{plain-host}",
+	return strings.NewReplacer(append(u.endpointPairs(), "ws"+strings.TrimPrefix(u.API, "http"), "{ws-api}",
+		"https://"+u.namedHost(u.SPage, PageHost), "{named-spage}", u.namedHost(u.SPage, UpgradeHost), "{tls-host}", u.namedHost(u.API, UpgradeHost), "{plain-host}",
 		u.Peer, "{peer}", u.SPage, "{spage}", u.Page, "{page}", strings.Replace(u.API, "://localhost", "://app.localhost", 1), "{sub-api}",
 		strings.Replace(u.API, "://localhost", "://0.0.0.0", 1), "{zero-api}",
 		u.API, "{api}", u.V6, "{v6}")...).Replace(s)
@@ -114,9 +119,14 @@ func (u GateURLs) TargetURL(c GateCase) string {
 }
 
 // policies is the case's page headers, expanded; the enforced policy also
-// lets the page's own inline script run (a nonce no case uses otherwise).
+// lets the page's own inline script run (a nonce no case uses otherwise),
+// by a script-src of its own unless the case's policy names the nonce
+// itself (the script-src and default-src cases of kindcases.go).
 func (u GateURLs) policies(c GateCase) (csp, ro []string) {
 	for _, p := range c.CSP {
+		if !strings.Contains(p, gateScriptNonce) {
+			p += "; script-src 'nonce-" + gateScriptNonce + "'"
+		}
 		csp = append(csp, u.expand(p, c.Name))
 	}
 	for _, p := range c.CSPReportOnly {
@@ -239,7 +249,7 @@ func (s *GateServers) handler(label string) http.Handler {
 		case "gp":
 			csp, ro := s.URLs.policies(c)
 			for _, p := range csp {
-				w.Header().Add("Content-Security-Policy", p+"; script-src 'nonce-"+gateScriptNonce+"'")
+				w.Header().Add("Content-Security-Policy", p)
 			}
 			for _, p := range ro {
 				w.Header().Add("Content-Security-Policy-Report-Only", p)
@@ -280,6 +290,9 @@ func (s *GateServers) handler(label string) http.Handler {
 			}
 			if c.Answer != nil {
 				serveAnswer(w, c.Answer)
+				return
+			}
+			if serveKind(w, r, c) {
 				return
 			}
 			if c.subresource() {
@@ -353,12 +366,10 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 		obs := Observation{Outcome: "allowed"}
 		var r Result
 		for _, l := range p.ConsoleLines(res) {
+			// WebKit's "Not allowed to request resource" names no URL but
+			// comes with the page as its source, so the browsers' runs keep it.
 			if c.subresource() && !namesCase(l, c.Name) && l != reason.WebKitNotAllowed {
-				// As the browsers' runs leave it out (conformance's
-				// gateLines); WebKit prints its "Not allowed to request
-				// resource" of a mixed-content refusal with the page as its
-				// source, which names the case.
-				continue
+				continue // as the browsers' runs leave it out (conformance's gateLines)
 			}
 			r.Console = append(r.Console, s.URLs.Normalize(l))
 		}
@@ -367,13 +378,17 @@ func RunGates(ctx context.Context, p fetch.Profile, cases []GateCase, s *GateSer
 			obs.Outcome = pending
 		case res.Err != nil:
 			obs.Outcome = "blocked"
-			if c.As != AsImg { // an <img>'s onerror says nothing
+			if c.As == "" || c.As == AsNoCORS { // an element's onerror says nothing, nor XHR's
 				obs.Error = p.TypeErrorMessage(res)
+			} else {
+				obs.Error = p.ConstructorError(res) // what a constructor throws, if it does
 			}
 		case c.As == AsImg && !c.isImage():
 			obs.Outcome = "blocked" // let through, but no image: onerror all the same
-		case c.As != AsImg: // nor does its onload
+		case c.As == "" || c.As == AsNoCORS: // nor does its onload
 			obs.Type = string(res.Response.Type)
+			obs.Status = res.Response.Status
+		case c.As == AsXHR:
 			obs.Status = res.Response.Status
 		}
 		obs.Wire = s.Recorder.Take(c.Name)

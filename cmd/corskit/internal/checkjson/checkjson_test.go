@@ -159,6 +159,7 @@ func TestBadInput(t *testing.T) {
 
 func FuzzDiagnose(f *testing.F) {
 	f.Add(putExchange, "all")
+	f.Add(`{"request": {"url": "wss://a.example/", "origin": "https://b.example", "as": "websocket"}, "actual": {"status": 101}}`, "all")
 	f.Add(`curl 'https://a.example/' -H 'Origin: https://b.example'`, "")
 	f.Add(`{"log": {"entries": [{"request": {"method": "GET", "url": "https://a.example/", "headers": [{"name": "Origin", "value": "https://b.example"}]}, "response": {"status": 200, "headers": []}}]}}`, "firefox")
 	f.Fuzz(func(t *testing.T, in, browser string) {

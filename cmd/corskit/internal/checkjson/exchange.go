@@ -3,6 +3,8 @@ package checkjson
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,6 +44,11 @@ type ExchangeRequest struct {
 	Credentials string  `json:"credentials,omitempty"`
 	Cache       string  `json:"cache,omitempty"`
 	Redirect    string  `json:"redirect,omitempty"`
+	// As is the API that makes the call, as `check --as` names it (""
+	// fetch()); CrossOrigin an element's crossorigin attribute, or
+	// "use-credentials" for withCredentials (xhr, eventsource).
+	As          string `json:"as,omitempty"`
+	CrossOrigin string `json:"crossorigin,omitempty"`
 }
 
 // Answer is one response: its status and header lines.
@@ -148,13 +155,21 @@ func diagnoseExchange(ctx context.Context, data []byte, engines []fetch.Profile,
 	if err != nil {
 		return nil, err
 	}
-	if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, &InputError{"request.url", fmt.Sprintf("%q: want an absolute http:// or https:// URL", r.URL)}
+	kind, err := fetch.ParseKind(r.As)
+	if err != nil {
+		return nil, &InputError{"request.as", err.Error()}
+	}
+	ws := kind == fetch.KindWebSocket
+	if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && !(ws && (u.Scheme == "ws" || u.Scheme == "wss"))) || u.Host == "" {
+		return nil, &InputError{"request.url", fmt.Sprintf("%q: want an absolute http:// or https:// URL (ws:// or wss:// for a WebSocket)", r.URL)}
 	}
 	req := fetch.Request{
 		Origin: page, Method: r.Method, URL: r.URL, Headers: r.Headers, Body: r.Body,
 		Mode: fetch.Mode(r.Mode), Credentials: fetch.Credentials(r.Credentials),
 		Cache: fetch.CacheMode(r.Cache), Redirect: fetch.RedirectMode(r.Redirect),
+	}
+	if err := kind.Load(&req, fetch.CrossOrigin(r.CrossOrigin)); err != nil {
+		return nil, &InputError{"request.crossorigin", err.Error()}
 	}
 	return diagnoseOne(ctx, req, Answers{Preflight: x.Preflight, Actual: x.Actual}, engines, opts)
 }
@@ -192,9 +207,24 @@ func (t *answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	*served = true
 	status := a.Status
+	h := a.Headers.http()
+	if status == http.StatusSwitchingProtocols && h.Get("Sec-WebSocket-Accept") == "" {
+		// A WebSocket handshake given as "answered 101": the answer a
+		// server makes to the model's own key.
+		h.Set("Sec-WebSocket-Accept", webSocketAccept(req.Header.Get("Sec-WebSocket-Key")))
+		if h.Get("Upgrade") == "" {
+			h.Set("Upgrade", "websocket")
+		}
+	}
 	return &http.Response{
 		StatusCode: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)),
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: a.Headers.http(), Body: io.NopCloser(strings.NewReader("")), Request: req,
+		Header: h, Body: io.NopCloser(strings.NewReader("")), Request: req,
 	}, nil
+}
+
+// webSocketAccept is RFC 6455's Sec-WebSocket-Accept for key.
+func webSocketAccept(key string) string {
+	sum := sha1.Sum([]byte(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+	return base64.StdEncoding.EncodeToString(sum[:])
 }

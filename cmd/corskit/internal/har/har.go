@@ -398,7 +398,8 @@ func invalid(e *Entry) string {
 		return fmt.Sprintf("request method %s is not a token", short(e.Request.Method))
 	}
 	u, err := url.Parse(e.Request.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	ws := (u != nil && (u.Scheme == "ws" || u.Scheme == "wss")) && e.ResourceType == "websocket" // a WebSocket's handshake (kinds.go)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && !ws) || u.Host == "" {
 		return fmt.Sprintf("URL %s is not an absolute http(s) URL", short(e.Request.URL))
 	}
 	for _, part := range []struct {

@@ -214,12 +214,14 @@ func document(e Entry) (origin.Origin, *fetch.Page, bool) {
 // call made by a page's script; lastDoc is the origin of the last document
 // loaded before it, if any.
 func call(e Entry, lastDoc *origin.Origin) (fetch.Request, bool) {
-	switch e.ResourceType {
-	case "fetch", "xhr", "":
-	default:
+	kind, co, ok := entryKind(e) // kinds.go
+	if !ok {
 		return fetch.Request{}, false
 	}
 	h := HTTPHeader(e.Request.Headers)
+	if !worthReplaying(e, kind, h) {
+		return fetch.Request{}, false
+	}
 	if e.Request.Method == http.MethodOptions && h.Get("Access-Control-Request-Method") != "" {
 		return fetch.Request{}, false // a preflight
 	}
@@ -237,6 +239,15 @@ func call(e Entry, lastDoc *origin.Origin) (fetch.Request, bool) {
 		// records with no answer, no error text and an empty Referer. The
 		// page is then the last one loaded.
 		page, err = *lastDoc, nil
+	}
+	if err != nil && isElementLoad(kind) {
+		// A no-cors element load sends no Origin: its page is the
+		// Referer's origin, or the last page loaded.
+		if ref, rerr := url.Parse(h.Get("Referer")); rerr == nil && ref.Host != "" {
+			page, err = origin.FromURL(ref), nil
+		} else if lastDoc != nil {
+			page, err = *lastDoc, nil
+		}
 	}
 	if err != nil || page.IsOpaque() {
 		return fetch.Request{}, false
@@ -260,6 +271,11 @@ func call(e Entry, lastDoc *origin.Origin) (fetch.Request, bool) {
 	}
 	if e.Request.PostData != nil {
 		req.Body = e.Request.PostData.Text
+	}
+	if kind != fetch.KindFetch {
+		if err := kind.Load(&req, co); err != nil {
+			return fetch.Request{}, false
+		}
 	}
 	return req, true
 }
@@ -311,7 +327,14 @@ func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	preflight := req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != ""
-	k := replayKey{req.Method, req.URL.String(), preflight}
+	key := req.URL.String()
+	handshake := strings.EqualFold(req.Header.Get("Upgrade"), "websocket")
+	if handshake { // the HAR records a WebSocket at its ws: or wss: URL
+		u := *req.URL
+		u.Scheme = strings.Replace(u.Scheme, "http", "ws", 1)
+		key = u.String()
+	}
+	k := replayKey{req.Method, key, preflight}
 	if q := t.queues[k]; len(q) > 0 {
 		i := q[0]
 		t.queues[k] = q[1:]
@@ -319,10 +342,14 @@ func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if e.Response.Status == 0 {
 			return nil, fmt.Errorf("the HAR records no response for %s %s (%s)", req.Method, req.URL, orNone(e.Response.Error))
 		}
+		h := HTTPHeader(e.Response.Headers)
+		if handshake {
+			webSocketKey(e, h, req.Header.Get("Sec-WebSocket-Key")) // kinds.go
+		}
 		return &http.Response{
 			StatusCode: e.Response.Status, Status: fmt.Sprintf("%d %s", e.Response.Status, e.Response.StatusText),
 			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: HTTPHeader(e.Response.Headers), Body: io.NopCloser(strings.NewReader(e.Response.Body())), Request: req,
+			Header: h, Body: io.NopCloser(strings.NewReader(e.Response.Body())), Request: req,
 		}, nil
 	}
 	kind := "request"

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/corskit/corskit/fetch"
+)
+
+// check's --as: what API of the page loads the URL (fetch.Kind), with
+// --crossorigin for the elements (img, script, module, stylesheet) and
+// --with-credentials for XMLHttpRequest and EventSource.
+
+// asFlags say what loads the URL.
+type asFlags struct {
+	as, crossOrigin choice
+	withCredentials bool
+}
+
+func (a *asFlags) register(fs *flag.FlagSet) {
+	kinds := make([]string, 0, len(fetch.Kinds()))
+	for _, k := range fetch.Kinds() {
+		kinds = append(kinds, string(k))
+	}
+	a.as = choice{"fetch", kinds}
+	a.crossOrigin = choice{"", []string{"anonymous", "use-credentials"}}
+	fs.Var(&a.as, "as", "what loads the URL: fetch (the default), xhr, img, script, module, font, stylesheet, eventsource or websocket; img, script and stylesheet are no-cors without --crossorigin, module and font always CORS, websocket has no CORS at all")
+	fs.Var(&a.crossOrigin, "crossorigin", "the element's crossorigin attribute, with --as img, script, module or stylesheet: anonymous or use-credentials (CORS mode)")
+	fs.BoolVar(&a.withCredentials, "with-credentials", false, "withCredentials = true, with --as xhr or eventsource: cookies go, and the answer needs Access-Control-Allow-Credentials: true")
+}
+
+// kind is the kind --as names.
+func (a *asFlags) kind() fetch.Kind { return fetch.Kind(a.as.value) }
+
+// schemeOK: a WebSocket URL is ws:// or wss:// (http:// and https://
+// too, which the WebSocket constructor turns into them); the rest http(s).
+func (a *asFlags) schemeOK(scheme string) bool {
+	switch scheme {
+	case "http", "https":
+		return true
+	case "ws", "wss":
+		return a.kind() == fetch.KindWebSocket
+	}
+	return false
+}
+
+// apply makes req the load --as names; given holds the flags given, which
+// must not contradict it (an element's or EventSource's method, headers,
+// body and mode are its own; XMLHttpRequest chooses its method, headers
+// and body, never its mode).
+func (a *asFlags) apply(req *fetch.Request, given map[string]bool) error {
+	k := a.kind()
+	co := fetch.CrossOrigin(a.crossOrigin.value)
+	switch k {
+	case fetch.KindFetch:
+		if co != "" {
+			return usageError{"--crossorigin: only with --as img, script, module or stylesheet (a fetch() chooses its mode with --mode)"}
+		}
+		if a.withCredentials {
+			return usageError{"--with-credentials: only with --as xhr or eventsource (a fetch() chooses with --credentials)"}
+		}
+		return nil
+	case fetch.KindXHR, fetch.KindEventSource:
+		if co != "" {
+			return usageError{"--crossorigin: not with --as " + string(k) + " (it has withCredentials: --with-credentials)"}
+		}
+		if a.withCredentials {
+			co = fetch.CrossOriginUseCredentials
+		}
+	default:
+		if a.withCredentials {
+			return usageError{"--with-credentials: only with --as xhr or eventsource"}
+		}
+		if co != "" && (k == fetch.KindFont || k == fetch.KindWebSocket) {
+			return usageError{"--crossorigin: not with --as " + string(k) + " (" + kindWhy(k) + ")"}
+		}
+	}
+	for _, f := range []string{"X", "H", "data", "mode", "credentials", "curl", "fetch"} {
+		if !given[f] {
+			continue
+		}
+		if k == fetch.KindXHR && (f == "X" || f == "H" || f == "data") {
+			continue
+		}
+		return usageError{"--" + f + ": not with --as " + string(k) + " (" + kindWhy(k) + ")"}
+	}
+	if err := k.Load(req, co); err != nil {
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// kindWhy says how a kind chooses its mode and credentials.
+func kindWhy(k fetch.Kind) string {
+	switch k {
+	case fetch.KindXHR:
+		return "an XMLHttpRequest is CORS; withCredentials is --with-credentials"
+	case fetch.KindEventSource:
+		return "an EventSource is a GET in CORS mode; withCredentials is --with-credentials"
+	case fetch.KindFont:
+		return "a font is always a CORS GET, credentials same-origin"
+	case fetch.KindModule:
+		return "a module script is always a CORS GET; --crossorigin use-credentials sends cookies"
+	case fetch.KindWebSocket:
+		return "a WebSocket handshake is a GET with the page's Origin and the URL's cookies; it has no CORS"
+	}
+	return "an <" + elementName(k) + "> is a GET in no-cors mode, or CORS with --crossorigin"
+}
+
+func elementName(k fetch.Kind) string {
+	switch k {
+	case fetch.KindStylesheet:
+		return "link rel=stylesheet"
+	case fetch.KindModule:
+		return "script type=module"
+	}
+	return string(k)
+}
+
+// scriptSees is what the page's script sees of a failed load of kind k,
+// for the engines that print no console line about it: an element's or
+// an XMLHttpRequest's error event, a font's rejected promise, a
+// WebSocket's error and close events; "" for fetch().
+func scriptSees(k fetch.Kind) string {
+	switch k {
+	case fetch.KindFetch:
+		return ""
+	case fetch.KindFont:
+		return "the FontFace's load() rejects with NetworkError"
+	case fetch.KindXHR:
+		return "the XMLHttpRequest fires its error event (status 0)"
+	case fetch.KindEventSource:
+		return "the EventSource fires its error event and closes"
+	case fetch.KindWebSocket:
+		return "the WebSocket fires its error event, then close with code 1006"
+	}
+	return "the <" + elementName(k) + "> fires its error event"
+}
+
+// loadWords says how the call is made: its credentials and mode, and
+// its kind when it is not a fetch().
+func loadWords(req fetch.Request) string {
+	mode := fmt.Sprintf("credentials %s, mode %s", req.Credentials, req.Mode)
+	switch req.Kind {
+	case fetch.KindFetch, "":
+		return mode
+	case fetch.KindWebSocket:
+		return "as websocket: a handshake, no CORS, with the URL's cookies"
+	}
+	return "as " + string(req.Kind) + ", " + mode
+}
+
+// printWebSocket says, for a WebSocket, what the handshake answered and
+// whose job Origin is: there is no CORS to check.
+func printWebSocket(w io.Writer, res *fetch.Result) {
+	if res.Request.Kind != fetch.KindWebSocket {
+		return
+	}
+	answered := "no answer"
+	for _, ex := range res.Trace {
+		if ex.Status != 0 {
+			answered = fmt.Sprintf("%d", ex.Status)
+		}
+	}
+	switch {
+	case res.Err == nil:
+		fmt.Fprintf(w, "\nWebSocket: the handshake was answered 101 Switching Protocols: the connection opens. A WebSocket has no CORS; the server accepted Origin %s, and checking it is the server's job (corskit audit --websocket probes whether it accepts any site's).\n", res.Request.Origin)
+	case res.Err.Reason == fetch.ReasonWebSocketHandshake:
+		fmt.Fprintf(w, "\nWebSocket: the handshake was answered %s, not 101 Switching Protocols%s: the connection fails. A WebSocket has no CORS; checking Origin is the server's job, and no Access-Control-* header plays any part.\n", answered, strings.TrimPrefix(" ("+res.Err.Header+")", " ()"))
+	}
+}

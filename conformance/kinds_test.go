@@ -1,0 +1,96 @@
+package conformance
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chromedp/cdproto/audits"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/corskit/corskit/e2e/browser"
+	"github.com/corskit/corskit/fetch"
+	"github.com/corskit/corskit/internal/corscase"
+	"github.com/corskit/corskit/reason"
+)
+
+// The request kinds beyond fetch() (XMLHttpRequest, <script> classic and
+// module, fonts, stylesheets, EventSource, WebSocket) and the CSP
+// directive of each: corscase.KindCases, recorded as kinds-<engine>.json.
+
+// TestKindsChromium: the kind cases in headless Chromium, and what its
+// DevTools say of each refusal before CORS (the Issues panel's code and
+// kind, the Network panel's blocked reason), against
+// reason.ChromiumDevTools.
+func TestKindsChromium(t *testing.T) {
+	var dt devtoolsLog
+	s := caseRun(t, "kinds", corscase.KindCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
+		// The https page's certificate is self-signed (the mixed-content cases).
+		tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true))
+		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
+			t.Fatal(err)
+		}
+		return tab.Console
+	})
+	checked := 0
+	for _, c := range corscase.KindCases() {
+		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want devtoolsSeen
+		if e := res.Err; e != nil {
+			issue, blocked, kind, ok := reason.ChromiumDevToolsKind(e.Reason, string(res.Request.Kind))
+			if !ok {
+				continue // CORS failures: the CORS cases pin those
+			}
+			want = devtoolsSeen{Issue: issue, Kind: kind, Blocked: blocked}
+		}
+		for _, v := range res.CSPViolations {
+			if v.ReportOnly {
+				want.ReportOnlyIssues++
+			}
+		}
+		if got := dt.of(s.URLs.TargetURL(c)); got != want {
+			t.Errorf("case %s: Chromium's DevTools showed %+v, the model's reason says %+v", c.Name, got, want)
+		}
+		checked++
+	}
+	t.Logf("DevTools issue and blocked reason checked for %d cases", checked)
+}
+
+// TestKindsFirefox: the kind cases in headless Firefox ESR.
+func TestKindsFirefox(t *testing.T) {
+	caseRun(t, "kinds", corscase.KindCases(), fetch.Firefox, func(ctx context.Context, start string) func() []string {
+		f := openFirefox(ctx, t, start)
+		return func() []string {
+			lines, err := f.ConsoleLines(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return lines
+		}
+	})
+}
+
+// TestKindsWebKit: the kind cases in WebKitGTK's MiniBrowser.
+func TestKindsWebKit(t *testing.T) {
+	caseRun(t, "kinds", corscase.KindCases(), fetch.WebKit, func(ctx context.Context, start string) func() []string {
+		w, err := StartWebKit(ctx, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(w.Close)
+		return w.Console
+	})
+}
