@@ -117,7 +117,8 @@ type Result struct {
 	// method is sent only where a browser would send it (after a
 	// preflight that allowed it, for a method that needs one).
 	Requests map[string]int `json:"requests"`
-	// CookieSent reports that every probe carried Target.Cookie.
+	// CookieSent reports that the probes carried Target.Cookie (all but
+	// the cache-key check's and the embed probe's loads without it).
 	CookieSent bool `json:"cookie_sent,omitempty"`
 	// Allowed are the origins the server allows that no probe showed to
 	// be a hole: the real front ends, as far as the audit could tell.
