@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"net/url"
@@ -116,7 +117,8 @@ type Result struct {
 	// method is sent only where a browser would send it (after a
 	// preflight that allowed it, for a method that needs one).
 	Requests map[string]int `json:"requests"`
-	// CookieSent reports that every probe carried Target.Cookie.
+	// CookieSent reports that the probes carried Target.Cookie (all but
+	// the cache-key check's and the embed probe's loads without it).
 	CookieSent bool `json:"cookie_sent,omitempty"`
 	// Allowed are the origins the server allows that no probe showed to
 	// be a hole: the real front ends, as far as the audit could tell.
@@ -224,6 +226,9 @@ type exchange struct {
 	status int
 	resp   http.Header
 	cut    bool // the body was still coming when the probe stopped reading
+	// sum is a digest of the body as read (at most MaxBody bytes), to
+	// tell two answers apart (the embed probe); meaningless when cut.
+	sum uint64
 }
 
 func (e *exchange) evidence() Evidence {
@@ -258,8 +263,8 @@ func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header
 	// else. The body is read (bounded in size and in time) only so that
 	// the connection is reused; a body that streams (server-sent events)
 	// or drips is cut off, never a reason to call the server unreachable.
-	cut := s.drain(res.Body, wait)
-	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header, cut: cut}, nil
+	cut, sum := s.drain(res.Body, wait)
+	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header, cut: cut, sum: sum}, nil
 }
 
 // bodyWait bounds how long a probe reads a body after its headers came.
@@ -267,15 +272,20 @@ const bodyWait = 300 * time.Millisecond
 
 // drain reads and closes a body, at most maxBody bytes for at most wait;
 // a body still coming then is abandoned with its connection, and drain
-// reports that it was cut off.
-func (s *Scanner) drain(body io.ReadCloser, wait time.Duration) (cut bool) {
+// reports that it was cut off. sum is a digest of what it read.
+func (s *Scanner) drain(body io.ReadCloser, wait time.Duration) (cut bool, sum uint64) {
 	var timedOut atomic.Bool
 	stop := time.AfterFunc(wait, func() { timedOut.Store(true); body.Close() })
-	io.Copy(io.Discard, io.LimitReader(body, s.maxBody))
+	var h maphash.Hash
+	h.SetSeed(bodySeed)
+	io.Copy(&h, io.LimitReader(body, s.maxBody))
 	stop.Stop()
 	body.Close()
-	return timedOut.Load()
+	return timedOut.Load(), h.Sum64()
 }
+
+// bodySeed makes body digests comparable within the process.
+var bodySeed = maphash.MakeSeed()
 
 // send makes one probe request: on a URL of its own (unless NoCacheBust)
 // and asking caches not to answer from storage, with the target's cookie.
@@ -568,6 +578,7 @@ func (a *auditor) run(ctx context.Context) {
 	a.resolve()
 	a.preflightProbe(ctx)
 	a.injectionProbe(ctx)
+	a.embedProbe(ctx)
 	if a.s.prove && safeMethod(a.t.Method) && a.cached == nil { // caches store GET and HEAD answers
 		a.provePoisoning(ctx)
 	}
@@ -923,6 +934,9 @@ func (a *auditor) finish() {
 	a.res.Stack = a.stack.stack(allowed, creds)
 	for i := range a.res.Findings {
 		f := &a.res.Findings[i]
+		if f.ID == EmbeddableWithoutCORP {
+			f.Fix.Stack = corpStackFix(a.stack.emitter().Stack)
+		}
 		if !slices.Contains(originClasses, f.ID) {
 			continue
 		}

@@ -95,11 +95,62 @@
 //     (the exposure of "*"), a trailing-dot origin, an http origin the
 //     target's Strict-Transport-Security already upgrades, an
 //     Access-Control-Allow-Origin no browser accepts (a functional bug,
-//     not a hole).
+//     not a hole), and user data any site can embed without CORP (below).
 //
 // So a server that reflects every origin but never sends
 // Access-Control-Allow-Credentials: true gets an info finding, not a high
 // one: the attacker's page reads only what it could have fetched itself.
+//
+// # User data another site can embed
+//
+// One class is not CORS: [EmbeddableWithoutCORP]. A page on any site can
+// load any URL in no-cors mode (<img>, <script>, <link rel=stylesheet>,
+// <video>, <audio>) with the user's cookies where their SameSite and the
+// browser's third-party cookie rules let them go; no Access-Control-*
+// header is read. The page cannot read the answer, but it learns an
+// image's size or a video's duration, whether the load worked and its
+// timing, and the bytes enter its process, where side channels (Spectre)
+// read them in a browser that does not give every site a process of its
+// own. Only the answer's Cross-Origin-Resource-Policy (same-origin or
+// same-site) refuses every such load. Opaque Response Blocking refuses
+// some of them anyway: in Chromium and Firefox, JSON, HTML and XML with
+// X-Content-Type-Options: nosniff (without it, by sniffing the bytes),
+// PDFs, archives, CSV; never an image, media, a script or a style sheet;
+// WebKit has no ORB. The explanation says which, by the answer's
+// Content-Type.
+//
+// With a Cookie, a GET target gets the load a page on another site makes
+// with <img>, as the fetch model writes it for Chromium (no Origin,
+// Sec-Fetch-Mode: no-cors, Sec-Fetch-Dest: image, Sec-Fetch-Site:
+// cross-site to https and loopback URLs, Referer the attacker's origin to
+// https), with the cookie; when the model's CORP check lets a 2xx
+// through, the same load without the cookie; and when the two differ
+// only in their bodies, that load once more, so that a body that changes
+// by itself (a counter, a nonce) is not taken for user data. An answer
+// that differs with the cookie is the user's data: info, whatever the
+// type, with both answers as evidence and the recognised stack's CORP
+// line as the fix (stacks.CORPSnippets). Without a Cookie the audit
+// cannot tell user data from public data, and sends none of these.
+//
+// # Out of scope
+//
+// The audit tells what a page on another site can do with this
+// endpoint's answers. It does not tell:
+//
+//   - whether a CSRF guard exists at all: finding out means sending a
+//     state-changing request from another origin for the guard to refuse,
+//     which a browser sends only after a preflight that allowed it, and
+//     which the audit never sends;
+//   - authentication and authorisation: whether the endpoint returns a
+//     user's data at all (the Cookie given is taken as the user's);
+//   - WebSocket messages: the handshake is the probe, nothing is sent on
+//     the connection;
+//   - the page's own policies (Content-Security-Policy, COEP, mixed
+//     content) and the session cookie's SameSite and Secure: they belong
+//     to the page and the cookie, not to this endpoint's answers
+//     (`corskit check` names them when they block a call);
+//   - user data without a Cookie, and past a redirect: the audit follows
+//     none.
 //
 // # The examples and the CLI
 //

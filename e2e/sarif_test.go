@@ -16,8 +16,9 @@ import (
 	"github.com/corskit/corskit/e2e/cli"
 )
 
-// TestAuditSARIFValidates runs `corskit audit --format sarif` on a
-// vulnerable server and an unreachable one, and validates the output
+// TestAuditSARIFValidates runs `corskit audit --format sarif --cookie` on a
+// vulnerable server (it also serves the user's data without CORP) and an
+// unreachable one, and validates the output
 // against the OASIS SARIF 2.1.0 schema (as go-sarif embeds it): first a
 // strict decode that refuses any field SARIF does not define, then the
 // schema itself.
@@ -30,6 +31,9 @@ func TestAuditSARIFValidates(t *testing.T) {
 			w.Header().Set("Access-Control-Allow-Origin", o)
 			w.Header().Set("Access-Control-Allow-Credentials", "true")
 		}
+		if c, err := r.Cookie("sid"); err != nil || c.Value != "alice" {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
 	}))
 	defer vuln.Close()
 	closed := httptest.NewServer(http.NotFoundHandler())
@@ -37,7 +41,7 @@ func TestAuditSARIFValidates(t *testing.T) {
 	closed.Close()
 
 	var out, errOut bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "audit", vuln.URL+"/me", closedURL+"/x", "--format", "sarif", "--rate", "0")
+	cmd := exec.CommandContext(ctx, bin, "audit", vuln.URL+"/me", closedURL+"/x", "--format", "sarif", "--rate", "0", "--cookie", "sid=alice")
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
@@ -67,8 +71,15 @@ func TestAuditSARIFValidates(t *testing.T) {
 	for _, r := range run.Results {
 		ids = append(ids, *r.RuleID)
 	}
-	if !strings.Contains(strings.Join(ids, " "), "reflect-any-origin") {
-		t.Errorf("results %v lack reflect-any-origin", ids)
+	for _, id := range []string{"reflect-any-origin", "embeddable-without-corp"} {
+		if !strings.Contains(strings.Join(ids, " "), id) {
+			t.Errorf("results %v lack %s", ids, id)
+		}
+	}
+	for _, r := range run.Tool.Driver.Rules {
+		if r.ShortDescription == nil || r.ShortDescription.Text == nil || *r.ShortDescription.Text == "" {
+			t.Errorf("rule %s has no description", *r.ID)
+		}
 	}
 	// GitHub code scanning places results at repository files: no result
 	// may point at the http(s) URL audited, nor at an absolute path.

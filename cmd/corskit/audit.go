@@ -43,6 +43,19 @@ Pragma: no-cache, so it reaches the server and leaves no cache entry a real
 user can get (--no-cache-bust turns the parameter off). --prove-cache-poisoning
 works on a throwaway URL of its own, never on the URL users fetch.
 
+User data without CORP: with --cookie, a GET endpoint also gets the load a
+page on another site makes with <img> (no-cors, Sec-Fetch-Dest: image, no
+Origin), with the cookie, then without it (once more when only the bodies
+differ): an answer that differs with the cookie and has no
+Cross-Origin-Resource-Policy refusing other sites is embeddable-without-corp
+(info). Without --cookie the audit cannot tell user data, and skips it.
+
+Out of scope (audit/README.md says why): whether a CSRF guard exists at all
+(no state-changing request is sent to find out), authentication and
+authorisation, WebSocket messages (the handshake is the probe), the page's
+own policies (Content-Security-Policy, COEP, mixed content) and the session
+cookie's SameSite.
+
 Sharding: --shard K/N audits only the targets whose URL hashes to shard K of
 N, so N runs of the same list are disjoint, together cover it, and their
 JSONL outputs concatenate into the findings of one run. --shard auto takes K

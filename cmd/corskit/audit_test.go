@@ -306,7 +306,7 @@ func TestAuditEndpoints(t *testing.T) {
 func TestAuditCookie(t *testing.T) {
 	got := make(chan string, 1000)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got <- r.Header.Get("Cookie") + "|" + r.Header.Get("Origin")
+		got <- r.Header.Get("Cookie") + "|" + r.Header.Get("Origin") + "|" + r.Header.Get("Sec-Fetch-Mode")
 	}))
 	defer srv.Close()
 	for _, args := range [][]string{{"--cookie", "sid=s3cret"}, {"-H", "Cookie: sid=s3cret"}} {
@@ -314,21 +314,25 @@ func TestAuditCookie(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "the given cookie was sent with every probe") || strings.Contains(out+errOut, "s3cret") {
 			t.Errorf("%v: exit %d\n%s%s", args, code, out, errOut)
 		}
-		n, anonymous := len(got), 0
+		n, anonymous, embeds := len(got), 0, 0
 		for range n {
 			// The cache-key check's two GETs are an anonymous visitor's:
-			// no cookie, no Origin. Every probe carries the cookie.
+			// no cookie, no Origin; so is the embed probe's <img> load
+			// that compares the answer without the cookie. Every other
+			// probe carries the cookie.
 			switch c := <-got; c {
-			case "|":
+			case "||":
 				anonymous++
+			case "||no-cors":
+				embeds++
 			default:
 				if !strings.HasPrefix(c, "sid=s3cret|") {
 					t.Fatalf("%v: a probe sent Cookie|Origin %q", args, c)
 				}
 			}
 		}
-		if anonymous != 2 {
-			t.Errorf("%v: %d requests without the cookie, want the 2 of the cache-key check", args, anonymous)
+		if anonymous != 2 || embeds != 1 {
+			t.Errorf("%v: %d requests without the cookie, want the 2 of the cache-key check; %d <img> loads without it, want 1 (the same answer: no third)", args, anonymous, embeds)
 		}
 		if n < 20 {
 			t.Errorf("%v: %d probes", args, n)
@@ -539,5 +543,73 @@ func TestAuditRefusedTargetNamedOnce(t *testing.T) {
 	}
 	if !strings.Contains(first, "net::ERR_UNSAFE_PORT") {
 		t.Errorf("stderr's first line %q: want the cause, net::ERR_UNSAFE_PORT", first)
+	}
+}
+
+// TestAuditEmbeddableWithoutCORP: with --cookie, an answer that holds the
+// user's data and sends no CORP is embeddable-without-corp, info, in text
+// and in SARIF, whose rule describes it; with CORP same-origin, none. The
+// help says what the audit leaves out.
+func TestAuditEmbeddableWithoutCORP(t *testing.T) {
+	me := func(corp string) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if corp != "" {
+				w.Header().Set("Cross-Origin-Resource-Policy", corp)
+			}
+			if c, err := r.Cookie("sid"); err == nil && c.Value == "alice" {
+				w.Header().Set("Content-Type", "application/json")
+				w.Write([]byte(`{"user":"alice"}`))
+				return
+			}
+			http.Error(w, "log in", http.StatusUnauthorized)
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL + "/me"
+	}
+	open, closed := me(""), me("same-origin")
+	out, errOut, code := cli(t, "audit", open, closed, "--cookie", "sid=alice", "--rate", "0", "--format", "sarif", "--fail-on", "info")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (an info finding, --fail-on info)\n%s", code, errOut)
+	}
+	type rule struct {
+		ID               string
+		ShortDescription struct{ Text string }
+	}
+	var log struct {
+		Runs []struct {
+			Tool    struct{ Driver struct{ Rules []rule } }
+			Results []struct {
+				RuleID  string
+				Level   string
+				Message struct{ Text string }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	var hits []string
+	for _, r := range log.Runs[0].Results {
+		if r.RuleID == "embeddable-without-corp" {
+			hits = append(hits, r.Message.Text)
+			if r.Level != "note" {
+				t.Errorf("level %q, want note", r.Level)
+			}
+		}
+	}
+	if len(hits) != 1 || !strings.HasPrefix(hits[0], "GET "+open+":") {
+		t.Errorf("embeddable-without-corp results %q, want one, for %s", hits, open)
+	}
+	rules := log.Runs[0].Tool.Driver.Rules
+	if i := slices.IndexFunc(rules, func(r rule) bool { return r.ID == "embeddable-without-corp" }); i < 0 || !strings.Contains(rules[i].ShortDescription.Text, "Cross-Origin-Resource-Policy") {
+		t.Errorf("rules %+v: no description of embeddable-without-corp", rules)
+	}
+	text, _, _ := cli(t, "audit", open, "--cookie", "sid=alice", "--rate", "0")
+	if !strings.Contains(text, "embeddable-without-corp info") || strings.Contains(text, "alice") {
+		t.Errorf("text:\n%s", text)
+	}
+	help, _, _ := cli(t, "audit", "-h")
+	if !strings.Contains(help, "Out of scope") || !strings.Contains(help, "whether a CSRF guard exists at all") {
+		t.Errorf("audit -h says nothing of what is out of scope:\n%s", help)
 	}
 }

@@ -394,7 +394,7 @@ func (o *auditOutput) text() error {
 		})
 	}
 	if o.cookie {
-		fmt.Fprintln(bw, "\nAudited as a logged-in user: the given cookie was sent with every probe (its value is not shown), not with the two anonymous GETs that first check the cache key.")
+		fmt.Fprintln(bw, "\nAudited as a logged-in user: the given cookie was sent with every probe (its value is not shown), not with the two anonymous GETs that first check the cache key, nor with the embed probe's loads that compare the answer without it.")
 	}
 	fmt.Fprintf(bw, "\n%s, %d unreachable, %d partially audited, %s: %d high, %d medium, %d low, %d info.\n",
 		count(int64(o.endpoints), "endpoint"), o.errs, o.partial, count(int64(o.probes), "probe"), o.counts[audit.High], o.counts[audit.Medium], o.counts[audit.Low], o.counts[audit.Info])

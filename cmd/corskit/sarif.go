@@ -40,6 +40,7 @@ var ruleHelp = map[string]string{
 	audit.CachePoisoning:          "A shared cache serves one origin's CORS answer to other origins.",
 	audit.CacheIgnoresQuery:       "A shared cache ignores the query string: the audit stopped, to avoid poisoning the entry real users get.",
 	audit.CrossSiteWebSocket:      "A WebSocket endpoint accepts handshakes from any site's origin (cross-site WebSocket hijacking).",
+	audit.EmbeddableWithoutCORP:   "An answer that holds the user's data (it differs with the cookie) has no Cross-Origin-Resource-Policy: any site can embed it in a no-cors load (img, script, link, media).",
 }
 
 // sarifLevel maps severities to SARIF levels; securitySeverity is GitHub's
