@@ -229,6 +229,9 @@ type exchange struct {
 	// sum is a digest of the body as read (at most MaxBody bytes), to
 	// tell two answers apart (the embed probe); meaningless when cut.
 	sum uint64
+	// head is the body's first headLen bytes, for what browsers sniff
+	// (the embed probe's Opaque Response Blocking).
+	head []byte
 }
 
 func (e *exchange) evidence() Evidence {
@@ -263,8 +266,8 @@ func (s *Scanner) do(ctx context.Context, method, target string, hdr http.Header
 	// else. The body is read (bounded in size and in time) only so that
 	// the connection is reused; a body that streams (server-sent events)
 	// or drips is cut off, never a reason to call the server unreachable.
-	cut, sum := s.drain(res.Body, wait)
-	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header, cut: cut, sum: sum}, nil
+	cut, sum, head := s.drain(res.Body, wait)
+	return &exchange{method: method, url: target, req: hdr, status: res.StatusCode, resp: res.Header, cut: cut, sum: sum, head: head}, nil
 }
 
 // bodyWait bounds how long a probe reads a body after its headers came.
@@ -272,16 +275,35 @@ const bodyWait = 300 * time.Millisecond
 
 // drain reads and closes a body, at most maxBody bytes for at most wait;
 // a body still coming then is abandoned with its connection, and drain
-// reports that it was cut off. sum is a digest of what it read.
-func (s *Scanner) drain(body io.ReadCloser, wait time.Duration) (cut bool, sum uint64) {
+// reports that it was cut off. sum is a digest of what it read, head its
+// first headLen bytes.
+func (s *Scanner) drain(body io.ReadCloser, wait time.Duration) (cut bool, sum uint64, head []byte) {
 	var timedOut atomic.Bool
 	stop := time.AfterFunc(wait, func() { timedOut.Store(true); body.Close() })
 	var h maphash.Hash
 	h.SetSeed(bodySeed)
-	io.Copy(&h, io.LimitReader(body, s.maxBody))
+	first := &prefix{n: headLen}
+	io.Copy(io.MultiWriter(&h, first), io.LimitReader(body, s.maxBody))
 	stop.Stop()
 	body.Close()
-	return timedOut.Load(), h.Sum64()
+	return timedOut.Load(), h.Sum64(), first.b
+}
+
+// headLen is how much of a body an exchange keeps: what browsers sniff
+// (Opaque Response Blocking reads the first 1,024 bytes).
+const headLen = 1024
+
+// prefix keeps the first n bytes written to it.
+type prefix struct {
+	b []byte
+	n int
+}
+
+func (p *prefix) Write(b []byte) (int, error) {
+	if room := p.n - len(p.b); room > 0 {
+		p.b = append(p.b, b[:min(room, len(b))]...)
+	}
+	return len(b), nil
 }
 
 // bodySeed makes body digests comparable within the process.

@@ -116,8 +116,9 @@
 // some of them anyway: in Chromium and Firefox, JSON, HTML and XML with
 // X-Content-Type-Options: nosniff (without it, by sniffing the bytes),
 // PDFs, archives, CSV; never an image, media, a script or a style sheet;
-// WebKit has no ORB. The explanation says which, by the answer's
-// Content-Type.
+// WebKit has no ORB. The explanation says which engines would, as the
+// browser model's ORB decides it (fetch.Profile.ORB) from the answer's
+// Content-Type, nosniff and first bytes.
 //
 // With a Cookie, a GET target gets the load a page on another site makes
 // with <img>, as the fetch model writes it for Chromium (no Origin,

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -163,35 +164,47 @@ func embedExplanation(user, anon *exchange) string {
 	return "The answer to a GET with the user's cookie differs from the answer without it (" + diff + "), so it holds the user's data. " +
 		corp + ": any site can load it with the user's cookie as an <img>, <script>, <link rel=stylesheet>, <video> or <audio> (a no-cors load, which sends the cookie where its SameSite=None and the browser's third-party cookie rules let it go). " +
 		"The page cannot read the answer, but it learns an image's dimensions or a video's duration, whether the load succeeded and how long it took, and the bytes enter that page's process, where, in a browser that does not give every site a process of its own (Safari; Chrome and Firefox on Android isolate only some sites), side channels such as Spectre read them. " +
-		orbWords(user.resp) + " Not CORS: no Access-Control-* header is read on a no-cors load."
+		orbWords(user) + " Not CORS: no Access-Control-* header is read on a no-cors load."
 }
 
 // orbWords says which engines' Opaque Response Blocking would keep the
-// answer out of another site's no-cors load anyway, by its Content-Type
-// and X-Content-Type-Options (ORB as Chromium's v0.1 and Firefox run it;
-// WebKit has none). ORB spares what a no-cors load may receive: images,
-// media, scripts and style sheets, which only CORP keeps out.
-func orbWords(h http.Header) string {
+// answer out of another site's no-cors load anyway, as the browser model
+// decides it from the answer's headers and first bytes (fetch's ORB, one
+// rule for check and the audit). ORB spares what a no-cors load may
+// receive (images, media, scripts, style sheets), which only CORP keeps
+// out; WebKit has no ORB.
+func orbWords(ex *exchange) string {
+	resp := &http.Response{StatusCode: ex.status, Header: ex.resp}
+	var refuse, pass []string
+	for _, e := range []struct {
+		name string
+		p    fetch.Profile
+	}{{"Chromium", fetch.Chromium}, {"Firefox", fetch.Firefox}, {"WebKit", fetch.WebKit}} {
+		n, ok := e.p.ORB(resp, ex.head)
+		switch {
+		case !ok:
+			pass = append(pass, e.name+" (no ORB)")
+		case n.Blocked:
+			refuse = append(refuse, fmt.Sprintf("%s (ORB step %s)", e.name, n.Rule))
+		default:
+			pass = append(pass, e.name)
+		}
+	}
+	t := cmp.Or(mimeType(ex.resp), "an answer without a Content-Type")
+	if len(refuse) == 0 {
+		return fmt.Sprintf("Opaque Response Blocking lets %s through in every engine (an image, media, a script or a style sheet is what a no-cors load may receive; WebKit has no ORB): only CORP keeps it out.", t)
+	}
+	return fmt.Sprintf("Opaque Response Blocking refuses %s in %s, but not in %s: CORP keeps it out everywhere.",
+		t, strings.Join(refuse, " and "), strings.Join(pass, " and "))
+}
+
+// mimeType is the Content-Type's essence, "" when it has none that parses.
+func mimeType(h http.Header) string {
 	t, _, err := mime.ParseMediaType(h.Get("Content-Type"))
 	if err != nil {
-		t = ""
+		return ""
 	}
-	first, _, _ := strings.Cut(h.Get("X-Content-Type-Options"), ",")
-	nosniff := strings.EqualFold(strings.TrimSpace(first), "nosniff")
-	data := t == "text/html" || t == "application/json" || t == "text/json" || t == "text/xml" || t == "application/xml" ||
-		strings.HasSuffix(t, "+json") || strings.HasSuffix(t, "+xml")
-	switch {
-	case strings.HasPrefix(t, "image/") || strings.HasPrefix(t, "audio/") || strings.HasPrefix(t, "video/") ||
-		t == "text/css" || strings.Contains(t, "javascript") || strings.Contains(t, "ecmascript"):
-		return fmt.Sprintf("ORB lets %s through in every engine (an image, media, a script or a style sheet is what a no-cors load may receive): only CORP keeps it out.", t)
-	case data && nosniff:
-		return fmt.Sprintf("Chromium's and Firefox's Opaque Response Blocking refuse %s with X-Content-Type-Options: nosniff in a no-cors load; WebKit has no ORB, and only CORP keeps it out there.", t)
-	case data:
-		return fmt.Sprintf("Without X-Content-Type-Options: nosniff, ORB decides %s by its bytes: Chromium refuses what sniffs as HTML, XML or JSON, Firefox what is JSON or does not parse as a script; WebKit has no ORB. CORP keeps it out everywhere.", t)
-	case t == "" && !nosniff:
-		return "Without a Content-Type, Chromium's and Firefox's ORB let it through, and WebKit has no ORB: only CORP keeps it out."
-	}
-	return fmt.Sprintf("Whether ORB refuses %s depends on the type and the bytes (Chromium and Firefox refuse PDFs, archives, CSV and the like; WebKit has no ORB): CORP keeps it out everywhere.", t)
+	return t
 }
 
 // corpStackFix is the CORP snippet for the recognised stack, as the

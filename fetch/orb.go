@@ -109,6 +109,18 @@ func (p Profile) orb() (orbEngine, bool) {
 	return e, ok
 }
 
+// ORB is what engine p's Opaque Response Blocking decides of a
+// cross-origin no-cors answer and the first bytes of its body (1,024 are
+// all it sniffs); ok is false for an engine without ORB (WebKit). The
+// audit words its embed finding by it.
+func (p Profile) ORB(resp *http.Response, body []byte) (note ORBNote, ok bool) {
+	eng, ok := p.orb()
+	if !ok {
+		return ORBNote{}, false
+	}
+	return eng.decide(resp, body), true
+}
+
 // orbCheck runs ORB on a cross-origin no-cors answer that is not a
 // redirect: it records the note, and returns the refusal of a load that
 // fails (an <img>; a fetch() in the standard).
