@@ -55,6 +55,20 @@ type Unit struct {
 	// passes requests to an application and adds Allow-Origin itself.
 	layer              string
 	forwards, setsACAO bool
+	// fix says how the file's own syntax writes the allowlist fix.
+	fix fileFix
+}
+
+// fileFix is the stack whose syntax the file is written in, when it is
+// not Stack's (serverless.yml's API Gateway, an S3 bucket in Terraform),
+// and, for the formats whose rules the reader knows in full (the cloud
+// vendors'), the resource's name and its rules, in order: the fix is
+// those rules less the origins that let the attacker in, nothing else
+// changed.
+type fileFix struct {
+	stack string
+	name  string
+	rules []stacks.Policy
 }
 
 // Finding is an audit finding located in a file.
@@ -172,13 +186,20 @@ func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
 	return out
 }
 
-// stackFix says the allowlist fix in the unit's stack's terms, with the
-// snippet stacks/ renders for it: exactly the origins the file lists that
-// the audit found no hole in (a loose pattern lets in the usual front-end
-// names too, which the file never meant), with credentials when the
-// findings had them.
+// stackFix says the allowlist fix in the syntax of the unit's file, with
+// the snippet stacks/ renders for it: exactly the origins the file lists
+// that the audit found no hole in (a loose pattern lets in the usual
+// front-end names too, which the file never meant), with credentials when
+// the findings had them. A file whose rules the reader knows in full
+// gets those rules back less the other origins; any other gets its
+// methods, headers, exposed headers and max-age as "keep yours"
+// comments, never as values the snippet would invent.
 func (u *Unit) stackFix(res audit.Result) (string, string) {
-	s, err := stacks.Lookup(u.Stack)
+	name := u.fix.stack
+	if name == "" {
+		name = u.Stack
+	}
+	s, err := stacks.Lookup(name)
 	if err != nil {
 		return "", ""
 	}
@@ -188,7 +209,8 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 			list = append(list, o)
 		}
 	}
-	if len(list) == 0 {
+	placeholder := len(list) == 0
+	if placeholder {
 		list = []string{"https://your-front-end.example"}
 	}
 	creds := false
@@ -196,14 +218,59 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 		creds = creds || f.Credentials
 	}
 	fix := s.Title + ": set `" + s.Setting(stacks.FieldOrigins) + "` to exactly " + strings.Join(list, ", ")
-	if creds {
-		fix += ", with `" + s.Setting(stacks.FieldCredentials) + "` on"
+	if cs := s.Setting(stacks.FieldCredentials); creds && !strings.HasPrefix(cs, "(") { // "(none: ...)": the vendor decides
+		fix += ", with `" + cs + "` on"
 	}
-	snippet, err := s.Snippet(stacks.Policy{Origins: list, Credentials: creds})
+	var snippet string
+	if u.fix.rules != nil {
+		snippet, err = s.RulesSnippet(u.fix.name, keepOrigins(u.fix.rules, list, placeholder))
+	} else {
+		snippet, err = s.SnippetKeeping(stacks.Policy{Origins: list, Credentials: creds},
+			stacks.Kept{stacks.FieldMethods: nil, stacks.FieldHeaders: nil, stacks.FieldExposed: nil, stacks.FieldMaxAge: nil})
+	}
 	if err != nil {
 		return fix, ""
 	}
 	return fix, snippet
+}
+
+// keepOrigins returns rules with only the origins of list, the rules left
+// without one dropped; when every rule is (placeholder: the file allows
+// no origin the audit found safe), the first rule with list.
+func keepOrigins(rules []stacks.Policy, list []string, placeholder bool) []stacks.Policy {
+	var out []stacks.Policy
+	for _, r := range rules {
+		q := r
+		q.Origins = nil
+		for _, o := range r.Origins {
+			if !placeholder && slices.Contains(list, o) && !slices.Contains(q.Origins, o) {
+				q.Origins = append(q.Origins, o)
+			}
+		}
+		if len(q.Origins) > 0 {
+			out = append(out, q)
+		}
+	}
+	if len(out) == 0 && len(rules) > 0 {
+		q := rules[0]
+		q.Origins = list
+		out = append(out, q)
+	}
+	return out
+}
+
+// WriteFixIn says that u's file is written in the syntax of the stacks
+// package's stack (a Terraform resource: "terraform-s3"), for a reader
+// outside lint; VendorUnit has already given u its rules.
+func (u *Unit) WriteFixIn(stack string) { u.fix.stack = stack }
+
+// fixRules records the rules of a vendor's file, for its fix.
+func (u *Unit) fixRules(stack, name string, rules []cloudRule) {
+	u.fix = fileFix{stack: stack, name: name}
+	for _, r := range rules {
+		u.fix.rules = append(u.fix.rules, stacks.Policy{Origins: r.origins, Methods: r.methods, Headers: r.headers,
+			Exposed: r.expose, Credentials: r.credentials, MaxAge: r.maxAge})
+	}
 }
 
 func (u *Unit) finding(f audit.Finding, line int) Finding {

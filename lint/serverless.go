@@ -354,6 +354,7 @@ func serverlessUnit(file, stack, name, doc string, rule cloudRule, v cloudVendor
 		}
 	}
 	u := cloudUnit(file, stack, name, doc, []cloudRule{rule}, v, func(o string) int { return at[o] })
+	u.fix.stack = "serverless"
 	if u.Line <= 1 {
 		u.Line = line
 	}
