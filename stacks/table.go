@@ -342,15 +342,15 @@ var table = []*Stack{
 	},
 	{
 		Name: "azure", Title: "Azure Storage CORS (XML)", Family: FamilyCloud, Lang: "xml",
-		Doc: "https://learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services",
+		Doc:      "https://learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services",
 		Settings: azureSettings("AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposedHeaders", "MaxAgeInSeconds"),
-		rules: renderAzure, defaultName: "Cors", pitfalls: azurePitfalls,
+		rules:    renderAzure, defaultName: "Cors", pitfalls: azurePitfalls,
 	},
 	{
 		Name: "azure-arm", Title: "Azure Storage CORS (ARM template JSON)", Family: FamilyCloud, Lang: "json",
-		Doc: "https://learn.microsoft.com/en-us/azure/templates/microsoft.storage/storageaccounts/blobservices",
+		Doc:      "https://learn.microsoft.com/en-us/azure/templates/microsoft.storage/storageaccounts/blobservices",
 		Settings: azureSettings("allowedOrigins", "allowedMethods", "allowedHeaders", "exposedHeaders", "maxAgeInSeconds"),
-		rules: renderAzureARM, defaultName: "cors", pitfalls: azurePitfalls,
+		rules:    renderAzureARM, defaultName: "cors", pitfalls: azurePitfalls,
 	},
 	{
 		Name: "r2", Title: "Cloudflare R2 bucket CORS (wrangler JSON)", Family: FamilyCloud, Lang: "json",
