@@ -68,7 +68,7 @@ func cloudUnit(file, stack, name, doc string, rules []cloudRule, v cloudVendor, 
 	u.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { cloudServe(rules, v, w, r, track, lineOfOrigin) })
 	u.lineOf = track.lineOf
 	u.checkDevOrigins(lines)
-	u.fixRules("", name, rules)
+	u.fixRules("", name, rules, v.matchOrigin)
 	return u
 }
 

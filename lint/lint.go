@@ -69,6 +69,9 @@ type fileFix struct {
 	stack string
 	name  string
 	rules []stacks.Policy
+	// match is the vendor's match of a configured origin (an entry, which
+	// may be a wildcard) against a request's Origin.
+	match func(entry, origin string) bool
 }
 
 // Finding is an audit finding located in a file.
@@ -209,8 +212,7 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 			list = append(list, o)
 		}
 	}
-	placeholder := len(list) == 0
-	if placeholder {
+	if len(list) == 0 {
 		list = []string{"https://your-front-end.example"}
 	}
 	creds := false
@@ -223,7 +225,13 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 	}
 	var snippet string
 	if u.fix.rules != nil {
-		snippet, err = s.RulesSnippet(u.fix.name, keepOrigins(u.fix.rules, list, placeholder))
+		rules := u.withoutAttackers(res)
+		if len(rules) == 0 {
+			rules = []stacks.Policy{u.fix.rules[0]}
+			rules[0].Origins = list
+		}
+		fix = s.Title + ": remove " + strings.Join(u.removed(rules), ", ") + " from `" + s.Setting(stacks.FieldOrigins) + "`"
+		snippet, err = s.RulesSnippet(u.fix.name, rules)
 	} else {
 		snippet, err = s.SnippetKeeping(stacks.Policy{Origins: list, Credentials: creds},
 			stacks.Kept{stacks.FieldMethods: nil, stacks.FieldHeaders: nil, stacks.FieldExposed: nil, stacks.FieldMaxAge: nil})
@@ -234,27 +242,44 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 	return fix, snippet
 }
 
-// keepOrigins returns rules with only the origins of list, the rules left
-// without one dropped; when every rule is (placeholder: the file allows
-// no origin the audit found safe), the first rule with list.
-func keepOrigins(rules []stacks.Policy, list []string, placeholder bool) []stacks.Policy {
+// withoutAttackers returns the file's rules, in order, less every origin
+// entry that matched an origin an allowlist finding names (the attacker's
+// origin, "null", a local one): a wildcard entry goes when the attacker's
+// origin matched it, an exact entry when it is the one named. A rule left
+// without origins is dropped; nothing else in the rules changes.
+func (u *Unit) withoutAttackers(res audit.Result) []stacks.Policy {
+	var bad []string
+	for _, f := range res.Findings {
+		if f.Origin != "" && strings.HasPrefix(f.Fix.Config, "cors.Config{AllowedOrigins:") {
+			bad = append(bad, f.Origin)
+		}
+	}
 	var out []stacks.Policy
-	for _, r := range rules {
+	for _, r := range u.fix.rules {
 		q := r
 		q.Origins = nil
-		for _, o := range r.Origins {
-			if !placeholder && slices.Contains(list, o) && !slices.Contains(q.Origins, o) {
-				q.Origins = append(q.Origins, o)
+		for _, e := range r.Origins {
+			if !slices.ContainsFunc(bad, func(b string) bool { return e == b || u.fix.match != nil && u.fix.match(e, b) }) && !slices.Contains(q.Origins, e) {
+				q.Origins = append(q.Origins, e)
 			}
 		}
 		if len(q.Origins) > 0 {
 			out = append(out, q)
 		}
 	}
-	if len(out) == 0 && len(rules) > 0 {
-		q := rules[0]
-		q.Origins = list
-		out = append(out, q)
+	return out
+}
+
+// removed names the origin entries of the file that rules no longer
+// hold.
+func (u *Unit) removed(rules []stacks.Policy) []string {
+	var out []string
+	for _, r := range u.fix.rules {
+		for _, e := range r.Origins {
+			if !slices.Contains(out, e) && !slices.ContainsFunc(rules, func(q stacks.Policy) bool { return slices.Contains(q.Origins, e) }) {
+				out = append(out, e)
+			}
+		}
 	}
 	return out
 }
@@ -265,8 +290,8 @@ func keepOrigins(rules []stacks.Policy, list []string, placeholder bool) []stack
 func (u *Unit) WriteFixIn(stack string) { u.fix.stack = stack }
 
 // fixRules records the rules of a vendor's file, for its fix.
-func (u *Unit) fixRules(stack, name string, rules []cloudRule) {
-	u.fix = fileFix{stack: stack, name: name}
+func (u *Unit) fixRules(stack, name string, rules []cloudRule, match func(entry, origin string) bool) {
+	u.fix = fileFix{stack: stack, name: name, match: match}
 	for _, r := range rules {
 		u.fix.rules = append(u.fix.rules, stacks.Policy{Origins: r.origins, Methods: r.methods, Headers: r.headers,
 			Exposed: r.expose, Credentials: r.credentials, MaxAge: r.maxAge})

@@ -113,7 +113,7 @@ func s3Unit(file, stack, name, doc string, rules []s3Rule, lineOfOrigin func(str
 	for i, r := range rules {
 		cr[i] = cloudRule{origins: r.Origins, methods: r.Methods, headers: r.Headers, expose: r.Expose, maxAge: r.MaxAge}
 	}
-	u.fixRules("", name, cr)
+	u.fixRules("", name, cr, func(e, o string) bool { return s3Wildcard(e, o, false) })
 	return u
 }
 

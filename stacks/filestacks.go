@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The stacks of this file write a configuration file of a cloud vendor
@@ -18,13 +19,21 @@ import (
 // resource called name ("aws_s3_bucket_cors_configuration.site" for
 // Terraform, "provider.httpApi.cors" for serverless.yml; "" for the
 // stack's placeholder). Every rule is written as it is: a stack whose
-// configuration holds one rule refuses more. A vendor's own wildcard in
-// a method or header list ("*", CloudFront's ALL) is the vendor's, not a
-// header value, so it is allowed with credentials here; the origins are
-// validated as Validate does.
+// configuration holds one rule refuses more. The rules are a file's own
+// (lint's fix: the file's rules less the origins that let an attacker
+// in), so an origin entry is written as the vendor's entry it is (S3's
+// "https://*example.com", a port wildcard), escaped for the syntax, and
+// refused only when it could not be one entry (empty, a space, a comma,
+// a control or non-ASCII byte); a vendor's own wildcard in a method or
+// header list ("*", CloudFront's ALL) is allowed with credentials; the
+// max-age is the vendor's (any whole number of seconds). The lists are
+// validated as Validate does otherwise.
 func (s *Stack) RulesSnippet(name string, rules []Policy) (string, error) {
 	if len(rules) == 0 {
 		return "", &PolicyError{Field: "Origins", Reason: "no rule to write"}
+	}
+	if !utf8.ValidString(name) {
+		return "", &PolicyError{Field: "Name", Value: name, Reason: "not UTF-8"}
 	}
 	if (s.rules == nil || s.single) && len(rules) > 1 {
 		return "", &PolicyError{Field: "Origins", Reason: s.Title + " has one CORS configuration, not a list of rules"}
@@ -32,9 +41,21 @@ func (s *Stack) RulesSnippet(name string, rules []Policy) (string, error) {
 	vs := make([]view, len(rules))
 	for i, p := range rules {
 		q := p
+		q.Origins, q.MaxAge = []string{"https://example.com"}, 0 // checked below
 		q.Methods, q.Headers, q.Exposed = noStar(p.Methods, p.Credentials), noStar(p.Headers, p.Credentials), noStar(p.Exposed, p.Credentials)
 		if err := q.Validate(); err != nil {
 			return "", err
+		}
+		if len(p.Origins) == 0 {
+			return "", &PolicyError{Field: "Origins", Reason: "a rule without origins"}
+		}
+		for _, o := range p.Origins {
+			if why := vendorEntry(o); why != "" {
+				return "", &PolicyError{Field: "Origins", Value: o, Reason: why}
+			}
+		}
+		if p.MaxAge < 0 || p.MaxAge > 1<<31-1 {
+			return "", &PolicyError{Field: "MaxAge", Value: strconv.Itoa(p.MaxAge), Reason: "not a number of seconds"}
 		}
 		if err := s.check(p); err != nil {
 			return "", err
@@ -48,6 +69,20 @@ func (s *Stack) RulesSnippet(name string, rules []Policy) (string, error) {
 		name = s.defaultName
 	}
 	return s.rules(name, vs), nil
+}
+
+// vendorEntry says why o cannot be one origin entry of a vendor's list,
+// "" when it can.
+func vendorEntry(o string) string {
+	if o == "" || len(o) > 2048 {
+		return "an origin entry must be 1 to 2048 bytes"
+	}
+	for i := 0; i < len(o); i++ {
+		if c := o[i]; c <= ' ' || c == ',' || c >= 0x7f {
+			return "an origin entry holds no space, comma, control or non-ASCII byte"
+		}
+	}
+	return ""
 }
 
 // noStar leaves out "*" when creds: with credentials Validate reads it
