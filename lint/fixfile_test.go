@@ -26,6 +26,7 @@ type fixCase struct {
 	stack      string // the stacks syntax of the snippet
 	apply      func(t *testing.T, src, snippet string) string
 	want       []string // the origins after the fix, over all rules
+	has        string   // text the snippet must hold (the syntax's own key)
 }
 
 func wholeFile(_ *testing.T, _, snippet string) string { return snippet }
@@ -193,6 +194,16 @@ func TestFixInTheFilesSyntax(t *testing.T) {
     }
   }}}
 }`, id: "localhost-origin", origin: "http://localhost:8080", stack: "apigateway", apply: jsonSplice("CorsConfiguration"), want: []string{"https://app.example.com"}},
+		{name: "apigateway-openapi", file: "openapi.json", read: readAPIGateway, src: `{
+  "openapi": "3.0.1",
+  "x-amazon-apigateway-cors": {
+    "allowOrigins": ["https://app.example.com", "*"],
+    "allowMethods": ["GET"],
+    "maxAge": 300
+  },
+  "paths": {}
+}`, id: "wildcard-origin", stack: "apigateway", apply: jsonSplice("x-amazon-apigateway-cors"), want: []string{"https://app.example.com"},
+			has: `"allowOrigins": ["https://app.example.com"]`},
 		{name: "serverless-httpapi", file: "serverless.yml", read: readServerless, src: readFixture(t, "testdata/cloud/serverless.yml"),
 			id: "localhost-origin", origin: "http://localhost:3000", stack: "serverless", apply: yamlSplice(0), want: []string{"https://app.example.com"}},
 		{name: "serverless-http-event", file: "serverless.yml", read: readServerless, src: readFixture(t, "testdata/cloud/serverless.yml"),
@@ -214,6 +225,9 @@ func TestFixInTheFilesSyntax(t *testing.T) {
 			s, _ := stacks.Lookup(c.stack)
 			if !strings.HasPrefix(f.Fix.Stack, s.Title+": remove ") {
 				t.Errorf("the fix is %q, want it in %s's terms", f.Fix.Stack, s.Title)
+			}
+			if !strings.Contains(f.Snippet, c.has) {
+				t.Errorf("the snippet lacks %s:\n%s", c.has, f.Snippet)
 			}
 			fixed := c.apply(t, c.src, f.Snippet)
 			after, fs2 := fixUnit(t, c, fixed)

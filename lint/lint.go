@@ -226,11 +226,12 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 	var snippet string
 	if u.fix.rules != nil {
 		rules := u.withoutAttackers(res)
-		if len(rules) == 0 {
+		fix = s.Title + ": remove " + strings.Join(u.removed(rules), ", ") + " from `" + s.Setting(stacks.FieldOrigins) + "`"
+		if len(rules) == 0 { // nothing left: the first rule, for the front ends to list
 			rules = []stacks.Policy{u.fix.rules[0]}
 			rules[0].Origins = list
+			fix += ", and list " + strings.Join(list, ", ") + " there"
 		}
-		fix = s.Title + ": remove " + strings.Join(u.removed(rules), ", ") + " from `" + s.Setting(stacks.FieldOrigins) + "`"
 		snippet, err = s.RulesSnippet(u.fix.name, rules)
 	} else {
 		snippet, err = s.SnippetKeeping(stacks.Policy{Origins: list, Credentials: creds},

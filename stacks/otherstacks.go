@@ -423,6 +423,17 @@ func renderAPIGateway(v view) string {
 	)
 }
 
+// renderAPIGatewayRules writes CloudFormation's CorsConfiguration, or,
+// for the name "x-amazon-apigateway-cors", the OpenAPI extension, whose
+// keys are camelCase.
+func renderAPIGatewayRules(name string, vs []view) string {
+	out := closeJSON(renderAPIGateway(vs[0]), "}\n")
+	if name == "x-amazon-apigateway-cors" {
+		out = strings.NewReplacer(`  "Allow`, `  "allow`, `  "Expose`, `  "expose`, `  "MaxAge"`, `  "maxAge"`).Replace(out)
+	}
+	return out
+}
+
 // closeJSON drops the trailing comma of the last member and closes the
 // object (and, for S3, the array).
 func closeJSON(s, closing string) string { return strings.TrimSuffix(s, ",") + "\n" + closing }

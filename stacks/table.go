@@ -325,7 +325,7 @@ var table = []*Stack{
 			FieldOrigins: "AllowOrigins", FieldMethods: "AllowMethods", FieldHeaders: "AllowHeaders",
 			FieldExposed: "ExposeHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
 		},
-		render: func(v view) string { return closeJSON(renderAPIGateway(v), "}\n") },
+		rules: renderAPIGatewayRules, defaultName: "CorsConfiguration", single: true,
 		pitfalls: []pitfall{
 			{id: "apigw-ignores-backend", text: "Once CORS is configured on the API, API Gateway ignores the CORS headers the backend integration returns and answers preflights itself: change this configuration, not the backend."},
 			{id: "apigw-patterns", when: withPatterns, text: "HTTP APIs match no subdomain patterns (their only wildcards are \"*\", \"https://*\" and \"http://*\"): the patterns were left out; list each subdomain."},
