@@ -341,9 +341,9 @@ func serverlessEvent(name string) (fn string, event int, ok bool) {
 	if !found {
 		return "", 0, false
 	}
-	idx, rest, found := strings.Cut(rest, "].http.cors")
+	idx, tail, found := strings.Cut(rest, "].http.cors")
 	n, err := strconv.Atoi(idx)
-	if !found || err != nil || n < 0 || fn == "" {
+	if !found || tail != "" || err != nil || n < 0 || fn == "" {
 		return "", 0, false
 	}
 	return fn, n, true
