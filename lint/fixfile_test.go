@@ -204,6 +204,23 @@ func TestFixInTheFilesSyntax(t *testing.T) {
   "paths": {}
 }`, id: "wildcard-origin", stack: "apigateway", apply: jsonSplice("x-amazon-apigateway-cors"), want: []string{"https://app.example.com"},
 			has: `"allowOrigins": ["https://app.example.com"]`},
+		{name: "s3-json", file: "cors.json", read: readS3, src: `[
+  {"AllowedOrigins": ["https://app.example.com", "https://admin.example.com"], "AllowedMethods": ["PUT"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000},
+  {"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET"], "ExposeHeaders": ["ETag"]}
+]`, id: "any-subdomain", stack: "s3", apply: wholeFile, want: []string{"https://app.example.com", "https://admin.example.com"}},
+		{name: "s3-xml", file: "cors.xml", read: readS3, src: `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>https://app.example.com</AllowedOrigin>
+    <AllowedOrigin>null</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedHeader>content-type</AllowedHeader>
+  </CORSRule>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>HEAD</AllowedMethod>
+  </CORSRule>
+</CORSConfiguration>`, id: "null-origin", origin: "null", stack: "s3-xml", apply: wholeFile, want: []string{"https://app.example.com", "*"},
+			has: "<AllowedOrigin>https://app.example.com</AllowedOrigin>"},
 		{name: "serverless-httpapi", file: "serverless.yml", read: readServerless, src: readFixture(t, "testdata/cloud/serverless.yml"),
 			id: "localhost-origin", origin: "http://localhost:3000", stack: "serverless", apply: yamlSplice(0), want: []string{"https://app.example.com"}},
 		{name: "serverless-http-event", file: "serverless.yml", read: readServerless, src: readFixture(t, "testdata/cloud/serverless.yml"),

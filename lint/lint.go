@@ -69,9 +69,9 @@ type fileFix struct {
 	stack string
 	name  string
 	rules []stacks.Policy
-	// match is the vendor's match of a configured origin (an entry, which
-	// may be a wildcard) against a request's Origin.
-	match func(entry, origin string) bool
+	// hits tells which configured entries matched a request's Origin in
+	// the simulation (the vendor's first matching rule).
+	hits *lineTracker
 }
 
 // Finding is an audit finding located in a file.
@@ -244,15 +244,15 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 }
 
 // withoutAttackers returns the file's rules, in order, less every origin
-// entry that matched an origin an allowlist finding names (the attacker's
-// origin, "null", a local one): a wildcard entry goes when the attacker's
-// origin matched it, an exact entry when it is the one named. A rule left
-// without origins is dropped; nothing else in the rules changes.
+// entry that let in an origin an allowlist finding names (the attacker's
+// origin, "null", a local one): the entry of the rule the vendor matched
+// for it in the simulation (a "*", a wildcard, the exact entry). A rule
+// left without origins is dropped; nothing else in the rules changes.
 func (u *Unit) withoutAttackers(res audit.Result) []stacks.Policy {
 	var bad []string
 	for _, f := range res.Findings {
-		if f.Origin != "" && strings.HasPrefix(f.Fix.Config, "cors.Config{AllowedOrigins:") {
-			bad = append(bad, f.Origin)
+		if f.Origin != "" && strings.HasPrefix(f.Fix.Config, "cors.Config{AllowedOrigins:") && u.fix.hits != nil {
+			bad = append(bad, u.fix.hits.entries(f.Origin)...)
 		}
 	}
 	var out []stacks.Policy
@@ -260,7 +260,7 @@ func (u *Unit) withoutAttackers(res audit.Result) []stacks.Policy {
 		q := r
 		q.Origins = nil
 		for _, e := range r.Origins {
-			if !slices.ContainsFunc(bad, func(b string) bool { return e == b || u.fix.match != nil && u.fix.match(e, b) }) && !slices.Contains(q.Origins, e) {
+			if !slices.Contains(bad, e) && !slices.Contains(q.Origins, e) {
 				q.Origins = append(q.Origins, e)
 			}
 		}
@@ -291,8 +291,8 @@ func (u *Unit) removed(rules []stacks.Policy) []string {
 func (u *Unit) WriteFixIn(stack string) { u.fix.stack = stack }
 
 // fixRules records the rules of a vendor's file, for its fix.
-func (u *Unit) fixRules(stack, name string, rules []cloudRule, match func(entry, origin string) bool) {
-	u.fix = fileFix{stack: stack, name: name, match: match}
+func (u *Unit) fixRules(stack, name string, rules []cloudRule, hits *lineTracker) {
+	u.fix = fileFix{stack: stack, name: name, hits: hits}
 	for _, r := range rules {
 		u.fix.rules = append(u.fix.rules, stacks.Policy{Origins: r.origins, Methods: r.methods, Headers: r.headers,
 			Exposed: r.expose, Credentials: r.credentials, MaxAge: r.maxAge})
@@ -346,6 +346,28 @@ const (
 type lineTracker struct {
 	mu sync.Mutex
 	m  map[string]filePos
+	// hits are, per request Origin, the configured entries that matched
+	// it (a vendor's file: the entry a fix removes).
+	hits map[string][]string
+}
+
+// hit records that the configured entry matched the request's Origin o.
+func (t *lineTracker) hit(o, entry string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.hits == nil {
+		t.hits = map[string][]string{}
+	}
+	if !slices.Contains(t.hits[o], entry) && len(t.hits) < 4096 && len(t.hits[o]) < 64 {
+		t.hits[o] = append(t.hits[o], entry)
+	}
+}
+
+// entries returns the configured entries that matched o.
+func (t *lineTracker) entries(o string) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.hits[o])
 }
 
 // filePos is a line of a file ("": the unit's own file).

@@ -84,7 +84,10 @@ func readS3(file string, data []byte) ([]*Unit, error) {
 		stack, doc = "r2", r2Doc
 	}
 	u := s3Unit(file, stack, "CORSRules", doc, cfg.Rules, func(o string) int { return lineOf(data, strconv.Quote(o), ">"+o+"<") })
-	u.fix.stack = "s3" // the S3 API's form, R2's too
+	u.fix.stack = "s3" // the S3 API's JSON, R2's S3-compatible form too
+	if bytes.Contains(data, []byte("<CORSConfiguration")) {
+		u.fix.stack = "s3-xml"
+	}
 	return []*Unit{u}, nil
 }
 
@@ -113,7 +116,7 @@ func s3Unit(file, stack, name, doc string, rules []s3Rule, lineOfOrigin func(str
 	for i, r := range rules {
 		cr[i] = cloudRule{origins: r.Origins, methods: r.Methods, headers: r.Headers, expose: r.Expose, maxAge: r.MaxAge}
 	}
-	u.fixRules("", name, cr, func(e, o string) bool { return s3Wildcard(e, o, false) })
+	u.fixRules("", name, cr, track)
 	return u
 }
 
@@ -178,6 +181,7 @@ func s3Serve(rules []s3Rule, w http.ResponseWriter, r *http.Request, track *line
 				continue
 			}
 			h.Set("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method")
+			track.hit(origin, matched)
 			if matched == "*" {
 				h.Set("Access-Control-Allow-Origin", "*")
 			} else {

@@ -311,11 +311,25 @@ var table = []*Stack{
 			FieldExposed: "ExposeHeaders", FieldCredentials: "(none: S3 sends Access-Control-Allow-Credentials: true for any origin that is not \"*\")",
 			FieldMaxAge: "MaxAgeSeconds",
 		},
-		render: func(v view) string { return closeJSON(renderS3(v), "  }\n]\n") }, refuse: refuseS3Wildcard,
+		rules: renderS3Rules, defaultName: "CORSRules", refuse: refuseS3Wildcard,
 		pitfalls: []pitfall{
 			{id: "s3-no-credentials-field", text: "S3 has no credentials setting: it answers Access-Control-Allow-Credentials: true to every origin listed explicitly, and never with \"*\"."},
 			{id: "s3-methods", when: withMethodsNotS3, text: "AllowedMethods accepts GET, PUT, POST, DELETE and HEAD only; the other methods were left out."},
 			{id: "s3-cloudfront", text: "Behind CloudFront, forward the Origin header (an origin request policy) and cache on it, or one origin's answer is served to the others."},
+		},
+	},
+	{
+		Name: "s3-xml", Title: "AWS S3 bucket CORS (XML)", Family: FamilyCloud, Lang: "xml",
+		Doc: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html",
+		Settings: map[Field]string{
+			FieldOrigins: "AllowedOrigin", FieldMethods: "AllowedMethod", FieldHeaders: "AllowedHeader",
+			FieldExposed: "ExposeHeader", FieldCredentials: "(none: S3 sends Access-Control-Allow-Credentials: true for any origin that is not \"*\")",
+			FieldMaxAge: "MaxAgeSeconds",
+		},
+		rules: renderS3XML, defaultName: "CORSConfiguration", refuse: refuseS3Wildcard,
+		pitfalls: []pitfall{
+			{id: "s3-no-credentials-field", text: "S3 has no credentials setting: it answers Access-Control-Allow-Credentials: true to every origin listed explicitly, and never with \"*\"."},
+			{id: "s3-methods", when: withMethodsNotS3, text: "AllowedMethod accepts GET, PUT, POST, DELETE and HEAD only; the other methods were left out."},
 		},
 	},
 	{
