@@ -3,7 +3,6 @@ package stacks
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"strings"
 )
@@ -66,7 +65,7 @@ var syntaxes = map[string]syntax{
 		}
 		return ""
 	}, value: yamlText},
-	// XML: the five predefined entities, through encoding/xml.
+	// XML: the five predefined entities (xmlText).
 	"xml": {comment: "<!--", commentEnd: " -->", refuse: plain, value: xmlText},
 }
 
@@ -102,11 +101,23 @@ func yamlText(v string) string { return strings.ReplaceAll(v, "'", "''") }
 // yamlString is v as a YAML single-quoted scalar.
 func yamlString(v string) string { return "'" + yamlText(v) + "'" }
 
-// xmlText writes v as XML character data.
+// xmlEscaper writes XML's predefined entities and the white space a
+// parser would normalise, as encoding/xml's EscapeText does (not imported:
+// the WebAssembly build carries stacks).
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;",
+	"\t", "&#x9;", "\n", "&#xA;", "\r", "&#xD;")
+
+// xmlText writes v as XML character data; a character XML cannot hold (a
+// control character, invalid UTF-8) becomes U+FFFD, as encoding/xml
+// writes it.
 func xmlText(v string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(v)) // a strings.Builder never fails
-	return b.String()
+	v = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return '\uFFFD'
+		}
+		return r
+	}, v) // an invalid byte comes as U+FFFD, one each
+	return xmlEscaper.Replace(v)
 }
 
 // jsonString is v as a JSON string, through encoding/json (HTML
