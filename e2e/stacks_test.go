@@ -273,7 +273,7 @@ func startStack(t *testing.T, goBins *goPrograms, s *stacks.Stack, i int, p stac
 	t.Logf("%s snippet:\n%s", s.Name, src)
 	port := stacks.ListenPort
 	switch s.Name {
-	case "express", "fastify":
+	case "express", "fastify", "hono":
 		src = strings.Replace(src, "listen("+port, "listen("+realserver.PortPlaceholder, 1)
 		src = strings.Replace(src, "port: "+port, "port: "+realserver.PortPlaceholder, 1)
 		return realserver.NodeProgram(t, s.Name, src)

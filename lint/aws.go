@@ -162,9 +162,10 @@ func readAPIGateway(file string, data []byte) ([]*Unit, error) {
 	}
 	var objs []map[string]any
 	findObjects(doc, "CorsConfiguration", 0, &objs)
+	cfn := len(objs) // the CloudFormation ones, then the OpenAPI extension's
 	findObjects(doc, "x-amazon-apigateway-cors", 0, &objs)
 	var units []*Unit
-	for _, o := range objs {
+	for i, o := range objs {
 		creds, _ := field(o, "AllowCredentials").(bool)
 		r := cloudRule{
 			origins: stringList(field(o, "AllowOrigins")), methods: stringList(field(o, "AllowMethods")),
@@ -174,7 +175,11 @@ func readAPIGateway(file string, data []byte) ([]*Unit, error) {
 		if len(r.origins) == 0 { // an S3 bucket's CorsConfiguration (CorsRules), say
 			continue
 		}
-		units = append(units, cloudUnit(file, "apigateway", "CorsConfiguration", apiGatewayDoc, []cloudRule{r}, apiGatewayVendor, quotedLine(data)))
+		u := cloudUnit(file, "apigateway", "CorsConfiguration", apiGatewayDoc, []cloudRule{r}, apiGatewayVendor, quotedLine(data))
+		if i >= cfn {
+			u.fix.name = "x-amazon-apigateway-cors" // the fix in OpenAPI's camelCase
+		}
+		units = append(units, u)
 	}
 	return units, nil
 }

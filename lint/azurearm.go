@@ -47,7 +47,9 @@ func readAzureARM(file string, data []byte) ([]*Unit, error) {
 		if len(rules) == 0 {
 			continue
 		}
-		units = append(units, cloudUnit(file, "azure", "cors", azureARMDoc, rules, azureVendor, quotedLine(data)))
+		u := cloudUnit(file, "azure", "cors", azureARMDoc, rules, azureVendor, quotedLine(data))
+		u.fix.stack = "azure-arm"
+		units = append(units, u)
 	}
 	return units, nil
 }

@@ -68,6 +68,7 @@ func cloudUnit(file, stack, name, doc string, rules []cloudRule, v cloudVendor, 
 	u.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { cloudServe(rules, v, w, r, track, lineOfOrigin) })
 	u.lineOf = track.lineOf
 	u.checkDevOrigins(lines)
+	u.fixRules("", name, rules, track)
 	return u
 }
 
@@ -89,6 +90,7 @@ func cloudServe(rules []cloudRule, v cloudVendor, w http.ResponseWriter, r *http
 				continue
 			}
 			cloudAnswer(w.Header(), rule, v, matched, origin, pre, reqHeaders)
+			track.hit(origin, matched)
 			if matched != "*" {
 				track.record(origin, lineOfOrigin(matched))
 			}

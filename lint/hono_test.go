@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,26 @@ func TestHonoReader(t *testing.T) {
 				t.Fatalf("want %s", c.want)
 			}
 		})
+	}
+}
+
+// A Hono finding's fix is hono/cors's own options (stacks' hono, run on
+// the real server by e2e TestStackFixAllCalls): the origins the audit
+// found safe and the credentials, what the finding does not show kept as
+// comments, never written over.
+func TestHonoFixIsHonoCors(t *testing.T) {
+	src := "import { cors } from 'hono/cors'\napp.use('/api/*', cors({\n  origin: ['https://app.example.com', 'null'],\n  allowMethods: ['GET', 'PUT'],\n  credentials: true,\n}))\n"
+	f, ok := ids(lintString(t, readHono, "src/app.ts", src))["null-origin"]
+	if !ok {
+		t.Fatal("want null-origin")
+	}
+	for _, want := range []string{"require('hono/cors')", `origin: ["https://app.example.com"],`, "credentials: true,",
+		"// allowMethods: not seen in the answers: keep yours", "// allowHeaders: not seen in the answers: keep yours"} {
+		if !strings.Contains(f.Snippet, want) {
+			t.Errorf("the snippet lacks %s:\n%s", want, f.Snippet)
+		}
+	}
+	if !strings.HasPrefix(f.Fix.Stack, "Hono with hono/cors: set `origin` to exactly https://app.example.com") {
+		t.Errorf("fix %q", f.Fix.Stack)
 	}
 }

@@ -55,6 +55,23 @@ type Unit struct {
 	// passes requests to an application and adds Allow-Origin itself.
 	layer              string
 	forwards, setsACAO bool
+	// fix says how the file's own syntax writes the allowlist fix.
+	fix fileFix
+}
+
+// fileFix is the stack whose syntax the file is written in, when it is
+// not Stack's (serverless.yml's API Gateway, an S3 bucket in Terraform),
+// and, for the formats whose rules the reader knows in full (the cloud
+// vendors'), the resource's name and its rules, in order: the fix is
+// those rules less the origins that let the attacker in, nothing else
+// changed.
+type fileFix struct {
+	stack string
+	name  string
+	rules []stacks.Policy
+	// hits tells which configured entries matched a request's Origin in
+	// the simulation (the vendor's first matching rule).
+	hits *lineTracker
 }
 
 // Finding is an audit finding located in a file.
@@ -172,13 +189,20 @@ func Evaluate(ctx context.Context, u *Unit, opts Options) []Finding {
 	return out
 }
 
-// stackFix says the allowlist fix in the unit's stack's terms, with the
-// snippet stacks/ renders for it: exactly the origins the file lists that
-// the audit found no hole in (a loose pattern lets in the usual front-end
-// names too, which the file never meant), with credentials when the
-// findings had them.
+// stackFix says the allowlist fix in the syntax of the unit's file, with
+// the snippet stacks/ renders for it: exactly the origins the file lists
+// that the audit found no hole in (a loose pattern lets in the usual
+// front-end names too, which the file never meant), with credentials when
+// the findings had them. A file whose rules the reader knows in full
+// gets those rules back less the other origins; any other gets its
+// methods, headers, exposed headers and max-age as "keep yours"
+// comments, never as values the snippet would invent.
 func (u *Unit) stackFix(res audit.Result) (string, string) {
-	s, err := stacks.Lookup(u.Stack)
+	name := u.fix.stack
+	if name == "" {
+		name = u.Stack
+	}
+	s, err := stacks.Lookup(name)
 	if err != nil {
 		return "", ""
 	}
@@ -196,14 +220,83 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 		creds = creds || f.Credentials
 	}
 	fix := s.Title + ": set `" + s.Setting(stacks.FieldOrigins) + "` to exactly " + strings.Join(list, ", ")
-	if creds {
-		fix += ", with `" + s.Setting(stacks.FieldCredentials) + "` on"
+	if cs := s.Setting(stacks.FieldCredentials); creds && !strings.HasPrefix(cs, "(") { // "(none: ...)": the vendor decides
+		fix += ", with `" + cs + "` on"
 	}
-	snippet, err := s.Snippet(stacks.Policy{Origins: list, Credentials: creds})
+	var snippet string
+	if u.fix.rules != nil {
+		rules := u.withoutAttackers(res)
+		fix = s.Title + ": remove " + strings.Join(u.removed(rules), ", ") + " from `" + s.Setting(stacks.FieldOrigins) + "`"
+		if len(rules) == 0 { // nothing left: the first rule, for the front ends to list
+			rules = []stacks.Policy{u.fix.rules[0]}
+			rules[0].Origins = list
+			fix += ", and list " + strings.Join(list, ", ") + " there"
+		}
+		snippet, err = s.RulesSnippet(u.fix.name, rules)
+	} else {
+		snippet, err = s.SnippetKeeping(stacks.Policy{Origins: list, Credentials: creds},
+			stacks.Kept{stacks.FieldMethods: nil, stacks.FieldHeaders: nil, stacks.FieldExposed: nil, stacks.FieldMaxAge: nil})
+	}
 	if err != nil {
 		return fix, ""
 	}
 	return fix, snippet
+}
+
+// withoutAttackers returns the file's rules, in order, less every origin
+// entry that let in an origin an allowlist finding names (the attacker's
+// origin, "null", a local one): the entry of the rule the vendor matched
+// for it in the simulation (a "*", a wildcard, the exact entry). A rule
+// left without origins is dropped; nothing else in the rules changes.
+func (u *Unit) withoutAttackers(res audit.Result) []stacks.Policy {
+	var bad []string
+	for _, f := range res.Findings {
+		if f.Origin != "" && strings.HasPrefix(f.Fix.Config, "cors.Config{AllowedOrigins:") && u.fix.hits != nil {
+			bad = append(bad, u.fix.hits.entries(f.Origin)...)
+		}
+	}
+	var out []stacks.Policy
+	for _, r := range u.fix.rules {
+		q := r
+		q.Origins = nil
+		for _, e := range r.Origins {
+			if !slices.Contains(bad, e) && !slices.Contains(q.Origins, e) {
+				q.Origins = append(q.Origins, e)
+			}
+		}
+		if len(q.Origins) > 0 {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// removed names the origin entries of the file that rules no longer
+// hold.
+func (u *Unit) removed(rules []stacks.Policy) []string {
+	var out []string
+	for _, r := range u.fix.rules {
+		for _, e := range r.Origins {
+			if !slices.Contains(out, e) && !slices.ContainsFunc(rules, func(q stacks.Policy) bool { return slices.Contains(q.Origins, e) }) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// WriteFixIn says that u's file is written in the syntax of the stacks
+// package's stack (a Terraform resource: "terraform-s3"), for a reader
+// outside lint; VendorUnit has already given u its rules.
+func (u *Unit) WriteFixIn(stack string) { u.fix.stack = stack }
+
+// fixRules records the rules of a vendor's file, for its fix.
+func (u *Unit) fixRules(stack, name string, rules []cloudRule, hits *lineTracker) {
+	u.fix = fileFix{stack: stack, name: name, hits: hits}
+	for _, r := range rules {
+		u.fix.rules = append(u.fix.rules, stacks.Policy{Origins: r.origins, Methods: r.methods, Headers: r.headers,
+			Exposed: r.expose, Credentials: r.credentials, MaxAge: r.maxAge})
+	}
 }
 
 func (u *Unit) finding(f audit.Finding, line int) Finding {
@@ -253,6 +346,28 @@ const (
 type lineTracker struct {
 	mu sync.Mutex
 	m  map[string]filePos
+	// hits are, per request Origin, the configured entries that matched
+	// it (a vendor's file: the entry a fix removes).
+	hits map[string][]string
+}
+
+// hit records that the configured entry matched the request's Origin o.
+func (t *lineTracker) hit(o, entry string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.hits == nil {
+		t.hits = map[string][]string{}
+	}
+	if !slices.Contains(t.hits[o], entry) && len(t.hits) < 4096 && len(t.hits[o]) < 64 {
+		t.hits[o] = append(t.hits[o], entry)
+	}
+}
+
+// entries returns the configured entries that matched o.
+func (t *lineTracker) entries(o string) []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.hits[o])
 }
 
 // filePos is a line of a file ("": the unit's own file).

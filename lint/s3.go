@@ -83,7 +83,12 @@ func readS3(file string, data []byte) ([]*Unit, error) {
 	if r2Path(file) { // R2's S3-compatible API takes the same rules
 		stack, doc = "r2", r2Doc
 	}
-	return []*Unit{s3Unit(file, stack, "CORSRules", doc, cfg.Rules, func(o string) int { return lineOf(data, strconv.Quote(o), ">"+o+"<") })}, nil
+	u := s3Unit(file, stack, "CORSRules", doc, cfg.Rules, func(o string) int { return lineOf(data, strconv.Quote(o), ">"+o+"<") })
+	u.fix.stack = "s3" // the S3 API's JSON, R2's S3-compatible form too
+	if bytes.Contains(data, []byte("<CORSConfiguration")) {
+		u.fix.stack = "s3-xml"
+	}
+	return []*Unit{u}, nil
 }
 
 // s3Unit builds the unit of S3 rules, read from any file that declares
@@ -107,6 +112,11 @@ func s3Unit(file, stack, name, doc string, rules []s3Rule, lineOfOrigin func(str
 	u.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s3Serve(rules, w, r, track, lineOfOrigin) })
 	u.lineOf = track.lineOf
 	u.checkDevOrigins(lines)
+	cr := make([]cloudRule, len(rules))
+	for i, r := range rules {
+		cr[i] = cloudRule{origins: r.Origins, methods: r.Methods, headers: r.Headers, expose: r.Expose, maxAge: r.MaxAge}
+	}
+	u.fixRules("", name, cr, track)
 	return u
 }
 
@@ -171,6 +181,7 @@ func s3Serve(rules []s3Rule, w http.ResponseWriter, r *http.Request, track *line
 				continue
 			}
 			h.Set("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method")
+			track.hit(origin, matched)
 			if matched == "*" {
 				h.Set("Access-Control-Allow-Origin", "*")
 			} else {

@@ -354,6 +354,8 @@ func serverlessUnit(file, stack, name, doc string, rule cloudRule, v cloudVendor
 		}
 	}
 	u := cloudUnit(file, stack, name, doc, []cloudRule{rule}, v, func(o string) int { return at[o] })
+	u.fix.stack = "serverless"
+	u.fix.name, _, _ = strings.Cut(name, " (") // the key: functions.F.events[N].http.cors
 	if u.Line <= 1 {
 		u.Line = line
 	}

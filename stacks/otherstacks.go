@@ -399,6 +399,40 @@ func renderS3(v view) string {
 	)
 }
 
+// renderS3Rules writes S3's rules, in order, as the console's JSON (the
+// rules alone).
+func renderS3Rules(_ string, vs []view) string {
+	rules := make([]string, len(vs))
+	for i, v := range vs {
+		rules[i] = strings.TrimSuffix(strings.TrimPrefix(renderS3(v), "[\n"), ",") + "\n  }"
+	}
+	return "[\n" + strings.Join(rules, ",\n") + "\n]\n"
+}
+
+// renderS3XML writes S3's rules, in order, as PutBucketCors's XML.
+func renderS3XML(_ string, vs []view) string {
+	var rules []string
+	for _, v := range vs {
+		p := v.Policy
+		el := func(f Field, cond bool, tag string, vals []string) string {
+			var ls []string
+			for _, x := range v.esc(vals) {
+				ls = append(ls, "    <"+tag+">"+x+"</"+tag+">")
+			}
+			return v.set(f, cond, strings.Join(ls, "\n"))
+		}
+		rules = append(rules, lines("  <CORSRule>",
+			el(FieldOrigins, true, "AllowedOrigin", p.Origins),
+			el(FieldMethods, true, "AllowedMethod", s3Methods(p)),
+			el(FieldHeaders, len(p.Headers) > 0, "AllowedHeader", p.Headers),
+			el(FieldExposed, len(p.Exposed) > 0, "ExposeHeader", p.Exposed),
+			v.set(FieldMaxAge, p.MaxAge > 0, "    <MaxAgeSeconds>"+strconv.Itoa(p.MaxAge)+"</MaxAgeSeconds>"),
+			"  </CORSRule>"))
+	}
+	return lines(`<?xml version="1.0" encoding="UTF-8"?>`, `<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`,
+		strings.Join(rules, "\n"), "</CORSConfiguration>") + "\n"
+}
+
 // s3Methods keeps the methods S3 accepts (GET, PUT, POST, DELETE, HEAD).
 func s3Methods(p Policy) []string {
 	var out []string
@@ -421,6 +455,17 @@ func renderAPIGateway(v view) string {
 		v.set(FieldCredentials, p.Credentials, "  \"AllowCredentials\": true,"),
 		v.set(FieldMaxAge, p.MaxAge > 0, "  \"MaxAge\": "+strconv.Itoa(p.MaxAge)+","),
 	)
+}
+
+// renderAPIGatewayRules writes CloudFormation's CorsConfiguration, or,
+// for the name "x-amazon-apigateway-cors", the OpenAPI extension, whose
+// keys are camelCase.
+func renderAPIGatewayRules(name string, vs []view) string {
+	out := closeJSON(renderAPIGateway(vs[0]), "}\n")
+	if name == "x-amazon-apigateway-cors" {
+		out = strings.NewReplacer(`  "Allow`, `  "allow`, `  "Expose`, `  "expose`, `  "MaxAge"`, `  "maxAge"`).Replace(out)
+	}
+	return out
 }
 
 // closeJSON drops the trailing comma of the last member and closes the

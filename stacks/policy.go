@@ -48,7 +48,7 @@ const MaxMaxAge = 86400
 // PolicyError reports a Policy (or a Delta) that no stack should be asked
 // to render, naming the field and the offending value.
 type PolicyError struct {
-	Field  string // "Origins", "Methods", "Headers", "Exposed", "MaxAge"
+	Field  string // "Origins", "Methods", "Headers", "Exposed", "MaxAge"; "Name" for RulesSnippet's resource name
 	Value  string // the offending element, as given
 	Reason string
 }

@@ -55,8 +55,14 @@ type Stack struct {
 	// Settings names, per field, the setting that controls it.
 	Settings map[Field]string
 
-	render   func(view) string
-	pitfalls []pitfall
+	render func(view) string
+	// rules, for a stack whose configuration is a list of rules in one
+	// resource, writes them under the resource's name (defaultName when
+	// none is given); single says the resource holds one rule only.
+	rules       func(name string, vs []view) string
+	defaultName string
+	single      bool
+	pitfalls    []pitfall
 	// refuse says why the stack's library cannot take v as the literal
 	// value of f ("" when it can), beyond what its syntax refuses: a
 	// library that reads some names as patterns.
@@ -135,7 +141,7 @@ func (s *Stack) SnippetKeeping(p Policy, keep Kept) (string, error) {
 			return "", err
 		}
 	}
-	return s.render(view{Policy: p, st: s, keep: keep}), nil
+	return s.draw(view{Policy: p, st: s, keep: keep}), nil
 }
 
 // pick returns vals when f is want.

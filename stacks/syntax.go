@@ -1,6 +1,11 @@
 package stacks
 
-import "strings"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
 
 // This file is the one place that knows how a value is written in each
 // target syntax: what a configuration reads as a variable or a pattern
@@ -16,7 +21,9 @@ import "strings"
 type syntax struct {
 	// comment starts a line comment; "" when the syntax has none (JSON),
 	// where a setting the answers did not show is left out instead.
-	comment string
+	// commentEnd closes it where the syntax's comments are not line
+	// comments (XML's "<!-- ... -->").
+	comment, commentEnd string
 	// refuse says why v cannot be written as a literal in this syntax,
 	// "" when it can (escaped by value, where the syntax needs it).
 	refuse func(v string) string
@@ -46,6 +53,81 @@ var syntaxes = map[string]syntax{
 	// Caddy's placeholders need braces, which neither an origin nor a
 	// token holds.
 	"caddyfile": {comment: "#", refuse: plain, value: asIs},
+	// Terraform's HCL reads "${...}" and "%{...}" as templates inside
+	// every quoted string; "$${" and "%%{" are the literal text.
+	"hcl": {comment: "#", refuse: plain, value: hclText},
+	// A YAML single-quoted scalar has one escape ('' for '); the
+	// Serverless Framework still resolves ${...} in it, and has no escape
+	// for it.
+	"yaml": {comment: "#", refuse: func(v string) string {
+		if strings.Contains(v, "${") {
+			return "the Serverless Framework reads ${...} as a variable in every string, and has no escape for it"
+		}
+		return ""
+	}, value: yamlText},
+	// XML: the five predefined entities (xmlText).
+	"xml": {comment: "<!--", commentEnd: " -->", refuse: plain, value: xmlText},
+}
+
+// hclText writes v as the text of an HCL quoted string: backslash and
+// quote escaped, control characters as \uNNNN, and the template
+// introducers "${" and "%{" doubled, so that nothing in v is evaluated.
+func hclText(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '\\' || c == '"':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case (c == '$' || c == '%') && i+1 < len(v) && v[i+1] == '{':
+			b.WriteByte(c)
+			b.WriteByte(c)
+		case c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, "\\u%04x", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// hclString is v as an HCL quoted string.
+func hclString(v string) string { return `"` + hclText(v) + `"` }
+
+// yamlText writes v as the text of a YAML single-quoted scalar.
+func yamlText(v string) string { return strings.ReplaceAll(v, "'", "''") }
+
+// yamlString is v as a YAML single-quoted scalar.
+func yamlString(v string) string { return "'" + yamlText(v) + "'" }
+
+// xmlEscaper writes XML's predefined entities and the white space a
+// parser would normalise, as encoding/xml's EscapeText does (not imported:
+// the WebAssembly build carries stacks).
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;",
+	"\t", "&#x9;", "\n", "&#xA;", "\r", "&#xD;")
+
+// xmlText writes v as XML character data; a character XML cannot hold (a
+// control character, invalid UTF-8) becomes U+FFFD, as encoding/xml
+// writes it.
+func xmlText(v string) string {
+	v = strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return '\uFFFD'
+		}
+		return r
+	}, v) // an invalid byte comes as U+FFFD, one each
+	return xmlEscaper.Replace(v)
+}
+
+// jsonString is v as a JSON string, through encoding/json (HTML
+// characters left as they are: the snippet is a file, not a page).
+func jsonString(v string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // regexLike are the characters that make Flask-CORS read an allow_headers
@@ -134,7 +216,7 @@ func (v view) kept(f Field, indent string) string {
 	if syn.comment == "" {
 		return ""
 	}
-	text := indent + syn.comment + " " + v.st.Settings[f] + ": not seen in the answers: keep yours"
+	text := v.st.Settings[f] + ": not seen in the answers: keep yours"
 	if add := v.keep[f]; len(add) > 0 {
 		vals := make([]string, len(add))
 		for i, a := range add {
@@ -142,7 +224,21 @@ func (v view) kept(f Field, indent string) string {
 		}
 		text += ", and add " + strings.Join(vals, ", ")
 	}
-	return text
+	return comment(syn, indent, text)
+}
+
+// comment writes text as a comment of syn at indent ("" when syn has no
+// comments). An XML comment may not hold "--".
+func comment(syn syntax, indent, text string) string {
+	if syn.comment == "" {
+		return ""
+	}
+	if syn.commentEnd != "" {
+		for strings.Contains(text, "--") {
+			text = strings.ReplaceAll(text, "--", "- -")
+		}
+	}
+	return indent + syn.comment + " " + text + syn.commentEnd
 }
 
 // esc writes each value as literal text for the stack's syntax.

@@ -1,7 +1,10 @@
 package stacks_test
 
 import (
+	"encoding/json"
+	"encoding/xml"
 	"errors"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -99,11 +102,15 @@ var (
 
 // FuzzRender renders fuzzed policies, with and without kept settings, in
 // every stack: a value is refused, or the output holds no variable of
-// the target syntax other than the stack's own.
+// the target syntax other than the stack's own (nginx, Apache, Caddy,
+// Terraform's HCL templates, Serverless variables), and the JSON and
+// XML files parse.
 func FuzzRender(f *testing.F) {
 	f.Add("https://app.example.com", "$http_cookie", "x-%D", "x-{a}", true, 600, uint8(0))
 	f.Add("https://*.example.com", "PUT", "x-a*", "X-Request-Id", false, 0, uint8(0xff))
 	f.Add("*", "%{REQUEST_METHOD}e", "$", "%", false, 1, uint8(3))
+	f.Add("https://app.example.com", "A'B", "x&y", "x--z", true, 86400, uint8(0x10))
+	f.Add("https://app.example.com", "$", "%", "'", false, 5, uint8(0x4))
 	f.Fuzz(func(t *testing.T, o, m, h, e string, cred bool, age int, keepBits uint8) {
 		p := stacks.Policy{Origins: []string{o}, Methods: []string{m}, Headers: []string{h}, Exposed: []string{e}, Credentials: cred, MaxAge: age}
 		if p.Validate() != nil {
@@ -140,6 +147,28 @@ func FuzzRender(f *testing.F) {
 				for _, v := range apacheFmt.FindAllString(src, -1) {
 					if !apacheOwn[v] {
 						t.Fatalf("apache format %s from %+v:\n%s", v, p, src)
+					}
+				}
+			case "hcl":
+				// Terraform's templates: only the escaped $${ and %%{.
+				rest := strings.NewReplacer("$${", "", "%%{", "").Replace(src)
+				if strings.Contains(rest, "${") || strings.Contains(rest, "%{") {
+					t.Fatalf("HCL template from %+v:\n%s", p, src)
+				}
+			case "yaml":
+				if strings.Contains(src, "${") {
+					t.Fatalf("Serverless variable from %+v:\n%s", p, src)
+				}
+			case "json":
+				if !json.Valid([]byte(src)) {
+					t.Fatalf("%s: not JSON from %+v:\n%s", s.Name, p, src)
+				}
+			case "xml":
+				for d := xml.NewDecoder(strings.NewReader(src)); ; {
+					if _, err := d.Token(); err == io.EOF {
+						break
+					} else if err != nil {
+						t.Fatalf("%s: not XML (%v) from %+v:\n%s", s.Name, err, p, src)
 					}
 				}
 			case "caddyfile":

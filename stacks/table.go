@@ -148,6 +148,24 @@ var table = []*Stack{
 		},
 	},
 	{
+		Name: "hono", Title: "Hono with hono/cors", Family: FamilyNode, Lang: "js", RunHere: true,
+		Doc: "https://hono.dev/docs/middleware/builtin/cors",
+		Settings: map[Field]string{
+			FieldOrigins: "origin", FieldMethods: "allowMethods", FieldHeaders: "allowHeaders",
+			FieldExposed: "exposeHeaders", FieldCredentials: "credentials", FieldMaxAge: "maxAge",
+		},
+		render: renderHono,
+		placement: map[Placement]string{
+			BeforeAuth:  "app.use(cors(...)) above the authentication middleware: Hono runs middleware in the order it is registered",
+			WholeRouter: "app.use('*', cors(...)) on the app, before the routes, so that it answers every OPTIONS",
+		},
+		pitfalls: []pitfall{
+			{id: "hono-reflect-headers", text: "Without allowHeaders (or with an empty list), hono/cors reflects whatever Access-Control-Request-Headers asks for: list the headers to allow only those."},
+			{id: "hono-array-exact", when: withPatterns, text: "hono/cors compares an origin array with ===: a RegExp in it never matches, so subdomain patterns are a function here."},
+			{id: "hono-star-credentials", when: withCredentials, text: "origin: '*' with credentials: true: hono 4.13 sends *, which browsers refuse with credentials, and releases with honojs/hono#4813 reflect every origin instead. List the origins."},
+		},
+	},
+	{
 		Name: "django", Title: "Django with django-cors-headers", Family: FamilyPython, Lang: "python", RunHere: true,
 		Doc: "https://github.com/adamchainz/django-cors-headers#configuration",
 		Settings: map[Field]string{
@@ -293,11 +311,25 @@ var table = []*Stack{
 			FieldExposed: "ExposeHeaders", FieldCredentials: "(none: S3 sends Access-Control-Allow-Credentials: true for any origin that is not \"*\")",
 			FieldMaxAge: "MaxAgeSeconds",
 		},
-		render: func(v view) string { return closeJSON(renderS3(v), "  }\n]\n") }, refuse: refuseS3Wildcard,
+		rules: renderS3Rules, defaultName: "CORSRules", refuse: refuseS3Wildcard,
 		pitfalls: []pitfall{
 			{id: "s3-no-credentials-field", text: "S3 has no credentials setting: it answers Access-Control-Allow-Credentials: true to every origin listed explicitly, and never with \"*\"."},
 			{id: "s3-methods", when: withMethodsNotS3, text: "AllowedMethods accepts GET, PUT, POST, DELETE and HEAD only; the other methods were left out."},
 			{id: "s3-cloudfront", text: "Behind CloudFront, forward the Origin header (an origin request policy) and cache on it, or one origin's answer is served to the others."},
+		},
+	},
+	{
+		Name: "s3-xml", Title: "AWS S3 bucket CORS (XML)", Family: FamilyCloud, Lang: "xml",
+		Doc: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html",
+		Settings: map[Field]string{
+			FieldOrigins: "AllowedOrigin", FieldMethods: "AllowedMethod", FieldHeaders: "AllowedHeader",
+			FieldExposed: "ExposeHeader", FieldCredentials: "(none: S3 sends Access-Control-Allow-Credentials: true for any origin that is not \"*\")",
+			FieldMaxAge: "MaxAgeSeconds",
+		},
+		rules: renderS3XML, defaultName: "CORSConfiguration", refuse: refuseS3Wildcard,
+		pitfalls: []pitfall{
+			{id: "s3-no-credentials-field", text: "S3 has no credentials setting: it answers Access-Control-Allow-Credentials: true to every origin listed explicitly, and never with \"*\"."},
+			{id: "s3-methods", when: withMethodsNotS3, text: "AllowedMethod accepts GET, PUT, POST, DELETE and HEAD only; the other methods were left out."},
 		},
 	},
 	{
@@ -307,10 +339,136 @@ var table = []*Stack{
 			FieldOrigins: "AllowOrigins", FieldMethods: "AllowMethods", FieldHeaders: "AllowHeaders",
 			FieldExposed: "ExposeHeaders", FieldCredentials: "AllowCredentials", FieldMaxAge: "MaxAge",
 		},
-		render: func(v view) string { return closeJSON(renderAPIGateway(v), "}\n") },
+		rules: renderAPIGatewayRules, defaultName: "CorsConfiguration", single: true,
 		pitfalls: []pitfall{
 			{id: "apigw-ignores-backend", text: "Once CORS is configured on the API, API Gateway ignores the CORS headers the backend integration returns and answers preflights itself: change this configuration, not the backend."},
 			{id: "apigw-patterns", when: withPatterns, text: "HTTP APIs match no subdomain patterns (their only wildcards are \"*\", \"https://*\" and \"http://*\"): the patterns were left out; list each subdomain."},
 		},
 	},
+	{
+		Name: "gcs", Title: "Google Cloud Storage bucket CORS (JSON)", Family: FamilyCloud, Lang: "json",
+		Doc: "https://cloud.google.com/storage/docs/cors-configurations",
+		Settings: map[Field]string{
+			FieldOrigins: "origin", FieldMethods: "method", FieldHeaders: "responseHeader", FieldExposed: "responseHeader",
+			FieldCredentials: "(none: Cloud Storage never sends Access-Control-Allow-Credentials)", FieldMaxAge: "maxAgeSeconds",
+		},
+		rules: renderGCS, defaultName: "cors", pitfalls: gcsPitfalls,
+	},
+	{
+		Name: "azure", Title: "Azure Storage CORS (XML)", Family: FamilyCloud, Lang: "xml",
+		Doc:      "https://learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services",
+		Settings: azureSettings("AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposedHeaders", "MaxAgeInSeconds"),
+		rules:    renderAzure, defaultName: "Cors", pitfalls: azurePitfalls,
+	},
+	{
+		Name: "azure-arm", Title: "Azure Storage CORS (ARM template JSON)", Family: FamilyCloud, Lang: "json",
+		Doc:      "https://learn.microsoft.com/en-us/azure/templates/microsoft.storage/storageaccounts/blobservices",
+		Settings: azureSettings("allowedOrigins", "allowedMethods", "allowedHeaders", "exposedHeaders", "maxAgeInSeconds"),
+		rules:    renderAzureARM, defaultName: "cors", pitfalls: azurePitfalls,
+	},
+	{
+		Name: "r2", Title: "Cloudflare R2 bucket CORS (wrangler JSON)", Family: FamilyCloud, Lang: "json",
+		Doc: "https://developers.cloudflare.com/r2/buckets/cors/",
+		Settings: map[Field]string{
+			FieldOrigins: "allowed.origins", FieldMethods: "allowed.methods", FieldHeaders: "allowed.headers", FieldExposed: "exposeHeaders",
+			FieldCredentials: "(none: R2 answers as S3, with Access-Control-Allow-Credentials: true for an origin listed by name)", FieldMaxAge: "maxAgeSeconds",
+		},
+		rules: renderR2, defaultName: "rules", refuse: refuseS3Wildcard,
+		pitfalls: []pitfall{
+			{id: "s3-methods", when: withMethodsNotS3, text: "R2 accepts GET, PUT, POST, DELETE and HEAD only; the other methods were left out."},
+		},
+	},
+	{
+		Name: "cloudfront", Title: "AWS CloudFront response headers policy (CorsConfig)", Family: FamilyCloud, Lang: "json",
+		Doc: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-corsconfig.html",
+		Settings: map[Field]string{
+			FieldOrigins: "AccessControlAllowOrigins", FieldMethods: "AccessControlAllowMethods", FieldHeaders: "AccessControlAllowHeaders",
+			FieldExposed: "AccessControlExposeHeaders", FieldCredentials: "AccessControlAllowCredentials", FieldMaxAge: "AccessControlMaxAgeSec",
+		},
+		rules: renderCloudFront, defaultName: "CorsConfig", single: true,
+		pitfalls: []pitfall{
+			{id: "cloudfront-origin-override", text: "OriginOverride (required) is not a CORS list: keep yours. With false, the origin's own CORS headers win over these."},
+		},
+	},
+	{
+		Name: "serverless", Title: "Serverless Framework serverless.yml (httpApi.cors / http event cors)", Family: FamilyCloud, Lang: "yaml",
+		Doc: "https://www.serverless.com/framework/docs/providers/aws/events/http-api",
+		Settings: map[Field]string{
+			FieldOrigins: "allowedOrigins (http event: origins)", FieldMethods: "allowedMethods (http event: its method)",
+			FieldHeaders: "allowedHeaders (http event: headers)", FieldExposed: "exposedResponseHeaders",
+			FieldCredentials: "allowCredentials", FieldMaxAge: "maxAge",
+		},
+		rules: renderServerless, defaultName: "provider.httpApi.cors", single: true,
+		pitfalls: []pitfall{
+			{id: "apigw-patterns", when: withPatterns, text: "HTTP APIs match no subdomain patterns: the patterns were left out of allowedOrigins; list each subdomain (an http event's origins read * as any characters)."},
+		},
+	},
+	terraformStack("s3", "aws_s3_bucket_cors_configuration", "bucket and the resource's other arguments",
+		"https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_cors_configuration",
+		[5]string{"allowed_origins", "allowed_methods", "allowed_headers", "expose_headers", "max_age_seconds"}, "", tfS3Rule),
+	terraformStack("cloudfront", "aws_cloudfront_response_headers_policy", "name and the policy's other arguments",
+		"https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudfront_response_headers_policy",
+		[5]string{"cors_config.access_control_allow_origins", "cors_config.access_control_allow_methods", "cors_config.access_control_allow_headers",
+			"cors_config.access_control_expose_headers", "cors_config.access_control_max_age_sec"}, "cors_config.access_control_allow_credentials", tfCloudFrontRule),
+	terraformStack("apigateway", "aws_apigatewayv2_api", "name, protocol_type and the API's other arguments",
+		"https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/apigatewayv2_api",
+		[5]string{"allow_origins", "allow_methods", "allow_headers", "expose_headers", "max_age"}, "allow_credentials", tfAPIGatewayRule),
+	terraformStack("gcs", "google_storage_bucket", "name, location and the bucket's other arguments",
+		"https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/storage_bucket",
+		[5]string{"cors.origin", "cors.method", "cors.response_header", "cors.response_header", "cors.max_age_seconds"}, "", tfGCSRule),
+	terraformAzure(),
+}
+
+// gcsPitfalls are Cloud Storage's traps, in its JSON and in Terraform.
+var gcsPitfalls = []pitfall{
+	{id: "gcs-no-credentials", when: withCredentials, text: "Cloud Storage never sends Access-Control-Allow-Credentials: a call with cookies or HTTP authentication cannot read the answer."},
+	{id: "gcs-patterns", when: withPatterns, text: "Cloud Storage matches an origin exactly or \"*\": the subdomain patterns were left out; list each subdomain."},
+	{id: "gcs-response-header", text: "responseHeader is both the request headers a preflight may ask for and the response headers script may read."},
+}
+
+// azurePitfalls are Azure Storage's traps, in XML, ARM and Terraform.
+var azurePitfalls = []pitfall{
+	{id: "azure-patterns", when: withPatterns, text: "Azure Storage matches an origin exactly or \"*\": the subdomain patterns were left out; list each subdomain."},
+	{id: "azure-credentials", text: "Azure Storage sends Access-Control-Allow-Credentials: true to every origin listed by name, and never with \"*\"."},
+}
+
+// azureSettings names Azure Storage's fields.
+func azureSettings(origins, methods, headers, exposed, maxAge string) map[Field]string {
+	return map[Field]string{
+		FieldOrigins: origins, FieldMethods: methods, FieldHeaders: headers, FieldExposed: exposed,
+		FieldCredentials: "(none: Azure Storage sends Access-Control-Allow-Credentials: true for an origin listed by name)", FieldMaxAge: maxAge,
+	}
+}
+
+// terraformStack is the stack of one Terraform resource type: names are
+// its origins, methods, headers, exposed and max-age arguments, creds
+// its credentials argument ("" when the vendor decides).
+func terraformStack(vendor, typ, keep, doc string, names [5]string, creds string, rule func(view, string) string) *Stack {
+	if creds == "" {
+		creds = "(none: the vendor decides)"
+	}
+	s := &Stack{
+		Name: "terraform-" + vendor, Title: "Terraform " + typ, Family: FamilyCloud, Lang: "hcl", Doc: doc,
+		Settings: map[Field]string{
+			FieldOrigins: names[0], FieldMethods: names[1], FieldHeaders: names[2], FieldExposed: names[3],
+			FieldCredentials: creds, FieldMaxAge: names[4],
+		},
+		rules: terraformRules(typ, keep, rule), defaultName: typ + ".this",
+		single: vendor == "cloudfront" || vendor == "apigateway",
+	}
+	switch vendor {
+	case "gcs":
+		s.pitfalls = gcsPitfalls
+	case "s3":
+		s.refuse = refuseS3Wildcard
+	}
+	return s
+}
+
+func terraformAzure() *Stack {
+	s := terraformStack("azure", "azurerm_storage_account", "", "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/storage_account#cors_rule",
+		[5]string{"blob_properties.cors_rule.allowed_origins", "blob_properties.cors_rule.allowed_methods", "blob_properties.cors_rule.allowed_headers",
+			"blob_properties.cors_rule.exposed_headers", "blob_properties.cors_rule.max_age_in_seconds"}, "", nil)
+	s.rules, s.pitfalls = renderTerraformAzure, azurePitfalls
+	return s
 }

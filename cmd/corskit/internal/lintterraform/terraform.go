@@ -214,6 +214,9 @@ func (r *resource) unit(res resourceKind, b *hclsyntax.Block) (*lint.Unit, error
 	if err != nil {
 		return nil, &Error{File: r.file, Line: b.DefRange().Start.Line, Field: r.name, Err: err}
 	}
+	// The fix is this resource, in HCL: stacks' Terraform stack of the
+	// vendor ("terraform-s3"), under the resource's own type and name.
+	u.WriteFixIn("terraform-" + res.vendor)
 	return u, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -262,4 +263,118 @@ func TestTerraformSiblingsReadOnlyWhenNeeded(t *testing.T) {
 	if _, err := read("main.tf", []byte(src), others); err != nil || calls != 1 {
 		t.Fatalf("var.origins not declared here: %d reads of the other files, want 1; %v", calls, err)
 	}
+}
+
+// tfRules reads the rules of the resource TYPE.NAME of src with the
+// reader's own code, and evaluates its unit.
+func tfRules(t *testing.T, src, resName string) ([]lint.VendorRule, []lint.Finding) {
+	t.Helper()
+	body, err := parse("main.tf", []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	sc := newScope()
+	sc.collect(body)
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0]+"."+b.Labels[1] == resName {
+			r := &resource{file: "main.tf", name: resName, sc: sc}
+			rules, err := resources[b.Labels[0]].rules(r, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := r.unit(resources[b.Labels[0]], b)
+			if err != nil || u == nil {
+				t.Fatalf("%s: %v", resName, err)
+			}
+			return rules, lint.Evaluate(context.Background(), u, lint.Options{})
+		}
+	}
+	t.Fatalf("no resource %s in\n%s", resName, src)
+	return nil, nil
+}
+
+// Issue 22: the fix of a Terraform resource is that resource in HCL
+// (stacks' terraform-* stacks). Put in place of the resource's block and
+// read back by this reader, it removes the finding and allows exactly the
+// origins the resource listed less the one that let the attacker in,
+// every other argument of its rules the same.
+func TestFixIsTheResourceInHCL(t *testing.T) {
+	data, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(data)
+	for _, c := range []struct {
+		res, id string
+		want    [][]string // each rule's origins after the fix
+	}{
+		// The second rule's "*" answered the attacker; the first rule
+		// (PUT and POST) keeps both its entries.
+		{"aws_s3_bucket_cors_configuration.uploads", "wildcard-origin", [][]string{{"https://app.example.com", "https://*example.com"}}},
+		{"aws_s3_bucket.legacy", "any-subdomain", [][]string{{"https://app.example.com"}}},
+		{"aws_cloudfront_response_headers_policy.cors", "localhost-origin", [][]string{{"https://app.example.com"}}},
+		{"google_storage_bucket.media", "reflect-any-origin", [][]string{{"https://app.example.com"}}},
+	} {
+		t.Run(c.res, func(t *testing.T) {
+			before, fs := tfRules(t, src, c.res)
+			f, ok := find(fs, c.id)
+			if !ok || f.Snippet == "" || !strings.HasPrefix(f.Fix.Stack, "Terraform ") {
+				t.Fatalf("want %s with a Terraform snippet, got %+v", c.id, fs)
+			}
+			if _, err := parse("snippet.tf", []byte(f.Snippet)); err != nil {
+				t.Fatalf("the snippet is not HCL: %v\n%s", err, f.Snippet)
+			}
+			fixed := replaceResource(t, src, c.res, f.Snippet)
+			after, fs2 := tfRules(t, fixed, c.res)
+			for _, g := range fs2 {
+				if g.ID == c.id && g.Origin == f.Origin {
+					t.Errorf("after the fix %s (%s) is still there:\n%s", g.ID, g.Origin, f.Snippet)
+				}
+			}
+			if len(after) != len(c.want) {
+				t.Fatalf("after the fix %d rules, want %d:\n%s", len(after), len(c.want), f.Snippet)
+			}
+			j := 0
+			for i, r := range after {
+				if !slices.Equal(r.Origins, c.want[i]) {
+					t.Errorf("rule %d allows %v, want %v:\n%s", i, r.Origins, c.want[i], f.Snippet)
+				}
+				for j < len(before) && !sameButOrigins(before[j], r) {
+					j++
+				}
+				if j == len(before) {
+					t.Errorf("rule %d %+v is no rule of the resource with fewer origins: %+v", i, r, before)
+				}
+			}
+			t.Logf("%s\n%s", f.Fix.Stack, f.Snippet)
+		})
+	}
+}
+
+// replaceResource puts snippet in place of the block of resource
+// TYPE.NAME in src, as its user would.
+func replaceResource(t *testing.T, src, resName, snippet string) string {
+	t.Helper()
+	body, err := parse("main.tf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range body.Blocks {
+		if b.Type == "resource" && len(b.Labels) == 2 && b.Labels[0]+"."+b.Labels[1] == resName {
+			r := b.Range()
+			return src[:r.Start.Byte] + snippet + src[r.End.Byte:]
+		}
+	}
+	t.Fatalf("no resource %s", resName)
+	return ""
+}
+
+func sameButOrigins(a, b lint.VendorRule) bool {
+	for _, o := range b.Origins {
+		if !slices.Contains(a.Origins, o) {
+			return false
+		}
+	}
+	return slices.Equal(a.Methods, b.Methods) && slices.Equal(a.Headers, b.Headers) && slices.Equal(a.Expose, b.Expose) &&
+		a.MaxAge == b.MaxAge && a.Credentials == b.Credentials
 }
