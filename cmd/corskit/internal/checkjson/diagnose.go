@@ -124,23 +124,30 @@ func stackChoice(s *string, def string) (apply bool, chosen *stacks.Stack, err e
 // reports turns the results of one call in each engine into its report,
 // as check does: the first engine's at the top level, every engine's
 // under "browsers" when all were asked for, fixes in the stack asked for.
-func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, chosen *stacks.Stack) explain.Report {
+// memo, when not nil, remembers the fixes written in a stack from one
+// call to the next (a HAR's calls share most of them).
+func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, chosen *stacks.Stack, memo *explain.StackMemo) explain.Report {
 	diags := make([]explain.Diagnosis, len(results))
 	for i, r := range results {
 		diags[i] = explain.Explain(r)
 	}
 	var sd *explain.StackDetection
 	if apply {
-		sd = explain.ApplyStacks(results, diags, chosen)
+		sd = memo.ApplyStacks(results, diags, chosen)
 	}
 	rep := explain.NewReport(results[0], diags[0], engines[0].Name)
-	rep.Stack = sd
 	if all {
 		rep.Browsers = make(map[string]explain.Report, len(engines))
-		for i, p := range engines {
-			rep.Browsers[p.Name] = explain.NewReport(results[i], diags[i], p.Name)
+		// The first engine's report is the top level's, without the
+		// stack: the same values, which its JSON encoding then shares.
+		first := rep
+		first.Browsers = nil
+		rep.Browsers[engines[0].Name] = first
+		for i, p := range engines[1:] {
+			rep.Browsers[p.Name] = explain.NewReport(results[i+1], diags[i+1], p.Name)
 		}
 	}
+	rep.Stack = sd
 	return rep
 }
 
@@ -161,8 +168,9 @@ func diagnoseHAR(ctx context.Context, r *bytes.Reader, engines []fetch.Profile, 
 		newWriter = NewCompactHARWriter
 	}
 	hw := newWriter(&out)
+	memo := &explain.StackMemo{}
 	skipped, err := har.ReplayEngines(ctx, l, engines, func(rp har.Replayed) error {
-		return hw.Add(harReport(rp, engines, apply, chosen))
+		return hw.Add(harReport(rp, engines, apply, chosen, memo))
 	})
 	if err != nil {
 		return nil, err
@@ -179,10 +187,10 @@ func diagnoseHAR(ctx context.Context, r *bytes.Reader, engines []fetch.Profile, 
 // that one engine's model refuses, as fetch() would throw there, is skipped
 // by the replay, with its reason.)
 func NewHARReport(rp har.Replayed, engines []fetch.Profile) HARReport {
-	return harReport(rp, engines, false, nil)
+	return harReport(rp, engines, false, nil, nil)
 }
 
-func harReport(rp har.Replayed, engines []fetch.Profile, apply bool, chosen *stacks.Stack) HARReport {
+func harReport(rp har.Replayed, engines []fetch.Profile, apply bool, chosen *stacks.Stack, memo *explain.StackMemo) HARReport {
 	cookies := HARCookies(rp, engines, chosen)
 	if len(engines) == 1 && !apply {
 		return HARReport{Entry: rp.Entry, Report: explain.NewReport(rp.Result, explain.Explain(rp.Result), engines[0].Name), Cookies: cookies}
@@ -191,7 +199,7 @@ func harReport(rp har.Replayed, engines []fetch.Profile, apply bool, chosen *sta
 	if results == nil {
 		results = []*fetch.Result{rp.Result}
 	}
-	return HARReport{Entry: rp.Entry, Report: reports(results, engines, len(engines) > 1, apply, chosen), Cookies: cookies}
+	return HARReport{Entry: rp.Entry, Report: reports(results, engines, len(engines) > 1, apply, chosen, memo), Cookies: cookies}
 }
 
 // diagnoseCopy diagnoses a DevTools copy (Copy as cURL, Copy as fetch)
@@ -245,7 +253,7 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 		}
 		results[i] = res
 	}
-	data, err := encode(reports(results, engines, len(engines) > 1, apply, chosen), "", opts.Compact)
+	data, err := encode(reports(results, engines, len(engines) > 1, apply, chosen, nil), "", opts.Compact)
 	if err != nil {
 		return nil, err
 	}
