@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
@@ -59,6 +60,27 @@ const MaxExchangeSize = 1 << 20
 // DevTools copy with its answers, or an exchange given as JSON, one
 // report. Nothing is sent: the model replays the given answers.
 func Diagnose(ctx context.Context, input []byte, opts Options) ([]byte, error) {
+	var out bytes.Buffer
+	if err := DiagnoseTo(ctx, &out, input, opts); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// DiagnoseTo is Diagnose writing to w: a HAR's reports are written one by
+// one as they are made (the page hands each to JavaScript at once, and
+// never holds the tens of megabytes of a large HAR's JSON in Go). On an
+// error w may hold part of the JSON.
+func DiagnoseTo(ctx context.Context, w io.Writer, input []byte, opts Options) error {
+	data, err := diagnoseInput(ctx, w, input, opts)
+	if err == nil && data != nil {
+		_, err = w.Write(data)
+	}
+	return err
+}
+
+// diagnoseInput writes a HAR's JSON to w, or returns the JSON of another input.
+func diagnoseInput(ctx context.Context, w io.Writer, input []byte, opts Options) ([]byte, error) {
 	engines, err := profiles(opts.Browser)
 	if err != nil {
 		return nil, err
@@ -70,21 +92,38 @@ func Diagnose(ctx context.Context, input []byte, opts Options) ([]byte, error) {
 	if t[0] != '{' {
 		return diagnoseCopy(ctx, string(input), engines, opts)
 	}
+	if firstKey(t) == "log" {
+		// A HAR, as every HAR begins: read once, by har.Parse, without
+		// the probe below (which reads the whole text twice more).
+		return nil, diagnoseHAR(ctx, w, bytes.NewReader(input), engines, opts)
+	}
 	var probe map[string]json.RawMessage
 	if err := json.NewDecoder(bytes.NewReader(t[:min(len(t), MaxExchangeSize)])).Decode(&probe); err != nil && len(t) <= MaxExchangeSize {
 		return nil, &InputError{"input", "not JSON: " + err.Error()}
 	}
 	switch {
 	case probe["log"] != nil || len(t) > MaxExchangeSize:
-		return diagnoseHAR(ctx, bytes.NewReader(input), engines, opts)
+		return nil, diagnoseHAR(ctx, w, bytes.NewReader(input), engines, opts)
 	case probe["request"] != nil && probe["response"] != nil:
 		// One HAR entry, as DevTools' "Copy as HAR" (one request) gives it.
 		wrapped := append(append([]byte(`{"log":{"entries":[`), t...), "]}}"...)
-		return diagnoseHAR(ctx, bytes.NewReader(wrapped), engines, opts)
+		return nil, diagnoseHAR(ctx, w, bytes.NewReader(wrapped), engines, opts)
 	case probe["request"] != nil:
 		return diagnoseExchange(ctx, t, engines, opts)
 	}
 	return nil, &InputError{"input", `JSON with neither "log" (a HAR), "request" and "response" (a HAR entry) nor "request" (an exchange)`}
+}
+
+// firstKey is the first member's name of the JSON object t, "" when t
+// does not start with one.
+func firstKey(t []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(t))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	key, _ := dec.Token()
+	s, _ := key.(string)
+	return s
 }
 
 // profiles are the models Browser names.
@@ -151,34 +190,30 @@ func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, 
 	return rep
 }
 
-// diagnoseHAR writes the `--har --json` object for the HAR in r, through
-// the same replay and report as the CLI's `check --har --json`.
-func diagnoseHAR(ctx context.Context, r *bytes.Reader, engines []fetch.Profile, opts Options) ([]byte, error) {
+// diagnoseHAR writes the `--har --json` object for the HAR in r to w,
+// through the same replay and report as the CLI's `check --har --json`.
+func diagnoseHAR(ctx context.Context, w io.Writer, r *bytes.Reader, engines []fetch.Profile, opts Options) error {
 	apply, chosen, err := stackChoice(opts.Stack, "")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	l, err := har.Parse(r)
 	if err != nil {
-		return nil, &InputError{"input", strings.TrimPrefix(err.Error(), "har: ")}
+		return &InputError{"input", strings.TrimPrefix(err.Error(), "har: ")}
 	}
-	var out bytes.Buffer
 	newWriter := NewHARWriter
 	if opts.Compact {
 		newWriter = NewCompactHARWriter
 	}
-	hw := newWriter(&out)
+	hw := newWriter(w)
 	memo := &explain.StackMemo{}
 	skipped, err := har.ReplayEngines(ctx, l, engines, func(rp har.Replayed) error {
 		return hw.Add(harReport(rp, engines, apply, chosen, memo))
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := hw.Close(skipped); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return hw.Close(skipped)
 }
 
 // NewHARReport is the report of one call replayed by har.ReplayEngines in

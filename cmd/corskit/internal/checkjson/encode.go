@@ -219,10 +219,11 @@ func (e *reportEncoder) lookup(key string, v any) []byte {
 	return nil
 }
 
-// remember keeps a copy of v's JSON (dst is reused) for the rest of the
-// call.
+// remember keeps v's JSON for the rest of the call: j is part of the
+// report being written, which is only appended to until the call ends
+// (appendHARReport forgets what it saw before it starts the next).
 func (e *reportEncoder) remember(key string, v any, j []byte) {
-	e.seen = append(e.seen, seenValue{key, v, bytes.Clone(j)})
+	e.seen = append(e.seen, seenValue{key, v, j[:len(j):len(j)]})
 }
 
 // appendString appends s as a JSON string the way encoding/json writes it
