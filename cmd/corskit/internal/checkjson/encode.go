@@ -73,7 +73,9 @@ func (e *reportEncoder) appendReport(dst []byte, r *explain.Report) ([]byte, err
 // field is one member of an object: its key (with the comma before it
 // when it is not the first) and its value, skipped when omit. A string,
 // number or boolean is written here (str, num, boolean: no interface to
-// allocate, no reflection); anything else (v) by encoding/json.
+// allocate, no reflection); anything else by encoding/json, from v, a
+// pointer to it (boxing a pointer allocates nothing, and reflect.DeepEqual
+// stops at two equal pointers).
 type field struct {
 	key     string
 	kind    byte // 's' str, 'n' num, 'b' boolean, 0 v
@@ -94,11 +96,11 @@ func (e *reportEncoder) appendReportFields(dst []byte, r *explain.Report) ([]byt
 		{key: `,"message":`, kind: 's', str: r.Message},
 		{key: `,"reason":`, kind: 's', str: r.Reason, omit: r.Reason == ""},
 		{key: `,"status":`, kind: 'n', num: r.Status},
-		{key: `,"readable_headers":`, v: r.ReadableHeaders},
+		{key: `,"readable_headers":`, v: &r.ReadableHeaders},
 		{key: `,"preflight_sent":`, kind: 'b', boolean: r.PreflightSent},
-		{key: `,"fixes":`, v: r.Fixes, shared: true},
-		{key: `,"warnings":`, v: r.Warnings},
-		{key: `,"trace":`, v: r.Trace, shared: true},
+		{key: `,"fixes":`, v: &r.Fixes, shared: true},
+		{key: `,"warnings":`, v: &r.Warnings},
+		{key: `,"trace":`, v: &r.Trace, shared: true},
 	})
 	if err != nil {
 		return nil, err
@@ -110,8 +112,8 @@ func (e *reportEncoder) appendReportFields(dst []byte, r *explain.Report) ([]byt
 	dst, err = e.fields(dst, []field{
 		{key: `,"net_error":`, kind: 's', str: r.NetError, omit: r.NetError == ""},
 		{key: `,"stack":`, v: r.Stack, omit: r.Stack == nil},
-		{key: `,"request":`, v: r.Request},
-		{key: `,"console":`, v: r.Console},
+		{key: `,"request":`, v: &r.Request},
+		{key: `,"console":`, v: &r.Console},
 		{key: `,"type_error":`, kind: 's', str: r.TypeError, omit: r.TypeError == ""},
 	})
 	if err != nil {
@@ -136,7 +138,7 @@ func (e *reportEncoder) appendReportFields(dst []byte, r *explain.Report) ([]byt
 
 // appendDiagnosis appends explain.Diagnosis's object, in its order.
 func (e *reportEncoder) appendDiagnosis(dst []byte, d *explain.Diagnosis) ([]byte, error) {
-	if j := e.lookup("diagnosis", *d); j != nil {
+	if j := e.lookup("diagnosis", d); j != nil {
 		return append(dst, j...), nil
 	}
 	start := len(dst)
@@ -148,17 +150,17 @@ func (e *reportEncoder) appendDiagnosis(dst []byte, d *explain.Diagnosis) ([]byt
 		{key: `,"stopped_at":`, kind: 's', str: d.StoppedAt, omit: d.StoppedAt == ""},
 		{key: `,"cross_origin":`, kind: 'b', boolean: d.CrossOrigin},
 		{key: `,"preflight_needed":`, kind: 'b', boolean: d.Preflight},
-		{key: `,"preflight_why":`, v: d.PreflightWhy, omit: len(d.PreflightWhy) == 0},
-		{key: `,"steps":`, v: d.Steps},
-		{key: `,"fixes":`, v: d.Fixes, shared: true},
-		{key: `,"warnings":`, v: d.Warnings},
+		{key: `,"preflight_why":`, v: &d.PreflightWhy, omit: len(d.PreflightWhy) == 0},
+		{key: `,"steps":`, v: &d.Steps},
+		{key: `,"fixes":`, v: &d.Fixes, shared: true},
+		{key: `,"warnings":`, v: &d.Warnings},
 		{key: `,"gate":`, v: d.Gate, omit: d.Gate == nil},
 	})
 	if err != nil {
 		return nil, err
 	}
 	dst = append(dst, '}')
-	e.remember("diagnosis", *d, dst[start:])
+	e.remember("diagnosis", d, dst[start:])
 	return dst, nil
 }
 
