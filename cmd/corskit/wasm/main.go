@@ -53,8 +53,7 @@ func diagnose(_ js.Value, args []js.Value) any {
 				return
 			}
 			opts.Compact = compact
-			out := jsParts{js.Global().Get("Array").New()}
-			err := checkjson.DiagnoseTo(context.Background(), out, []byte(input), opts)
+			out, err := checkjson.Diagnose(context.Background(), []byte(input), opts)
 			if err != nil {
 				field := "input"
 				var ie *checkjson.InputError
@@ -64,7 +63,7 @@ func diagnose(_ js.Value, args []js.Value) any {
 				reject.Invoke(jsError(field, err.Error()))
 				return
 			}
-			resolve.Invoke(out.parts.Call("join", ""))
+			resolve.Invoke(string(out))
 		}()
 		return nil
 	})
@@ -86,16 +85,6 @@ func stackList() string {
 	}
 	data, _ := json.Marshal(out)
 	return string(data)
-}
-
-// jsParts is the JSON as JavaScript strings, one per Write (a HAR's
-// report each): joined by JavaScript, the text of a large HAR never sits
-// whole in Go's memory, nor is copied there as it grows.
-type jsParts struct{ parts js.Value }
-
-func (p jsParts) Write(b []byte) (int, error) {
-	p.parts.Call("push", string(b))
-	return len(b), nil
 }
 
 func jsError(field, msg string) js.Value {

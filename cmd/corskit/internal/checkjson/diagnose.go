@@ -60,23 +60,19 @@ const MaxExchangeSize = 1 << 20
 // DevTools copy with its answers, or an exchange given as JSON, one
 // report. Nothing is sent: the model replays the given answers.
 func Diagnose(ctx context.Context, input []byte, opts Options) ([]byte, error) {
+	// One buffer for a HAR's reports, written one by one as they are made.
+	// (The wasm build handing each report to JavaScript as it came, to
+	// spare the buffer's growth, cost more CPU than it saved, measured
+	// through corskit.diagnose in V8.)
 	var out bytes.Buffer
-	if err := DiagnoseTo(ctx, &out, input, opts); err != nil {
+	data, err := diagnoseInput(ctx, &out, input, opts)
+	if err != nil {
 		return nil, err
 	}
-	return out.Bytes(), nil
-}
-
-// DiagnoseTo is Diagnose writing to w: a HAR's reports are written one by
-// one as they are made (the page hands each to JavaScript at once, and
-// never holds the tens of megabytes of a large HAR's JSON in Go). On an
-// error w may hold part of the JSON.
-func DiagnoseTo(ctx context.Context, w io.Writer, input []byte, opts Options) error {
-	data, err := diagnoseInput(ctx, w, input, opts)
-	if err == nil && data != nil {
-		_, err = w.Write(data)
+	if data != nil {
+		return data, nil
 	}
-	return err
+	return out.Bytes(), nil
 }
 
 // diagnoseInput writes a HAR's JSON to w, or returns the JSON of another input.
