@@ -49,6 +49,10 @@ VULNDB      ?= golang.org/x/vulndb@latest
 VULNCHECK   ?=
 FUZZTIME    ?= 30s
 LOADFLAGS   ?=
+# The packages of the model in the page, checked for GOOS=js GOARCH=wasm
+# by vet and staticcheck. internal/har's code builds in ./cmd/corskit/wasm;
+# its tests make a FIFO (unix only).
+WASMPKGS    := ./cmd/corskit/wasm ./cmd/corskit/internal/checkjson ./cmd/corskit/internal/devtools ./explain ./stacks ./fetch ./origin ./reason ./lint ./internal/...
 
 .PHONY: test deps fmt vet staticcheck race allocs bench-smoke vulncheck bench fuzz load demo web
 
@@ -64,11 +68,15 @@ fmt:
 vet:
 	@for m in $(MODULES); do echo "go vet ($$m)"; (cd $$m && $(GO) vet ./...) || exit 1; done
 	@echo "go vet (GOOS=js GOARCH=wasm: the model in the page)"
-	@# internal/har's code builds in ./cmd/corskit/wasm; its tests make a FIFO (unix only).
-	@GOOS=js GOARCH=wasm $(GO) vet ./cmd/corskit/wasm ./cmd/corskit/internal/checkjson ./cmd/corskit/internal/devtools ./explain ./stacks ./fetch ./origin ./reason ./lint ./internal/...
+	@GOOS=js GOARCH=wasm $(GO) vet $(WASMPKGS)
 
 staticcheck:
 	@for m in $(MODULES); do echo "staticcheck ($$m)"; (cd $$m && $(GO) run $(STATICCHECK) ./...) || exit 1; done
+	@# `go run` would build staticcheck itself for js/wasm: it is built for
+	@# this machine, and only the packages it reads are js/wasm's.
+	@echo "staticcheck (GOOS=js GOARCH=wasm: the model in the page)"
+	@bin=$$(mktemp -d) && GOBIN=$$bin $(GO) install $(STATICCHECK) && \
+		GOOS=js GOARCH=wasm $$bin/staticcheck $(WASMPKGS); rc=$$?; rm -rf $$bin; exit $$rc
 
 race:
 	@# e2e and conformance drive real browsers and servers: on two busy cores

@@ -3,6 +3,8 @@ package conformance
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -28,6 +30,9 @@ const showCORSPanel = `(async () => {
 	for (let i = 0; i < 300 && !cors(); i++) await new Promise(r => setTimeout(r, 100));
 	if (!cors()) throw new Error("no CORS panel in the toolbox");
 	await toolbox.selectTool(cors().id);
+	// The log the panel reads (its getHAR is this function), for
+	// corskit check --har.
+	globalThis.corskitToolboxHAR = async () => JSON.stringify({ log: await toolbox.getHARFromNetMonitor() });
 	globalThis.corskitPanelTitle = () => {
 		const iframe = toolbox.doc.getElementById("toolbox-panel-iframe-" + cors().id);
 		const browser = iframe && iframe.contentDocument.querySelector("browser");
@@ -48,7 +53,9 @@ type panelSummary struct {
 // over WebDriver BiDi (webExtension.install), opens its CORS panel, runs
 // the demo's scenarios in the inspected page, and holds the panel to what
 // Firefox did: each call's Firefox verdict is Firefox's outcome, and the
-// console lines the panel gives for Firefox are lines Firefox printed.
+// console lines the panel gives for Firefox are lines Firefox printed;
+// and to what `corskit check --har --browser all` says of the same log:
+// each engine's verdict, and Firefox's console lines.
 func TestFirefoxPanel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -149,5 +156,60 @@ func TestFirefoxPanel(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d calls, Firefox's verdicts and console lines as Firefox printed them", len(calls))
+	checkSameAsPanel(ctx, t, f, chrome, calls)
+	t.Logf("%d calls, Firefox's verdicts and console lines as Firefox printed them and as check gives them", len(calls))
+}
+
+// checkSameAsPanel runs `corskit check --har --json --browser all` on the
+// log the panel read and holds each call's verdicts, and Firefox's console
+// lines, to the panel's.
+func checkSameAsPanel(ctx context.Context, t *testing.T, f *Firefox, chrome string, calls []panelSummary) {
+	t.Helper()
+	har, err := f.eval(ctx, map[string]any{"context": chrome}, `corskitToolboxHAR()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "panel.har")
+	if err := os.WriteFile(path, []byte(har), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(ctx, cli.Build(ctx, t), "check", "--har", path, "--json", "--browser", "all").Output()
+	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
+		t.Fatalf("check --har: %v\n%s", err, out)
+	}
+	type report struct {
+		Verdict string   `json:"verdict"`
+		Console []string `json:"console"`
+	}
+	var check struct {
+		Requests []struct {
+			Request  struct{ Method, URL string } `json:"request"`
+			Browsers map[string]report            `json:"browsers"`
+		} `json:"requests"`
+	}
+	if err := json.Unmarshal(out, &check); err != nil {
+		t.Fatal(err)
+	}
+	if len(check.Requests) != len(calls) {
+		t.Fatalf("check --har finds %d calls in the panel's log, the panel lists %d", len(check.Requests), len(calls))
+	}
+	for i, c := range calls {
+		r := check.Requests[i]
+		if r.Request.Method != c.Method || r.Request.URL != c.URL {
+			t.Errorf("call %d: the panel's is %s %s, check's %s %s", i, c.Method, c.URL, r.Request.Method, r.Request.URL)
+			continue
+		}
+		for j, engine := range []string{"chromium", "firefox", "webkit"} {
+			want := "-" // an engine whose model refuses the call has no report
+			if b, ok := r.Browsers[engine]; ok {
+				want = b.Verdict
+			}
+			if c.Verdicts[j] != want {
+				t.Errorf("%s %s: the panel's %s verdict is %s, check's %s", c.Method, c.URL, engine, c.Verdicts[j], want)
+			}
+		}
+		if got := r.Browsers["firefox"].Console; !slices.Equal(got, c.FirefoxConsole) && len(got)+len(c.FirefoxConsole) > 0 {
+			t.Errorf("%s %s: the panel's Firefox console lines %q, check's %q", c.Method, c.URL, c.FirefoxConsole, got)
+		}
+	}
 }

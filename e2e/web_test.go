@@ -137,7 +137,8 @@ func openPage(ctx context.Context, t *testing.T, fragment string) (*browser.Tab,
 // TestWebAPISameJSONAsCheck: corskit.diagnose in the page (the model in
 // WebAssembly) gives, byte for byte but for timings, the JSON `corskit
 // check --har FILE --json` prints for the same HAR, on a HAR holding every
-// case of the conformance table that a HAR can express.
+// case of the conformance table that a HAR can express: in Chromium's
+// model, and in the three engines' (--browser all).
 func TestWebAPISameJSONAsCheck(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -146,13 +147,18 @@ func TestWebAPISameJSONAsCheck(t *testing.T) {
 	if err := os.WriteFile(path, har, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.CommandContext(ctx, cli.Build(ctx, t), "check", "--har", path, "--json").Output()
+	tab, _, _ := openPage(ctx, t, "")
+	for _, engines := range []string{"chromium", "all"} {
+		t.Run(engines, func(t *testing.T) { sameJSONAsCheck(ctx, t, tab, har, path, engines) })
+	}
+}
+
+func sameJSONAsCheck(ctx context.Context, t *testing.T, tab *browser.Tab, har []byte, path, engines string) {
+	out, err := exec.CommandContext(ctx, cli.Build(ctx, t), "check", "--har", path, "--json", "--browser", engines).Output()
 	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
 		t.Fatalf("check --har: %v\n%s", err, out)
 	}
-
-	tab, _, _ := openPage(ctx, t, "")
-	script := fmt.Sprintf(`corskit.diagnoseJSON(%s)`, jsString(string(har)))
+	script := fmt.Sprintf(`corskit.diagnoseJSON(%s, {browser: %q})`, jsString(string(har)), engines)
 	got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](script, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("corskit.diagnoseJSON: %v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))

@@ -148,6 +148,24 @@ func list(h http.Header, name string) []string {
 // express (a null origin, a change whose result is no valid policy)
 // keeps a nil Stack.
 func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
+	(*StackMemo)(nil).ApplyStack(res, d, s)
+}
+
+// StackMemo remembers the changes ApplyStack wrote, by everything they
+// depend on: the stack, the policy the answers show, the settings they do
+// not show, and each fix's change and placement. The calls of a HAR, and
+// one call in three engines, mostly share these, and rendering a stack's
+// snippet is most of the cost of a diagnosis (checkjson's
+// BenchmarkDiagnoseHAR2000). A nil *StackMemo remembers nothing. Not safe
+// for concurrent use; the Changes it hands out are copies, each fix its
+// own.
+type StackMemo struct {
+	changes map[string][]*stacks.Change
+	key     []byte // reused between calls
+}
+
+// ApplyStack is the package's ApplyStack, remembered.
+func (m *StackMemo) ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 	p := ObservedPolicy(res)
 	if len(p.Origins) == 0 && !slices.ContainsFunc(d.Fixes, func(f Fix) bool { return f.Change != nil && len(f.Change.AddOrigins) > 0 }) {
 		// No answer showed the origin, yet no fix adds it: the diagnosis
@@ -157,6 +175,79 @@ func ApplyStack(res *fetch.Result, d *Diagnosis, s *stacks.Stack) {
 		}
 	}
 	unseen := unseenFields(res, p)
+	if m == nil {
+		applyStack(d, s, p, unseen)
+		return
+	}
+	m.key = stackKey(m.key[:0], s, p, unseen, d.Fixes)
+	if done, ok := m.changes[string(m.key)]; ok {
+		for i, c := range done {
+			if c != nil {
+				cp := *c
+				d.Fixes[i].Stack = &cp
+			}
+		}
+		return
+	}
+	applyStack(d, s, p, unseen)
+	done := make([]*stacks.Change, len(d.Fixes))
+	for i, f := range d.Fixes {
+		if f.Stack != nil {
+			cp := *f.Stack
+			done[i] = &cp
+		}
+	}
+	if m.changes == nil {
+		m.changes = make(map[string][]*stacks.Change)
+	}
+	m.changes[string(m.key)] = done
+}
+
+// stackKey appends to b what applyStack's changes depend on, each value
+// quoted so that no two inputs share a key. TestStackKeyCoversInputs
+// fails when stacks.Policy or ConfigChange gains a field that is not here.
+func stackKey(b []byte, s *stacks.Stack, p stacks.Policy, unseen []stacks.Field, fixes []Fix) []byte {
+	strs := func(b []byte, vs []string) []byte {
+		b = strconv.AppendInt(b, int64(len(vs)), 10)
+		for _, v := range vs {
+			b = strconv.AppendQuote(b, v)
+		}
+		return b
+	}
+	b = strconv.AppendQuote(b, s.Name)
+	b = strs(b, p.Origins)
+	b = strs(b, p.Methods)
+	b = strs(b, p.Headers)
+	b = strs(b, p.Exposed)
+	b = strconv.AppendBool(b, p.Credentials)
+	b = strconv.AppendInt(b, int64(p.MaxAge), 10)
+	b = strconv.AppendInt(b, int64(len(unseen)), 10)
+	for _, f := range unseen {
+		b = strconv.AppendQuote(b, string(f))
+	}
+	b = strconv.AppendInt(b, int64(len(fixes)), 10)
+	for _, f := range fixes {
+		b = strconv.AppendQuote(b, string(f.Placement))
+		c := f.Change
+		if c == nil {
+			b = append(b, '-')
+			continue
+		}
+		b = strs(b, c.AddOrigins)
+		b = strs(b, c.AddMethods)
+		b = strs(b, c.AddHeaders)
+		b = strs(b, c.AddExposed)
+		for _, v := range []bool{c.ReplaceAnyOrigin, c.AllowCredentials, c.UnsafeAllowNullOrigin,
+			c.UnsafeAllowInsecureOriginsWithCredentials, c.InsecureOrigin} {
+			b = strconv.AppendBool(b, v)
+		}
+	}
+	return b
+}
+
+// applyStack is ApplyStack's work once the policy p the answers show and
+// the settings they do not show are known.
+func applyStack(d *Diagnosis, s *stacks.Stack, p stacks.Policy, unseen []stacks.Field) {
 	p, unseen = writable(s, p, unseen)
 	anyOrigin := slices.Contains(p.Origins, "*")
 	// The unseen settings, with what the fixes add to them as they are
@@ -364,6 +455,11 @@ func DetectStack(res *fetch.Result) (*stacks.Stack, StackDetection) {
 // or to fix: with one in the first engine nothing is applied and the
 // detection is nil.
 func ApplyStacks(results []*fetch.Result, diags []Diagnosis, chosen *stacks.Stack) *StackDetection {
+	return (*StackMemo)(nil).ApplyStacks(results, diags, chosen)
+}
+
+// ApplyStacks is the package's ApplyStacks, remembered.
+func (m *StackMemo) ApplyStacks(results []*fetch.Result, diags []Diagnosis, chosen *stacks.Stack) *StackDetection {
 	if len(results) == 0 || networkFailure(results[0]) {
 		return nil
 	}
@@ -373,7 +469,7 @@ func ApplyStacks(results []*fetch.Result, diags []Diagnosis, chosen *stacks.Stac
 	}
 	for i, r := range results {
 		if st != nil && !networkFailure(r) {
-			ApplyStack(r, &diags[i], st)
+			m.ApplyStack(r, &diags[i], st)
 		}
 	}
 	return &det

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/checkjson"
@@ -40,20 +41,19 @@ func checkHAR(ctx context.Context, path string, engines []fetch.Profile, asJSON,
 		hw = checkjson.NewHARWriter(stdout)
 	}
 	skipped, err := har.ReplayEngines(ctx, log, engines, func(r har.Replayed) error {
-		diags := make([]explain.Diagnosis, len(r.Results))
-		isBlocked := false
-		for i, res := range r.Results {
-			diags[i] = explain.Explain(res)
-			isBlocked = isBlocked || !res.Allowed()
-		}
-		d := diags[0]
-		if isBlocked {
+		if slices.ContainsFunc(r.Results, func(res *fetch.Result) bool { return !res.Allowed() }) {
 			blocked++
 		}
 		calls++
 		if asJSON {
+			// The report explains each engine's result itself.
 			return hw.Add(checkjson.NewHARReport(r, engines))
 		}
+		diags := make([]explain.Diagnosis, len(r.Results))
+		for i, res := range r.Results {
+			diags[i] = explain.Explain(res)
+		}
+		d := diags[0]
 		if calls > 1 {
 			fmt.Fprintln(stdout, "\n"+s.dim("----"))
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
@@ -65,6 +66,23 @@ const MaxExchangeSize = 1 << 20
 // DevTools copy with its answers, or an exchange given as JSON, one
 // report. Nothing is sent: the model replays the given answers.
 func Diagnose(ctx context.Context, input []byte, opts Options) ([]byte, error) {
+	// One buffer for a HAR's reports, written one by one as they are made.
+	// (The wasm build handing each report to JavaScript as it came, to
+	// spare the buffer's growth, cost more CPU than it saved, measured
+	// through corskit.diagnose in V8.)
+	var out bytes.Buffer
+	data, err := diagnoseInput(ctx, &out, input, opts)
+	if err != nil {
+		return nil, err
+	}
+	if data != nil {
+		return data, nil
+	}
+	return out.Bytes(), nil
+}
+
+// diagnoseInput writes a HAR's JSON to w, or returns the JSON of another input.
+func diagnoseInput(ctx context.Context, w io.Writer, input []byte, opts Options) ([]byte, error) {
 	engines, err := profiles(opts.Browser)
 	if err != nil {
 		return nil, err
@@ -76,25 +94,38 @@ func Diagnose(ctx context.Context, input []byte, opts Options) ([]byte, error) {
 	if t[0] != '{' {
 		return diagnoseCopy(ctx, string(input), engines, opts)
 	}
+	if firstKey(t) == "log" {
+		// A HAR, as every HAR begins: read once, by har.Parse, without
+		// the probe below (which reads the whole text twice more).
+		return nil, diagnoseHAR(ctx, w, bytes.NewReader(input), engines, opts)
+	}
 	var probe map[string]json.RawMessage
 	if err := json.NewDecoder(bytes.NewReader(t[:min(len(t), MaxExchangeSize)])).Decode(&probe); err != nil && len(t) <= MaxExchangeSize {
 		return nil, &InputError{"input", "not JSON: " + err.Error()}
 	}
-	har := probe["log"] != nil || len(t) > MaxExchangeSize || (probe["request"] != nil && probe["response"] != nil)
-	if har && (opts.Page != nil || len(opts.StoredCookies) > 0) {
-		return nil, &InputError{"options.page", "a HAR gives the page and its cookies itself (its document entry, earlier Set-Cookie lines): leave them out"}
-	}
 	switch {
 	case probe["log"] != nil || len(t) > MaxExchangeSize:
-		return diagnoseHAR(ctx, bytes.NewReader(input), engines, opts)
+		return nil, diagnoseHAR(ctx, w, bytes.NewReader(input), engines, opts)
 	case probe["request"] != nil && probe["response"] != nil:
 		// One HAR entry, as DevTools' "Copy as HAR" (one request) gives it.
 		wrapped := append(append([]byte(`{"log":{"entries":[`), t...), "]}}"...)
-		return diagnoseHAR(ctx, bytes.NewReader(wrapped), engines, opts)
+		return nil, diagnoseHAR(ctx, w, bytes.NewReader(wrapped), engines, opts)
 	case probe["request"] != nil:
 		return diagnoseExchange(ctx, t, engines, opts)
 	}
 	return nil, &InputError{"input", `JSON with neither "log" (a HAR), "request" and "response" (a HAR entry) nor "request" (an exchange)`}
+}
+
+// firstKey is the first member's name of the JSON object t, "" when t
+// does not start with one.
+func firstKey(t []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(t))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	key, _ := dec.Token()
+	s, _ := key.(string)
+	return s
 }
 
 // profiles are the models Browser names.
@@ -134,53 +165,60 @@ func stackChoice(s *string, def string) (apply bool, chosen *stacks.Stack, err e
 // reports turns the results of one call in each engine into its report,
 // as check does: the first engine's at the top level, every engine's
 // under "browsers" when all were asked for, fixes in the stack asked for.
-func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, chosen *stacks.Stack) (explain.Report, *explain.StackDetection) {
+// memo, when not nil, remembers the fixes written in a stack from one
+// call to the next (a HAR's calls share most of them).
+func reports(results []*fetch.Result, engines []fetch.Profile, all, apply bool, chosen *stacks.Stack, memo *explain.StackMemo) (explain.Report, *explain.StackDetection) {
 	diags := make([]explain.Diagnosis, len(results))
 	for i, r := range results {
 		diags[i] = explain.Explain(r)
 	}
 	var sd *explain.StackDetection
 	if apply {
-		sd = explain.ApplyStacks(results, diags, chosen)
+		sd = memo.ApplyStacks(results, diags, chosen)
 	}
 	rep := explain.NewReport(results[0], diags[0], engines[0].Name)
-	rep.Stack = sd
 	if all {
 		rep.Browsers = make(map[string]explain.Report, len(engines))
-		for i, p := range engines {
-			rep.Browsers[p.Name] = explain.NewReport(results[i], diags[i], p.Name)
+		// The first engine's report is the top level's, without the
+		// stack: the same values, which its JSON encoding then shares.
+		first := rep
+		first.Browsers = nil
+		rep.Browsers[engines[0].Name] = first
+		for i, p := range engines[1:] {
+			rep.Browsers[p.Name] = explain.NewReport(results[i+1], diags[i+1], p.Name)
 		}
 	}
+	rep.Stack = sd
 	return rep, sd
 }
 
-// diagnoseHAR writes the `--har --json` object for the HAR in r, through
-// the same replay and report as the CLI's `check --har --json`.
-func diagnoseHAR(ctx context.Context, r *bytes.Reader, engines []fetch.Profile, opts Options) ([]byte, error) {
+// diagnoseHAR writes the `--har --json` object for the HAR in r to w,
+// through the same replay and report as the CLI's `check --har --json`.
+func diagnoseHAR(ctx context.Context, w io.Writer, r *bytes.Reader, engines []fetch.Profile, opts Options) error {
+	if opts.Page != nil || len(opts.StoredCookies) > 0 {
+		return &InputError{"options.page", "a HAR gives the page and its cookies itself (its document entry, earlier Set-Cookie lines): leave them out"}
+	}
 	apply, chosen, err := stackChoice(opts.Stack, "")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	l, err := har.Parse(r)
 	if err != nil {
-		return nil, &InputError{"input", strings.TrimPrefix(err.Error(), "har: ")}
+		return &InputError{"input", strings.TrimPrefix(err.Error(), "har: ")}
 	}
-	var out bytes.Buffer
 	newWriter := NewHARWriter
 	if opts.Compact {
 		newWriter = NewCompactHARWriter
 	}
-	hw := newWriter(&out)
+	hw := newWriter(w)
+	memo := &explain.StackMemo{}
 	skipped, err := har.ReplayEngines(ctx, l, engines, func(rp har.Replayed) error {
-		return hw.Add(harReport(rp, engines, apply, chosen))
+		return hw.Add(harReport(rp, engines, apply, chosen, memo))
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := hw.Close(skipped); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return hw.Close(skipped)
 }
 
 // NewHARReport is the report of one call replayed by har.ReplayEngines in
@@ -189,10 +227,10 @@ func diagnoseHAR(ctx context.Context, r *bytes.Reader, engines []fetch.Profile, 
 // that one engine's model refuses, as fetch() would throw there, is skipped
 // by the replay, with its reason.)
 func NewHARReport(rp har.Replayed, engines []fetch.Profile) HARReport {
-	return harReport(rp, engines, false, nil)
+	return harReport(rp, engines, false, nil, nil)
 }
 
-func harReport(rp har.Replayed, engines []fetch.Profile, apply bool, chosen *stacks.Stack) HARReport {
+func harReport(rp har.Replayed, engines []fetch.Profile, apply bool, chosen *stacks.Stack, memo *explain.StackMemo) HARReport {
 	cookies := HARCookies(rp, engines, chosen)
 	if len(engines) == 1 && !apply {
 		return HARReport{Entry: rp.Entry, Report: explain.NewReport(rp.Result, explain.Explain(rp.Result), engines[0].Name), Cookies: cookies}
@@ -201,7 +239,7 @@ func harReport(rp har.Replayed, engines []fetch.Profile, apply bool, chosen *sta
 	if results == nil {
 		results = []*fetch.Result{rp.Result}
 	}
-	rep, _ := reports(results, engines, len(engines) > 1, apply, chosen)
+	rep, _ := reports(results, engines, len(engines) > 1, apply, chosen, memo)
 	return HARReport{Entry: rp.Entry, Report: rep, Cookies: cookies}
 }
 
@@ -267,7 +305,7 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 		}
 		results[i] = res
 	}
-	rep, sd := reports(results, engines, len(engines) > 1, apply, chosen)
+	rep, sd := reports(results, engines, len(engines) > 1, apply, chosen, nil)
 	// The fields of check's report that a replay can have: its copy and
 	// its reflection probe are the sending CLI's.
 	out := struct {

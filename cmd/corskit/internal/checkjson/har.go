@@ -67,19 +67,17 @@ type HARWriter struct {
 	compact        bool
 	calls, blocked int
 	err            error
-	// One encoder and its buffer serve every report: a 2,000-entry HAR's
+	// One encoder and its buffers serve every report: a 2,000-entry HAR's
 	// reports are tens of megabytes, and a fresh encoder per report made
 	// most of the allocations (BenchmarkDiagnoseHAR2000).
-	buf bytes.Buffer
-	enc *json.Encoder
+	enc         *reportEncoder
+	line        []byte       // one report, compact
+	indentedBuf bytes.Buffer // the same, indented as nested in the object
 }
 
-// newHARWriter makes the writer and its reusable encoder, indented as
-// reports are nested in the object unless compact.
+// newHARWriter makes the writer and its reusable encoder.
 func newHARWriter(w io.Writer, compact bool) *HARWriter {
-	hw := &HARWriter{w: w, compact: compact}
-	hw.enc = newEncoder(&hw.buf, "    ", compact)
-	return hw
+	return &HARWriter{w: w, compact: compact, enc: newReportEncoder()}
 }
 
 // NewHARWriter starts the object on w, indented as `check --json` writes
@@ -108,18 +106,31 @@ func (hw *HARWriter) Add(r HARReport) error {
 		hw.blocked++
 	}
 	hw.calls++
-	hw.buf.Reset()
+	line := hw.line[:0]
 	if hw.calls > 1 {
-		hw.buf.WriteByte(',')
+		line = append(line, ',')
 	}
-	if !hw.compact {
-		hw.buf.WriteString("\n    ")
+	if hw.compact {
+		line, hw.err = hw.enc.appendHARReport(line, &r)
+		if hw.err == nil {
+			_, hw.err = hw.w.Write(line)
+		}
+		hw.line = line
+		return hw.err
 	}
-	if err := hw.enc.Encode(r); err != nil {
-		hw.err = err
-		return err
+	line = append(line, "\n    "...)
+	mark := len(line)
+	if line, hw.err = hw.enc.appendHARReport(line, &r); hw.err != nil {
+		return hw.err
 	}
-	_, hw.err = hw.w.Write(bytes.TrimSuffix(hw.buf.Bytes(), []byte("\n")))
+	// What json.Encoder's SetIndent does: the compact text, indented.
+	hw.indentedBuf.Reset()
+	hw.indentedBuf.Write(line[:mark])
+	if hw.err = json.Indent(&hw.indentedBuf, line[mark:], "    ", "  "); hw.err != nil {
+		return hw.err
+	}
+	hw.line = line
+	_, hw.err = hw.w.Write(hw.indentedBuf.Bytes())
 	return hw.err
 }
 
