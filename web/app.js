@@ -5,11 +5,27 @@
   "use strict";
   const $ = (id) => document.getElementById(id);
   const R = globalThis.corskitRender;
-  const fields = ["input", "f-origin", "f-method", "f-url", "f-credentials", "f-mode", "f-body", "f-headers",
-    "f-pre-status", "f-pre-headers", "f-act-status", "f-act-headers",
-    "p-url", "p-csp", "p-csp-ro", "p-coep", "p-cookies", "browser", "stack"];
+  const fields = ["input", "f-origin", "f-as", "f-crossorigin", "f-with-credentials", "f-method", "f-url", "f-credentials", "f-mode",
+    "f-body", "f-headers", "f-pre-status", "f-pre-headers", "f-act-status", "f-act-headers",
+    "p-url", "p-csp", "p-csp-ro", "p-coep", "p-space", "p-cookies", "browser", "stack"];
   // Fields that a select shows with a default: a preset resets them to it.
-  const defaults = { "f-credentials": "same-origin", "f-mode": "cors", "p-coep": "", browser: "all", stack: "auto" };
+  const defaults = { "f-as": "fetch", "f-crossorigin": "", "f-with-credentials": "", "f-credentials": "same-origin", "f-mode": "cors",
+    "p-coep": "", "p-space": "", browser: "all", stack: "auto" };
+
+  // What each request kind lets the page choose (check --as): fetch() its
+  // method, headers, body, mode and credentials; XMLHttpRequest its
+  // method, headers and body, and withCredentials (EventSource too); an
+  // <img>, <script> or <link rel=stylesheet> its crossorigin attribute. The
+  // rest is the kind's own, and the form hides it.
+  const KIND_TAKES = {
+    fetch: ["method", "mode"], xhr: ["method", "with-credentials"], eventsource: ["with-credentials"],
+    img: ["crossorigin"], script: ["crossorigin"], module: ["crossorigin"], stylesheet: ["crossorigin"], font: [], websocket: [],
+  };
+  const takes = (what) => (KIND_TAKES[$("f-as").value] || []).includes(what);
+
+  function showKind() {
+    document.querySelectorAll("#form [data-for]").forEach((e) => { e.hidden = !takes(e.dataset.for); });
+  }
   const MAX_FRAGMENT = 64 << 10; // a dropped HAR is not put in the URL
 
   function lines(text) {
@@ -31,8 +47,9 @@
   // The page's context (check's --page-* and --stored-cookie flags): the
   // gates a browser applies before CORS, and the cookies it holds.
   function pageContext(options) {
-    const page = { url: $("p-url").value.trim(), csp: nonEmpty("p-csp"), csp_report_only: nonEmpty("p-csp-ro"), coep: $("p-coep").value };
-    if (page.url || page.csp.length || page.csp_report_only.length || page.coep) options.page = page;
+    const page = { url: $("p-url").value.trim(), csp: nonEmpty("p-csp"), csp_report_only: nonEmpty("p-csp-ro"), coep: $("p-coep").value,
+      address_space: $("p-space").value };
+    if (page.url || page.csp.length || page.csp_report_only.length || page.coep || page.address_space) options.page = page;
     const cookies = nonEmpty("p-cookies");
     if (cookies.length) options.stored_cookies = cookies;
   }
@@ -57,15 +74,14 @@
       return [text, options];
     }
     pageContext(options);
-    const exchange = {
-      request: {
-        url: $("f-url").value.trim(), method: $("f-method").value.trim() || "GET", origin: $("f-origin").value.trim(),
-        headers: lines($("f-headers").value), credentials: $("f-credentials").value, mode: $("f-mode").value,
-        body: $("f-body").value,
-      },
-      preflight: answers.preflight, actual: answers.actual,
-    };
-    return [exchange, options];
+    const req = { url: $("f-url").value.trim(), origin: $("f-origin").value.trim() };
+    // Only what the kind lets the page choose: the rest is the kind's own.
+    if ($("f-as").value !== "fetch") req.as = $("f-as").value;
+    if (takes("method")) Object.assign(req, { method: $("f-method").value.trim() || "GET", headers: lines($("f-headers").value), body: $("f-body").value });
+    if (takes("mode")) Object.assign(req, { credentials: $("f-credentials").value, mode: $("f-mode").value });
+    if (takes("crossorigin") && $("f-crossorigin").value) req.crossorigin = $("f-crossorigin").value;
+    if (takes("with-credentials") && $("f-with-credentials").value) req.with_credentials = true;
+    return [{ request: req, preflight: answers.preflight, actual: answers.actual }, options];
   }
 
   function saveState() {
@@ -165,7 +181,12 @@
     const pageOrigin = $("f-origin").value.trim() || (() => { try { return new URL($("p-url").value).origin; } catch (e) { return ""; } })();
     // The page's context in the form must be this page's: its CSP, COEP
     // and cookies are not the ones typed.
-    const context = ["p-csp", "p-csp-ro", "p-coep", "p-cookies"].some((id) => $(id).value.trim());
+    const context = ["p-csp", "p-csp-ro", "p-coep", "p-space", "p-cookies"].some((id) => $(id).value.trim());
+    if ($("f-as").value !== "fetch") {
+      real.textContent = "This runs the form's call with fetch(): set the request kind to fetch to compare.";
+      done();
+      return;
+    }
     if ($("input").value.trim() || pageOrigin !== location.origin || context) {
       real.textContent = `This runs the form's call with fetch() from this page, whose origin is ${location.origin}: ` +
         "clear the pasted text and the page's CSP, COEP and cookies, and set the page origin to it, to compare.";
@@ -233,6 +254,18 @@
     "samesite": { gate: true, "p-url": "https://app.example.com/", "p-cookies": "sid=1; SameSite=Lax; Secure", "f-credentials": "include",
       "f-url": "https://api.example.net/me", "f-act-status": "200",
       "f-act-headers": "Access-Control-Allow-Credentials: true\nAccess-Control-Allow-Origin: https://app.example.com\nVary: Origin" },
+    // The request kinds' gates: a <script> the page's script-src refuses;
+    // an <img> whose answer is JSON with nosniff, which ORB keeps from it;
+    // a public page calling loopback, which waits on the user's Local
+    // Network Access permission; a WebSocket handshake the server refuses.
+    "csp-script": { gate: true, "p-url": "https://app.example.com/", "p-csp": "script-src 'self'", "f-as": "script",
+      "f-url": "https://cdn.example.net/widget.js", "f-act-status": "200", "f-act-headers": "Content-Type: text/javascript" },
+    "orb": { gate: true, "p-url": "https://app.example.com/", "f-as": "img", "f-url": "https://api.example.net/avatar",
+      "f-act-status": "200", "f-act-headers": "Content-Type: application/json\nX-Content-Type-Options: nosniff" },
+    "lna": { gate: true, "p-url": "https://app.example.com/", "p-space": "public", "f-url": "http://localhost:8080/api/status",
+      "f-act-status": "200", "f-act-headers": "Access-Control-Allow-Origin: https://app.example.com" },
+    "websocket": { gate: true, "p-url": "https://app.example.com/", "f-as": "websocket", "f-url": "wss://api.example.com/live",
+      "f-act-status": "403" },
   };
 
   async function applyPreset(name) {
@@ -244,6 +277,7 @@
     $("f-origin").value = p.gate ? "" : origin;
     for (const [f, v] of Object.entries(p)) if (f !== "gate") $(f).value = v.replaceAll("{api}", api).replaceAll("{origin}", origin);
     $("page").open = !!p.gate;
+    showKind();
     $("sent").hidden = true;
     $("real-box").hidden = true;
     await run();
@@ -254,6 +288,7 @@
   }
 
   $("go").addEventListener("click", run);
+  $("f-as").addEventListener("change", showKind);
   document.querySelectorAll("[data-preset]").forEach((b) => b.addEventListener("click", () => applyPreset(b.dataset.preset)));
   $("file").addEventListener("change", (e) => e.target.files[0] && readFile(e.target.files[0]));
   document.addEventListener("dragover", (e) => e.preventDefault());
@@ -277,6 +312,8 @@
     }
     $("status").textContent = corskit.send ? "ready: the model runs in corskit serve" : "ready: the model runs in this page";
     document.body.dataset.ready = "true";
-    if (loadState()) run();
+    const loaded = loadState();
+    showKind();
+    if (loaded) run();
   }, (e) => { $("status").textContent = "the model did not load: " + e.message; });
 })();

@@ -58,11 +58,12 @@
       const hs = Array.isArray(r.headers) ? r.headers.map((h) => [h.name, h.value]) : Object.entries(r.headers || {});
       const page = hs.find(([n]) => n.toLowerCase() === "origin");
       req = { url: r.url, origin: r.origin || (page && page[1]) || options.origin || "", method: r.method, credentials: r.credentials,
-        headers: hs.filter(([n]) => n.toLowerCase() !== "origin").map(([n, v]) => n + ": " + v).join("\n"), body: r.body || "", mode: r.mode };
+        headers: hs.filter(([n]) => n.toLowerCase() !== "origin").map(([n, v]) => n + ": " + v).join("\n"), body: r.body || "", mode: r.mode,
+        as: r.as, crossorigin: r.crossorigin, with_credentials: r.with_credentials };
     }
     return { url: req.url, origin: req.origin, method: req.method, headers: req.headers, body: req.body || "",
       credentials: req.credentials || "", mode: req.mode || "", profile: options.browser || "all", stack: options.stack || "auto",
-      page: options.page };
+      page: options.page, as: req.as, crossorigin: req.crossorigin, with_credentials: req.with_credentials };
   }
 
   globalThis.corskit = Object.freeze({

@@ -159,23 +159,74 @@
     return box;
   }
 
+  const LAYERS = { "resource-server": "the resource's server", "page-code": "the page's code", "api-server": "the API's server",
+    user: "the user's permission", "page-server": "the page's server" };
+
+  // devtools is where Chromium's DevTools show a gate: its Issues panel
+  // and its Network panel (check's text output says the same).
+  function devtools(g) {
+    const issue = g.devtools_issue ? `Chromium DevTools: Issues panel ${g.devtools_issue}` + (g.devtools_reason ? ` (${g.devtools_reason})` : "") :
+      "Chromium DevTools: no issue";
+    const net = !g.devtools_issue ? "; the Network panel shows the handshake and its answer" :
+      g.blocked_reason ? `; Network panel (blocked:${g.blocked_reason})` :
+        g.permission ? "; Network panel status CORS error (net::ERR_FAILED)" :
+          g.net_error ? `; Network panel status ${g.net_error}` : "; not in the Network panel (the call never became a request)";
+    return issue + net;
+  }
+
   // gate names the check before CORS that refused the call, as Chromium's
   // DevTools name it, and the change in the page's (or the resource's)
-  // server, in each stack's syntax.
+  // server, in each stack's syntax; for Local Network Access, the
+  // permission the user must grant; for ORB, the rule that refused the
+  // answer.
   function gate(r) {
     const g = (r.diagnosis || {}).gate;
     if (!g) return null;
-    const where = g.layer === "resource-server" ? "the resource's server" : g.layer === "page-code" ? "the page's code" : "the page's server";
+    const where = LAYERS[g.layer] || "the page's server";
     return el("section", { class: "gate", "data-gate": g.id },
       el("h3", {}, "Not CORS: ", el("code", {}, g.id), ` (the fix is in ${where})`),
-      el("div", { class: "dim" }, `Chromium DevTools: Issues panel ${g.devtools_issue}` +
-        (g.devtools_reason ? ` (${g.devtools_reason})` : "") +
-        (g.blocked_reason ? `; Network panel (blocked:${g.blocked_reason})` : "; not in the Network panel (the call never became a request)")),
+      el("div", { class: "dim" }, devtools(g)),
+      g.permission ? el("p", { class: "pending", "data-permission": g.permission },
+        g.pending_permission ? "Blocked pending permission: " : "Blocked: ",
+        `the page is public and the API is ${g.target_space}, so the browser asks the user's `, el("code", {}, g.permission),
+        " permission before sending anything (Chromium shows a prompt, headless Chromium denies it at once; Firefox's call waits for the answer). " +
+        "Grant it in the site's settings, or serve the API where the page is.") : null,
+      g.orb_rule ? el("p", { class: "orb", "data-orb-rule": g.orb_rule },
+        "ORB refused the answer: rule ", el("code", {}, g.orb_rule), g.content_type ? ", Content-Type " : "",
+        g.content_type ? el("code", {}, g.content_type) : null, g.net_error ? `; Chromium's error ${g.net_error}` : "") : null,
       g.fixed_policy ? el("code", { class: "line" }, "Content-Security-Policy: " + g.fixed_policy) : null,
       g.secure_url ? el("code", { class: "line" }, g.secure_url) : null,
       g.corp ? el("code", { class: "line" }, "Cross-Origin-Resource-Policy: " + g.corp) : null,
       (g.snippets || []).length ? el("details", { class: "snippets" }, el("summary", {}, "In your server's syntax"),
         g.snippets.map((s) => el("div", {}, el("div", { class: "dim" }, s.title), el("pre", { class: "snippet" }, s.code)))) : null);
+  }
+
+  // webSocket says what a WebSocket's handshake was answered and whose
+  // job Origin is: there is no CORS to check (check's text output).
+  function webSocket(r) {
+    if ((r.request || {}).kind !== "websocket") return null;
+    const answered = r.trace.filter((t) => t.status).map((t) => String(t.status)).pop() || "no answer";
+    const text = r.verdict === "allowed" ?
+      `WebSocket: the handshake was answered 101 Switching Protocols: the connection opens. A WebSocket has no CORS; the server accepted Origin ${r.request.origin}, and checking it is the server's job (corskit audit --websocket probes whether it accepts any site's).` :
+      `WebSocket: the handshake was answered ${answered}, not 101 Switching Protocols: the connection fails. A WebSocket has no CORS; checking Origin is the server's job, and no Access-Control-* header plays any part.`;
+    return el("p", { class: "websocket", "data-answered": answered }, text);
+  }
+
+  // warnings are the report's, then those only other engines give (the
+  // upgrade of an https page's http <img> differs by engine), each once.
+  function warnings(r) {
+    const seen = new Set();
+    const items = [];
+    for (const [k, title] of [[r.request.profile, ""]].concat(ENGINES)) {
+      const b = k === r.request.profile ? r : r.browsers && r.browsers[k];
+      for (const w of (b && b.warnings) || []) {
+        if (seen.has(w.id + "\0" + w.text)) continue;
+        seen.add(w.id + "\0" + w.text);
+        items.push(el("li", { "data-warning": w.id, class: w.text.startsWith("not CORS:") ? "not-cors" : "" },
+          title && !(r.warnings || []).some((x) => x.id === w.id) ? el("b", {}, title + ": ") : null, w.text));
+      }
+    }
+    return items.length ? el("ul", { class: "warnings" }, items) : null;
   }
 
   // cookies shows, per engine, whether each cookie the browser holds went
@@ -198,22 +249,26 @@
   function report(r, opts) {
     opts = opts || {};
     const d = r.diagnosis || {};
-    const why = d.gate ? "The browser refused the call before CORS came into play." : d.preflight_why && d.preflight_why.length ?
+    const why = d.gate ? (r.request.kind === "websocket" ? "A WebSocket has no CORS: the server answers its handshake, or refuses it." :
+      r.trace.length ? "The answer came, and the browser threw it away: not a CORS check." :
+        "The browser refused the call before CORS came into play.") : d.preflight_why && d.preflight_why.length ?
       "Preflighted request: before sending it, the browser asks permission with an OPTIONS request, because " + d.preflight_why.join("; ") + "." :
       d.cross_origin ? "Simple request: no preflight. A GET, HEAD or POST with only safelisted headers is sent at once, as an HTML form could; the answer is then checked." :
         "Same-origin: CORS does not apply.";
     return el("article", { class: "report", "data-verdict": r.verdict },
       el("h2", {}, verdictBadge(r.verdict), " ", el("span", { class: "call" }, `${r.request.method} ${r.request.url}`)),
-      el("div", { class: "dim" }, `from ${r.request.origin}, credentials ${r.request.credentials}, mode ${r.request.mode}`),
+      el("div", { class: "dim" }, `from ${r.request.origin}, ` + (r.request.kind === "websocket" ? "as websocket: a handshake, no CORS, with the URL's cookies" :
+        (r.request.kind ? `as ${r.request.kind}, ` : "") + `credentials ${r.request.credentials}, mode ${r.request.mode}`)),
       opts.extra || null,
       engines(r),
       r.reason ? el("p", { class: "reason" }, "Reason: ", el("code", {}, r.reason), d.stopped_at ? ` (stopped at the ${d.stopped_at})` : "") : null,
       el("p", { class: "why" }, why),
       diagram(r),
       gate(r),
+      webSocket(r),
       fixes(r, opts.onCopy),
       cookies(r),
-      r.warnings && r.warnings.length ? el("ul", { class: "warnings" }, r.warnings.map((w) => el("li", {}, w.text))) : null,
+      warnings(r),
       el("details", { class: "steps", open: !!opts.open }, el("summary", {}, "Step by step"),
         el("ol", {}, (d.steps || []).map((s) => el("li", {}, s)))));
   }

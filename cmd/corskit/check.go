@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/checkjson"
 	"github.com/corskit/corskit/cmd/corskit/internal/devtools"
 	"github.com/corskit/corskit/cmd/corskit/internal/sendonce"
 	"github.com/corskit/corskit/explain"
@@ -161,6 +162,16 @@ type checkOptions struct {
 	as                             asFlags
 }
 
+// addressSpaceNames are --page-address-space's values, checkjson's
+// (the page's "address_space") as well.
+func addressSpaceNames() []string {
+	var out []string
+	for _, a := range checkjson.AddressSpaces() {
+		out = append(out, string(a))
+	}
+	return out
+}
+
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	args, thens := splitThen(args)
 	o := checkOptions{
@@ -169,7 +180,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cache:       choice{"default", []string{"default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"}},
 		redirect:    choice{"follow", []string{"follow", "error", "manual"}},
 		browser:     choice{"", []string{"all", "chromium", "firefox", "webkit", "spec"}},
-		pageSpace:   choice{"", []string{"public", "local", "loopback"}},
+		pageSpace:   choice{"", addressSpaceNames()},
 		// A choice, so that completion offers the names and a typo gets one
 		// line naming them.
 		stack: choice{"auto", append([]string{"auto"}, stacks.Names()...)},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/corskit/corskit/cmd/corskit/internal/checkjson"
 	"github.com/corskit/corskit/fetch"
 )
 
@@ -34,89 +35,39 @@ func (a *asFlags) register(fs *flag.FlagSet) {
 // kind is the kind --as names.
 func (a *asFlags) kind() fetch.Kind { return fetch.Kind(a.as.value) }
 
-// schemeOK: a WebSocket URL is ws:// or wss:// (http:// and https://
-// too, which the WebSocket constructor turns into them); the rest http(s).
-func (a *asFlags) schemeOK(scheme string) bool {
-	switch scheme {
-	case "http", "https":
-		return true
-	case "ws", "wss":
-		return a.kind() == fetch.KindWebSocket
-	}
-	return false
+// load is the flags as checkjson.Load, the one mapping of a kind to a
+// request that check and the page share.
+func (a *asFlags) load() checkjson.Load {
+	return checkjson.Load{As: a.as.value, CrossOrigin: a.crossOrigin.value, WithCredentials: a.withCredentials}
+}
+
+// schemeOK: a WebSocket URL is ws:// or wss://; the rest http(s).
+func (a *asFlags) schemeOK(scheme string) bool { return a.load().SchemeOK(scheme) }
+
+// flagSpelling names the load's options as check's flags.
+var flagSpelling = checkjson.Spelling{
+	checkjson.OptAs: "--as", checkjson.OptCrossOrigin: "--crossorigin", checkjson.OptWithCredentials: "--with-credentials",
+	checkjson.OptMethod: "--X", checkjson.OptHeaders: "--H", checkjson.OptBody: "--data",
+	checkjson.OptMode: "--mode", checkjson.OptCredentials: "--credentials",
 }
 
 // apply makes req the load --as names; given holds the flags given, which
-// must not contradict it (an element's or EventSource's method, headers,
-// body and mode are its own; XMLHttpRequest chooses its method, headers
-// and body, never its mode).
+// must not contradict it (checkjson.Load.Apply); a DevTools copy is a
+// fetch().
 func (a *asFlags) apply(req *fetch.Request, given map[string]bool) error {
 	k := a.kind()
-	co := fetch.CrossOrigin(a.crossOrigin.value)
-	switch k {
-	case fetch.KindFetch:
-		if co != "" {
-			return usageError{"--crossorigin: only with --as img, script, module or stylesheet (a fetch() chooses its mode with --mode)"}
-		}
-		if a.withCredentials {
-			return usageError{"--with-credentials: only with --as xhr or eventsource (a fetch() chooses with --credentials)"}
-		}
-		return nil
-	case fetch.KindXHR, fetch.KindEventSource:
-		if co != "" {
-			return usageError{"--crossorigin: not with --as " + string(k) + " (it has withCredentials: --with-credentials)"}
-		}
-		if a.withCredentials {
-			co = fetch.CrossOriginUseCredentials
-		}
-	default:
-		if a.withCredentials {
-			return usageError{"--with-credentials: only with --as xhr or eventsource"}
-		}
-		if co != "" && (k == fetch.KindFont || k == fetch.KindWebSocket) {
-			return usageError{"--crossorigin: not with --as " + string(k) + " (" + kindWhy(k) + ")"}
+	for _, f := range []string{"curl", "fetch"} {
+		if given[f] && k != fetch.KindFetch {
+			return usageError{"--" + f + ": not with --as " + string(k) + " (the copy is a fetch())"}
 		}
 	}
-	for _, f := range []string{"X", "H", "data", "mode", "credentials", "curl", "fetch"} {
-		if !given[f] {
-			continue
-		}
-		if k == fetch.KindXHR && (f == "X" || f == "H" || f == "data") {
-			continue
-		}
-		return usageError{"--" + f + ": not with --as " + string(k) + " (" + kindWhy(k) + ")"}
+	flag := map[string]string{checkjson.OptMethod: "X", checkjson.OptHeaders: "H", checkjson.OptBody: "data",
+		checkjson.OptMode: "mode", checkjson.OptCredentials: "credentials"}
+	err := a.load().Apply(req, func(opt string) bool { return given[flag[opt]] }, flagSpelling)
+	if le, ok := err.(*checkjson.LoadError); ok {
+		return usageError{flagSpelling[le.Option] + ": " + le.Msg}
 	}
-	if err := k.Load(req, co); err != nil {
-		return usageError{err.Error()}
-	}
-	return nil
-}
-
-// kindWhy says how a kind chooses its mode and credentials.
-func kindWhy(k fetch.Kind) string {
-	switch k {
-	case fetch.KindXHR:
-		return "an XMLHttpRequest is CORS; withCredentials is --with-credentials"
-	case fetch.KindEventSource:
-		return "an EventSource is a GET in CORS mode; withCredentials is --with-credentials"
-	case fetch.KindFont:
-		return "a font is always a CORS GET, credentials same-origin"
-	case fetch.KindModule:
-		return "a module script is always a CORS GET; --crossorigin use-credentials sends cookies"
-	case fetch.KindWebSocket:
-		return "a WebSocket handshake is a GET with the page's Origin and the URL's cookies; it has no CORS"
-	}
-	return "an <" + elementName(k) + "> is a GET in no-cors mode, or CORS with --crossorigin"
-}
-
-func elementName(k fetch.Kind) string {
-	switch k {
-	case fetch.KindStylesheet:
-		return "link rel=stylesheet"
-	case fetch.KindModule:
-		return "script type=module"
-	}
-	return string(k)
+	return err
 }
 
 // scriptSees is what the page's script sees of a failed load of kind k,
@@ -136,7 +87,7 @@ func scriptSees(k fetch.Kind) string {
 	case fetch.KindWebSocket:
 		return "the WebSocket fires its error event, then close with code 1006"
 	}
-	return "the <" + elementName(k) + "> fires its error event"
+	return "the <" + checkjson.ElementName(k) + "> fires its error event"
 }
 
 // loadWords says how the call is made: its credentials and mode, and

@@ -288,6 +288,10 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 		return nil, err
 	}
 	req.Page = page
+	space, err := opts.Page.Space()
+	if err != nil {
+		return nil, err
+	}
 	held, err := storedCookies(opts.StoredCookies)
 	if err != nil {
 		return nil, err
@@ -295,7 +299,7 @@ func diagnoseOne(ctx context.Context, req fetch.Request, ans Answers, engines []
 	results := make([]*fetch.Result, len(engines))
 	for i, p := range engines {
 		tr := &answerTransport{answers: ans}
-		b := &fetch.Browser{Profile: p, Transport: tr, NoHTTPCache: true}
+		b := &fetch.Browser{Profile: p, Transport: tr, NoHTTPCache: true, PageAddressSpace: space}
 		res, err := b.Fetch(ctx, req)
 		if err != nil {
 			return nil, &InputError{"request", strings.TrimPrefix(err.Error(), "fetch: ")}

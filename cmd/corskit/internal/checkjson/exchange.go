@@ -45,10 +45,12 @@ type ExchangeRequest struct {
 	Cache       string  `json:"cache,omitempty"`
 	Redirect    string  `json:"redirect,omitempty"`
 	// As is the API that makes the call, as `check --as` names it (""
-	// fetch()); CrossOrigin an element's crossorigin attribute, or
-	// "use-credentials" for withCredentials (xhr, eventsource).
-	As          string `json:"as,omitempty"`
-	CrossOrigin string `json:"crossorigin,omitempty"`
+	// fetch()); CrossOrigin an element's crossorigin attribute (check's
+	// --crossorigin), WithCredentials XMLHttpRequest's and EventSource's
+	// (--with-credentials): Load.Apply reads them as check does.
+	As              string `json:"as,omitempty"`
+	CrossOrigin     string `json:"crossorigin,omitempty"`
+	WithCredentials bool   `json:"with_credentials,omitempty"`
 }
 
 // Answer is one response: its status and header lines.
@@ -155,12 +157,11 @@ func diagnoseExchange(ctx context.Context, data []byte, engines []fetch.Profile,
 	if err != nil {
 		return nil, err
 	}
-	kind, err := fetch.ParseKind(r.As)
-	if err != nil {
-		return nil, &InputError{"request.as", err.Error()}
+	load := Load{As: r.As, CrossOrigin: r.CrossOrigin, WithCredentials: r.WithCredentials}
+	if _, err := load.Kind(); err != nil {
+		return nil, &InputError{"request.as", strings.TrimPrefix(err.Error(), "fetch: ")}
 	}
-	ws := kind == fetch.KindWebSocket
-	if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https" && !(ws && (u.Scheme == "ws" || u.Scheme == "wss"))) || u.Host == "" {
+	if u, err := url.Parse(r.URL); err != nil || !load.SchemeOK(u.Scheme) || u.Host == "" {
 		return nil, &InputError{"request.url", fmt.Sprintf("%q: want an absolute http:// or https:// URL (ws:// or wss:// for a WebSocket)", r.URL)}
 	}
 	req := fetch.Request{
@@ -168,8 +169,11 @@ func diagnoseExchange(ctx context.Context, data []byte, engines []fetch.Profile,
 		Mode: fetch.Mode(r.Mode), Credentials: fetch.Credentials(r.Credentials),
 		Cache: fetch.CacheMode(r.Cache), Redirect: fetch.RedirectMode(r.Redirect),
 	}
-	if err := kind.Load(&req, fetch.CrossOrigin(r.CrossOrigin)); err != nil {
-		return nil, &InputError{"request.crossorigin", err.Error()}
+	given := map[string]bool{OptMethod: r.Method != "", OptHeaders: len(r.Headers) > 0, OptBody: r.Body != "",
+		OptMode: r.Mode != "", OptCredentials: r.Credentials != ""}
+	if err := load.Apply(&req, func(o string) bool { return given[o] }, ExchangeSpelling); err != nil {
+		le := err.(*LoadError)
+		return nil, &InputError{"request." + ExchangeSpelling[le.Option], le.Msg}
 	}
 	return diagnoseOne(ctx, req, Answers{Preflight: x.Preflight, Actual: x.Actual}, engines, opts)
 }

@@ -32,11 +32,34 @@ func TestExchangeKinds(t *testing.T) {
 		{`{"request": {"url": "https://x.example", "origin": "https://a.example", "as": "video"}, "actual": {"status": 200}}`, "request.as"},
 		{`{"request": {"url": "https://x.example", "origin": "https://a.example", "as": "font", "crossorigin": "anonymous"}, "actual": {"status": 200}}`, "request.crossorigin"},
 		{`{"request": {"url": "ws://x.example", "origin": "https://a.example"}, "actual": {"status": 200}}`, "request.url"},
+		// As check's flags: withCredentials is xhr's and eventsource's, an
+		// <img> chooses its own method, an XMLHttpRequest its mode.
+		{`{"request": {"url": "https://x.example", "origin": "https://a.example", "as": "script", "with_credentials": true}, "actual": {"status": 200}}`, "request.with_credentials"},
+		{`{"request": {"url": "https://x.example", "origin": "https://a.example", "as": "xhr", "crossorigin": "use-credentials"}, "actual": {"status": 200}}`, "request.crossorigin"},
+		{`{"request": {"url": "https://x.example", "origin": "https://a.example", "as": "img", "method": "PUT"}, "actual": {"status": 200}}`, "request.method"},
+		{`{"request": {"url": "https://x.example", "origin": "https://a.example", "as": "xhr", "mode": "no-cors"}, "actual": {"status": 200}}`, "request.mode"},
 	} {
 		_, err := Diagnose(context.Background(), []byte(c.in), Options{})
 		var ie *InputError
 		if !errors.As(err, &ie) || ie.Field != c.field {
 			t.Errorf("%q: err %v, want an InputError on %s", c.in, err, c.field)
 		}
+	}
+}
+
+// The page's address space is check's --page-address-space: a public
+// page calling loopback waits on the user's permission; a bad name is
+// refused naming the field.
+func TestPageAddressSpace(t *testing.T) {
+	in := `{"request": {"url": "http://127.0.0.1:8080/api", "origin": "https://app.example.com"}}`
+	got := diagnose(t, in, Options{Browser: "chromium", Page: &Page{AddressSpace: "public"}})
+	g, _ := got["diagnosis"].(map[string]any)["gate"].(map[string]any)
+	if got["reason"] != "local-network-access" || g["permission"] != "loopback-network" || g["pending_permission"] != true {
+		t.Errorf("public page to loopback: reason %v, gate %v", got["reason"], g)
+	}
+	_, err := Diagnose(context.Background(), []byte(in), Options{Page: &Page{AddressSpace: "intranet"}})
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Field != "options.page.address_space" {
+		t.Errorf("address_space intranet: %v", err)
 	}
 }

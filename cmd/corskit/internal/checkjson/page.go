@@ -19,11 +19,28 @@ type Page struct {
 	CSP           []string `json:"csp,omitempty"`
 	CSPReportOnly []string `json:"csp_report_only,omitempty"`
 	COEP          string   `json:"coep,omitempty"`
+	// AddressSpace is where the page is served from, for Local Network
+	// Access: check's --page-address-space (public, local, loopback; ""
+	// from the page's origin). It turns on no gate by itself, as the
+	// flag does not.
+	AddressSpace string `json:"address_space,omitempty"`
 }
 
 // MaxStoredCookies bounds options.stored_cookies, as the model's cookie
 // jar bounds what it holds.
 const MaxStoredCookies = 50
+
+// Space is the page's address space p names (SpaceUnknown for none).
+func (p *Page) Space() (fetch.AddressSpace, error) {
+	if p == nil {
+		return fetch.SpaceUnknown, nil
+	}
+	s, ok := ParseAddressSpace(p.AddressSpace)
+	if !ok {
+		return "", &InputError{"options.page.address_space", fmt.Sprintf("%q: want public, local or loopback", clip(p.AddressSpace))}
+	}
+	return s, nil
+}
 
 // Model checks p and returns the fetch.Page it describes (nil for none),
 // with the page's origin its URL implies (zero without a URL).

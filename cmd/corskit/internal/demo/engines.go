@@ -26,9 +26,10 @@ type Prediction struct {
 // all at the same time and under ctx's one deadline: the work of a
 // request is len(profiles) model runs, never more. The error is the first
 // engine's that fails (a request the model refuses fails in every engine
-// alike, and so does a deadline).
-func Predict(ctx context.Context, tr http.RoundTripper, req fetch.Request, profiles []fetch.Profile) (*Prediction, error) {
-	results, err := sendonce.FetchEach(ctx, tr, profiles, "", req)
+// alike, and so does a deadline). space is the page's address space, for
+// Local Network Access (SpaceUnknown: from the page's origin).
+func Predict(ctx context.Context, tr http.RoundTripper, req fetch.Request, profiles []fetch.Profile, space fetch.AddressSpace) (*Prediction, error) {
+	results, err := sendonce.FetchEach(ctx, tr, profiles, space, req)
 	if err != nil {
 		return nil, err
 	}

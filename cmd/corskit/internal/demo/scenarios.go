@@ -84,7 +84,7 @@ func (d *Demo) predict(ctx context.Context, page string, s Scenario) (explain.Re
 	p, err := Predict(ctx, d.transport, fetch.Request{
 		Origin: o, Method: s.Method, URL: s.URL, Headers: s.Headers, Body: s.Body,
 		Credentials: fetch.Credentials(s.Credentials),
-	}, fetch.Profiles)
+	}, fetch.Profiles, fetch.SpaceUnknown)
 	if err != nil {
 		return explain.Report{}, err
 	}

@@ -131,3 +131,25 @@ func TestCheckOneModel(t *testing.T) {
 		t.Errorf("unknown profile: %d %v", code, m)
 	}
 }
+
+// TestCheckKinds: "Send it for real" takes the form's request kind and
+// the page's address space, read by checkjson.Load as check reads --as:
+// an <img> of the sample API's JSON is a no-cors load, a public page's
+// call to the loopback sample API waits on Local Network Access, and a
+// method the kind does not take is refused naming the field.
+func TestCheckKinds(t *testing.T) {
+	p := start(t)
+	code, rep := postReport(t, p, `{"url": "`+p.APIURL+`/api/good/hello", "origin": "`+p.PageURL+`", "as": "img"}`)
+	if code != http.StatusOK || rep.Request.Kind != "img" || rep.Request.Mode != "no-cors" {
+		t.Errorf("as img: %d, kind %q, mode %q", code, rep.Request.Kind, rep.Request.Mode)
+	}
+	code, rep = postReport(t, p, `{"url": "`+p.APIURL+`/api/good/hello", "origin": "https://app.example.com", "profile": "chromium",
+		"page": {"address_space": "public"}}`)
+	if code != http.StatusOK || rep.Reason != "local-network-access" {
+		t.Errorf("public page to loopback: %d, reason %q", code, rep.Reason)
+	}
+	code, m := post(t, p, `{"url": "`+p.APIURL+`/api/good/hello", "origin": "`+p.PageURL+`", "as": "img", "method": "PUT"}`)
+	if code != http.StatusBadRequest || !strings.HasPrefix(m["error"].(string), "method: not with as img") {
+		t.Errorf("img with a method: %d %v", code, m)
+	}
+}

@@ -216,6 +216,12 @@ type CheckRequest struct {
 	// Page is the page that makes the call, for the gates before CORS
 	// (check's --page-*); its URL gives the origin when Origin is empty.
 	Page *checkjson.Page `json:"page,omitempty"`
+	// As, CrossOrigin and WithCredentials say what loads the URL, as
+	// check's --as, --crossorigin and --with-credentials: read by
+	// checkjson.Load, as check and the page's model read them.
+	As              string `json:"as,omitempty"`
+	CrossOrigin     string `json:"crossorigin,omitempty"`
+	WithCredentials bool   `json:"with_credentials,omitempty"`
 }
 
 // check runs the model on a CheckRequest, once per engine the request
@@ -233,6 +239,11 @@ func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
+	space, err := in.Page.Space()
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
 	var chosen *stacks.Stack
 	if in.Stack != "" && in.Stack != "auto" {
 		if chosen, err = stacks.Lookup(in.Stack); err != nil {
@@ -243,7 +254,7 @@ func (p *Playground) check(w http.ResponseWriter, r *http.Request) {
 	// One deadline for the whole request, all engines together.
 	ctx, cancel := context.WithTimeout(r.Context(), checkTimeout)
 	defer cancel()
-	pred, err := demo.Predict(ctx, p.transport, req, profiles)
+	pred, err := demo.Predict(ctx, p.transport, req, profiles, space)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": strings.TrimPrefix(err.Error(), "fetch: ")})
 		return
@@ -396,6 +407,13 @@ func (in CheckRequest) request() (fetch.Request, []fetch.Profile, error) {
 			return req, nil, fmt.Errorf("headers, line %d: %w", i+1, err)
 		}
 		req.Headers = append(req.Headers, h)
+	}
+	load := checkjson.Load{As: in.As, CrossOrigin: in.CrossOrigin, WithCredentials: in.WithCredentials}
+	given := map[string]bool{checkjson.OptMethod: req.Method != "", checkjson.OptHeaders: len(req.Headers) > 0, checkjson.OptBody: req.Body != "",
+		checkjson.OptMode: req.Mode != "", checkjson.OptCredentials: req.Credentials != ""}
+	if err := load.Apply(&req, func(o string) bool { return given[o] }, checkjson.ExchangeSpelling); err != nil {
+		le := err.(*checkjson.LoadError)
+		return req, nil, fmt.Errorf("%s: %s", checkjson.ExchangeSpelling[le.Option], le.Msg)
 	}
 	profiles, err := in.profiles()
 	if err != nil {
