@@ -673,11 +673,7 @@ func (f *fetcher) roundTrip(ctx context.Context, kind ExchangeKind, method, cur 
 	}
 	start := f.b.now()
 	var resp *http.Response
-	if t, ok := f.b.transport().(*http.Transport); ok && onWire(t, hreq) {
-		resp, err = rawRoundTrip(ctx, t, hreq)
-	} else {
-		resp, err = f.b.transport().RoundTrip(hreq)
-	}
+	resp, err = f.transmit(ctx, hreq)
 	f.res.Trace = append(f.res.Trace, Exchange{
 		// hdr was built for this exchange alone, and a RoundTripper may not
 		// modify it: the trace keeps it as is, without a copy.

@@ -1,3 +1,7 @@
+//go:build !js
+
+// The wire reader (rawheader.go) is not in the WebAssembly build.
+
 package fetch_test
 
 import (

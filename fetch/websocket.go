@@ -98,7 +98,7 @@ func (f *fetcher) webSocket(ctx context.Context, u *url.URL) error {
 	}
 	hreq.Header = hdr
 	start := f.b.now()
-	resp, err := f.b.transport().RoundTrip(hreq)
+	resp, err := f.handshake(hreq)
 	f.res.Trace = append(f.res.Trace, Exchange{Kind: ExchangeRequest, Method: http.MethodGet, URL: cur, RequestHeader: hdr,
 		Credentials: true, Start: start, Err: err})
 	ex := &f.res.Trace[len(f.res.Trace)-1]

@@ -190,6 +190,10 @@ type answerTransport struct {
 	missing  *InputError
 }
 
+// Replay is RoundTrip: The given answers, as a fetch.Replayer, which is how the
+// model calls a Transport in the WebAssembly build.
+func (t *answerTransport) Replay(req *http.Request) (*http.Response, error) { return t.RoundTrip(req) }
+
 func (t *answerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -323,6 +323,10 @@ func (t *replayTransport) now() time.Time {
 	return t.clock
 }
 
+// Replay is RoundTrip: The recorded answers, as a fetch.Replayer, which is how the
+// model calls a Transport in the WebAssembly build.
+func (t *replayTransport) Replay(req *http.Request) (*http.Response, error) { return t.RoundTrip(req) }
+
 func (t *replayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
