@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -378,6 +379,9 @@ func readNginx(file string, data []byte) ([]*Unit, error) { return readNginxIn(f
 func readNginxIn(file string, data []byte, root string) ([]*Unit, error) {
 	ds, err := parseNginx(file, string(data))
 	if err != nil {
+		if line := templateLine(data); line > 0 {
+			return templateUnits(file, "nginx", line, data), nil
+		}
 		return nil, err
 	}
 	in := newIncluder(file, root)
@@ -392,6 +396,32 @@ func readNginxIn(file string, data []byte, root string) ([]*Unit, error) {
 		u.readFrom, u.includes = in.stack[0], in.read
 	}
 	return units, err
+}
+
+// templateLine is the first line of data that holds a template's
+// markup ({{ }} of Go templates, gomplate, Jinja, Helm; {% %}; <% %> of
+// ERB), 0 when none does. Such a file is the source of a configuration,
+// not one: nginx never reads it as it stands.
+func templateLine(data []byte) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if bytes.Contains(l, []byte("{{")) || bytes.Contains(l, []byte("{%")) || bytes.Contains(l, []byte("<%")) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// templateUnits reports a template that does not parse as the server's
+// syntax: not-evaluated at its first markup, when it mentions CORS at
+// all (a template without CORS headers says nothing to lint).
+func templateUnits(file, stack string, line int, data []byte) []*Unit {
+	if !bytes.Contains(bytes.ToLower(data), []byte("access-control-")) {
+		return nil
+	}
+	u := &Unit{File: file, Line: line, Stack: stack, Name: "template", Path: "/"}
+	u.Dynamic = "a template (its markup at this line): not evaluated here; lint the configuration it renders, or audit it live"
+	u.note(NotEvaluated, audit.Info, line, u.Dynamic, "Render the template (with your production values) and lint the result.")
+	return []*Unit{u}
 }
 
 func nginxUnits(file string, ds []*ngxDirective) ([]*Unit, error) {

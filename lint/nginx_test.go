@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -122,5 +123,26 @@ func TestTwoLayersInOneRepository(t *testing.T) {
 	f, ok := ids(Evaluate(context.Background(), nginx[0], Options{}))[TwoLayers]
 	if !ok || f.File != "deploy/nginx.conf" || !strings.Contains(f.Explanation, "app/settings.py") {
 		t.Fatalf("want %s on the nginx file naming the app's, got %+v", TwoLayers, f)
+	}
+}
+
+// A template of an nginx configuration (Go templates, Jinja, ERB markup)
+// is no configuration: with CORS headers it is reported not-evaluated at
+// its first markup, without them it is nothing to lint, and neither is a
+// file lint could not read (docker-jitsi-meet's web/rootfs/defaults
+// made `corskit lint` exit 3). A file without markup that does not parse
+// is still an error.
+func TestNginxTemplateNotEvaluated(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"nginx/meet.conf":   "server {\n    listen 80;\n{{ if .ENABLE_CORS }}\n    add_header 'Access-Control-Allow-Origin' '{{ .ORIGIN }}';\n{{ end }}\n}\n",
+		"nginx/plain.conf":  "server {\n    listen {{ .PORT }};\n    add_header X-Frame-Options DENY;\n}\n",
+		"nginx/broken.conf": "server {\n    add_header Access-Control-Allow-Origin *;\n",
+	})
+	rep, got := lintTree(t, dir)
+	if want := []string{"nginx/meet.conf:3 not-evaluated"}; !slices.Equal(got, want) {
+		t.Errorf("findings %v, want %v", got, want)
+	}
+	if len(rep.Errors) != 1 || !strings.HasSuffix(rep.Errors[0].File, "broken.conf") {
+		t.Errorf("errors %+v, want broken.conf's alone", rep.Errors)
 	}
 }
