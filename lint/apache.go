@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -33,10 +35,23 @@ type apacheServer struct {
 
 func sniffApache(name string, head []byte) bool {
 	base := strings.ToLower(name)
-	if !(strings.HasSuffix(base, ".conf") || strings.HasSuffix(base, ".htaccess") || strings.Contains(base, "apache") || strings.Contains(base, "httpd")) {
+	named := strings.Contains(base, "apache") || strings.Contains(base, "httpd")
+	if !(strings.HasSuffix(base, ".conf") || strings.HasSuffix(base, ".htaccess") || named && apacheExt(base)) {
 		return false
 	}
 	return bytes.Contains(head, []byte("Header ")) && (bytes.Contains(head, []byte("Access-Control-")) || bytes.Contains(head, []byte("SetEnvIf")))
+}
+
+// apacheExt reports whether a file in a path naming apache or httpd may
+// be its configuration by its extension: none (sites-enabled/000-default)
+// or a configuration's, not source code or a test's golden file
+// (lint/apache.go, check-stack-apache.golden).
+func apacheExt(name string) bool {
+	switch path.Ext(path.Base(filepath.ToSlash(name))) {
+	case "", ".conf", ".htaccess", ".inc", ".include", ".vhost", ".site", ".load":
+		return true
+	}
+	return false
 }
 
 func readApache(file string, data []byte) ([]*Unit, error) {
