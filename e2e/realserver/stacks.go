@@ -144,6 +144,10 @@ func startDjango(t testing.TB, settings string, env []string) *Server {
 		return process{
 			name: "django", bin: py, args: []string{"-u", filepath.Join(dir, "server.py"), strconv.Itoa(port)},
 			dir: dir, port: port, env: append([]string{"PYTHONDONTWRITEBYTECODE=1"}, env...),
+			// The port accepts connections from make_server on, before
+			// the script prints its Django version (which Django4's test
+			// reads from the log): started means both.
+			ready: "PORT=",
 		}
 	})
 }
