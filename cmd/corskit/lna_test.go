@@ -1,9 +1,6 @@
 package main
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestCheckLocalNetworkAccess: a public page (--page-address-space, or a
 // --page-url on a public IP address) calling a loopback server is stopped
@@ -31,20 +28,7 @@ func TestCheckLocalNetworkAccess(t *testing.T) {
 		{"unknown page", []string{"--origin", "https://app.example.com"}, 0, []string{"ALLOWED"}, []string{"Local Network Access"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := cli(t, append([]string{"check", srv.URL + "/items"}, tc.args...)...)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
-			for _, w := range tc.notWant {
-				if strings.Contains(out, w) {
-					t.Errorf("output has %q:\n%s", w, out)
-				}
-			}
+			checkRun(t, append([]string{srv.URL + "/items"}, tc.args...), tc.code, tc.want, tc.notWant)
 		})
 	}
 }
