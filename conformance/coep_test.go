@@ -15,7 +15,7 @@ import (
 func TestCOEPChromium(t *testing.T) {
 	var dt devtoolsLog
 	var console func() []string
-	open := chromiumConsole(t, &dt)
+	open := chromiumConsole(t, dt.record)
 	s := caseRun(t, "coep", corscase.COEPCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
 		console = open(ctx, start)
 		return console
