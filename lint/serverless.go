@@ -141,6 +141,20 @@ func (s slsProps) number(key string, line int) (int, string, error) {
 	return n, "", nil
 }
 
+// credentialsAndAge reads allowCredentials and maxAge into rule, unless
+// why already names a field that is not a literal; it returns why, or the
+// error of a value of the wrong type.
+func (s slsProps) credentialsAndAge(rule *cloudRule, line int, why string) (string, error) {
+	var err error
+	if why == "" {
+		rule.credentials, why, err = s.boolean("allowCredentials", line)
+	}
+	if why == "" && err == nil {
+		rule.maxAge, why, err = s.number("maxAge", line)
+	}
+	return why, err
+}
+
 // sub returns the properties under prefix+".", the prefix removed.
 func (s slsProps) sub(prefix string) slsProps {
 	out := slsProps{file: s.file, props: map[string]springProp{}}
@@ -204,7 +218,6 @@ func serverlessHTTPAPI(all slsProps) (*Unit, error) {
 		line = minLine(s.props)
 		var why string
 		var lines []int
-		var err error
 		rule.origins, lines, why = s.list("allowedOrigins")
 		for _, f := range []struct {
 			key string
@@ -214,12 +227,7 @@ func serverlessHTTPAPI(all slsProps) (*Unit, error) {
 				*f.to, _, why = s.list(f.key)
 			}
 		}
-		if why == "" {
-			rule.credentials, why, err = s.boolean("allowCredentials", line)
-		}
-		if why == "" && err == nil {
-			rule.maxAge, why, err = s.number("maxAge", line)
-		}
+		why, err := s.credentialsAndAge(&rule, line, why)
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +310,6 @@ func serverlessRESTEvent(all slsProps, key string) (*Unit, error) {
 			origins, olines = []string{"*"}, []int{line}
 		}
 		rule.origins, lines = origins, olines
-		var err error
 		if why == "" {
 			if h, _, w := s.list("headers"); w != "" {
 				why = w
@@ -310,12 +317,7 @@ func serverlessRESTEvent(all slsProps, key string) (*Unit, error) {
 				rule.headers = h
 			}
 		}
-		if why == "" {
-			rule.credentials, why, err = s.boolean("allowCredentials", line)
-		}
-		if why == "" && err == nil {
-			rule.maxAge, why, err = s.number("maxAge", line)
-		}
+		why, err := s.credentialsAndAge(&rule, line, why)
 		if err != nil {
 			return nil, err
 		}
