@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -33,7 +32,8 @@ import (
 // (156) refuses it in the renderer, before any DevTools network event,
 // so there is no entry to replay.
 func TestHARReplayPageCSP(t *testing.T) {
-	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Served on 127.0.0.1, called as localhost: another origin than the page's.
+	apiPort := serveLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		if r.URL.Path == "/redir" { // to the same server under another origin
 			http.Redirect(w, r, "http://127.0.0.1"+strings.TrimPrefix(r.Host, "localhost")+"/items", http.StatusFound)
@@ -41,14 +41,7 @@ func TestHARReplayPageCSP(t *testing.T) {
 		}
 		w.Write([]byte("ok"))
 	}))
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	api.Listener = ln
-	api.Start()
-	defer api.Close()
-	apiOrigin := "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	apiOrigin := "http://localhost:" + strconv.Itoa(apiPort)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "connect-src 'self' "+apiOrigin)
