@@ -47,13 +47,7 @@ func TestCheckKinds(t *testing.T) {
 	const origin = "http://app.example.com"
 	srv := kindServer(t, origin)
 	ws := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
-	for _, tc := range []struct {
-		name    string
-		args    []string
-		code    int
-		want    []string
-		notWant []string
-	}{
+	checkCases(t, []string{"--color", "never"}, []checkCase{
 		{"script no-cors", []string{srv.URL + "/a.js", "--origin", origin, "--as", "script", "--no-probe"}, 0,
 			[]string{"as script, credentials include, mode no-cors", "ALLOWED"}, nil},
 		{"script crossorigin", []string{srv.URL + "/a.js", "--origin", origin, "--as", "script", "--crossorigin", "anonymous", "--no-probe"}, 1,
@@ -92,11 +86,7 @@ func TestCheckKinds(t *testing.T) {
 		{"csp connect-src websocket", []string{ws, "--page-url", origin + "/", "--page-csp", "connect-src 'self'", "--as", "websocket", "--browser", "chromium"}, 1,
 			[]string{"Connecting to '" + ws + "' violates the following Content Security Policy directive: \"connect-src 'self'\". The action has been blocked.",
 				"connect-src 'self' " + ws[:strings.LastIndex(ws, "/")]}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			checkRun(t, append([]string{"--color", "never"}, tc.args...), tc.code, tc.want, tc.notWant)
-		})
-	}
+	})
 }
 
 // TestCheckKindsUsage: --as and its companions misused: one line, exit 2.

@@ -13,22 +13,12 @@ func TestCheckLocalNetworkAccess(t *testing.T) {
 	gatedOut := []string{"not CORS: Local Network Access", `"loopback-network" permission`, "Verdict: blocked pending permission",
 		"Permission was denied for this request to access the `loopback` address space.",
 		"Local Network Access permission required: top-level site", "Issues panel CorsIssue", "LocalNetworkAccessPermissionDenied"}
-	for _, tc := range []struct {
-		name    string
-		args    []string
-		code    int
-		want    []string
-		notWant []string
-	}{
+	checkCases(t, []string{srv.URL + "/items"}, []checkCase{
 		{"public page", []string{"--origin", "https://app.example.com", "--page-address-space", "public"}, 1, gatedOut, nil},
 		{"public IP page", []string{"--page-url", "http://203.0.113.5/app"}, 1, gatedOut, nil},
 		// Firefox logs that it saw the access, and lets it through.
 		{"local page", []string{"--origin", "http://192.168.1.20", "--page-address-space", "local"}, 0,
 			[]string{"ALLOWED", "Local Network Access detected: top-level site “http://192.168.1.20/”"}, []string{"not CORS", "permission required"}},
 		{"unknown page", []string{"--origin", "https://app.example.com"}, 0, []string{"ALLOWED"}, []string{"Local Network Access"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			checkRun(t, append([]string{srv.URL + "/items"}, tc.args...), tc.code, tc.want, tc.notWant)
-		})
-	}
+	})
 }

@@ -28,13 +28,7 @@ func TestCheckORB(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	api := srv.URL + "/api/me"
-	for _, tc := range []struct {
-		name    string
-		args    []string
-		code    int
-		want    []string
-		notWant []string
-	}{
+	checkCases(t, nil, []checkCase{
 		{"img of json", []string{api, "--origin", "http://app.example.com", "--as", "img", "--no-probe"}, 1,
 			[]string{"Not CORS (orb-blocked):", "Network panel status net::ERR_BLOCKED_BY_ORB", "Issues panel: GenericIssue ResponseWasBlockedByORB",
 				"The resource at “" + api + "” was blocked by OpaqueResponseBlocking. Reason: “Javascript validation failed”.",
@@ -47,9 +41,7 @@ func TestCheckORB(t *testing.T) {
 				"the answer's bytes are an image (image/gif)", "must send Content-Type: image/gif"}, nil},
 		{"no-cors fetch of json", []string{api, "--origin", "http://app.example.com", "--mode", "no-cors", "--no-probe"}, 0,
 			[]string{"orb-emptied", "fetch() resolves with an empty opaque response (Chromium's Network panel: net::ERR_ABORTED)"}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) { checkRun(t, tc.args, tc.code, tc.want, tc.notWant) })
-	}
+	})
 	out, _, code := cli(t, "check", api, "--origin", "http://app.example.com", "--as", "img", "--no-probe", "--json")
 	if code != 1 || !json.Valid([]byte(out)) {
 		t.Fatalf("--json: exit %d\n%s", code, out)
