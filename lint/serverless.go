@@ -141,6 +141,15 @@ func (s slsProps) number(key string, line int) (int, string, error) {
 	return n, "", nil
 }
 
+// scalarOn reads key's scalar p (cors: true): on is whether it turns CORS
+// on; a variable there makes dynamic, the unit that says so.
+func (s slsProps) scalarOn(p springProp, name, key string) (on bool, dynamic *Unit) {
+	if why := dynamicValue(p); why != "" {
+		return false, serverlessDynamic(s.file, p.line, name, key+": "+why)
+	}
+	return p.value == "true", nil
+}
+
 // credentialsAndAge reads allowCredentials and maxAge into rule, unless
 // why already names a field that is not a literal; it returns why, or the
 // error of a value of the wrong type.
@@ -207,11 +216,9 @@ func serverlessHTTPAPI(all slsProps) (*Unit, error) {
 	switch {
 	case scalar:
 		line = p.line
-		if why := dynamicValue(p); why != "" {
-			return serverlessDynamic(all.file, line, name, key+": "+why), nil
-		}
-		if p.value != "true" {
-			return nil, nil // false, or no CORS
+		on, dynamic := all.scalarOn(p, name, key)
+		if !on {
+			return dynamic, nil // false, no CORS, or a variable
 		}
 		rule = cloudRule{origins: []string{"*"}, methods: []string{"*"}, headers: serverlessDefaultHeaders}
 	case len(s.props) > 0:
@@ -285,11 +292,9 @@ func serverlessRESTEvent(all slsProps, key string) (*Unit, error) {
 	switch {
 	case scalar:
 		line = p.line
-		if why := dynamicValue(p); why != "" {
-			return serverlessDynamic(all.file, line, name, key+": "+why), nil
-		}
-		if p.value != "true" {
-			return nil, nil
+		on, dynamic := all.scalarOn(p, name, key)
+		if !on {
+			return dynamic, nil // false, no CORS, or a variable
 		}
 		rule.origins, lines = []string{"*"}, []int{line}
 	case len(s.props) > 0:
