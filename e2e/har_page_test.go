@@ -51,20 +51,28 @@ func TestHARReplayPageCSP(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tab := browser.OpenTab(ctx, t)
-	rec, err := tab.RecordHAR()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page.URL+"/index.html")); err != nil {
-		t.Fatal(err)
-	}
+	tab, rec := recordedPage(ctx, t, page.URL+"/index.html")
 	got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(apiOrigin+"/redir")+`).then(r => "allowed", e => "blocked")`, chromedp.EvalAwaitPromise))
 	if err != nil || got != "blocked" {
 		t.Fatalf("Chromium: %q %v, want the page's CSP to refuse the call", got, err)
 	}
 	console := waitConsole(tab, 1, 5*time.Second)
 	replayGate(ctx, t, rec, console, "csp-connect-src")
+}
+
+// recordedPage opens headless Chromium with extra flags, records its HAR
+// and opens page.
+func recordedPage(ctx context.Context, t *testing.T, page string, extra ...chromedp.ExecAllocatorOption) (*browser.Tab, *browser.HARRecorder) {
+	t.Helper()
+	tab := browser.OpenTab(ctx, t, extra...)
+	rec, err := tab.RecordHAR()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	return tab, rec
 }
 
 // replayGate replays the HAR rec recorded with `corskit check --har
@@ -127,14 +135,8 @@ func TestHARReplayMixedContent(t *testing.T) {
 	defer page.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true), chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1"))
-	rec, err := tab.RecordHAR()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(strings.Replace(page.URL, "127.0.0.1", "page.test", 1)+"/")); err != nil {
-		t.Fatal(err)
-	}
+	tab, rec := recordedPage(ctx, t, strings.Replace(page.URL, "127.0.0.1", "page.test", 1)+"/",
+		chromedp.Flag("ignore-certificate-errors", true), chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1"))
 	apiURL := strings.Replace(api.URL, "127.0.0.1", "api.test", 1) + "/items"
 	got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(apiURL)+`).then(r => "allowed", e => "blocked")`, chromedp.EvalAwaitPromise))
 	if err != nil || got != "blocked" {
