@@ -31,10 +31,7 @@ func TestCOEPChromium(t *testing.T) {
 	}
 	checked := 0
 	for _, c := range corscase.COEPCases() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		var want devtoolsSeen
 		if e := res.Err; e != nil {
 			issue, blocked, kind, ok := reason.ChromiumDevTools(e.Reason, false)

@@ -229,10 +229,7 @@ func TestGatesChromium(t *testing.T) {
 	s := gateRun(t, fetch.Chromium, chromiumConsole(t, dt.record, chromedp.Flag("ignore-certificate-errors", true)))
 	checked := 0
 	for _, c := range corscase.Gates() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		// The issue and the failed request are looked up by URL: the URL
 		// refused, but for a CSP issue at a redirect the first URL.
 		issueURL, requestURL := s.URLs.TargetURL(c), s.URLs.TargetURL(c)
@@ -262,6 +259,17 @@ func TestGatesChromium(t *testing.T) {
 		checked++
 	}
 	t.Logf("DevTools issue and blocked reason checked for %d cases", checked)
+}
+
+// chromiumModel is the model's Chromium result for the gate case c,
+// served by s.
+func chromiumModel(t *testing.T, c corscase.GateCase, s *corscase.GateServers) *fetch.Result {
+	t.Helper()
+	res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // devtoolsSeen is what Chromium's DevTools said of one URL.

@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -25,10 +24,7 @@ func TestKindsChromium(t *testing.T) {
 	s := caseRun(t, "kinds", corscase.KindCases(), fetch.Chromium, chromiumConsole(t, dt.record, chromedp.Flag("ignore-certificate-errors", true)))
 	checked := 0
 	for _, c := range corscase.KindCases() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		var want devtoolsSeen
 		if e := res.Err; e != nil {
 			issue, blocked, kind, ok := reason.ChromiumDevToolsKind(e.Reason, string(res.Request.Kind))

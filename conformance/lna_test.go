@@ -90,10 +90,7 @@ func TestLNAChromium(t *testing.T) {
 	var lna lnaLog
 	caseRunOn(t, "lna", corscase.LNACases(), fetch.Chromium, s, chromiumConsole(t, lna.record, lnaFlags(s)...))
 	for _, c := range corscase.LNACases() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		want := ""
 		if e := res.Err; e != nil && e.Reason == fetch.ReasonLocalNetworkAccess {
 			issue, _, kind, _ := reason.ChromiumDevTools(e.Reason, false)

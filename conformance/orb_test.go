@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"context"
 	"sync"
 	"testing"
 
@@ -68,10 +67,7 @@ func TestORBChromium(t *testing.T) {
 	// body.
 	checked := 0
 	for _, c := range corscase.ORBCases() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		target := s.URLs.TargetURL(c)
 		if got, want := ne.of(target), fetch.Chromium.ORBNetError(res); got != want {
 			t.Errorf("case %s: Chromium's load failed with %q, the model says %q", c.Name, got, want)
