@@ -15,7 +15,7 @@ import (
 func TestCOEPChromium(t *testing.T) {
 	var dt devtoolsLog
 	var console func() []string
-	open := chromiumConsole(t, &dt)
+	open := chromiumConsole(t, dt.record)
 	s := caseRun(t, "coep", corscase.COEPCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
 		console = open(ctx, start)
 		return console
@@ -31,10 +31,7 @@ func TestCOEPChromium(t *testing.T) {
 	}
 	checked := 0
 	for _, c := range corscase.COEPCases() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		var want devtoolsSeen
 		if e := res.Err; e != nil {
 			issue, blocked, kind, ok := reason.ChromiumDevTools(e.Reason, false)

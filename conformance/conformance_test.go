@@ -133,11 +133,21 @@ func runChromium(t *testing.T, cases []corscase.Case, s *corscase.Servers) map[s
 // url; Firefox stops when the test ends.
 func openFirefox(ctx context.Context, t *testing.T, url string) *Firefox {
 	t.Helper()
-	f, err := StartFirefox(ctx)
+	return openFirefoxWith(ctx, t, url, nil, nil)
+}
+
+// openFirefoxWith is openFirefox with prefs (see StartFirefoxWith) and
+// before, called ahead of the first page when given.
+func openFirefoxWith(ctx context.Context, t *testing.T, url string, prefs map[string]any, before func(ctx context.Context, f *Firefox)) *Firefox {
+	t.Helper()
+	f, err := StartFirefoxWith(ctx, prefs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.Close)
+	if before != nil {
+		before(ctx, f)
+	}
 	if err := f.ListenToConsole(ctx); err != nil {
 		t.Fatal(err)
 	}

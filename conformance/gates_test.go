@@ -155,20 +155,12 @@ func caseRunOn(t *testing.T, set string, cases []corscase.GateCase, p fetch.Prof
 // the same three openers.
 type caseOpener = func(ctx context.Context, start string) (console func() []string)
 
-// chromiumConsole opens headless Chromium with extra flags, recording in
-// dt what its DevTools say (Audits.issueAdded, Network.loadingFailed).
-func chromiumConsole(t *testing.T, dt *devtoolsLog, extra ...chromedp.ExecAllocatorOption) caseOpener {
+// chromiumConsole opens headless Chromium with extra flags, recording
+// what its DevTools say (Audits.issueAdded, Network.loadingFailed) with
+// listen (a devtoolsLog's record, or another run's own log).
+func chromiumConsole(t *testing.T, listen func(ev any), extra ...chromedp.ExecAllocatorOption) caseOpener {
 	return func(ctx context.Context, start string) func() []string {
-		tab := browser.OpenTab(ctx, t, extra...)
-		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
-			t.Fatal(err)
-		}
+		tab := chromiumTab(ctx, t, listen, extra...)
 		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
 			t.Fatal(err)
 		}
@@ -176,10 +168,34 @@ func chromiumConsole(t *testing.T, dt *devtoolsLog, extra ...chromedp.ExecAlloca
 	}
 }
 
+// chromiumTab opens headless Chromium with extra flags and, when listen is
+// given, hands it the DevTools events of the Audits and Network domains;
+// the caller navigates (after granting permissions, say).
+func chromiumTab(ctx context.Context, t *testing.T, listen func(ev any), extra ...chromedp.ExecAllocatorOption) *browser.Tab {
+	tab := browser.OpenTab(ctx, t, extra...)
+	if listen == nil {
+		return tab
+	}
+	if err := chromedp.Listen(tab.Ctx, listen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
 // firefoxConsole opens headless Firefox ESR and reads its console.
-func firefoxConsole(t *testing.T) caseOpener {
+func firefoxConsole(t *testing.T) caseOpener { return firefoxConsoleWith(t, nil, nil) }
+
+// firefoxConsoleWith is firefoxConsole with prefs (see StartFirefoxWith)
+// and before, called ahead of the first page (to grant permissions).
+func firefoxConsoleWith(t *testing.T, prefs map[string]any, before func(ctx context.Context, f *Firefox)) caseOpener {
 	return func(ctx context.Context, start string) func() []string {
-		f := openFirefox(ctx, t, start)
+		f := openFirefoxWith(ctx, t, start, prefs, before)
 		return func() []string {
 			lines, err := f.ConsoleLines(context.Background())
 			if err != nil {
@@ -190,10 +206,11 @@ func firefoxConsole(t *testing.T) caseOpener {
 	}
 }
 
-// webkitConsole opens WebKitGTK's MiniBrowser and reads its console.
-func webkitConsole(t *testing.T) caseOpener {
+// webkitConsole opens WebKitGTK's MiniBrowser, with more arguments if
+// given, and reads its console.
+func webkitConsole(t *testing.T, args ...string) caseOpener {
 	return func(ctx context.Context, start string) func() []string {
-		w, err := StartWebKit(ctx, start)
+		w, err := StartWebKitWith(ctx, start, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,13 +226,10 @@ func webkitConsole(t *testing.T) caseOpener {
 func TestGatesChromium(t *testing.T) {
 	var dt devtoolsLog
 	// The https page's certificate is self-signed.
-	s := gateRun(t, fetch.Chromium, chromiumConsole(t, &dt, chromedp.Flag("ignore-certificate-errors", true)))
+	s := gateRun(t, fetch.Chromium, chromiumConsole(t, dt.record, chromedp.Flag("ignore-certificate-errors", true)))
 	checked := 0
 	for _, c := range corscase.Gates() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		// The issue and the failed request are looked up by URL: the URL
 		// refused, but for a CSP issue at a redirect the first URL.
 		issueURL, requestURL := s.URLs.TargetURL(c), s.URLs.TargetURL(c)
@@ -245,6 +259,17 @@ func TestGatesChromium(t *testing.T) {
 		checked++
 	}
 	t.Logf("DevTools issue and blocked reason checked for %d cases", checked)
+}
+
+// chromiumModel is the model's Chromium result for the gate case c,
+// served by s.
+func chromiumModel(t *testing.T, c corscase.GateCase, s *corscase.GateServers) *fetch.Result {
+	t.Helper()
+	res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // devtoolsSeen is what Chromium's DevTools said of one URL.

@@ -1,15 +1,10 @@
 package conformance
 
 import (
-	"context"
 	"testing"
 
-	"github.com/chromedp/cdproto/audits"
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/corskit/corskit/e2e/browser"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
 	"github.com/corskit/corskit/reason"
@@ -25,29 +20,11 @@ import (
 // reason.ChromiumDevTools.
 func TestKindsChromium(t *testing.T) {
 	var dt devtoolsLog
-	s := caseRun(t, "kinds", corscase.KindCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
-		// The https page's certificate is self-signed (the mixed-content cases).
-		tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true))
-		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
-			t.Fatal(err)
-		}
-		return tab.Console
-	})
+	// The https page's certificate is self-signed (the mixed-content cases).
+	s := caseRun(t, "kinds", corscase.KindCases(), fetch.Chromium, chromiumConsole(t, dt.record, chromedp.Flag("ignore-certificate-errors", true)))
 	checked := 0
 	for _, c := range corscase.KindCases() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		var want devtoolsSeen
 		if e := res.Err; e != nil {
 			issue, blocked, kind, ok := reason.ChromiumDevToolsKind(e.Reason, string(res.Request.Kind))
@@ -71,26 +48,10 @@ func TestKindsChromium(t *testing.T) {
 
 // TestKindsFirefox: the kind cases in headless Firefox ESR.
 func TestKindsFirefox(t *testing.T) {
-	caseRun(t, "kinds", corscase.KindCases(), fetch.Firefox, func(ctx context.Context, start string) func() []string {
-		f := openFirefox(ctx, t, start)
-		return func() []string {
-			lines, err := f.ConsoleLines(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return lines
-		}
-	})
+	caseRun(t, "kinds", corscase.KindCases(), fetch.Firefox, firefoxConsole(t))
 }
 
 // TestKindsWebKit: the kind cases in WebKitGTK's MiniBrowser.
 func TestKindsWebKit(t *testing.T) {
-	caseRun(t, "kinds", corscase.KindCases(), fetch.WebKit, func(ctx context.Context, start string) func() []string {
-		w, err := StartWebKit(ctx, start)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(w.Close)
-		return w.Console
-	})
+	caseRun(t, "kinds", corscase.KindCases(), fetch.WebKit, webkitConsole(t))
 }

@@ -10,11 +10,9 @@ import (
 
 	"github.com/chromedp/cdproto/audits"
 	cdpbrowser "github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/corskit/corskit/e2e/browser"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
 	"github.com/corskit/corskit/reason"
@@ -40,7 +38,7 @@ func TestLNAGrantedChromium(t *testing.T) {
 	cases := corscase.LNAGrantedCases()
 	s := lnaServe(t, cases, fetch.PermissionLoopbackNetwork)
 	caseRunOn(t, "lna-granted", cases, fetch.Chromium, s, func(ctx context.Context, start string) func() []string {
-		tab := lnaChromium(ctx, t, s, nil)
+		tab := chromiumTab(ctx, t, nil, lnaFlags(s)...)
 		for _, perm := range s.Granted {
 			if _, err := chromedp.CallBrowser(tab.Ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
 				Permission: &cdpbrowser.PermissionDescriptor{Name: perm}, Setting: cdpbrowser.PermissionSettingGranted, Origin: s.URLs.Page}); err != nil {
@@ -59,7 +57,7 @@ func TestLNAGrantedChromium(t *testing.T) {
 func TestLNAGrantedWebKit(t *testing.T) {
 	cases := corscase.LNAGrantedCases()
 	s := lnaServe(t, cases, fetch.PermissionLoopbackNetwork)
-	caseRunOn(t, "lna-granted", cases, fetch.WebKit, s, openWebKit(t))
+	caseRunOn(t, "lna-granted", cases, fetch.WebKit, s, webkitConsole(t))
 }
 
 // TestLNAGrantedFirefox: the same in Firefox ESR, the permission granted
@@ -70,28 +68,16 @@ func TestLNAGrantedFirefox(t *testing.T) {
 	caseRunOn(t, "lna-granted", cases, fetch.Firefox, s, lnaFirefox(t, s))
 }
 
-// lnaChromium opens headless Chromium with s's address spaces as
-// --ip-address-space-overrides, recording DevTools' CORS issues in dt.
-func lnaChromium(ctx context.Context, t *testing.T, s *corscase.GateServers, dt *lnaLog) *browser.Tab {
+// lnaFlags are Chromium's flags for s's address spaces
+// (--ip-address-space-overrides) and self-signed certificate.
+func lnaFlags(s *corscase.GateServers) []chromedp.ExecAllocatorOption {
 	var overrides []string
 	for ep, space := range s.Spaces {
 		overrides = append(overrides, ep+"="+string(space))
 	}
 	sort.Strings(overrides)
-	tab := browser.OpenTab(ctx, t, chromedp.Flag("ip-address-space-overrides", strings.Join(overrides, ",")),
-		chromedp.Flag("ignore-certificate-errors", true))
-	if dt != nil {
-		if err := chromedp.Listen(tab.Ctx, dt.record); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	return tab
+	return []chromedp.ExecAllocatorOption{chromedp.Flag("ip-address-space-overrides", strings.Join(overrides, ",")),
+		chromedp.Flag("ignore-certificate-errors", true)}
 }
 
 // TestLNAChromium: the Local Network Access cases in headless Chromium,
@@ -102,18 +88,9 @@ func lnaChromium(ctx context.Context, t *testing.T, s *corscase.GateServers, dt 
 func TestLNAChromium(t *testing.T) {
 	s := lnaServe(t, corscase.LNACases())
 	var lna lnaLog
-	caseRunOn(t, "lna", corscase.LNACases(), fetch.Chromium, s, func(ctx context.Context, start string) func() []string {
-		tab := lnaChromium(ctx, t, s, &lna)
-		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
-			t.Fatal(err)
-		}
-		return tab.Console
-	})
+	caseRunOn(t, "lna", corscase.LNACases(), fetch.Chromium, s, chromiumConsole(t, lna.record, lnaFlags(s)...))
 	for _, c := range corscase.LNACases() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		want := ""
 		if e := res.Err; e != nil && e.Reason == fetch.ReasonLocalNetworkAccess {
 			issue, _, kind, _ := reason.ChromiumDevTools(e.Reason, false)
@@ -170,19 +147,7 @@ func (l *lnaLog) of(url string) string {
 // (its Local Network Access feature is off as shipped).
 func TestLNAWebKit(t *testing.T) {
 	s := lnaServe(t, corscase.LNACases())
-	caseRunOn(t, "lna", corscase.LNACases(), fetch.WebKit, s, openWebKit(t))
-}
-
-// openWebKit opens MiniBrowser at a run's first page.
-func openWebKit(t *testing.T) func(ctx context.Context, start string) func() []string {
-	return func(ctx context.Context, start string) func() []string {
-		w, err := StartWebKit(ctx, start)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(w.Close)
-		return w.Console
-	}
+	caseRunOn(t, "lna", corscase.LNACases(), fetch.WebKit, s, webkitConsole(t))
 }
 
 // TestLNAFirefox: the same cases in headless Firefox ESR with Local
@@ -203,29 +168,18 @@ func lnaFirefox(t *testing.T, s *corscase.GateServers) func(ctx context.Context,
 		key := map[fetch.AddressSpace]string{fetch.SpacePublic: "network.lna.address_space.public.override", fetch.SpaceLocal: "network.lna.address_space.private.override"}[space]
 		prefs[key] = ep
 	}
-	return func(ctx context.Context, start string) func() []string {
-		f, err := StartFirefoxWith(ctx, prefs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(f.Close)
+	open := firefoxConsoleWith(t, prefs, func(ctx context.Context, f *Firefox) {
 		for _, perm := range s.Granted {
 			if _, err := f.call(ctx, "permissions.setPermission", map[string]any{
 				"descriptor": map[string]any{"name": perm}, "state": "granted", "origin": s.URLs.Page}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := f.ListenToConsole(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Navigate(ctx, start); err != nil {
-			t.Fatal(err)
-		}
+	})
+	return func(ctx context.Context, start string) func() []string {
+		console := open(ctx, start)
 		return func() []string {
-			lines, err := f.ConsoleLines(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
+			lines := console()
 			for i, l := range lines {
 				// The console service puts the script's stack after a
 				// warning's message: not part of it.

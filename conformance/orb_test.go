@@ -1,16 +1,12 @@
 package conformance
 
 import (
-	"context"
 	"sync"
 	"testing"
 
 	"github.com/chromedp/cdproto/audits"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 
-	"github.com/corskit/corskit/e2e/browser"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
 	"github.com/corskit/corskit/reason"
@@ -64,32 +60,14 @@ func (n *netErrors) of(url string) string {
 // of each failed load, against the model's.
 func TestORBChromium(t *testing.T) {
 	var ne netErrors
-	s := caseRun(t, "orb", corscase.ORBCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
-		tab := browser.OpenTab(ctx, t)
-		if err := chromedp.Listen(tab.Ctx, ne.record); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, audits.Enable, cdp.Empty{}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Call(tab.Ctx, network.Enable, network.EnableParams{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
-			t.Fatal(err)
-		}
-		return tab.Console
-	})
+	s := caseRun(t, "orb", corscase.ORBCases(), fetch.Chromium, chromiumConsole(t, ne.record))
 	// Chromium's console says nothing of ORB: its refusals show only in
 	// the Network panel, as net::ERR_BLOCKED_BY_ORB for an <img> and as
 	// net::ERR_ABORTED for a no-cors fetch() it answered with an empty
 	// body.
 	checked := 0
 	for _, c := range corscase.ORBCases() {
-		res, err := corscase.ModelGate(context.Background(), fetch.Chromium, c, s)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := chromiumModel(t, c, s)
 		target := s.URLs.TargetURL(c)
 		if got, want := ne.of(target), fetch.Chromium.ORBNetError(res); got != want {
 			t.Errorf("case %s: Chromium's load failed with %q, the model says %q", c.Name, got, want)
@@ -109,26 +87,10 @@ func TestORBChromium(t *testing.T) {
 
 // TestORBFirefox: the ORB cases in headless Firefox ESR.
 func TestORBFirefox(t *testing.T) {
-	caseRun(t, "orb", corscase.ORBCases(), fetch.Firefox, func(ctx context.Context, start string) func() []string {
-		f := openFirefox(ctx, t, start)
-		return func() []string {
-			lines, err := f.ConsoleLines(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return lines
-		}
-	})
+	caseRun(t, "orb", corscase.ORBCases(), fetch.Firefox, firefoxConsole(t))
 }
 
 // TestORBWebKit: the ORB cases in WebKitGTK's MiniBrowser.
 func TestORBWebKit(t *testing.T) {
-	caseRun(t, "orb", corscase.ORBCases(), fetch.WebKit, func(ctx context.Context, start string) func() []string {
-		w, err := StartWebKit(ctx, start)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(w.Close)
-		return w.Console
-	})
+	caseRun(t, "orb", corscase.ORBCases(), fetch.WebKit, webkitConsole(t))
 }

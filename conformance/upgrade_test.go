@@ -1,12 +1,10 @@
 package conformance
 
 import (
-	"context"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/corskit/corskit/e2e/browser"
 	"github.com/corskit/corskit/fetch"
 	"github.com/corskit/corskit/internal/corscase"
 )
@@ -17,38 +15,14 @@ import (
 
 // TestUpgradeChromium: the upgrade cases in headless Chromium.
 func TestUpgradeChromium(t *testing.T) {
-	caseRun(t, "upgrade", corscase.UpgradeCases(), fetch.Chromium, func(ctx context.Context, start string) func() []string {
-		tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true),
-			chromedp.Flag("host-resolver-rules", "MAP "+corscase.UpgradeHost+" 127.0.0.1, MAP "+corscase.PageHost+" 127.0.0.1"))
-		if err := chromedp.Do(tab.Ctx, chromedp.Navigate(start)); err != nil {
-			t.Fatal(err)
-		}
-		return tab.Console
-	})
+	caseRun(t, "upgrade", corscase.UpgradeCases(), fetch.Chromium, chromiumConsole(t, nil, chromedp.Flag("ignore-certificate-errors", true),
+		chromedp.Flag("host-resolver-rules", "MAP "+corscase.UpgradeHost+" 127.0.0.1, MAP "+corscase.PageHost+" 127.0.0.1")))
 }
 
 // TestUpgradeFirefox: the upgrade cases in headless Firefox ESR.
 func TestUpgradeFirefox(t *testing.T) {
-	caseRun(t, "upgrade", corscase.UpgradeCases(), fetch.Firefox, func(ctx context.Context, start string) func() []string {
-		f, err := StartFirefoxWith(ctx, map[string]any{"network.dns.localDomains": corscase.UpgradeHost + "," + corscase.PageHost})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(f.Close)
-		if err := f.ListenToConsole(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Navigate(ctx, start); err != nil {
-			t.Fatal(err)
-		}
-		return func() []string {
-			lines, err := f.ConsoleLines(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return lines
-		}
-	})
+	caseRun(t, "upgrade", corscase.UpgradeCases(), fetch.Firefox, firefoxConsoleWith(t,
+		map[string]any{"network.dns.localDomains": corscase.UpgradeHost + "," + corscase.PageHost}, nil))
 }
 
 // TestUpgradeWebKit: the upgrade cases in WebKitGTK's MiniBrowser, the
@@ -56,12 +30,5 @@ func TestUpgradeFirefox(t *testing.T) {
 func TestUpgradeWebKit(t *testing.T) {
 	proxy := StartNameProxy(corscase.UpgradeHost, corscase.PageHost)
 	t.Cleanup(proxy.Close)
-	caseRun(t, "upgrade", corscase.UpgradeCases(), fetch.WebKit, func(ctx context.Context, start string) func() []string {
-		w, err := StartWebKitWith(ctx, start, "--proxy="+proxy.URL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(w.Close)
-		return w.Console
-	})
+	caseRun(t, "upgrade", corscase.UpgradeCases(), fetch.WebKit, webkitConsole(t, "--proxy="+proxy.URL()))
 }

@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,18 +30,12 @@ import (
 // added or lost), which the model then lets through, and so does
 // Chromium. The API never changes.
 func TestCSPFixOnPageServers(t *testing.T) {
-	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Served on 127.0.0.1, called as localhost: another origin than the page's.
+	apiPort := serveLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
 		w.Write([]byte("ok"))
 	}))
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	api.Listener = ln
-	api.Start()
-	defer api.Close()
-	apiURL := "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/items"
+	apiURL := "http://localhost:" + strconv.Itoa(apiPort) + "/items"
 
 	const html = "<!doctype html><title>page</title>"
 	docroot := newDocroot(t, "index.html", []byte(html))

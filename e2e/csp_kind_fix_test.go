@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,18 +26,12 @@ import (
 // the same nginx, lets Chromium load it. The script's server never
 // changes.
 func TestKindCSPFixOnNginx(t *testing.T) {
-	cdn := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Served on 127.0.0.1, called as localhost: another origin than the page's.
+	cdnPort := serveLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write([]byte("window.loaded = true;"))
 	}))
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cdn.Listener = ln
-	cdn.Start()
-	defer cdn.Close()
-	script := "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/app.js"
+	script := "http://localhost:" + strconv.Itoa(cdnPort) + "/app.js"
 	docroot := newDocroot(t, "index.html", []byte("<!doctype html><title>page</title>"))
 	pageServer := func(snippet string) string {
 		s := realserver.Nginx(t, "    root "+docroot+";\n    location / {\n        default_type text/html;\n        "+snippet+"\n    }\n")

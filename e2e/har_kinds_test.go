@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/corskit/corskit/e2e/browser"
 )
 
 // TestHARReplayKinds: real Chromium loads, from a page, an <img> its
@@ -42,14 +40,7 @@ func TestHARReplayKinds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			tab := browser.OpenTab(ctx, t)
-			rec, err := tab.RecordHAR()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page.URL+"/index.html")); err != nil {
-				t.Fatal(err)
-			}
+			tab, rec := recordedPage(ctx, t, page.URL+"/index.html")
 			got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](tc.load, chromedp.EvalAwaitPromise))
 			if err != nil || got != "blocked" {
 				t.Fatalf("Chromium: %q %v, want the load blocked", got, err)

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -33,7 +32,8 @@ import (
 // (156) refuses it in the renderer, before any DevTools network event,
 // so there is no entry to replay.
 func TestHARReplayPageCSP(t *testing.T) {
-	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Served on 127.0.0.1, called as localhost: another origin than the page's.
+	apiPort := serveLoopback(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		if r.URL.Path == "/redir" { // to the same server under another origin
 			http.Redirect(w, r, "http://127.0.0.1"+strings.TrimPrefix(r.Host, "localhost")+"/items", http.StatusFound)
@@ -41,14 +41,7 @@ func TestHARReplayPageCSP(t *testing.T) {
 		}
 		w.Write([]byte("ok"))
 	}))
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	api.Listener = ln
-	api.Start()
-	defer api.Close()
-	apiOrigin := "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	apiOrigin := "http://localhost:" + strconv.Itoa(apiPort)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "connect-src 'self' "+apiOrigin)
@@ -58,20 +51,28 @@ func TestHARReplayPageCSP(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tab := browser.OpenTab(ctx, t)
-	rec, err := tab.RecordHAR()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page.URL+"/index.html")); err != nil {
-		t.Fatal(err)
-	}
+	tab, rec := recordedPage(ctx, t, page.URL+"/index.html")
 	got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(apiOrigin+"/redir")+`).then(r => "allowed", e => "blocked")`, chromedp.EvalAwaitPromise))
 	if err != nil || got != "blocked" {
 		t.Fatalf("Chromium: %q %v, want the page's CSP to refuse the call", got, err)
 	}
 	console := waitConsole(tab, 1, 5*time.Second)
 	replayGate(ctx, t, rec, console, "csp-connect-src")
+}
+
+// recordedPage opens headless Chromium with extra flags, records its HAR
+// and opens page.
+func recordedPage(ctx context.Context, t *testing.T, page string, extra ...chromedp.ExecAllocatorOption) (*browser.Tab, *browser.HARRecorder) {
+	t.Helper()
+	tab := browser.OpenTab(ctx, t, extra...)
+	rec, err := tab.RecordHAR()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	return tab, rec
 }
 
 // replayGate replays the HAR rec recorded with `corskit check --har
@@ -134,14 +135,8 @@ func TestHARReplayMixedContent(t *testing.T) {
 	defer page.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	tab := browser.OpenTab(ctx, t, chromedp.Flag("ignore-certificate-errors", true), chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1"))
-	rec, err := tab.RecordHAR()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(tab.Ctx, chromedp.Navigate(strings.Replace(page.URL, "127.0.0.1", "page.test", 1)+"/")); err != nil {
-		t.Fatal(err)
-	}
+	tab, rec := recordedPage(ctx, t, strings.Replace(page.URL, "127.0.0.1", "page.test", 1)+"/",
+		chromedp.Flag("ignore-certificate-errors", true), chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1"))
 	apiURL := strings.Replace(api.URL, "127.0.0.1", "api.test", 1) + "/items"
 	got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(apiURL)+`).then(r => "allowed", e => "blocked")`, chromedp.EvalAwaitPromise))
 	if err != nil || got != "blocked" {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/corskit/corskit/e2e/browser"
 	"github.com/corskit/corskit/e2e/cli"
 )
 
@@ -42,21 +43,8 @@ func TestWebPageNamesGates(t *testing.T) {
 	bin := cli.Build(ctx, t)
 	tab, _, _ := openPage(ctx, t, "")
 	// The page's examples of each gate, on the static page: one click each.
-	presets, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](`(async () => {
-		const out = [];
-		for (const p of ["mixed-content", "page-csp", "coep", "samesite"]) {
-			const n = document.body.dataset.diagnosed;
-			document.querySelector('[data-preset="' + p + '"]').click();
-			while (document.body.dataset.diagnosed === n) await new Promise(r => setTimeout(r, 10));
-			const rep = document.querySelector("#results .report");
-			out.push(p + ": " + (rep ? (rep.querySelector(".gate") || {dataset: {}}).dataset.gate + " " +
-				[...rep.querySelectorAll(".cookie-notes tr")].map(r => r.dataset.engine + "=" + r.dataset.ok).join(",") : document.getElementById("results").textContent));
-		}
-		return out;
-	})()`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
+	presets := clickPresets(t, tab, []string{"mixed-content", "page-csp", "coep", "samesite"}, `rep ? (rep.querySelector(".gate") || {dataset: {}}).dataset.gate + " " +
+		[...rep.querySelectorAll(".cookie-notes tr")].map(r => r.dataset.engine + "=" + r.dataset.ok).join(",") : document.getElementById("results").textContent`)
 	if want := []string{"mixed-content: mixed-content ", "page-csp: csp-connect-src ", "coep: coep-corp-missing ",
 		"samesite: undefined chromium=false,firefox=false,webkit=false"}; fmt.Sprint(presets) != fmt.Sprint(want) {
 		t.Errorf("the gates' examples: %q, want %q", presets, want)
@@ -80,10 +68,6 @@ func TestWebPageNamesGates(t *testing.T) {
 				"f-act-headers": "Access-Control-Allow-Credentials: true\nAccess-Control-Allow-Origin: https://app.example.com"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := exec.CommandContext(ctx, bin, append([]string{"check", tc.url, "--json", "--browser", "all", "--no-probe"}, tc.flags...)...).Output()
-			if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
-				t.Fatalf("check: %v\n%s", err, out)
-			}
 			var want struct {
 				Reason   string `json:"reason"`
 				Browsers map[string]struct {
@@ -107,51 +91,9 @@ func TestWebPageNamesGates(t *testing.T) {
 					} `json:"notes"`
 				} `json:"cookies"`
 			}
-			if err := json.Unmarshal(out, &want); err != nil {
-				t.Fatalf("check --json: %v\n%s", err, out)
-			}
-			form, _ := json.Marshal(tc.form)
-			got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]any](fmt.Sprintf(`(async () => {
-				const $ = (id) => document.getElementById(id);
-				for (const id of ["input", "f-origin", "f-method", "f-headers", "f-body", "f-pre-status", "f-pre-headers", "f-act-status",
-					"f-act-headers", "p-url", "p-csp", "p-csp-ro", "p-coep", "p-cookies"]) $(id).value = "";
-				$("f-credentials").value = "same-origin";
-				$("f-mode").value = "cors";
-				$("browser").value = "all";
-				$("f-url").value = %q;
-				for (const [id, v] of Object.entries(%s)) $(id).value = v;
-				const n = document.body.dataset.diagnosed;
-				$("go").click();
-				while (document.body.dataset.diagnosed === n) await new Promise(r => setTimeout(r, 10));
-				const rep = document.querySelector("#results .report");
-				if (!rep) return {error: $("results").textContent};
-				const gate = rep.querySelector(".gate");
-				return {
-					engines: Object.fromEntries([...rep.querySelectorAll(".engines tr")].map(r => [r.dataset.engine,
-						r.querySelector(".verdict").dataset.verdict + "|" + [...r.querySelectorAll(".console div:not(.dim)")].map(d => d.textContent).join("\n")])),
-					reason: (rep.querySelector(".reason code") || {}).textContent || "",
-					gate: gate ? gate.dataset.gate : "", gateText: gate ? gate.textContent : "",
-					fix: (rep.querySelector(".fix li div") || {}).textContent || "",
-					cookies: [...rep.querySelectorAll(".cookie-notes tr")].map(r => r.dataset.engine + "=" + r.dataset.ok),
-					hash: location.hash,
-				};
-			})()`, tc.url, form), chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("%v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
-			}
-			if got["error"] != nil {
-				t.Fatalf("the page: %v", got["error"])
-			}
-			engines, _ := got["engines"].(map[string]any)
-			for _, e := range []string{"chromium", "firefox", "webkit"} {
-				w := want.Browsers[e]
-				if line := w.Verdict + "|" + strings.Join(w.Console, "\n"); engines[e] != line {
-					t.Errorf("%s: the page shows %q, check says %q", e, engines[e], line)
-				}
-			}
-			if got["reason"] != want.Reason {
-				t.Errorf("reason: page %q, check %q", got["reason"], want.Reason)
-			}
+			checkAllJSON(ctx, t, bin, tc.url, tc.flags, &want)
+			got := diagnoseOnPage(t, tab, tc.url, tc.form)
+			samePageAndCheck(t, got, want.Browsers, want.Reason)
 			if tc.gate == "" {
 				var notes []string
 				for _, n := range want.Cookies.Notes {
@@ -182,5 +124,110 @@ func TestWebPageNamesGates(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// clickPresets clicks each of the page's examples (presets) in turn and,
+// once the page has diagnosed it, records "preset: " and what describe, a
+// JavaScript expression over the report rep (null when the page shows
+// none), says of it.
+func clickPresets(t *testing.T, tab *browser.Tab, presets []string, describe string) []string {
+	t.Helper()
+	names, _ := json.Marshal(presets)
+	out, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](`(async () => {
+		const out = [];
+		for (const p of `+string(names)+`) {
+			const n = document.body.dataset.diagnosed;
+			document.querySelector('[data-preset="' + p + '"]').click();
+			while (document.body.dataset.diagnosed === n) await new Promise(r => setTimeout(r, 10));
+			const rep = document.querySelector("#results .report");
+			out.push(p + ": " + (`+describe+`));
+		}
+		return out;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checkAllJSON runs `corskit check url --json --browser all --no-probe
+// flags...`, which may exit 0 or 1, decodes its output into v and returns
+// it.
+func checkAllJSON(ctx context.Context, t *testing.T, bin, url string, flags []string, v any) []byte {
+	t.Helper()
+	out, err := exec.CommandContext(ctx, bin, append([]string{"check", url, "--json", "--browser", "all", "--no-probe"}, flags...)...).Output()
+	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		t.Fatalf("check --json: %v\n%s", err, out)
+	}
+	return out
+}
+
+// diagnoseOnPage fills the page's form (every field reset, then url and
+// form's fields set), runs it and returns what the report shows: each
+// engine's verdict and console lines, the reason, the gate and its text,
+// the first fix, ORB's rule, the permission, the WebSocket's answer, the
+// kind's line, the warnings, the cookie notes and the fragment.
+func diagnoseOnPage(t *testing.T, tab *browser.Tab, url string, form map[string]string) map[string]any {
+	t.Helper()
+	fields, _ := json.Marshal(form)
+	got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]any](fmt.Sprintf(`(async () => {
+		const $ = (id) => document.getElementById(id);
+		for (const id of ["input", "f-origin", "f-method", "f-headers", "f-body", "f-pre-status", "f-pre-headers", "f-act-status",
+			"f-act-headers", "p-url", "p-csp", "p-csp-ro", "p-coep", "p-space", "p-cookies", "f-crossorigin", "f-with-credentials"]) $(id).value = "";
+		$("f-as").value = "fetch";
+		$("f-credentials").value = "same-origin";
+		$("f-mode").value = "cors";
+		$("browser").value = "all";
+		$("f-url").value = %q;
+		for (const [id, v] of Object.entries(%s)) $(id).value = v;
+		const n = document.body.dataset.diagnosed;
+		$("go").click();
+		while (document.body.dataset.diagnosed === n) await new Promise(r => setTimeout(r, 10));
+		const rep = document.querySelector("#results .report");
+		if (!rep) return {error: $("results").textContent};
+		const gate = rep.querySelector(".gate");
+		const q = (sel, attr) => { const e = rep.querySelector(sel); return e ? (attr ? e.dataset[attr] : e.textContent) : ""; };
+		return {
+			engines: Object.fromEntries([...rep.querySelectorAll(".engines tr")].map(r => [r.dataset.engine,
+				r.querySelector(".verdict").dataset.verdict + "|" + [...r.querySelectorAll(".console div:not(.dim)")].map(d => d.textContent).join("\n")])),
+			reason: q(".reason code"),
+			gate: gate ? gate.dataset.gate : "", gateText: gate ? gate.textContent : "",
+			fix: q(".fix li div"),
+			orbRule: q(".gate .orb", "orbRule"), permission: q(".gate .pending", "permission"), pending: q(".gate .pending"),
+			answered: q(".websocket", "answered"), kindLine: q(".report > .dim"),
+			warnings: [...rep.querySelectorAll(".warnings li")].map(l => l.dataset.warning),
+			cookies: [...rep.querySelectorAll(".cookie-notes tr")].map(r => r.dataset.engine + "=" + r.dataset.ok),
+			hash: location.hash,
+		};
+	})()`, url, fields), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
+	}
+	if got["error"] != nil {
+		t.Fatalf("the page: %v", got["error"])
+	}
+	return got
+}
+
+// samePageAndCheck: the page's engines (verdict and console lines) and
+// reason, in got (diagnoseOnPage), are check's.
+func samePageAndCheck(t *testing.T, got map[string]any, browsers map[string]struct {
+	Verdict string   `json:"verdict"`
+	Console []string `json:"console"`
+}, reason string) {
+	t.Helper()
+	engines, _ := got["engines"].(map[string]any)
+	for _, e := range []string{"chromium", "firefox", "webkit"} {
+		w := browsers[e]
+		if line := w.Verdict + "|" + strings.Join(w.Console, "\n"); engines[e] != line {
+			t.Errorf("%s: the page shows %q, check says %q", e, engines[e], line)
+		}
+	}
+	if got["reason"] != reason {
+		t.Errorf("reason: page %q, check %q", got["reason"], reason)
 	}
 }

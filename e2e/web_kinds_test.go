@@ -2,16 +2,12 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/corskit/corskit/e2e/cli"
 )
@@ -48,20 +44,8 @@ func TestWebPageKinds(t *testing.T) {
 	defer srv.Close()
 	bin := cli.Build(ctx, t)
 	tab, _, _ := openPage(ctx, t, "")
-	presets, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[[]string](`(async () => {
-		const out = [];
-		for (const p of ["csp-script", "orb", "lna", "websocket"]) {
-			const n = document.body.dataset.diagnosed;
-			document.querySelector('[data-preset="' + p + '"]').click();
-			while (document.body.dataset.diagnosed === n) await new Promise(r => setTimeout(r, 10));
-			const g = document.querySelector("#results .report .gate");
-			out.push(p + ": " + (g ? g.dataset.gate : document.getElementById("results").textContent));
-		}
-		return out;
-	})()`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
+	presets := clickPresets(t, tab, []string{"csp-script", "orb", "lna", "websocket"},
+		`(g => g ? g.dataset.gate : document.getElementById("results").textContent)(document.querySelector("#results .report .gate"))`)
 	if want := []string{"csp-script: csp-script-src", "orb: orb-blocked", "lna: local-network-access", "websocket: websocket-handshake"}; fmt.Sprint(presets) != fmt.Sprint(want) {
 		t.Errorf("the kinds' examples: %q, want %q", presets, want)
 	}
@@ -91,10 +75,6 @@ func TestWebPageKinds(t *testing.T) {
 			map[string]string{"p-url": "https://app.example.com/", "f-as": "img", "f-act-status": "200", "f-act-headers": "Content-Type: image/png"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := exec.CommandContext(ctx, bin, append([]string{"check", tc.url, "--json", "--browser", "all", "--no-probe"}, tc.flags...)...).Output()
-			if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
-				t.Fatalf("check: %v\n%s", err, out)
-			}
 			var want struct {
 				Reason   string `json:"reason"`
 				Browsers map[string]struct {
@@ -118,59 +98,13 @@ func TestWebPageKinds(t *testing.T) {
 					} `json:"gate"`
 				} `json:"diagnosis"`
 			}
-			if err := json.Unmarshal(out, &want); err != nil {
-				t.Fatalf("check --json: %v\n%s", err, out)
-			}
+			out := checkAllJSON(ctx, t, bin, tc.url, tc.flags, &want)
 			g := want.Diagnosis.Gate
 			if tc.gate != "" && (g == nil || g.ID != tc.gate) || tc.gate == "" && g != nil {
 				t.Fatalf("check's gate: %+v, want %q\n%s", g, tc.gate, out)
 			}
-			form, _ := json.Marshal(tc.form)
-			got, err := chromedp.Run(tab.Ctx, chromedp.Evaluate[map[string]any](fmt.Sprintf(`(async () => {
-				const $ = (id) => document.getElementById(id);
-				for (const id of ["input", "f-origin", "f-method", "f-headers", "f-body", "f-pre-status", "f-pre-headers", "f-act-status",
-					"f-act-headers", "p-url", "p-csp", "p-csp-ro", "p-coep", "p-space", "p-cookies", "f-crossorigin", "f-with-credentials"]) $(id).value = "";
-				$("f-as").value = "fetch";
-				$("f-credentials").value = "same-origin";
-				$("f-mode").value = "cors";
-				$("browser").value = "all";
-				$("f-url").value = %q;
-				for (const [id, v] of Object.entries(%s)) $(id).value = v;
-				const n = document.body.dataset.diagnosed;
-				$("go").click();
-				while (document.body.dataset.diagnosed === n) await new Promise(r => setTimeout(r, 10));
-				const rep = document.querySelector("#results .report");
-				if (!rep) return {error: $("results").textContent};
-				const gate = rep.querySelector(".gate");
-				const q = (sel, attr) => { const e = rep.querySelector(sel); return e ? (attr ? e.dataset[attr] : e.textContent) : ""; };
-				return {
-					engines: Object.fromEntries([...rep.querySelectorAll(".engines tr")].map(r => [r.dataset.engine,
-						r.querySelector(".verdict").dataset.verdict + "|" + [...r.querySelectorAll(".console div:not(.dim)")].map(d => d.textContent).join("\n")])),
-					reason: q(".reason code"),
-					gate: gate ? gate.dataset.gate : "", gateText: gate ? gate.textContent : "",
-					fix: q(".fix li div"),
-					orbRule: q(".gate .orb", "orbRule"), permission: q(".gate .pending", "permission"), pending: q(".gate .pending"),
-					answered: q(".websocket", "answered"), kindLine: q(".report > .dim"),
-					warnings: [...rep.querySelectorAll(".warnings li")].map(l => l.dataset.warning),
-					hash: location.hash,
-				};
-			})()`, tc.url, form), chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("%v\nconsole:\n%s", err, strings.Join(tab.Console(), "\n"))
-			}
-			if got["error"] != nil {
-				t.Fatalf("the page: %v", got["error"])
-			}
-			engines, _ := got["engines"].(map[string]any)
-			for _, e := range []string{"chromium", "firefox", "webkit"} {
-				w := want.Browsers[e]
-				if line := w.Verdict + "|" + strings.Join(w.Console, "\n"); engines[e] != line {
-					t.Errorf("%s: the page shows %q, check says %q", e, engines[e], line)
-				}
-			}
-			if got["reason"] != want.Reason {
-				t.Errorf("reason: page %q, check %q", got["reason"], want.Reason)
-			}
+			got := diagnoseOnPage(t, tab, tc.url, tc.form)
+			samePageAndCheck(t, got, want.Browsers, want.Reason)
 			if got["gate"] != tc.gate {
 				t.Errorf("gate: page %q (%q), check %+v", got["gate"], got["gateText"], g)
 			}

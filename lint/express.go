@@ -75,22 +75,9 @@ func readExpress(file string, data []byte) ([]*Unit, error) {
 		return nil, err
 	}
 	names := importNames(toks, "cors")
-	binds := jsBindings(toks)
 	var units []*Unit
-	for i := 0; i+1 < len(toks); i++ {
-		t := toks[i]
-		if t.kind != 'n' || !names[t.text] || toks[i+1].text != "(" || (i > 0 && (toks[i-1].text == "." || toks[i-1].text == "function")) {
-			continue
-		}
-		p := &jsParser{toks: toks, pos: i + 2, bindings: binds}
-		opts := jsValue{kind: 'u', line: t.line}
-		if !p.is(")") {
-			opts = p.value(0)
-		}
-		units = append(units, expressUnit(file, t.line, opts))
-		if len(units) >= 64 {
-			break
-		}
+	for _, c := range jsCalls(toks, names) {
+		units = append(units, expressUnit(file, c.line, c.opts))
 	}
 	return units, nil
 }
@@ -142,14 +129,11 @@ func jsList(v jsValue) (string, bool) {
 
 func expressFrom(opts jsValue) (*expressPolicy, string) {
 	p := &expressPolicy{star: true, methods: expressDefaultMethods, status: 204}
-	switch opts.kind {
-	case 'u':
+	if read, why := opts.optionsObject(); !read {
+		if why != "" {
+			return nil, why
+		}
 		return p, ""
-	case 'o':
-	case '?':
-		return nil, "the options are not a literal (" + opts.why + ")"
-	default:
-		return nil, "the options are not an object"
 	}
 	if o, ok := opts.vals["origin"]; ok {
 		p.star, p.originLine = false, o.line

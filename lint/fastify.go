@@ -3,7 +3,6 @@ package lint
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -98,14 +97,11 @@ func fastifyUnit(file string, line int, opts jsValue) *Unit {
 
 func fastifyFrom(opts jsValue) (*fastifyPolicy, string) {
 	p := &fastifyPolicy{fixed: "*", methods: "GET,HEAD,POST", strict: true, status: 204}
-	switch opts.kind {
-	case 'u':
+	if read, why := opts.optionsObject(); !read {
+		if why != "" {
+			return nil, why
+		}
 		return p, ""
-	case 'o':
-	case '?':
-		return nil, "the options are not a literal (" + opts.why + ")"
-	default:
-		return nil, "the options are not an object"
 	}
 	if v, ok := opts.vals["delegator"]; ok && v.kind != 'u' {
 		return nil, "a delegator decides the options per request"
@@ -189,15 +185,8 @@ func fastifyFrom(opts jsValue) (*fastifyPolicy, string) {
 	if p.exposed, why = list("exposedHeaders"); why != "" {
 		return nil, why
 	}
-	if v, ok := opts.vals["maxAge"]; ok && v.kind != 'u' {
-		switch v.kind {
-		case 'd':
-			p.maxAge = strconv.FormatFloat(v.num, 'f', -1, 64)
-		case 's':
-			p.maxAge = v.str
-		default:
-			return nil, "maxAge is not a literal"
-		}
+	if p.maxAge, why = opts.maxAge(); why != "" {
+		return nil, why
 	}
 	if v, ok := opts.vals["optionsSuccessStatus"]; ok && v.kind == 'd' {
 		p.status = int(v.num)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -90,19 +89,9 @@ func readHono(file string, data []byte) ([]*Unit, error) {
 		return nil, err
 	}
 	names := honoImportNames(toks)
-	binds := jsBindings(toks)
 	var units []*Unit
-	for i := 0; i+1 < len(toks) && len(units) < 64; i++ {
-		t := toks[i]
-		if t.kind != 'n' || !names[t.text] || toks[i+1].text != "(" || (i > 0 && (toks[i-1].text == "." || toks[i-1].text == "function")) {
-			continue
-		}
-		p := &jsParser{toks: toks, pos: i + 2, bindings: binds}
-		opts := jsValue{kind: 'u', line: t.line}
-		if !p.is(")") {
-			opts = p.value(0)
-		}
-		units = append(units, honoUnit(file, t.line, honoPath(toks, i), opts))
+	for _, c := range jsCalls(toks, names) {
+		units = append(units, honoUnit(file, c.line, honoPath(toks, c.at), c.opts))
 	}
 	return units, nil
 }
@@ -142,14 +131,11 @@ func honoUnit(file string, line int, path string, opts jsValue) *Unit {
 // honoFrom reads cors()'s options as hono's cors does with them.
 func honoFrom(opts jsValue) (*honoPolicy, string) {
 	p := &honoPolicy{star: true, methods: honoDefaultMethods}
-	switch opts.kind {
-	case 'u':
+	if read, why := opts.optionsObject(); !read {
+		if why != "" {
+			return nil, why
+		}
 		return p, ""
-	case 'o':
-	case '?':
-		return nil, "the options are not a literal (" + opts.why + ")"
-	default:
-		return nil, "the options are not an object"
 	}
 	if o, ok := opts.vals["origin"]; ok {
 		p.star = false
@@ -217,15 +203,8 @@ func honoFrom(opts jsValue) (*honoPolicy, string) {
 			return nil, why
 		}
 	}
-	if v, ok := opts.vals["maxAge"]; ok && v.kind != 'u' {
-		switch v.kind {
-		case 'd':
-			p.maxAge = strconv.FormatFloat(v.num, 'f', -1, 64)
-		case 's':
-			p.maxAge = v.str
-		default:
-			return nil, "maxAge is not a literal"
-		}
+	if p.maxAge, why = opts.maxAge(); why != "" {
+		return nil, why
 	}
 	return p, ""
 }

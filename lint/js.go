@@ -209,6 +209,71 @@ type jsValue struct {
 	why   string
 }
 
+// A jsCall is a call of a CORS middleware: the token of its name (at),
+// its line and its first argument, the options (undefined when there is
+// none).
+type jsCall struct {
+	at, line int
+	opts     jsValue
+}
+
+// jsCalls finds the calls of names in toks (not a method of the same name,
+// not a function declaring it) and reads their options: 64 at the most,
+// so that a hostile file costs bounded work.
+func jsCalls(toks []jsTok, names map[string]bool) []jsCall {
+	binds := jsBindings(toks)
+	var calls []jsCall
+	for i := 0; i+1 < len(toks) && len(calls) < 64; i++ {
+		t := toks[i]
+		if t.kind != 'n' || !names[t.text] || toks[i+1].text != "(" || (i > 0 && (toks[i-1].text == "." || toks[i-1].text == "function")) {
+			continue
+		}
+		p := &jsParser{toks: toks, pos: i + 2, bindings: binds}
+		opts := jsValue{kind: 'u', line: t.line}
+		if !p.is(")") {
+			opts = p.value(0)
+		}
+		calls = append(calls, jsCall{at: i, line: t.line, opts: opts})
+	}
+	return calls
+}
+
+// optionsObject says whether v, a CORS middleware's options argument, is
+// an object literal to read; when it is not, why says what it is instead,
+// or is empty for no options at all (the package's defaults).
+func (v jsValue) optionsObject() (read bool, why string) {
+	switch v.kind {
+	case 'o':
+		return true, ""
+	case 'u':
+		return false, ""
+	case '?':
+		return false, "the options are not a literal (" + v.why + ")"
+	default:
+		return false, "the options are not an object"
+	}
+}
+
+// maxAge is the object v's maxAge option as the header sends it (a
+// number or a string, written as JavaScript's String() writes it), "" when
+// it is absent or undefined.
+func (v jsValue) maxAge() (age, why string) {
+	m, ok := v.vals["maxAge"]
+	if !ok {
+		return "", ""
+	}
+	switch m.kind {
+	case 'u':
+		return "", ""
+	case 'd':
+		return strconv.FormatFloat(m.num, 'f', -1, 64), ""
+	case 's':
+		return m.str, ""
+	default:
+		return "", "maxAge is not a literal"
+	}
+}
+
 type jsParser struct {
 	toks     []jsTok
 	pos      int

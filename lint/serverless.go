@@ -141,6 +141,29 @@ func (s slsProps) number(key string, line int) (int, string, error) {
 	return n, "", nil
 }
 
+// scalarOn reads key's scalar p (cors: true): on is whether it turns CORS
+// on; a variable there makes dynamic, the unit that says so.
+func (s slsProps) scalarOn(p springProp, name, key string) (on bool, dynamic *Unit) {
+	if why := dynamicValue(p); why != "" {
+		return false, serverlessDynamic(s.file, p.line, name, key+": "+why)
+	}
+	return p.value == "true", nil
+}
+
+// credentialsAndAge reads allowCredentials and maxAge into rule, unless
+// why already names a field that is not a literal; it returns why, or the
+// error of a value of the wrong type.
+func (s slsProps) credentialsAndAge(rule *cloudRule, line int, why string) (string, error) {
+	var err error
+	if why == "" {
+		rule.credentials, why, err = s.boolean("allowCredentials", line)
+	}
+	if why == "" && err == nil {
+		rule.maxAge, why, err = s.number("maxAge", line)
+	}
+	return why, err
+}
+
 // sub returns the properties under prefix+".", the prefix removed.
 func (s slsProps) sub(prefix string) slsProps {
 	out := slsProps{file: s.file, props: map[string]springProp{}}
@@ -193,18 +216,15 @@ func serverlessHTTPAPI(all slsProps) (*Unit, error) {
 	switch {
 	case scalar:
 		line = p.line
-		if why := dynamicValue(p); why != "" {
-			return serverlessDynamic(all.file, line, name, key+": "+why), nil
-		}
-		if p.value != "true" {
-			return nil, nil // false, or no CORS
+		on, dynamic := all.scalarOn(p, name, key)
+		if !on {
+			return dynamic, nil // false, no CORS, or a variable
 		}
 		rule = cloudRule{origins: []string{"*"}, methods: []string{"*"}, headers: serverlessDefaultHeaders}
 	case len(s.props) > 0:
 		line = minLine(s.props)
 		var why string
 		var lines []int
-		var err error
 		rule.origins, lines, why = s.list("allowedOrigins")
 		for _, f := range []struct {
 			key string
@@ -214,12 +234,7 @@ func serverlessHTTPAPI(all slsProps) (*Unit, error) {
 				*f.to, _, why = s.list(f.key)
 			}
 		}
-		if why == "" {
-			rule.credentials, why, err = s.boolean("allowCredentials", line)
-		}
-		if why == "" && err == nil {
-			rule.maxAge, why, err = s.number("maxAge", line)
-		}
+		why, err := s.credentialsAndAge(&rule, line, why)
 		if err != nil {
 			return nil, err
 		}
@@ -277,11 +292,9 @@ func serverlessRESTEvent(all slsProps, key string) (*Unit, error) {
 	switch {
 	case scalar:
 		line = p.line
-		if why := dynamicValue(p); why != "" {
-			return serverlessDynamic(all.file, line, name, key+": "+why), nil
-		}
-		if p.value != "true" {
-			return nil, nil
+		on, dynamic := all.scalarOn(p, name, key)
+		if !on {
+			return dynamic, nil // false, no CORS, or a variable
 		}
 		rule.origins, lines = []string{"*"}, []int{line}
 	case len(s.props) > 0:
@@ -302,7 +315,6 @@ func serverlessRESTEvent(all slsProps, key string) (*Unit, error) {
 			origins, olines = []string{"*"}, []int{line}
 		}
 		rule.origins, lines = origins, olines
-		var err error
 		if why == "" {
 			if h, _, w := s.list("headers"); w != "" {
 				why = w
@@ -310,12 +322,7 @@ func serverlessRESTEvent(all slsProps, key string) (*Unit, error) {
 				rule.headers = h
 			}
 		}
-		if why == "" {
-			rule.credentials, why, err = s.boolean("allowCredentials", line)
-		}
-		if why == "" && err == nil {
-			rule.maxAge, why, err = s.number("maxAge", line)
-		}
+		why, err := s.credentialsAndAge(&rule, line, why)
 		if err != nil {
 			return nil, err
 		}

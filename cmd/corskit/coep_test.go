@@ -24,13 +24,7 @@ func TestCheckCOEP(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	img := srv.URL + "/logo.gif"
-	for _, tc := range []struct {
-		name    string
-		args    []string
-		code    int
-		want    []string
-		notWant []string
-	}{
+	checkCases(t, nil, []checkCase{
 		{"coep img without corp", []string{img, "--origin", "http://app.example.com", "--page-coep", "require-corp", "--as", "img", "--no-probe"}, 1,
 			[]string{"mode no-cors", "> Accept: image/", "not CORS: the page sends Cross-Origin-Embedder-Policy: require-corp",
 				"Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.NotSameOriginAfterDefaultedToSameOriginByCoep",
@@ -50,9 +44,7 @@ func TestCheckCOEP(t *testing.T) {
 		{"corp without coep", []string{img + "?corp=same-origin", "--origin", "http://app.example.com", "--mode", "no-cors", "--no-probe"}, 1,
 			[]string{"not CORS: the resource answers Cross-Origin-Resource-Policy: same-origin", "Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin",
 				"fetch() rejects with TypeError: Failed to fetch", "CORS mode (fetch() without mode: 'no-cors')"}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) { checkRun(t, tc.args, tc.code, tc.want, tc.notWant) })
-	}
+	})
 }
 
 func TestCheckCOEPUsage(t *testing.T) {

@@ -85,6 +85,25 @@ func checkRun(t *testing.T, args []string, code int, want, notWant []string) {
 	}
 }
 
+// A checkCase is one row of a table of `corskit check` runs: its
+// arguments, its exit code, and what its output must and must not hold.
+type checkCase struct {
+	name          string
+	args          []string
+	code          int
+	want, notWant []string
+}
+
+// checkCases runs each case as a subtest (checkRun), its arguments after
+// prefix.
+func checkCases(t *testing.T, prefix []string, cases []checkCase) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkRun(t, append(append([]string(nil), prefix...), tc.args...), tc.code, tc.want, tc.notWant)
+		})
+	}
+}
+
 // checkJSONInto runs `corskit check args... --json`, which must exit with
 // code, and decodes its output into v.
 func checkJSONInto(t *testing.T, code int, v any, args ...string) {

@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/sha1"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -48,13 +47,7 @@ func TestCheckKinds(t *testing.T) {
 	const origin = "http://app.example.com"
 	srv := kindServer(t, origin)
 	ws := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
-	for _, tc := range []struct {
-		name    string
-		args    []string
-		code    int
-		want    []string
-		notWant []string
-	}{
+	checkCases(t, []string{"--color", "never"}, []checkCase{
 		{"script no-cors", []string{srv.URL + "/a.js", "--origin", origin, "--as", "script", "--no-probe"}, 0,
 			[]string{"as script, credentials include, mode no-cors", "ALLOWED"}, nil},
 		{"script crossorigin", []string{srv.URL + "/a.js", "--origin", origin, "--as", "script", "--crossorigin", "anonymous", "--no-probe"}, 1,
@@ -93,24 +86,7 @@ func TestCheckKinds(t *testing.T) {
 		{"csp connect-src websocket", []string{ws, "--page-url", origin + "/", "--page-csp", "connect-src 'self'", "--as", "websocket", "--browser", "chromium"}, 1,
 			[]string{"Connecting to '" + ws + "' violates the following Content Security Policy directive: \"connect-src 'self'\". The action has been blocked.",
 				"connect-src 'self' " + ws[:strings.LastIndex(ws, "/")]}, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := cli(t, append([]string{"check", "--color", "never"}, tc.args...)...)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
-			for _, w := range tc.notWant {
-				if strings.Contains(out, w) {
-					t.Errorf("output has %q:\n%s", w, out)
-				}
-			}
-		})
-	}
+	})
 }
 
 // TestCheckKindsUsage: --as and its companions misused: one line, exit 2.
@@ -128,12 +104,7 @@ func TestCheckKindsUsage(t *testing.T) {
 		{"ws url for fetch", "want an absolute http:// or https:// URL", []string{"ws://api.example.com/f", "--origin", page}},
 		{"ftp url for websocket", "want an absolute ws://, wss://", []string{"ftp://api.example.com/f", "--origin", page, "--as", "websocket"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, errOut, code := cli(t, append([]string{"check"}, tc.args...)...)
-			if code != 2 || !strings.Contains(errOut, tc.msg) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
-				t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, errOut, tc.msg)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkMisuse(t, tc.args, tc.msg) })
 	}
 }
 
@@ -151,22 +122,16 @@ func TestCheckKindsJSON(t *testing.T) {
 		Reason string `json:"reason"`
 		Gate   gate   `json:"gate"`
 	}
-	out, _, code := cli(t, "check", srv.URL+"/s.css", "--page-url", "http://app.example.com/", "--page-csp", "style-src-elem 'self'", "--as", "stylesheet", "--json")
-	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 1 {
-		t.Fatalf("exit %d, %v\n%s", code, err, out)
-	}
+	checkJSONInto(t, 1, &r, srv.URL+"/s.css", "--page-url", "http://app.example.com/", "--page-csp", "style-src-elem 'self'", "--as", "stylesheet")
 	if r.Reason != "csp-style-src" || (r.Gate != gate{ID: "csp-style-src", Layer: "page-server", Directive: "style-src-elem 'self'", FixedPolicy: "style-src-elem 'self' " + srv.URL, BlockedReason: "csp"}) {
-		t.Errorf("%+v\n%s", r, out)
+		t.Errorf("%+v", r)
 	}
 	r = struct {
 		Reason string `json:"reason"`
 		Gate   gate   `json:"gate"`
 	}{}
-	out, _, code = cli(t, "check", ws, "--origin", "http://evil.example", "--as", "websocket", "--json")
-	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 1 {
-		t.Fatalf("exit %d, %v\n%s", code, err, out)
-	}
+	checkJSONInto(t, 1, &r, ws, "--origin", "http://evil.example", "--as", "websocket")
 	if r.Reason != "websocket-handshake" || r.Gate.Layer != "api-server" {
-		t.Errorf("%+v\n%s", r, out)
+		t.Errorf("%+v", r)
 	}
 }
