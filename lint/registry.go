@@ -39,6 +39,7 @@ var readers = []reader{
 	{"r2", sniffR2, readR2},
 	{"azure-arm", sniffAzureARM, readAzureARM},
 	{"spring", sniffSpring, readSpring},
+	{"spring-java", sniffSpringJava, readSpringJava},
 	{"serverless", sniffServerless, readServerless},
 	{"go", sniffGoCORS, readGoCORS},
 }
