@@ -200,3 +200,9 @@ func FuzzSpringKotlin(f *testing.F) {
 		"import a.CrossOrigin\n@RestController\nclass C(val r: R) {\n  @CrossOrigin(origins = [\"https://a.example.com\"], allowCredentials = \"true\")\n  @GetMapping(\"/o\")\n  fun o(): String = \"\"\"raw $x\"\"\"\n}\n",
 	)
 }
+
+func FuzzASPNet(f *testing.F) {
+	fuzzRead(f, "appsettings.json",
+		"{\n  // c\n  \"Cors\": { \"AllowedOrigins\": [\"https://A.example.com\", \"*\", \"http://localhost:4200\",], \"AllowCredentials\": true },\n  /* x */ \"X\": { \"CorsSettings\": { \"allowedorigins\": [\"*\"] } }\n}\n",
+	)
+}

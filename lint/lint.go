@@ -36,6 +36,10 @@ type Unit struct {
 	// Vendor, when set, is the documentation the simulated semantics
 	// come from: the stack does not run here.
 	Vendor string `json:"vendor,omitempty"`
+	// convention, when set, says the policy is read from a convention
+	// of the file, not from the stack's own configuration (ASP.NET's
+	// appsettings): the findings' Source starts with it.
+	convention string
 
 	// handler answers as the server configured by the file would.
 	handler http.Handler
@@ -301,7 +305,10 @@ func (u *Unit) fixRules(stack, name string, rules []cloudRule, hits *lineTracker
 
 func (u *Unit) finding(f audit.Finding, line int) Finding {
 	x := Finding{Finding: f, File: u.File, Line: line, Stack: u.Stack}
-	if u.Vendor != "" {
+	switch {
+	case u.convention != "":
+		x.Source = u.convention + u.Vendor
+	case u.Vendor != "":
 		x.Source = "from the vendor's documentation: " + u.Vendor
 	}
 	return x

@@ -31,6 +31,7 @@ var readers = []reader{
 	{"flask", sniffFlask, readFlask},
 	{"apache", sniffApache, readApache},
 	{"caddy", sniffCaddy, readCaddy},
+	{"aspnet-appsettings", sniffASPNet, readASPNet}, // before s3: both name AllowedOrigins
 	{"s3", sniffS3, readS3},
 	{"gcs", sniffGCS, readGCS},
 	{"azure", sniffAzure, readAzure},
