@@ -206,3 +206,9 @@ func FuzzASPNet(f *testing.F) {
 		"{\n  // c\n  \"Cors\": { \"AllowedOrigins\": [\"https://A.example.com\", \"*\", \"http://localhost:4200\",], \"AllowCredentials\": true },\n  /* x */ \"X\": { \"CorsSettings\": { \"allowedorigins\": [\"*\"] } }\n}\n",
 	)
 }
+
+func FuzzCloudFormationYAML(f *testing.F) {
+	fuzzRead(f, "template.yaml",
+		"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: [https://a.example.com, '*']\n            AllowedMethods:\n              - GET\n            MaxAge: 30\n  P:\n    Properties:\n      ResponseHeadersPolicyConfig:\n        CorsConfig:\n          AccessControlAllowOrigins:\n            Items:\n              - !Sub https://${D}\n",
+	)
+}

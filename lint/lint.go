@@ -76,6 +76,10 @@ type fileFix struct {
 	// hits tells which configured entries matched a request's Origin in
 	// the simulation (the vendor's first matching rule).
 	hits *lineTracker
+	// noSnippet: stacks/ has no syntax for this file (S3 rules in a
+	// CloudFormation template use other names than S3's API); the fix is
+	// said in words only.
+	noSnippet bool
 }
 
 // Finding is an audit finding located in a file.
@@ -241,7 +245,7 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 		snippet, err = s.SnippetKeeping(stacks.Policy{Origins: list, Credentials: creds},
 			stacks.Kept{stacks.FieldMethods: nil, stacks.FieldHeaders: nil, stacks.FieldExposed: nil, stacks.FieldMaxAge: nil})
 	}
-	if err != nil {
+	if err != nil || u.fix.noSnippet {
 		return fix, ""
 	}
 	return fix, snippet

@@ -39,6 +39,7 @@ var readers = []reader{
 	{"apigateway", sniffAPIGateway, readAPIGateway},
 	{"r2", sniffR2, readR2},
 	{"azure-arm", sniffAzureARM, readAzureARM},
+	{"cloudformation-yaml", sniffCloudFormationYAML, readCloudFormationYAML},
 	{"spring", sniffSpring, readSpring},
 	{"spring-java", sniffSpringJava, readSpringJava},
 	{"serverless", sniffServerless, readServerless},

@@ -72,6 +72,9 @@ type springProp struct {
 	value string
 	line  int
 	err   error // a value the YAML subset does not read (lenient reading only)
+	// flow and quoted say how a YAML scalar was written (a [a, b] list,
+	// a quoted string), for readers that type values (cfnTree).
+	flow, quoted bool
 }
 
 // springKey normalizes a property name as Spring's relaxed binding does:
