@@ -56,7 +56,7 @@ func readCloudFormationYAML(file string, data []byte) ([]*Unit, error) {
 	// listed by two resources points at the first).
 	lines := map[string]int{}
 	for k, p := range props {
-		if !strings.Contains(strings.ToLower(k), "origins") {
+		if kl := strings.ToLower(k); !strings.Contains(kl, "origins") && !strings.HasSuffix(kl, "alloworigin") && !strings.HasSuffix(kl, ".cors") {
 			continue
 		}
 		for _, o := range commaList(p.value) {
@@ -69,6 +69,7 @@ func readCloudFormationYAML(file string, data []byte) ([]*Unit, error) {
 	units := cloudFrontUnits(file, doc, lineOfOrigin)
 	units = append(units, apiGatewayUnits(file, doc, lineOfOrigin)...)
 	units = append(units, cfnS3Units(file, doc, lineOfOrigin)...)
+	units = append(units, samAPIUnits(file, doc, lineOfOrigin)...)
 	slices.SortStableFunc(units, func(a, b *Unit) int { return a.Line - b.Line })
 	return units, nil
 }
@@ -265,4 +266,84 @@ func cfnValue(p springProp) any {
 		return f
 	}
 	return p.value
+}
+
+// SAM's REST API (AWS::Serverless::Api, and Globals.Api) takes Cors: a
+// string, the Allow-Origin value, or an object (AllowOrigin,
+// AllowMethods, AllowHeaders, MaxAge, AllowCredentials) whose strings are
+// header values in single quotes ("'https://app.example.com'"). SAM
+// answers preflights with them from a MOCK OPTIONS method: one origin, sent
+// as it is; the function's own answer is told to send the same, and is
+// simulated doing so (as serverless.yml's REST events are).
+const samAPIDoc = "https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-corsconfiguration.html"
+
+// samAPIUnits evaluates the Cors of SAM's REST APIs.
+func samAPIUnits(file string, doc any, lineOfOrigin func(string) int) []*Unit {
+	top, _ := doc.(map[string]any)
+	var units []*Unit
+	add := func(name string, cors any) {
+		if cors == nil {
+			return
+		}
+		if u := samAPIUnit(file, name, cors, lineOfOrigin); u != nil {
+			units = append(units, u)
+		}
+	}
+	if g, ok := field(top, "Globals").(map[string]any); ok {
+		if api, ok := field(g, "Api").(map[string]any); ok {
+			add("Globals.Api.Cors", field(api, "Cors"))
+		}
+	}
+	res, _ := field(top, "Resources").(map[string]any)
+	for _, k := range sortedKeys(res) {
+		r, _ := res[k].(map[string]any)
+		if field(r, "Type") != "AWS::Serverless::Api" {
+			continue
+		}
+		if props, ok := field(r, "Properties").(map[string]any); ok {
+			add("Resources."+k+".Properties.Cors", field(props, "Cors"))
+		}
+	}
+	return units
+}
+
+func samAPIUnit(file, name string, cors any, lineOfOrigin func(string) int) *Unit {
+	if why, line := templateValue(cors); why != "" {
+		return DynamicUnit(file, line, "apigateway", name, why)
+	}
+	rule := cloudRule{methods: []string{"*"}}
+	origin := cors
+	m, isMap := cors.(map[string]any)
+	if isMap {
+		origin = field(m, "AllowOrigin")
+		if ms := commaList(samHeader(field(m, "AllowMethods"))); len(ms) > 0 {
+			rule.methods = ms
+		}
+		rule.headers = commaList(samHeader(field(m, "AllowHeaders")))
+		if n, err := strconv.Atoi(samHeader(field(m, "MaxAge"))); err == nil {
+			rule.maxAge = n
+		}
+		rule.credentials = field(m, "AllowCredentials") == true
+	}
+	o := samHeader(origin)
+	if o == "" {
+		return nil
+	}
+	rule.origins = []string{o}
+	v := cloudVendor{matchOrigin: exactOrStar, starIsStar: true, anyMethod: true, preflightFail: 200}
+	u := cloudUnit(file, "apigateway", name, samAPIDoc, []cloudRule{rule}, v, func(x string) int { return lineOfOrigin("'" + x + "'") })
+	// stacks/ has no stack for SAM's quoted values (its API Gateway stack
+	// is the HTTP API's CorsConfiguration): the audit's fix only.
+	u.fix = fileFix{stack: "sam-api"}
+	return u
+}
+
+// samHeader is a SAM header value without its single quotes ("" when it
+// is not a quoted string: SAM requires the quotes).
+func samHeader(v any) string {
+	s, _ := v.(string)
+	if len(s) < 2 || s[0] != '\'' || s[len(s)-1] != '\'' {
+		return ""
+	}
+	return s[1 : len(s)-1]
 }

@@ -22,20 +22,25 @@ func TestCloudFormationYAMLTemplate(t *testing.T) {
 		{"localhost-origin", "cloudfront", 32, true},
 		{"wildcard-origin", "apigateway", 45, false},
 		{NotEvaluated, "apigateway", 57, false},
+		{"wildcard-origin", "apigateway", 72, false}, // SAM's Globals.Api.Cors "'*'"
 	} {
 		f := at(fs, c.id, c.line)
 		if f == nil || f.Stack != c.stack || f.Credentials != c.creds {
 			t.Errorf("want %s (%s, credentials %v) at line %d, got %+v", c.id, c.stack, c.creds, c.line, fs)
 		}
 	}
-	if len(fs) != 4 {
-		t.Errorf("want 4 findings, got %d: %+v", len(fs), fs)
+	if len(fs) != 5 { // SAM's Legacy API, one exact origin with credentials: none
+		t.Errorf("want 5 findings, got %d: %+v", len(fs), fs)
 	}
 	for _, f := range fs {
 		switch f.Stack {
 		case "s3":
 			if f.Snippet != "" || !strings.Contains(f.Fix.Stack, "AllowedOrigins") {
 				t.Errorf("S3 in a template: the fix in words only (stacks/ writes S3's API names), got %q / %q", f.Fix.Stack, f.Snippet)
+			}
+		case "apigateway":
+			if f.Line == 72 && (f.Snippet != "" || f.Fix.Stack != "") {
+				t.Errorf("SAM's REST Cors: no stack writes it, got %q / %q", f.Fix.Stack, f.Snippet)
 			}
 		case "cloudfront":
 			if !strings.Contains(f.Snippet, `"AccessControlAllowOrigins": {"Items": ["https://app.example.com"]}`) {
@@ -81,5 +86,16 @@ func TestCloudFormationJSONIntrinsicNotEvaluated(t *testing.T) {
 	fs := lintString(t, readAPIGateway, "template.json", src)
 	if _, ok := ids(fs)[NotEvaluated]; !ok || len(fs) != 1 {
 		t.Errorf("want not-evaluated, got %+v", fs)
+	}
+}
+
+func TestSAMAPICorsQuotedValues(t *testing.T) {
+	src := "Transform: AWS::Serverless-2016-10-31\nResources:\n  A:\n    Type: AWS::Serverless::Api\n    Properties:\n      Cors:\n        AllowOrigin: \"'http://localhost:8080'\"\n        AllowCredentials: true\n  B:\n    Type: AWS::Serverless::Api\n    Properties:\n      Cors: https://unquoted.example.com\n"
+	fs := lintString(t, readCloudFormationYAML, "template.yaml", src)
+	if f := at(fs, "localhost-origin", 7); f == nil || !f.Credentials {
+		t.Errorf("want localhost-origin with credentials at line 7, got %+v", fs)
+	}
+	if len(fs) != 1 {
+		t.Errorf("an unquoted Cors value is not SAM's form and is not read; got %+v", fs)
 	}
 }
