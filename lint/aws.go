@@ -131,6 +131,12 @@ func readCloudFront(file string, data []byte) ([]*Unit, error) {
 	if err != nil {
 		return nil, err
 	}
+	return cloudFrontUnits(file, doc, quotedLine(data)), nil
+}
+
+// cloudFrontUnits evaluates the CorsConfig objects of a decoded document
+// (JSON, or a CloudFormation YAML template read into the same values).
+func cloudFrontUnits(file string, doc any, lineOfOrigin func(string) int) []*Unit {
 	var objs []map[string]any
 	findObjects(doc, "CorsConfig", 0, &objs)
 	var units []*Unit
@@ -147,12 +153,16 @@ func readCloudFront(file string, data []byte) ([]*Unit, error) {
 			headers: stringList(field(o, "AccessControlAllowHeaders")), expose: stringList(field(o, "AccessControlExposeHeaders")),
 			maxAge: jsonInt(field(o, "AccessControlMaxAgeSec")), credentials: creds,
 		}
+		if why, line := templateValue(o); why != "" && field(o, "AccessControlAllowOrigins") != nil {
+			units = append(units, DynamicUnit(file, line, "cloudfront", "CorsConfig", why))
+			continue
+		}
 		if len(r.origins) == 0 {
 			continue
 		}
-		units = append(units, cloudUnit(file, "cloudfront", "CorsConfig", cloudFrontDoc, []cloudRule{r}, cloudFrontVendor, quotedLine(data)))
+		units = append(units, cloudUnit(file, "cloudfront", "CorsConfig", cloudFrontDoc, []cloudRule{r}, cloudFrontVendor, lineOfOrigin))
 	}
-	return units, nil
+	return units
 }
 
 func readAPIGateway(file string, data []byte) ([]*Unit, error) {
@@ -160,6 +170,12 @@ func readAPIGateway(file string, data []byte) ([]*Unit, error) {
 	if err != nil {
 		return nil, err
 	}
+	return apiGatewayUnits(file, doc, quotedLine(data)), nil
+}
+
+// apiGatewayUnits evaluates the CorsConfiguration and
+// x-amazon-apigateway-cors objects of a decoded document.
+func apiGatewayUnits(file string, doc any, lineOfOrigin func(string) int) []*Unit {
 	var objs []map[string]any
 	findObjects(doc, "CorsConfiguration", 0, &objs)
 	cfn := len(objs) // the CloudFormation ones, then the OpenAPI extension's
@@ -172,14 +188,18 @@ func readAPIGateway(file string, data []byte) ([]*Unit, error) {
 			headers: stringList(field(o, "AllowHeaders")), expose: stringList(field(o, "ExposeHeaders")),
 			maxAge: jsonInt(field(o, "MaxAge")), credentials: creds,
 		}
+		if why, line := templateValue(o); why != "" && field(o, "AllowOrigins") != nil {
+			units = append(units, DynamicUnit(file, line, "apigateway", "CorsConfiguration", why))
+			continue
+		}
 		if len(r.origins) == 0 { // an S3 bucket's CorsConfiguration (CorsRules), say
 			continue
 		}
-		u := cloudUnit(file, "apigateway", "CorsConfiguration", apiGatewayDoc, []cloudRule{r}, apiGatewayVendor, quotedLine(data))
+		u := cloudUnit(file, "apigateway", "CorsConfiguration", apiGatewayDoc, []cloudRule{r}, apiGatewayVendor, lineOfOrigin)
 		if i >= cfn {
 			u.fix.name = "x-amazon-apigateway-cors" // the fix in OpenAPI's camelCase
 		}
 		units = append(units, u)
 	}
-	return units, nil
+	return units
 }

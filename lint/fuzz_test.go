@@ -187,3 +187,28 @@ func FuzzServerless(f *testing.F) {
 		"functions:\n  f:\n    events:\n      - http:\n          path: x\n          method: get\n          cors:\n            origins: [https://*.example.com, '*']\n            headers: [a]\n      - http:\n          cors: true\nresources:\n  R: !Ref X\n",
 	)
 }
+
+func FuzzSpringJava(f *testing.F) {
+	fuzzRead(f, "Web.java",
+		"import a.CrossOrigin;\n@RequestMapping(\"/a/{id}\")\n@CrossOrigin(origins = {\"https://a.example.com\", \"x\" + \"y\"}, methods = RequestMethod.GET, maxAge = -1)\nclass A { @GetMapping(path = \"/b\") public X b(@P(\"c\") int c) throws E { return '\\u0041'; } }\n",
+		"import a.CorsRegistry;\nclass W { void addCorsMappings(CorsRegistry r) { r.addMapping(\"/**\").allowedOriginPatterns(\"https://*.a.com:[*]\").allowedMethods(\"*\").allowCredentials(true).maxAge(10L); /* */ } }\n",
+	)
+}
+
+func FuzzSpringKotlin(f *testing.F) {
+	fuzzRead(f, "Web.kt",
+		"import a.CrossOrigin\n@RestController\nclass C(val r: R) {\n  @CrossOrigin(origins = [\"https://a.example.com\"], allowCredentials = \"true\")\n  @GetMapping(\"/o\")\n  fun o(): String = \"\"\"raw $x\"\"\"\n}\n",
+	)
+}
+
+func FuzzASPNet(f *testing.F) {
+	fuzzRead(f, "appsettings.json",
+		"{\n  // c\n  \"Cors\": { \"AllowedOrigins\": [\"https://A.example.com\", \"*\", \"http://localhost:4200\",], \"AllowCredentials\": true },\n  /* x */ \"X\": { \"CorsSettings\": { \"allowedorigins\": [\"*\"] } }\n}\n",
+	)
+}
+
+func FuzzCloudFormationYAML(f *testing.F) {
+	fuzzRead(f, "template.yaml",
+		"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: [https://a.example.com, '*']\n            AllowedMethods:\n              - GET\n            MaxAge: 30\n  P:\n    Properties:\n      ResponseHeadersPolicyConfig:\n        CorsConfig:\n          AccessControlAllowOrigins:\n            Items:\n              - !Sub https://${D}\n",
+	)
+}

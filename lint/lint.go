@@ -36,6 +36,10 @@ type Unit struct {
 	// Vendor, when set, is the documentation the simulated semantics
 	// come from: the stack does not run here.
 	Vendor string `json:"vendor,omitempty"`
+	// convention, when set, says the policy is read from a convention
+	// of the file, not from the stack's own configuration (ASP.NET's
+	// appsettings): the findings' Source starts with it.
+	convention string
 
 	// handler answers as the server configured by the file would.
 	handler http.Handler
@@ -72,6 +76,10 @@ type fileFix struct {
 	// hits tells which configured entries matched a request's Origin in
 	// the simulation (the vendor's first matching rule).
 	hits *lineTracker
+	// noSnippet: stacks/ has no syntax for this file (S3 rules in a
+	// CloudFormation template use other names than S3's API); the fix is
+	// said in words only.
+	noSnippet bool
 }
 
 // Finding is an audit finding located in a file.
@@ -237,7 +245,7 @@ func (u *Unit) stackFix(res audit.Result) (string, string) {
 		snippet, err = s.SnippetKeeping(stacks.Policy{Origins: list, Credentials: creds},
 			stacks.Kept{stacks.FieldMethods: nil, stacks.FieldHeaders: nil, stacks.FieldExposed: nil, stacks.FieldMaxAge: nil})
 	}
-	if err != nil {
+	if err != nil || u.fix.noSnippet {
 		return fix, ""
 	}
 	return fix, snippet
@@ -301,7 +309,10 @@ func (u *Unit) fixRules(stack, name string, rules []cloudRule, hits *lineTracker
 
 func (u *Unit) finding(f audit.Finding, line int) Finding {
 	x := Finding{Finding: f, File: u.File, Line: line, Stack: u.Stack}
-	if u.Vendor != "" {
+	switch {
+	case u.convention != "":
+		x.Source = u.convention + u.Vendor
+	case u.Vendor != "":
 		x.Source = "from the vendor's documentation: " + u.Vendor
 	}
 	return x

@@ -31,6 +31,7 @@ var readers = []reader{
 	{"flask", sniffFlask, readFlask},
 	{"apache", sniffApache, readApache},
 	{"caddy", sniffCaddy, readCaddy},
+	{"aspnet-appsettings", sniffASPNet, readASPNet}, // before s3: both name AllowedOrigins
 	{"s3", sniffS3, readS3},
 	{"gcs", sniffGCS, readGCS},
 	{"azure", sniffAzure, readAzure},
@@ -38,7 +39,9 @@ var readers = []reader{
 	{"apigateway", sniffAPIGateway, readAPIGateway},
 	{"r2", sniffR2, readR2},
 	{"azure-arm", sniffAzureARM, readAzureARM},
+	{"cloudformation-yaml", sniffCloudFormationYAML, readCloudFormationYAML},
 	{"spring", sniffSpring, readSpring},
+	{"spring-java", sniffSpringJava, readSpringJava},
 	{"serverless", sniffServerless, readServerless},
 	{"go", sniffGoCORS, readGoCORS},
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -71,6 +72,9 @@ type springProp struct {
 	value string
 	line  int
 	err   error // a value the YAML subset does not read (lenient reading only)
+	// flow and quoted say how a YAML scalar was written (a [a, b] list,
+	// a quoted string), for readers that type values (cfnTree).
+	flow, quoted bool
 }
 
 // springKey normalizes a property name as Spring's relaxed binding does:
@@ -204,8 +208,12 @@ func springPath(p string) string {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
-	return p
+	return escapedPath(p)
 }
+
+// escapedPath is a path as a request line sends it (a space or a
+// control byte in a mapping's pattern escaped).
+func escapedPath(p string) string { return (&url.URL{Path: p}).EscapedPath() }
 
 // springCORS is the CorsConfiguration the simulation answers from.
 type springCORS struct {
@@ -222,34 +230,75 @@ type springCORS struct {
 }
 
 func springUnit(file, name string, c springConfig) *Unit {
-	origins, oLine := c.list("allowedorigins")
-	patterns, pLine := c.list("allowedoriginpatterns")
+	origins := c.entries("allowedorigins")
+	patterns := c.entries("allowedoriginpatterns")
 	if len(origins) == 0 && len(patterns) == 0 {
 		return nil // the Actuator configures no CORS without origins
-	}
-	line := oLine
-	if line == 0 || (pLine != 0 && pLine < line) {
-		line = pLine
 	}
 	path := "/actuator/"
 	if !strings.HasPrefix(name, "Actuator") {
 		path = springPath(c.path)
 		name += " [" + c.path + "]"
 	}
-	u := &Unit{File: file, Line: line, Stack: "spring", Name: name, Path: path, Vendor: springDoc, layer: "app"}
-	cfg := &springCORS{origins: origins, lines: map[string]int{}}
-	for _, e := range c.entries("allowedorigins") {
+	u := &Unit{File: file, Stack: "spring", Name: name, Path: path, Vendor: springDoc, layer: "app"}
+	s := springSettings{origins: origins, patterns: patterns,
+		refused: "Spring refuses the configuration at the first CORS request (IllegalArgumentException), so every CORS request fails"}
+	if m, l := c.list("allowedmethods"); l > 0 {
+		s.methods = m
+	}
+	s.headers, _ = c.list("allowedheaders")
+	s.expose, _ = c.list("exposedheaders")
+	if v, ok := c.props["allowcredentials"]; ok {
+		s.creds = strings.EqualFold(strings.TrimSpace(v.value), "true")
+	}
+	if strings.HasPrefix(name, "Actuator") {
+		s.maxAge = 1800
+	}
+	if v, ok := c.props["maxage"]; ok {
+		s.maxAge = springSeconds(v.value)
+	}
+	return s.unit(u)
+}
+
+// springSettings is one CorsConfiguration as a file sets it, whatever
+// the file's syntax (properties, YAML, @CrossOrigin, CorsRegistry): the
+// origin and pattern entries with their lines, and the rest.
+type springSettings struct {
+	origins, patterns []springProp
+	methods           []string // nil: GET, HEAD
+	headers, expose   []string
+	creds             bool
+	maxAge            int
+	// refused says when Spring refuses "*" with credentials.
+	refused string
+}
+
+// unit gives u (File, Name, Path set) its line, origins and the
+// simulated server of s: CorsConfiguration's semantics, once for every
+// Spring syntax.
+func (s springSettings) unit(u *Unit) *Unit {
+	if len(s.origins) > 0 {
+		u.Line = s.origins[0].line
+	}
+	if len(s.patterns) > 0 && (u.Line == 0 || s.patterns[0].line < u.Line) {
+		u.Line = s.patterns[0].line
+	}
+	cfg := &springCORS{lines: map[string]int{}, methods: s.methods, headers: s.headers, expose: s.expose, creds: s.creds, maxAge: s.maxAge}
+	starLine := 0
+	for _, e := range s.origins {
+		cfg.origins = append(cfg.origins, e.value)
 		if _, ok := cfg.lines[e.value]; !ok {
 			cfg.lines[e.value] = e.line
 		}
-	}
-	for _, o := range origins {
-		if o != "*" && !slices.Contains(u.Origins, o) {
-			u.Origins = append(u.Origins, o)
+		if e.value == "*" && starLine == 0 {
+			starLine = e.line
+		}
+		if e.value != "*" && !slices.Contains(u.Origins, e.value) {
+			u.Origins = append(u.Origins, e.value)
 		}
 	}
-	for i, p := range patterns {
-		pLine := c.entries("allowedoriginpatterns")[i].line
+	for _, e := range s.patterns {
+		p := e.value
 		if p == "*" {
 			cfg.anyPat = true
 			cfg.patterns = append(cfg.patterns, nil)
@@ -259,25 +308,11 @@ func springUnit(file, name string, c springConfig) *Unit {
 				u.Origins = append(u.Origins, p)
 			}
 		}
-		cfg.patLines = append(cfg.patLines, pLine)
+		cfg.patLines = append(cfg.patLines, e.line)
 	}
-	if m, l := c.list("allowedmethods"); l > 0 {
-		cfg.methods = m
-	}
-	cfg.headers, _ = c.list("allowedheaders")
-	cfg.expose, _ = c.list("exposedheaders")
-	if v, ok := c.props["allowcredentials"]; ok {
-		cfg.creds = strings.EqualFold(strings.TrimSpace(v.value), "true")
-	}
-	if strings.HasPrefix(name, "Actuator") {
-		cfg.maxAge = 1800
-	}
-	if v, ok := c.props["maxage"]; ok {
-		cfg.maxAge = springSeconds(v.value)
-	}
-	if cfg.creds && slices.Contains(origins, "*") {
-		u.note(InvalidConfig, audit.Info, oLine,
-			`allowed-origins "*" with allow-credentials true: Spring refuses the configuration at the first CORS request (IllegalArgumentException), so every CORS request fails; use allowed-origin-patterns or list the origins`, "")
+	if cfg.creds && starLine > 0 {
+		u.note(InvalidConfig, audit.Info, starLine,
+			`allowed origins "*" with credentials: `+s.refused+`; use allowed-origin-patterns or list the origins`, "")
 		return u
 	}
 	track := &lineTracker{}
@@ -304,6 +339,9 @@ func springSeconds(v string) int {
 // against the whole origin; ":[*]" is any port or none, ":[a,b]" one of
 // the ports or none.
 func springPattern(p string) *regexp.Regexp {
+	// regexp refuses invalid UTF-8, which QuoteMeta keeps; such bytes
+	// match no origin a browser sends.
+	p = strings.ToValidUTF8(p, "\uFFFD")
 	ports := ""
 	if i := strings.LastIndex(p, ":["); i >= 0 && strings.HasSuffix(p, "]") {
 		list := p[i+2 : len(p)-1]

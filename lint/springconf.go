@@ -177,13 +177,13 @@ func readYAML(file string, data []byte, lenient bool) (map[string]springProp, er
 					continue
 				}
 				val, err := yamlScalar(file, n, v)
-				if err = keep(out, key+"."+k, val, n, err, lenient); err != nil {
+				if err = keep(out, key+"."+k, v, val, n, err, lenient); err != nil {
 					return nil, err
 				}
 				continue
 			}
 			val, err := yamlScalar(file, n, item)
-			if err = keep(out, key, val, n, err, lenient); err != nil {
+			if err = keep(out, key, item, val, n, err, lenient); err != nil {
 				return nil, err
 			}
 			continue
@@ -203,7 +203,7 @@ func readYAML(file string, data []byte, lenient bool) (map[string]springProp, er
 			skipAbove = indent
 		default:
 			val, err := yamlScalar(file, n, v)
-			if err = keep(out, path, val, n, err, lenient); err != nil {
+			if err = keep(out, path, v, val, n, err, lenient); err != nil {
 				return nil, err
 			}
 		}
@@ -211,13 +211,13 @@ func readYAML(file string, data []byte, lenient bool) (map[string]springProp, er
 	return out, nil
 }
 
-// keep stores a scalar, or its error: returned, or kept in the
-// property when lenient.
-func keep(out map[string]springProp, path, val string, line int, err error, lenient bool) error {
+// keep stores a scalar read from raw, or its error: returned, or kept
+// in the property when lenient.
+func keep(out map[string]springProp, path, raw, val string, line int, err error, lenient bool) error {
 	if err != nil && !lenient {
 		return err
 	}
-	out[path] = springProp{value: val, line: line, err: err}
+	out[path] = springProp{value: val, line: line, err: err, flow: strings.HasPrefix(raw, "["), quoted: isQuoted(raw)}
 	return nil
 }
 
