@@ -338,6 +338,8 @@ func renderSpring(v view) string {
 	if !v.shows(FieldOrigins) {
 		origins = v.kept(FieldOrigins, "                ")
 	}
+	// The chain's ";" stands on its own line: the last line may be a
+	// "keep yours" comment, which would swallow it.
 	return fmt.Sprintf(`// Or per controller: @CrossOrigin(origins = ..., originPatterns = ..., methods = ...,
 // allowedHeaders = ..., exposedHeaders = ..., allowCredentials = "true", maxAge = ...)
 @Configuration
@@ -345,7 +347,8 @@ public class CorsConfig implements WebMvcConfigurer {
     @Override
     public void addCorsMappings(CorsRegistry registry) {
         registry.addMapping("/**")
-%s;
+%s
+                ;
     }
 }
 `, lines(
@@ -365,9 +368,12 @@ func renderASPNet(v view) string {
 	if p.anyOrigin() {
 		origins = "        .AllowAnyOrigin()"
 	}
+	// "));" stands on its own line: the last line may be a "keep yours"
+	// comment, which would swallow it.
 	return fmt.Sprintf(`// Program.cs
 builder.Services.AddCors(options => options.AddPolicy("api", policy => policy
-%s));
+%s
+));
 
 var app = builder.Build();
 app.UseRouting();

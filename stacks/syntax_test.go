@@ -181,3 +181,22 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// A kept setting's comment swallows none of the snippet's code: Spring's
+// chain ended "// maxAge: ... keep yours;" and ASP.NET's "keep yours));"
+// when max-age, the last setting, was kept, so neither compiled as pasted.
+func TestKeptCommentEndsItsLine(t *testing.T) {
+	p := stacks.Policy{Origins: []string{"https://app.example.com"}, Credentials: true}
+	keep := stacks.Kept{stacks.FieldMaxAge: nil, stacks.FieldExposed: nil}
+	for _, s := range stacks.All() {
+		src, err := s.SnippetKeeping(p, keep)
+		if err != nil {
+			t.Fatalf("%s: %v", s.Name, err)
+		}
+		for _, l := range strings.Split(src, "\n") {
+			if i := strings.Index(l, "keep yours"); i >= 0 && strings.ContainsAny(strings.TrimSpace(l[i:])[len("keep yours"):], ";)}]") {
+				t.Errorf("%s: code after a keep-yours comment: %q\n%s", s.Name, l, src)
+			}
+		}
+	}
+}
