@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -146,6 +147,11 @@ func goConfig(fset *token.FileSet, lit *ast.CompositeLit) (cors.Config, map[stri
 			cfg.MaxAge, ok2 = goDuration(kv.Value)
 		case "Logger", "OnReject":
 			ok2 = true // logging and counting refusals change no answer (OnReject gets no ResponseWriter)
+		default:
+			if _, known := reflect.TypeFor[cors.Config]().FieldByName(key.Name); !known {
+				return cfg, nil, "cors.Config has no field " + key.Name + " (the program does not build)"
+			}
+			return cfg, nil, key.Name + " is not evaluated here"
 		}
 		if !ok2 {
 			return cfg, nil, key.Name + " is not a literal"

@@ -1,6 +1,9 @@
 package lint
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestGoCORSConfigIsTheMiddlewareItself(t *testing.T) {
 	src := `package main
@@ -43,5 +46,16 @@ func TestGoCORSMaxAgeFloatConstant(t *testing.T) {
 	}
 	if us[0].handler == nil {
 		t.Fatal("the policy is not simulated")
+	}
+}
+
+// A field cors.Config does not have is named as such (the program does
+// not build), not as "not a literal": a literal that wrote Origins for
+// AllowedOrigins was told its list was dynamic.
+func TestGoCORSUnknownField(t *testing.T) {
+	src := "package main\n\nimport \"github.com/corskit/corskit/cors\"\n\nvar c = cors.Config{Origins: []string{\"https://app.example.com\"}}\n"
+	us, err := readGoCORS("main.go", []byte(src))
+	if err != nil || len(us) != 1 || !strings.Contains(us[0].Dynamic, "cors.Config has no field Origins") {
+		t.Fatalf("got %v, %+v", err, us)
 	}
 }
