@@ -41,6 +41,11 @@ type CloudFormationError struct {
 }
 
 func (e *CloudFormationError) Error() string {
+	// The YAML subset reader is Spring's; its error names Spring.
+	var se *SpringError
+	if errors.As(e.Err, &se) {
+		return fmt.Sprintf("%s:%d: CloudFormation template: the YAML subset lint reads: %v", e.File, se.Line, se.Err)
+	}
 	return fmt.Sprintf("%s: CloudFormation template: %v", e.File, e.Err)
 }
 
@@ -65,13 +70,38 @@ func readCloudFormationYAML(file string, data []byte) ([]*Unit, error) {
 			}
 		}
 	}
-	lineOfOrigin := func(o string) int { return lines[o] }
+	return cfnUnits(file, doc, func(o string) int { return lines[o] }), nil
+}
+
+// sniffCloudFormationJSON recognises a JSON template: a .json file whose
+// head names the template format or SAM's transform. It comes before the
+// S3, CloudFront and API Gateway readers, which would each read only
+// their own resource's part of it (S3's found no top-level rules, and the
+// buckets' CorsRules went unread).
+func sniffCloudFormationJSON(name string, head []byte) bool {
+	return strings.HasSuffix(strings.ToLower(name), ".json") &&
+		(bytes.Contains(head, []byte(`"AWSTemplateFormatVersion"`)) || bytes.Contains(head, []byte(`"AWS::Serverless`)))
+}
+
+// readCloudFormationJSON evaluates a JSON template's CORS as the YAML
+// reader evaluates a YAML one: the same resources, the same code.
+func readCloudFormationJSON(file string, data []byte) ([]*Unit, error) {
+	doc, err := decodeJSON(file, "CloudFormation", data)
+	if err != nil {
+		return nil, err
+	}
+	return cfnUnits(file, doc, quotedLine(data)), nil
+}
+
+// cfnUnits is every CORS object of a template: CloudFront's, API
+// Gateway's (SAM's HttpApi), S3 buckets', SAM's REST API, by line.
+func cfnUnits(file string, doc any, lineOfOrigin func(string) int) []*Unit {
 	units := cloudFrontUnits(file, doc, lineOfOrigin)
 	units = append(units, apiGatewayUnits(file, doc, lineOfOrigin)...)
 	units = append(units, cfnS3Units(file, doc, lineOfOrigin)...)
 	units = append(units, samAPIUnits(file, doc, lineOfOrigin)...)
 	slices.SortStableFunc(units, func(a, b *Unit) int { return a.Line - b.Line })
-	return units, nil
+	return units
 }
 
 // cfnS3Units evaluates the CorsConfiguration.CorsRules of S3 buckets.

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -97,5 +99,33 @@ func TestSAMAPICorsQuotedValues(t *testing.T) {
 	}
 	if len(fs) != 1 {
 		t.Errorf("an unquoted Cors value is not SAM's form and is not read; got %+v", fs)
+	}
+}
+
+// A JSON template is read whole, as a YAML one is: an S3 bucket's
+// CorsRules beside an HTTP API's CorsConfiguration both evaluated, each
+// at its origin's line (before, the S3 reader took the file, found no
+// top-level rules, and nothing was read).
+func TestCloudFormationJSONTemplate(t *testing.T) {
+	src := `{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "Assets": {"Type": "AWS::S3::Bucket", "Properties": {"CorsConfiguration": {"CorsRules": [
+      {"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET"]}
+    ]}}},
+    "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"CorsConfiguration": {
+      "AllowOrigins": ["http://localhost:5173"], "AllowCredentials": true}}}
+  }
+}`
+	if !sniffCloudFormationJSON("template.json", []byte(src)) {
+		t.Fatal("not recognised as a template")
+	}
+	fs := lintString(t, readCloudFormationJSON, "template.json", src)
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%d %s", f.Line, f.ID))
+	}
+	if !slices.Contains(got, "5 any-subdomain") || !slices.Contains(got, "8 localhost-origin") {
+		t.Errorf("findings %v, want any-subdomain at 5 (S3) and localhost-origin at 8 (API Gateway)", got)
 	}
 }

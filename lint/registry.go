@@ -31,7 +31,8 @@ var readers = []reader{
 	{"flask", sniffFlask, readFlask},
 	{"apache", sniffApache, readApache},
 	{"caddy", sniffCaddy, readCaddy},
-	{"aspnet-appsettings", sniffASPNet, readASPNet}, // before s3: both name AllowedOrigins
+	{"aspnet-appsettings", sniffASPNet, readASPNet},                          // before s3: both name AllowedOrigins
+	{"cloudformation-json", sniffCloudFormationJSON, readCloudFormationJSON}, // before s3, cloudfront, apigateway: a template holds all three
 	{"s3", sniffS3, readS3},
 	{"gcs", sniffGCS, readGCS},
 	{"azure", sniffAzure, readAzure},
