@@ -66,6 +66,22 @@ type Gate struct {
 	NetError    string `json:"net_error,omitempty"`
 }
 
+// enforcedPolicy is the first of the page's enforced policies the fetch
+// violated (the one the fix changes) and how many it violated: each must
+// allow it.
+func enforcedPolicy(res *fetch.Result) (first string, n int) {
+	for _, v := range res.CSPViolations {
+		if v.ReportOnly {
+			continue
+		}
+		if n == 0 {
+			first = v.Policy
+		}
+		n++
+	}
+	return first, n
+}
+
 // gateDiagnosis fills d for a fetch a gate refused.
 func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 	e := res.Err
@@ -99,16 +115,8 @@ func gateDiagnosis(res *fetch.Result, d *Diagnosis) {
 		issue, blocked, _, _ := reason.ChromiumDevTools(e.Reason, e.InitialURL != "")
 		g := &Gate{ID: e.Reason.String(), Layer: "page-server", DevToolsIssue: issue, BlockedReason: blocked,
 			PageURL: pageURLOf(res), Directive: e.Value, Fallback: e.Header == "default-src"}
-		enforced := 0
-		for _, v := range res.CSPViolations {
-			if v.ReportOnly {
-				continue
-			}
-			if enforced == 0 {
-				g.Policy = v.Policy
-			}
-			enforced++
-		}
+		var enforced int
+		g.Policy, enforced = enforcedPolicy(res)
 		if enforced > 1 {
 			// Each policy must allow the call; the fix shown changes the first.
 			d.Warnings = append(d.Warnings, Warning{ID: "csp-several-policies", Text: fmt.Sprintf("the page sends %d Content Security Policies that each refuse this call; the fix shows the first: allow the API in the connect-src (or default-src) of every one.", enforced)})

@@ -22,16 +22,8 @@ func kindCSPDiagnosis(res *fetch.Result, d *Diagnosis) {
 	chain := fetch.CSPChain(k)
 	g := &Gate{ID: e.Reason.String(), Layer: "page-server", DevToolsIssue: issue, BlockedReason: blocked,
 		PageURL: pageURLOf(res), Directive: e.Value, Fallback: e.Header != chain[0]}
-	enforced := 0
-	for _, v := range res.CSPViolations {
-		if v.ReportOnly {
-			continue
-		}
-		if enforced == 0 {
-			g.Policy = v.Policy
-		}
-		enforced++
-	}
+	var enforced int
+	g.Policy, enforced = enforcedPolicy(res)
 	if enforced > 1 {
 		d.Warnings = append(d.Warnings, Warning{ID: "csp-several-policies", Text: fmt.Sprintf("the page sends %d Content Security Policies that each refuse this load; the fix shows the first: allow it in every one.", enforced)})
 	}
