@@ -105,13 +105,13 @@ func differ(t *testing.T, addr string, cases []diffCase, src func(diffCase) stri
 func TestLintDifferential(t *testing.T) {
 	t.Run("nginx", func(t *testing.T) { lintDiffNginx(t, *lintDiffN) })
 	t.Run("django", func(t *testing.T) { lintDiffDjango(t, *lintDiffN) })
-	t.Run("express", func(t *testing.T) { lintDiffExpress(t, *lintDiffN) })
+	t.Run("express", func(t *testing.T) { lintDiffNode(t, *lintDiffN, expressFamily) })
 	t.Run("starlette", func(t *testing.T) { lintDiffStarlette(t, *lintDiffN) })
 	t.Run("flask", func(t *testing.T) { lintDiffFlask(t, *lintDiffN) })
-	t.Run("fastify", func(t *testing.T) { lintDiffFastify(t, *lintDiffN) })
+	t.Run("fastify", func(t *testing.T) { lintDiffNode(t, *lintDiffN, fastifyFamily) })
 	t.Run("apache", func(t *testing.T) { lintDiffApache(t, *lintDiffN) })
 	t.Run("caddy", func(t *testing.T) { lintDiffCaddy(t, *lintDiffN) })
-	t.Run("hono", func(t *testing.T) { lintDiffHono(t, *lintDiffN) })
+	t.Run("hono", func(t *testing.T) { lintDiffNode(t, *lintDiffN, honoFamily) })
 }
 
 // hosts and regex pieces the generators draw from.
@@ -460,8 +460,10 @@ func jsRegex(r *rand.Rand) string {
 	return "/" + strings.ReplaceAll(randRegex(r), "/", `\/`) + "/" + flags
 }
 
-// expressOptions writes one random options object for cors(...).
-func expressOptions(r *rand.Rand) string {
+// corsPackageOptions writes one random options object for the cors
+// package (Express) or @fastify/cors, which share their option names;
+// methods is the list written when the object names its methods.
+func corsPackageOptions(r *rand.Rand, methods string) string {
 	var fields []string
 	switch r.IntN(8) {
 	case 0: // the default: "*"
@@ -488,7 +490,7 @@ func expressOptions(r *rand.Rand) string {
 		fields = append(fields, "credentials: true")
 	}
 	if r.IntN(3) == 0 {
-		fields = append(fields, "methods: ['GET', 'POST']")
+		fields = append(fields, "methods: "+methods)
 	}
 	if r.IntN(2) == 0 {
 		fields = append(fields, "allowedHeaders: ['Content-Type', 'X-Custom']")
@@ -521,8 +523,35 @@ const server = app.listen({{port}}, '127.0.0.1');
 process.on('SIGTERM', () => process.exit(0));
 `
 
-func lintDiffExpress(t *testing.T, n int) {
-	r := rand.New(rand.NewPCG(lintDiffSeed, 3))
+// nodeFamily is a differential family whose configurations one Node
+// program serves (Express, Fastify, Hono): gen writes a configuration's
+// source file and its entry in the program's configs object.
+type nodeFamily struct {
+	name, ext, server string
+	stream            uint64 // the family's random stream, fixed so that runs compare
+	gen               func(r *rand.Rand) (src, entry string)
+}
+
+var (
+	expressFamily = nodeFamily{name: "express", ext: ".js", server: expressDiffServer, stream: 3, gen: func(r *rand.Rand) (string, string) {
+		opts := corsPackageOptions(r, "['GET', 'POST']")
+		return "const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors(" + opts + "));\n", opts
+	}}
+	fastifyFamily = nodeFamily{name: "fastify", ext: ".mjs", server: fastifyDiffServer, stream: 6, gen: func(r *rand.Rand) (string, string) {
+		opts := corsPackageOptions(r, "['GET', 'POST', 'PUT']")
+		return "import Fastify from 'fastify';\nimport cors from '@fastify/cors';\nconst app = Fastify();\nawait app.register(cors, " + opts + ");\n", opts
+	}}
+	honoFamily = nodeFamily{name: "hono", ext: ".ts", server: honoDiffServer, stream: 9, gen: func(r *rand.Rand) (string, string) {
+		path, opts := honoOptions(r)
+		return "import { Hono } from 'hono';\nimport { cors } from 'hono/cors';\n\nconst app = new Hono();\napp.use('" + path + "', cors(" + opts + "));\n", fmt.Sprintf("[%q, %s]", path, opts)
+	}}
+)
+
+// lintDiffNode writes n configurations of family f, lints each file,
+// serves them all from one Node program (one Host each), and audits them
+// live.
+func lintDiffNode(t *testing.T, n int, f nodeFamily) {
+	r := rand.New(rand.NewPCG(lintDiffSeed, f.stream))
 	dir := t.TempDir()
 	srcs := map[string]string{}
 	var cases []diffCase
@@ -530,9 +559,8 @@ func lintDiffExpress(t *testing.T, n int) {
 	all.WriteString("{\n")
 	for i := range n {
 		name := fmt.Sprintf("c%d", i)
-		opts := expressOptions(r)
-		src := "const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors(" + opts + "));\n"
-		file := filepath.Join(dir, name+".js")
+		src, entry := f.gen(r)
+		file := filepath.Join(dir, name+f.ext)
 		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -542,17 +570,17 @@ func lintDiffExpress(t *testing.T, n int) {
 			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
 		}
 		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
-		fmt.Fprintf(&all, "%s: %s,\n", name, opts)
+		fmt.Fprintf(&all, "%s: %s,\n", name, entry)
 	}
 	all.WriteString("}")
-	prog := strings.ReplaceAll(expressDiffServer, "{{configs}}", all.String())
-	srv := realserver.NodeProgram(t, "express", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
+	prog := strings.ReplaceAll(f.server, "{{configs}}", all.String())
+	srv := realserver.NodeProgram(t, f.name, strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
 	port := srv.Port()
 	for i := range cases {
 		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
 	}
 	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
-	t.Logf("express: %d configurations, %d differed", n, bad)
+	t.Logf("%s: %d configurations, %d differed", f.name, n, bad)
 }
 
 // pyList writes a Python list of strings.
@@ -775,48 +803,6 @@ func lintDiffFlask(t *testing.T, n int) {
 	t.Logf("flask: %d configurations, %d differed", n, bad)
 }
 
-// fastifyOptions writes one random options object for @fastify/cors.
-func fastifyOptions(r *rand.Rand) string {
-	var fields []string
-	switch r.IntN(8) {
-	case 0: // the default: "*"
-	case 1:
-		fields = append(fields, "origin: '*'")
-	case 2:
-		fields = append(fields, fmt.Sprintf("origin: '%s'", randOrigin(r)))
-	case 3:
-		fields = append(fields, "origin: true")
-	case 4:
-		fields = append(fields, "origin: "+jsRegex(r))
-	default:
-		var els []string
-		for k := r.IntN(3) + 1; k > 0; k-- {
-			if r.IntN(2) == 0 {
-				els = append(els, fmt.Sprintf("'%s'", randOrigin(r)))
-			} else {
-				els = append(els, jsRegex(r))
-			}
-		}
-		fields = append(fields, "origin: ["+strings.Join(els, ", ")+"]")
-	}
-	if r.IntN(2) == 0 {
-		fields = append(fields, "credentials: true")
-	}
-	if r.IntN(3) == 0 {
-		fields = append(fields, "methods: ['GET', 'POST', 'PUT']")
-	}
-	if r.IntN(2) == 0 {
-		fields = append(fields, "allowedHeaders: ['Content-Type', 'X-Custom']")
-	}
-	if r.IntN(4) == 0 {
-		fields = append(fields, "exposedHeaders: 'X-Total'")
-	}
-	if r.IntN(4) == 0 {
-		fields = append(fields, "maxAge: 600")
-	}
-	return "{\n  " + strings.Join(fields, ",\n  ") + "\n}"
-}
-
 // fastifyDiffServer runs one Fastify instance per configuration, each
 // with the real @fastify/cors registered with the options the lint reads,
 // behind one Node server that picks the instance by the Host's first label.
@@ -841,40 +827,6 @@ const apps = {};
 })();
 process.on('SIGTERM', () => process.exit(0));
 `
-
-func lintDiffFastify(t *testing.T, n int) {
-	r := rand.New(rand.NewPCG(lintDiffSeed, 6))
-	dir := t.TempDir()
-	srcs := map[string]string{}
-	var cases []diffCase
-	var all strings.Builder
-	all.WriteString("{\n")
-	for i := range n {
-		name := fmt.Sprintf("c%d", i)
-		opts := fastifyOptions(r)
-		src := "import Fastify from 'fastify';\nimport cors from '@fastify/cors';\nconst app = Fastify();\nawait app.register(cors, " + opts + ");\n"
-		file := filepath.Join(dir, name+".mjs")
-		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		srcs[name] = src
-		units, err := lint.ReadFile(file, []byte(src))
-		if err != nil || len(units) != 1 {
-			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
-		}
-		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
-		fmt.Fprintf(&all, "%s: %s,\n", name, opts)
-	}
-	all.WriteString("}")
-	prog := strings.ReplaceAll(fastifyDiffServer, "{{configs}}", all.String())
-	srv := realserver.NodeProgram(t, "fastify", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
-	port := srv.Port()
-	for i := range cases {
-		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
-	}
-	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
-	t.Logf("fastify: %d configurations, %d differed", n, bad)
-}
 
 // apacheVhost writes one random virtual host in the forms found in the
 // wild: SetEnvIf on the Origin with a regex, Header set with %{VAR}e or
@@ -1202,37 +1154,3 @@ serve({ port: {{port}}, hostname: '127.0.0.1', fetch: (req, env) => {
 } });
 process.on('SIGTERM', () => process.exit(0));
 `
-
-func lintDiffHono(t *testing.T, n int) {
-	r := rand.New(rand.NewPCG(lintDiffSeed, 9))
-	dir := t.TempDir()
-	srcs := map[string]string{}
-	var cases []diffCase
-	var all strings.Builder
-	all.WriteString("{\n")
-	for i := range n {
-		name := fmt.Sprintf("c%d", i)
-		path, opts := honoOptions(r)
-		src := "import { Hono } from 'hono';\nimport { cors } from 'hono/cors';\n\nconst app = new Hono();\napp.use('" + path + "', cors(" + opts + "));\n"
-		file := filepath.Join(dir, name+".ts")
-		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		srcs[name] = src
-		units, err := lint.ReadFile(file, []byte(src))
-		if err != nil || len(units) != 1 {
-			t.Fatalf("%s: lint read %d policies, %v\n%s", name, len(units), err, src)
-		}
-		cases = append(cases, diffCase{name: name, file: file, unit: units[0]})
-		fmt.Fprintf(&all, "%s: [%q, %s],\n", name, path, opts)
-	}
-	all.WriteString("}")
-	prog := strings.ReplaceAll(honoDiffServer, "{{configs}}", all.String())
-	srv := realserver.NodeProgram(t, "hono", strings.ReplaceAll(prog, "{{port}}", realserver.PortPlaceholder))
-	port := srv.Port()
-	for i := range cases {
-		cases[i].url = fmt.Sprintf("http://%s.lintdiff.example:%d%s", cases[i].name, port, cases[i].unit.Path)
-	}
-	bad := differ(t, fmt.Sprintf("127.0.0.1:%d", port), cases, func(c diffCase) string { return srcs[c.name] })
-	t.Logf("hono: %d configurations, %d differed", n, bad)
-}
