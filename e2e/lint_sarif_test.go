@@ -3,14 +3,12 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
-
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/corskit/corskit/e2e/cli"
 )
@@ -46,19 +44,7 @@ func TestLintSARIFValidates(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 		t.Fatalf("exit: %v (want status 1)\n%s", err, errOut.String())
 	}
-	dec := json.NewDecoder(bytes.NewReader(out.Bytes()))
-	dec.DisallowUnknownFields()
-	var rep sarif.Report
-	if err := dec.Decode(&rep); err != nil {
-		t.Fatalf("not SARIF 2.1.0 (strict decode): %v\n%s", err, out.String())
-	}
-	loaded, err := sarif.FromBytes(out.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := loaded.Validate(); err != nil {
-		t.Fatalf("SARIF schema validation: %v", err)
-	}
+	rep := validSARIF(t, out.Bytes())
 	run := rep.Runs[0]
 	at := map[string]bool{}
 	for _, r := range run.Results {
@@ -66,7 +52,7 @@ func TestLintSARIFValidates(t *testing.T) {
 			t.Fatalf("result %s without a file and line", *r.RuleID)
 		}
 		pl := r.Locations[0].PhysicalLocation
-		at[*r.RuleID+" "+*pl.ArtifactLocation.URI+":"+itoa(*pl.Region.StartLine)] = true
+		at[*r.RuleID+" "+*pl.ArtifactLocation.URI+":"+strconv.Itoa(*pl.Region.StartLine)] = true
 	}
 	for _, want := range []string{"prefix-match deploy/nginx.conf:3", "prefix-match site/settings.py:1"} {
 		if !at[want] {
@@ -77,5 +63,3 @@ func TestLintSARIFValidates(t *testing.T) {
 		t.Errorf("%d notifications, want 1 for broken/nginx.conf", n)
 	}
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
