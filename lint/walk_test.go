@@ -1,15 +1,13 @@
 package lint
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 )
 
 func TestWalkHonoursGitignore(t *testing.T) {
-	repo := t.TempDir()
-	files := map[string]string{
+	repo := writeTree(t, map[string]string{
 		".git/HEAD":                "ref: refs/heads/main\n",
 		".gitignore":               "build/\n*.log\n!keep.log\n/sub/root-only.conf\n",
 		"a.conf":                   "",
@@ -22,16 +20,7 @@ func TestWalkHonoursGitignore(t *testing.T) {
 		"sub/deep/local.py":        "",
 		"sub/deep/settings.py":     "",
 		"other/sub/root-only.conf": "",
-	}
-	for name, src := range files {
-		p := filepath.Join(repo, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	rel := func(got []string) []string {
 		var out []string
 		for _, f := range got {
