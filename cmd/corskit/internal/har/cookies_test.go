@@ -1,8 +1,6 @@
 package har
 
 import (
-	"context"
-	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -32,24 +30,12 @@ func TestReplayCookieJar(t *testing.T) {
 		entry("fetch", "GET", "https://api.example.com/public", []string{"Origin", "https://app.example.org"}, 200, []string{
 			"Access-Control-Allow-Origin", "*"}, ""),
 	}
-	doc, _ := json.Marshal(map[string]any{"log": map[string]any{"entries": entries}})
-	l, err := Parse(strings.NewReader(string(doc)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	engines := []fetch.Profile{fetch.Chromium, fetch.Firefox, fetch.WebKit}
-	var out []Replayed
-	if _, err := ReplayEngines(context.Background(), l, engines, func(r Replayed) error {
-		out = append(out, r)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	out := replayEngines(t, entries...)
 	if len(out) != 2 || out[1].Held != nil {
 		t.Fatalf("%d calls; the call without credentials holds %v", len(out), out[len(out)-1].Held)
 	}
 	held := out[0].Held
-	for k, p := range engines {
+	for k, p := range fetch.Profiles {
 		var names []string
 		sent := map[string]reason.ID{}
 		for _, c := range held[k] {
@@ -79,24 +65,12 @@ func TestReplayCookiePartition(t *testing.T) {
 			"Access-Control-Allow-Origin", "https://app.example.org", "Access-Control-Allow-Credentials", "true",
 			"Set-Cookie", "t=1; SameSite=None; Secure"}, "")
 	}
-	doc, _ := json.Marshal(map[string]any{"log": map[string]any{"entries": []any{call("fetch"), call("fetch")}}})
-	l, err := Parse(strings.NewReader(string(doc)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	engines := []fetch.Profile{fetch.Chromium, fetch.Firefox, fetch.WebKit}
-	var out []Replayed
-	if _, err := ReplayEngines(context.Background(), l, engines, func(r Replayed) error {
-		out = append(out, r)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	out := replayEngines(t, call("fetch"), call("fetch"))
 	if len(out) != 2 || len(out[0].Held[1]) != 0 {
 		t.Fatalf("%+v", out)
 	}
 	want := []int{0, 1, 0} // chromium, firefox, webkit
-	for k, p := range engines {
+	for k, p := range fetch.Profiles {
 		if got := len(out[1].Held[k]); got != want[k] {
 			t.Errorf("%s holds %d cookies on the second call, want %d: %+v", p.Name, got, want[k], out[1].Held[k])
 		}

@@ -28,14 +28,34 @@ func entry(typ, method, url string, reqH []string, status int, respH []string, e
 		"response": resp}
 }
 
-func replayHAR(t *testing.T, p fetch.Profile, entries ...map[string]any) []Replayed {
+// harOf is the HAR of entries, parsed.
+func harOf(t *testing.T, entries ...map[string]any) *Log {
 	t.Helper()
 	doc, _ := json.Marshal(map[string]any{"log": map[string]any{"entries": entries}})
 	l, err := Parse(strings.NewReader(string(doc)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, skipped, err := Replay(context.Background(), l, p)
+	return l
+}
+
+// replayEngines replays the HAR of entries in Chromium, Firefox and
+// WebKit at once, as check --har --browser all does.
+func replayEngines(t *testing.T, entries ...map[string]any) []Replayed {
+	t.Helper()
+	var out []Replayed
+	if _, err := ReplayEngines(context.Background(), harOf(t, entries...), fetch.Profiles, func(r Replayed) error {
+		out = append(out, r)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func replayHAR(t *testing.T, p fetch.Profile, entries ...map[string]any) []Replayed {
+	t.Helper()
+	out, skipped, err := Replay(context.Background(), harOf(t, entries...), p)
 	if err != nil || len(skipped) > 0 {
 		t.Fatalf("replay: %v, skipped %+v", err, skipped)
 	}
